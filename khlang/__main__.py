@@ -1,0 +1,3 @@
+from khlang.cli import main
+
+main()

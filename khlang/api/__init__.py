@@ -1,0 +1,1 @@
+"""The HTTP API and web site, served by FastAPI."""

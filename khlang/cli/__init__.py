@@ -1,0 +1,55 @@
+"""The `khlang` command. Each command group lives in its own module and only calls the
+component it fronts; this module wires them together and turns errors into exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from khlang import __version__
+from khlang.cli import metadata as metadata_cli
+from khlang.cli.common import EXIT_INPUT_ERROR
+from khlang.errors import KhlangError
+
+app = typer.Typer(
+    name="khlang",
+    help="khlang (คลัง): publish area-based budget data as GD Catalog-compliant open data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(metadata_cli.app, name="metadata")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"khlang {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """khlang (คลัง): publish area-based budget data as GD Catalog-compliant open data."""
+
+
+def main() -> None:
+    """Entry point: a KhlangError is the user's to fix, so it is printed plainly, never as
+    a traceback, and the process exits with 2; so do click's usage errors."""
+    try:
+        code = app(standalone_mode=False)
+    except KhlangError as error:
+        Console(stderr=True).print(f"[bold red]error:[/] {error.render()}", highlight=False)
+        sys.exit(EXIT_INPUT_ERROR)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except typer.TyperException as error:  # usage errors: unknown option, bad choice, ...
+        error.show()
+        sys.exit(EXIT_INPUT_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,36 @@
+"""Pieces every CLI command shares: the report format option and the exit codes."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT_ERROR = 2
+
+
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Report format: text for people, json for programs."),
+]
+
+LangOption = Annotated[
+    str,
+    typer.Option("--lang", help="Language of text reports: th, en or both.", show_default=True),
+]
+
+
+def print_json(document: Any) -> None:
+    """Write JSON with Thai kept readable (not \\u-escaped) and a trailing newline."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")

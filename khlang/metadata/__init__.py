@@ -1,0 +1,1 @@
+"""The GD Catalog metadata profile: vocabularies, fields, models, compliance and mappings."""

@@ -1,0 +1,1 @@
+"""Source adapters, the area-budget model and dataset builders."""

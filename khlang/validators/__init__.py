@@ -1,0 +1,1 @@
+"""Table and file validation: Table Schema checks with Frictionless-compatible reports, Thai encodings and open formats."""
