@@ -1,1 +1,2 @@
-"""The catalog store: datasets, immutable versions, files, users, and registration to CKAN and the GD Catalog."""
+"""The catalog store: datasets, immutable versions, files, users, and registration to
+CKAN and the GD Catalog."""

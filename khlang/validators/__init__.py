@@ -1,1 +1,2 @@
-"""Table and file validation: Table Schema checks with Frictionless-compatible reports, Thai encodings and open formats."""
+"""Table and file validation: Table Schema checks with Frictionless-compatible reports,
+Thai encodings and open formats."""
