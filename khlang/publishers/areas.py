@@ -1,0 +1,298 @@
+"""Thai administrative areas and local administrative organisations (อปท.).
+
+Provinces (2-digit DOPA code), districts (4), sub-districts (6) with Thai and English names
+and the six regions come from the area master shipped in `reference/` (derived from two MIT
+lists, see `area_sources.py` and `reference/NOTICE.md`). The 7,848 LAOs and DOPA population
+have no licence that lets khlang ship them, so they are read in place: from the LAO list and
+population file of `../shared/data/real` (or any folder with the same layout, named by
+`--reference` or `KHLANG_REAL_DATA`), or from an LAO register and population export among a
+publish run's sources.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from khlang.errors import KhlangError
+from khlang.i18n import Text
+from khlang.publishers.vocab import squash
+
+Level = Literal["country", "region", "province", "district", "subdistrict"]
+LEVEL_BY_LENGTH: dict[int, Level] = {2: "province", 4: "district", 6: "subdistrict"}
+COUNTRY_CODE = "TH"
+
+LAO_LIST_FILE = Path("lao") / "lao_list_hoerstemeier_2022.csv"
+POPULATION_FILE = Path("geo") / "population_dopa_2021-12-31.csv"
+LAO_REGISTER_COLUMNS = (
+    "lao_key",
+    "lao_type",
+    "lao_name_th",
+    "name_th",
+    "name_en",
+    "province_code",
+    "district_code",
+    "subdistrict_code",
+    "covered_subdistricts",
+)
+POPULATION_COLUMNS = ("geocode", "level", "total_total", "municipal_total", "nonmunicipal_total")
+
+
+@dataclass(frozen=True)
+class Area:
+    """One area at any level, with the codes of the areas that contain it."""
+
+    code: str
+    level: Level
+    name_th: str
+    name_en: str
+    province_code: str | None = None
+    district_code: str | None = None
+    subdistrict_code: str | None = None
+
+    @property
+    def label_th(self) -> str:
+        prefix = {"province": "จังหวัด", "district": "อำเภอ", "subdistrict": "ตำบล"}
+        return f"{prefix.get(self.level, '')}{self.name_th}"
+
+
+def _reference_table(name: str) -> pd.DataFrame:
+    path = resources.files("khlang.publishers") / "reference" / f"{name}.csv"
+    with resources.as_file(path) as file:
+        return pd.read_csv(file, dtype=str, keep_default_na=False)
+
+
+def real_data_dir(explicit: Path | None = None) -> Path | None:
+    """The folder of real public reference files (`geo/`, `lao/`), read in place: the one
+    named, else `KHLANG_REAL_DATA`, else `KHLANG_SHARED/data/real`, else the team's
+    `../shared/data/real` beside a checkout. None when there is none."""
+    candidates = [explicit] if explicit else []
+    if os.environ.get("KHLANG_REAL_DATA"):
+        candidates.append(Path(os.environ["KHLANG_REAL_DATA"]))
+    if os.environ.get("KHLANG_SHARED"):
+        candidates.append(Path(os.environ["KHLANG_SHARED"]) / "data" / "real")
+    checkout = Path(__file__).resolve().parents[2]
+    candidates.append(checkout.parent / "shared" / "data" / "real")
+    for candidate in candidates:
+        if candidate and (candidate / "geo").is_dir():
+            return candidate
+    if explicit:
+        raise KhlangError(
+            Text(
+                th="ไม่พบโฟลเดอร์ข้อมูลอ้างอิง (ต้องมีโฟลเดอร์ย่อย geo/ และ lao/)",
+                en="no reference data folder here (it must hold geo/ and lao/)",
+            ),
+            where=str(explicit),
+        )
+    return None
+
+
+@dataclass
+class AreaRegistry:
+    """The area master, with name indexes for parsing, and optionally the LAO register and
+    DOPA population."""
+
+    regions: pd.DataFrame
+    provinces: pd.DataFrame
+    districts: pd.DataFrame
+    subdistricts: pd.DataFrame
+    aliases: pd.DataFrame
+    laos: pd.DataFrame | None = None
+    population: pd.DataFrame | None = None
+    lao_source: str | None = None
+    population_source: str | None = None
+    _former: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        former = self.aliases[self.aliases["kind"] == "former_code"]
+        self._former = dict(zip(former["alias"], former["code"], strict=True))
+
+    # --- codes -------------------------------------------------------------------------
+
+    def current_code(self, code: str) -> str:
+        """The DOPA 2021 code of a code, following a former code to its area."""
+        return self._former.get(code, code)
+
+    def area(self, code: object) -> Area | None:
+        """The area a DOPA code names (2, 4 or 6 digits; former codes followed)."""
+        text = self.current_code(str(code).strip())
+        level = LEVEL_BY_LENGTH.get(len(text))
+        if level == "province" and text in self.provinces.index:
+            row = self.provinces.loc[text]
+            return Area(text, level, row["name_th"], row["name_en"], province_code=text)
+        if level == "district" and text in self.districts.index:
+            row = self.districts.loc[text]
+            province = row["province_code"]
+            return Area(text, level, row["name_th"], row["name_en"], province, district_code=text)
+        if level == "subdistrict" and text in self.subdistricts.index:
+            row = self.subdistricts.loc[text]
+            return Area(
+                text,
+                level,
+                row["name_th"],
+                row["name_en"],
+                row["province_code"],
+                row["district_code"],
+                text,
+            )
+        return None
+
+    def region_of(self, province_code: str) -> tuple[str, str, str] | None:
+        """(region code, Thai name, English name) of a province."""
+        if province_code not in self.provinces.index:
+            return None
+        region = self.provinces.loc[province_code, "region_code"]
+        row = self.regions.loc[region]
+        return region, row["name_th"], row["name_en"]
+
+    # --- names -------------------------------------------------------------------------
+
+    @functools.cached_property
+    def names(self) -> dict[Level, dict[str, list[str]]]:
+        """Squashed Thai name (and alias) -> codes, per level."""
+        index: dict[Level, dict[str, list[str]]] = {}
+        for level, table in (
+            ("province", self.provinces),
+            ("district", self.districts),
+            ("subdistrict", self.subdistricts),
+        ):
+            names: dict[str, list[str]] = {}
+            for code, name in zip(table.index, table["name_th"], strict=True):
+                names.setdefault(squash(name), []).append(code)
+            aliases = self.aliases[
+                (self.aliases["level"] == level) & (self.aliases["kind"] == "alias_th")
+            ]
+            for code, alias in zip(aliases["code"], aliases["alias"], strict=True):
+                codes = names.setdefault(squash(alias), [])
+                if code not in codes:
+                    codes.append(code)
+            index[level] = names
+        return index
+
+    def province_by_name(self, name: str) -> str | None:
+        codes = self.names["province"].get(squash(name.removeprefix("จังหวัด")))
+        return codes[0] if codes and len(codes) == 1 else None
+
+    # --- LAOs --------------------------------------------------------------------------
+
+    def require_laos(self) -> pd.DataFrame:
+        if self.laos is None:
+            raise KhlangError(
+                Text(
+                    th="ไม่มีทะเบียน อปท.: ระบุโฟลเดอร์ข้อมูลอ้างอิงด้วย --reference "
+                    "หรือวางไฟล์ทะเบียน อปท. ไว้ในโฟลเดอร์ต้นทาง",
+                    en="no LAO register: name the reference folder with --reference or put an "
+                    "LAO register file among the sources",
+                )
+            )
+        return self.laos
+
+    @functools.cached_property
+    def lao_names(self) -> dict[tuple[str, str], list[str]]:
+        """(LAO type, squashed name) -> LAO keys."""
+        laos = self.require_laos()
+        index: dict[tuple[str, str], list[str]] = {}
+        for key, kind, name in zip(laos.index, laos["lao_type"], laos["name_th"], strict=True):
+            index.setdefault((kind, squash(name)), []).append(key)
+        return index
+
+    def with_laos(self, laos: pd.DataFrame, source: str) -> AreaRegistry:
+        return _replace(self, laos=laos, lao_source=source)
+
+    def with_population(self, population: pd.DataFrame, source: str) -> AreaRegistry:
+        return _replace(self, population=population, population_source=source)
+
+
+def _replace(registry: AreaRegistry, **changes: object) -> AreaRegistry:
+    values = {
+        "regions": registry.regions,
+        "provinces": registry.provinces,
+        "districts": registry.districts,
+        "subdistricts": registry.subdistricts,
+        "aliases": registry.aliases,
+        "laos": registry.laos,
+        "population": registry.population,
+        "lao_source": registry.lao_source,
+        "population_source": registry.population_source,
+    }
+    return AreaRegistry(**{**values, **changes})
+
+
+@functools.cache
+def packaged_areas() -> AreaRegistry:
+    """The area master shipped with khlang (no LAOs, no population)."""
+    return AreaRegistry(
+        regions=_reference_table("regions").set_index("region_code"),
+        provinces=_reference_table("provinces").set_index("province_code"),
+        districts=_reference_table("districts").set_index("district_code"),
+        subdistricts=_reference_table("subdistricts").set_index("subdistrict_code"),
+        aliases=_reference_table("aliases"),
+    )
+
+
+def read_lao_register(path: Path) -> pd.DataFrame:
+    """An LAO register in the layout of the public LAO list (SOURCES.md §2a), indexed by
+    `lao_key`. Extra columns are kept; missing required ones are an error naming them."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [column for column in LAO_REGISTER_COLUMNS if column not in frame.columns]
+    if missing:
+        raise KhlangError(
+            Text(
+                th=f"ทะเบียน อปท. ขาดคอลัมน์: {', '.join(missing)}",
+                en=f"the LAO register lacks columns: {', '.join(missing)}",
+            ),
+            where=str(path),
+        )
+    duplicated = frame["lao_key"][frame["lao_key"].duplicated()]
+    if not duplicated.empty:
+        row = int(duplicated.index[0]) + 2
+        raise KhlangError(
+            Text(
+                th=f"รหัส อปท. ซ้ำ: {duplicated.iloc[0]}",
+                en=f"duplicate LAO key: {duplicated.iloc[0]}",
+            ),
+            where=f"{path}: row {row}: column lao_key",
+        )
+    return frame.set_index("lao_key", drop=False)
+
+
+def read_population(path: Path) -> pd.DataFrame:
+    """DOPA registered population by area (the layout of SOURCES.md §1c), indexed by
+    geocode, with integer totals."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [column for column in POPULATION_COLUMNS if column not in frame.columns]
+    if missing:
+        raise KhlangError(
+            Text(
+                th=f"ไฟล์จำนวนประชากรขาดคอลัมน์: {', '.join(missing)}",
+                en=f"the population file lacks columns: {', '.join(missing)}",
+            ),
+            where=str(path),
+        )
+    for column in ("total_total", "municipal_total", "nonmunicipal_total"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    return frame.set_index("geocode", drop=False)
+
+
+def load_areas(reference: Path | None = None) -> AreaRegistry:
+    """The packaged area master, with the LAO list and population of the reference folder
+    when one is found (`real_data_dir`)."""
+    registry = packaged_areas()
+    folder = real_data_dir(reference)
+    if folder is None:
+        return registry
+    if (folder / LAO_LIST_FILE).is_file():
+        registry = registry.with_laos(
+            read_lao_register(folder / LAO_LIST_FILE), str(folder / LAO_LIST_FILE)
+        )
+    if (folder / POPULATION_FILE).is_file():
+        registry = registry.with_population(
+            read_population(folder / POPULATION_FILE), str(folder / POPULATION_FILE)
+        )
+    return registry
