@@ -93,7 +93,7 @@ class PlaceParser:
         }
         self.parse = functools.lru_cache(maxsize=200_000)(self._parse)
 
-    def _clues(self, text: str) -> _Clues:
+    def _clues(self, text: str, within: str | None) -> _Clues:
         clues = _Clues(codes={level: set() for level in _LEVELS}, laos=[])
         masked = self._take_laos(text, clues)
         for level in _LEVELS:
@@ -108,7 +108,9 @@ class PlaceParser:
                     clues.codes[level].update(codes)
                     if level == "district" and not codes and masked.startswith(_MUEANG, start):
                         clues.mueang = True
-        if not clues.codes["province"]:
+        if within:
+            clues.codes["province"] = {within}
+        elif not clues.codes["province"]:
             clues.codes["province"].update(self._bare_provinces(masked))
         return clues
 
@@ -149,12 +151,14 @@ class PlaceParser:
                 squashed = squashed.replace(name, " ")
         return {code for name in found for code in self.registry.names["province"][name]}
 
-    def _parse(self, text: str) -> PlaceMatch:
+    def _parse(self, text: str, within: str | None = None) -> PlaceMatch:
+        """The area `text` names; `within` is a province code the source already gives
+        (a column of the export), which then settles the province."""
         if not text:
-            return PlaceMatch(area=None)
+            return PlaceMatch(area=self.registry.area(within) if within else None)
         normalised = _normalise(text)
         village = _VILLAGE.search(normalised)
-        clues = self._clues(normalised)
+        clues = self._clues(normalised, within)
         lao_key = self._lao(clues)
         if lao_key:
             self._add_lao_area(lao_key, clues)

@@ -161,17 +161,19 @@ REVENUE_CATEGORIES = _vocab(
          ("ค่าธรรมเนียม ค่าปรับและใบอนุญาต", "หมวดค่าธรรมเนียมค่าปรับและใบอนุญาต")),
         ("property", "หมวดรายได้จากทรัพย์สิน", "Income from property", ("รายได้จากทรัพย์สิน",)),
         ("utilities", "หมวดรายได้จากสาธารณูปโภคและการพาณิชย์", "Utilities and commerce",
-         ("รายได้จากสาธารณูปโภคและการพาณิชย์",)),
+         ("รายได้จากสาธารณูปโภคและการพาณิชย์", "หมวดรายได้จากสาธารณูปโภคและกิจการพาณิชย์")),
         ("misc", "หมวดรายได้เบ็ดเตล็ด", "Miscellaneous income", ("รายได้เบ็ดเตล็ด",)),
         ("capital", "หมวดรายได้จากทุน", "Capital income", ("รายได้จากทุน",)),
         ("shared_tax", "หมวดภาษีจัดสรร", "Taxes shared by the government", ("ภาษีจัดสรร",)),
         ("general_subsidy", "หมวดเงินอุดหนุนทั่วไป", "General subsidy", ("เงินอุดหนุนทั่วไป",)),
         ("specific_subsidy", "หมวดเงินอุดหนุนเฉพาะกิจ", "Specific-purpose subsidy",
          ("เงินอุดหนุนเฉพาะกิจ",)),
+        ("enterprise", "รายได้งบเฉพาะการ", "Special-purpose accounts (LAO enterprises)",
+         ("งบเฉพาะการ",)),
     ],
 )  # fmt: skip
 REVENUE_GROUPS = {
-    "own": ("tax", "fees", "property", "utilities", "misc", "capital"),
+    "own": ("tax", "fees", "property", "utilities", "misc", "capital", "enterprise"),
     "shared": ("shared_tax",),
     "subsidy": ("general_subsidy", "specific_subsidy"),
 }
