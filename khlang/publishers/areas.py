@@ -259,7 +259,7 @@ def read_lao_register(path: Path) -> pd.DataFrame:
             ),
             where=f"{path}: row {row}: column lao_key",
         )
-    return frame.set_index("lao_key", drop=False)
+    return frame.set_index("lao_key", drop=False).rename_axis(None)
 
 
 def read_population(path: Path) -> pd.DataFrame:
@@ -277,7 +277,7 @@ def read_population(path: Path) -> pd.DataFrame:
         )
     for column in ("total_total", "municipal_total", "nonmunicipal_total"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    return frame.set_index("geocode", drop=False)
+    return frame.set_index("geocode", drop=False).rename_axis(None)
 
 
 def load_areas(reference: Path | None = None) -> AreaRegistry:

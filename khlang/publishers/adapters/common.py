@@ -186,12 +186,13 @@ def resolve_areas(
     inputs = [column for column in AREA_INPUTS if column in frame]
     keys = frame[inputs].fillna("").astype(str) if inputs else pd.DataFrame(index=frame.index)
     distinct = keys.drop_duplicates()
+    outputs = ["area_code", "area_level", "province_code", "district_code",
+               "subdistrict_code", "lao_key", "village_no"]  # fmt: skip
     resolved = pd.DataFrame(
         [_resolve_one(row, ctx) for row in distinct.to_dict("records")],
         index=distinct.index,
-        columns=["area_code", "area_level", "province_code", "district_code",
-                 "subdistrict_code", "lao_key", "village_no"],
-    )  # fmt: skip
+        columns=[f"_{column}" for column in outputs],
+    )
     if inputs:
         joined = keys.merge(
             pd.concat([distinct, resolved], axis=1), on=inputs, how="left", sort=False
@@ -199,6 +200,7 @@ def resolve_areas(
         joined.index = frame.index
     else:
         joined = pd.concat([resolved] * len(frame), ignore_index=True)
+    joined = joined[resolved.columns].rename(columns=lambda column: column[1:])
     unknown = joined["area_level"] == "unknown"
     if report_unknown and unknown.any() and inputs:
         shown = keys.loc[unknown].apply(lambda row: " ".join(v for v in row if v), axis=1)
@@ -237,7 +239,7 @@ def _resolve_one(row: dict[str, str], ctx: Context) -> tuple:
     province_text = row.get("province_name", "").strip()
     if squash(province_text) in NATIONWIDE:
         return (COUNTRY_CODE, "country", None, None, None, None, None)
-    if squash(province_text) in CENTRAL and not row.get("place_text"):
+    if squash(province_text) in CENTRAL:
         return (None, "central", None, None, None, None, None)
     named = _name_text(row)
     within = registry.province_by_name(province_text) if province_text else None
@@ -249,6 +251,11 @@ def _resolve_one(row: dict[str, str], ctx: Context) -> tuple:
         if free.area is not None and (match is None or match.area is None or free.level != "province"):
             match = free
     if match is None or match.area is None:
+        text = squash(row.get("place_text", ""))
+        if any(word in text for word in NATIONWIDE - {"ประเทศ"}):
+            return (COUNTRY_CODE, "country", None, None, None, None, None)
+        if "(ส่วนกลาง)" in text:
+            return (None, "central", None, None, None, None, None)
         return (None, "unknown", None, None, None, None, None)
     lao = match.lao_key or _lao_in(row, ctx, match.area.province_code)
     return _area_tuple(match.area, lao, match.village)
@@ -357,7 +364,7 @@ def drop_duplicate_records(
     content = [column for column in frame.columns if column != "source_row"]
     exact = frame.duplicated(subset=content, keep="first")
     if exact.any():
-        first = frame.fillna("").groupby(content, sort=False)["source_row"].transform("first")
+        first = frame.groupby(content, sort=False, dropna=False)["source_row"].transform("first")
         ctx.issues.add_rows(
             "duplicate-record",
             Text(
