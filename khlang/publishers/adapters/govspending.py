@@ -18,6 +18,7 @@ they are kept as separate lines with a suffix.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ def _shares(frame: pd.DataFrame, amount_key: str, province_key: str) -> pd.DataF
 def read(path: Path, ctx: Context, mapping: object) -> Tables:
     file = ctx.relative(path)
     frame = _records(path)
+    listed = _as_listed(frame)
     compare = frame.set_index("source_row")["compare"]
     frame = drop_duplicate_records(frame.drop(columns="compare"), ctx, file, key=["line_id"])
     frame = frame.drop(columns="record").assign(compare=lambda f: f["source_row"].map(compare))
@@ -115,7 +117,27 @@ def read(path: Path, ctx: Context, mapping: object) -> Tables:
     return {
         "budget_lines": finish(lines, "budget_lines", SYSTEM, file),
         "amounts": pd.concat(amounts, ignore_index=True),
+        "controls": finish(listed, "controls", SYSTEM, file),
     }
+
+
+def _as_listed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The file's totals as listed, every line counted, duplicates included: the figure a
+    reader of the raw extract gets, which the report sets against the published total."""
+    rows = []
+    for phase, key in (("allocated", "bb_amount"), ("disbursed", "gf_amount")):
+        by_year: dict[str, Decimal] = {}
+        for year, compare in zip(frame["fiscal_year"], frame["compare"], strict=True):
+            for entry in compare:
+                if entry.get(key) is not None:
+                    value = Decimal(str(entry[key]))
+                    by_year[year] = by_year.get(year, Decimal(0)) + value
+        rows += [
+            {"fiscal_year": int(year), "measure": f"{phase}_as_listed", "amount": float(total),
+             "source_row": 1}
+            for year, total in sorted(by_year.items())
+        ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["fiscal_year", "measure", "amount", "source_row"])
 
 
 def _locate(shares: pd.DataFrame, lines: pd.DataFrame, ctx: Context, file: str) -> pd.DataFrame:
