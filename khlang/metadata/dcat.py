@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Literal as TypingLiteral
 
 from pydantic import BaseModel
@@ -76,7 +76,8 @@ class Paging(BaseModel):
 
 
 def new_graph() -> Graph:
-    graph = Graph()
+    """An empty graph that knows only DCAT-AP's prefixes (so JSON-LD's context stays short)."""
+    graph = Graph(bind_namespaces="core")
     for prefix, namespace in (
         ("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("skos", SKOS),
         ("spdx", SPDX), ("gsp", GSP), ("dcatap", DCATAP), ("hydra", HYDRA),
