@@ -933,7 +933,7 @@ def _check_resources(check: _Check) -> None:
         for spec in RESOURCE_FIELDS:
             _check_field(check, spec, resource, resource=index)
         _check_resource(check, index, resource)
-    if not any(_open_format(resource) for resource in dataset.resources):
+    if not meets_open_format(dataset):
         check.add(
             "no-open-format",
             "resources",
@@ -948,13 +948,20 @@ def _check_resources(check: _Check) -> None:
         )
 
 
-def _open_format(resource: Resource) -> bool:
+def resource_is_open(resource: Resource) -> bool:
+    """The resource's format (as NECTEC's scorer reads it) is non-proprietary and
+    machine-readable: 3 stars or more in khlang.metadata.formats."""
     found = resource_format(
         media_type=resource.media_type,
         url=resource.path or resource.url,
         declared=resource.format,
     )
     return found is not None and found.is_open
+
+
+def meets_open_format(dataset: Dataset) -> bool:
+    """The open-format standard: at least one resource in an open format."""
+    return any(resource_is_open(resource) for resource in dataset.resources)
 
 
 def _check_resource(check: _Check, index: int, resource: Resource) -> None:
@@ -1047,4 +1054,6 @@ __all__ = [
     "Severity",
     "check_dataset",
     "check_datasets",
+    "meets_open_format",
+    "resource_is_open",
 ]
