@@ -32,7 +32,10 @@ from khlang.metadata.vocabularies import DATA_CATEGORY
 
 MIN_DATASETS = 5
 MAX_POINTS = 100
-NOT_YET_KNOWN = Text(th="ยังไม่ทราบ", en="not yet known")
+NOT_YET_KNOWN = Text(
+    th="ต้องใช้สถานะจากบัญชีข้อมูล (khlang catalog)",
+    en="needs the state from the catalog (khlang catalog)",
+)
 
 
 class RegistrationState(enum.StrEnum):
