@@ -12,7 +12,17 @@ from khlang.metadata.files import load_dataset
 from khlang.metadata.model import Dataset
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "khlang/metadata/examples/budget-allocation.yaml"
-GDC_ONLY = {"title_en", "notes_en", "publisher", "temporal", "spatial", "themes", "uses"}
+GDC_ONLY = {
+    "title_en",
+    "notes_en",
+    "publisher",
+    "temporal",
+    "spatial",
+    "themes",
+    "uses",
+    "issued",
+    "modified",
+}
 
 
 @pytest.fixture
