@@ -128,8 +128,10 @@ def test_finding(statistical: Dataset, code: str, field: str, mutate) -> None:
     assert found, _codes(report)
     finding = found[0]
     assert finding.severity is FINDING_TYPES[code].severity
-    assert finding.message.th and finding.message.en
-    assert finding.label.th and finding.label.en
+    assert finding.message.th
+    assert finding.message.en
+    assert finding.label.th
+    assert finding.label.en
     assert report.ok is (not any(f.severity is Severity.ERROR for f in report.findings))
 
 
@@ -240,7 +242,7 @@ def test_legacy_21_values_are_read_and_reported(statistical: Dataset) -> None:
     assert LEGACY_VERSION == "2.1"
 
 
-@pytest.mark.parametrize("category", [term for term in DATA_CATEGORY.terms], ids=lambda t: t.code)
+@pytest.mark.parametrize("category", list(DATA_CATEGORY.terms), ids=lambda t: t.code)
 def test_classification_rule(statistical: Dataset, category) -> None:
     statistical.data_category = category.value
     for level in DATA_CLASSIFICATION.terms:
