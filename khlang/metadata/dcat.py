@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from typing import Literal as TypingLiteral
 
 from pydantic import BaseModel
@@ -361,7 +360,9 @@ class _Builder:
         )
         self._format(node, resource, found)
         if resource.byte_size is not None:
-            graph.add((node, DCAT.byteSize, Literal(Decimal(resource.byte_size))))
+            # The canonical xsd:decimal form ("48213.0"), which Turtle writes back unchanged.
+            size = Literal(f"{resource.byte_size}.0", datatype=XSD.decimal)
+            graph.add((node, DCAT.byteSize, size))
         self._checksum(node, resource.hash)
         issued = resource.issued or resource.resource_created_date
         modified = resource.modified or resource.resource_last_updated_date
