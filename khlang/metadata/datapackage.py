@@ -21,7 +21,7 @@ from khlang.metadata.vocabularies import LICENSE
 
 _NAME = re.compile(r"[^a-z0-9._-]+")
 # Keys the descriptor states in its own terms; the rest of the GD Catalog form goes in `gdc`.
-_STATED = {"name", "title", "notes", "tags", "license_id", "license_id_other", "url",
+_STATED = {"name", "title", "notes", "tags", "url",
            "maintainer", "maintainer_email", "data_source", "resources", "private"}  # fmt: skip
 
 
