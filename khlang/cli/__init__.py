@@ -45,7 +45,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KhlangError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error.render()}", highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {error.render()}", highlight=False)
         sys.exit(EXIT_INPUT_ERROR)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
