@@ -45,7 +45,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KhlangError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error.render()}", highlight=False)
+        Console(stderr=True).print(
+            f"[bold red]error:[/] {error.render()}", highlight=False, soft_wrap=True
+        )
         sys.exit(EXIT_INPUT_ERROR)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
