@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from khlang.metadata.budget_bureau import BudgetBureauReport, CatalogState, budget_bureau_score
 from khlang.metadata.compliance import ComplianceReport, check_datasets
@@ -17,8 +17,6 @@ from khlang.metadata.mqa import MqaReport, mqa_score
 
 
 class DatasetResult(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
     source: str | None
     dataset: Dataset
     compliance: ComplianceReport
