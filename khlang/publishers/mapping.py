@@ -111,7 +111,9 @@ def apply_mapping(
     located = mapping.locate([str(column) for column in frame.columns])
     missing = [field for field in required if field not in located]
     if missing:
-        tried = "; ".join(f"{field}: {' | '.join(mapping.columns.get(field, []))}" for field in missing)
+        tried = "; ".join(
+            f"{field}: {' | '.join(mapping.columns.get(field, []))}" for field in missing
+        )
         raise KhlangError(
             Text(
                 th=f"ไม่พบคอลัมน์ที่จำเป็น ({tried}) แก้ชื่อคอลัมน์ในไฟล์จับคู่ {mapping.source}",

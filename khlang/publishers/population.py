@@ -34,9 +34,13 @@ def lao_population(laos: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame
     """`lao_key`, `population` (Int64, missing when no figure applies), `population_date`."""
     date = population["reference_date"].dropna().max() if "reference_date" in population else None
     covered = laos[["lao_key", "lao_type", "covered_subdistricts", "subdistrict_code"]].copy()
-    covered["parts"] = covered["covered_subdistricts"].fillna("").where(
-        covered["covered_subdistricts"].fillna("") != "",
-        covered["subdistrict_code"].fillna("") + ":completely",
+    covered["parts"] = (
+        covered["covered_subdistricts"]
+        .fillna("")
+        .where(
+            covered["covered_subdistricts"].fillna("") != "",
+            covered["subdistrict_code"].fillna("") + ":completely",
+        )
     )
     parts = covered.assign(part=covered["parts"].str.split(";")).explode("part")
     parts = parts[parts["part"].fillna("").str.contains(":")]
@@ -44,8 +48,10 @@ def lao_population(laos: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame
     figures = population.set_index("geocode")
     parts["total"] = parts["geocode"].map(figures["total_total"])
     parts["municipal"] = parts["geocode"].map(figures["municipal_total"])
-    parts["rest"] = parts["geocode"].map(figures["nonmunicipal_total"]).fillna(
-        parts["total"] - parts["municipal"].fillna(0)
+    parts["rest"] = (
+        parts["geocode"]
+        .map(figures["nonmunicipal_total"])
+        .fillna(parts["total"] - parts["municipal"].fillna(0))
     )
     municipal = parts["lao_type"].str.startswith("Thesaban")
     partly = parts["extent"] == "partially"
@@ -57,8 +63,12 @@ def lao_population(laos: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame
     provinces = laos["province_code"].map(figures["total_total"])
     result = pd.DataFrame({"lao_key": laos["lao_key"].to_numpy()})
     result["population"] = (
-        result["lao_key"].map(by_lao).where(laos["lao_type"].to_numpy() != "PAO", provinces.to_numpy())
+        result["lao_key"]
+        .map(by_lao)
+        .where(laos["lao_type"].to_numpy() != "PAO", provinces.to_numpy())
     )
-    result["population"] = pd.to_numeric(result["population"], errors="coerce").round().astype("Int64")
+    result["population"] = (
+        pd.to_numeric(result["population"], errors="coerce").round().astype("Int64")
+    )
     result["population_date"] = pd.to_datetime(date).date() if date else None
     return result

@@ -77,10 +77,7 @@ def _read_excel(path: Path, **options: Any) -> pd.DataFrame:
 def read_table(path: Path) -> pd.DataFrame:
     """A CSV/TSV/XLSX file as text columns plus `source_row`. Blank rows are dropped (their
     numbers are kept by the rows after them)."""
-    if path.suffix.lower() == ".xlsx":
-        frame = _read_excel(path)
-    else:
-        frame = _read_csv(path)
+    frame = _read_excel(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
     frame.columns = [str(column).strip() for column in frame.columns]
     frame["source_row"] = pd.RangeIndex(2, len(frame) + 2)
     data = frame.drop(columns="source_row")
@@ -112,7 +109,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
             ),
         )
     except pa.ArrowInvalid as error:
-        raise _not_readable(path, Text(th=_arrow_message(error), en=_arrow_message(error))) from error
+        raise _not_readable(
+            path, Text(th=_arrow_message(error), en=_arrow_message(error))
+        ) from error
     return table.to_pandas()
 
 

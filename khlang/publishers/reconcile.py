@@ -4,8 +4,10 @@
 2. A line whose identifier no higher-priority system knows (a BBL row without the
    e-Budgeting code, a mistyped GFMIS code, an e-GP contract without one) is matched by name
    and area: the same fiscal year, the same item name once spaces are ignored, and the same
-   province (then district, when several fit). Exactly one candidate is a match; several are
-   reported as ambiguous; none leaves the line on its own, reported as unmatched.
+   province; when several lines fit, the one in the same district, then the one in the same
+   district with the same allocation. Exactly one candidate is a match; several are reported
+   as ambiguous; none leaves the line on its own, reported as unmatched with its amounts
+   (counted on their own, so the officer can see what may be counted twice).
 3. For each line, fiscal year, phase and month, the amounts of one system only are counted:
    the first in that phase's order of authority (allocation: e-Budgeting, then BBL, ...;
    disbursement: GFMIS ...), and within it one export file. Every other system's figure for
@@ -46,12 +48,12 @@ def _values(rows: list[tuple[Any, ...]]) -> str:
 
 def _setup(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        "CREATE TEMP TABLE line_rank AS SELECT * FROM (VALUES "
+        "CREATE TEMP TABLE line_rank AS SELECT * FROM (VALUES "  # noqa: S608
         + _values([(system, rank) for rank, system in enumerate(LINE_PRIORITY, start=1)])
         + ") t(system, rank)"
     )
     con.execute(
-        "CREATE TEMP TABLE phase_rank AS SELECT * FROM (VALUES "
+        "CREATE TEMP TABLE phase_rank AS SELECT * FROM (VALUES "  # noqa: S608
         + _values(
             [
                 (phase, system, rank)
@@ -62,7 +64,7 @@ def _setup(con: duckdb.DuckDBPyConnection) -> None:
         + ") t(phase, system, rank)"
     )
     con.execute(
-        "CREATE TEMP TABLE finance_rank AS SELECT * FROM (VALUES "
+        "CREATE TEMP TABLE finance_rank AS SELECT * FROM (VALUES "  # noqa: S608
         + _values([(system, rank) for rank, system in enumerate(FINANCE_PRIORITY, start=1)])
         + ") t(system, rank)"
     )
@@ -78,7 +80,7 @@ def _match_lines(con: duckdb.DuckDBPyConnection) -> None:
         SELECT l.*, coalesce(r.rank, 99) AS rank, {NAME_KEY.format(column="l.item_name")}
                AS name_key
         FROM raw_budget_lines l LEFT JOIN line_rank r ON r.system = l.source_system
-        """
+        """  # noqa: S608
     )
     con.execute(
         """
@@ -93,22 +95,33 @@ def _match_lines(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE TEMP TABLE remap AS
-        WITH candidates AS (
+        WITH allocated AS (
+            SELECT source_system, line_id, sum(amount) AS total FROM raw_amounts
+            WHERE phase = 'allocated' GROUP BY ALL
+        ), candidates AS (
             SELECT o.source_system, o.line_id AS from_id, t.line_id AS to_id,
-                   o.district_code IS NOT DISTINCT FROM t.district_code AS same_district
+                   o.district_code IS NOT DISTINCT FROM t.district_code AS same_district,
+                   coalesce(fa.total = ta.total, false) AS same_amount
             FROM orphans o JOIN src_lines t
               ON t.rank < o.rank AND t.fiscal_year = o.fiscal_year
              AND t.name_key = o.name_key AND t.name_key <> ''
              AND t.province_code IS NOT DISTINCT FROM o.province_code
+            LEFT JOIN allocated fa ON fa.source_system = o.source_system
+                                  AND fa.line_id = o.line_id
+            LEFT JOIN allocated ta ON ta.source_system = t.source_system
+                                  AND ta.line_id = t.line_id
         ), counted AS (
             SELECT source_system, from_id, count(DISTINCT to_id) AS fits,
                    count(DISTINCT to_id) FILTER (WHERE same_district) AS fits_district,
-                   min(to_id) AS any_to, min(to_id) FILTER (WHERE same_district) AS any_district
+                   count(DISTINCT to_id) FILTER (WHERE same_district AND same_amount)
+                       AS fits_amount,
+                   min(to_id) AS any_to, min(to_id) FILTER (WHERE same_district) AS any_district,
+                   min(to_id) FILTER (WHERE same_district AND same_amount) AS any_amount
             FROM candidates GROUP BY ALL
         )
         SELECT source_system, from_id, fits,
-               CASE WHEN fits = 1 THEN any_to WHEN fits_district = 1 THEN any_district END
-               AS to_id
+               CASE WHEN fits = 1 THEN any_to WHEN fits_district = 1 THEN any_district
+                    WHEN fits_amount = 1 THEN any_amount END AS to_id
         FROM counted
         """
     )
@@ -182,7 +195,7 @@ def _choose_amounts(con: duckdb.DuckDBPyConnection) -> None:
                abs(g.total - c.total) <= {TOLERANCE} AS agrees
         FROM amount_groups g JOIN chosen c USING (line_id, fiscal_year, phase, m)
         WHERE NOT (g.source_system = c.source_system AND g.source_file = c.source_file)
-        """
+        """  # noqa: S608
     )
 
 
@@ -211,7 +224,7 @@ def _link_contracts(con: duckdb.DuckDBPyConnection) -> None:
                     WHEN b.fits = 1 THEN 'name_and_area'
                     WHEN b.fits > 1 THEN 'ambiguous' ELSE 'unlinked' END AS link
         FROM c LEFT JOIN by_name b USING (ocid, source_file, source_row)
-        """
+        """  # noqa: S608
     )
     con.execute("CREATE TABLE contracts AS SELECT * EXCLUDE (link) FROM contracts_m")
 
@@ -227,11 +240,13 @@ def _dedupe_other(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE TABLE lao_finance AS
-        WITH chosen AS (
-            SELECT lao_key, fiscal_year, kind, source_system, source_file FROM finance_m
-            GROUP BY ALL
+        WITH groups AS (
+            SELECT lao_key, fiscal_year, kind, source_system, source_file, min(frank) AS frank
+            FROM finance_m GROUP BY lao_key, fiscal_year, kind, source_system, source_file
+        ), chosen AS (
+            SELECT * FROM groups
             QUALIFY row_number() OVER (PARTITION BY lao_key, fiscal_year, kind
-                                       ORDER BY min(frank), source_system, source_file) = 1
+                                       ORDER BY frank, source_system, source_file) = 1
         )
         SELECT f.* EXCLUDE (frank) FROM finance_m f
         JOIN chosen c USING (lao_key, fiscal_year, kind, source_system, source_file)
@@ -304,7 +319,7 @@ def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                source_file AS other_file, total AS other_total
         FROM superseded WHERE NOT agrees ORDER BY abs(total - counted_total) DESC
         LIMIT {EXAMPLES}
-        """,
+        """,  # noqa: S608
     )
     for row in conflicts:
         row["counted_total"] = _money(row["counted_total"])
@@ -313,7 +328,9 @@ def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "lines": {
             "published": scalar("SELECT count(*) FROM lines"),
             "in_several_systems": scalar("SELECT count(*) FROM lines WHERE systems LIKE '%;%'"),
-            "matched_by_name_and_area": scalar("SELECT count(*) FROM remap WHERE to_id IS NOT NULL"),
+            "matched_by_name_and_area": scalar(
+                "SELECT count(*) FROM remap WHERE to_id IS NOT NULL"
+            ),
             "ambiguous": scalar("SELECT count(*) FROM remap WHERE to_id IS NULL"),
             "unmatched": {
                 row["source_system"]: row["n"]
@@ -327,19 +344,33 @@ def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                     """,
                 )
             },
+            "unmatched_amounts": {
+                f"{row['source_system']}/{row['phase']}": _money(row["total"])
+                for row in _rows(
+                    con,
+                    """
+                    SELECT o.source_system, a.phase, sum(a.amount) AS total FROM orphans o
+                    LEFT JOIN remap r ON r.source_system = o.source_system
+                                     AND r.from_id = o.line_id
+                    JOIN amounts a ON a.line_id = o.line_id
+                                  AND a.source_system = o.source_system
+                    WHERE r.to_id IS NULL GROUP BY ALL ORDER BY ALL
+                    """,
+                )
+            },
             "examples_matched_by_name": _rows(
                 con,
                 f"""
                 SELECT source_system, from_id, to_id FROM remap WHERE to_id IS NOT NULL
                 ORDER BY ALL LIMIT {EXAMPLES}
-                """,
+                """,  # noqa: S608
             ),
             "examples_ambiguous": _rows(
                 con,
                 f"""
                 SELECT source_system, from_id, fits FROM remap WHERE to_id IS NULL
                 ORDER BY ALL LIMIT {EXAMPLES}
-                """,
+                """,  # noqa: S608
             ),
         },
         "amounts": {
@@ -356,9 +387,7 @@ def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             for row in _rows(con, "SELECT link, count(*) AS n FROM contracts_m GROUP BY ALL")
         }
         | {
-            "duplicates_across_files": scalar(
-                "SELECT count(*) FROM raw_contracts"
-            )
+            "duplicates_across_files": scalar("SELECT count(*) FROM raw_contracts")
             - scalar("SELECT count(*) FROM contracts_m")
         },
         "controls": [

@@ -64,7 +64,7 @@ class PartStore:
         for table in TABLES:
             pattern = (self.root / table / "*.parquet").as_posix()
             con.execute(
-                f"CREATE VIEW raw_{table} AS SELECT * FROM read_parquet('{pattern}', "
+                f"CREATE VIEW raw_{table} AS SELECT * FROM read_parquet('{pattern}', "  # noqa: S608
                 "union_by_name = true)"
             )
         return con

@@ -117,8 +117,10 @@ def _amount(name: str, th: str, en: str, desc_th: str, desc_en: str) -> Column:
 _COLUMNS: list[Column] = [
     # --- identity and time ------------------------------------------------------------
     _c("line_id", "string", "รหัสรายการงบประมาณ", "Budget line identifier",
-       "รหัสของรายการงบประมาณ จากระบบต้นทาง หรือรหัสที่ khlang สร้างจากปี หน่วยรับงบประมาณ ชื่อรายการ และพื้นที่ (ขึ้นต้นด้วย kl-)",
-       "The source system's identifier of the budget line, or one khlang derives from the year, budget unit, item name and area (prefixed kl-).",
+       "รหัสของรายการงบประมาณ จากระบบต้นทาง หรือรหัสที่ khlang สร้างจากปี "
+       "หน่วยรับงบประมาณ ชื่อรายการ และพื้นที่ (ขึ้นต้นด้วย kl-)",
+       "The source system's identifier of the budget line, or one khlang "
+       "derives from the year, budget unit, item name and area (prefixed kl-).",
        required=True),
     _c("fiscal_year", "integer", "ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)",
        "ปีงบประมาณตามพุทธศักราช (1 ต.ค. – 30 ก.ย.)",
@@ -229,14 +231,16 @@ _COLUMNS: list[Column] = [
     _c("source_system", "string", "ระบบต้นทาง", "Source system",
        "ระบบที่เป็นต้นทางของตัวเลข", "The system the figure comes from.", required=True),
     _c("source_file", "string", "ไฟล์ต้นทาง", "Source file",
-       "ไฟล์ส่งออกที่อ่าน (เทียบกับโฟลเดอร์ต้นทาง)", "The export file read (relative to the sources folder).",
+       "ไฟล์ส่งออกที่อ่าน (เทียบกับโฟลเดอร์ต้นทาง)",
+       "The export file read (relative to the sources folder).",
        required=True),
     _c("source_row", "integer", "แถวต้นทาง", "Source row",
        "แถวในไฟล์ต้นทาง (แถวหัวตารางคือแถวที่ 1) หรือลำดับรายการในไฟล์ JSON",
        "Row in the source file (the header is row 1), or the record's position in a JSON file.",
        required=True, minimum=1),
     _c("systems", "string", "ปรากฏในระบบ", "Systems",
-       "ระบบที่พบโครงการหรือรายการนี้ คั่นด้วย ;", "Systems the project or line appears in, separated by ;."),
+       "ระบบที่พบโครงการหรือรายการนี้ คั่นด้วย ;",
+       "Systems the project or line appears in, separated by ;."),
     # --- procurement (OCDS) ------------------------------------------------------------------
     _c("ocid", "string", "รหัส OCDS", "OCID", "รหัสกระบวนการจัดซื้อจัดจ้างตามมาตรฐาน OCDS",
        "Open Contracting ID of the contracting process.", required=True),

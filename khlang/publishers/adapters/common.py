@@ -77,7 +77,8 @@ def clean_years(
         ctx.issues.add(
             "year-converted-from-ce",
             Text(
-                th=f"แปลงปี ค.ศ. เป็น พ.ศ. {int(converted.sum())} แถว (เก็บค่าเดิมใน fiscal_year_original)",
+                th=f"แปลงปี ค.ศ. เป็น พ.ศ. {int(converted.sum())} "
+                "แถว (เก็บค่าเดิมใน fiscal_year_original)",
                 en=f"converted {int(converted.sum())} CE years to BE (originals kept in "
                 "fiscal_year_original)",
             ),
@@ -91,9 +92,7 @@ def clean_years(
     return frame[~bad].reset_index(drop=True)
 
 
-def clean_amounts(
-    frame: pd.DataFrame, ctx: Context, file: str, columns: list[str]
-) -> pd.DataFrame:
+def clean_amounts(frame: pd.DataFrame, ctx: Context, file: str, columns: list[str]) -> pd.DataFrame:
     """Amount columns in baht; an unreadable amount is reported and left empty."""
     updates = {}
     for column in columns:
@@ -214,43 +213,68 @@ def resolve_areas(
             severity="warning",
         )
     result = frame.drop(columns=[c for c in AREA_INPUTS if c in frame and c != "lao_name"])
+    parsed_village = pd.to_numeric(joined["village_no"], errors="coerce").astype("Int64")
     if "village_no" in result:
         village = pd.to_numeric(result["village_no"], errors="coerce").astype("Int64")
-        result = result.assign(village_no=village.fillna(joined["village_no"].astype("Int64")))
+        result = result.assign(village_no=village.fillna(parsed_village))
     else:
-        result = result.assign(village_no=joined["village_no"].astype("Int64"))
+        result = result.assign(village_no=parsed_village)
     for column in ("area_code", "area_level", "province_code", "district_code",
                    "subdistrict_code", "lao_key"):  # fmt: skip
         result[column] = joined[column].astype("string")
     return result
 
 
-def _resolve_one(row: dict[str, str], ctx: Context) -> tuple:
-    registry = ctx.registry
-    parser = ctx.parser
-    assert parser is not None
+_RANK = {"province": 1, "district": 2, "subdistrict": 3}
+
+
+def _coded_area(row: dict[str, str], registry: AreaRegistry):
+    """The most specific area the code columns name, if any."""
     for column in ("subdistrict_code", "district_code", "province_code"):
         code = row.get(column, "").strip()
         if code:
             area = registry.area(code.zfill(2) if column == "province_code" else code)
             if area:
-                lao = _lao_in(row, ctx, area.province_code)
-                return _area_tuple(area, lao)
+                return area
+    return None
+
+
+def _resolve_one(row: dict[str, str], ctx: Context) -> tuple:
+    """Codes first; names and free text refine a coarse code (a province code beside an
+    LAO's name gives the LAO's sub-district) but never contradict it."""
+    registry = ctx.registry
+    parser = ctx.parser
+    assert parser is not None
+    coded = _coded_area(row, registry)
+    if coded is not None and coded.level == "subdistrict":
+        return _area_tuple(coded, _lao_in(row, ctx, coded.province_code))
     province_text = row.get("province_name", "").strip()
-    if squash(province_text) in NATIONWIDE:
+    if coded is None and squash(province_text) in NATIONWIDE:
         return (COUNTRY_CODE, "country", None, None, None, None, None)
-    if squash(province_text) in CENTRAL:
+    if coded is None and squash(province_text) in CENTRAL:
         return (None, "central", None, None, None, None, None)
-    named = _name_text(row)
-    within = registry.province_by_name(province_text) if province_text else None
-    match = parser.parse(named, within) if named else None
-    if (match is None or match.area is None or match.level == "province") and row.get(
-        "place_text"
-    ):
-        free = parser.parse(row["place_text"], within)
-        if free.area is not None and (match is None or match.area is None or free.level != "province"):
-            match = free
-    if match is None or match.area is None:
+    within = (
+        coded.province_code
+        if coded
+        else (registry.province_by_name(province_text) if province_text else None)
+    )
+    match = None
+    for text in (_name_text(row), row.get("place_text", "")):
+        if not text:
+            continue
+        found = parser.parse(text, within)
+        better = found.area is not None and (
+            match is None or _RANK.get(found.level or "", 0) > _RANK.get(match.level or "", 0)
+        )
+        if better:
+            match = found
+    if match is not None and coded is not None:
+        inside = match.area.code.startswith(coded.code)
+        if not inside or _RANK[match.level] <= _RANK[coded.level]:
+            match = None
+    if match is None and coded is not None:
+        return _area_tuple(coded, _lao_in(row, ctx, coded.province_code))
+    if match is None:
         text = squash(row.get("place_text", ""))
         if any(word in text for word in NATIONWIDE - {"ประเทศ"}):
             return (COUNTRY_CODE, "country", None, None, None, None, None)
@@ -456,5 +480,5 @@ def collapse_lines(frame: pd.DataFrame, system: str, file: str) -> pd.DataFrame:
             same_district, "district", np.where(same_province, "province", "multiple")
         )
         shared["lao_key"] = None
-        first.loc[several, shared.columns] = shared
+        first = pd.concat([first.drop(index=several), shared]).reindex(first.index)
     return finish(first.reset_index(), "budget_lines", system, file)

@@ -53,7 +53,8 @@ ADAPTER = Adapter(
     name="ebudget",
     system=SYSTEM,
     description=Text(
-        th="คำขอและงบประมาณที่ได้รับจัดสรรรายรายการและพื้นที่ จากระบบ e-Budgeting และ BB EvMIS ของสำนักงบประมาณ",
+        th="คำขอและงบประมาณที่ได้รับจัดสรรรายรายการและพื้นที่ "
+        "จากระบบ e-Budgeting และ BB EvMIS ของสำนักงบประมาณ",
         en="Requested and allocated budget by line and area, from the Bureau of the Budget's "
         "e-Budgeting and BB EvMIS.",
     ),

@@ -24,7 +24,12 @@ from khlang.publishers.adapters.common import (
 )
 from khlang.publishers.mapping import ColumnMapping, apply_mapping
 from khlang.publishers.readers import read_table
-from khlang.publishers.vocab import BUDGET_TYPES, FUND_SOURCES, LAO_FINANCE_KINDS, REVENUE_CATEGORIES
+from khlang.publishers.vocab import (
+    BUDGET_TYPES,
+    FUND_SOURCES,
+    LAO_FINANCE_KINDS,
+    REVENUE_CATEGORIES,
+)
 
 SYSTEM = "e-LAAS"
 REQUIRED = ("fiscal_year", "lao_name", "kind", "category")

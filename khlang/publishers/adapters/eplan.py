@@ -46,7 +46,8 @@ ADAPTER = Adapter(
     name="eplan",
     system=SYSTEM,
     description=Text(
-        th="โครงการในแผนพัฒนาท้องถิ่นของ อปท. และงบประมาณตามแผน จากระบบ e-Plan ของกรมส่งเสริมการปกครองท้องถิ่น",
+        th="โครงการในแผนพัฒนาท้องถิ่นของ อปท. และงบประมาณตามแผน "
+        "จากระบบ e-Plan ของกรมส่งเสริมการปกครองท้องถิ่น",
         en="Projects of the local development plans of LAOs with planned amounts, from the "
         "Department of Local Administration's e-Plan.",
     ),

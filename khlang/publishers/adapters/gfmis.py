@@ -32,13 +32,14 @@ REQUIRED = ("fiscal_year", "month", "line_id", "disbursed")
 
 
 def _months(frame: pd.DataFrame, ctx: Context, file: str) -> pd.DataFrame:
+    """Fiscal month and calendar month of each row; unreadable months, and months outside
+    the row's fiscal year, are reported and their rows skipped."""
     parsed = {value: parse_month(value) for value in frame["month"].dropna().unique()}
     ym = frame["month"].map(parsed)
-    readable = ym.map(lambda v: isinstance(v, tuple)).astype(bool)
-    fiscal_month = ym[readable].map(lambda v: fiscal_month_of(v[1]))
-    month_year = ym[readable].map(lambda v: fiscal_year_of(dt.date(v[0], v[1], 1)))
-    month_year = month_year.reindex(frame.index)
-    outside = readable & (month_year != frame["fiscal_year"])
+    readable = ym.map(lambda value: isinstance(value, tuple)).astype(bool)
+    year_of = {v: fiscal_year_of(dt.date(v[0], v[1], 1)) for v in parsed.values() if v}
+    month_year = ym.map(lambda value: year_of.get(value) if isinstance(value, tuple) else None)
+    outside = readable & (month_year.astype("Int64") != frame["fiscal_year"]).fillna(True)
     for code, mask, text in (
         ("month-unreadable", ~readable,
          Text(th="อ่านเดือนไม่ได้ แถวนี้ไม่ถูกนำไปใช้", en="unreadable month; row skipped")),
@@ -56,9 +57,10 @@ def _months(frame: pd.DataFrame, ctx: Context, file: str) -> pd.DataFrame:
                 column="month",
             )
     keep = readable & ~outside
+    kept = ym[keep]
     return frame[keep].assign(
-        fiscal_month=fiscal_month[keep[readable]].astype("Int64"),
-        month=ym[keep].map(lambda v: f"{v[0]:04d}-{v[1]:02d}"),
+        fiscal_month=pd.to_numeric(kept.map(lambda value: fiscal_month_of(value[1]))),
+        month=kept.map(lambda value: f"{value[0]:04d}-{value[1]:02d}"),
     )
 
 

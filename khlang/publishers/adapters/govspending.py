@@ -167,7 +167,8 @@ ADAPTER = Adapter(
     name="govspending",
     system=SYSTEM,
     description=Text(
-        th="รายการงบประมาณกระทรวงมหาดไทย งบที่ได้รับจัดสรร (สำนักงบประมาณ) เทียบการเบิกจ่าย (GFMIS) รายจังหวัด "
+        th="รายการงบประมาณกระทรวงมหาดไทย งบที่ได้รับจัดสรร "
+        "(สำนักงบประมาณ) เทียบการเบิกจ่าย (GFMIS) รายจังหวัด "
         "จากบริการ Government Spending ของ data.go.th",
         en="Ministry of Interior budget items, allocated (Bureau of the Budget) against "
         "disbursed (GFMIS) by province, from data.go.th's Government Spending service.",

@@ -81,9 +81,9 @@ def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     frame = clean_amounts(frame, ctx, file, ["amount"])
     frame = clean_terms(frame, ctx, file, "budget_type", BUDGET_TYPES)
     frame = frame.assign(
-        ministry_name=frame["ministry_name"].astype("string").str.replace(
-            r"\s*\(\d+\)\s*$", "", regex=True
-        ),
+        ministry_name=frame["ministry_name"]
+        .astype("string")
+        .str.replace(r"\s*\(\d+\)\s*$", "", regex=True),
         item_name=_item_names(frame),
         source_of_funds=_fund_sources(frame),
     )
@@ -103,7 +103,8 @@ ADAPTER = Adapter(
     name="kaogeek",
     system=SYSTEM,
     description=Text(
-        th="รายการในเอกสารงบประมาณปี 2565 ที่ KaoGeek สกัดเป็น CSV (ปี ค.ศ. จำนวนเงินเป็นข้อความ มีข้อผิดพลาดจาก OCR)",
+        th="รายการในเอกสารงบประมาณปี 2565 ที่ KaoGeek สกัดเป็น "
+        "CSV (ปี ค.ศ. จำนวนเงินเป็นข้อความ มีข้อผิดพลาดจาก OCR)",
         en="Line items of the FY2565 budget documents extracted to CSV by KaoGeek (CE years, "
         "amounts as text, OCR noise).",
     ),

@@ -78,7 +78,7 @@ def detect(path: Path, mapping: ColumnMapping | None) -> bool:
     if mapping is not None and path.suffix.lower() == ".json":
         try:
             frame = _records(path)
-        except Exception:  # noqa: BLE001 - any unreadable JSON is simply not a needs file
+        except Exception:
             return False
         return mapping.recognises([str(column) for column in frame.columns])
     return detect_table(path, mapping)

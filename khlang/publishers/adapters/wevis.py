@@ -19,7 +19,7 @@ import pandas as pd
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.publishers.adapters.base import Adapter, Tables
-from khlang.publishers.adapters.common import Context, clean_terms, finish
+from khlang.publishers.adapters.common import Context, finish
 from khlang.publishers.adapters.elaas import categories
 from khlang.publishers.readers import read_json
 from khlang.publishers.vocab import REVENUE_CATEGORIES, match_term, squash
@@ -140,7 +140,8 @@ ADAPTER = Adapter(
     name="wevis",
     system=SYSTEM,
     description=Text(
-        th="งบประมาณตามข้อบัญญัติของ อบจ. ปี 2565-2566 ที่ WeVis และ ACT รวบรวม (รายจ่ายตามงานและประเภทงบ รายรับตามหมวด)",
+        th="งบประมาณตามข้อบัญญัติของ อบจ. ปี 2565-2566 ที่ WeVis "
+        "และ ACT รวบรวม (รายจ่ายตามงานและประเภทงบ รายรับตามหมวด)",
         en="PAO budget ordinances FY2565-2566 as compiled by WeVis and ACT (expenditure by task "
         "and budget type, revenue by category).",
     ),

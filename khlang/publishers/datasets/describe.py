@@ -136,9 +136,12 @@ def describe(
         "data_type": "ข้อมูลสถิติ" if statistical else "ข้อมูลระเบียน",
         "owner_org": agency.name,
         "publisher": Organization(
-            name=agency.name, title=agency.title, url=agency.url, email=agency.email,
+            name=agency.name,
+            title=agency.title,
+            url=agency.url,
+            email=agency.email,
             catalog_type=agency.catalog_type,
-        ),  # fmt: skip
+        ),
         "maintainer": agency.maintainer or scope_th,
         "maintainer_email": agency.email,
         "tags": list(spec.tags),

@@ -43,8 +43,8 @@ def prepare(con: duckdb.DuckDBPyConnection, registry: AreaRegistry) -> None:
         [{"code": code, "grp": group} for group, codes in REVENUE_GROUPS.items() for code in codes]
     )
     if registry.laos is not None:
-        laos = registry.laos[["lao_key", "lao_name_th", "lao_type", "province_code",
-                              "district_code"]].rename(columns={"lao_name_th": "lao_name"})  # fmt: skip
+        columns = ["lao_key", "lao_name_th", "lao_type", "province_code", "district_code"]
+        laos = registry.laos[columns].rename(columns={"lao_name_th": "lao_name"})
         laos = laos.replace("", None)
     else:
         laos = pd.DataFrame(columns=["lao_key", "lao_name", "lao_type", "province_code",
@@ -66,7 +66,7 @@ def prepare(con: duckdb.DuckDBPyConnection, registry: AreaRegistry) -> None:
         ("ref_lao_population", population),
     ):
         con.register(f"_{name}", frame)
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}")  # noqa: S608
         con.unregister(f"_{name}")
 
 
@@ -105,7 +105,7 @@ LEFT JOIN ref_terms t ON t.vocab = 'budget_type' AND t.code = l.budget_type
 WHERE a.phase IN ('requested', 'allocated', 'transferred')
 GROUP BY ALL
 ORDER BY ALL
-"""
+"""  # noqa: S608
 
 
 def budget_lines() -> str:
@@ -121,7 +121,7 @@ FROM lines l LEFT JOIN amounts a USING (line_id)
 {joins}
 GROUP BY ALL
 ORDER BY l.fiscal_year, l.line_id
-"""
+"""  # noqa: S608
 
 
 def amount_ledger() -> str:
@@ -203,7 +203,7 @@ FROM rows r
 LEFT JOIN ref_provinces p ON p.province_code = r.province_code
 LEFT JOIN ref_districts d ON d.district_code = r.district_code
 ORDER BY r.fiscal_year, r.area_level, r.area_code NULLS LAST, r.fiscal_month NULLS LAST
-"""
+"""  # noqa: S608
 
 
 LINE_TOTALS = """
@@ -251,7 +251,7 @@ LEFT JOIN line_contracts c USING (line_id)
 LEFT JOIN ref_laos o ON o.lao_key = x.lao_key
 {joins}
 ORDER BY x.fiscal_year, x.project_id
-"""
+"""  # noqa: S608
 
 
 def contracts() -> str:
@@ -269,7 +269,7 @@ SELECT c.ocid, c.egp_project_id, c.line_id, pl.project_id, c.fiscal_year, c.buye
 FROM contracts c LEFT JOIN planned pl USING (line_id)
 {joins}
 ORDER BY c.fiscal_year, c.ocid, c.contract_date
-"""
+"""  # noqa: S608
 
 
 def lao_finance() -> str:
@@ -306,7 +306,7 @@ LEFT JOIN ref_terms sa ON sa.vocab = 'strategic_area' AND sa.code = n.strategic_
 LEFT JOIN ref_terms tp ON tp.vocab = 'topic' AND tp.code = n.topic
 {joins}
 ORDER BY n.fiscal_year, n.need_id
-"""
+"""  # noqa: S608
 
 
 def lao_benchmark() -> str:

@@ -97,9 +97,7 @@ def generate(
             where="--province",
         )
     all_laos = register_for(registry)
-    world = build_world(
-        registry=registry, all_laos=all_laos, scale=chosen, years=years, seed=seed
-    )
+    world = build_world(registry=registry, all_laos=all_laos, scale=chosen, years=years, seed=seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:

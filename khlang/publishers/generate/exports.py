@@ -101,16 +101,12 @@ class Writer:
             frame = frame.rename(columns=self._headers(adapter))
         duplicate = self._mask(len(frame), DUPLICATE_RATE if adapter else 0.0)
         if duplicate.any():
-            positions = np.sort(
-                np.concatenate([np.arange(len(frame)), np.flatnonzero(duplicate)])
-            )
+            positions = np.sort(np.concatenate([np.arange(len(frame)), np.flatnonzero(duplicate)]))
             frame = frame.iloc[positions]
             self._count(relative, "duplicate_rows", int(duplicate.sum()))
         path = self.out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(
-            frame.astype("string").fillna(""), preserve_index=False
-        )
+        table = pa.Table.from_pandas(frame.astype("string").fillna(""), preserve_index=False)
         pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
         self.files.append(relative)
 
@@ -160,9 +156,9 @@ class Writer:
                     "source_of_funds": "เงินงบประมาณ",
                     "province_code": rows["province_code"],
                     "province_name": names["province_name"].where(
-                        ~national, rows["spread"].map({"nationwide": "ทั่วประเทศ",
-                                                       "central": "ส่วนกลาง"})
-                    ),  # fmt: skip
+                        ~national,
+                        rows["spread"].map({"nationwide": "ทั่วประเทศ", "central": "ส่วนกลาง"}),
+                    ),
                     "district_code": rows["district_code"],
                     "district_name": names["district_name"],
                     "subdistrict_code": rows["subdistrict_code"],
@@ -231,7 +227,8 @@ class Writer:
                     "budget_unit_name": rows["department_name"],
                     "item_name": rows["item_name"],
                     "province_code": rows["province_code"],
-                    "province_name": rows["province_code"].map(registry.provinces["name_th"])
+                    "province_name": rows["province_code"]
+                    .map(registry.provinces["name_th"])
                     .where(~central, "ส่วนกลาง")
                     .where(rows["spread"] != "nationwide", "ทั่วประเทศ"),
                     "district_code": rows["district_code"],
@@ -270,9 +267,13 @@ class Writer:
                     "contract_date": _be_dates(rows["contract_date"]),
                     "contract_end": _be_dates(rows["contract_end"]),
                     "contract_status": rows["contract_status"].map(
-                        {"active": "ลงนามสัญญาแล้ว", "terminated": "สิ้นสุดสัญญา",
-                         "pending": "รอลงนามสัญญา", "cancelled": "ยกเลิก"}
-                    ),  # fmt: skip
+                        {
+                            "active": "ลงนามสัญญาแล้ว",
+                            "terminated": "สิ้นสุดสัญญา",
+                            "pending": "รอลงนามสัญญา",
+                            "cancelled": "ยกเลิก",
+                        }
+                    ),
                     "province_name": names["province_name"],
                     "district_name": names["district_name"],
                     "subdistrict_name": names["subdistrict_name"],

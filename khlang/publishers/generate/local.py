@@ -16,7 +16,9 @@ SUBDISTRICT_MEDIAN = 6_500
 PLAN_YEARS = 5
 
 
-def population(rng: np.random.Generator, registry: AreaRegistry, laos: pd.DataFrame) -> pd.DataFrame:
+def population(
+    rng: np.random.Generator, registry: AreaRegistry, laos: pd.DataFrame
+) -> pd.DataFrame:
     """Synthetic registered population in DOPA's layout for the provinces of the LAOs:
     log-normal per sub-district, a municipal part where a municipality covers it, summed up
     to districts, provinces and the country."""
@@ -85,9 +87,11 @@ def finance(
     and year; specific subsidies are the BBL allocations of the LAO that year."""
     base = laos["lao_type"].map(cal.LAO_BUDGET_MEDIAN).to_numpy()
     scale = base * rng.lognormal(0.0, 0.35, len(laos))
-    specific = lines[lines["budget_type"] == "subsidy"].groupby(["lao_key", "fiscal_year"])[
-        "allocated"
-    ].sum()
+    specific = (
+        lines[lines["budget_type"] == "subsidy"]
+        .groupby(["lao_key", "fiscal_year"])["allocated"]
+        .sum()
+    )
     rows = []
     for index, year in enumerate(years):
         budget = scale * (1 + cal.GROWTH) ** index

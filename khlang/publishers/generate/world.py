@@ -155,7 +155,7 @@ class _Builder:
         shares = np.array(list(cal.BUDGET_TYPE_SHARES.values()))
         spreads = _spread_without_subsidies()
         for index, year in enumerate(years):
-            count = max(int(round(len(self.laos) * lines_per_lao * 1.01**index)), 4)
+            count = max(round(len(self.laos) * lines_per_lao * 1.01**index), 4)
             factor = ((1 + cal.GROWTH) / 1.01) ** index
             budget_type = rng.choice(types, count, p=shares / shares.sum())
             spread = np.where(
@@ -191,9 +191,12 @@ class _Builder:
                     "ratio_kind": rng.choice(
                         ["none", "all", "part"],
                         count,
-                        p=[cal.DISBURSED_NONE, cal.DISBURSED_ALL,
-                           1 - cal.DISBURSED_NONE - cal.DISBURSED_ALL],
-                    ),  # fmt: skip
+                        p=[
+                            cal.DISBURSED_NONE,
+                            cal.DISBURSED_ALL,
+                            1 - cal.DISBURSED_NONE - cal.DISBURSED_ALL,
+                        ],
+                    ),
                     "ratio_part": rng.beta(*cal.DISBURSED_BETA, count),
                 }
             )
@@ -217,7 +220,13 @@ class _Builder:
         lines["construction"] = lines["item_name"].str.startswith(names.CONSTRUCTION)
         sequence = lines.groupby(["fiscal_year", "department"]).cumcount() + 1
         type_digit = lines["budget_type"].map(
-            {"personnel": "11", "operating": "22", "investment": "41", "subsidy": "60", "other": "70"}
+            {
+                "personnel": "11",
+                "operating": "22",
+                "investment": "41",
+                "subsidy": "60",
+                "other": "70",
+            }
         )
         lines["line_id"] = (
             lines["department"]
@@ -261,9 +270,12 @@ class _Builder:
         second["district_code"] = None
         second["subdistrict_code"] = None
         for frame in (two, second):
-            frame["requested"] = np.round(
-                frame["requested_total"] * frame["allocated"] / frame["allocated_total"] / 100
-            ) * 100
+            frame["requested"] = (
+                np.round(
+                    frame["requested_total"] * frame["allocated"] / frame["allocated_total"] / 100
+                )
+                * 100
+            )
         one = lines[lines["spread"].isin(["one", "nationwide", "central"])].copy()
         one["allocated"] = one["allocated_total"]
         one["requested"] = one["requested_total"]
@@ -352,7 +364,9 @@ class _Builder:
             rng.choice(["specific", "selection"], size, p=[0.9, 0.1]),
         )
         status = np.where(
-            procured["ratio"] >= 1, "terminated", np.where(procured["ratio"] > 0, "active", "pending")
+            procured["ratio"] >= 1,
+            "terminated",
+            np.where(procured["ratio"] > 0, "active", "pending"),
         )
         buyer = procured["lao_name"].where(
             procured["budget_type"] == "subsidy",

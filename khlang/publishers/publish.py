@@ -1,0 +1,410 @@
+"""`khlang publish`: from a folder of source exports to published dataset folders.
+
+1. Find the files and the adapter of each (by content, or the one `--source` names).
+2. Read the reference inputs (LAO register, population), then every export, each into
+   Parquet parts; a file that cannot be read is reported and the others go on.
+3. Reconcile the sources (`reconcile.py`).
+4. Build each dataset in a staging folder, check it with khlang's metadata check and
+   validators, and move it into the output folder only if it passes.
+5. Write `publish-report.json`: files, problems with their file/row/column, the
+   reconciliation, and what was published or why not.
+
+Nothing half-written ever appears in the output folder: everything is written beside it
+first and moved in with a rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from khlang import __version__
+from khlang.errors import KhlangError
+from khlang.i18n import Text
+from khlang.publishers.adapters import ADAPTERS, Adapter
+from khlang.publishers.adapters.common import Context
+from khlang.publishers.agency import AGENCY_FILE, Agency
+from khlang.publishers.areas import load_areas
+from khlang.publishers.datasets import DATASETS, DatasetSpec
+from khlang.publishers.datasets.sql import prepare
+from khlang.publishers.datasets.write import write_dataset
+from khlang.publishers.gate import check_dataset_folder
+from khlang.publishers.issues import IssueLog
+from khlang.publishers.mapping import MAPPING_SUFFIX, ColumnMapping, load_mapping
+from khlang.publishers.reconcile import reconcile
+from khlang.publishers.store import PartStore
+
+REPORT_FILE = "publish-report.json"
+IGNORED_NAMES = {AGENCY_FILE, "generation.json", REPORT_FILE}
+IGNORED_SUFFIXES = (".md", ".txt", ".yaml", ".yml", ".pdf", ".sh")
+
+Progress = Callable[[str, int, int], None]
+"""progress(what, done, total): called as the run advances."""
+
+
+@dataclass
+class FileResult:
+    file: str
+    adapter: str | None
+    status: str
+    """read, reference, failed or skipped."""
+    rows: dict[str, int] = field(default_factory=dict)
+    reason: Text | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"file": self.file, "adapter": self.adapter,
+                                  "status": self.status}  # fmt: skip
+        if self.rows:
+            result["rows"] = self.rows
+        if self.reason:
+            result["reason"] = self.reason.model_dump()
+        return result
+
+
+@dataclass
+class DatasetResult:
+    key: str
+    name: str | None
+    status: str
+    """published, failed or skipped."""
+    rows: dict[str, int] = field(default_factory=dict)
+    reason: Text | None = None
+    checks: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"key": self.key, "name": self.name, "status": self.status}
+        if self.rows:
+            result["rows"] = self.rows
+        if self.reason:
+            result["reason"] = self.reason.model_dump()
+        if self.checks:
+            result["checks"] = self.checks
+        return result
+
+
+@dataclass
+class PublishReport:
+    sources: str
+    out: str
+    agency: str
+    files: list[FileResult] = field(default_factory=list)
+    datasets: list[DatasetResult] = field(default_factory=list)
+    issues: IssueLog = field(default_factory=IssueLog)
+    reconciliation: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(item.status != "failed" for item in (*self.files, *self.datasets))
+
+    def summary(self) -> dict[str, int]:
+        count = lambda items, status: sum(1 for item in items if item.status == status)  # noqa: E731
+        return {
+            "datasets_published": count(self.datasets, "published"),
+            "datasets_failed": count(self.datasets, "failed"),
+            "datasets_skipped": count(self.datasets, "skipped"),
+            "files_read": count(self.files, "read") + count(self.files, "reference"),
+            "files_failed": count(self.files, "failed"),
+            "files_skipped": count(self.files, "skipped"),
+            "errors": self.issues.count("error"),
+            "warnings": self.issues.count("warning"),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "khlang": __version__,
+            "sources": self.sources,
+            "out": self.out,
+            "agency": self.agency,
+            "seconds": round(self.seconds, 2),
+            "ok": self.ok,
+            "summary": self.summary(),
+            "datasets": [item.to_json() for item in self.datasets],
+            "files": [item.to_json() for item in self.files],
+            "reconciliation": self.reconciliation,
+            "issues": self.issues.to_json(),
+        }
+
+
+def source_files(sources: Path) -> list[Path]:
+    """The export files under SOURCES_DIR (or the one file named), in a stable order."""
+    if not sources.exists():
+        raise KhlangError(
+            Text(th="ไม่พบไฟล์หรือโฟลเดอร์ต้นทาง", en="no such file or folder"), where=str(sources)
+        )
+    if sources.is_file():
+        return [sources]
+    return sorted(
+        path
+        for path in sources.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(sources).parts)
+        and path.name not in IGNORED_NAMES
+        and not path.name.endswith(MAPPING_SUFFIX)
+        and path.suffix.lower() not in IGNORED_SUFFIXES
+    )
+
+
+def mappings_for(sources: Path, extra: list[Path]) -> dict[str, ColumnMapping]:
+    """Mappings beside the exports (`<adapter>.mapping.yaml`), then those named with
+    `--mapping`, which win."""
+    folder = sources if sources.is_dir() else sources.parent
+    found = sorted(folder.rglob(f"*{MAPPING_SUFFIX}"))
+    mappings = {}
+    for path in [*found, *extra]:
+        mapping = load_mapping(path)
+        if mapping.adapter not in ADAPTERS or not ADAPTERS[mapping.adapter].uses_mapping:
+            raise KhlangError(
+                Text(
+                    th=f"ไม่มีตัวอ่านชื่อ {mapping.adapter} ที่ใช้ไฟล์จับคู่คอลัมน์",
+                    en=f"no adapter named {mapping.adapter} takes a column mapping",
+                ),
+                where=str(path),
+            )
+        mappings[mapping.adapter] = mapping
+    return mappings
+
+
+def _classify(path: Path, ctx: Context, only: str | None) -> tuple[Adapter | None, Text | None]:
+    candidates = [
+        adapter
+        for adapter in ADAPTERS.values()
+        if (only is None or adapter.name == only or adapter.kind == "reference")
+        and adapter.detect(path, adapter.mapping(ctx))
+    ]
+    if not candidates:
+        wanted = f" ({only})" if only else ""
+        return None, Text(
+            th=f"ไม่รู้จักรูปแบบไฟล์นี้{wanted} จึงไม่ได้อ่าน",
+            en=f"not recognised as an export of a known system{wanted}; not read",
+        )
+    if len(candidates) > 1:
+        names = ", ".join(adapter.name for adapter in candidates)
+        ctx.issues.add(
+            "file-ambiguous",
+            Text(
+                th=f"ไฟล์ตรงกับหลายระบบ ({names}) ใช้ {candidates[0].name}",
+                en=f"the file fits several systems ({names}); read as {candidates[0].name}",
+            ),
+            severity="warning",
+            file=ctx.relative(path),
+        )
+    return candidates[0], None
+
+
+def _read_file(
+    adapter: Adapter, path: Path, ctx: Context, store: PartStore | None
+) -> dict[str, Any]:
+    tables = adapter.read(path, ctx, adapter.mapping(ctx))
+    if store is not None:
+        for table, frame in tables.items():
+            store.add(table, frame)
+    return tables
+
+
+def publish(
+    sources: Path,
+    *,
+    agency: Agency,
+    out: Path,
+    source: str | None = None,
+    reference: Path | None = None,
+    mappings: list[Path] | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> PublishReport:
+    """Publish the datasets the exports under `sources` support into `out`."""
+    started = time.perf_counter()
+    if source is not None and source not in ADAPTERS:
+        raise KhlangError(
+            Text(
+                th=f"ไม่มีตัวอ่านชื่อ {source} (มี: {', '.join(ADAPTERS)})",
+                en=f"no adapter named {source} (known: {', '.join(ADAPTERS)})",
+            ),
+            where="--source",
+        )
+    files = source_files(sources)
+    today = today or dt.date.today()
+    notify = progress or (lambda what, done, total: None)
+    report = PublishReport(sources=str(sources), out=str(out), agency=agency.name)
+    root = sources if sources.is_dir() else sources.parent
+    registry = load_areas(reference)
+    ctx = Context(registry=registry, issues=report.issues, sources_dir=root,
+                  mappings=mappings_for(sources, mappings or []))  # fmt: skip
+
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-publish-", dir=out.parent))
+    try:
+        store = PartStore(staging / "work")
+        classified = [(path, *_classify(path, ctx, source)) for path in files]
+        ordered = sorted(classified, key=lambda item: (item[1] is None or
+                                                       item[1].kind != "reference"))  # fmt: skip
+        for done, (path, adapter, why) in enumerate(ordered, start=1):
+            notify("read", done - 1, len(ordered))
+            relative = ctx.relative(path)
+            if adapter is None:
+                report.files.append(FileResult(relative, None, "skipped", reason=why))
+                continue
+            try:
+                tables = _read_file(adapter, path, ctx,
+                                    None if adapter.kind == "reference" else store)  # fmt: skip
+            except KhlangError as error:
+                _file_failed(report, relative, adapter, error.message, error.where)
+                continue
+            except Exception as error:
+                detail = f"{type(error).__name__}: {error}"
+                message = Text(
+                    th=f"อ่านไฟล์ไม่สำเร็จ: {detail}", en=f"could not read the file: {detail}"
+                )
+                _file_failed(report, relative, adapter, message, None)
+                continue
+            if adapter.kind == "reference":
+                ctx = _with_reference(ctx, tables, relative)
+                report.files.append(FileResult(relative, adapter.name, "reference"))
+            else:
+                rows = {table: len(frame) for table, frame in tables.items() if len(frame)}
+                report.files.append(FileResult(relative, adapter.name, "read", rows=rows))
+        notify("read", len(ordered), len(ordered))
+
+        con = store.connect()
+        report.reconciliation = reconcile(con)
+        prepare(con, ctx.registry)
+        systems = _systems(con)
+        formats = _formats(report)
+        built = staging / "datasets"
+        built.mkdir()
+        for done, spec in enumerate(DATASETS):
+            notify("build", done, len(DATASETS))
+            report.datasets.append(
+                _build(con, spec, built, out, agency=agency, systems=systems,
+                       formats=formats, today=today, registry_has_laos=ctx.registry.laos
+                       is not None)
+            )  # fmt: skip
+        notify("build", len(DATASETS), len(DATASETS))
+        con.close()
+        report.seconds = time.perf_counter() - started
+        report_path = staging / REPORT_FILE
+        report_path.write_text(
+            json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) + "\n",
+            encoding="utf-8",
+        )
+        os.replace(report_path, out / REPORT_FILE)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def _file_failed(
+    report: PublishReport, relative: str, adapter: Adapter, message: Text, where: str | None
+) -> None:
+    report.issues.add("file-unreadable", message, file=where or relative)
+    report.files.append(FileResult(relative, adapter.name, "failed", reason=message))
+
+
+def _with_reference(ctx: Context, tables: dict[str, Any], relative: str) -> Context:
+    registry = ctx.registry
+    if "lao_register" in tables:
+        registry = registry.with_laos(tables["lao_register"], relative)
+    if "population" in tables:
+        registry = registry.with_population(tables["population"], relative)
+    return Context(registry=registry, issues=ctx.issues, sources_dir=ctx.sources_dir,
+                   mappings=ctx.mappings)  # fmt: skip
+
+
+def _systems(con) -> tuple[str, ...]:
+    rows = con.execute(
+        """
+        SELECT DISTINCT source_system FROM (
+            SELECT source_system FROM amounts UNION ALL SELECT source_system FROM lines
+            UNION ALL SELECT source_system FROM contracts
+            UNION ALL SELECT source_system FROM lao_finance
+            UNION ALL SELECT source_system FROM plan_projects
+            UNION ALL SELECT source_system FROM needs)
+        ORDER BY 1
+        """
+    ).fetchall()
+    return tuple(row[0] for row in rows)
+
+
+def _formats(report: PublishReport) -> tuple[str, ...]:
+    """How the sources keep the data (GD Catalog item 12): the systems' databases, and the
+    formats of files that are not system exports."""
+    kinds = {ADAPTERS[item.adapter].kind for item in report.files
+             if item.adapter and item.status == "read"}  # fmt: skip
+    formats = ["Database"] if "export" in kinds else []
+    for item in report.files:
+        if item.status == "read" and ADAPTERS[item.adapter or ""].kind == "real":
+            suffix = Path(item.file).suffix.lower()
+            label = "JSON" if suffix in (".json", ".jsonl", ".ndjson") else "CSV"
+            if label not in formats:
+                formats.append(label)
+    return tuple(formats) or ("Database",)
+
+
+def _table_has_rows(con, tables: tuple[str, ...]) -> bool:
+    return all(con.execute(f"SELECT count(*) > 0 FROM {table}").fetchone()[0] for table in tables)  # noqa: S608
+
+
+def _build(
+    con,
+    spec: DatasetSpec,
+    built: Path,
+    out: Path,
+    *,
+    agency: Agency,
+    systems: tuple[str, ...],
+    formats: tuple[str, ...],
+    today: dt.date,
+    registry_has_laos: bool,
+) -> DatasetResult:
+    if not _table_has_rows(con, spec.requires):
+        return DatasetResult(
+            spec.key, None, "skipped",
+            reason=Text(th="ไม่มีข้อมูลต้นทางสำหรับชุดข้อมูลนี้", en="no source data for this dataset"),
+        )  # fmt: skip
+    if spec.key == "lao-benchmark" and not registry_has_laos:
+        return DatasetResult(
+            spec.key, None, "skipped",
+            reason=Text(
+                th="ไม่มีทะเบียน อปท. และข้อมูลประชากร (ระบุ --reference หรือวางไว้ในโฟลเดอร์ต้นทาง)",
+                en="no LAO register and population (name --reference or put them among the "
+                "sources)",
+            ),
+        )  # fmt: skip
+    name = f"{agency.name}-{spec.key}"[:70]
+    folder = built / name
+    try:
+        dataset, rows = write_dataset(con, spec, folder, agency=agency, systems=systems,
+                                      formats=formats, today=today)  # fmt: skip
+    except KhlangError as error:
+        return DatasetResult(spec.key, name, "failed", reason=error.message)
+    checks = check_dataset_folder(folder, dataset, today=today)
+    if not checks["passed"]:
+        shutil.rmtree(folder, ignore_errors=True)
+        return DatasetResult(
+            spec.key, name, "failed", rows=rows, checks=checks,
+            reason=Text(th="ไม่ผ่านการตรวจสอบของ khlang จึงไม่เผยแพร่", en="failed khlang's checks; "
+                        "not published"),
+        )  # fmt: skip
+    _move_into(folder, out / name)
+    return DatasetResult(spec.key, name, "published", rows=rows, checks=checks)
+
+
+def _move_into(folder: Path, target: Path) -> None:
+    """Replace `target` with `folder` by renames only, so a reader sees the old dataset or
+    the new one, never a mixture."""
+    if target.exists():
+        old = folder.with_name(folder.name + ".old")
+        os.replace(target, old)
+        os.replace(folder, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(folder, target)
