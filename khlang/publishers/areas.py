@@ -4,15 +4,14 @@ Provinces (2-digit DOPA code), districts (4), sub-districts (6) with Thai and En
 and the six regions come from the area master shipped in `reference/` (derived from two MIT
 lists, see `area_sources.py` and `reference/NOTICE.md`). The 7,848 LAOs and DOPA population
 have no licence that lets khlang ship them, so they are read in place: from the LAO list and
-population file of `../shared/data/real` (or any folder with the same layout, named by
-`--reference` or `KHLANG_REAL_DATA`), or from an LAO register and population export among a
+population file of `../shared/data/real` (or any folder with the same layout) named with
+`--reference` (or `KHLANG_REAL_DATA`), or from an LAO register and population export among a
 publish run's sources.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -68,29 +67,18 @@ def _reference_table(name: str) -> pd.DataFrame:
         return pd.read_csv(file, dtype=str, keep_default_na=False)
 
 
-def real_data_dir(explicit: Path | None = None) -> Path | None:
-    """The folder of real public reference files (`geo/`, `lao/`), read in place: the one
-    named, else `KHLANG_REAL_DATA`, else `KHLANG_SHARED/data/real`, else the team's
-    `../shared/data/real` beside a checkout. None when there is none."""
-    candidates = [explicit] if explicit else []
-    if os.environ.get("KHLANG_REAL_DATA"):
-        candidates.append(Path(os.environ["KHLANG_REAL_DATA"]))
-    if os.environ.get("KHLANG_SHARED"):
-        candidates.append(Path(os.environ["KHLANG_SHARED"]) / "data" / "real")
-    checkout = Path(__file__).resolve().parents[2]
-    candidates.append(checkout.parent / "shared" / "data" / "real")
-    for candidate in candidates:
-        if candidate and (candidate / "geo").is_dir():
-            return candidate
-    if explicit:
+def real_data_dir(folder: Path) -> Path:
+    """The reference folder (`geo/`, `lao/`), checked: nothing is looked up implicitly, so a
+    run reads the same inputs wherever it runs."""
+    if not (folder / "geo").is_dir() and not (folder / "lao").is_dir():
         raise KhlangError(
             Text(
-                th="ไม่พบโฟลเดอร์ข้อมูลอ้างอิง (ต้องมีโฟลเดอร์ย่อย geo/ และ lao/)",
-                en="no reference data folder here (it must hold geo/ and lao/)",
+                th="ไม่พบโฟลเดอร์ข้อมูลอ้างอิง (ต้องมีโฟลเดอร์ย่อย geo/ หรือ lao/)",
+                en="no reference data folder here (it must hold geo/ or lao/)",
             ),
-            where=str(explicit),
+            where=str(folder),
         )
-    return None
+    return folder
 
 
 @dataclass
@@ -282,11 +270,11 @@ def read_population(path: Path) -> pd.DataFrame:
 
 def load_areas(reference: Path | None = None) -> AreaRegistry:
     """The packaged area master, with the LAO list and population of the reference folder
-    when one is found (`real_data_dir`)."""
+    when one is named."""
     registry = packaged_areas()
-    folder = real_data_dir(reference)
-    if folder is None:
+    if reference is None:
         return registry
+    folder = real_data_dir(reference)
     if (folder / LAO_LIST_FILE).is_file():
         registry = registry.with_laos(
             read_lao_register(folder / LAO_LIST_FILE), str(folder / LAO_LIST_FILE)

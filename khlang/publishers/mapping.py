@@ -10,6 +10,7 @@ case, so `ปี งบประมาณ` and `ปีงบประมาณ` 
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -95,8 +96,9 @@ def load_mapping(path: Path) -> ColumnMapping:
     return mapping.model_copy(update={"source": str(path)})
 
 
+@functools.cache
 def default_mapping(adapter: str) -> ColumnMapping:
-    """The mapping shipped with khlang for an adapter."""
+    """The mapping shipped with khlang for an adapter (read once per process)."""
     file = resources.files("khlang.publishers") / "mappings" / f"{adapter}.yaml"
     with resources.as_file(file) as path:
         return load_mapping(path)

@@ -45,7 +45,9 @@ def lao_population(laos: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame
     parts = covered.assign(part=covered["parts"].str.split(";")).explode("part")
     parts = parts[parts["part"].fillna("").str.contains(":")]
     parts[["geocode", "extent"]] = parts["part"].str.split(":", n=1, expand=True)
-    figures = population.set_index("geocode")
+    figures = population.set_index("geocode")[
+        ["total_total", "municipal_total", "nonmunicipal_total"]
+    ].astype("float64")
     parts["total"] = parts["geocode"].map(figures["total_total"])
     parts["municipal"] = parts["geocode"].map(figures["municipal_total"])
     parts["rest"] = (
