@@ -34,9 +34,7 @@ _STEPS = {"read": "อ่านไฟล์ต้นทาง / reading exports"
 
 @app.command()
 def publish(
-    sources: Annotated[
-        Path, typer.Argument(help="Folder of source exports (or one export file).")
-    ],
+    sources: Annotated[Path, typer.Argument(help="Folder of source exports (or one export file).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to publish the datasets in.")],
     agency: Annotated[
         str | None,
@@ -234,8 +232,9 @@ def differences(output_format: FormatOption = OutputFormat.text) -> None:
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     notable = frame[frame["kind"].isin(["name_th", "only_in_kongvut", "only_in_tgj"])]
     for row in notable.itertuples(index=False):
-        typer.echo(f"{row.level} {row.code} {row.kind}: {row.tgj or '-'} | {row.kongvut or '-'}"
-                   f" | {row.dopa or '-'} -> {row.resolved or '(dropped)'} [{row.resolution}]")  # fmt: skip
+        values = " | ".join(value or "-" for value in (row.tgj, row.kongvut, row.dopa))
+        settled = row.resolved or "(dropped)"
+        typer.echo(f"{row.level} {row.code} {row.kind}: {values} -> {settled} [{row.resolution}]")
 
 
 def _differences():
@@ -250,7 +249,9 @@ def _differences():
 
 @areas_app.command()
 def parse(
-    text: Annotated[str, typer.Argument(help="Thai text naming a place, e.g. ตำบลชัยนาทอำเภอเมืองชัยนาท")],
+    text: Annotated[
+        str, typer.Argument(help="Thai text naming a place, e.g. ตำบลชัยนาทอำเภอเมืองชัยนาท")
+    ],
     reference: Annotated[
         Path | None,
         typer.Option("--reference", help="Folder with the LAO list, to recognise LAO names."),
