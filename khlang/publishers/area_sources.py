@@ -149,7 +149,9 @@ class _Reconciler:
 
     def names(self, level: str, master: pd.DataFrame, other: pd.DataFrame, dopa: pd.DataFrame):
         """Settle name_th and name_en of every code present in the master, in place."""
-        joined = master.join(other, rsuffix="_k").join(dopa, rsuffix="_d")
+        joined = master.merge(
+            other, how="left", left_index=True, right_index=True, suffixes=("", "_k")
+        ).merge(dopa, how="left", left_index=True, right_index=True, suffixes=("", "_d"))
         for field, kind in (("name_th", "alias_th"), ("name_en", "alias_en")):
             for code, row in joined.iterrows():
                 values = {

@@ -61,9 +61,18 @@ class ColumnMapping(BaseModel):
                     break
         return found
 
-    def recognises(self, header: list[str]) -> bool:
+    def score(self, header: list[str]) -> float:
+        """How well a header fits this layout: 0 when it does not; otherwise the share of the
+        signature's columns present (all, or all but one of a signature of four or more:
+        an export missing one column is still this layout, and reading it then says which
+        column is missing), plus a hundredth of the share of every mapped column present,
+        so that the closest of two layouts wins."""
         located = self.locate(header)
-        return all(field in located for field in self.signature)
+        missing = sum(1 for field in self.signature if field not in located)
+        if missing and not (missing == 1 and len(self.signature) >= 4):
+            return 0.0
+        signature = 1 - missing / len(self.signature)
+        return signature + len(located) / len(self.columns) / 100
 
 
 def _key(name: str) -> str:

@@ -31,10 +31,11 @@ from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.publishers.adapters import ADAPTERS, Adapter
 from khlang.publishers.adapters.common import Context
+from khlang.publishers.adapters.reference import POPULATION
 from khlang.publishers.agency import AGENCY_FILE, Agency
 from khlang.publishers.areas import load_areas
 from khlang.publishers.datasets import DATASETS, DatasetSpec
-from khlang.publishers.datasets.sql import prepare
+from khlang.publishers.datasets.sql import prepare, systems_of
 from khlang.publishers.datasets.write import write_dataset
 from khlang.publishers.gate import check_dataset_folder
 from khlang.publishers.issues import IssueLog
@@ -174,30 +175,33 @@ def mappings_for(sources: Path, extra: list[Path]) -> dict[str, ColumnMapping]:
 
 
 def _classify(path: Path, ctx: Context, only: str | None) -> tuple[Adapter | None, Text | None]:
-    candidates = [
-        adapter
+    """The adapter that fits the file best (restricted to `only`, reference inputs aside)."""
+    scores = {
+        adapter.name: float(adapter.detect(path, adapter.mapping(ctx)))
         for adapter in ADAPTERS.values()
-        if (only is None or adapter.name == only or adapter.kind == "reference")
-        and adapter.detect(path, adapter.mapping(ctx))
-    ]
-    if not candidates:
+        if only is None or adapter.name == only or adapter.kind == "reference"
+    }
+    fitting = sorted((score, name) for name, score in scores.items() if score > 0)
+    if not fitting:
         wanted = f" ({only})" if only else ""
         return None, Text(
             th=f"ไม่รู้จักรูปแบบไฟล์นี้{wanted} จึงไม่ได้อ่าน",
             en=f"not recognised as an export of a known system{wanted}; not read",
         )
-    if len(candidates) > 1:
-        names = ", ".join(adapter.name for adapter in candidates)
+    best_score, best = fitting[-1]
+    tied = [name for score, name in fitting if score == best_score]
+    if len(tied) > 1:
+        names = ", ".join(tied)
         ctx.issues.add(
             "file-ambiguous",
             Text(
-                th=f"ไฟล์ตรงกับหลายระบบ ({names}) ใช้ {candidates[0].name}",
-                en=f"the file fits several systems ({names}); read as {candidates[0].name}",
+                th=f"ไฟล์ตรงกับหลายระบบ ({names}) ใช้ {best}",
+                en=f"the file fits several systems ({names}); read as {best}",
             ),
             severity="warning",
             file=ctx.relative(path),
         )
-    return candidates[0], None
+    return ADAPTERS[best], None
 
 
 def _read_file(
@@ -277,16 +281,25 @@ def publish(
         con = store.connect()
         report.reconciliation = reconcile(con)
         prepare(con, ctx.registry)
-        systems = _systems(con)
         formats = _formats(report)
+        population = ctx.registry.population_source and POPULATION.system
         built = staging / "datasets"
         built.mkdir()
         for done, spec in enumerate(DATASETS):
             notify("build", done, len(DATASETS))
             report.datasets.append(
-                _build(con, spec, built, out, agency=agency, systems=systems,
-                       formats=formats, today=today, registry_has_laos=ctx.registry.laos
-                       is not None)
+                _build(
+                    con,
+                    spec,
+                    built,
+                    out,
+                    agency=agency,
+                    systems=systems_of(con, spec.key)
+                    + ((population,) if population and spec.key == "lao-benchmark" else ()),
+                    formats=formats,
+                    today=today,
+                    registry_has_laos=ctx.registry.laos is not None,
+                )
             )  # fmt: skip
         notify("build", len(DATASETS), len(DATASETS))
         con.close()
@@ -317,21 +330,6 @@ def _with_reference(ctx: Context, tables: dict[str, Any], relative: str) -> Cont
         registry = registry.with_population(tables["population"], relative)
     return Context(registry=registry, issues=ctx.issues, sources_dir=ctx.sources_dir,
                    mappings=ctx.mappings)  # fmt: skip
-
-
-def _systems(con) -> tuple[str, ...]:
-    rows = con.execute(
-        """
-        SELECT DISTINCT source_system FROM (
-            SELECT source_system FROM amounts UNION ALL SELECT source_system FROM lines
-            UNION ALL SELECT source_system FROM contracts
-            UNION ALL SELECT source_system FROM lao_finance
-            UNION ALL SELECT source_system FROM plan_projects
-            UNION ALL SELECT source_system FROM needs)
-        ORDER BY 1
-        """
-    ).fetchall()
-    return tuple(row[0] for row in rows)
 
 
 def _formats(report: PublishReport) -> tuple[str, ...]:

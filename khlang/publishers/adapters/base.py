@@ -18,7 +18,8 @@ from khlang.publishers.readers import TABLE_SUFFIXES, read_header
 
 Tables = dict[str, pd.DataFrame]
 Reader = Callable[[Path, Context, ColumnMapping | None], Tables]
-Detector = Callable[[Path, ColumnMapping | None], bool]
+Detector = Callable[[Path, ColumnMapping | None], float]
+"""How well a file fits an adapter: 0 not at all, 1 (or more) a sure match."""
 Kind = Literal["export", "real", "reference"]
 
 
@@ -39,11 +40,11 @@ class Adapter:
         return ctx.mappings.get(self.name) or default_mapping(self.name)
 
 
-def detect_table(path: Path, mapping: ColumnMapping | None) -> bool:
-    """A CSV/XLSX file whose header the mapping recognises."""
+def detect_table(path: Path, mapping: ColumnMapping | None) -> float:
+    """How well a CSV/XLSX file's header fits the mapping (`ColumnMapping.score`)."""
     if mapping is None or path.suffix.lower() not in TABLE_SUFFIXES:
-        return False
+        return 0.0
     try:
-        return mapping.recognises(read_header(path))
+        return mapping.score(read_header(path))
     except (KhlangError, OSError, UnicodeDecodeError):
-        return False
+        return 0.0

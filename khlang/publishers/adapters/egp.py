@@ -282,7 +282,7 @@ def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     return read_csv(path, ctx, mapping)
 
 
-def detect(path: Path, mapping: ColumnMapping | None) -> bool:
+def detect(path: Path, mapping: ColumnMapping | None) -> float:
     if path.suffix.lower() == ".json":
         with path.open("rb") as handle:
             head = handle.read(4096)

@@ -155,7 +155,7 @@ def _locate(shares: pd.DataFrame, lines: pd.DataFrame, ctx: Context, file: str) 
     return located
 
 
-def detect(path: Path, mapping: object) -> bool:
+def detect(path: Path, mapping: object) -> float:
     if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
         return False
     with path.open("rb") as handle:

@@ -74,13 +74,13 @@ def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     return {"needs": finish(frame, "needs", SYSTEM, file)}
 
 
-def detect(path: Path, mapping: ColumnMapping | None) -> bool:
+def detect(path: Path, mapping: ColumnMapping | None) -> float:
     if mapping is not None and path.suffix.lower() == ".json":
         try:
             frame = _records(path)
         except Exception:
-            return False
-        return mapping.recognises([str(column) for column in frame.columns])
+            return 0.0
+        return mapping.score([str(column) for column in frame.columns])
     return detect_table(path, mapping)
 
 

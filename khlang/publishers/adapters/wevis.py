@@ -128,7 +128,7 @@ def read(path: Path, ctx: Context, mapping: object) -> Tables:
     return _nation(document, path, file)
 
 
-def detect(path: Path, mapping: object) -> bool:
+def detect(path: Path, mapping: object) -> float:
     if path.suffix.lower() != ".json":
         return False
     with path.open("rb") as handle:

@@ -25,6 +25,10 @@ AGENCY_OF_SYSTEM = {
     "e-LAAS": ("กรมส่งเสริมการปกครองท้องถิ่น", "Department of Local Administration"),
     "e-Plan": ("กรมส่งเสริมการปกครองท้องถิ่น", "Department of Local Administration"),
     "Citizens' needs": ("ผู้นำชุมชน", "community leaders"),
+    "กรมการปกครอง (ประชากรตามทะเบียนราษฎร)": (
+        "กรมการปกครอง",
+        "Department of Provincial Administration",
+    ),
 }
 DATA_COLLECT = {
     "projects": ("อื่นๆ", "โครงการ"),

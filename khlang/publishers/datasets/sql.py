@@ -359,3 +359,31 @@ LEFT JOIN ref_provinces p ON p.province_code = m.province_code
 LEFT JOIN ref_districts d ON d.district_code = m.district_code
 ORDER BY m.fiscal_year, m.lao_key
 """
+
+
+SYSTEMS = {
+    "budget-allocation": "SELECT source_system FROM amounts UNION SELECT source_system FROM lines",
+    "disbursement-progress": (
+        "SELECT source_system FROM amounts WHERE phase IN ('allocated', 'committed', 'disbursed')"
+    ),
+    "projects": (
+        "SELECT source_system FROM plan_projects UNION SELECT source_system FROM lines "
+        "UNION SELECT source_system FROM contracts WHERE line_id IS NOT NULL"
+    ),
+    "procurement-contracts": "SELECT source_system FROM contracts",
+    "lao-revenue-expenditure": "SELECT source_system FROM lao_finance",
+    "citizens-needs": (
+        "SELECT source_system FROM needs UNION SELECT p.source_system FROM plan_projects p "
+        "WHERE p.project_id IN (SELECT answered_by FROM needs)"
+    ),
+    "lao-benchmark": (
+        "SELECT source_system FROM lao_finance UNION SELECT source_system FROM amounts "
+        "WHERE lao_key IS NOT NULL"
+    ),
+}
+"""The systems each dataset draws on, for its `data_source`."""
+
+
+def systems_of(con: duckdb.DuckDBPyConnection, key: str) -> tuple[str, ...]:
+    rows = con.execute(f"SELECT DISTINCT * FROM ({SYSTEMS[key]}) ORDER BY 1").fetchall()  # noqa: S608
+    return tuple(row[0] for row in rows)

@@ -1,0 +1,41 @@
+"""Controlled values of the model: the terms, their aliases and OCR slips."""
+
+from __future__ import annotations
+
+from khlang.publishers.vocab import (
+    BUDGET_TYPES,
+    FUND_SOURCES,
+    PHASE_ORDER,
+    STRATEGIC_AREAS,
+    TOPIC_VOCAB,
+    match_term,
+)
+
+
+def test_the_five_budget_types_and_six_sources_of_funds() -> None:
+    types = {term.value for term in BUDGET_TYPES.terms}
+    assert {"งบบุคลากร", "งบดำเนินงาน", "งบลงทุน", "งบเงินอุดหนุน", "งบรายจ่ายอื่น"} <= types
+    assert [term.value for term in FUND_SOURCES.terms] == [
+        "เงินงบประมาณ", "เงินอุดหนุนทั่วไป", "เงินอุดหนุนเฉพาะกิจ", "รายได้จัดเก็บเอง", "เงินกู้",
+        "เงินนอกงบประมาณ",
+    ]  # fmt: skip
+    assert PHASE_ORDER == ("requested", "allocated", "transferred", "committed", "disbursed")
+
+
+def test_five_strategic_areas_of_five_topics() -> None:
+    assert [area.code for area in STRATEGIC_AREAS] == [
+        "economy", "society", "environment", "infrastructure", "security"
+    ]  # fmt: skip
+    assert all(len(area.topics) == 5 for area in STRATEGIC_AREAS)
+    assert len(TOPIC_VOCAB.terms) == 25
+
+
+def test_exact_alias_spacing_and_misspelt_values() -> None:
+    assert match_term(BUDGET_TYPES, "งบลงทุน").term.code == "investment"
+    assert match_term(BUDGET_TYPES, "งบ ลงทุน").term.code == "investment"
+    assert match_term(BUDGET_TYPES, "งบอุดหนุน").term.code == "subsidy"
+    slip = match_term(BUDGET_TYPES, "งบรายจ่ายอิ่น")
+    assert slip.term.code == "other"
+    assert slip.fuzzy
+    assert match_term(BUDGET_TYPES, "ค่าครุภัณฑ์") is None
+    assert match_term(BUDGET_TYPES, None) is None
