@@ -151,12 +151,13 @@ FORMATS: tuple[FileFormat, ...] = (
     _format("RAR", 1, "application/vnd.rar", ".rar", "RAR"),
 )  # fmt: skip
 
+# A format's own name wins over another format's alias or EU code (NDJSON shares JSON's code).
 _BY_NAME = {
     key.upper(): fmt
-    for fmt in FORMATS
-    for key in (fmt.name, *fmt.aliases, fmt.eu_code or "")
+    for fmt in reversed(FORMATS)
+    for key in (fmt.eu_code or "", *fmt.aliases)
     if key
-}
+} | {fmt.name.upper(): fmt for fmt in FORMATS}
 _BY_MEDIA_TYPE = {fmt.media_type: fmt for fmt in FORMATS if fmt.media_type}
 _BY_EXTENSION = {extension: fmt for fmt in FORMATS for extension in fmt.extensions}
 
