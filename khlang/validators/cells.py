@@ -35,6 +35,7 @@ _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _BARE = r"(^[^-\p{Nd}]*)|(\P{Nd}*$)"
 """Frictionless's `bareNumber: false` pattern, `((^[^-\\d]*)|(\\D*$))`, in RE2 syntax."""
 FAST_TYPES = {"any", "string", "integer", "number", "year", "boolean", "date"}
+NUMERIC_TYPES = {"integer", "number", "year", "date", "datetime", "time", "yearmonth"}
 MAX_DISTINCT_CACHE = 200_000
 
 
@@ -47,8 +48,35 @@ class CellChecks:
     """Constraint name -> cells that break it (only cells without a type error)."""
     calendar_error: np.ndarray
     thai_digits: np.ndarray
-    keys: pa.Array
-    """The parsed value as comparable text, null where the cell has a type error."""
+    keys: pa.Array | None
+    """The parsed value as comparable text, null where the cell has a type error (None
+    when not asked for)."""
+
+
+def blank_cells(column: pa.Array, missing_values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells a row does not have (`absent`), and which are blank: absent or one of the
+    field's missing values."""
+    absent = np.asarray(column.is_null()) if column.null_count else np.zeros(len(column), bool)
+    if missing_values == [""]:
+        empty = _mask(pc.equal(pc.binary_length(column), 0))
+    else:
+        empty = _mask(pc.is_in(column, pa.array(missing_values, pa.string())))
+    return absent, absent | empty
+
+
+def only(column: pa.Array, where: np.ndarray) -> pa.Array:
+    return column if where.all() else column.filter(pa.array(where))
+
+
+def spread_keys(dense: pa.Array | None, where: np.ndarray) -> pa.Array:
+    """Keys of the cells in `where`, in full length with nulls for the rest."""
+    if dense is None:
+        return pa.nulls(len(where), pa.string())
+    if where.all():
+        return dense
+    index = np.full(len(where), -1, dtype=np.int64)
+    index[where] = np.arange(int(where.sum()))
+    return pc.take(dense, pa.array(index, mask=~where))
 
 
 def _mask(array: pa.Array) -> np.ndarray:
@@ -93,6 +121,7 @@ class FieldChecker:
         self._cache: dict[str, Any] = {}
         self._typed_bounds: dict[str, Any] = {}
         self._enum: list[Any] | None = None
+        self._want_keys = True
 
     # Parsing -----------------------------------------------------------------------------
 
@@ -117,9 +146,11 @@ class FieldChecker:
         values = [self.read_value(cell) for cell in distinct.to_pylist()]
         return values, pc.index_in(strings, distinct)
 
-    def check(self, strings: pa.Array) -> CellChecks:
-        """Check present cells (no nulls, missing values already taken out)."""
-        thai = _mask(pc.match_substring_regex(strings, f"[{THAI_DIGITS}]"))
+    def check(self, strings: pa.Array, *, keys: bool = True) -> CellChecks:
+        """Check present cells (no nulls, missing values already taken out). `keys=False`
+        skips making keys when the field is in no unique, primary or foreign key."""
+        self._want_keys = keys
+        thai = np.zeros(len(strings), dtype=bool)
         if (self.field.type in FAST_TYPES and self.field.format in ("default", "")) or (
             self.field.type in ("any", "boolean")
         ):
@@ -133,7 +164,7 @@ class FieldChecker:
         if kind in ("any", "string"):
             values: pa.Array = strings
             valid = np.ones(len(strings), dtype=bool)
-            keys = pc.binary_join_element_wise("s:", strings, "")
+            keys = pc.binary_join_element_wise("s:", strings, "") if self._want_keys else None
         elif kind == "boolean":
             is_true = _mask(pc.is_in(strings, pa.array(self.field.true_values, pa.string())))
             is_false = _mask(pc.is_in(strings, pa.array(self.field.false_values, pa.string())))
@@ -142,9 +173,41 @@ class FieldChecker:
             keys = pc.if_else(pa.array(is_true), "n:1", "n:0").filter(pa.array(valid))
             keys = _spread(keys, valid)
         else:
-            values, valid = self._parse_numeric_or_date(strings, thai)
-            keys = self._keys_for(values, valid)
+            parsed = self._parse_clean(strings)
+            if parsed is not None:
+                values, valid = parsed, np.ones(len(strings), dtype=bool)
+            else:
+                thai = _mask(pc.match_substring_regex(strings, f"[{THAI_DIGITS}]"))
+                values, valid = self._parse_numeric_or_date(strings, thai)
+            keys = self._keys_for(values, valid) if self._want_keys else None
         return self._finish(strings, values, valid, keys, thai)
+
+    def _parse_clean(self, strings: pa.Array) -> pa.Array | None:
+        """The whole column in one cast when every cell is a plain, valid value (the usual
+        case), or None to take the cell-by-cell path. Arrow's casts accept a subset of what
+        Python's int, Decimal and strptime accept, except hexadecimal integers, excluded."""
+        kind = self.field.type
+        field = self.field
+        if kind in ("integer", "number") and (
+            field.bare_number is not None or field.group_char or field.decimal_char
+        ):
+            return None
+        target = {"integer": pa.int64(), "number": pa.float64(), "year": pa.int64(),
+                  "date": pa.date32()}[kind]  # fmt: skip
+        try:
+            values = strings.cast(target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        if (
+            kind in ("integer", "year")
+            and pc.any(pc.match_substring(strings, "x", ignore_case=True)).as_py()
+        ):
+            return None
+        if kind == "year" and not (
+            pc.all(pc.equal(pc.utf8_length(strings), 4)).as_py() and pc.min(values).as_py() >= 0
+        ):
+            return None
+        return values
 
     def _parse_numeric_or_date(
         self, strings: pa.Array, thai: np.ndarray
@@ -215,7 +278,7 @@ class FieldChecker:
         if kind == "number":
             integral = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 2.0**53))
             as_int = pc.cast(pc.if_else(integral, values, None), pa.int64(), safe=False)
-            text = pc.coalesce(pc.cast(as_int, pa.string()), _float_repr(values))
+            text = pc.coalesce(pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
             return pc.binary_join_element_wise("n:", text, "")
         return pc.binary_join_element_wise("n:", pc.cast(values, pa.string()), "")
 
@@ -296,9 +359,10 @@ class FieldChecker:
         if name == "pattern":
             return ~self._matches_pattern(strings)
         if name == "enum":
-            allowed = [_to_arrow_scalar(value, kind) for value in self.enum_values()]
             if kind in ("any", "string"):
                 allowed = [value for value in self.constraints.enum or [] if isinstance(value, str)]
+            else:
+                allowed = [_to_arrow_scalar(value, kind) for value in self.enum_values()]
             return ~_mask(pc.is_in(values, pa.array(allowed, type=values.type)))
         bound = _to_arrow_scalar(self._bound(name), kind)
         if bound is None:
@@ -406,10 +470,6 @@ def _latin_digits(strings: pa.Array) -> pa.Array:
     for thai, latin in zip(THAI_DIGITS, "0123456789", strict=True):
         strings = pc.replace_substring(strings, thai, latin)
     return strings
-
-
-def _float_repr(values: pa.Array) -> pa.Array:
-    return pa.array([None if value is None else repr(value) for value in values.to_pylist()])
 
 
 def _spread(dense: pa.Array, where: np.ndarray, arrow_type: pa.DataType | None = None) -> pa.Array:

@@ -20,9 +20,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from khlang.i18n import Text, t
-from khlang.validators.cells import BE_FIRST_YEAR, BE_OFFSET, FieldChecker
+from khlang.validators.cells import (
+    BE_FIRST_YEAR,
+    BE_OFFSET,
+    FieldChecker,
+    blank_cells,
+    only,
+    spread_keys,
+)
 from khlang.validators.integrity import KeySpec, KeyStore, display
-from khlang.validators.readers import Batch, Table
+from khlang.validators.readers import Batch, Table, prefetch
 from khlang.validators.report import Finding, Tally
 from khlang.validators.schema import SchemaField, TableSchema
 
@@ -121,10 +128,10 @@ class TableValidator:
         self.fields = expected_fields(table.labels, schema)
         self.checkers = [FieldChecker(f) for f in self.fields]
         self.missing_values = [
-            pa.array(schema.field_missing_values(f) if schema else [""], pa.string())
-            for f in self.fields
+            schema.field_missing_values(f) if schema else [""] for f in self.fields
         ]
         self.specs = _key_specs(schema, self.fields)
+        self.key_positions = {position for spec in self.specs for position in spec.positions}
         self.reference_keys = reference_keys
         self.stats = TableStats()
 
@@ -132,7 +139,7 @@ class TableValidator:
         check_header(self.labels, self.schema, self.tally)
         store = KeyStore(self.specs) if self.specs else None
         try:
-            for batch in self.table.batches:
+            for batch in prefetch(self.table.batches):
                 self.stats.rows += len(batch)
                 keys = self._check_batch(batch)
                 if store is not None:
@@ -160,13 +167,11 @@ class TableValidator:
         blank_row = np.ones(size, dtype=bool) if self.fields else np.zeros(size, dtype=bool)
         per_field = []
         for index, (column, checker) in enumerate(zip(batch.columns, self.checkers, strict=False)):
-            absent = np.asarray(column.is_null())
-            blank = absent | np.asarray(
-                pc.fill_null(pc.is_in(column, self.missing_values[index]), False)
-            )
+            absent, blank = blank_cells(column, self.missing_values[index])
             blank_row &= blank
             present = ~blank
-            checks = checker.check(column.filter(pa.array(present))) if present.any() else None
+            keyed = index in self.key_positions
+            checks = checker.check(only(column, present), keys=keyed) if present.any() else None
             per_field.append((absent, blank, present, checks))
 
         if blank_row.any():
@@ -174,19 +179,10 @@ class TableValidator:
         keys: dict[int, pa.Array] = {}
         for index, (absent, blank, present, checks) in enumerate(per_field):
             self._report_cells(index, batch, absent, blank, present, checks, blank_row)
-            keys[index] = self._full_keys(present, checks)
+            if index in self.key_positions:
+                keys[index] = spread_keys(checks.keys if checks else None, present)
         self._report_extra_cells(batch, blank_row)
         return keys
-
-    def _full_keys(self, present: np.ndarray, checks: object) -> pa.Array:
-        if checks is None:
-            return pa.nulls(len(present), pa.string())
-        dense = checks.keys  # type: ignore[attr-defined]
-        if present.all():
-            return dense
-        index = np.full(len(present), -1, dtype=np.int64)
-        index[present] = np.arange(int(present.sum()))
-        return pc.take(dense, pa.array(index, mask=~present))
 
     def _report_cells(self, index, batch, absent, blank, present, checks, blank_row) -> None:
         schema_field = self.fields[index]

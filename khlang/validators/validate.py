@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from khlang.errors import KhlangError
 from khlang.i18n import t
-from khlang.validators.cells import FieldChecker
+from khlang.validators.cells import FieldChecker, blank_cells, only, spread_keys
 from khlang.validators.readers import ReadError, open_table
 from khlang.validators.report import DEFAULT_EXAMPLES, Finding, Report, Tally, TaskReport
 from khlang.validators.schema import TableSchema, load_schema, parse_schema
@@ -235,11 +235,8 @@ def _reference_loader(item: dict[str, Any], by_name: dict[str, Any]) -> Referenc
         if len(positions) != len(fields):
             return
         checkers = [FieldChecker(columns[p]) for p in positions]
-        missing = [
-            pa.array(target["schema"].field_missing_values(columns[p]) if target["schema"]
-                     else [""], pa.string())
-            for p in positions
-        ]  # fmt: skip
+        schema = target["schema"]
+        missing = [schema.field_missing_values(columns[p]) if schema else [""] for p in positions]
         for batch in table.batches:
             yield [
                 _keys_of(batch.columns[p], checker, values)
@@ -256,18 +253,8 @@ def _reference_loader(item: dict[str, Any], by_name: dict[str, Any]) -> Referenc
     return for_foreign_key
 
 
-def _keys_of(column: pa.Array, checker: FieldChecker, missing: pa.Array) -> pa.Array:
-    import numpy as np
-    import pyarrow.compute as pc
-
-    blank = np.asarray(column.is_null()) | np.asarray(
-        pc.fill_null(pc.is_in(column, missing), False)
-    )
+def _keys_of(column: pa.Array, checker: FieldChecker, missing: list[str]) -> pa.Array:
+    _, blank = blank_cells(column, missing)
     present = ~blank
-    result = pa.nulls(len(column), pa.string())
-    if present.any():
-        dense = checker.check(column.filter(pa.array(present))).keys
-        index = np.full(len(column), -1, dtype=np.int64)
-        index[present] = np.arange(int(present.sum()))
-        result = pc.take(dense, pa.array(index, mask=~present))
-    return result
+    dense = checker.check(only(column, present)).keys if present.any() else None
+    return spread_keys(dense, present)
