@@ -214,7 +214,7 @@ class FieldChecker:
     ) -> tuple[pa.Array, np.ndarray]:
         kind = self.field.type
         text = strings
-        if thai.any():
+        if thai.any() and kind != "date":  # Python's strptime, unlike int(), wants 0-9
             text = _latin_digits(text)
         if kind in ("integer", "number"):
             text = pc.utf8_trim_whitespace(text)
@@ -234,8 +234,8 @@ class FieldChecker:
             # Arrow rolls 2022-02-30 over to 2022-03-02; Python refuses it, and so do we.
             same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), fast_text)
             parsed = pc.if_else(pc.fill_null(same, False), parsed, None).cast(pa.date32())
-        else:
-            parsed = fast_text.cast(arrow_type)
+        else:  # Arrow's integer cast refuses the "+" that Python's int() accepts
+            parsed = pc.replace_substring_regex(fast_text, r"^\+", "").cast(arrow_type)
         fast_values = _spread(parsed, fast, arrow_type)
         valid = fast.copy()
         valid[fast] = np.asarray(parsed.is_valid())

@@ -22,6 +22,7 @@ from khlang.i18n import Text, t
 from khlang.validators.cells import (
     BE_FIRST_YEAR,
     BE_OFFSET,
+    THAI_DIGITS,
     FieldChecker,
     blank_cells,
     only,
@@ -353,6 +354,9 @@ def type_hint(schema_field: SchemaField, cell: str) -> Text | None:
     """What probably went wrong with a cell of the wrong type, in words an officer can act on."""
     kind = schema_field.type
     stripped = cell.strip()
+    if any(digit in cell for digit in THAI_DIGITS):
+        latin = cell.translate(str.maketrans(THAI_DIGITS, "0123456789"))
+        return t(f'เขียนด้วยเลขไทย ให้ใช้เลขอารบิก "{latin}"', f'Thai digits: write "{latin}"')
     if kind in ("number", "integer"):
         if "บาท" in stripped or "฿" in stripped:
             return t(
