@@ -195,15 +195,7 @@ FOREIGN_KEY = _type(
     'แถว "{rowNumber}" ผิดข้อกำหนดคีย์นอก: {note}',
     'Row at position "{rowNumber}" violates the foreign key: {note}',
 )
-# Package level.
-PACKAGE_ERROR = _type(
-    "package-error",
-    "Package Error",
-    "#package",
-    "A validation cannot be processed.",
-    "ชุดข้อมูล (data package) มีข้อผิดพลาด: {note}",
-    "The data package has an error: {note}",
-)
+# Data Package level.
 RESOURCE_ERROR = _type(
     "resource-error", "Resource Error", "#file",
     "A validation cannot be processed.",

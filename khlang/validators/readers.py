@@ -42,9 +42,11 @@ MAX_JSON_BYTES = 512 << 20
 class ReadError(Exception):
     """The file cannot be read as a table; `code` is the Frictionless error type."""
 
-    def __init__(self, code: str, note: Text) -> None:
+    def __init__(self, code: str, note: Text, offset: int = 0) -> None:
         self.code = code
         self.note = note
+        self.offset = offset
+        """Where in the file the problem starts, when it is known (bytes)."""
         super().__init__(note.en)
 
 
@@ -96,6 +98,9 @@ def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
     import pyarrow.csv as arrow_csv
 
     if encoding is None:
+        mixed = _locate_bad_bytes(Path(info.path), "utf-8")
+        if mixed.offset:  # UTF-8 up to some line, then something else
+            raise mixed
         raise ReadError(
             "encoding-error",
             t(
@@ -205,7 +210,7 @@ def _read_header(path: Path, encoding: str, delimiter: str) -> list[str]:
     try:
         text = decoder.decode(head, final=len(head) < BLOCK_BYTES)
     except UnicodeDecodeError as error:
-        raise _decode_error(path, encoding, head, error) from None
+        raise _decode_error(encoding, head, error) from None
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -254,14 +259,13 @@ def _locate_bad_bytes(path: Path, encoding: str) -> ReadError:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:
-                return _decode_error(path, encoding, chunk, error, offset, lines)
+                return _decode_error(encoding, chunk, error, offset, lines)
             offset += len(chunk)
             lines += chunk.count(b"\n")
     return ReadError("encoding-error", t("ถอดรหัสไม่ได้", f"cannot decode as {encoding}"))
 
 
 def _decode_error(
-    path: Path,
     encoding: str,
     chunk: bytes,
     error: UnicodeDecodeError,
@@ -282,6 +286,7 @@ def _decode_error(
             f"{where} is not {encoding} although the file before it is: the file mixes "
             f'encodings; read as cp874 (TIS-620) it says "{as_thai}"',
         ),
+        offset + error.start,
     )
 
 

@@ -26,6 +26,7 @@ THAI_ENCODING = "cp874"
 """Windows-874, the superset of TIS-620 that Thai government systems still export in."""
 
 DELIMITERS = ",\t;|"
+_TEXT_TABLES = {"CSV", "TSV", "TXT"}
 
 
 class FormatInfo(BaseModel):
@@ -212,13 +213,19 @@ def _sniff_text(
             path=str(path), size=size, format=format_by_name(name), declared=declared, **extra
         )
 
-    encoding = None if looks_binary(head) else detect_encoding(head, complete=complete)
+    if looks_binary(head):
+        return info("BIN", what=t("ข้อมูลไบนารี ไม่ใช่ข้อความ", "binary data, not text"))
+    encoding = detect_encoding(head, complete=complete)
     if encoding is None:
-        if looks_binary(head):
-            return info("BIN", what=t("ข้อมูลไบนารี ไม่ใช่ข้อความ", "binary data, not text"))
+        # Text in no encoding we know, or in two: trust the name for what kind of text it
+        # is, and let the reader say where the bytes go wrong.
+        claimed = declared.name if declared and declared.name in _TEXT_TABLES else None
         return info(
-            None,
-            what=t("ข้อความที่ไม่ใช่ UTF-8 หรือ cp874 (TIS-620)", "text that is neither UTF-8 nor cp874"),
+            claimed,
+            what=t("ข้อความที่ไม่ใช่ UTF-8 หรือ cp874 (TIS-620)", "text neither UTF-8 nor cp874"),
+            delimiter=sniff_delimiter(head.decode("latin-1"), complete=complete)
+            if claimed
+            else None,
         )
     text = head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n")
     if text.startswith(("{", "[")):
