@@ -235,6 +235,9 @@ def _sniff_text(
     if re.match(r"(@prefix|@base|prefix\s|base\s)", text[:200], re.IGNORECASE):
         return info("TTL", encoding=encoding)
     delimiter = sniff_delimiter(text, complete=complete)
+    if delimiter is None and declared is not None and declared.name in ("CSV", "TSV"):
+        # One column splits on nothing: a single-column CSV looks like plain text.
+        delimiter = "\t" if declared.name == "TSV" else ","
     if delimiter is None:
         return info("TXT", encoding=encoding)
     return info("TSV" if delimiter == "\t" else "CSV", encoding=encoding, delimiter=delimiter)

@@ -29,8 +29,8 @@ def test_good_cells_pass_and_bad_cells_fail(case, check) -> None:
 
 
 def test_exclusive_bounds(check) -> None:
-    schema = {"fields": [{"name": "n", "type": "integer",
-                          "constraints": {"exclusiveMinimum": 0, "exclusiveMaximum": 10}}]}  # fmt: skip
+    bounds = {"exclusiveMinimum": 0, "exclusiveMaximum": 10}
+    schema = {"fields": [{"name": "n", "type": "integer", "constraints": bounds}]}
     report = check([["n"], ["0"], ["1"], ["9"], ["10"]], schema)
     assert errors_of(report) == {(2, 1, "constraint-error"), (5, 1, "constraint-error")}
     notes = {f.note.en for f in report.tasks[0].tally.findings()}
