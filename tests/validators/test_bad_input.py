@@ -81,7 +81,7 @@ def test_empty_file(tmp_path) -> None:
 def test_text_report_names_the_file(tmp_path) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    code, stdout, stderr, _, _ = khlang_measured("validate", str(path), "--lang", "en")
+    code, stdout, _, _, _ = khlang_measured("validate", str(path), "--lang", "en")
     assert code == 1
     assert str(path) in stdout
     assert "source-error" in stdout
