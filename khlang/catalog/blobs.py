@@ -22,6 +22,7 @@ from khlang.i18n import Text
 
 CHUNK = 1 << 20
 HASH_PREFIX = "sha256:"
+DEFAULT_MEDIA_TYPE = "application/octet-stream"
 
 
 class StoredFile(BaseModel):

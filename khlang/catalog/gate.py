@@ -4,7 +4,8 @@ Two checks, both required, neither ever skipped:
 
 * the metadata compliance check (`khlang.metadata.compliance.check_dataset`): no finding of
   severity `error`;
-* the table validators (`khlang.validators`) on every tabular file with a Table Schema: valid.
+* the table validators (`khlang.validators`) on every file that is a table or has a Table
+  Schema: valid.
 
 When this build of khlang lacks either component, the gate refuses to publish with a message
 saying which one is missing, instead of letting an unchecked version through.
@@ -41,6 +42,9 @@ class GateReport(BaseModel):
     """The compliance report (`ComplianceReport.as_dict()`)."""
     validation: list[dict[str, Any]]
     """One entry per checked file: its position, path, validity and error counts."""
+    formats: dict[int, dict[str, Any]] = {}
+    """Position -> the format the validators sniffed from the file's content (`name`,
+    `media_type`); it beats the file's extension."""
     problems: list[Text]
     """Why the version was refused, one line per reason (empty when it passed)."""
 
@@ -48,6 +52,9 @@ class GateReport(BaseModel):
         """What a version keeps of its checks (`VersionRecord.checks`)."""
         return {"compliance": self.compliance, "validation": self.validation}
 
+
+# Examples of each error type a version keeps in its checks (counts are always complete).
+EXAMPLES = 5
 
 Gate = Callable[[Dataset, list[StagedFile]], GateReport]
 
@@ -70,18 +77,35 @@ def _component(module: str, attribute: str, what: Text) -> Callable[..., Any]:
         ) from error
 
 
-def default_gate(dataset: Dataset, files: list[StagedFile]) -> GateReport:
-    """Run the compliance check and the table validators (see the module docstring)."""
-    check_dataset = _component(
+def _compliance_check() -> Callable[..., Any]:
+    return _component(
         "khlang.metadata.compliance",
         "check_dataset",
         Text(th="การตรวจความครบถ้วนของ metadata", en="the metadata compliance check"),
     )
-    validate_file = _component(
-        "khlang.validators",
-        "validate",
-        Text(th="ตัวตรวจตารางข้อมูล", en="the table validators"),
+
+
+def _validators() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    what = Text(th="ตัวตรวจตารางข้อมูล", en="the table validators")
+    return (
+        _component("khlang.validators", "sniff_format", what),
+        _component("khlang.validators", "validate", what),
     )
+
+
+def ensure_ready(gate: Gate) -> None:
+    """Fail before anything is staged or stored when the default gate cannot run."""
+    if gate is default_gate:
+        _compliance_check()
+        _validators()
+
+
+def default_gate(dataset: Dataset, files: list[StagedFile]) -> GateReport:
+    """Run the compliance check on the metadata, and the validators on every stored file
+    that is a table or has a Table Schema (the stored copy: exactly the bytes that will be
+    served, sniffed by content)."""
+    check_dataset = _compliance_check()
+    sniff_format, validate = _validators()
     report = check_dataset(dataset, source=dataset.name)
     problems = [
         Text(
@@ -91,22 +115,30 @@ def default_gate(dataset: Dataset, files: list[StagedFile]) -> GateReport:
         for finding in report.findings
         if finding.severity == "error"
     ]
-    validation = []
+    validation, formats = [], {}
     for staged in files:
-        if staged.table_schema is None:
+        sniffed = sniff_format(staged.path).format
+        if sniffed is not None:
+            formats[staged.position] = {"name": sniffed.name, "media_type": sniffed.media_type}
+        if staged.table_schema is None and not (sniffed and sniffed.tabular):
             continue
-        result = validate_file(staged.source, schema=staged.table_schema)
-        validation.append({"position": staged.position, "path": str(staged.source), **result})
-        if not result.get("valid", False):
+        result = validate(
+            staged.path, staged.table_schema, name=staged.source.name, examples=EXAMPLES
+        )
+        document = result.to_frictionless()
+        validation.append({"position": staged.position, "file": staged.source.name, **document})
+        if not result.valid:
+            counts = ", ".join(f"{kind} {count}" for kind, count in result.error_counts.items())
             problems.append(
                 Text(
-                    th=f"{staged.source.name}: ตารางไม่ผ่านการตรวจตาม Table Schema",
-                    en=f"{staged.source.name}: the table does not pass its Table Schema",
+                    th=f"{staged.source.name}: ตารางไม่ผ่านการตรวจ ({counts})",
+                    en=f"{staged.source.name}: the table is not valid ({counts})",
                 )
             )
     return GateReport(
         passed=not problems,
         compliance=report.as_dict(),
         validation=validation,
+        formats=formats,
         problems=problems,
     )

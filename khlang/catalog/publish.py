@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from khlang.catalog import audit
+from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
 from khlang.catalog.errors import (
     ConflictError,
@@ -42,7 +43,7 @@ from khlang.catalog.errors import (
     not_found,
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
-from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate
+from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, ensure_ready
 from khlang.catalog.principals import Principal
 from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 from khlang.catalog.tables import (
@@ -114,6 +115,7 @@ def publish(
     `expected_version` is the version number the change was based on (0 for a new
     dataset): when the dataset has moved on since, the publish is refused as a conflict.
     """
+    ensure_ready(gate)
     folder = read_folder(path)
     dataset = folder.dataset
     digest = content_hash(dataset, folder)
@@ -455,6 +457,7 @@ def _commit_in(
             position,
             final,
             stored.get(position),
+            report.formats.get(position),
             previous.get(resource_id),
             now,
         )
@@ -544,26 +547,31 @@ def _link(
     position: int,
     final: Dataset,
     stored: FolderFile | None,
+    sniffed: dict[str, Any] | None,
     previous: VersionResource | None,
     now: dt.datetime,
 ) -> None:
     """Record one resource of the version and write the file's facts into its metadata:
-    hash, byte size, media type, format, and issued/modified (modified moves only when the
-    file's bytes change)."""
+    hash, byte size, media type (as sniffed from the content, else from the extension),
+    format when none is declared, and issued/modified (modified moves only when the file's
+    bytes change)."""
     resource = final.resources[position]
     sha256 = stored.stored.sha256 if stored else None
     filename = stored.source.name if stored else None
-    media_type = format_name = None
+    media_type = None
     if stored is not None:
-        known = format_by_extension(filename)
-        media_type = (known.media_type if known else None) or resource.media_type
-        media_type = media_type or "application/octet-stream"
-        format_name = resource.format or (known.name if known else None)
+        by_name = format_by_extension(filename)
+        media_type = (
+            (sniffed or {}).get("media_type")
+            or (by_name.media_type if by_name else None)
+            or resource.media_type
+            or DEFAULT_MEDIA_TYPE
+        )
         resource.hash = stored.stored.hash
         resource.byte_size = stored.stored.byte_size
         resource.media_type = media_type
-        if format_name and not resource.format:
-            resource.format = format_name
+        if not resource.format:
+            resource.format = (sniffed or {}).get("name") or (by_name.name if by_name else None)
     issued = previous.issued if previous else now
     unchanged = previous is not None and previous.blob_sha256 == sha256
     modified = previous.modified if unchanged and previous else now

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from khlang.catalog import audit, errors
-from khlang.catalog.blobs import BlobStore
+from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE, BlobStore
 from khlang.catalog.database import (
     create_catalog_engine,
     current_revision,
@@ -37,6 +37,7 @@ from khlang.catalog.records import (
     DatasetRecord,
     DatasetSummary,
     OrganizationRecord,
+    RegistrationRecord,
     ResourceFile,
     ResourceRecord,
     VersionRecord,
@@ -46,6 +47,7 @@ from khlang.catalog.tables import (
     AuditEntry,
     DatasetVersion,
     Organization,
+    Registration,
     Resource,
     VersionResource,
     utcnow,
@@ -56,9 +58,8 @@ from khlang.metadata.model import Dataset
 
 if TYPE_CHECKING:
     from khlang.catalog.accounts import Accounts
+    from khlang.catalog.consistency import CheckReport
     from khlang.catalog.publish import PublishResult
-
-DEFAULT_MEDIA_TYPE = "application/octet-stream"
 
 
 class Catalog:
@@ -329,6 +330,12 @@ class Catalog:
                 detail={"note": note} if note else None,
             )
 
+    def check(self, *, actor: Principal, repair: bool = False, verify: bool = False) -> CheckReport:
+        """Compare the database with the stored files (`consistency.py`)."""
+        from khlang.catalog.consistency import check
+
+        return check(self, actor=actor, repair=repair, verify=verify)
+
     @cached_property
     def accounts(self) -> Accounts:
         """Organisations, users, members and API keys (`accounts.py`)."""
@@ -360,6 +367,25 @@ class Catalog:
             if found is None:
                 raise errors.not_found(errors.ORGANIZATION, name)
             return organization_record(*found)
+
+    def registrations(
+        self, *, target: str | None = None, dataset: str | None = None
+    ) -> list[RegistrationRecord]:
+        """What each target catalog holds of each dataset, as far as khlang pushed it."""
+        query = (
+            select(Registration, DatasetRow.name)
+            .join(DatasetRow, DatasetRow.id == Registration.dataset_id)
+            .order_by(Registration.target, DatasetRow.name)
+        )
+        if target is not None:
+            query = query.where(Registration.target == target)
+        if dataset is not None:
+            query = query.where(DatasetRow.name == dataset)
+        with self.read() as session:
+            return [
+                RegistrationRecord.model_validate({**_columns(row), "dataset": name})
+                for row, name in session.execute(query)
+            ]
 
     def audit_log(self, *, object_name: str | None = None, limit: int = 100) -> list[AuditRecord]:
         """The newest entries first."""
@@ -449,6 +475,10 @@ def _version_record(session: Session, version: DatasetVersion, dataset: str) -> 
         resources=resources,
         checks=version.checks,
     )
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__mapper__.column_attrs}
 
 
 def _not_initialised(location: CatalogLocation) -> errors.NotFoundError:

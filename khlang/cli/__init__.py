@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from khlang import __version__
+from khlang.cli import catalog as catalog_cli
 from khlang.cli import metadata as metadata_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError
@@ -22,6 +23,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(metadata_cli.app, name="metadata")
+app.add_typer(catalog_cli.app, name="catalog")
 
 
 def _version(value: bool) -> None:
