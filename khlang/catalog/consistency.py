@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from khlang.catalog import audit
+from khlang.catalog import audit, leases
 from khlang.catalog.principals import Principal
-from khlang.catalog.publish import pending_is_alive
 from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
@@ -85,7 +84,7 @@ def _pending_versions(catalog: Catalog, actor: Principal, repair: bool) -> list[
         ).all()
         for version, name in rows:
             started = f"{version.created_at:%Y-%m-%d %H:%M:%S} UTC"
-            if pending_is_alive(version):
+            if leases.held(version.lease_until, version.owner):
                 found.append(
                     CheckFinding(
                         code="publish-in-progress",
@@ -136,7 +135,7 @@ def _live_staged(catalog: Catalog) -> set[str]:
         for version in session.scalars(
             select(DatasetVersion).where(DatasetVersion.status == "pending")
         ):
-            if pending_is_alive(version):
+            if leases.held(version.lease_until, version.owner):
                 staged.update(version.staged or [])
         return staged
 

@@ -23,8 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import socket
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,7 +31,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from khlang.catalog import audit
+from khlang.catalog import audit, leases
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
 from khlang.catalog.errors import (
@@ -215,7 +213,7 @@ def _stage(
                 author=actor.name,
                 change_note=change_note,
                 source=str(folder.folder),
-                owner=_owner(),
+                owner=leases.owner(),
                 lease_until=utcnow() + LEASE,
             )
             session.add(pending)
@@ -277,7 +275,7 @@ def _claim_pending(
             DatasetVersion.dataset_id == row.id, DatasetVersion.status == "pending"
         )
     ):
-        if pending_is_alive(pending):
+        if leases.held(pending.lease_until, pending.owner):
             raise ConflictError(
                 Text(
                     th=f"มีการเผยแพร่ชุดข้อมูลนี้อยู่แล้ว (เริ่มเมื่อ {pending.created_at:%Y-%m-%d %H:%M} UTC "
@@ -290,7 +288,7 @@ def _claim_pending(
             )
         if pending.content_hash == digest and resumable is None:
             resumable = pending
-            pending.owner = _owner()
+            pending.owner = leases.owner()
             pending.lease_until = utcnow() + LEASE
             pending.author = actor.name
             audit.record(
@@ -315,30 +313,6 @@ def _claim_pending(
                 detail={"version_id": pending.id, "reason": "abandoned"},
             )
     return resumable
-
-
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def pending_is_alive(pending: DatasetVersion) -> bool:
-    """A pending version is still being worked on when its lease runs and its owner
-    process (on this host) still exists; a process on another host is trusted until its
-    lease ends."""
-    if pending.lease_until is None or pending.lease_until <= utcnow():
-        return False
-    host, _, pid = (pending.owner or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True
-    if int(pid) == os.getpid():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- 3. store ------------------------------------------------------------------------------

@@ -317,5 +317,7 @@ class OutboxItem(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    """`host:pid` of the registrar working on the item (see leases.py)."""
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[dict[str, Any] | None] = mapped_column(JSON_DOCUMENT)

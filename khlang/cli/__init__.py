@@ -11,6 +11,7 @@ from rich.console import Console
 from khlang import __version__
 from khlang.cli import catalog as catalog_cli
 from khlang.cli import metadata as metadata_cli
+from khlang.cli import register as register_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError
 
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(metadata_cli.app, name="metadata")
 app.add_typer(catalog_cli.app, name="catalog")
+app.add_typer(register_cli.app, name="register")
 
 
 def _version(value: bool) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from khlang.catalog import leases
 from khlang.catalog.tables import OutboxItem, Registration, utcnow
 
 LEASE = dt.timedelta(minutes=5)
@@ -60,24 +61,28 @@ def enqueue_for_registered_targets(session: Session, dataset_id: str, action: st
 
 
 def claim_due(session: Session, target: str, *, limit: int = 100) -> list[OutboxItem]:
-    """Take up to `limit` due items of the target for this registrar (leased)."""
+    """Take up to `limit` due items of the target for this registrar (leased): items
+    nobody holds, or held by a registrar that died (see leases.py)."""
     now = utcnow()
-    items = list(
-        session.scalars(
-            select(OutboxItem)
-            .where(
-                OutboxItem.target == target,
-                OutboxItem.state == "pending",
-                OutboxItem.next_attempt_at <= now,
-                (OutboxItem.lease_until.is_(None)) | (OutboxItem.lease_until < now),
-            )
-            .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+    candidates = session.scalars(
+        select(OutboxItem)
+        .where(
+            OutboxItem.target == target,
+            OutboxItem.state == "pending",
+            OutboxItem.next_attempt_at <= now,
         )
+        .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
+        .with_for_update(skip_locked=True)
     )
-    for item in items:
+    items = []
+    for item in candidates:
+        if leases.held(item.lease_until, item.lease_owner):
+            continue
         item.lease_until = now + LEASE
+        item.lease_owner = leases.owner()
+        items.append(item)
+        if len(items) == limit:
+            break
     return items
 
 
@@ -85,7 +90,7 @@ def complete(session: Session, item_id: int) -> None:
     session.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
-        .values(state="done", done_at=utcnow(), lease_until=None, last_error=None)
+        .values(state="done", done_at=utcnow(), lease_until=None, lease_owner=None, last_error=None)
     )
 
 
@@ -98,7 +103,7 @@ def retry_later(
         return
     item.attempts += 1
     item.last_error = error
-    item.lease_until = None
+    item.lease_until = item.lease_owner = None
     if give_up:
         item.state = "failed"
     else:
@@ -112,7 +117,11 @@ def park(session: Session, item_id: int, error: dict[str, Any]) -> None:
 
 def release(session: Session, item_id: int) -> None:
     """Give an item back untouched (the run stopped before trying it)."""
-    session.execute(update(OutboxItem).where(OutboxItem.id == item_id).values(lease_until=None))
+    session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(lease_until=None, lease_owner=None)
+    )
 
 
 def pending_count(session: Session, target: str | None = None) -> int:

@@ -214,6 +214,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("next_attempt_at", UTC_DATETIME, nullable=False),
         sa.Column("lease_until", UTC_DATETIME, nullable=True),
+        sa.Column("lease_owner", sa.Text(), nullable=True),
         sa.Column("done_at", UTC_DATETIME, nullable=True),
         sa.Column("last_error", JSON_DOCUMENT, nullable=True),
         sa.CheckConstraint("action IN ('push', 'withdraw')", name=op.f("ck_outbox_action")),
