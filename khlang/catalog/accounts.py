@@ -415,7 +415,7 @@ def _roles(session: Session, user_id: str) -> dict[str, str]:
         .join(Organization, Organization.id == Membership.organization_id)
         .where(Membership.user_id == user_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def _user_record(session: Session, row: User) -> UserRecord:

@@ -75,7 +75,7 @@ def check_drift(catalog: Catalog, target: Target) -> DriftReport:
         query = select(Registration.dataset_id, Registration.remote_id).where(
             Registration.target == target.name
         )
-        remote_ids = dict(session.execute(query).tuples().all())
+        remote_ids = dict(session.execute(query).all())
     client = CkanClient(target.url, target.token, timeout=target.timeout)
     try:
         return _compare(client, target, datasets, remote_ids)

@@ -321,7 +321,7 @@ class _Drain:
         if remote is None:
             created = self._create(dataset, desired)
             if created is not None:
-                self._upload(dataset, desired, created)
+                self._upload(dataset, list(desired.uploads), created)
                 return _outcome(dataset, "created", created, desired)
             remote = self.client.show("package_show", dataset.name)
             if remote is None:
@@ -333,7 +333,7 @@ class _Drain:
             return _outcome(dataset, "unchanged", remote, desired)
         if changed:
             remote = self.client.call("package_patch", _patch(desired, remote))
-        self._upload(dataset, desired, remote)
+        self._upload(dataset, pending_uploads, remote)
         return _outcome(dataset, "updated", remote, desired)
 
     def _create(self, dataset: DatasetRecord, desired: DesiredPackage) -> dict[str, Any] | None:
@@ -405,12 +405,11 @@ class _Drain:
         return needed
 
     def _upload(
-        self, dataset: DatasetRecord, desired: DesiredPackage, remote: dict[str, Any]
+        self, dataset: DatasetRecord, resource_ids: list[str], remote: dict[str, Any]
     ) -> None:
-        if not desired.uploads:
-            return
+        """Upload the files of these resources into the target's copies of them."""
         by_id = {item.get(RESOURCE_ID_KEY): item for item in remote.get("resources") or []}
-        for resource_id in self._uploads_needed(dataset, desired, remote):
+        for resource_id in resource_ids:
             record = dataset.current.resource(resource_id)
             theirs = by_id.get(resource_id)
             if record is None or theirs is None:
@@ -548,7 +547,9 @@ def _patch(desired: DesiredPackage, remote: dict[str, Any]) -> dict[str, Any]:
         if match is not None:
             resource["id"] = match["id"]
             if resource.get(RESOURCE_ID_KEY) in desired.uploads:
-                resource["url"], resource["url_type"] = match.get("url", ""), match.get("url_type")
+                # The file and its hash change only by uploading it (afterwards).
+                for key in ("url", "url_type", "hash"):
+                    resource[key] = match.get(key)
         resources.append(resource)
     patch["resources"] = resources
     if remote.get("state") == "deleted":
