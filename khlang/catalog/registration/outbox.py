@@ -16,6 +16,7 @@ changes again or someone asks for a retry.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -60,9 +61,12 @@ def enqueue_for_registered_targets(session: Session, dataset_id: str, action: st
         enqueue(session, target, dataset_id, action)
 
 
-def claim_due(session: Session, target: str, *, limit: int = 100) -> list[OutboxItem]:
+def claim_due(
+    session: Session, target: str, *, limit: int = 100, skip: Collection[int] = ()
+) -> list[OutboxItem]:
     """Take up to `limit` due items of the target for this registrar (leased): items
-    nobody holds, or held by a registrar that died (see leases.py)."""
+    nobody holds, or held by a registrar that died (see leases.py). `skip`: items this run
+    already tried (a transient failure makes an item due again at once when backoff is 0)."""
     now = utcnow()
     candidates = session.scalars(
         select(OutboxItem)
@@ -76,7 +80,7 @@ def claim_due(session: Session, target: str, *, limit: int = 100) -> list[Outbox
     )
     items = []
     for item in candidates:
-        if leases.held(item.lease_until, item.lease_owner):
+        if item.id in skip or leases.held(item.lease_until, item.lease_owner):
             continue
         item.lease_until = now + LEASE
         item.lease_owner = leases.owner()

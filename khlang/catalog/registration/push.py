@@ -253,11 +253,7 @@ class _Drain:
         seen: set[int] = set()
         while stopped is None:
             with self.catalog.write() as session:
-                items = [
-                    item
-                    for item in outbox.claim_due(session, self.target.name, limit=50)
-                    if item.id not in seen
-                ]
+                items = outbox.claim_due(session, self.target.name, limit=50, skip=seen)
             if not items:
                 break
             for index, item in enumerate(items):
