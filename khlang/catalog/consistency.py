@@ -201,21 +201,29 @@ def _orphans(
         old = path.stat().st_mtime < cutoff
         if repair and old:
             path.unlink(missing_ok=True)
+        what = _ORPHAN if code == "orphan-file" else _TEMPORARY
+        wait = Text(th="", en="") if old else _TOO_RECENT
         found.append(
             CheckFinding(
                 code=code,
                 severity="warning",
                 subject=str(path),
                 repaired=repair and old,
-                message=Text(
-                    th="ไฟล์ที่ไม่มีรุ่นใดใช้ (เหลือจากการเผยแพร่ที่หยุดกลางคัน)"
-                    + ("" if old else " ยังใหม่เกินกว่าจะลบ"),
-                    en="a stored file no version uses (left by an interrupted publish)"
-                    + ("" if old else "; too recent to delete yet"),
-                ),
+                message=Text(th=what.th + wait.th, en=what.en + wait.en),
             )
         )
     return found
+
+
+_ORPHAN = Text(
+    th="ไฟล์ที่ไม่มีรุ่นใดใช้ (เหลือจากการเผยแพร่ที่หยุดกลางคัน)",
+    en="a stored file no version uses (left by an interrupted publish)",
+)
+_TEMPORARY = Text(
+    th="สำเนาไฟล์ที่เขียนไม่เสร็จ (เหลือจากการเผยแพร่ที่หยุดกลางคัน)",
+    en="an unfinished copy of a file (left by an interrupted publish)",
+)
+_TOO_RECENT = Text(th=" ยังใหม่เกินกว่าจะลบ", en="; too recent to delete yet")
 
 
 def _unpublished(catalog: Catalog) -> list[CheckFinding]:

@@ -12,6 +12,7 @@ dataset whose first publish has not completed does not exist for readers.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -330,11 +331,20 @@ class Catalog:
                 detail={"note": note} if note else None,
             )
 
-    def check(self, *, actor: Principal, repair: bool = False, verify: bool = False) -> CheckReport:
-        """Compare the database with the stored files (`consistency.py`)."""
-        from khlang.catalog.consistency import check
+    def check(
+        self,
+        *,
+        actor: Principal,
+        repair: bool = False,
+        verify: bool = False,
+        grace: dt.timedelta | None = None,
+    ) -> CheckReport:
+        """Compare the database with the stored files (`consistency.py`). Repair deletes
+        stray files only once they are older than `grace` (default an hour)."""
+        from khlang.catalog.consistency import DEFAULT_GRACE, check
 
-        return check(self, actor=actor, repair=repair, verify=verify)
+        grace = DEFAULT_GRACE if grace is None else grace
+        return check(self, actor=actor, repair=repair, verify=verify, grace=grace)
 
     @cached_property
     def accounts(self) -> Accounts:

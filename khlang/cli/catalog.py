@@ -298,9 +298,18 @@ def check(
         typer.Option(
             "--repair",
             help="Discard abandoned publishes, delete orphan and temporary files (older than "
-            "an hour), move damaged files aside.",
+            "--grace), move damaged files aside.",
         ),
     ] = False,
+    grace: Annotated[
+        int,
+        typer.Option(
+            "--grace",
+            min=0,
+            help="Minutes a stray file must have been left before --repair deletes it "
+            "(keeps repair away from a publish that is running).",
+        ),
+    ] = 60,
     verify: Annotated[
         bool, typer.Option("--verify", help="Re-hash every stored file (slow).")
     ] = False,
@@ -309,7 +318,12 @@ def check(
     """Check that the database and the stored files agree. Exit 1 when something is wrong
     (after --repair: when something is still wrong)."""
     with _open(home) as catalog:
-        report = catalog.check(actor=Principal.operator(), repair=repair, verify=verify)
+        report = catalog.check(
+            actor=Principal.operator(),
+            repair=repair,
+            verify=verify,
+            grace=dt.timedelta(minutes=grace),
+        )
     if output is OutputFormat.json:
         print_json(report.model_dump(mode="json") | {"ok": report.ok})
     else:
