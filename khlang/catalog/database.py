@@ -89,7 +89,7 @@ def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmak
 # --- migrations -----------------------------------------------------------------------------
 
 
-def _alembic_config(connection):  # type: ignore[no-untyped-def]
+def alembic_config(connection):  # type: ignore[no-untyped-def]
     from alembic.config import Config
 
     config = Config()
@@ -101,7 +101,7 @@ def _alembic_config(connection):  # type: ignore[no-untyped-def]
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    config = _alembic_config(None)
+    config = alembic_config(None)
     head = ScriptDirectory.from_config(config).get_current_head()
     assert head is not None
     return head
@@ -124,7 +124,7 @@ def migrate(engine: Engine, location: CatalogLocation) -> bool:
     from alembic import command
 
     with _migration_lock(engine, location), engine.begin() as connection:
-        config = _alembic_config(connection)
+        config = alembic_config(connection)
         command.upgrade(config, "head")
     return True
 

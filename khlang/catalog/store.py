@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from khlang.catalog.accounts import Accounts
     from khlang.catalog.consistency import CheckReport
     from khlang.catalog.publish import PublishResult
+    from khlang.metadata.budget_bureau import CatalogState
 
 
 class Catalog:
@@ -345,6 +346,13 @@ class Catalog:
 
         grace = DEFAULT_GRACE if grace is None else grace
         return check(self, actor=actor, repair=repair, verify=verify, grace=grace)
+
+    def catalog_state(self, *, organization: str | None = None) -> CatalogState:
+        """Catalog and GD Catalog registration facts for the Budget Bureau indicator
+        (`score.py`)."""
+        from khlang.catalog.score import catalog_state
+
+        return catalog_state(self, organization=organization)
 
     @cached_property
     def accounts(self) -> Accounts:

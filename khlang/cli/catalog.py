@@ -342,6 +342,52 @@ def check(
 
 
 @app.command()
+def state(
+    home: HomeOption = None,
+    organization: Annotated[
+        str | None, typer.Option("--org", help="Only this organisation's datasets.")
+    ] = None,
+) -> None:
+    """Print the catalog and GD Catalog state of each dataset as JSON, for
+    `khlang metadata check --state FILE`."""
+    with _open(home) as catalog:
+        print_json(catalog.catalog_state(organization=organization).model_dump(mode="json"))
+
+
+@app.command()
+def score(
+    home: HomeOption = None,
+    organization: Annotated[
+        str | None, typer.Option("--org", help="Score this organisation's datasets.")
+    ] = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Check the current version of every dataset and score them on the Budget Bureau's
+    indicator, with what the catalog knows of their registration. Exit 1 on errors."""
+    from khlang.cli.metadata_report import render
+    from khlang.metadata.report import check_agency
+
+    operator = Principal.operator()
+    with _open(home) as catalog:
+        items = [
+            (item.name, catalog.version(item.name, viewer=operator).metadata)
+            for item in catalog.datasets(viewer=operator, organization=organization)
+        ]
+        catalog_state = catalog.catalog_state(organization=organization)
+    if not items:
+        raise KhlangError(
+            Text(th="ไม่มีชุดข้อมูลให้ให้คะแนน", en="no datasets to score"),
+            where=organization or str(home or "catalog"),
+        )
+    report = check_agency(items, state=catalog_state)
+    if output is OutputFormat.json:
+        print_json(report.as_dict())
+    else:
+        render(report, Console(highlight=False), "both")
+    raise typer.Exit(EXIT_FINDINGS if report.errors else EXIT_OK)
+
+
+@app.command()
 def withdraw(
     name: Annotated[str, typer.Argument(help="The dataset's name.")],
     home: HomeOption = None,
