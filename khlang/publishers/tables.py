@@ -120,8 +120,7 @@ _COLUMNS: list[Column] = [
        "รหัสของรายการงบประมาณ จากระบบต้นทาง หรือรหัสที่ khlang สร้างจากปี "
        "หน่วยรับงบประมาณ ชื่อรายการ และพื้นที่ (ขึ้นต้นด้วย kl-)",
        "The source system's identifier of the budget line, or one khlang "
-       "derives from the year, budget unit, item name and area (prefixed kl-).",
-       required=True),
+       "derives from the year, budget unit, item name and area (prefixed kl-)."),
     _c("fiscal_year", "integer", "ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)",
        "ปีงบประมาณตามพุทธศักราช (1 ต.ค. – 30 ก.ย.)",
        "Fiscal year in the Buddhist era, October to September.",
@@ -282,7 +281,7 @@ _COLUMNS: list[Column] = [
     # --- projects, plans, needs ----------------------------------------------------------
     _c("project_id", "string", "รหัสโครงการ", "Project identifier",
        "รหัสโครงการจากระบบต้นทาง (e-Plan) หรือรหัสรายการงบประมาณ", "Project identifier from the "
-       "source (e-Plan) or the budget line identifier.", required=True),
+       "source (e-Plan) or the budget line identifier."),
     _c("plan_period", "string", "ช่วงแผนพัฒนาท้องถิ่น", "Plan period",
        "ช่วงปีของแผนพัฒนาท้องถิ่น เช่น 2566-2570", "Years of the local development plan, e.g. 2566-2570."),
     _c("strategy", "string", "ยุทธศาสตร์", "Strategy", "ยุทธศาสตร์การพัฒนาของแผน",
@@ -416,8 +415,12 @@ def table_schema(
     foreign_keys: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A Frictionless Table Schema for columns of the model, in the given order."""
+    fields = [COLUMNS[name].table_schema_field() for name in columns]
+    for field in fields:
+        if field["name"] in (primary_key or []):
+            field.setdefault("constraints", {})["required"] = True
     schema: dict[str, Any] = {
-        "fields": [COLUMNS[name].table_schema_field() for name in columns],
+        "fields": fields,
         "missingValues": [""],
     }
     if primary_key:

@@ -15,6 +15,7 @@ from khlang.metadata.compliance import check_dataset
 from khlang.metadata.files import load_dataset
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DATASETS
+from khlang.publishers.gate import check_dataset_folder
 from khlang.publishers.publish import REPORT_FILE, publish
 from tests.publishers.conftest import TODAY
 
@@ -209,3 +210,20 @@ def test_usage_errors_exit_2(khlang_cli, samples, tmp_path, args, message) -> No
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_gate_refuses_files_that_break_their_schema(published, tmp_path) -> None:
+    _, out = published
+    folder = tmp_path / "needs"
+    shutil.copytree(out / "test-office-citizens-needs", folder)
+    dataset = load_dataset(folder / "dataset.yaml")
+    csv = folder / "data" / "needs.csv"
+    text = csv.read_text(encoding="utf-8").splitlines()
+    csv.write_text("\n".join([text[0], text[1].replace(",2566,", ",สองพัน,", 1), *text[2:]]),
+                   encoding="utf-8")  # fmt: skip
+    (folder / "data" / "needs.parquet").write_bytes(b"not parquet")
+    checks = check_dataset_folder(folder, dataset, today=TODAY)
+    assert not checks["passed"]
+    assert checks["validation"]["errorCounts"] == {"type-error": 1}
+    assert checks["validation"]["errors_listed"][0]["resource"] == "data/needs.csv"
+    assert "needs.parquet: not a readable Parquet file" in checks["validation"]["problems"][0]
