@@ -20,6 +20,16 @@ _NUMBER = r"^-?\d+(?:\.\d+)?$"
 _ZERO_DASHES = {"-", "–", "—", "−"}
 
 
+FINER_THAN_SATANG = r"\.\d{3,}$"
+
+
+def finer_than_satang(values: pd.Series) -> pd.Series:
+    """Mask of amounts written with more than two decimals (an extractor's equal split of a
+    multi-year amount, e.g. `3,365,466.6666666665`), which are rounded to the satang."""
+    text = values.astype("string").str.strip().str.replace(r"0+$", "", regex=True)
+    return text.str.contains(FINER_THAN_SATANG, regex=True).fillna(False).astype(bool)
+
+
 def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(amounts in baht as float64 rounded to the satang, mask of unreadable values).
     Empty cells are missing (NaN) and not unreadable."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from khlang.i18n import Text
 from khlang.metadata.vocabularies import Vocabulary
-from khlang.publishers.amounts import parse_amounts
+from khlang.publishers.amounts import finer_than_satang, parse_amounts
 from khlang.publishers.areas import COUNTRY_CODE, AreaRegistry
 from khlang.publishers.fiscal import BE_OFFSET, BE_RANGE, THAI_DIGITS, be_years
 from khlang.publishers.issues import IssueLog
@@ -99,6 +99,21 @@ def clean_amounts(frame: pd.DataFrame, ctx: Context, file: str, columns: list[st
         if column not in frame:
             continue
         values, bad = parse_amounts(frame[column])
+        rounded = finer_than_satang(frame[column]) & ~bad
+        if rounded.any():
+            ctx.issues.add(
+                "amount-rounded-to-satang",
+                Text(
+                    th=f"ปัดเศษจำนวนเงิน {int(rounded.sum())} ค่าที่มีทศนิยมเกิน 2 ตำแหน่งเป็นสตางค์",
+                    en=f"rounded {int(rounded.sum())} amounts with more than two decimals to "
+                    "the satang",
+                ),
+                severity="info",
+                file=file,
+                column=column,
+                row=int(frame.loc[rounded, "source_row"].iloc[0]),
+                value=frame.loc[rounded, column].iloc[0],
+            )
         if bad.any():
             ctx.issues.add_rows(
                 "amount-unreadable",
