@@ -73,6 +73,40 @@ def _setup(con: duckdb.DuckDBPyConnection) -> None:
 NAME_KEY = "lower(regexp_replace(coalesce({column}, ''), '\\s+', '', 'g'))"
 
 
+REMAP_RANK = """
+INSERT INTO remap
+WITH allocated AS (
+    SELECT source_system, line_id, sum(amount) AS total FROM raw_amounts
+    WHERE phase = 'allocated' GROUP BY ALL
+), targets AS (
+    SELECT t.*, coalesce(r.to_id, t.line_id) AS canon FROM src_lines t
+    LEFT JOIN remap r ON r.source_system = t.source_system AND r.from_id = t.line_id
+    WHERE t.rank < ?
+), candidates AS (
+    SELECT o.source_system, o.line_id AS from_id, t.canon AS to_id,
+           o.district_code IS NOT DISTINCT FROM t.district_code AS same_district,
+           coalesce(fa.total = ta.total, false) AS same_amount
+    FROM orphans o JOIN targets t
+      ON t.fiscal_year = o.fiscal_year AND t.name_key = o.name_key AND t.name_key <> ''
+     AND t.province_code IS NOT DISTINCT FROM o.province_code
+    LEFT JOIN allocated fa ON fa.source_system = o.source_system AND fa.line_id = o.line_id
+    LEFT JOIN allocated ta ON ta.source_system = t.source_system AND ta.line_id = t.line_id
+    WHERE o.rank = ?
+), counted AS (
+    SELECT source_system, from_id, count(DISTINCT to_id) AS fits,
+           count(DISTINCT to_id) FILTER (WHERE same_district) AS fits_district,
+           count(DISTINCT to_id) FILTER (WHERE same_district AND same_amount) AS fits_amount,
+           min(to_id) AS any_to, min(to_id) FILTER (WHERE same_district) AS any_district,
+           min(to_id) FILTER (WHERE same_district AND same_amount) AS any_amount
+    FROM candidates GROUP BY ALL
+)
+SELECT source_system, from_id, fits,
+       CASE WHEN fits = 1 THEN any_to WHEN fits_district = 1 THEN any_district
+            WHEN fits_amount = 1 THEN any_amount END AS to_id
+FROM counted
+"""
+
+
 def _match_lines(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
@@ -93,38 +127,14 @@ def _match_lines(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute(
-        """
-        CREATE TEMP TABLE remap AS
-        WITH allocated AS (
-            SELECT source_system, line_id, sum(amount) AS total FROM raw_amounts
-            WHERE phase = 'allocated' GROUP BY ALL
-        ), candidates AS (
-            SELECT o.source_system, o.line_id AS from_id, t.line_id AS to_id,
-                   o.district_code IS NOT DISTINCT FROM t.district_code AS same_district,
-                   coalesce(fa.total = ta.total, false) AS same_amount
-            FROM orphans o JOIN src_lines t
-              ON t.rank < o.rank AND t.fiscal_year = o.fiscal_year
-             AND t.name_key = o.name_key AND t.name_key <> ''
-             AND t.province_code IS NOT DISTINCT FROM o.province_code
-            LEFT JOIN allocated fa ON fa.source_system = o.source_system
-                                  AND fa.line_id = o.line_id
-            LEFT JOIN allocated ta ON ta.source_system = t.source_system
-                                  AND ta.line_id = t.line_id
-        ), counted AS (
-            SELECT source_system, from_id, count(DISTINCT to_id) AS fits,
-                   count(DISTINCT to_id) FILTER (WHERE same_district) AS fits_district,
-                   count(DISTINCT to_id) FILTER (WHERE same_district AND same_amount)
-                       AS fits_amount,
-                   min(to_id) AS any_to, min(to_id) FILTER (WHERE same_district) AS any_district,
-                   min(to_id) FILTER (WHERE same_district AND same_amount) AS any_amount
-            FROM candidates GROUP BY ALL
-        )
-        SELECT source_system, from_id, fits,
-               CASE WHEN fits = 1 THEN any_to WHEN fits_district = 1 THEN any_district
-                    WHEN fits_amount = 1 THEN any_amount END AS to_id
-        FROM counted
-        """
+        "CREATE TEMP TABLE remap (source_system VARCHAR, from_id VARCHAR, fits BIGINT, "
+        "to_id VARCHAR)"
     )
+    ranks = con.execute("SELECT DISTINCT rank FROM orphans ORDER BY rank").fetchall()
+    for (rank,) in ranks:
+        # Lower-ranked orphans match the canonical ids of the ranks above them, so a line
+        # found in BBL by name is one line, whichever system matches it next.
+        con.execute(REMAP_RANK, [rank, rank])
     con.execute(
         """
         CREATE TEMP TABLE canon_lines AS
@@ -157,11 +167,29 @@ def _choose_amounts(con: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE TEMP TABLE amounts_m AS
         SELECT a.* REPLACE (coalesce(r.to_id, a.line_id) AS line_id),
-               coalesce(p.rank, 99) AS prank, coalesce(a.fiscal_month, 0) AS m
+               coalesce(p.rank, 99) AS prank, coalesce(a.fiscal_month, 0) AS m,
+               r.to_id IS NOT NULL AS by_name
         FROM raw_amounts a
         LEFT JOIN remap r ON r.source_system = a.source_system AND r.from_id = a.line_id
         LEFT JOIN phase_rank p ON p.system = a.source_system AND p.phase = a.phase
         """
+    )
+    # A record matched by name to a line its own system already lists under the line's code
+    # is that line listed twice: its amounts are not added to the line's.
+    con.execute(
+        """
+        CREATE TEMP TABLE listed_twice AS
+        SELECT a.* FROM amounts_m a
+        WHERE a.by_name AND EXISTS (
+            SELECT 1 FROM amounts_m b
+            WHERE NOT b.by_name AND b.line_id = a.line_id AND b.fiscal_year = a.fiscal_year
+              AND b.phase = a.phase AND b.m = a.m AND b.source_system = a.source_system)
+        """
+    )
+    con.execute(
+        "DELETE FROM amounts_m WHERE by_name AND (source_system, source_file, source_row, "
+        "phase, m) IN (SELECT (source_system, source_file, source_row, phase, m) "
+        "FROM listed_twice)"
     )
     con.execute(
         """
@@ -182,7 +210,7 @@ def _choose_amounts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE TABLE amounts AS
-        SELECT a.* EXCLUDE (prank, m)
+        SELECT a.* EXCLUDE (prank, m, by_name)
         FROM amounts_m a
         JOIN chosen c USING (line_id, fiscal_year, phase, m, source_system, source_file)
         """
@@ -377,6 +405,7 @@ def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "counted_groups": scalar("SELECT count(*) FROM chosen"),
             "superseded_agreeing": scalar("SELECT count(*) FROM superseded WHERE agrees"),
             "superseded_conflicting": scalar("SELECT count(*) FROM superseded WHERE NOT agrees"),
+            "listed_twice_in_one_system": scalar("SELECT count(*) FROM listed_twice"),
             "same_system_other_file": scalar(
                 "SELECT count(*) FROM superseded WHERE source_system = counted_system"
             ),
