@@ -288,13 +288,20 @@ class _Builder:
         )
 
     def months(self, lines: pd.DataFrame) -> pd.DataFrame:
-        """Disbursement in 1-3 installments in months drawn from the cumulative curve, and a
-        commitment in or before the first installment month."""
+        """Disbursement in 1-3 equal installments, each in a month drawn from the cumulative
+        curve, and a commitment in or before the first installment's month."""
         rng = self.rng
         size = len(lines)
         disbursed = np.round(lines["allocated"].to_numpy() * lines["ratio"].to_numpy(), 2)
         installments = rng.integers(1, 4, size)
-        chosen = np.sort(rng.choice(12, size=(size, 3), p=MONTH_WEIGHTS), axis=1) + 1
+        # Each installment's month is drawn from the curve on its own (not sorted), so the
+        # months of all installments together follow the curve.
+        chosen = rng.choice(12, size=(size, 3), p=MONTH_WEIGHTS) + 1
+        first = np.where(
+            installments == 1,
+            chosen[:, 0],
+            np.where(installments == 2, chosen[:, :2].min(axis=1), chosen.min(axis=1)),
+        )
         rows = []
         committed = np.where(
             lines["construction"].to_numpy() | (disbursed > 0),
@@ -302,7 +309,7 @@ class _Builder:
                                            * rng.uniform(0.85, 0.99, size), 2)),
             0.0,
         )  # fmt: skip
-        commit_month = np.maximum(chosen[:, 0] - rng.integers(0, 3, size), 1)
+        commit_month = np.maximum(first - rng.integers(0, 3, size), 1)
         for position in range(3):
             active = installments > position
             amount = np.where(
