@@ -213,6 +213,34 @@ def build_reference(
         typer.echo(path)
 
 
+@areas_app.command("publish")
+def publish_areas(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to publish the dataset in.")],
+    agency: Annotated[str, typer.Option("--agency", help="The publishing organization's name.")],
+    email: Annotated[str, typer.Option("--email", help="Contact email (GD Catalog item 5).")],
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference",
+            envvar="KHLANG_REAL_DATA",
+            help="Folder with the LAO list (lao/), read in place, to include the LAOs.",
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.text,
+) -> None:
+    """Publish khlang's reference dataset of Thai administrative areas."""
+    from khlang.publishers.agency import Agency
+    from khlang.publishers.areas import load_areas
+    from khlang.publishers.datasets.areas import publish_areas as run
+
+    result = run(out, agency=Agency(name=agency, email=email), registry=load_areas(reference))
+    if output_format is OutputFormat.json:
+        print_json(result.to_json())
+    else:
+        typer.echo(f"{result.name}: {result.status} {result.rows}")
+    raise typer.Exit(EXIT_OK if result.status == "published" else EXIT_FINDINGS)
+
+
 @areas_app.command()
 def differences(output_format: FormatOption = OutputFormat.text) -> None:
     """How the two public area lists differ, and how each difference was settled."""

@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
-from khlang.metadata.files import parse_document, to_plain
+from khlang.publishers.settings import load_settings
 
 AGENCY_FILE = "agency.yaml"
 DEFAULT_LICENSE = "Open Data Common"
@@ -35,17 +35,7 @@ class Agency(BaseModel):
 
 
 def load_agency(path: Path) -> Agency:
-    try:
-        return Agency.model_validate(to_plain(parse_document(path)))
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(step) for step in item['loc'])}: {item['msg']}"
-            for item in error.errors()
-        )
-        raise KhlangError(
-            Text(th=f"ข้อมูลหน่วยงานไม่ถูกต้อง: {problems}", en=f"invalid agency profile: {problems}"),
-            where=str(path),
-        ) from error
+    return load_settings(path, Agency, Text(th="ข้อมูลหน่วยงาน", en="agency profile"))
 
 
 def resolve_agency(

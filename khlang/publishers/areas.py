@@ -224,19 +224,25 @@ def packaged_areas() -> AreaRegistry:
     )
 
 
-def read_lao_register(path: Path) -> pd.DataFrame:
-    """An LAO register in the layout of the public LAO list (SOURCES.md §2a), indexed by
-    `lao_key`. Extra columns are kept; missing required ones are an error naming them."""
+def _read_with(path: Path, columns: tuple[str, ...], what: Text) -> pd.DataFrame:
+    """A CSV as text, refused with the names of any of `columns` it lacks."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [column for column in LAO_REGISTER_COLUMNS if column not in frame.columns]
+    missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise KhlangError(
             Text(
-                th=f"ทะเบียน อปท. ขาดคอลัมน์: {', '.join(missing)}",
-                en=f"the LAO register lacks columns: {', '.join(missing)}",
+                th=f"{what.th}ขาดคอลัมน์: {', '.join(missing)}",
+                en=f"{what.en} lacks columns: {', '.join(missing)}",
             ),
             where=str(path),
         )
+    return frame
+
+
+def read_lao_register(path: Path) -> pd.DataFrame:
+    """An LAO register in the layout of the public LAO list (SOURCES.md §2a), indexed by
+    `lao_key`. Extra columns are kept; missing required ones are an error naming them."""
+    frame = _read_with(path, LAO_REGISTER_COLUMNS, Text(th="ทะเบียน อปท.", en="the LAO register"))
     duplicated = frame["lao_key"][frame["lao_key"].duplicated()]
     if not duplicated.empty:
         row = int(duplicated.index[0]) + 2
@@ -253,16 +259,8 @@ def read_lao_register(path: Path) -> pd.DataFrame:
 def read_population(path: Path) -> pd.DataFrame:
     """DOPA registered population by area (the layout of SOURCES.md §1c), indexed by
     geocode, with integer totals."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [column for column in POPULATION_COLUMNS if column not in frame.columns]
-    if missing:
-        raise KhlangError(
-            Text(
-                th=f"ไฟล์จำนวนประชากรขาดคอลัมน์: {', '.join(missing)}",
-                en=f"the population file lacks columns: {', '.join(missing)}",
-            ),
-            where=str(path),
-        )
+    what = Text(th="ไฟล์จำนวนประชากร", en="the population file")
+    frame = _read_with(path, POPULATION_COLUMNS, what)
     for column in ("total_total", "municipal_total", "nonmunicipal_total"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     return frame.set_index("geocode", drop=False).rename_axis(None)

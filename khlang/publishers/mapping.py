@@ -15,11 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
-from khlang.metadata.files import parse_document, to_plain
+from khlang.publishers.settings import load_settings
 from khlang.publishers.vocab import squash
 
 MAPPING_SUFFIX = ".mapping.yaml"
@@ -81,18 +81,7 @@ def _key(name: str) -> str:
 
 def load_mapping(path: Path) -> ColumnMapping:
     """Read a mapping file; errors name the file and the key."""
-    document = to_plain(parse_document(path))
-    try:
-        mapping = ColumnMapping.model_validate(document)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(step) for step in item['loc'])}: {item['msg']}"
-            for item in error.errors()
-        )
-        raise KhlangError(
-            Text(th=f"ไฟล์จับคู่คอลัมน์ไม่ถูกต้อง: {problems}", en=f"invalid column mapping: {problems}"),
-            where=str(path),
-        ) from error
+    mapping = load_settings(path, ColumnMapping, Text(th="ไฟล์จับคู่คอลัมน์", en="column mapping"))
     unknown = [field for field in mapping.signature if field not in mapping.columns]
     if unknown:
         raise KhlangError(

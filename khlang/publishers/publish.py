@@ -377,6 +377,22 @@ def _build(
                 "sources)",
             ),
         )  # fmt: skip
+    return place_dataset(con, spec, built, out, agency=agency, systems=systems,
+                         formats=formats, today=today)  # fmt: skip
+
+
+def place_dataset(
+    con,
+    spec: DatasetSpec,
+    built: Path,
+    out: Path,
+    *,
+    agency: Agency,
+    systems: tuple[str, ...],
+    formats: tuple[str, ...],
+    today: dt.date,
+) -> DatasetResult:
+    """Write the dataset under `built`, check it, and move it into `out` only if it passes."""
     name = f"{agency.name}-{spec.key}"[:70]
     folder = built / name
     try:

@@ -92,3 +92,20 @@ def test_lao_population_follows_the_covered_subdistricts(real_dir: Path) -> None
     assert population.loc["TAO-810105", "population"] == figures.loc["810105", "total_total"]
     covered = population["population"].notna().mean()
     assert covered > 0.97
+
+
+def test_the_reference_dataset_is_published(tmp_path) -> None:
+    from khlang.metadata.files import load_dataset
+    from khlang.publishers.agency import Agency
+    from khlang.publishers.datasets.areas import publish_areas
+
+    agency = Agency(name="khlang", email="opendata@khlang.example.org")
+    result = publish_areas(tmp_path / "out", agency=agency, registry=packaged_areas())
+    assert result.status == "published", result.checks
+    assert result.rows == {"provinces": 77, "districts": 928, "subdistricts": 7436,
+                           "source-differences": 964}  # fmt: skip
+    dataset = load_dataset(tmp_path / "out" / "khlang-administrative-areas" / "dataset.yaml")
+    assert dataset.reference_data is True
+    assert dataset.license_id == "อื่นๆ"
+    assert "Joe Takara" in dataset.license_id_other
+    assert "Kongvut Sangkla" in dataset.license_id_other

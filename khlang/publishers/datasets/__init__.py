@@ -48,6 +48,9 @@ class DatasetSpec(BaseModel):
     GD Catalog value for LAO (`เทศบาล/อบต.`) and village data."""
     high_value: bool = False
     calculation: Text | None = None
+    license: tuple[str, str | None] | None = None
+    """(license_id, license_id_other) when the data's own licence binds the dataset."""
+    reference_data: bool = False
     resources: tuple[ResourceSpec, ...]
 
 

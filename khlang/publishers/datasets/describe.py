@@ -195,8 +195,10 @@ def describe(
             "data_collect_other": collect_other,
             "created_date": today,
             "high_value_dataset": spec.high_value,
-            "reference_data": False,
+            "reference_data": spec.reference_data,
         }
-    if agency.license == OTHER:
+    if spec.license:
+        values["license_id"], values["license_id_other"] = spec.license
+    elif agency.license == OTHER:
         values["license_id_other"] = "ดูเงื่อนไขในคำอธิบายชุดข้อมูล"
     return Dataset.model_validate(values)

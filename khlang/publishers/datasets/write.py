@@ -116,7 +116,9 @@ def _facts(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, systems: tuple[str
            formats: tuple[str, ...]) -> DataFacts:  # fmt: skip
     main = spec.resources[0]
     query = main.query()
-    years = con.execute(f"SELECT min(fiscal_year), max(fiscal_year) FROM ({query})").fetchone()  # noqa: S608
+    years = (None, None)
+    if "fiscal_year" in main.columns:
+        years = con.execute(f"SELECT min(fiscal_year), max(fiscal_year) FROM ({query})").fetchone()  # noqa: S608
     provinces = tuple(
         row[0]
         for row in con.execute(
