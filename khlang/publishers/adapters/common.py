@@ -191,33 +191,57 @@ AREA_INPUTS = (
 )
 
 
+AREA_OUTPUTS = ("area_code", "area_level", "province_code", "district_code",
+                "subdistrict_code", "lao_key", "village_no")  # fmt: skip
+COARSE = ("unknown", "province")
+"""Areas a free-text description may still refine (codes or names gave nothing finer)."""
+
+
+def _per_distinct(frame: pd.DataFrame, inputs: list[str], resolve) -> pd.DataFrame:
+    """`resolve(row)` applied once per distinct combination of `inputs`, spread back to
+    every row (the area outputs, aligned with `frame`)."""
+    keys = frame[inputs].fillna("").astype(str) if inputs else frame.iloc[:, :0]
+    distinct = keys.drop_duplicates() if inputs else keys.iloc[:1]
+    names = [f"_{column}" for column in AREA_OUTPUTS]
+    values = [resolve(row) for row in distinct.to_dict("records")] or [resolve({})]
+    resolved = pd.DataFrame(values, columns=names, index=distinct.index[: len(values)])
+    if not inputs:
+        return pd.DataFrame([values[0]] * len(frame), columns=list(AREA_OUTPUTS),
+                            index=frame.index)  # fmt: skip
+    joined = keys.merge(pd.concat([distinct, resolved], axis=1), on=inputs, how="left",
+                        sort=False)  # fmt: skip
+    joined.index = frame.index
+    return joined[names].rename(columns=lambda column: column[1:])
+
+
 def resolve_areas(
     frame: pd.DataFrame, ctx: Context, file: str, *, report_unknown: bool = True
 ) -> pd.DataFrame:
     """Area columns (`area_code`, `area_level`, the three codes and `lao_key`) from whatever
     the export gives: codes first, then names (parsed even when run together without spaces),
-    then a free-text description (`place_text`). Resolved once per distinct combination."""
-    inputs = [column for column in AREA_INPUTS if column in frame]
-    keys = frame[inputs].fillna("").astype(str) if inputs else pd.DataFrame(index=frame.index)
-    distinct = keys.drop_duplicates()
-    outputs = ["area_code", "area_level", "province_code", "district_code",
-               "subdistrict_code", "lao_key", "village_no"]  # fmt: skip
-    resolved = pd.DataFrame(
-        [_resolve_one(row, ctx) for row in distinct.to_dict("records")],
-        index=distinct.index,
-        columns=[f"_{column}" for column in outputs],
-    )
-    if inputs:
-        joined = keys.merge(
-            pd.concat([distinct, resolved], axis=1), on=inputs, how="left", sort=False
-        )
-        joined.index = frame.index
-    else:
-        joined = pd.concat([resolved] * len(frame), ignore_index=True)
-    joined = joined[resolved.columns].rename(columns=lambda column: column[1:])
+    then, only where those give nothing finer than a province, a free-text description
+    (`place_text`). Each step runs once per distinct combination of its inputs, so a
+    national export is resolved in seconds."""
+    structured = [column for column in AREA_INPUTS if column in frame and column != "place_text"]
+    joined = _per_distinct(frame, structured, lambda row: _resolve_one(row, ctx))
+    if "place_text" in frame:
+        coarse = joined["area_level"].isin(COARSE)
+        if coarse.any():
+            texts = pd.DataFrame(
+                {"place_text": frame.loc[coarse, "place_text"],
+                 "within": joined.loc[coarse, "province_code"].fillna("")}
+            )  # fmt: skip
+            refined = _per_distinct(texts, ["place_text", "within"],
+                                    lambda row: _refine(row, ctx))  # fmt: skip
+            rows = refined.index[refined["area_level"].notna()]
+            kept_lao = joined.loc[rows, "lao_key"]
+            joined.loc[rows, list(AREA_OUTPUTS)] = refined.loc[rows, list(AREA_OUTPUTS)]
+            joined.loc[rows, "lao_key"] = joined.loc[rows, "lao_key"].fillna(kept_lao)
     unknown = joined["area_level"] == "unknown"
+    inputs = [column for column in AREA_INPUTS if column in frame]
     if report_unknown and unknown.any() and inputs:
-        shown = keys.loc[unknown].apply(lambda row: " ".join(v for v in row if v), axis=1)
+        keys = frame.loc[unknown, inputs].fillna("").astype(str)
+        shown = keys.apply(lambda row: " ".join(value for value in row if value), axis=1)
         ctx.issues.add_rows(
             "area-unknown",
             Text(th="ระบุพื้นที่ไม่ได้จากข้อมูลในแถว", en="no area could be identified from the row"),
@@ -234,13 +258,13 @@ def resolve_areas(
         result = result.assign(village_no=village.fillna(parsed_village))
     else:
         result = result.assign(village_no=parsed_village)
-    for column in ("area_code", "area_level", "province_code", "district_code",
-                   "subdistrict_code", "lao_key"):  # fmt: skip
+    for column in AREA_OUTPUTS[:-1]:
         result[column] = joined[column].astype("string")
     return result
 
 
 _RANK = {"province": 1, "district": 2, "subdistrict": 3}
+_NONE = (None, None, None, None, None, None, None)
 
 
 def _coded_area(row: dict[str, str], registry: AreaRegistry):
@@ -255,8 +279,8 @@ def _coded_area(row: dict[str, str], registry: AreaRegistry):
 
 
 def _resolve_one(row: dict[str, str], ctx: Context) -> tuple:
-    """Codes first; names and free text refine a coarse code (a province code beside an
-    LAO's name gives the LAO's sub-district) but never contradict it."""
+    """Codes first; names refine a coarse code (a province code beside an LAO's name gives
+    the LAO's sub-district) but never contradict it."""
     registry = ctx.registry
     parser = ctx.parser
     assert parser is not None
@@ -273,31 +297,36 @@ def _resolve_one(row: dict[str, str], ctx: Context) -> tuple:
         if coded
         else (registry.province_by_name(province_text) if province_text else None)
     )
-    match = None
-    for text in (_name_text(row), row.get("place_text", "")):
-        if not text:
-            continue
-        found = parser.parse(text, within)
-        better = found.area is not None and (
-            match is None or _RANK.get(found.level or "", 0) > _RANK.get(match.level or "", 0)
-        )
-        if better:
-            match = found
-    if match is not None and coded is not None:
+    text = _name_text(row)
+    match = parser.parse(text, within) if text else None
+    if match is not None and match.area is not None and coded is not None:
         inside = match.area.code.startswith(coded.code)
         if not inside or _RANK[match.level] <= _RANK[coded.level]:
             match = None
-    if match is None and coded is not None:
-        return _area_tuple(coded, _lao_in(row, ctx, coded.province_code))
-    if match is None:
-        text = squash(row.get("place_text", ""))
-        if any(word in text for word in NATIONWIDE - {"ประเทศ"}):
-            return (COUNTRY_CODE, "country", None, None, None, None, None)
-        if "(ส่วนกลาง)" in text:
-            return (None, "central", None, None, None, None, None)
+    if match is None or match.area is None:
+        if coded is not None:
+            return _area_tuple(coded, _lao_in(row, ctx, coded.province_code))
         return (None, "unknown", None, None, None, None, None)
     lao = match.lao_key or _lao_in(row, ctx, match.area.province_code)
     return _area_tuple(match.area, lao, match.village)
+
+
+def _refine(row: dict[str, str], ctx: Context) -> tuple:
+    """The area a free-text description names inside the province found so far (all None
+    when it names nothing finer)."""
+    assert ctx.parser is not None
+    text = row.get("place_text", "")
+    within = row.get("within") or None
+    match = ctx.parser.parse(text, within) if text else None
+    finer = match is not None and match.area is not None
+    if finer and (within is None or match.area.level != "province"):
+        return _area_tuple(match.area, match.lao_key, match.village)
+    squashed = squash(text)
+    if within is None and any(word in squashed for word in NATIONWIDE - {"ประเทศ"}):
+        return (COUNTRY_CODE, "country", None, None, None, None, None)
+    if within is None and "(ส่วนกลาง)" in squashed:
+        return (None, "central", None, None, None, None, None)
+    return _NONE
 
 
 def _name_text(row: dict[str, str]) -> str:
