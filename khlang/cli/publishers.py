@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import enum
 import json
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -84,6 +86,8 @@ def publish(
         sources, name=agency, title_th=agency_title, email=email, contact=contact,
         license_name=license_name,
     )  # fmt: skip
+    # A terminated run unwinds like an interrupted one, so its staging folder is removed.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
