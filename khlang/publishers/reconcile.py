@@ -4,10 +4,13 @@
 2. A line whose identifier no higher-priority system knows (a BBL row without the
    e-Budgeting code, a mistyped GFMIS code, an e-GP contract without one) is matched by name
    and area: the same fiscal year, the same item name once spaces are ignored, and the same
-   province; when several lines fit, the one in the same district, then the one in the same
-   district with the same allocation. Exactly one candidate is a match; several are reported
+   province (any province for a line worked in several); when several lines fit, the one
+   whose code differs by one character (a mistyped code), then the one in the same district,
+   then the one with the same allocation. Exactly one candidate is a match; several are reported
    as ambiguous; none leaves the line on its own, reported as unmatched with its amounts
-   (counted on their own, so the officer can see what may be counted twice).
+   (counted on their own, so the officer can see what may be counted twice). A record
+   matched to a line its own system already lists with the same area and amount is that
+   line listed twice, and is not added.
 3. For each line, fiscal year, phase and month, the amounts of one system only are counted:
    the first in that phase's order of authority (allocation: e-Budgeting, then BBL, ...;
    disbursement: GFMIS ...), and within it one export file. Every other system's figure for
@@ -85,23 +88,32 @@ WITH allocated AS (
 ), candidates AS (
     SELECT o.source_system, o.line_id AS from_id, t.canon AS to_id,
            o.district_code IS NOT DISTINCT FROM t.district_code AS same_district,
-           coalesce(fa.total = ta.total, false) AS same_amount
+           coalesce(fa.total = ta.total, false) AS same_amount,
+           levenshtein(o.line_id, t.line_id) <= 1 AS near_code
     FROM orphans o JOIN targets t
       ON t.fiscal_year = o.fiscal_year AND t.name_key = o.name_key AND t.name_key <> ''
-     AND t.province_code IS NOT DISTINCT FROM o.province_code
+     AND (t.province_code IS NOT DISTINCT FROM o.province_code
+          OR t.area_level = 'multiple')
     LEFT JOIN allocated fa ON fa.source_system = o.source_system AND fa.line_id = o.line_id
     LEFT JOIN allocated ta ON ta.source_system = t.source_system AND ta.line_id = t.line_id
     WHERE o.rank = ?
 ), counted AS (
     SELECT source_system, from_id, count(DISTINCT to_id) AS fits,
+           count(DISTINCT to_id) FILTER (WHERE near_code) AS fits_code,
            count(DISTINCT to_id) FILTER (WHERE same_district) AS fits_district,
-           count(DISTINCT to_id) FILTER (WHERE same_district AND same_amount) AS fits_amount,
-           min(to_id) AS any_to, min(to_id) FILTER (WHERE same_district) AS any_district,
-           min(to_id) FILTER (WHERE same_district AND same_amount) AS any_amount
+           count(DISTINCT to_id) FILTER (WHERE same_district AND same_amount)
+               AS fits_district_amount,
+           count(DISTINCT to_id) FILTER (WHERE same_amount) AS fits_amount,
+           min(to_id) AS any_to, min(to_id) FILTER (WHERE near_code) AS any_code,
+           min(to_id) FILTER (WHERE same_district) AS any_district,
+           min(to_id) FILTER (WHERE same_district AND same_amount) AS any_district_amount,
+           min(to_id) FILTER (WHERE same_amount) AS any_amount
     FROM candidates GROUP BY ALL
 )
 SELECT source_system, from_id, fits,
-       CASE WHEN fits = 1 THEN any_to WHEN fits_district = 1 THEN any_district
+       CASE WHEN fits = 1 THEN any_to WHEN fits_code = 1 THEN any_code
+            WHEN fits_district = 1 THEN any_district
+            WHEN fits_district_amount = 1 THEN any_district_amount
             WHEN fits_amount = 1 THEN any_amount END AS to_id
 FROM counted
 """
@@ -183,7 +195,8 @@ def _choose_amounts(con: duckdb.DuckDBPyConnection) -> None:
         WHERE a.by_name AND EXISTS (
             SELECT 1 FROM amounts_m b
             WHERE NOT b.by_name AND b.line_id = a.line_id AND b.fiscal_year = a.fiscal_year
-              AND b.phase = a.phase AND b.m = a.m AND b.source_system = a.source_system)
+              AND b.phase = a.phase AND b.m = a.m AND b.source_system = a.source_system
+              AND b.area_code IS NOT DISTINCT FROM a.area_code AND b.amount = a.amount)
         """
     )
     con.execute(

@@ -266,7 +266,13 @@ class _Builder:
         first_share = np.round(two["allocated_total"] * two["share"] / 100) * 100
         two["allocated"] = first_share
         second["allocated"] = two["allocated_total"] - first_share
-        second["province_code"] = second["second_province"]
+        # The second province is another province: a draw of the same one moves to the next.
+        provinces = list(self.province_weights.index)
+        same = second["second_province"] == two["province_code"]
+        following = second["second_province"].map(
+            lambda code: provinces[(provinces.index(code) + 1) % len(provinces)]
+        )
+        second["province_code"] = second["second_province"].where(~same, following)
         second["district_code"] = None
         second["subdistrict_code"] = None
         for frame in (two, second):
