@@ -248,36 +248,7 @@ def publish(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-publish-", dir=out.parent))
     try:
         store = PartStore(staging / "work")
-        classified = [(path, *_classify(path, ctx, source)) for path in files]
-        ordered = sorted(classified, key=lambda item: (item[1] is None or
-                                                       item[1].kind != "reference"))  # fmt: skip
-        for done, (path, adapter, why) in enumerate(ordered, start=1):
-            notify("read", done - 1, len(ordered))
-            relative = ctx.relative(path)
-            if adapter is None:
-                report.files.append(FileResult(relative, None, "skipped", reason=why))
-                continue
-            try:
-                tables = _read_file(adapter, path, ctx,
-                                    None if adapter.kind == "reference" else store)  # fmt: skip
-            except KhlangError as error:
-                _file_failed(report, relative, adapter, error.message, error.where)
-                continue
-            except Exception as error:
-                detail = f"{type(error).__name__}: {error}"
-                message = Text(
-                    th=f"อ่านไฟล์ไม่สำเร็จ: {detail}", en=f"could not read the file: {detail}"
-                )
-                _file_failed(report, relative, adapter, message, None)
-                continue
-            if adapter.kind == "reference":
-                ctx = _with_reference(ctx, tables, relative)
-                report.files.append(FileResult(relative, adapter.name, "reference"))
-            else:
-                rows = {table: len(frame) for table, frame in tables.items() if len(frame)}
-                report.files.append(FileResult(relative, adapter.name, "read", rows=rows))
-        notify("read", len(ordered), len(ordered))
-
+        ctx = _read_all(files, ctx, source, store, report, notify)
         con = store.connect()
         report.reconciliation = reconcile(con)
         prepare(con, ctx.registry)
@@ -313,6 +284,45 @@ def publish(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _read_all(
+    files: list[Path],
+    ctx: Context,
+    source: str | None,
+    store: PartStore,
+    report: PublishReport,
+    notify: Progress,
+) -> Context:
+    """Read every file into the part store, reference inputs first (they extend the
+    registry the exports are read with); return the context with those references."""
+    classified = [(path, *_classify(path, ctx, source)) for path in files]
+    ordered = sorted(classified, key=lambda item: item[1] is None or item[1].kind != "reference")
+    for done, (path, adapter, why) in enumerate(ordered):
+        notify("read", done, len(ordered))
+        relative = ctx.relative(path)
+        if adapter is None:
+            report.files.append(FileResult(relative, None, "skipped", reason=why))
+            continue
+        reference = adapter.kind == "reference"
+        try:
+            tables = _read_file(adapter, path, ctx, None if reference else store)
+        except KhlangError as error:
+            _file_failed(report, relative, adapter, error.message, error.where)
+            continue
+        except Exception as error:  # one malformed export must not stop the others
+            detail = f"{type(error).__name__}: {error}"
+            message = Text(th=f"อ่านไฟล์ไม่สำเร็จ: {detail}", en=f"could not read the file: {detail}")
+            _file_failed(report, relative, adapter, message, None)
+            continue
+        if reference:
+            ctx = _with_reference(ctx, tables, relative)
+            report.files.append(FileResult(relative, adapter.name, "reference"))
+        else:
+            rows = {table: len(frame) for table, frame in tables.items() if len(frame)}
+            report.files.append(FileResult(relative, adapter.name, "read", rows=rows))
+    notify("read", len(ordered), len(ordered))
+    return ctx
 
 
 def _file_failed(
