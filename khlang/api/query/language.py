@@ -157,12 +157,7 @@ def parse_aggregate_query(
 ) -> AggregateQuery:
     options, filters = _split(params, schema, AGGREGATE_PARAMETERS, extra)
     group_by = _names(options["_group"], schema, "_group") if options.get("_group") else ()
-    if len(group_by) > MAX_GROUP_COLUMNS:
-        raise bad_parameter(
-            "_group",
-            f"จัดกลุ่มได้ไม่เกิน {MAX_GROUP_COLUMNS} คอลัมน์",
-            f"group by at most {MAX_GROUP_COLUMNS} columns",
-        )
+    _at_most("_group", len(group_by), MAX_GROUP_COLUMNS, "คอลัมน์ที่จัดกลุ่ม", "group columns")
     aggregates = _aggregates(options.get("_agg"), schema)
     clash = set(group_by) & {agg.alias for agg in aggregates}
     if clash:
@@ -232,12 +227,7 @@ def _column_part(key: str) -> str:
 
 def _conditions(items: list[tuple[str, str]], text: str | None, schema: Schema) -> Conditions:
     if len(items) > MAX_FILTERS:
-        raise bad_parameter(
-            items[MAX_FILTERS][0],
-            f"ใช้ตัวกรองได้ไม่เกิน {MAX_FILTERS} ตัว",
-            f"at most {MAX_FILTERS} filters are allowed",
-            code="too_many_filters",
-        )
+        _at_most(items[MAX_FILTERS][0], len(items), MAX_FILTERS, "ตัวกรอง", "filters")
     filters = tuple(_filter(key, value, schema) for key, value in items)
     if text is not None and len(text) > MAX_TEXT_VALUE:
         raise bad_parameter("_q", "ข้อความค้นหายาวเกินไป", "the search text is too long")
@@ -326,12 +316,7 @@ def _aggregate_sort(raw: str | None, outputs: list[str]) -> tuple[SortKey, ...]:
 
 
 def _check_sort(keys: list[SortKey]) -> None:
-    if len(keys) > MAX_SORT_KEYS:
-        raise bad_parameter(
-            "_sort",
-            f"เรียงได้ไม่เกิน {MAX_SORT_KEYS} คอลัมน์",
-            f"sort by at most {MAX_SORT_KEYS} columns",
-        )
+    _at_most("_sort", len(keys), MAX_SORT_KEYS, "คอลัมน์ที่เรียง", "sort columns")
     if len({key.column for key in keys}) != len(keys):
         raise bad_parameter("_sort", "เรียงตามคอลัมน์เดียวกันซ้ำ", "a column is sorted twice")
 
@@ -372,12 +357,7 @@ def _aggregates(raw: str | None, schema: Schema) -> tuple[Aggregate, ...]:
                 code="bad_aggregate",
             )
         aggregates.append(Aggregate(function=function, column=column.name))
-    if len(aggregates) > MAX_AGGREGATES:
-        raise bad_parameter(
-            "_agg",
-            f"คำนวณได้ไม่เกิน {MAX_AGGREGATES} รายการ",
-            f"at most {MAX_AGGREGATES} aggregates",
-        )
+    _at_most("_agg", len(aggregates), MAX_AGGREGATES, "รายการที่คำนวณ", "aggregates")
     if len({agg.alias for agg in aggregates}) != len(aggregates):
         raise bad_parameter("_agg", "คำนวณรายการเดียวกันซ้ำ", "an aggregate is given twice")
     return tuple(aggregates)
@@ -386,11 +366,18 @@ def _aggregates(raw: str | None, schema: Schema) -> tuple[Aggregate, ...]:
 def _facets(names: list[str], schema: Schema) -> tuple[str, ...]:
     for name in names:
         schema.column(name.strip(), "_facet")
-    if len(names) > MAX_FACETS:
-        raise bad_parameter(
-            "_facet", f"ขอ facet ได้ไม่เกิน {MAX_FACETS}", f"at most {MAX_FACETS} facets"
-        )
+    _at_most("_facet", len(names), MAX_FACETS, "facet", "facets")
     return tuple(dict.fromkeys(name.strip() for name in names))
+
+
+def _at_most(parameter: str, count: int, maximum: int, th: str, en: str) -> None:
+    if count > maximum:
+        raise bad_parameter(
+            parameter,
+            f"ใช้{th}ได้ไม่เกิน {maximum} (ได้รับ {count})",
+            f"at most {maximum} {en} are allowed (got {count})",
+            code="too_many",
+        )
 
 
 def _size(raw: str | None, default: int, maximum: int) -> int:
