@@ -18,23 +18,9 @@ from khlang.api.query.language import (
 )
 from khlang.api.query.tables import TableSource, file_sha256
 from khlang.errors import KhlangError
-from tests.api.sample import SCHEMA, rows, write_csv
+from tests.api.sample import rows
 
 DATA = rows()
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    engine = QueryEngine(tmp_path_factory.mktemp("tables"))
-    yield engine
-    engine.close()
-
-
-@pytest.fixture(scope="module")
-def table(engine, tmp_path_factory):
-    path = write_csv(tmp_path_factory.mktemp("data") / "allocation.csv", DATA)
-    source = TableSource(path=path, format="csv", schema_=SCHEMA, file_hash=file_sha256(path))
-    return engine.table_sync(source)
 
 
 def _page(engine, table, params):

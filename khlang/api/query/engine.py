@@ -303,14 +303,20 @@ class QueryEngine:
     # --- downloads -----------------------------------------------------------------------------
 
     def export_batches(self, sql: Sql, *, batch_rows: int = 50_000) -> Iterator[Any]:
-        """pyarrow RecordBatches of a download, fetched as the client reads them. The cursor
-        is interrupted if the whole download outlives the download time limit."""
+        """pyarrow RecordBatches of a download, fetched as the client reads them (at least
+        one, empty when no row matches, so a writer always knows the columns). The cursor is
+        interrupted if the whole download outlives the download time limit."""
         cursor = self._db.cursor()
         timer = threading.Timer(self.limits.download_timeout_seconds, cursor.interrupt)
         timer.start()
         try:
             reader = cursor.sql(sql.text, params=sql.params).to_arrow_reader(batch_rows)
-            yield from reader
+            empty = True
+            for batch in reader:
+                empty = False
+                yield batch
+            if empty:
+                yield _empty_batch(reader.schema)
         except self._duckdb.InterruptException:
             raise KhlangError(
                 Text(th="การดาวน์โหลดใช้เวลานานเกินกำหนด", en="the download took too long")
@@ -318,3 +324,9 @@ class QueryEngine:
         finally:
             timer.cancel()
             cursor.close()
+
+
+def _empty_batch(schema: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pylist([], schema=schema)
