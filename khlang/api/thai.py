@@ -5,7 +5,8 @@ Thai is written without spaces between words, so a search engine that splits on 
 segmenter (dictionary maximal matching) cuts both the indexed text and the query into words.
 Compound dictionary words are indexed with their parts too (`ปีงบประมาณ` also as `ปี`,
 `งบประมาณ`; `คลองส่งน้ำ` also as `คลอง`, `น้ำ`), so a query for a part finds the compound.
-English and numbers pass through, folded to lower case.
+Official abbreviations (อปท., อบต., ทต., กทม., ...) are read as their full names. English and
+numbers pass through, folded to lower case.
 """
 
 from __future__ import annotations
@@ -41,6 +42,21 @@ ENGLISH_STOPWORDS = frozenset(
     ]
 )
 _lock = threading.Lock()
+# Official abbreviations of local government and areas, written both ways in budget data;
+# each is read as its full name at index and query time. The short ones need their dot.
+ABBREVIATIONS = {
+    "อปท.": "องค์กรปกครองส่วนท้องถิ่น",
+    "อปท": "องค์กรปกครองส่วนท้องถิ่น",
+    "อบจ.": "องค์การบริหารส่วนจังหวัด",
+    "อบจ": "องค์การบริหารส่วนจังหวัด",
+    "อบต.": "องค์การบริหารส่วนตำบล",
+    "อบต": "องค์การบริหารส่วนตำบล",
+    "ทน.": "เทศบาลนคร",
+    "ทม.": "เทศบาลเมือง",
+    "ทต.": "เทศบาลตำบล",
+    "กทม.": "กรุงเทพมหานคร",
+    "กทม": "กรุงเทพมหานคร",
+}
 
 
 @functools.cache
@@ -49,9 +65,14 @@ def _pythainlp():
     with _lock:
         from pythainlp.corpus import thai_stopwords, thai_words
         from pythainlp.tokenize import word_tokenize
-        from pythainlp.util import normalize
+        from pythainlp.util import dict_trie, normalize
 
-        return word_tokenize, normalize, frozenset(thai_words()), frozenset(thai_stopwords())
+        dictionary = frozenset(thai_words())
+        # The abbreviations join the dictionary so that `อปท` is one word (not อป + ท) and
+        # `ตอบตกลง` still splits as ตอบ + ตกลง, never around an `อบต` inside it.
+        trie = dict_trie(dictionary | set(ABBREVIATIONS))
+        segment = functools.partial(word_tokenize, custom_dict=trie, engine="newmm")
+        return segment, normalize, dictionary, frozenset(thai_stopwords())
 
 
 def words(text: str) -> list[str]:
@@ -61,8 +82,8 @@ def words(text: str) -> list[str]:
     word_tokenize, normalize, _, stopwords = _pythainlp()
     clean = unicodedata.normalize("NFC", normalize(text)).casefold()
     found = []
-    for token in word_tokenize(clean, engine="newmm", keep_whitespace=False):
-        token = token.strip(" .,;:!?()[]{}\"'“”‘’/\\|-–—_*#%")
+    for token in word_tokenize(clean, keep_whitespace=False):
+        token = ABBREVIATIONS.get(token, token).strip(" .,;:!?()[]{}\"'“”‘’/\\|-–—_*#%")
         if not token or not _WORD_CHAR.search(token):
             continue
         if token in stopwords or token in ENGLISH_STOPWORDS:
