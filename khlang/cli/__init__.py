@@ -7,6 +7,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from khlang import __version__
 from khlang.cli import metadata as metadata_cli
@@ -45,7 +46,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KhlangError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error.render()}", highlight=False)
+        Console(stderr=True).print(
+            f"[bold red]error:[/] {escape(error.render())}", highlight=False, soft_wrap=True
+        )
         sys.exit(EXIT_INPUT_ERROR)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
