@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from khlang import __version__
 from khlang.cli import metadata as metadata_cli
+from khlang.cli import serve as serve_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(metadata_cli.app, name="metadata")
+app.command("serve")(serve_cli.serve)
 
 
 def _version(value: bool) -> None:

@@ -293,7 +293,7 @@ class QueryEngine:
     def aggregate_sync(self, info: TableInfo, query: AggregateQuery) -> AggregateResult:
         sql = self.compiler(info).aggregate(query)
         names = [*query.group_by, *(aggregate.alias for aggregate in query.aggregates)]
-        fetched = self._cached(info.key, sql, lambda: self._fetch(sql))
+        fetched = self._fetch(sql)
         return AggregateResult(
             columns=names,
             rows=[dict(zip(names, row, strict=True)) for row in fetched[: query.size]],
