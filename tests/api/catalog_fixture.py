@@ -1,7 +1,7 @@
 """A real catalog for the HTTP tests: two organisations, users of every role with API keys,
 and datasets published through the catalog's own gate (metadata check and validators).
 
-    cm-office   chiang-mai-allocation (public, CSV + Parquet + a PDF), cm-private-plan (private)
+    cm-office   chiang-mai-allocation (public, CSV + a text file), cm-private-plan (private)
     nn-office   nakhon-nayok-allocation (public, CSV)
 """
 
@@ -137,7 +137,7 @@ def build(root: Path, database_url: str | None = None) -> TestCatalog:
             dataset_folder(folders, "chiang-mai-allocation", organization="cm-office",
                            title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่",
                            title_en="Budget allocation by area, Chiang Mai",
-                           parquet=True, extra_file=True),
+                           extra_file=True),
             dataset_folder(folders, "cm-private-plan", organization="cm-office",
                            title="แผนงบประมาณภายใน จังหวัดเชียงใหม่", title_en="Internal budget plan",
                            private=True),
