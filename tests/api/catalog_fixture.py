@@ -61,7 +61,8 @@ def dataset_folder(
     metadata["spatial"] = [province]
     metadata["private"] = private
     if private:
-        metadata["data_classification"] = "ใช้ภายใน"
+        metadata["data_category"] = "ข้อมูลใช้ภายใน"
+        metadata["data_classification"] = "ชั้นเผยแพร่ภายในองค์กร"
         metadata["allow_harvest"] = False
     resources = [
         {
