@@ -4,6 +4,7 @@ real ckanapi client (RemoteCKAN and its command line) against a running khlang."
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -232,7 +233,10 @@ def test_ckanapi_remoteckan_unmodified(khlang_url, api_catalog, resource_id) -> 
 
 @pytest.mark.slow
 def test_ckanapi_command_line_unmodified(khlang_url, tmp_path) -> None:
-    ckanapi_cli = str(Path(sys.executable).parent / "ckanapi")
+    bin_dir = Path(sys.executable).parent
+    ckanapi_cli = str(bin_dir / "ckanapi")
+    # `ckanapi dump` starts its workers as `ckanapi` from PATH
+    environment = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     shown = subprocess.run(
         [ckanapi_cli, "action", "package_show", "id=chiang-mai-allocation", "-r", khlang_url],
         capture_output=True, text=True, timeout=120, check=True,
@@ -241,7 +245,7 @@ def test_ckanapi_command_line_unmodified(khlang_url, tmp_path) -> None:
     out = tmp_path / "datasets.jsonl"
     subprocess.run(
         [ckanapi_cli, "dump", "datasets", "--all", "-r", khlang_url, "-O", str(out), "-p", "1"],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True, text=True, timeout=120, check=True, env=environment,
     )  # fmt: skip
     dumped = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(d["name"] for d in dumped) == ["chiang-mai-allocation", "nakhon-nayok-allocation"]
