@@ -9,7 +9,7 @@ from tests.api.server import running_khlang
 
 def test_serve_answers_on_its_port(api_catalog) -> None:
     with running_khlang(api_catalog.home) as url:
-        body = httpx.get(f"{url}/api/v1/datasets", params={"q": "เชียงใหม่"}).json()
+        body = httpx.get(f"{url}/api/v1/datasets", params={"q": "เชียงใหม่"}, timeout=60).json()
         assert body["results"][0]["name"] == "chiang-mai-allocation"
         assert "ratelimit-limit" in httpx.get(f"{url}/api/v1").headers
 
