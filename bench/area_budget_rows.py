@@ -11,8 +11,9 @@ an export would be: by fiscal year, province, district and LAO.
 
     python bench/area_budget_rows.py --rows 1000000 OUT_DIR
 
-writes OUT_DIR/area-budget/{data/area-budget.parquet, data/area-budget.csv,
-schemas/area-budget.json, dataset.yaml}: a published dataset folder (docs/architecture.md).
+writes OUT_DIR/area-budget/{data/area-budget.csv, schemas/area-budget.json, dataset.yaml}, a
+published dataset folder (docs/architecture.md), and the same rows as OUT_DIR/area-budget.parquet
+for loading other tools (the validators do not read Parquet yet, so the folder holds the CSV).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def generate(out: Path, rows: int, seed: int = 2567) -> Path:
         """,
         {"funds": funds, "names": names},
     )
-    parquet = folder / "data" / "area-budget.parquet"
+    parquet = out / "area-budget.parquet"
     csv_path = folder / "data" / "area-budget.csv"
     connection.execute(f"COPY budget TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
     connection.execute(f"COPY budget TO '{csv_path}' (FORMAT csv, HEADER)")
@@ -224,11 +225,6 @@ accessible_condition: ไม่มีการจำกัดการเข้�
 allow_harvest: false
 data_language: [ไทย]
 resources:
-  - name: รายการงบประมาณ (Parquet)
-    name_en: Budget lines (Parquet)
-    path: data/area-budget.parquet
-    format: Parquet
-    schema: schemas/area-budget.json
   - name: รายการงบประมาณ (CSV)
     name_en: Budget lines (CSV)
     path: data/area-budget.csv
