@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import time
 from pathlib import Path
 
@@ -28,7 +29,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(os.environ.get("KHLANG_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 LAO_LIST = SHARED / "data" / "real" / "lao" / "lao_list_hoerstemeier_2022.csv"
 YEARS = range(2559, 2569)
 GROWTH = 1.045

@@ -37,7 +37,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from area_budget_rows import SCHEMA, generate  # noqa: E402
+from area_budget_rows import SCHEMA, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "budget"
