@@ -228,6 +228,8 @@ data_language: [ไทย]
 resources:
   - name: รายการงบประมาณ (CSV)
     name_en: Budget lines (CSV)
+    description: รายการงบประมาณหนึ่งแถวต่อรายการ อปท. และปีงบประมาณ พร้อมยอดจัดสรร ก่อหนี้ผูกพัน และเบิกจ่าย
+    description_en: One row per budget line, LAO and fiscal year, with allocated, committed and disbursed amounts.
     path: data/area-budget.csv
     format: CSV
     schema: schemas/area-budget.json
