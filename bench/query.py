@@ -90,6 +90,14 @@ def publish_to_khlang(folder: Path, home: Path) -> tuple[str, float]:
     return resource, time.perf_counter() - started
 
 
+def existing_resource(home: Path) -> str:
+    from khlang.catalog import Catalog, Principal
+
+    with Catalog.open(home) as catalog:
+        record = catalog.version("national-area-budget-bench", viewer=Principal.operator("bench"))
+        return next(item.id for item in record.resources if item.format == "CSV")
+
+
 def start_khlang(home: Path, port: int) -> subprocess.Popen:
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "khlang", "serve", "--home", str(home), "--port", str(port),
