@@ -73,8 +73,12 @@ MAX_MOO = 15
 
 SCHEMA = {
     "fields": [
-        {"name": "line_id", "type": "string", "title": "รหัสรายการงบประมาณ",
-         "constraints": {"required": True, "unique": True}},
+        {
+            "name": "line_id",
+            "type": "string",
+            "title": "รหัสรายการงบประมาณ",
+            "constraints": {"required": True, "unique": True},
+        },
         {"name": "fiscal_year", "type": "integer", "title": "ปีงบประมาณ (พ.ศ.)"},
         {"name": "province_code", "type": "string", "title": "รหัสจังหวัด"},
         {"name": "province_name", "type": "string", "title": "จังหวัด"},
@@ -91,7 +95,7 @@ SCHEMA = {
         {"name": "disbursed", "type": "number", "title": "เบิกจ่าย (บาท)"},
     ],
     "primaryKey": ["line_id"],
-}  # fmt: skip
+}
 
 
 def _laos() -> pa.Table:
@@ -174,7 +178,8 @@ def generate(out: Path, rows: int, seed: int = 2567) -> Path:
         CREATE TABLE budget AS
         SELECT
             d.fiscal_year || '-' || l.lao_code || '-' || lpad(CAST(row_number() OVER (
-                PARTITION BY d.fiscal_year, l.lao_code ORDER BY d.allocated DESC) AS VARCHAR), 4, '0')
+                PARTITION BY d.fiscal_year, l.lao_code ORDER BY d.allocated DESC)
+                AS VARCHAR), 4, '0')
                 AS line_id,
             d.fiscal_year, l.province_code, l.province_name, l.district_code, l.district_name,
             l.lao_code, l.lao_name, l.lao_type, d.budget_type,
@@ -229,7 +234,9 @@ resources:
   - name: รายการงบประมาณ (CSV)
     name_en: Budget lines (CSV)
     description: รายการงบประมาณหนึ่งแถวต่อรายการ อปท. และปีงบประมาณ พร้อมยอดจัดสรร ก่อหนี้ผูกพัน และเบิกจ่าย
-    description_en: One row per budget line, LAO and fiscal year, with allocated, committed and disbursed amounts.
+    description_en: >-
+      One row per budget line, LAO and fiscal year, with allocated, committed and disbursed
+      amounts.
     path: data/area-budget.csv
     format: CSV
     schema: schemas/area-budget.json

@@ -100,8 +100,18 @@ def existing_resource(home: Path) -> str:
 
 def start_khlang(home: Path, port: int) -> subprocess.Popen:
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "khlang", "serve", "--home", str(home), "--port", str(port),
-               "--rate-limit", "off"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "khlang",
+        "serve",
+        "--home",
+        str(home),
+        "--port",
+        str(port),
+        "--rate-limit",
+        "off",
+    ]
     return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
 
 
@@ -145,8 +155,17 @@ def datasette_command() -> list[str]:
 
 
 def start_datasette(database: Path, port: int) -> subprocess.Popen:
-    settings = ["--setting", "sql_time_limit_ms", "600000", "--setting", "facet_time_limit_ms",
-                "600000", "--setting", "max_returned_rows", "1000"]  # fmt: skip
+    settings = [
+        "--setting",
+        "sql_time_limit_ms",
+        "600000",
+        "--setting",
+        "facet_time_limit_ms",
+        "600000",
+        "--setting",
+        "max_returned_rows",
+        "1000",
+    ]
     command = [*datasette_command(), "serve", "-i", str(database), "-p", str(port), *settings]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -193,14 +212,20 @@ def questions(
 ) -> dict[str, tuple[list[str], list[str]]]:
     thai = quote(THAI_TEXT)
     ds_table = f"{datasette}/bench/{TABLE}.json"
-    group_sql = quote(f"select province_code, fiscal_year, sum(allocated) as sum_allocated from {TABLE} "
-                      "group by province_code, fiscal_year")  # fmt: skip
+    group_sql = quote(
+        "select province_code, fiscal_year, sum(allocated) as sum_allocated from budget "
+        "group by province_code, fiscal_year"
+    )
     return {
         "filtered, sorted 100-row page": (
-            [f"{khlang}/rows?province_code={p}&fiscal_year={y}&_sort=-allocated&_size=100"
-             for p, y in PAGE_FILTERS],
-            [f"{ds_table}?province_code={p}&fiscal_year={y}&_sort_desc=allocated&_size=100&_nosuggest=1"
-             for p, y in PAGE_FILTERS],
+            [
+                f"{khlang}/rows?province_code={p}&fiscal_year={y}&_sort=-allocated&_size=100"
+                for p, y in PAGE_FILTERS
+            ],
+            [
+                f"{ds_table}?province_code={p}&fiscal_year={y}&_sort_desc=allocated&_size=100&_nosuggest=1"
+                for p, y in PAGE_FILTERS
+            ],
         ),
         "page 1,000 by cursor": ([pages_url[0]], [pages_url[1]]),
         "group-by province x year sum": (
@@ -219,7 +244,7 @@ def questions(
             [f"{khlang}/rows?_facet=province_code&_size=0"],
             [f"{ds_table}?_facet=province_code&_size=0&_nosuggest=1"],
         ),
-    }  # fmt: skip
+    }
 
 
 def main() -> None:
@@ -245,8 +270,11 @@ def main() -> None:
         f"  published to khlang (metadata check + table validation) in {seconds:.0f} s", flush=True
     )
     database = out / "bench.db"
-    print(f"  loaded SQLite for Datasette (with {len(INDEXED)} indexes) in "
-          f"{load_sqlite(folder, database):.0f} s", flush=True)  # fmt: skip
+    print(
+        f"  loaded SQLite for Datasette (with {len(INDEXED)} indexes) in "
+        f"{load_sqlite(folder, database):.0f} s",
+        flush=True,
+    )
 
     khlang_port, datasette_port = free_port(), free_port()
     servers = [
@@ -259,13 +287,20 @@ def main() -> None:
         started = time.perf_counter()
         wait_for(f"{datasette}/bench.json", servers[1])
         wait_for(f"{base}/rows?_size=1", servers[0])
-        print(f"  servers ready (khlang built its query table) in {time.perf_counter() - started:.0f} s",
-              flush=True)  # fmt: skip
+        print(
+            "  servers ready (khlang built its query table) in "
+            f"{time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
         with httpx.Client(timeout=900) as client:
             pages = (
                 walk_khlang(client, f"{base}/rows?_size=100&_count=false", arguments.pages),
-                walk_datasette(client, f"{datasette}/bench/{TABLE}.json?_size=100&_nosuggest=1", arguments.pages),
-            )  # fmt: skip
+                walk_datasette(
+                    client,
+                    f"{datasette}/bench/{TABLE}.json?_size=100&_nosuggest=1",
+                    arguments.pages,
+                ),
+            )
             rows = []
             for name, (ours, theirs) in questions(base, datasette, pages).items():
                 mine = measure(client, ours, arguments.repeat)
@@ -277,16 +312,21 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     print()
-    print(f"{arguments.rows:,} rows; milliseconds over HTTP on loopback; median and p95 of "
-          f"{arguments.repeat} requests after one warm-up (first)")  # fmt: skip
+    print(
+        f"{arguments.rows:,} rows; milliseconds over HTTP on loopback; median and p95 of "
+        f"{arguments.repeat} requests after one warm-up (first)"
+    )
     print()
     print(
-        "| query | khlang median | khlang p95 | Datasette median | Datasette p95 | ratio | khlang first | Datasette first |"
+        "| query | khlang median | khlang p95 | Datasette median | Datasette p95 | ratio "
+        "| khlang first | Datasette first |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, (first, median, p95), (other_first, other_median, other_p95) in rows:
-        print(f"| {name} | {median:.1f} | {p95:.1f} | {other_median:.1f} | {other_p95:.1f} | "
-              f"{other_median / median:.1f}x | {first:.1f} | {other_first:.1f} |")  # fmt: skip
+        print(
+            f"| {name} | {median:.1f} | {p95:.1f} | {other_median:.1f} | {other_p95:.1f} | "
+            f"{other_median / median:.1f}x | {first:.1f} | {other_first:.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -52,9 +52,13 @@ def _post(
 
 def _folder(root, name, organization="cm-office", **options):
     return dataset_folder(
-        root / "uploads", name, organization=organization, title=f"งบประมาณทดสอบ {name}",
-        title_en=f"Test budget {name}", **options,
-    )  # fmt: skip
+        root / "uploads",
+        name,
+        organization=organization,
+        title=f"งบประมาณทดสอบ {name}",
+        title_en=f"Test budget {name}",
+        **options,
+    )
 
 
 def test_anonymous_cannot_publish(writable) -> None:
@@ -66,10 +70,16 @@ def test_anonymous_cannot_publish(writable) -> None:
 
 @pytest.mark.parametrize(
     ("who", "organization", "status"),
-    [("cm-member", "cm-office", 403), ("cm-editor", "cm-office", 201), ("cm-admin", "cm-office", 201),
-     ("nn-editor", "cm-office", 403), ("nn-editor", "nn-office", 201),
-     ("both-scoped-nn-member", "nn-office", 403), ("sysadmin", "nn-office", 201)],
-)  # fmt: skip
+    [
+        ("cm-member", "cm-office", 403),
+        ("cm-editor", "cm-office", 201),
+        ("cm-admin", "cm-office", 201),
+        ("nn-editor", "cm-office", 403),
+        ("nn-editor", "nn-office", 201),
+        ("both-scoped-nn-member", "nn-office", 403),
+        ("sysadmin", "nn-office", 201),
+    ],
+)
 def test_roles_and_organisations(writable, as_user, who, organization, status) -> None:
     built, client, root = writable
     name = f"by-{who}-{organization}"
@@ -97,11 +107,17 @@ def test_new_version_unchanged_and_conflict(writable) -> None:
     assert unchanged.status_code == 200
     assert unchanged.json()["status"] == "unchanged"
     changed = _folder(root, "versioned", data=rows(count=50, seed=3))
-    stale = client.put(f"{API}/datasets/versioned", content=_tar(changed),
-                       headers={**editor, "Content-Type": "application/gzip", "If-Match": "7"})  # fmt: skip
+    stale = client.put(
+        f"{API}/datasets/versioned",
+        content=_tar(changed),
+        headers={**editor, "Content-Type": "application/gzip", "If-Match": "7"},
+    )
     assert stale.status_code == 409
-    second = client.put(f"{API}/datasets/versioned", content=_tar(changed),
-                        headers={**editor, "Content-Type": "application/gzip", "If-Match": "1"})  # fmt: skip
+    second = client.put(
+        f"{API}/datasets/versioned",
+        content=_tar(changed),
+        headers={**editor, "Content-Type": "application/gzip", "If-Match": "1"},
+    )
     assert second.status_code == 201, second.text
     assert second.json()["version"] == 2
     versions = client.get(f"{API}/datasets/versioned/versions").json()["versions"]
@@ -111,8 +127,11 @@ def test_new_version_unchanged_and_conflict(writable) -> None:
 def test_put_must_name_the_folders_dataset(writable) -> None:
     built, client, root = writable
     editor = {"Authorization": f"Bearer {built.keys['cm-editor']}"}
-    response = client.put(f"{API}/datasets/another-name", content=_zip(_folder(root, "mismatch")),
-                          headers={**editor, "Content-Type": "application/zip"})  # fmt: skip
+    response = client.put(
+        f"{API}/datasets/another-name",
+        content=_zip(_folder(root, "mismatch")),
+        headers={**editor, "Content-Type": "application/zip"},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "name_mismatch"
 
@@ -145,9 +164,11 @@ def test_the_gate_refuses_an_invalid_table(writable) -> None:
 
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "code"),
-    [(b"not a zip", "application/zip", 400, "bad_archive"),
-     (b"{}", "application/json", 415, "unsupported_media_type")],
-)  # fmt: skip
+    [
+        (b"not a zip", "application/zip", 400, "bad_archive"),
+        (b"{}", "application/json", 415, "unsupported_media_type"),
+    ],
+)
 def test_bad_uploads(writable, body, content_type, status, code) -> None:
     built, client, _ = writable
     response = _post(
