@@ -46,6 +46,8 @@ class QueryLimits(BaseModel):
     memory_limit: str = "1GB"
     threads: int = 2
     max_concurrent: int = 4
+    max_waiting: int = 64
+    """Queries queued behind the running ones before new ones get a 503."""
     build_wait_seconds: float = 5.0
     cache_entries: int = 20_000
 
@@ -231,7 +233,7 @@ class QueryEngine:
     # --- running -----------------------------------------------------------------------------
 
     async def _run(self, function: Callable[[], T]) -> T:
-        if self._limiter.borrowed_tokens >= self._limiter.total_tokens + 8:
+        if self._limiter.statistics().tasks_waiting >= self.limits.max_waiting:
             raise ApiError(
                 Text(th="เซิร์ฟเวอร์มีงานค้นหามากเกินไป", en="too many queries are running"),
                 code="busy",
@@ -317,7 +319,7 @@ class QueryEngine:
         sql = compiler.page(
             fields, query.where, query.sort, query.size + 1, after=after, offset=offset
         )
-        fetched = self._fetch(sql)
+        fetched = self._fetch(sql) if query.size else []
         more = len(fetched) > query.size
         fetched = fetched[: query.size]
         width = len(fields)
