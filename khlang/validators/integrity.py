@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-DUCKDB_MEMORY_LIMIT = "96MB"
+DUCKDB_MEMORY_LIMIT = "64MB"
 
 
 @dataclass(frozen=True)

@@ -256,10 +256,14 @@ class TableValidator:
         if not count:
             return
         findings = []
-        for row_index in np.flatnonzero(mask)[: self.tally.limit]:
+        candidates = np.flatnonzero(mask)
+        if len(candidates) > self.tally.limit:  # the first rows by number, not by position
+            order = np.argsort(batch.row_numbers[candidates], kind="stable")
+            candidates = candidates[order[: self.tally.limit]]
+        for row_index in candidates:
             row_number = int(batch.row_numbers[row_index])
             if not self.tally.wants(code, row_number):
-                break
+                continue
             cell = None
             if field_index is not None:
                 cell = batch.columns[field_index][int(row_index)].as_py()
