@@ -58,20 +58,29 @@ def blank_cells(column: pa.Array, missing_values: list[str]) -> tuple[np.ndarray
     field's missing values."""
     absent = np.asarray(column.is_null()) if column.null_count else np.zeros(len(column), bool)
     if missing_values == [""]:
-        empty = _mask(pc.equal(pc.binary_length(column), 0))
+        empty = _empty(column)
     else:
         empty = _mask(pc.is_in(column, pa.array(missing_values, pa.string())))
     return absent, absent | empty
+
+
+def _empty(column: pa.Array) -> np.ndarray:
+    """Empty strings (and absent cells), read off the array's offsets without a kernel."""
+    if column.type not in (pa.string(), pa.large_string()):
+        return _mask(pc.equal(pc.binary_length(column), 0))
+    width = np.int32 if column.type == pa.string() else np.int64
+    offsets = np.frombuffer(column.buffers()[1], dtype=width)
+    return np.diff(offsets[column.offset : column.offset + len(column) + 1]) == 0
 
 
 def only(column: pa.Array, where: np.ndarray) -> pa.Array:
     return column if where.all() else column.filter(pa.array(where))
 
 
-def spread_keys(dense: pa.Array | None, where: np.ndarray) -> pa.Array:
+def spread_keys(dense: pa.Array | None, where: np.ndarray, key_type: pa.DataType) -> pa.Array:
     """Keys of the cells in `where`, in full length with nulls for the rest."""
     if dense is None:
-        return pa.nulls(len(where), pa.string())
+        return pa.nulls(len(where), key_type)
     if where.all():
         return dense
     index = np.full(len(where), -1, dtype=np.int64)
@@ -156,19 +165,22 @@ def _native_reader(field: SchemaField) -> Callable[[str], Any] | None:
     return {"integer": integer, "number": number, "year": year, "date": date}.get(kind)
 
 
-def _key_of(value: Any) -> str:
-    """Comparable text of a parsed value, equal where Python's == is (1 == 1.0 == True)."""
-    if isinstance(value, bool | int):
-        return f"n:{int(value)}"
-    if isinstance(value, float | decimal.Decimal):
-        if value == value and value not in (float("inf"), float("-inf")) and value % 1 == 0:
-            return f"n:{int(value)}"
-        return f"n:{float(value)!r}"
+KEY_TYPES = {"boolean": pa.int64(), "integer": pa.int64(), "year": pa.int64(),
+             "number": pa.float64(), "date": pa.date32()}  # fmt: skip
+"""Keys are parsed values in a type DuckDB compares as Python does (True == 1 == 1.0);
+other types' keys are text: their value's repr, tagged with the type."""
+
+
+def key_type(field: SchemaField) -> pa.DataType:
+    return KEY_TYPES.get(field.type, pa.string())
+
+
+def _key_of(value: Any, kind: str) -> Any:
+    if value is None or kind in KEY_TYPES:
+        return _to_arrow_scalar(value, kind)
     if isinstance(value, str):
-        return f"s:{value}"
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return f"d:{value.isoformat()}"
-    return f"o:{value!r}"
+        return value
+    return f"{kind}:{value!r}"
 
 
 class FieldChecker:
@@ -225,14 +237,13 @@ class FieldChecker:
         if kind in ("any", "string"):
             values: pa.Array = strings
             valid = np.ones(len(strings), dtype=bool)
-            keys = pc.binary_join_element_wise("s:", strings, "") if self._want_keys else None
+            keys = strings if self._want_keys else None
         elif kind == "boolean":
             is_true = _mask(pc.is_in(strings, pa.array(self.field.true_values, pa.string())))
             is_false = _mask(pc.is_in(strings, pa.array(self.field.false_values, pa.string())))
             valid = is_true | is_false
             values = pa.array(np.where(valid, is_true, False), mask=~valid)
-            keys = pc.if_else(pa.array(is_true), "n:1", "n:0").filter(pa.array(valid))
-            keys = _spread(keys, valid)
+            keys = pa.array(is_true.astype(np.int64), mask=~valid)
         else:
             text, broken = self._number_processor(strings)
             parsed = None if broken.any() else self._parse_clean(text)
@@ -240,7 +251,7 @@ class FieldChecker:
                 values, valid = parsed, np.ones(len(strings), dtype=bool)
             else:
                 values, valid, thai = self._parse_numeric_or_date(strings, text, broken)
-            keys = self._keys_for(values, valid) if self._want_keys else None
+            keys = values if self._want_keys else None
         return self._finish(strings, values, valid, keys, thai)
 
     def _parse_clean(self, text: pa.Array) -> pa.Array | None:
@@ -328,18 +339,6 @@ class FieldChecker:
                 text = pc.replace_substring(text, decimal_char, ".")
         return text, invalid
 
-    def _keys_for(self, values: pa.Array, valid: np.ndarray) -> pa.Array:
-        kind = self.field.type
-        if kind == "date":
-            text = pc.strftime(values.cast(pa.timestamp("s")), format="%Y-%m-%d")
-            return pc.binary_join_element_wise("d:", text, "")
-        if kind == "number":
-            integral = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 2.0**53))
-            as_int = pc.cast(pc.if_else(integral, values, None), pa.int64(), safe=False)
-            text = pc.coalesce(pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
-            return pc.binary_join_element_wise("n:", text, "")
-        return pc.binary_join_element_wise("n:", pc.cast(values, pa.string()), "")
-
     # The per-distinct-value path ---------------------------------------------------------
 
     def _check_python(self, strings: pa.Array, thai: np.ndarray) -> CellChecks:
@@ -348,7 +347,7 @@ class FieldChecker:
             pc.unique(strings),
             distinct,
             np.array([value is not None for value in distinct], dtype=bool),
-            pa.array([None if v is None else _key_of(v) for v in distinct], pa.string()),
+            pa.array([_key_of(v, self.field.type) for v in distinct], key_type(self.field)),
             np.zeros(len(distinct), dtype=bool),
         )
         index = np.asarray(positions)
