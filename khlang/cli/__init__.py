@@ -7,9 +7,12 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from khlang import __version__
+from khlang.cli import catalog as catalog_cli
 from khlang.cli import metadata as metadata_cli
+from khlang.cli import register as register_cli
 from khlang.cli import validate as validate_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError
@@ -23,6 +26,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(metadata_cli.app, name="metadata")
+app.add_typer(catalog_cli.app, name="catalog")
+app.add_typer(register_cli.app, name="register")
 app.command("validate")(validate_cli.validate)
 
 
@@ -47,7 +52,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KhlangError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error.render()}", highlight=False)
+        Console(stderr=True).print(
+            f"[bold red]error:[/] {escape(error.render())}", highlight=False, soft_wrap=True
+        )
         sys.exit(EXIT_INPUT_ERROR)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)

@@ -227,3 +227,36 @@ DATASET_FIELD_BY_KEY = {spec.key: spec for spec in DATASET_FIELDS}
 RESOURCE_FIELD_BY_KEY = {spec.key: spec for spec in RESOURCE_FIELDS}
 MANDATORY_FIELDS = tuple(spec for spec in DATASET_FIELDS if spec.required)
 """The 14 mandatory items (15 keys: item 9 is the frequency unit and its interval)."""
+
+KHLANG_FIELD_LABELS: dict[str, Text] = {
+    "title_en": Text(th="ชื่อชุดข้อมูล (ภาษาอังกฤษ)", en="Dataset name in English"),
+    "notes_en": Text(th="รายละเอียด (ภาษาอังกฤษ)", en="Description in English"),
+    "private": Text(th="ชุดข้อมูลส่วนตัว (ไม่เผยแพร่)", en="Private dataset"),
+    "publisher": Text(th="หน่วยงานผู้เผยแพร่", en="Publisher"),
+    "temporal": Text(th="ช่วงเวลาของข้อมูล", en="Temporal coverage"),
+    "spatial": Text(th="รหัสพื้นที่ที่ข้อมูลครอบคลุม", en="Spatial coverage (area codes)"),
+    "themes": Text(th="หมวดหมู่ตามมาตรฐานสหภาพยุโรป", en="EU data themes"),
+    "issued": Text(th="วันที่เผยแพร่ครั้งแรก", en="Date issued"),
+    "modified": Text(th="วันที่แก้ไขล่าสุด", en="Date modified"),
+    "uses": Text(th="การนำข้อมูลไปใช้ประโยชน์", en="Uses of the data"),
+    "resources": Text(th="ทรัพยากร (ไฟล์หรือลิงก์)", en="Resources (files or links)"),
+    "path": Text(th="ที่อยู่ไฟล์", en="File path"),
+    "media_type": Text(th="ชนิดสื่อ (media type)", en="Media type"),
+    "byte_size": Text(th="ขนาดไฟล์ (ไบต์)", en="File size in bytes"),
+    "hash": Text(th="ค่าแฮชของไฟล์", en="File hash"),
+    "schema": Text(th="โครงสร้างตาราง (Table Schema)", en="Table Schema"),
+    "name_en": Text(th="ชื่อทรัพยากร (ภาษาอังกฤษ)", en="Resource name in English"),
+    "description_en": Text(th="คำอธิบายทรัพยากร (ภาษาอังกฤษ)", en="Resource description in English"),
+}
+"""Labels of khlang's own additions to the GD Catalog fields (dataset and resource)."""
+
+
+def field_label(key: str, *, resource: bool = False) -> Text:
+    """The Thai and English label of a dataset (or resource) key, `<key>_other` included."""
+    table = RESOURCE_FIELD_BY_KEY if resource else DATASET_FIELD_BY_KEY
+    if key in table:
+        return table[key].label
+    if key.endswith("_other") and key.removesuffix("_other") in table:
+        base = table[key.removesuffix("_other")].label
+        return Text(th=f"{base.th} (อื่นๆ โปรดระบุ)", en=f"{base.en} (other, please specify)")
+    return KHLANG_FIELD_LABELS.get(key, Text(th=key, en=key))

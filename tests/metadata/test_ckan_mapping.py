@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from khlang.metadata.ckan import dataset_from_ckan, looks_like_ckan, to_ckan
+from khlang.metadata.ckan import KHLANG_EXTRA_KEYS, dataset_from_ckan, looks_like_ckan, to_ckan
 from khlang.metadata.files import load_dataset
 from khlang.metadata.model import Dataset
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "khlang/metadata/examples/budget-allocation.yaml"
-GDC_ONLY = {"title_en", "notes_en", "publisher", "temporal", "spatial", "themes", "uses"}
+GDC_ONLY = set(KHLANG_EXTRA_KEYS)
 
 
 @pytest.fixture

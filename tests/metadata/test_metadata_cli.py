@@ -1,0 +1,119 @@
+"""`khlang metadata check | export | template` as an officer runs them: real processes, real
+exit codes (0 ok, 1 findings, 2 input error), no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+EXAMPLE = "budget-allocation.yaml"
+
+
+def test_check_bundled_examples(khlang_cli, examples_dir: Path) -> None:
+    result = khlang_cli("metadata", "check", str(examples_dir))
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "meets the GD Catalog profile" in out
+    assert "ผ่านเกณฑ์ GD Catalog" in out
+    assert "EU MQA metadata quality: 325/405, Good" in out
+    assert "75/100 points (6 datasets), 25 not yet known" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_check_json(khlang_cli, examples_dir: Path) -> None:
+    result = khlang_cli("metadata", "check", str(examples_dir), "--format", "json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["summary"] == {"datasets": 6, "errors": 0, "warnings": 0, "input_errors": 0}
+    assert report["budget_bureau"]["total"] == 75
+    assert {item["mqa"]["rating"] for item in report["datasets"]} == {"good"}
+
+
+def test_check_with_findings_exits_1_and_shows_the_fix(khlang_cli, examples_dir, tmp_path) -> None:
+    text = (examples_dir / EXAMPLE).read_text(encoding="utf-8")
+    broken = tmp_path / "dataset.yaml"
+    broken.write_text(text.replace("data_type: ข้อมูลสถิติ", 'data_type: "ข้อมูลสถิติ "'), "utf-8")
+    result = khlang_cli("metadata", "check", str(broken), "--lang", "en")
+    assert result.returncode == 1
+    assert "not-in-vocabulary" in result.stdout
+    assert "use 'ข้อมูลสถิติ'" in result.stdout
+    assert "ประเภทชุดข้อมูล" not in result.stdout  # English only
+
+
+def test_unreadable_file_exits_2_but_the_rest_is_reported(khlang_cli, examples_dir, tmp_path):
+    (tmp_path / "good.yaml").write_text(
+        (examples_dir / EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "bad.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    result = khlang_cli("metadata", "check", str(tmp_path), "--format", "json")
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["summary"]["datasets"] == 1
+    assert report["input_errors"][0]["source"].endswith("bad.yaml")
+    assert ":2:1" in report["input_errors"][0]["message"]
+
+
+def test_check_with_catalog_state(khlang_cli, examples_dir: Path, tmp_path: Path) -> None:
+    names = [
+        json.loads(json.dumps(item))["compliance"]["name"]
+        for item in json.loads(
+            khlang_cli("metadata", "check", str(examples_dir), "-f", "json").stdout
+        )["datasets"]
+    ]
+    state = {"datasets": {name: {"in_agency_catalog": True, "gdc_state": "COMPLETED"}
+                          for name in names}}  # fmt: skip
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(state), encoding="utf-8")
+    result = khlang_cli("metadata", "check", str(examples_dir), "--state", str(path), "-f", "json")
+    assert json.loads(result.stdout)["budget_bureau"]["total"] == 100
+    path.write_text('{"datasets": {"x": {"gdc_state": "MAYBE"}}}', encoding="utf-8")
+    result = khlang_cli("metadata", "check", str(examples_dir), "--state", str(path))
+    assert result.returncode == 2
+    assert "datasets.x.gdc_state" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "rdf_format"), [("dcat-ttl", "turtle"), ("dcat-jsonld", "json-ld"),
+                               ("dcat-rdf", "xml")],
+)  # fmt: skip
+def test_export_dcat(khlang_cli, examples_dir: Path, target: str, rdf_format: str) -> None:
+    result = khlang_cli(
+        "metadata", "export", str(examples_dir / EXAMPLE), "--to", target,
+        "--base-url", "https://data.example.go.th",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    graph = Graph().parse(data=result.stdout, format=rdf_format)
+    assert "https://data.example.go.th/dataset/chiang-mai-budget-allocation" in {
+        str(subject) for subject in graph.subjects()
+    }
+
+
+@pytest.mark.parametrize("target", ["ckan", "gdc", "datapackage"])
+def test_export_json_forms(khlang_cli, examples_dir: Path, tmp_path: Path, target: str) -> None:
+    out = tmp_path / f"{target}.json"
+    result = khlang_cli(
+        "metadata", "export", str(examples_dir / EXAMPLE), "--to", target, "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["name"] == "chiang-mai-budget-allocation"
+
+
+def test_template_command(khlang_cli, tmp_path: Path) -> None:
+    thai = khlang_cli("metadata", "template", "--data-type", "ข้อมูลสถิติ")
+    code = khlang_cli("metadata", "template", "--data-type", "statistical")
+    assert thai.returncode == code.returncode == 0
+    assert thai.stdout == code.stdout
+    assert "หน่วยตัวคูณ / Unit multiplier" in thai.stdout
+    out = tmp_path / "new.yaml"
+    assert (
+        khlang_cli("metadata", "template", "--data-type", "record", "-o", str(out)).returncode == 0
+    )
+    result = khlang_cli("metadata", "check", str(out), "-f", "json")
+    assert result.returncode == 1  # the blank template: every mandatory item is missing
+    unknown = khlang_cli("metadata", "template", "--data-type", "budget")
+    assert unknown.returncode == 2
+    assert "--data-type" in unknown.stderr
