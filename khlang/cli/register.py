@@ -4,27 +4,23 @@ read the GD Catalog harvester's state of each registered dataset."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from khlang.catalog import Catalog, Principal
-from khlang.catalog.registration.drift import DriftReport, check_drift
-from khlang.catalog.registration.gdc_status import poll_gdc_status
-from khlang.catalog.registration.push import RunReport, register
-from khlang.catalog.registration.settings import (
-    Target,
-    ad_hoc_target,
-    load_settings,
-    target_from_settings,
-)
+from khlang.catalog.principals import Principal
 from khlang.cli.catalog import AuthorOption, HomeOption
 from khlang.cli.common import EXIT_FINDINGS, EXIT_OK, FormatOption, OutputFormat, print_json
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.metadata.ckan import PROFILES
+
+if TYPE_CHECKING:
+    from khlang.catalog.registration.drift import DriftReport
+    from khlang.catalog.registration.push import RunReport
+    from khlang.catalog.registration.settings import Target
 
 app = typer.Typer(
     help="Register the catalog's datasets to CKAN catalogs and the GD Catalog.",
@@ -73,6 +69,11 @@ def main(
     """Push every new or changed dataset to the target (creating its organisation when
     missing); an unchanged dataset costs no call. Exit 1 when a push failed or was deferred,
     when --check finds drift, or when --status cannot read a state; 2 for bad input."""
+    from khlang.catalog.registration.drift import check_drift
+    from khlang.catalog.registration.gdc_status import poll_gdc_status
+    from khlang.catalog.registration.push import register
+    from khlang.catalog.store import Catalog
+
     with Catalog.open(home) as catalog:
         settings_path = settings_file or catalog.location.settings_file
         target = _target(target_name, url, profile, public_url, settings_path)
@@ -101,6 +102,12 @@ def main(
 def _target(
     name: str | None, url: str | None, profile: str, public_url: str | None, settings: Path
 ) -> Target:
+    from khlang.catalog.registration.settings import (
+        ad_hoc_target,
+        load_settings,
+        target_from_settings,
+    )
+
     if (name is None) == (url is None):
         raise KhlangError(
             Text(th="ระบุ --target หรือ --url อย่างใดอย่างหนึ่ง", en="give either --target or --url"),
