@@ -55,6 +55,7 @@ from khlang.catalog.tables import (
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
 from khlang.metadata.formats import format_by_extension
+from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
 
 LEASE = dt.timedelta(minutes=15)
@@ -204,6 +205,7 @@ def _stage(
                 content_hash=digest,
                 checks=current.checks,
             )
+        _refuse_duplicate_title(session, row, dataset.title)
         pending = _claim_pending(session, row, digest, actor)
         resumed = pending is not None
         if pending is None:
@@ -263,6 +265,45 @@ def _organization(
         detail={"by": "publish"},
     )
     return organization, True
+
+
+def _refuse_duplicate_title(session: Session, row: DatasetRow, title: str | None) -> None:
+    """A title another offered dataset of the catalog uses is refused, as the GD Catalog
+    refuses it (compared as the compliance check compares: spacing, marks, case)."""
+    if not title:
+        return
+    other = session.scalar(
+        select(DatasetRow.name).where(
+            DatasetRow.title_key == normalise(title),
+            DatasetRow.id != row.id,
+            DatasetRow.state == "active",
+            DatasetRow.current_version_id.is_not(None),
+        )
+    )
+    if other is None:
+        return
+    message = Text(
+        th=f"title: ชื่อชุดข้อมูลซ้ำกับชุดข้อมูล {other} ในบัญชีข้อมูลนี้ (GD Catalog ไม่รับชื่อซ้ำ)",
+        en=f"title: the dataset {other} of this catalog already uses this title (the GD "
+        "Catalog refuses duplicate titles)",
+    )
+    report = GateReport(
+        passed=False,
+        compliance={
+            "findings": [
+                {
+                    "code": "duplicate-title",
+                    "severity": "error",
+                    "field": "title",
+                    "value": title,
+                    "message": message.model_dump(),
+                }
+            ]
+        },
+        validation=[],
+        problems=[message],
+    )
+    raise _rejected(row.name, report)
 
 
 def _claim_pending(
@@ -424,6 +465,7 @@ def _commit_in(
             lock_version=DatasetRow.lock_version + 1,
             current_version_id=staged.version_id,
             title=dataset.title,
+            title_key=normalise(dataset.title) if dataset.title else None,
             private=dataset.private,
             updated_at=now,
         )

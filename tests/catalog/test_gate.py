@@ -77,3 +77,17 @@ def test_without_the_checks_nothing_is_published(
     assert catalog.count_datasets() == 0
     assert list(catalog.blobs.stored()) == []
     assert catalog.audit_log() == []
+
+
+def test_a_title_another_dataset_uses_is_refused(catalog: Catalog, publish, tmp_path) -> None:
+    publish(write_folder(tmp_path, "first-title", title="งบประมาณจังหวัด เชียงใหม่"))
+    with pytest.raises(PublishRejectedError, match="first-title of this catalog already uses"):
+        publish(write_folder(tmp_path, "second-title", title="งบประมาณจังหวัด  เชียงใหม่ "))
+    assert catalog.count_datasets() == 1
+    # A withdrawn dataset no longer holds its title.
+    from khlang.catalog import Principal
+
+    catalog.withdraw("first-title", actor=Principal.operator("cli:tester"))
+    assert (
+        publish(write_folder(tmp_path, "second-title", title="งบประมาณจังหวัด เชียงใหม่")).version == 1
+    )
