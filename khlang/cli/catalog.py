@@ -7,6 +7,7 @@ it can open the database anyway. `--author` names the person in the version hist
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -69,7 +70,8 @@ def _open(home: Path | None, *, create: bool = False) -> Catalog:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Wide enough for Thai titles and ids when the output goes to a file or a pipe."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -92,8 +94,8 @@ def add(
     folders: Annotated[
         list[Path],
         typer.Argument(
-            help="Folders `khlang publish` wrote: a dataset folder (with dataset.yaml), or a "
-            "folder of them."
+            help="What to publish: a dataset folder `khlang publish` wrote (with dataset.yaml), "
+            "a folder of them, or dataset metadata files (whose resources are links)."
         ),
     ],
     home: HomeOption = None,
@@ -121,13 +123,13 @@ def add(
     """Publish dataset folders as new versions. Each dataset is published atomically and
     only when it passes the metadata check and the table validators; an unchanged folder
     makes no new version. Exit 1 when a dataset was refused, 2 for a malformed folder."""
-    from khlang.catalog.folder import dataset_folders
+    from khlang.catalog.folder import dataset_sources
 
     actor = Principal.operator(author)
     results: list[dict[str, Any]] = []
     exit_code = EXIT_OK
     with _open(home) as catalog:
-        for folder in [item for path in folders for item in dataset_folders(path)]:
+        for folder in [item for path in folders for item in dataset_sources(path)]:
             try:
                 result = catalog.publish(
                     folder,

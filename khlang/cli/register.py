@@ -3,6 +3,7 @@ read the GD Catalog harvester's state of each registered dataset."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -130,7 +131,8 @@ def _target(
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Wide enough for Thai titles and ids when the output goes to a file or a pipe."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def _show_run(run: RunReport, output: OutputFormat) -> None:
