@@ -145,9 +145,12 @@ def _show_run(run: RunReport, output: OutputFormat) -> None:
             line += f" -> {outcome.remote_name}"
         if outcome.error:
             line += f"\n          {outcome.error['message_th']} / {outcome.error['message']}"
+        by_reason: dict[str, list[str]] = {}
         for adaptation in outcome.adaptations:
-            reason = adaptation.reason.en
-            line += f"\n          adapted {adaptation.field} {adaptation.value!r}: {reason}"
+            key = f"{adaptation.field} -> {adaptation.kept_in}: {adaptation.reason.en}"
+            by_reason.setdefault(key, []).append(adaptation.value)
+        for reason, values in by_reason.items():
+            line += f"\n          adapted {', '.join(values)} ({reason})"
         typer.echo(line)
     typer.echo(
         f"{run.target}: {run.datasets} dataset(s), {run.up_to_date} up to date, "
