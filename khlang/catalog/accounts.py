@@ -163,11 +163,7 @@ class Accounts:
         )
         with self.catalog.write() as session:
             org_row, user_row = _organization(session, organization), _user(session, user)
-            row = session.scalar(
-                select(Membership).where(
-                    Membership.organization_id == org_row.id, Membership.user_id == user_row.id
-                )
-            )
+            row = _membership(session, org_row, user_row)
             before = row.role if row else None
             if row is None:
                 row = Membership(organization_id=org_row.id, user_id=user_row.id, role=role)
@@ -192,11 +188,7 @@ class Accounts:
         )
         with self.catalog.write() as session:
             org_row, user_row = _organization(session, organization), _user(session, user)
-            row = session.scalar(
-                select(Membership).where(
-                    Membership.organization_id == org_row.id, Membership.user_id == user_row.id
-                )
-            )
+            row = _membership(session, org_row, user_row)
             if row is None:
                 raise errors.not_found(Text(th="สมาชิก", en="member"), f"{user}@{organization}")
             session.delete(row)
@@ -407,6 +399,14 @@ def _user(session: Session, name: str) -> User:
     if row is None:
         raise errors.not_found(errors.USER, name)
     return row
+
+
+def _membership(session: Session, organization: Organization, user: User) -> Membership | None:
+    return session.scalar(
+        select(Membership).where(
+            Membership.organization_id == organization.id, Membership.user_id == user.id
+        )
+    )
 
 
 def _roles(session: Session, user_id: str) -> dict[str, str]:

@@ -343,17 +343,7 @@ def _claim_pending(
                 detail={"version_id": pending.id},
             )
         else:
-            pending.status = "discarded"
-            pending.lease_until = None
-            audit.record(
-                session,
-                actor.name,
-                "version.discard",
-                "dataset",
-                object_id=row.id,
-                object_name=row.name,
-                detail={"version_id": pending.id, "reason": "abandoned"},
-            )
+            discard_pending(session, pending, row.name, actor, reason="abandoned")
     return resumable
 
 
@@ -628,19 +618,32 @@ def _discard(
         version = session.get(DatasetVersion, version_id)
         if version is None or version.status != "pending":
             return
-        version.status = "discarded"
-        version.lease_until = None
-        version.checks = checks
         row = session.get(DatasetRow, version.dataset_id)
-        audit.record(
-            session,
-            actor.name,
-            "version.discard",
-            "dataset",
-            object_id=version.dataset_id,
-            object_name=row.name if row else None,
-            detail={"version_id": version_id, "reason": reason[:500]},
-        )
+        discard_pending(session, version, row.name if row else None, actor, reason, checks)
+
+
+def discard_pending(
+    session: Session,
+    version: DatasetVersion,
+    dataset: str | None,
+    actor: Principal,
+    reason: str,
+    checks: dict[str, Any] | None = None,
+) -> None:
+    """A pending version will never be published: mark it so (it stays, for the record)."""
+    version.status = "discarded"
+    version.lease_until = None
+    if checks is not None:
+        version.checks = checks
+    audit.record(
+        session,
+        actor.name,
+        "version.discard",
+        "dataset",
+        object_id=version.dataset_id,
+        object_name=dataset,
+        detail={"version_id": version.id, "reason": reason[:500]},
+    )
 
 
 def _dump(dataset: Dataset) -> dict[str, Any]:
