@@ -148,19 +148,8 @@ class Accounts:
         self, organization: str, user: str, role: str, *, actor: Principal
     ) -> MemberRecord:
         """Add the user to the organisation with `role`, or change their role."""
-        if role not in ROLES:
-            raise KhlangError(
-                Text(
-                    th=f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)}",
-                    en=f"the role must be one of {', '.join(ROLES)}",
-                ),
-                where="role",
-            )
-        _require(
-            actor.can_manage(organization),
-            actor,
-            Text(th=f"จัดการสมาชิกของ {organization}", en=f"manage members of {organization}"),
-        )
+        _check_role(role)
+        _require_manager(actor, organization)
         with self.catalog.write() as session:
             org_row, user_row = _organization(session, organization), _user(session, user)
             row = _membership(session, org_row, user_row)
@@ -181,11 +170,7 @@ class Accounts:
             return MemberRecord(organization=organization, user=user, role=role)
 
     def remove_member(self, organization: str, user: str, *, actor: Principal) -> None:
-        _require(
-            actor.can_manage(organization),
-            actor,
-            Text(th=f"จัดการสมาชิกของ {organization}", en=f"manage members of {organization}"),
-        )
+        _require_manager(actor, organization)
         with self.catalog.write() as session:
             org_row, user_row = _organization(session, organization), _user(session, user)
             row = _membership(session, org_row, user_row)
@@ -236,14 +221,8 @@ class Accounts:
             actor,
             Text(th=f"สร้าง API key ของ {user}", en=f"create API keys for {user}"),
         )
-        if role is not None and role not in ROLES:
-            raise KhlangError(
-                Text(
-                    th=f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)}",
-                    en=f"the role must be one of {', '.join(ROLES)}",
-                ),
-                where="role",
-            )
+        if role is not None:
+            _check_role(role)
         if expires_at is not None and expires_at <= utcnow():
             raise KhlangError(
                 Text(th="วันหมดอายุต้องอยู่ในอนาคต", en="the expiry must be in the future"),
@@ -361,6 +340,22 @@ def _require(allowed: bool, actor: Principal, what: Text) -> None:
         raise errors.PermissionDeniedError(
             Text(th=f"{actor.name} ไม่มีสิทธิ์{what.th}", en=f"{actor.name} may not {what.en}"),
             where=actor.name,
+        )
+
+
+def _require_manager(actor: Principal, organization: str) -> None:
+    what = Text(th=f"จัดการสมาชิกของ {organization}", en=f"manage members of {organization}")
+    _require(actor.can_manage(organization), actor, what)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise KhlangError(
+            Text(
+                th=f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)}",
+                en=f"the role must be one of {', '.join(ROLES)}",
+            ),
+            where="role",
         )
 
 
