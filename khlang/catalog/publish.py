@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import func, select, update
@@ -57,6 +57,9 @@ from khlang.i18n import Text
 from khlang.metadata.formats import format_by_extension
 from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
+
+if TYPE_CHECKING:
+    from khlang.catalog.store import Catalog
 
 LEASE = dt.timedelta(minutes=15)
 # Facts the catalog derives itself: left out of the content hash, so that a folder whose
@@ -100,7 +103,7 @@ def content_hash(dataset: Dataset, folder: PublishedFolder) -> str:
 
 
 def publish(
-    catalog: Any,
+    catalog: Catalog,
     path: Path,
     *,
     actor: Principal,
@@ -151,7 +154,7 @@ def publish(
 
 
 def _stage(
-    catalog: Any,
+    catalog: Catalog,
     folder: PublishedFolder,
     digest: str,
     actor: Principal,
@@ -163,7 +166,7 @@ def _stage(
     name, organization_name = dataset.name or "", dataset.owner_org or ""
     with catalog.write() as session:
         organization, created = _organization(
-            session, organization_name, actor, create_organization
+            session, organization_name, dataset, actor, create_organization
         )
         if not actor.can_publish(organization.name):
             raise _denied(actor, organization.name)
@@ -243,8 +246,10 @@ def _stage(
 
 
 def _organization(
-    session: Session, name: str, actor: Principal, create: bool
+    session: Session, name: str, dataset: Dataset, actor: Principal, create: bool
 ) -> tuple[Organization, bool]:
+    """The dataset's organisation; created (by a sysadmin, when asked) from the dataset's
+    `publisher` block when the catalog does not have it yet."""
     found = session.scalar(select(Organization).where(Organization.name == name))
     if found is not None:
         return found, False
@@ -252,7 +257,13 @@ def _organization(
         raise not_found(ORGANIZATION_WORD, name)
     if not actor.sysadmin:
         raise _denied(actor, name)
+    publisher = dataset.publisher if dataset.publisher and dataset.publisher.name == name else None
     organization = Organization(name=name)
+    if publisher is not None:
+        organization.title_th = publisher.title.th if publisher.title else None
+        organization.title_en = publisher.title.en if publisher.title else None
+        organization.catalog_type = publisher.catalog_type
+        organization.email, organization.url = publisher.email, publisher.url
     session.add(organization)
     session.flush()
     audit.record(
@@ -343,24 +354,14 @@ def _claim_pending(
                 detail={"version_id": pending.id},
             )
         else:
-            pending.status = "discarded"
-            pending.lease_until = None
-            audit.record(
-                session,
-                actor.name,
-                "version.discard",
-                "dataset",
-                object_id=row.id,
-                object_name=row.name,
-                detail={"version_id": pending.id, "reason": "abandoned"},
-            )
+            discard_pending(session, pending, row.name, actor, reason="abandoned")
     return resumable
 
 
 # --- 3. store ------------------------------------------------------------------------------
 
 
-def _store_files(catalog: Any, folder: PublishedFolder, staged: _Staged) -> list[StagedFile]:
+def _store_files(catalog: Catalog, folder: PublishedFolder, staged: _Staged) -> list[StagedFile]:
     result = []
     for item in folder.files:
         stored = catalog.blobs.put(item.source)
@@ -418,7 +419,7 @@ def _changed_meanwhile(source: Path) -> ConflictError:
 
 
 def _commit(
-    catalog: Any,
+    catalog: Catalog,
     folder: PublishedFolder,
     dataset: Dataset,
     staged: _Staged,
@@ -523,7 +524,7 @@ def _commit_in(
     return number
 
 
-def _current_number(catalog: Any, dataset_id: str) -> int:
+def _current_number(catalog: Catalog, dataset_id: str) -> int:
     with catalog.read() as session:
         return (
             session.scalar(
@@ -617,7 +618,7 @@ def _link(
 
 
 def _discard(
-    catalog: Any,
+    catalog: Catalog,
     version_id: str,
     actor: Principal,
     *,
@@ -628,19 +629,32 @@ def _discard(
         version = session.get(DatasetVersion, version_id)
         if version is None or version.status != "pending":
             return
-        version.status = "discarded"
-        version.lease_until = None
-        version.checks = checks
         row = session.get(DatasetRow, version.dataset_id)
-        audit.record(
-            session,
-            actor.name,
-            "version.discard",
-            "dataset",
-            object_id=version.dataset_id,
-            object_name=row.name if row else None,
-            detail={"version_id": version_id, "reason": reason[:500]},
-        )
+        discard_pending(session, version, row.name if row else None, actor, reason, checks)
+
+
+def discard_pending(
+    session: Session,
+    version: DatasetVersion,
+    dataset: str | None,
+    actor: Principal,
+    reason: str,
+    checks: dict[str, Any] | None = None,
+) -> None:
+    """A pending version will never be published: mark it so (it stays, for the record)."""
+    version.status = "discarded"
+    version.lease_until = None
+    if checks is not None:
+        version.checks = checks
+    audit.record(
+        session,
+        actor.name,
+        "version.discard",
+        "dataset",
+        object_id=version.dataset_id,
+        object_name=dataset,
+        detail={"version_id": version.id, "reason": reason[:500]},
+    )
 
 
 def _dump(dataset: Dataset) -> dict[str, Any]:

@@ -1,26 +1,42 @@
-"""`khlang catalog ...` and `khlang register` as a user runs them (separate processes, real
-exit codes), on both back ends."""
+"""`khlang catalog ...` and `khlang register` on both back ends: through the same entry point
+a user's shell reaches (`khlang.cli.main`, with its exit codes), in this process for speed;
+the last tests run real `khlang` processes."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from khlang.catalog import Catalog
+from khlang.cli import main
 from tests.catalog.folders import write_folder
 
 
-@pytest.fixture
-def cli(khlang_cli, home: Path, database_url: str):  # type: ignore[no-untyped-def]
-    """`cli("catalog", "list")` against the test's catalog."""
+class Result(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
 
-    def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return khlang_cli(
-            *args,
-            env={"KHLANG_HOME": str(home), "KHLANG_DATABASE_URL": database_url, **(env or {})},
-        )
+
+@pytest.fixture
+def cli(home: Path, database_url: str, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+    """`cli("catalog", "list")` -> Result, against the test's catalog."""
+    monkeypatch.setenv("KHLANG_HOME", str(home))
+    monkeypatch.setenv("KHLANG_DATABASE_URL", database_url)
+
+    def run(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["khlang", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
 
     return run
 
@@ -110,10 +126,18 @@ def test_bad_input_exits_2_with_a_message(cli, catalog: Catalog, args, message) 
     assert "Traceback" not in result.stderr
 
 
-def test_a_missing_catalog_is_not_created_by_reading(khlang_cli, tmp_path: Path) -> None:
+def test_a_real_process_exits_2_without_a_traceback(khlang_cli, tmp_path: Path) -> None:
     result = khlang_cli(
-        "catalog", "list", "--home", str(tmp_path / "typo"), env={"KHLANG_DATABASE_URL": ""}
+        "catalog", "show", "x", "--home", str(tmp_path / "home"), env={"KHLANG_DATABASE_URL": ""}
     )
+    assert result.returncode == 2
+    assert "khlang catalog init" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_catalog_is_not_created_by_reading(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("KHLANG_DATABASE_URL")
+    result = cli("catalog", "list", "--home", str(tmp_path / "typo"))
     assert result.returncode == 2
     assert "khlang catalog init" in result.stderr
     assert not (tmp_path / "typo").exists()

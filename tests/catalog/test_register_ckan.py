@@ -66,7 +66,7 @@ def test_gdc_registration_arrives_field_by_field(
         assert _as_set(remote.get(key)) == _as_set(value), key
     assert remote["allow_harvest"] == "True"
     assert remote["organization"]["name"] == f"org-{unique}"
-    assert remote["organization"]["title"] == f"org-{unique}"
+    assert remote["organization"]["title"] == "สำนักงานจังหวัดเชียงใหม่"  # from the publisher block
     assert remote["private"] is False
     assert sorted(tag["name"] for tag in remote["tags"]) == sorted(record.current.metadata.tags)
     extras = {item["key"]: item["value"] for item in remote["extras"]}

@@ -302,3 +302,14 @@ def test_opening_a_missing_catalog_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="khlang catalog init"):
         Catalog.open(tmp_path / "nowhere")
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_new_organisation_takes_the_publisher_block(catalog: Catalog, publish, tmp_path) -> None:
+    result = publish(write_folder(tmp_path, "with-publisher", organization="cm-office"))
+    assert result.created_organization
+    organization = catalog.organization("cm-office")
+    assert str(organization.title) == "สำนักงานจังหวัดเชียงใหม่ / Chiang Mai Provincial Office"
+    assert (organization.catalog_type, organization.email) == (
+        "area_based",
+        "opendata@chiangmai.go.th",
+    )
