@@ -109,24 +109,20 @@ async def rows(
     resource_id: str,
     version: Version = None,
 ) -> Response:
-    table = await _resolve(state, principal, name, resource_id, version)
-    record, item, source = table.version, table.resource, table.source
-    info = await state.engine.table(source)
-    params = _params(request)
+    table, info, params = await _open(request, state, principal, name, resource_id, version)
     query = parse_row_query(params, Schema(info.columns), extra=ENDPOINT_PARAMETERS)
-    etag = etag_of("rows", info.key, params)
-    cache = _cache(table.private, version)
+    etag, cache = etag_of("rows", info.key, params), _cache(table.private, version)
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache})
-    page = await state.engine.rows(source, query)
+    page = await state.engine.rows(table.source, query)
     next_url = None
     if page.next_cursor:
         kept = [(k, v) for k, v in params if k != "_cursor"] + [("_cursor", page.next_cursor)]
         next_url = f"{base_url(request)}{request.url.path}?{urlencode(kept)}"
     body = {
         "dataset": name,
-        "resource": item.id,
-        "version": record.number,
+        "resource": table.resource.id,
+        "version": table.version.number,
         "columns": [{"name": c.name, "type": c.type, "title": c.title} for c in page.columns],
         "rows": page.rows,
         "count": page.count,
@@ -154,20 +150,16 @@ async def aggregate(
     resource_id: str,
     version: Version = None,
 ) -> Response:
-    table = await _resolve(state, principal, name, resource_id, version)
-    record, item, source = table.version, table.resource, table.source
-    info = await state.engine.table(source)
-    params = _params(request)
+    table, info, params = await _open(request, state, principal, name, resource_id, version)
     query = parse_aggregate_query(params, Schema(info.columns), extra=ENDPOINT_PARAMETERS)
-    etag = etag_of("aggregate", info.key, params)
-    cache = _cache(table.private, version)
+    etag, cache = etag_of("aggregate", info.key, params), _cache(table.private, version)
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache})
-    result = await state.engine.aggregate(source, query)
+    result = await state.engine.aggregate(table.source, query)
     body = {
         "dataset": name,
-        "resource": item.id,
-        "version": record.number,
+        "resource": table.resource.id,
+        "version": table.version.number,
         **result.model_dump(mode="json"),
     }
     return cached_response(
@@ -199,17 +191,14 @@ async def download(
             status=404,
             parameter="format",
         )
-    table = await _resolve(state, principal, name, resource_id, version)
-    record, item, source = table.version, table.resource, table.source
-    info = await state.engine.table(source)
-    params = _params(request)
+    table, info, params = await _open(request, state, principal, name, resource_id, version)
     bom_values = [value for key, value in params if key in ("bom", "_bom")]
     bom = parse_flag(bom_values[-1], "bom") if bom_values else False
     query = parse_download_query(
         params, Schema(info.columns), extra=ENDPOINT_PARAMETERS | {"bom", "_bom"}
     )
     etag = etag_of("download", info.key, params, format)
-    filename = f"{name}-{item.id}-v{record.number}.{format}"
+    filename = f"{name}-{table.resource.id}-v{table.version.number}.{format}"
     headers = {
         "ETag": etag,
         "Cache-Control": _cache(table.private, version),
@@ -245,6 +234,20 @@ def openapi(
         etag=etag_of("openapi", record.content_hash, resource_id, base_url(request)),
         cache_control=_cache(table.private, version),
     )
+
+
+async def _open(
+    request: Request,
+    state: ApiState,
+    principal: Principal,
+    name: str,
+    resource_id: str,
+    version: int | None,
+):
+    """The resource's table, ready to query, and the request's parameters."""
+    table = await _resolve(state, principal, name, resource_id, version)
+    info = await state.engine.table(table.source)
+    return table, info, _params(request)
 
 
 async def _resolve(
