@@ -147,6 +147,7 @@ def _build(source: TableSource, target: Path, *, memory_limit: str, threads: int
         config={
             "threads": threads,
             "memory_limit": memory_limit,
+            "enable_progress_bar": False,
             "temp_directory": str(target.parent / "tmp"),
         },
     )
