@@ -134,7 +134,6 @@ class QueryEngine:
                 # filter on rowid together with IS NULL (an internal error); our pages
                 # are keyset pages on rowid, so it stays off.
                 "late_materialization_max_rows": 0,
-                "enable_progress_bar": False,
             },
         )
         self._attach_lock = threading.Lock()

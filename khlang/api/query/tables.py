@@ -147,10 +147,10 @@ def _build(source: TableSource, target: Path, *, memory_limit: str, threads: int
         config={
             "threads": threads,
             "memory_limit": memory_limit,
-            "enable_progress_bar": False,
             "temp_directory": str(target.parent / "tmp"),
         },
     )
+    connection.execute("SET enable_progress_bar = false")  # a build is long; keep logs clean
     try:
         try:
             connection.execute(f"CREATE TEMP TABLE staging AS {_typed_select(source, columns)}")
