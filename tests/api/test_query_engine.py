@@ -173,3 +173,14 @@ def test_a_file_that_does_not_match_its_schema_is_refused(engine, tmp_path) -> N
     source = TableSource(path=path, format="csv", schema_=schema, file_hash=file_sha256(path))
     with pytest.raises(KhlangError, match=r"bad\.csv"):
         engine.table_sync(source)
+
+
+def test_quoted_quotes_in_csv_cells_come_back_once(engine, tmp_path) -> None:
+    """RFC 4180 doubles a quote inside a quoted cell; the engine must read it back single."""
+    path = tmp_path / "quotes.csv"
+    path.write_text('line_id,name\nA,"ถนน ""สายหลัก"" <b>"\n', encoding="utf-8")
+    schema = {"fields": [{"name": "line_id"}, {"name": "name"}]}
+    source = TableSource(path=path, format="csv", schema_=schema, file_hash=file_sha256(path))
+    table = engine.table_sync(source)
+    page = _page(engine, table, [])
+    assert [row["name"] for row in page.rows] == ['ถนน "สายหลัก" <b>']
