@@ -125,18 +125,12 @@ def generate(path: Path, rows: int, error_rate: float, seed: int = 2567) -> int:
 
 
 def generate_big(path: Path, size: int) -> int:
-    """A file of about `size` bytes made of repeated 1M-row chunks; return its rows."""
-    chunk = path.with_suffix(".chunk.csv")
-    generate(chunk, 1_000_000, 0.002)
-    data = chunk.read_bytes()
-    header, _, body = data.partition(b"\r\n")
-    rows = 0
-    with path.open("wb") as stream:
-        stream.write(header + b"\r\n")
-        while stream.tell() < size:
-            stream.write(body)
-            rows += 1_000_000
-    chunk.unlink()
+    """A file of at least `size` bytes with unique record ids; return its rows."""
+    sample = path.with_suffix(".sample.csv")
+    generate(sample, 20_000, 0.002)
+    rows = int(size / (sample.stat().st_size / 20_000)) + 20_000
+    sample.unlink()
+    generate(path, rows, 0.002)
     return rows
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-DUCKDB_MEMORY_LIMIT = "64MB"
+DUCKDB_MEMORY_LIMIT = "48MB"
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ class KeyStore:
 
         self.specs = specs
         self._folder = tempfile.mkdtemp(prefix="khlang-keys-")
-        self._db = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT,
+        # One thread: each DuckDB thread keeps its own buffers, and the keys are a small part
+        # of the work.
+        self._db = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "threads": 1,
                                           "temp_directory": self._folder,
                                           "preserve_insertion_order": False})  # fmt: skip
         self._created: set[str] = set()

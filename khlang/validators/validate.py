@@ -89,18 +89,23 @@ def _validate_file(
         tally.add(Finding("source-error", t("แฟ้มว่าง", "the source is empty")))
         return task
     _format_warnings(task, info)
-    try:
-        table = open_table(info, encoding=encoding, sheet=sheet)
-        task.labels = table.labels
-        task.fields = len(expected_fields(table.labels, schema))
-        validator = TableValidator(table, schema, tally, reference_keys)
+    for long_rows in (False, True):
         try:
-            stats = validator.run()
-        finally:
-            task.rows = validator.stats.rows
-        task.warnings.extend(stats.warnings)
-    except ReadError as error:
-        tally.add(Finding(error.code, error.note))
+            table = open_table(info, encoding=encoding, sheet=sheet, long_rows=long_rows)
+            task.labels = table.labels
+            task.fields = len(expected_fields(table.labels, schema))
+            validator = TableValidator(table, schema, tally, reference_keys)
+            try:
+                stats = validator.run()
+            finally:
+                task.rows = validator.stats.rows
+            task.warnings.extend(stats.warnings)
+        except ReadError as error:
+            if error.long_row and not long_rows:  # start again with room for long rows
+                task.tally = tally = Tally(limit=examples)
+                continue
+            tally.add(Finding(error.code, error.note))
+        break
     task.seconds = time.perf_counter() - started
     return task
 

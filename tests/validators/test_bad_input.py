@@ -140,14 +140,19 @@ def test_single_100_mb_line(tmp_path) -> None:
     assert "without a line break" in error["message"]
 
 
-def test_long_row_after_the_header(tmp_path) -> None:
+def test_long_rows(tmp_path) -> None:
+    """A 5 MB cell is read (in larger blocks, on a second pass); a 40 MB row is refused."""
     path = tmp_path / "rows.csv"
-    path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (5 << 20) + b'"\n')
+    path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (5 << 20) + b'"\n4,5\n')
+    code, document = _json_report(path)
+    assert code == 0, document
+    assert document["tasks"][0]["stats"]["rows"] == 3
+    path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (40 << 20) + b'"\n' + b"4,5\n" * 1000)
     code, document = _json_report(path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "format-error"
-    assert "longer than" in error["message"]
+    assert "longer than 16 MB" in error["message"]
 
 
 def test_mixed_encodings(tmp_path) -> None:
