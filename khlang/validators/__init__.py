@@ -25,8 +25,8 @@ _EXPORTS = {
     "Report": "khlang.validators.report",
     "TaskReport": "khlang.validators.report",
     "infer_schema": "khlang.validators.infer",
-    "validate": "khlang.validators.validate",
-    "validate_package": "khlang.validators.validate",
+    "validate": "khlang.validators.api",
+    "validate_package": "khlang.validators.api",
 }
 
 __all__ = [
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from khlang.validators.infer import infer_schema
     from khlang.validators.report import Finding, Report, TaskReport
     from khlang.validators.sniff import FormatInfo, sniff_format
-    from khlang.validators.validate import validate, validate_package
+    from khlang.validators.api import validate, validate_package
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,5 @@
-"""Validating a file against a Table Schema, and a Data Package with all its resources.
+"""The functions other components call: validating a file against a Table Schema, and a
+Data Package with all its resources.
 
 These are the functions other components call (see docs/architecture.md, "Validation").
 A file that cannot be read as a table gives a report with a file-level error (source-,
