@@ -151,7 +151,7 @@ def measure(command: list[str], output: Path, cwd: Path) -> dict:
         env={"PYTHONPATH": str(ROOT), "PATH": str(Path(sys.executable).parent)},
     )  # fmt: skip
     figures = json.loads(result.stdout)
-    if figures["code"] not in (0, 1):
+    if figures["code"] not in (0, 1) or "Traceback" in figures["stderr"]:
         sys.exit(f"{command[:3]} failed ({figures['code']}): {figures['stderr']}")
     return figures
 

@@ -41,10 +41,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from khlang.validators.api import validate, validate_package
     from khlang.validators.infer import infer_schema
     from khlang.validators.report import Finding, Report, TaskReport
     from khlang.validators.sniff import FormatInfo, sniff_format
-    from khlang.validators.api import validate, validate_package
 
 
 def __getattr__(name: str) -> Any:

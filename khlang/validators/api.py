@@ -1,7 +1,6 @@
 """The functions other components call: validating a file against a Table Schema, and a
-Data Package with all its resources.
+Data Package with all its resources (contract: docs/architecture.md, "Validation").
 
-These are the functions other components call (see docs/architecture.md, "Validation").
 A file that cannot be read as a table gives a report with a file-level error (source-,
 format-, encoding- or compression-error), never an exception; a schema or package descriptor
 that is itself wrong raises KhlangError, because nothing can be checked against it.
