@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ import pyarrow as pa
 from khlang.errors import KhlangError
 from khlang.i18n import t
 
-QUERY_MEMORY_MB = (48, 256, 1024)
+QUERY_MEMORY_MB = (40, 256, 1024)
 """DuckDB's memory for finding duplicates (it spills to disk past it), raised on a shortage."""
 
 
@@ -68,6 +69,7 @@ def _release_freed_memory() -> None:
     """Hand the memory the rows needed back to the system before DuckDB asks for its own:
     Arrow's allocator and glibc's malloc keep freed memory for reuse otherwise, and the
     process's peak would be the sum of both phases instead of the larger."""
+    gc.collect()
     pa.default_memory_pool().release_unused()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)

@@ -165,7 +165,10 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int) -> Table:
 
     def batches() -> Iterator[Batch]:
         with stream:
-            yield from numbered_batches()
+            try:
+                yield from numbered_batches()
+            finally:
+                reader.close()  # its buffers, before the keys are compared
 
     def numbered_batches() -> Iterator[Batch]:
         next_row = 2
