@@ -19,6 +19,7 @@ import pyarrow as pa
 from khlang.errors import KhlangError
 from khlang.i18n import t
 from khlang.validators.cells import FieldChecker, blank_cells, key_type, only, spread_keys
+from khlang.validators.inputs import existing_file, known_encoding
 from khlang.validators.readers import ReadError, open_table
 from khlang.validators.report import DEFAULT_EXAMPLES, Finding, Report, Tally, TaskReport
 from khlang.validators.schema import TableSchema, load_schema, parse_schema
@@ -40,13 +41,6 @@ def _schema(schema: SchemaInput) -> TableSchema | None:
     return load_schema(schema)
 
 
-def _existing(path: str | Path) -> Path:
-    path = Path(path)
-    if not path.is_file():
-        raise KhlangError(t("ไม่พบแฟ้ม", "file not found"), where=str(path))
-    return path
-
-
 def validate(
     path: str | Path,
     schema: SchemaInput = None,
@@ -62,7 +56,8 @@ def validate(
     khlang leaves guessing to `infer_schema`). `examples` is how many errors of each type
     the report keeps; counts are always exact."""
     started = time.perf_counter()
-    path = _existing(path)
+    path = existing_file(path)
+    encoding = known_encoding(encoding)
     task = _validate_file(path, _schema(schema), encoding, sheet, examples, name, None)
     return Report(tasks=[task], seconds=time.perf_counter() - started)
 
@@ -143,7 +138,7 @@ def validate_package(descriptor: str | Path, *, examples: int = DEFAULT_EXAMPLES
     between its resources (a resource may be a reference table such as the area codes).
     The report also says whether the package meets the open-format rule."""
     started = time.perf_counter()
-    path = _existing(descriptor)
+    path = existing_file(descriptor)
     package = _read_descriptor(path)
     base = path.parent
     resources = package.get("resources")
@@ -219,12 +214,14 @@ def _prepare_resource(resource: Any, index: int, base: Path, package: Path) -> d
         schema = None
     file = base / relative
     encoding = resource.get("encoding")
+    if isinstance(encoding, str):
+        encoding = known_encoding(encoding)
     return {
         "name": str(resource.get("name") or Path(relative).stem),
         "path": relative,
         "file": file if file.is_file() else None,
         "schema": schema,
-        "encoding": encoding.lower() if isinstance(encoding, str) else None,
+        "encoding": encoding if isinstance(encoding, str) else None,
     }
 
 

@@ -202,3 +202,32 @@ def test_missing_files_exit_2(tmp_path) -> None:
         assert code == 2
         _no_traceback(stdout, stderr)
         assert "nope.csv" in _unwrapped(stderr)
+
+
+def test_wrong_arguments_name_what_is_wrong(tmp_path) -> None:
+    from khlang.errors import KhlangError
+    from khlang.validators import infer_schema, validate
+
+    data = tmp_path / "data.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    cases = [
+        (lambda: validate(data, encoding="klingon"), 'unknown encoding "klingon"'),
+        (lambda: infer_schema(data, encoding="klingon"), 'unknown encoding "klingon"'),
+        (lambda: validate(tmp_path), "a folder, not a file"),
+        (lambda: validate(data, tmp_path), "cannot read the schema"),
+        (lambda: validate(tmp_path / "nope.csv"), "file not found"),
+    ]
+    for call, words in cases:
+        with pytest.raises(KhlangError, match=words):
+            call()
+
+
+def test_encoding_override(tmp_path) -> None:
+    from khlang.validators import validate
+
+    path = tmp_path / "thai.csv"
+    path.write_bytes("จังหวัด\nเชียงใหม่\n".encode("cp874"))
+    report = validate(path, encoding="TIS-620")
+    assert report.valid
+    assert report.tasks[0].encoding == "tis-620"
+    assert report.tasks[0].labels == ["จังหวัด"]
