@@ -82,7 +82,6 @@ def _validate_file(
         format=info,
         encoding=encoding or info.encoding,
         bytes=info.size,
-        schema=schema.to_descriptor() if schema else None,
     )
     if info.size == 0:
         tally.add(Finding("source-error", t("แฟ้มว่าง", "the source is empty")))
