@@ -173,7 +173,7 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int) -> Table:
     def numbered_batches() -> Iterator[Batch]:
         next_row = 2
         pending: list[tuple[int, str]] = []
-        gathered: list[tuple[pa.RecordBatch, np.ndarray]] = []
+        gathered: list[Batch] = []
         while True:
             try:
                 record_batch = reader.read_next_batch()
@@ -183,7 +183,9 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int) -> Table:
                 raise _arrow_error(error, path, encoding, block) from None
             pending.extend(invalid)
             invalid.clear()
-            numbers, pending, next_row = _number_rows(record_batch.num_rows, pending, next_row)
+            numbers, next_row = _number_rows(
+                record_batch.num_rows, {number for number, _ in pending}, next_row
+            )
             gathered.append(Batch(list(record_batch.columns), numbers))
             malformed = [row for row in pending if row[0] < next_row]
             pending = [row for row in pending if row[0] >= next_row]
@@ -218,19 +220,19 @@ def _joined(parts: list[Batch]) -> Batch:
     return Batch(columns, np.concatenate([part.row_numbers for part in parts]), extra)
 
 
-def _number_rows(
-    count: int, invalid: list[tuple[int, str]], first: int
-) -> tuple[np.ndarray, list[tuple[int, str]], int]:
+def _number_rows(count: int, malformed: set[int], first: int) -> tuple[np.ndarray, int]:
     """Row numbers of `count` well-formed rows that follow row `first - 1`, skipping the
-    numbers of malformed rows (which Arrow hands to us apart)."""
-    skipped = sorted(number for number, _ in invalid if number >= first)
+    numbers of malformed rows (which Arrow hands over apart), and the number of the first
+    row not yet accounted for: malformed rows right after the batch are accounted for too,
+    so a file of nothing but malformed rows is passed on block by block."""
+    skipped = sorted(number for number in malformed if number >= first)
     numbers = np.arange(first, first + count + len(skipped), dtype=np.int64)
     if skipped:
         numbers = numbers[~np.isin(numbers, skipped)][:count]
-        if len(numbers) < count:  # malformed rows numbered past this batch
-            numbers = np.arange(first, first + count, dtype=np.int64)
-    last = int(numbers[-1]) + 1 if count else first
-    return numbers, invalid, last
+    following = int(numbers[-1]) + 1 if count else first
+    while following in malformed:
+        following += 1
+    return numbers, following
 
 
 def _malformed_batch(rows: list[tuple[int, str]], width: int, delimiter: str) -> Batch:
