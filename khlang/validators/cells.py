@@ -4,9 +4,10 @@ The common types (string, integer, number, year, boolean, the default date) are 
 constrained with Arrow compute kernels over whole columns. Values the fast patterns do not
 cover (underscores in numbers, non-padded dates, custom date formats) and the rarer types
 (datetime, time, yearmonth, duration, geopoint, object, array, geojson, string formats) are
-read once per distinct value, by Frictionless's own value readers where it has them, so
-khlang accepts exactly what Frictionless accepts. Each cell also gets a key (its parsed
-value as text) for unique, primary-key and foreign-key checks.
+read once per distinct value by the reference readers (Python's int, Decimal and strptime as
+Frictionless calls them, or frictionless-py's own readers for the rarer types), so khlang
+accepts exactly what Frictionless accepts. Each cell also gets a key (its parsed value, in a
+type DuckDB compares as Python does) for unique, primary-key and foreign-key checks.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _BARE = r"(^[^-\p{Nd}]*)|(\P{Nd}*$)"
 """Frictionless's `bareNumber: false` pattern, `((^[^-\\d]*)|(\\D*$))`, in RE2 syntax."""
 FAST_TYPES = {"any", "string", "integer", "number", "year", "boolean", "date"}
-NUMERIC_TYPES = {"integer", "number", "year", "date", "datetime", "time", "yearmonth"}
 MAX_DISTINCT_CACHE = 200_000
 
 
@@ -49,8 +49,8 @@ class CellChecks:
     calendar_error: np.ndarray
     thai_digits: np.ndarray
     keys: pa.Array | None
-    """The parsed value as comparable text, null where the cell has a type error (None
-    when not asked for)."""
+    """Each cell's parsed value (see `key_type`), null where the cell has a type error; None
+    when not asked for."""
 
 
 def blank_cells(column: pa.Array, missing_values: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -194,7 +194,6 @@ class FieldChecker:
         self._cache: dict[str, Any] = {}
         self._typed_bounds: dict[str, Any] = {}
         self._enum: list[Any] | None = None
-        self._want_keys = True
 
     # Parsing -----------------------------------------------------------------------------
 
@@ -222,28 +221,27 @@ class FieldChecker:
     def check(self, strings: pa.Array, *, keys: bool = True) -> CellChecks:
         """Check present cells (no nulls, missing values already taken out). `keys=False`
         skips making keys when the field is in no unique, primary or foreign key."""
-        self._want_keys = keys
         thai = np.zeros(len(strings), dtype=bool)
         if (self.field.type in FAST_TYPES and self.field.format in ("default", "")) or (
             self.field.type in ("any", "boolean")
         ):
-            return self._check_fast(strings, thai)
+            return self._check_fast(strings, thai, keys=keys)
         return self._check_python(strings, thai)
 
     # The vectorised path -----------------------------------------------------------------
 
-    def _check_fast(self, strings: pa.Array, thai: np.ndarray) -> CellChecks:
+    def _check_fast(self, strings: pa.Array, thai: np.ndarray, *, keys: bool) -> CellChecks:
         kind = self.field.type
         if kind in ("any", "string"):
             values: pa.Array = strings
             valid = np.ones(len(strings), dtype=bool)
-            keys = strings if self._want_keys else None
+            found_keys = strings if keys else None
         elif kind == "boolean":
             is_true = _mask(pc.is_in(strings, pa.array(self.field.true_values, pa.string())))
             is_false = _mask(pc.is_in(strings, pa.array(self.field.false_values, pa.string())))
             valid = is_true | is_false
             values = pa.array(np.where(valid, is_true, False), mask=~valid)
-            keys = pa.array(is_true.astype(np.int64), mask=~valid)
+            found_keys = pa.array(is_true.astype(np.int64), mask=~valid) if keys else None
         else:
             text, broken = self._number_processor(strings)
             parsed = None if broken.any() else self._parse_clean(text)
@@ -251,8 +249,8 @@ class FieldChecker:
                 values, valid = parsed, np.ones(len(strings), dtype=bool)
             else:
                 values, valid, thai = self._parse_numeric_or_date(strings, text, broken)
-            keys = values if self._want_keys else None
-        return self._finish(strings, values, valid, keys, thai)
+            found_keys = values if keys else None
+        return self._finish(strings, values, valid, found_keys, thai)
 
     def _parse_clean(self, text: pa.Array) -> pa.Array | None:
         """The whole column in one cast when every cell is a plain, valid value (the usual
@@ -366,7 +364,7 @@ class FieldChecker:
         strings: pa.Array,
         values: pa.Array | list[Any],
         valid: np.ndarray,
-        keys: pa.Array,
+        keys: pa.Array | None,
         thai: np.ndarray,
     ) -> CellChecks:
         violations: dict[str, np.ndarray] = {}

@@ -123,8 +123,11 @@ class TableValidator:
         schema: TableSchema | None,
         tally: Tally,
         reference_keys: ReferenceKeys | None = None,
+        *,
+        parallel: bool = True,
     ) -> None:
         self.table = table
+        self.parallel = parallel
         self.schema = schema
         self.tally = tally
         self.labels = table.labels
@@ -144,7 +147,9 @@ class TableValidator:
             and index not in self.key_positions
         }
         """Fields whose every cell is valid: checked only for blank rows and missing cells."""
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="khlang-check")
+        self.pool = ThreadPoolExecutor(
+            max_workers=2 if parallel else 1, thread_name_prefix="khlang-check"
+        )
         self.reference_keys = reference_keys
         self.stats = TableStats()
 
@@ -152,7 +157,8 @@ class TableValidator:
         check_header(self.labels, self.schema, self.tally)
         store = KeyStore(self.specs) if self.specs else None
         try:
-            for batch in prefetch(self.table.batches):
+            batches = prefetch(self.table.batches) if self.parallel else self.table.batches
+            for batch in batches:
                 self.stats.rows += len(batch)
                 keys = self._check_batch(batch)
                 if store is not None:
