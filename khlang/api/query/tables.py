@@ -206,7 +206,8 @@ def _typed_select(source: TableSource, columns: list[Column]) -> str:
         missing = sorted({value for c in columns for value in c.missing_values})
         delimiter = "\\t" if source.format == "tsv" else ","
         scan = (
-            f"read_csv({path}, header = true, delim = {_literal(delimiter)}, quote = '\"', escape = '\"', "
+            f"read_csv({path}, header = true, delim = {_literal(delimiter)}, "
+            "quote = '\"', escape = '\"', "
             f"columns = {{{as_text}}}, nullstr = [{', '.join(map(_literal, missing))}], "
             "encoding = 'utf-8', strict_mode = false)"
         )
