@@ -148,26 +148,11 @@ class Accounts:
         self, organization: str, user: str, role: str, *, actor: Principal
     ) -> MemberRecord:
         """Add the user to the organisation with `role`, or change their role."""
-        if role not in ROLES:
-            raise KhlangError(
-                Text(
-                    th=f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)}",
-                    en=f"the role must be one of {', '.join(ROLES)}",
-                ),
-                where="role",
-            )
-        _require(
-            actor.can_manage(organization),
-            actor,
-            Text(th=f"จัดการสมาชิกของ {organization}", en=f"manage members of {organization}"),
-        )
+        _check_role(role)
+        _require_manager(actor, organization)
         with self.catalog.write() as session:
             org_row, user_row = _organization(session, organization), _user(session, user)
-            row = session.scalar(
-                select(Membership).where(
-                    Membership.organization_id == org_row.id, Membership.user_id == user_row.id
-                )
-            )
+            row = _membership(session, org_row, user_row)
             before = row.role if row else None
             if row is None:
                 row = Membership(organization_id=org_row.id, user_id=user_row.id, role=role)
@@ -185,18 +170,10 @@ class Accounts:
             return MemberRecord(organization=organization, user=user, role=role)
 
     def remove_member(self, organization: str, user: str, *, actor: Principal) -> None:
-        _require(
-            actor.can_manage(organization),
-            actor,
-            Text(th=f"จัดการสมาชิกของ {organization}", en=f"manage members of {organization}"),
-        )
+        _require_manager(actor, organization)
         with self.catalog.write() as session:
             org_row, user_row = _organization(session, organization), _user(session, user)
-            row = session.scalar(
-                select(Membership).where(
-                    Membership.organization_id == org_row.id, Membership.user_id == user_row.id
-                )
-            )
+            row = _membership(session, org_row, user_row)
             if row is None:
                 raise errors.not_found(Text(th="สมาชิก", en="member"), f"{user}@{organization}")
             session.delete(row)
@@ -244,14 +221,8 @@ class Accounts:
             actor,
             Text(th=f"สร้าง API key ของ {user}", en=f"create API keys for {user}"),
         )
-        if role is not None and role not in ROLES:
-            raise KhlangError(
-                Text(
-                    th=f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)}",
-                    en=f"the role must be one of {', '.join(ROLES)}",
-                ),
-                where="role",
-            )
+        if role is not None:
+            _check_role(role)
         if expires_at is not None and expires_at <= utcnow():
             raise KhlangError(
                 Text(th="วันหมดอายุต้องอยู่ในอนาคต", en="the expiry must be in the future"),
@@ -372,6 +343,22 @@ def _require(allowed: bool, actor: Principal, what: Text) -> None:
         )
 
 
+def _require_manager(actor: Principal, organization: str) -> None:
+    what = Text(th=f"จัดการสมาชิกของ {organization}", en=f"manage members of {organization}")
+    _require(actor.can_manage(organization), actor, what)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise KhlangError(
+            Text(
+                th=f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)}",
+                en=f"the role must be one of {', '.join(ROLES)}",
+            ),
+            where="role",
+        )
+
+
 def _check_name(name: str, kind: str) -> None:
     if not NAME_PATTERN.match(name):
         raise KhlangError(
@@ -407,6 +394,14 @@ def _user(session: Session, name: str) -> User:
     if row is None:
         raise errors.not_found(errors.USER, name)
     return row
+
+
+def _membership(session: Session, organization: Organization, user: User) -> Membership | None:
+    return session.scalar(
+        select(Membership).where(
+            Membership.organization_id == organization.id, Membership.user_id == user.id
+        )
+    )
 
 
 def _roles(session: Session, user_id: str) -> dict[str, str]:

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from khlang.catalog import audit, leases
+from khlang.catalog import leases
 from khlang.catalog.principals import Principal
+from khlang.catalog.publish import discard_pending
 from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
@@ -99,17 +100,7 @@ def _pending_versions(catalog: Catalog, actor: Principal, repair: bool) -> list[
                 )
                 continue
             if repair:
-                version.status = "discarded"
-                version.lease_until = None
-                audit.record(
-                    session,
-                    actor.name,
-                    "version.discard",
-                    "dataset",
-                    object_id=version.dataset_id,
-                    object_name=name,
-                    detail={"version_id": version.id, "reason": "catalog check --repair"},
-                )
+                discard_pending(session, version, name, actor, "catalog check --repair")
             found.append(
                 CheckFinding(
                     code="abandoned-version",

@@ -29,8 +29,9 @@ from khlang.i18n import Text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "khlang_write"
-# An arbitrary constant: the key of the PostgreSQL advisory lock held while migrating.
-_PG_MIGRATION_LOCK = 0x6B686C616E67
+# The PostgreSQL advisory lock held while migrating: this constant ("khla") and the schema's
+# name, so that catalogs in different schemas of one database do not wait for each other.
+_PG_MIGRATION_LOCK = 0x6B686C61
 
 
 def create_catalog_engine(location: CatalogLocation) -> Engine:
@@ -133,12 +134,15 @@ def migrate(engine: Engine, location: CatalogLocation) -> bool:
 def _migration_lock(engine: Engine, location: CatalogLocation) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            key = {"key": _PG_MIGRATION_LOCK}
+            connection.execute(
+                text("SELECT pg_advisory_lock(:key, hashtext(current_schema()))"), key
+            )
             try:
                 yield
             finally:
                 connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                    text("SELECT pg_advisory_unlock(:key, hashtext(current_schema()))"), key
                 )
                 connection.commit()
         return

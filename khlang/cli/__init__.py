@@ -14,6 +14,7 @@ from khlang.cli import catalog as catalog_cli
 from khlang.cli import metadata as metadata_cli
 from khlang.cli import publishers as publishers_cli
 from khlang.cli import register as register_cli
+from khlang.cli import serve as serve_cli
 from khlang.cli import validate as validate_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError
@@ -27,6 +28,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(metadata_cli.app, name="metadata")
+app.command("serve")(serve_cli.serve)
 app.add_typer(catalog_cli.app, name="catalog")
 app.add_typer(register_cli.app, name="register")
 app.command("validate")(validate_cli.validate)

@@ -8,12 +8,26 @@ The API other components use (docs/architecture.md, "Validation"):
 - `sniff_format(path) -> FormatInfo`
 - `infer_schema(path) -> dict`
 - `Report.to_frictionless() -> dict`
+
+Names are imported on first use, so that importing this package (as the CLI does for every
+command) does not load Arrow, NumPy and DuckDB.
 """
 
-from khlang.validators.infer import infer_schema
-from khlang.validators.report import Finding, Report, TaskReport
-from khlang.validators.sniff import FormatInfo, sniff_format
-from khlang.validators.validate import validate, validate_package
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "FormatInfo": "khlang.validators.sniff",
+    "sniff_format": "khlang.validators.sniff",
+    "Finding": "khlang.validators.report",
+    "Report": "khlang.validators.report",
+    "TaskReport": "khlang.validators.report",
+    "infer_schema": "khlang.validators.infer",
+    "validate": "khlang.validators.api",
+    "validate_package": "khlang.validators.api",
+}
 
 __all__ = [
     "Finding",
@@ -25,3 +39,15 @@ __all__ = [
     "validate",
     "validate_package",
 ]
+
+if TYPE_CHECKING:
+    from khlang.validators.api import validate, validate_package
+    from khlang.validators.infer import infer_schema
+    from khlang.validators.report import Finding, Report, TaskReport
+    from khlang.validators.sniff import FormatInfo, sniff_format
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'khlang.validators' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

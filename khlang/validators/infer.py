@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from khlang.errors import KhlangError
-from khlang.i18n import t
 from khlang.validators.cells import BE_FIRST_YEAR, THAI_DIGITS, blank_cells, only
+from khlang.validators.inputs import existing_file, known_encoding
 from khlang.validators.readers import ReadError, open_table
 from khlang.validators.sniff import sniff_format
 
@@ -133,9 +133,8 @@ def infer_schema(
     path: str | Path, *, sample_rows: int | None = None, encoding: str | None = None
 ) -> dict[str, Any]:
     """A Table Schema descriptor proposed from the file's cells (all of them by default)."""
-    path = Path(path)
-    if not path.is_file():
-        raise KhlangError(t("ไม่พบแฟ้ม", "file not found"), where=str(path))
+    path = existing_file(path)
+    encoding = known_encoding(encoding)
     info = sniff_format(path)
     try:
         table = open_table(info, encoding=encoding)

@@ -1,6 +1,7 @@
 """Unique, primary-key and foreign-key checks, which compare every row with every other and
-so cannot be done a batch at a time. Keys go into DuckDB as they stream past; DuckDB spills
-to disk beyond its memory limit, so a key column larger than memory is still checked. Keys
+so cannot be done a batch at a time. Keys are written to Parquet as they stream past and
+compared by DuckDB at the end; DuckDB spills to disk beyond its memory limit, so a key column
+larger than memory is still checked. Keys
 are the parsed values as text (see `cells.FieldChecker`), compared as Frictionless compares
 Python values."""
 
@@ -9,15 +10,25 @@ Python values."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-DUCKDB_MEMORY_LIMIT = "96MB"
+from khlang.errors import KhlangError
+from khlang.i18n import t
+
+QUERY_MEMORY_MB = (40, 256, 1024)
+"""DuckDB's memory for finding duplicates (it spills to disk past it), raised on a shortage."""
 
 
 @dataclass(frozen=True)
@@ -32,33 +43,59 @@ class KeySpec:
 @dataclass(frozen=True)
 class KeyViolation:
     row_number: int
-    values: tuple[str | None, ...]
+    values: tuple[Any, ...]
     previous_row: int | None = None
     """The last earlier row with the same key (unique and primary key), None when all its
     cells are blank (primary key)."""
 
 
-def display(key: str | None) -> str:
-    """A key as the cell a person wrote: without its type tag."""
-    return "None" if key is None else key.split(":", 1)[1]
+def display(value: Any) -> str:
+    """A key as the cell a person wrote."""
+    if value is None:
+        return "None"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _family(arrow_type: pa.DataType) -> str:
+    """Values of one family compare as Python compares them; of two, never equal."""
+    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type):
+        return "number"
+    return "date" if pa.types.is_date(arrow_type) else "text"
+
+
+def _release_freed_memory() -> None:
+    """Hand the memory the rows needed back to the system before DuckDB asks for its own:
+    Arrow's allocator and glibc's malloc keep freed memory for reuse otherwise, and the
+    process's peak would be the sum of both phases instead of the larger."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 class KeyStore:
-    """Holds the keys of one table in a temporary DuckDB database."""
+    """Keys of one table: written to Parquet files as they stream past (a few MB of memory
+    whatever the table's size), then compared by DuckDB once every row has been read, when
+    the memory the rows needed is free again."""
 
     def __init__(self, specs: list[KeySpec]) -> None:
-        import duckdb
-
         self.specs = specs
-        self._folder = tempfile.mkdtemp(prefix="khlang-keys-")
-        self._db = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT,
-                                          "temp_directory": self._folder,
-                                          "preserve_insertion_order": False})  # fmt: skip
-        for index, spec in enumerate(specs):
-            columns = ", ".join(f"k{i} VARCHAR" for i in range(len(spec.positions)))
-            self._db.execute(f"CREATE TABLE key{index} (row BIGINT, {columns})")
-            if spec.kind == "foreign":
-                self._db.execute(f"CREATE TABLE ref{index} ({columns})")
+        self._folder = Path(tempfile.mkdtemp(prefix="khlang-keys-"))
+        self._writers: dict[str, Any] = {}
+        self._families: dict[str, list[str]] = {}
+        self._db: Any = None
+
+    def _write(self, name: str, batch: pa.Table) -> None:
+        import pyarrow.parquet as parquet
+
+        if name not in self._writers:
+            self._writers[name] = parquet.ParquetWriter(
+                self._folder / f"{name}.parquet", batch.schema, compression="lz4"
+            )
+            self._families[name] = [_family(field.type) for field in batch.schema]
+        self._writers[name].write_table(batch)
 
     def add(self, row_numbers: np.ndarray, keys: dict[int, pa.Array]) -> None:
         """One batch: row numbers and, per field position, the key of each row's cell."""
@@ -67,42 +104,59 @@ class KeyStore:
                 {"row": pa.array(row_numbers)}
                 | {f"k{i}": keys[position] for i, position in enumerate(spec.positions)}
             )
-            self._db.register("batch", table)
-            self._db.execute(f"INSERT INTO key{index} SELECT * FROM batch")
-            self._db.unregister("batch")
+            self._write(f"key{index}", table)
 
     def add_reference(self, index: int, keys: list[pa.Array]) -> None:
         """Keys of the table a foreign key points at (rows whose cells are all blank are
         left out, as Frictionless leaves them out)."""
+        every_blank = np.ones(len(keys[0]), dtype=bool)
+        for column in keys:
+            every_blank &= np.asarray(column.is_null())
         table = pa.table({f"k{i}": column for i, column in enumerate(keys)})
-        self._db.register("batch", table)
-        every_null = " AND ".join(f"k{i} IS NULL" for i in range(len(keys)))
-        self._db.execute(f"INSERT INTO ref{index} SELECT * FROM batch WHERE NOT ({every_null})")
-        self._db.unregister("batch")
+        self._write(f"ref{index}", table.filter(pa.array(~every_blank)))
+
+    def _database(self) -> Any:
+        """DuckDB over the key files, opened when the rows are all read."""
+        if self._db is None:
+            import duckdb
+
+            for writer in self._writers.values():
+                writer.close()
+            _release_freed_memory()
+            # One thread: each DuckDB thread keeps its own buffers.
+            self._db = duckdb.connect(config={"threads": 1, "temp_directory": str(self._folder),
+                                              "preserve_insertion_order": False})  # fmt: skip
+            for name in self._writers:
+                path = str(self._folder / f"{name}.parquet").replace("'", "''")
+                self._db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+        return self._db
 
     def violations(self, index: int, limit: int) -> tuple[int, Iterator[KeyViolation]]:
         """The exact number of rows breaking key `index`, and the first `limit` of them."""
+        if f"key{index}" not in self._writers:
+            return 0, iter(())
+        database = self._database()
         spec = self.specs[index]
         width = len(spec.positions)
         keys = ", ".join(f"k{i}" for i in range(width))
         all_null = " AND ".join(f"k{i} IS NULL" for i in range(width))
         if spec.kind == "foreign":
-            same = " AND ".join(f"r.k{i} IS NOT DISTINCT FROM t.k{i}" for i in range(width))
-            query = (
-                f"SELECT row, {keys}, NULL AS previous FROM key{index} t WHERE NOT ({all_null}) "
-                f"AND NOT EXISTS (SELECT 1 FROM ref{index} r WHERE {same})"
-            )
+            query = self._foreign_query(index, keys, all_null)
         else:
-            blank = f"SELECT row, {keys}, NULL AS previous FROM key{index} WHERE {all_null}"
+            # Duplicated keys first (a hash aggregate), then only their rows are ordered.
+            same = " AND ".join(f"t.k{i} IS NOT DISTINCT FROM d.k{i}" for i in range(width))
             repeated = (
-                f"SELECT row, {keys}, previous FROM (SELECT row, {keys}, lag(row) OVER "
-                f"(PARTITION BY {keys} ORDER BY row) AS previous FROM key{index} "
-                f"WHERE NOT ({all_null})) WHERE previous IS NOT NULL"
+                f"WITH dup AS (SELECT {keys} FROM key{index} WHERE NOT ({all_null}) "
+                f"GROUP BY ALL HAVING count(*) > 1), rows AS (SELECT t.* FROM key{index} t "
+                f"SEMI JOIN dup d ON {same}) SELECT row, {keys}, previous FROM (SELECT row, "
+                f"{keys}, lag(row) OVER (PARTITION BY {keys} ORDER BY row) AS previous "
+                "FROM rows) WHERE previous IS NOT NULL"
             )
-            query = repeated if spec.kind == "unique" else f"{blank} UNION ALL {repeated}"
-        self._db.execute(f"CREATE TEMP TABLE found{index} AS {query}")
-        (count,) = self._db.execute(f"SELECT count(*) FROM found{index}").fetchone()
-        rows = self._db.execute(
+            blank = f"SELECT row, {keys}, NULL AS previous FROM key{index} WHERE {all_null}"
+            query = repeated if spec.kind == "unique" else f"{blank} UNION ALL ({repeated})"
+        self._run_with_memory(f"CREATE TEMP TABLE found{index} AS {query}")
+        (count,) = database.execute(f"SELECT count(*) FROM found{index}").fetchone()
+        rows = database.execute(
             f"SELECT * FROM found{index} ORDER BY row LIMIT {int(limit)}"
         ).fetchall()
 
@@ -112,6 +166,37 @@ class KeyStore:
 
         return count, examples()
 
+    def _run_with_memory(self, statement: str) -> None:
+        import duckdb
+
+        for megabytes in QUERY_MEMORY_MB:
+            self._db.execute(f"SET memory_limit = '{megabytes}MB'")
+            try:
+                self._db.execute(statement)
+            except duckdb.OutOfMemoryException:
+                continue
+            return
+        raise KhlangError(
+            t(
+                f"หน่วยความจำไม่พอสำหรับตรวจคีย์ซ้ำ (ใช้ได้สูงสุด {QUERY_MEMORY_MB[-1]} MB)",
+                f"not enough memory to compare the keys (up to {QUERY_MEMORY_MB[-1]} MB tried)",
+            )
+        )
+
+    def _foreign_query(self, index: int, keys: str, all_null: str) -> str:
+        width = len(self.specs[index].positions)
+        found = f"SELECT row, {keys}, NULL AS previous FROM key{index} t WHERE NOT ({all_null})"
+        reference = f"ref{index}"
+        if reference not in self._writers or (
+            self._families[reference] != self._families[f"key{index}"][1:]
+        ):
+            return found  # an empty reference, or keys of another type: nothing matches
+        same = " AND ".join(f"r.k{i} IS NOT DISTINCT FROM t.k{i}" for i in range(width))
+        return f"{found} AND NOT EXISTS (SELECT 1 FROM {reference} r WHERE {same})"
+
     def close(self) -> None:
-        self._db.close()
+        for writer in self._writers.values():
+            writer.close()
+        if self._db is not None:
+            self._db.close()
         shutil.rmtree(self._folder, ignore_errors=True)

@@ -29,10 +29,12 @@ import pyarrow as pa
 from khlang.i18n import Text, t
 from khlang.validators.sniff import THAI_ENCODING, FormatInfo
 
-BLOCK_BYTES = 2 << 20
-"""Arrow's CSV block: also the longest row khlang reads. Small blocks keep memory low
-(Arrow reads a few blocks ahead) and cost no speed."""
-BATCH_ROWS = 65_536
+BLOCK_BYTES = 512 << 10
+LONG_ROW_BLOCK_BYTES = 16 << 20
+"""Arrow's CSV block, and so the longest row it reads. Arrow's memory grows with the block
+(2 MB blocks cost 70 MB more than 512 KB ones) while its speed does not; a file with a longer
+row is read again with LONG_ROW_BLOCK_BYTES, the longest row khlang accepts."""
+BATCH_ROWS = 16_384
 MAX_XLSX_UNCOMPRESSED = 1 << 30
 MAX_XLSX_RATIO = 200
 """Real worksheets compress 5-50 times; deflate bombs 1,000 times and more."""
@@ -42,10 +44,12 @@ MAX_JSON_BYTES = 512 << 20
 class ReadError(Exception):
     """The file cannot be read as a table; `code` is the Frictionless error type."""
 
-    def __init__(self, code: str, note: Text, offset: int = 0) -> None:
+    def __init__(self, code: str, note: Text, offset: int = 0, *, long_row: bool = False) -> None:
         self.code = code
         self.note = note
         self.offset = offset
+        self.long_row = long_row
+        """A row is longer than the block it was read with."""
         """Where in the file the problem starts, when it is known (bytes)."""
         super().__init__(note.en)
 
@@ -55,6 +59,7 @@ class Batch:
     columns: list[pa.Array]
     """One string array per header position; null marks a cell the row does not have."""
     row_numbers: np.ndarray
+    """Each row's number; not always in order (malformed rows come after their block)."""
     extra_cells: dict[int, list[str]] = field(default_factory=dict)
     """Row index in this batch -> its cells beyond the header's width."""
 
@@ -74,11 +79,19 @@ class Table:
     encoding: str | None = None
 
 
-def open_table(info: FormatInfo, *, encoding: str | None = None, sheet: str | None = None) -> Table:
-    """The table in a sniffed file, or ReadError saying why it is not one."""
+def open_table(
+    info: FormatInfo,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    long_rows: bool = False,
+) -> Table:
+    """The table in a sniffed file, or ReadError saying why it is not one. `long_rows`
+    reads CSV in blocks large enough for rows of up to 16 MB (after a `long_row` error)."""
     name = info.format_name
     if name in ("CSV", "TSV", "TXT"):
-        return _open_csv(info, encoding or info.encoding)
+        block = LONG_ROW_BLOCK_BYTES if long_rows else BLOCK_BYTES
+        return _open_csv(info, encoding or info.encoding, block)
     if name == "XLSX":
         return _open_xlsx(Path(info.path), sheet)
     if name in ("JSON", "NDJSON", "GeoJSON", "JSON-LD"):
@@ -94,7 +107,7 @@ def open_table(info: FormatInfo, *, encoding: str | None = None, sheet: str | No
 # Delimited text ---------------------------------------------------------------------------
 
 
-def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
+def _open_csv(info: FormatInfo, encoding: str | None, block: int) -> Table:
     import pyarrow.csv as arrow_csv
 
     if encoding is None:
@@ -120,13 +133,16 @@ def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
         return "skip"
 
     try:
+        # A Python file rather than a path: Arrow then buffers a block or two, not the
+        # whole read-ahead it keeps for files it opens itself.
+        stream = path.open("rb")
         reader = arrow_csv.open_csv(
-            path,
+            stream,
             read_options=arrow_csv.ReadOptions(
                 column_names=names,
                 skip_rows=1,
                 use_threads=False,  # serial parsing numbers every malformed row
-                block_size=BLOCK_BYTES,
+                block_size=block,
                 encoding=_arrow_encoding(encoding),
             ),
             parse_options=arrow_csv.ParseOptions(
@@ -144,46 +160,79 @@ def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
             ),
         )
     except pa.ArrowInvalid as error:
-        raise _arrow_error(error, path, encoding) from None
+        stream.close()
+        raise _arrow_error(error, path, encoding, block) from None
 
     def batches() -> Iterator[Batch]:
+        with stream:
+            try:
+                yield from numbered_batches()
+            finally:
+                reader.close()  # its buffers, before the keys are compared
+
+    def numbered_batches() -> Iterator[Batch]:
         next_row = 2
         pending: list[tuple[int, str]] = []
+        gathered: list[Batch] = []
         while True:
             try:
                 record_batch = reader.read_next_batch()
             except StopIteration:
                 break
             except pa.ArrowInvalid as error:
-                raise _arrow_error(error, path, encoding) from None
+                raise _arrow_error(error, path, encoding, block) from None
             pending.extend(invalid)
             invalid.clear()
-            numbers, pending, next_row = _number_rows(record_batch.num_rows, pending, next_row)
-            yield Batch(list(record_batch.columns), numbers)
+            numbers, next_row = _number_rows(
+                record_batch.num_rows, {number for number, _ in pending}, next_row
+            )
+            gathered.append(Batch(list(record_batch.columns), numbers))
             malformed = [row for row in pending if row[0] < next_row]
             pending = [row for row in pending if row[0] >= next_row]
             if malformed:
-                yield _malformed_batch(malformed, width, delimiter)
+                gathered.append(_malformed_batch(malformed, width, delimiter))
+            if sum(len(batch) for batch in gathered) >= BATCH_ROWS:
+                yield _joined(gathered)
+                gathered = []
         pending.extend(invalid)
         if pending:
-            yield _malformed_batch(pending, width, delimiter)
+            gathered.append(_malformed_batch(pending, width, delimiter))
+        if gathered:
+            yield _joined(gathered)
 
     return Table(labels=labels, batches=batches(), encoding=encoding)
 
 
-def _number_rows(
-    count: int, invalid: list[tuple[int, str]], first: int
-) -> tuple[np.ndarray, list[tuple[int, str]], int]:
+def _joined(parts: list[Batch]) -> Batch:
+    """Batches joined into one: checks cost per batch as well as per row, and Arrow's blocks
+    and the malformed rows re-split apart from them are small."""
+    if len(parts) == 1:
+        return parts[0]
+    columns = [
+        pa.concat_arrays([part.columns[index] for part in parts])
+        for index in range(len(parts[0].columns))
+    ]
+    extra: dict[int, list[str]] = {}
+    offset = 0
+    for part in parts:
+        extra.update({offset + index: cells for index, cells in part.extra_cells.items()})
+        offset += len(part)
+    return Batch(columns, np.concatenate([part.row_numbers for part in parts]), extra)
+
+
+def _number_rows(count: int, malformed: set[int], first: int) -> tuple[np.ndarray, int]:
     """Row numbers of `count` well-formed rows that follow row `first - 1`, skipping the
-    numbers of malformed rows (which Arrow hands to us apart)."""
-    skipped = sorted(number for number, _ in invalid if number >= first)
+    numbers of malformed rows (which Arrow hands over apart), and the number of the first
+    row not yet accounted for: malformed rows right after the batch are accounted for too,
+    so a file of nothing but malformed rows is passed on block by block."""
+    skipped = sorted(number for number in malformed if number >= first)
     numbers = np.arange(first, first + count + len(skipped), dtype=np.int64)
     if skipped:
         numbers = numbers[~np.isin(numbers, skipped)][:count]
-        if len(numbers) < count:  # malformed rows numbered past this batch
-            numbers = np.arange(first, first + count, dtype=np.int64)
-    last = int(numbers[-1]) + 1 if count else first
-    return numbers, invalid, last
+    following = int(numbers[-1]) + 1 if count else first
+    while following in malformed:
+        following += 1
+    return numbers, following
 
 
 def _malformed_batch(rows: list[tuple[int, str]], width: int, delimiter: str) -> Batch:
@@ -204,47 +253,58 @@ def _malformed_batch(rows: list[tuple[int, str]], width: int, delimiter: str) ->
 
 
 def _read_header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    """The first row, read in growing pieces until a second row begins (a header is short;
+    a file that is one endless line is not a table)."""
+    limit = 64 << 10
     with path.open("rb") as stream:
-        head = stream.read(BLOCK_BYTES)
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    try:
-        text = decoder.decode(head, final=len(head) < BLOCK_BYTES)
-    except UnicodeDecodeError as error:
-        raise _decode_error(encoding, head, error) from None
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        labels = next(reader, [])
-    except csv.Error as error:
-        raise ReadError("format-error", t(f"อ่านหัวตารางไม่ได้: {error}", f"header: {error}")) from None
-    if len(head) >= BLOCK_BYTES and reader.line_num <= 1 and "\n" not in text[: len(text) - 1]:
-        mb = BLOCK_BYTES >> 20
-        raise ReadError(
-            "format-error",
-            t(
-                f"แถวแรกยาวเกิน {mb} MB โดยไม่ขึ้นบรรทัดใหม่ แฟ้มนี้ไม่ใช่ตาราง CSV",
-                f"the first row runs past {mb} MB without a line break: this is not a CSV table",
-            ),
-        )
-    return labels
+        head = stream.read(limit)
+        while True:
+            complete = len(head) < limit
+            decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+            try:
+                text = decoder.decode(head, final=complete).removeprefix("\ufeff")
+            except UnicodeDecodeError as error:
+                raise _decode_error(encoding, head, error) from None
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            try:
+                labels = next(reader, [])
+                if complete or next(reader, None) is not None:
+                    return labels
+            except csv.Error as error:
+                raise ReadError(
+                    "format-error", t(f"อ่านหัวตารางไม่ได้: {error}", f"header: {error}")
+                ) from None
+            if limit >= LONG_ROW_BLOCK_BYTES:
+                mb = LONG_ROW_BLOCK_BYTES >> 20
+                raise ReadError(
+                    "format-error",
+                    t(
+                        f"แถวแรกยาวเกิน {mb} MB โดยไม่ขึ้นบรรทัดใหม่ แฟ้มนี้ไม่ใช่ตาราง CSV",
+                        f"the first row runs past {mb} MB without a line break: "
+                        "this is not a CSV table",
+                    ),
+                )
+            head += stream.read(limit)
+            limit *= 2
 
 
 def _arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
 
 
-def _arrow_error(error: Exception, path: Path, encoding: str) -> ReadError:
+def _arrow_error(error: Exception, path: Path, encoding: str, block: int) -> ReadError:
     message = str(error)
     if "UTF8" in message or "UTF-8" in message or "decode" in message.lower():
         return _locate_bad_bytes(path, encoding)
     if "straddling" in message or "block" in message:
-        mb = BLOCK_BYTES >> 20
+        size = f"{block / (1 << 20):g} MB"
         return ReadError(
             "format-error",
             t(
-                f"มีแถวที่ยาวเกิน {mb} MB (อาจมีเครื่องหมายคำพูดที่ไม่ปิด)",
-                f"a row is longer than {mb} MB (perhaps an unclosed quotation mark)",
+                f"มีแถวที่ยาวเกิน {size} (อาจมีเครื่องหมายคำพูดที่ไม่ปิด)",
+                f"a row is longer than {size} (perhaps an unclosed quotation mark)",
             ),
+            long_row=True,
         )
     return ReadError("format-error", t(f"อ่าน CSV ไม่ได้: {message}", f"CSV: {message}"))
 
@@ -494,7 +554,7 @@ def _object_cells(item: Any, labels: list[str]) -> list[Any]:
 _ABSENT = object()
 
 
-def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+def prefetch(batches: Iterator[Batch], depth: int = 1) -> Iterator[Batch]:
     """Read the next batches in a thread while the current one is checked: Arrow parses
     without holding the GIL, so parsing and checking share the machine's cores."""
     import queue

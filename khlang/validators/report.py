@@ -144,7 +144,6 @@ class TaskReport:
     bytes: int = 0
     seconds: float = 0.0
     warnings: list[Text] = field(default_factory=list)
-    schema: dict[str, Any] | None = None
 
     @property
     def valid(self) -> bool:

@@ -223,6 +223,11 @@ def load_schema(path: str | Path) -> TableSchema:
         descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise KhlangError(t("ไม่พบแฟ้มสคีมา", "schema file not found"), where=str(path)) from None
+    except OSError as error:  # a folder, no permission
+        raise KhlangError(
+            t(f"อ่านแฟ้มสคีมาไม่ได้: {error.strerror}", f"cannot read the schema: {error.strerror}"),
+            where=str(path),
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise KhlangError(
             t(f"สคีมาไม่ใช่ JSON ที่อ่านได้: {error}", f"the schema is not readable JSON: {error}"),

@@ -119,7 +119,8 @@ def test_a_timeout_is_deferred_then_completed(
         assert "did not answer within 0.5 s" in registration.last_error["message"]
         assert registration.attempts == 1
         proxy.mode = "pass"
-        again = register(catalog, target, actor=OPERATOR)
+        patient = target.model_copy(update={"timeout": 60.0})  # same target, same registration
+        again = register(catalog, patient, actor=OPERATOR)
     assert [(item.dataset, item.action) for item in again.outcomes] == [(name, "created")]
 
 

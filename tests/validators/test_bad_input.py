@@ -140,14 +140,19 @@ def test_single_100_mb_line(tmp_path) -> None:
     assert "without a line break" in error["message"]
 
 
-def test_long_row_after_the_header(tmp_path) -> None:
+def test_long_rows(tmp_path) -> None:
+    """A 5 MB cell is read (in larger blocks, on a second pass); a 40 MB row is refused."""
     path = tmp_path / "rows.csv"
-    path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (5 << 20) + b'"\n')
+    path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (5 << 20) + b'"\n4,5\n')
+    code, document = _json_report(path)
+    assert code == 0, document
+    assert document["tasks"][0]["stats"]["rows"] == 3
+    path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (40 << 20) + b'"\n' + b"4,5\n" * 1000)
     code, document = _json_report(path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "format-error"
-    assert "longer than" in error["message"]
+    assert "longer than 16 MB" in error["message"]
 
 
 def test_mixed_encodings(tmp_path) -> None:
@@ -197,3 +202,32 @@ def test_missing_files_exit_2(tmp_path) -> None:
         assert code == 2
         _no_traceback(stdout, stderr)
         assert "nope.csv" in _unwrapped(stderr)
+
+
+def test_wrong_arguments_name_what_is_wrong(tmp_path) -> None:
+    from khlang.errors import KhlangError
+    from khlang.validators import infer_schema, validate
+
+    data = tmp_path / "data.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    cases = [
+        (lambda: validate(data, encoding="klingon"), 'unknown encoding "klingon"'),
+        (lambda: infer_schema(data, encoding="klingon"), 'unknown encoding "klingon"'),
+        (lambda: validate(tmp_path), "a folder, not a file"),
+        (lambda: validate(data, tmp_path), "cannot read the schema"),
+        (lambda: validate(tmp_path / "nope.csv"), "file not found"),
+    ]
+    for call, words in cases:
+        with pytest.raises(KhlangError, match=words):
+            call()
+
+
+def test_encoding_override(tmp_path) -> None:
+    from khlang.validators import validate
+
+    path = tmp_path / "thai.csv"
+    path.write_bytes("จังหวัด\nเชียงใหม่\n".encode("cp874"))
+    report = validate(path, encoding="TIS-620")
+    assert report.valid
+    assert report.tasks[0].encoding == "tis-620"
+    assert report.tasks[0].labels == ["จังหวัด"]

@@ -89,3 +89,13 @@ def test_many_malformed_rows_keep_their_numbers(tmp_path) -> None:
     report = validate(_write(tmp_path, "\n".join(lines) + "\n"), schema, examples=10_000)
     assert errors_of(report) == expected
     assert report.tasks[0].rows == 200_000
+
+
+def test_a_file_of_only_malformed_rows(tmp_path) -> None:
+    """Every row short of a cell: Arrow hands all of them over apart, block after block."""
+    lines = ["a,b,c"] + [f"{n},x" for n in range(60_000)]
+    report = validate(_write(tmp_path, "\n".join(lines) + "\n"), SCHEMA, examples=3)
+    assert report.error_counts == {"missing-cell": 60_000}
+    assert report.tasks[0].rows == 60_000
+    kept = report.tasks[0].tally.examples["missing-cell"]
+    assert [(f.row_number, f.cell) for f in kept] == [(2, ""), (3, ""), (4, "")]

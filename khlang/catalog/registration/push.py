@@ -287,26 +287,36 @@ class _Drain:
             registration = Registration(target=self.target.name, dataset_id=dataset.id)
         withdraw = dataset.state == "withdrawn"
         fingerprint = push_fingerprint(dataset.content_hash, self.target, dataset.organization)
-        for attempt in range(self.target.retries + 1):
+        attempt = 0
+        while True:
             try:
                 if withdraw:
                     result = self._withdraw(dataset, registration)
                 else:
                     result = self._push(dataset, registration)
-                self._succeeded(item, dataset, result, fingerprint, withdraw)
-                return result
             except TargetError as error:
                 if error.transient and attempt < self.target.retries:
                     self.sleep(self.target.backoff * 2**attempt)
+                    attempt += 1
                     continue
                 return self._failed(item, dataset, error, fingerprint)
-        raise AssertionError("unreachable")  # pragma: no cover
+            self._succeeded(item, dataset, result, fingerprint, withdraw)
+            return result
 
     # --- one dataset ------------------------------------------------------------------------
 
     def _push(self, dataset: DatasetRecord, registration: Registration) -> Outcome:
         organization = self.target.remote_organization(dataset.organization)
-        assert organization is not None
+        if organization is None:  # queued before the settings stopped taking it
+            raise TargetError(
+                "permanent",
+                Text(
+                    th=f"ตั้งค่าของเป้าหมายนี้ไม่รับหน่วยงาน {dataset.organization} แล้ว",
+                    en=f"this target's settings no longer take the organisation "
+                    f"{dataset.organization}",
+                ),
+                action="settings",
+            )
         self._ensure_organization(organization, dataset.organization)
         desired = desired_package(dataset, dataset.current, self.target, organization)
         remote = None
