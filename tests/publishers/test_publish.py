@@ -224,6 +224,15 @@ def test_the_gate_refuses_files_that_break_their_schema(published, tmp_path) -> 
     (folder / "data" / "needs.parquet").write_bytes(b"not parquet")
     checks = check_dataset_folder(folder, dataset, today=TODAY)
     assert not checks["passed"]
-    assert checks["validation"]["errorCounts"] == {"type-error": 1}
+    assert checks["validation"]["errorCounts"] == {"type-error": 1, "format-error": 1}
     assert checks["validation"]["errors_listed"][0]["resource"] == "data/needs.csv"
-    assert "needs.parquet: not a readable Parquet file" in checks["validation"]["problems"][0]
+    assert checks["validation"]["errors_listed"][1]["resource"] == "data/needs.parquet"
+
+
+def test_the_catalog_accepts_the_published_folders(khlang_cli, published, tmp_path) -> None:
+    _, out = published
+    home = tmp_path / "home"
+    assert khlang_cli("catalog", "init", "--home", str(home)).returncode == 0
+    result = khlang_cli("catalog", "add", str(out), "--home", str(home))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("published test-office-") == 7
