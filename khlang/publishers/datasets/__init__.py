@@ -16,6 +16,8 @@ from khlang.publishers.datasets import sql
 AREA = ("area_code", "area_level", "province_code", "province_name", "district_code",
         "district_name", "subdistrict_code", "subdistrict_name")  # fmt: skip
 PROVENANCE = ("source_system", "source_file", "source_row")
+LAO = ("lao_key", "lao_name", "lao_type", "province_code", "province_name", "district_code",
+       "district_name")  # fmt: skip
 
 
 class ResourceSpec(BaseModel):
@@ -342,13 +344,7 @@ LAO_FINANCE = DatasetSpec(
             ),
             columns=(
                 "fiscal_year",
-                "lao_key",
-                "lao_name",
-                "lao_type",
-                "province_code",
-                "province_name",
-                "district_code",
-                "district_name",
+                *LAO,
                 "kind",
                 "category",
                 "category_th",
@@ -440,13 +436,7 @@ BENCHMARK = DatasetSpec(
             ),
             columns=(
                 "fiscal_year",
-                "lao_key",
-                "lao_name",
-                "lao_type",
-                "province_code",
-                "province_name",
-                "district_code",
-                "district_name",
+                *LAO,
                 "population",
                 "population_date",
                 "expenditure_budget",
