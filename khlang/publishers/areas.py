@@ -55,11 +55,6 @@ class Area:
     district_code: str | None = None
     subdistrict_code: str | None = None
 
-    @property
-    def label_th(self) -> str:
-        prefix = {"province": "จังหวัด", "district": "อำเภอ", "subdistrict": "ตำบล"}
-        return f"{prefix.get(self.level, '')}{self.name_th}"
-
 
 def _reference_table(name: str) -> pd.DataFrame:
     path = resources.files("khlang.publishers") / "reference" / f"{name}.csv"

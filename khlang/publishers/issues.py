@@ -36,15 +36,6 @@ class Issue(BaseModel):
     column: str | None = None
     value: str | None = None
 
-    @property
-    def where(self) -> str:
-        parts = [self.file or ""]
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        return ": ".join(part for part in parts if part)
-
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
 
@@ -103,9 +94,6 @@ class IssueLog:
 
     def count(self, severity: Severity | None = None) -> int:
         return sum(n for (_, sev, _), n in self.counts.items() if severity in (None, sev))
-
-    def for_file(self, file: str) -> list[Issue]:
-        return [issue for issue in self.items if issue.file == file]
 
     def to_json(self) -> dict[str, Any]:
         summary = [

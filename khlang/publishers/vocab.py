@@ -96,9 +96,6 @@ LAO_TYPES = _vocab(
         ("Pattaya", "เมืองพัทยา", "Pattaya City"),
     ],
 )
-LAO_TYPE_ABBREVIATIONS = {"PAO": "อบจ.", "ThesabanNakhon": "ทน.", "ThesabanMueang": "ทม."}
-LAO_TYPE_ABBREVIATIONS |= {"ThesabanTambon": "ทต.", "TAO": "อบต."}
-
 PROCUREMENT_METHODS = _vocab(
     "procurement_method",
     "วิธีการจัดซื้อจัดจ้าง",
