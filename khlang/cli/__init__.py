@@ -10,7 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from khlang import __version__
+from khlang.cli import catalog as catalog_cli
 from khlang.cli import metadata as metadata_cli
+from khlang.cli import serve as serve_cli
+from khlang.cli import register as register_cli
+from khlang.cli import validate as validate_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError
 
@@ -23,6 +27,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(metadata_cli.app, name="metadata")
+app.command("serve")(serve_cli.serve)
+app.add_typer(catalog_cli.app, name="catalog")
+app.add_typer(register_cli.app, name="register")
+app.command("validate")(validate_cli.validate)
 
 
 def _version(value: bool) -> None:

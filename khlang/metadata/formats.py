@@ -94,13 +94,13 @@ FORMATS: tuple[FileFormat, ...] = (
     _format("WMTS", 3, None, "", "WMTS_SRVC", open_=True),
     _format("XYZ", 3, None, "", None, open_=True),
     _format("NetCDF", 3, "application/x-netcdf", ".nc", "NETCDF", open_=True),
-    _format("QGIS", 3, None, ".qgs .qgz", "QGS", open_=True),
+    _format("QGIS", 3, None, ".qgs .qgz", None, open_=True),
     _format("RSS", 3, "application/rss+xml", ".rss", "RSS", open_=True),
     _format("Atom feed", 3, "application/atom+xml", ".atom", "ATOM", open_=True,
             aliases=("ATOM",)),
     _format("ODS", 3, "application/vnd.oasis.opendocument.spreadsheet", ".ods", "ODS",
             open_=True, tabular=True),
-    _format("ODB", 3, "application/vnd.oasis.opendocument.database", ".odb", "ODB", open_=True),
+    _format("ODB", 3, "application/vnd.oasis.opendocument.database", ".odb", None, open_=True),
     _format("ODF", 3, "application/vnd.oasis.opendocument.formula", ".odf", "ODF", open_=True),
     _format("ODG", 3, "application/vnd.oasis.opendocument.graphics", ".odg", "ODG", open_=True),
     # Parquet is absent from NECTEC's table (it would score 0 there); khlang rates it as the
@@ -116,9 +116,9 @@ FORMATS: tuple[FileFormat, ...] = (
     _format("dBase", 2, "application/dbase", ".dbf", "DBF", machine=True, aliases=("DBF",)),
     _format("SHP", 2, "application/x-esri-shape", ".shp", "SHP", machine=True,
             aliases=("SHAPEFILE",)),
-    _format("Esri REST", 2, None, "", "REST", machine=True),
-    _format("ArcGIS Map Service", 2, None, "", "MAP_SRVC", machine=True),
-    _format("ArcGIS Map Preview", 2, None, "", "MAP_PRVW", machine=True),
+    _format("Esri REST", 2, None, "", None, machine=True),
+    _format("ArcGIS Map Service", 2, None, "", None, machine=True),
+    _format("ArcGIS Map Preview", 2, None, "", None, machine=True),
     # 1 star: documents, images, archives.
     _format("PDF", 1, "application/pdf", ".pdf", "PDF"),
     _format("DOC", 1, "application/msword", ".doc", "DOC"),
@@ -134,7 +134,7 @@ FORMATS: tuple[FileFormat, ...] = (
             machine=False),
     _format("ODP", 1, "application/vnd.oasis.opendocument.presentation", ".odp", "ODP",
             open_=True, machine=False),
-    _format("ODC", 1, "application/vnd.oasis.opendocument.chart", ".odc", "ODC", open_=True,
+    _format("ODC", 1, "application/vnd.oasis.opendocument.chart", ".odc", None, open_=True,
             machine=False),
     _format("GIF", 1, "image/gif", ".gif", "GIF", open_=True, machine=False),
     _format("TIFF", 1, "image/tiff", ".tif .tiff", "TIFF", open_=True, machine=False),
@@ -151,12 +151,13 @@ FORMATS: tuple[FileFormat, ...] = (
     _format("RAR", 1, "application/vnd.rar", ".rar", "RAR"),
 )  # fmt: skip
 
-_BY_NAME: dict[str, FileFormat] = {}
-for _fmt in FORMATS:  # aliases and EU codes first (first format wins), own names override
-    for _key in (*_fmt.aliases, _fmt.eu_code or ""):
-        if _key:
-            _BY_NAME.setdefault(_key.upper(), _fmt)
-_BY_NAME.update({_fmt.name.upper(): _fmt for _fmt in FORMATS})
+# A format's own name wins over another format's alias or EU code (NDJSON shares JSON's code).
+_BY_NAME = {
+    key.upper(): fmt
+    for fmt in reversed(FORMATS)
+    for key in (fmt.eu_code or "", *fmt.aliases)
+    if key
+} | {fmt.name.upper(): fmt for fmt in FORMATS}
 _BY_MEDIA_TYPE = {fmt.media_type: fmt for fmt in FORMATS if fmt.media_type}
 _BY_EXTENSION = {extension: fmt for fmt in FORMATS for extension in fmt.extensions}
 

@@ -1,0 +1,218 @@
+"""The khlang web application: khlang's JSON API under /api/v1, CKAN's Action API under
+/api/3/action and /api/action, and the published files at the catalog's download URLs.
+The web pages (khlang/api/web) are added to the same application by `create_app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+
+from khlang import __version__
+from khlang.api import service
+from khlang.api.errors import ApiError
+from khlang.api.middleware import RateLimitMiddleware, SecurityHeadersMiddleware, is_ckan_path
+from khlang.api.routes import ckan, datasets, files, publish, tables
+from khlang.api.settings import ApiSettings
+from khlang.api.state import ApiState
+from khlang.catalog import ConflictError, NotFoundError, PermissionDeniedError, PublishRejectedError
+from khlang.errors import KhlangError
+from khlang.i18n import Text
+
+log = logging.getLogger("khlang.api")
+DESCRIPTION = """khlang (คลัง) serves Thailand's area-based budget open data.
+
+* **Search** datasets in Thai or English, with facets (`/api/v1/datasets`).
+* **Metadata** in every standard form: JSON with the GD Catalog's fields and Thai values,
+  DCAT-AP 3 (Turtle, JSON-LD, RDF/XML) and Frictionless `datapackage.json`.
+* **Rows and aggregates** of any table without downloading it
+  (`/api/v1/datasets/{name}/resources/{id}/rows`, `/aggregate`), downloads in CSV, JSON,
+  NDJSON and Parquet. Each table describes its own filters at `.../openapi.json`.
+* **CKAN's Action API** (`/api/3/action/package_search`, ...), so `ckanapi` and CKAN
+  harvesters work unchanged.
+
+Errors name the parameter at fault in Thai and English:
+`{"error": {"status": 400, "code": "unknown_column", "parameter": "provinse", "message": {"th": "...", "en": "..."}}}`.
+Calls are rate limited per API key or per IP address (429 with `Retry-After`).
+"""
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or ApiSettings()
+    state = ApiState(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tasks:
+            if settings.prepare_tables:
+                tasks.start_soon(_prepare_tables, state)
+            yield
+            tasks.cancel_scope.cancel()
+        state.close()
+
+    app = FastAPI(
+        title="khlang API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{service.API}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "datasets", "description": "Search, metadata, versions, compliance"},
+            {
+                "name": "tables",
+                "description": "Rows, aggregates and downloads of tabular resources",
+            },
+            {"name": "files", "description": "Published files, byte for byte"},
+            {"name": "publishing", "description": "The write API for publishers (API key)"},
+            {"name": "CKAN API", "description": "CKAN 2.11's read actions"},
+        ],
+    )
+    app.state.khlang = state
+    for router in (datasets.router, tables.router, files.router, publish.router, ckan.router):
+        app.include_router(router)
+    app.add_api_route(f"{service.API}", _index, include_in_schema=False)
+    _errors(app)
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/vnd.apache.parquet"),
+    )
+    app.add_middleware(RateLimitMiddleware, limits=settings.rate_limits)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "If-None-Match", "Accept"],
+        expose_headers=["ETag", "Retry-After", "Content-Disposition", "RateLimit-Limit",
+                        "RateLimit-Remaining", "RateLimit-Reset"],
+        max_age=86_400,
+    )  # fmt: skip
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def _index(request: Request) -> dict:
+    base = str(request.base_url).rstrip("/")
+    return {
+        "name": "khlang API",
+        "version": __version__,
+        "links": {
+            "datasets": f"{base}{service.API}/datasets",
+            "catalog_dcat": f"{base}{service.API}/catalog.ttl",
+            "organizations": f"{base}{service.API}/organizations",
+            "openapi": f"{base}{service.API}/openapi.json",
+            "ckan": f"{base}/api/3/action/status_show",
+        },
+    }
+
+
+async def _prepare_tables(state: ApiState) -> None:
+    """Build the query table of every current tabular resource, one at a time, so the first
+    request for a large table does not wait for it."""
+    try:
+        sources = await anyio.to_thread.run_sync(service.current_table_sources, state)
+        for source in sources:
+            await anyio.to_thread.run_sync(state.engine.table_sync, source)
+    except Exception:  # a table that cannot be built is reported when it is asked for
+        log.exception("preparing query tables stopped")
+
+
+def _error_response(request: Request, error: ApiError) -> JSONResponse:
+    if is_ckan_path(request.url.path):
+        body = {"success": False, "error": {"__type": "Bad request", "message": error.message.en}}
+        return JSONResponse(body, status_code=error.status, headers=error.headers)
+    return JSONResponse(error.to_json(), status_code=error.status, headers=error.headers)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return _error_response(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {}
+        location = [
+            str(part)
+            for part in first.get("loc", ())
+            if part not in ("query", "path", "header", "body")
+        ]
+        parameter = ".".join(location) or None
+        message = first.get("msg", "invalid request")
+        value = first.get("input")
+        shown = (
+            f" (got {str(value)[:60]!r})"
+            if value is not None and not isinstance(value, dict)
+            else ""
+        )
+        return _error_response(
+            request,
+            ApiError(
+                Text(th=f"ค่าพารามิเตอร์ไม่ถูกต้อง: {message}{shown}", en=f"{message}{shown}"),
+                code="bad_parameter",
+                status=400,
+                parameter=parameter,
+            ),
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 404:
+            text = Text(th="ไม่พบหน้าที่ขอ", en="no such endpoint")
+        elif error.status_code == 405:
+            text = Text(th="ใช้ method นี้ไม่ได้", en="method not allowed")
+        else:
+            text = Text(th=str(error.detail), en=str(error.detail))
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return _error_response(request, ApiError(text, code=code, status=error.status_code))
+
+    catalog_errors = {
+        NotFoundError: (404, "not_found"),
+        PermissionDeniedError: (403, "forbidden"),
+        ConflictError: (409, "conflict"),
+    }
+    for kind, (status, code) in catalog_errors.items():
+
+        async def handler(
+            request: Request, error: KhlangError, status=status, code=code
+        ) -> JSONResponse:
+            return _error_response(
+                request, ApiError(error.message, code=code, status=status, parameter=error.where)
+            )
+
+        app.add_exception_handler(kind, handler)
+
+    @app.exception_handler(PublishRejectedError)
+    async def rejected(request: Request, error: PublishRejectedError) -> JSONResponse:
+        body = ApiError(error.message, code="publish_rejected", status=422).to_json()
+        body["error"]["report"] = error.report
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(KhlangError)
+    async def khlang_error(request: Request, error: KhlangError) -> JSONResponse:
+        return _error_response(
+            request, ApiError(error.message, code="bad_request", status=400, parameter=error.where)
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return _error_response(
+            request,
+            ApiError(
+                Text(th="เกิดข้อผิดพลาดภายในเซิร์ฟเวอร์", en="internal server error"),
+                code="internal_error",
+                status=500,
+            ),
+        )

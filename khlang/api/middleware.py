@@ -1,0 +1,137 @@
+"""Cross-cutting HTTP behaviour: rate limits with 429 and Retry-After, and security headers.
+
+Rate limits use the `limits` library (moving windows, in memory or in Redis so that several
+workers share the counts): each API key has its own allowance and everyone without one is
+counted by IP address. Every answer says how much is left (`RateLimit-*` headers); a caller
+over its limit gets 429 with `Retry-After`, in CKAN's envelope on CKAN's routes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+
+from limits import parse
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from khlang.api.errors import ApiError
+from khlang.api.settings import RateLimits
+from khlang.i18n import Text
+
+CKAN_PREFIXES = ("/api/3/", "/api/action/")
+
+
+def is_ckan_path(path: str) -> bool:
+    return path.startswith(CKAN_PREFIXES)
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, limits: RateLimits) -> None:
+        self.app = app
+        self.enabled = limits.enabled
+        storage = (
+            limits.storage if limits.storage.startswith("async+") else f"async+{limits.storage}"
+        )
+        self.limiter = MovingWindowRateLimiter(storage_from_string(storage))
+        self.anonymous = parse(limits.anonymous)
+        self.key = parse(limits.key)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.enabled or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        token = headers.get("authorization") or headers.get("x-ckan-api-key")
+        if token:
+            identity = "key:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+            limit = self.key
+        else:
+            client = scope.get("client")
+            identity = f"ip:{client[0] if client else 'unknown'}"
+            limit = self.anonymous
+        allowed = await self.limiter.hit(limit, identity)
+        stats = await self.limiter.get_window_stats(limit, identity)
+        reset = max(1, math.ceil(stats.reset_time - time.time()))
+        quota = {
+            "RateLimit-Limit": str(limit.amount),
+            "RateLimit-Remaining": str(stats.remaining),
+            "RateLimit-Reset": str(reset),
+        }
+        if not allowed:
+            await self._refuse(scope, send, quota, reset, limit)
+            return
+
+        async def send_with_quota(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(quota)
+            await send(message)
+
+        await self.app(scope, receive, send_with_quota)
+
+    @staticmethod
+    async def _refuse(scope: Scope, send: Send, quota: dict[str, str], reset: int, limit) -> None:
+        error = ApiError(
+            Text(
+                th=f"เรียกใช้เกินกำหนด ({limit}) กรุณาลองใหม่ในอีก {reset} วินาที",
+                en=f"rate limit exceeded ({limit}); try again in {reset} s",
+            ),
+            code="rate_limited",
+            status=429,
+        )
+        if is_ckan_path(scope["path"]):
+            body = {
+                "help": None,
+                "success": False,
+                "error": {"__type": "Rate Limit Error", "message": error.message.en},
+            }
+        else:
+            body = error.to_json()
+        data = json.dumps(body, ensure_ascii=False).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(data)).encode()),
+            (b"retry-after", str(reset).encode()),
+            *((key.lower().encode(), value.encode()) for key, value in quota.items()),
+        ]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": data})
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+class SecurityHeadersMiddleware:
+    """Headers every answer carries. Data and API answers also get a Content-Security-Policy
+    that forbids everything (they are never pages); HTML pages set their own."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers.setdefault(key, value)
+                if not headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", API_CSP)
+                if scope.get("scheme") == "https":
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,332 @@
+"""Running queries: one DuckDB instance per server process, tables attached read-only.
+
+Every query runs in a worker thread (the event loop never waits on DuckDB), at most
+`max_concurrent` at once, under a time limit (a timer interrupts the query and the caller
+gets a clear 400) and the instance's memory limit. Exact counts and facet counts depend only
+on the table and the filters, and a table never changes once built, so they are cached.
+A table that is not built yet is built in the background; a request waits a few seconds for
+it and otherwise gets a 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio
+from pydantic import BaseModel
+
+from khlang.api.errors import ApiError
+from khlang.api.query.columns import Column, quote_identifier
+from khlang.api.query.compile import Compiler, Sql
+from khlang.api.query.cursor import decode_cursor, encode_cursor, sort_signature
+from khlang.api.query.language import AggregateQuery, Conditions, RowQuery
+from khlang.api.query.tables import TableInfo, TableSource, ensure_table, read_info
+from khlang.errors import KhlangError
+from khlang.i18n import Text
+
+FACET_SIZE = 30
+T = TypeVar("T")
+
+
+class QueryLimits(BaseModel):
+    """How much one query may take. The defaults suit a 2-core server."""
+
+    timeout_seconds: float = 10.0
+    download_timeout_seconds: float = 900.0
+    memory_limit: str = "1GB"
+    threads: int = 2
+    max_concurrent: int = 4
+    build_wait_seconds: float = 5.0
+    cache_entries: int = 20_000
+
+
+class RowPage(BaseModel):
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    count: int | None
+    facets: dict[str, list[dict[str, Any]]]
+    row_numbers: list[int]
+    """Each row's position in the table (for CKAN's `_id`)."""
+
+
+class AggregateResult(BaseModel):
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    truncated: bool
+
+
+class QueryEngine:
+    """Queries over the tables of one server process."""
+
+    def __init__(self, table_dir: Path, limits: QueryLimits | None = None) -> None:
+        import duckdb
+
+        self.table_dir = table_dir
+        self.limits = limits or QueryLimits()
+        self._duckdb = duckdb
+        self._db = duckdb.connect(
+            ":memory:",
+            config={
+                "threads": self.limits.threads,
+                "memory_limit": self.limits.memory_limit,
+                "temp_directory": str(table_dir / "tmp"),
+                # DuckDB 2.0's late materialisation of small top-N queries fails on a
+                # filter on rowid together with IS NULL (an internal error); our pages
+                # are keyset pages on rowid, so it stays off.
+                "late_materialization_max_rows": 0,
+            },
+        )
+        self._attach_lock = threading.Lock()
+        self._attached: dict[str, TableInfo] = {}
+        self._builds: dict[str, concurrent.futures.Future[Path]] = {}
+        self._builder = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="khlang-build")
+        self._limiter = anyio.CapacityLimiter(self.limits.max_concurrent)
+        self._cache: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._builder.shutdown(wait=False, cancel_futures=True)
+        self._db.close()
+
+    # --- tables ------------------------------------------------------------------------------
+
+    async def table(self, source: TableSource) -> TableInfo:
+        """The built, attached table of a source (building it in the background if needed)."""
+        info = self._attached.get(source.key)
+        if info is not None:
+            return info
+        future = self._build_future(source)
+        try:
+            path = await asyncio.wait_for(
+                asyncio.shield(asyncio.wrap_future(future)), self.limits.build_wait_seconds
+            )
+        except KhlangError as error:
+            raise ApiError(
+                Text(
+                    th=f"ทรัพยากรนี้ค้นหาไม่ได้: {error.message.th}",
+                    en=f"this resource cannot be queried: {error.message.en}",
+                ),
+                code="resource_not_queryable",
+                status=422,
+            ) from error
+        except TimeoutError:
+            raise ApiError(
+                Text(
+                    th="กำลังเตรียมตารางข้อมูลสำหรับการค้นหา กรุณาลองใหม่ในอีกสักครู่",
+                    en="the table is being prepared for queries; try again shortly",
+                ),
+                code="table_preparing",
+                status=503,
+                headers={"Retry-After": "10"},
+            ) from None
+        return await anyio.to_thread.run_sync(self._attach, source.key, path)
+
+    def table_sync(self, source: TableSource) -> TableInfo:
+        """`table` for callers outside the event loop (CLI, tests, bench)."""
+        info = self._attached.get(source.key)
+        if info is not None:
+            return info
+        return self._attach(source.key, self._build_future(source).result())
+
+    def _build_future(self, source: TableSource) -> concurrent.futures.Future[Path]:
+        with self._attach_lock:
+            future = self._builds.get(source.key)
+            # A file that cannot be loaded stays refused; a failure of the machine (disk
+            # full, killed build) is tried again on the next request.
+            retry = (
+                future is not None
+                and future.done()
+                and future.exception() is not None
+                and not isinstance(future.exception(), KhlangError)
+            )
+            if future is None or retry:
+                future = self._builder.submit(
+                    ensure_table,
+                    source,
+                    self.table_dir,
+                    memory_limit=self.limits.memory_limit,
+                    threads=self.limits.threads,
+                )
+                self._builds[source.key] = future
+            return future
+
+    def _attach(self, key: str, path: Path) -> TableInfo:
+        with self._attach_lock:
+            info = self._attached.get(key)
+            if info is None:
+                alias = self._alias(key)
+                literal = "'" + str(path).replace("'", "''") + "'"
+                self._db.execute(f"ATTACH {literal} AS {quote_identifier(alias)} (READ_ONLY)")
+                info = read_info(self._db, alias)
+                self._attached[key] = info
+            return info
+
+    @staticmethod
+    def _alias(key: str) -> str:
+        return f"t_{key}"
+
+    def compiler(self, info: TableInfo) -> Compiler:
+        return Compiler(info, self._alias(info.key))
+
+    # --- running -----------------------------------------------------------------------------
+
+    async def _run(self, function: Callable[[], T]) -> T:
+        if self._limiter.borrowed_tokens >= self._limiter.total_tokens + 8:
+            raise ApiError(
+                Text(th="เซิร์ฟเวอร์มีงานค้นหามากเกินไป", en="too many queries are running"),
+                code="busy",
+                status=503,
+                headers={"Retry-After": "2"},
+            )
+        return await anyio.to_thread.run_sync(function, limiter=self._limiter)
+
+    def _fetch(self, sql: Sql, *, timeout: float | None = None) -> list[tuple]:
+        """Run one statement on its own cursor, interrupted at the time limit."""
+        cursor = self._db.cursor()
+        timer = threading.Timer(timeout or self.limits.timeout_seconds, cursor.interrupt)
+        timer.start()
+        try:
+            return cursor.execute(sql.text, sql.params).fetchall()
+        except self._duckdb.InterruptException:
+            raise ApiError(
+                Text(
+                    th=f"การค้นหาใช้เวลาเกิน {self.limits.timeout_seconds:g} วินาที "
+                    "กรุณาเพิ่มตัวกรองหรือลดจำนวนกลุ่ม",
+                    en=f"the query took longer than {self.limits.timeout_seconds:g} s; "
+                    "add filters or group by fewer columns",
+                ),
+                code="query_timeout",
+                status=400,
+            ) from None
+        except self._duckdb.OutOfMemoryException:
+            raise ApiError(
+                Text(
+                    th="การค้นหาต้องใช้หน่วยความจำเกินกำหนด กรุณาเพิ่มตัวกรองหรือลดจำนวนกลุ่ม",
+                    en="the query needs more memory than allowed; add filters or group by "
+                    "fewer columns",
+                ),
+                code="query_memory",
+                status=400,
+            ) from None
+        finally:
+            timer.cancel()
+            cursor.close()
+
+    def _cached(self, key: str, sql: Sql, compute: Callable[[], Any]) -> Any:
+        cache_key = (key, sql.text, json.dumps(sql.params, default=str, ensure_ascii=False))
+        with self._cache_lock:
+            if cache_key in self._cache:
+                self._cache.move_to_end(cache_key)
+                return self._cache[cache_key]
+        value = compute()
+        with self._cache_lock:
+            self._cache[cache_key] = value
+            while len(self._cache) > self.limits.cache_entries:
+                self._cache.popitem(last=False)
+        return value
+
+    def count(self, info: TableInfo, conditions: Conditions) -> int:
+        """The exact number of rows matching, cached per table and filters."""
+        if not conditions.filters and not conditions.text:
+            return info.row_count
+        sql = self.compiler(info).count(conditions)
+        return self._cached(info.key, sql, lambda: self._fetch(sql)[0][0])
+
+    def facet(self, info: TableInfo, conditions: Conditions, column: str) -> list[dict[str, Any]]:
+        sql = self.compiler(info).facet(conditions, column, FACET_SIZE)
+        return self._cached(
+            info.key,
+            sql,
+            lambda: [{"value": value, "count": count} for value, count in self._fetch(sql)],
+        )
+
+    # --- rows --------------------------------------------------------------------------------
+
+    async def rows(self, source: TableSource, query: RowQuery, *, offset: int = 0) -> RowPage:
+        info = await self.table(source)
+        return await self._run(lambda: self.rows_sync(info, query, offset=offset))
+
+    def rows_sync(self, info: TableInfo, query: RowQuery, *, offset: int = 0) -> RowPage:
+        compiler = self.compiler(info)
+        by_name = {column.name: column for column in info.columns}
+        fields = list(query.fields or by_name)
+        signature = sort_signature(info.key, [(k.column, k.descending) for k in query.sort])
+        after = None
+        if query.cursor:
+            sort_columns = [by_name[key.column] for key in query.sort]
+            after = decode_cursor(query.cursor, signature, sort_columns)
+        sql = compiler.page(
+            fields, query.where, query.sort, query.size + 1, after=after, offset=offset
+        )
+        fetched = self._fetch(sql)
+        more = len(fetched) > query.size
+        fetched = fetched[: query.size]
+        width = len(fields)
+        rows = [dict(zip(fields, row[:width], strict=True)) for row in fetched]
+        next_cursor = None
+        if more and fetched:
+            last = fetched[-1]
+            next_cursor = encode_cursor(signature, list(last[width:-1]), last[-1])
+        return RowPage(
+            columns=[by_name[name] for name in fields],
+            rows=rows,
+            next_cursor=next_cursor,
+            count=self.count(info, query.where) if query.count else None,
+            facets={name: self.facet(info, query.where, name) for name in query.facets},
+            row_numbers=[row[-1] for row in fetched],
+        )
+
+    # --- aggregates ----------------------------------------------------------------------------
+
+    async def aggregate(self, source: TableSource, query: AggregateQuery) -> AggregateResult:
+        info = await self.table(source)
+        return await self._run(lambda: self.aggregate_sync(info, query))
+
+    def aggregate_sync(self, info: TableInfo, query: AggregateQuery) -> AggregateResult:
+        sql = self.compiler(info).aggregate(query)
+        names = [*query.group_by, *(aggregate.alias for aggregate in query.aggregates)]
+        fetched = self._fetch(sql)
+        return AggregateResult(
+            columns=names,
+            rows=[dict(zip(names, row, strict=True)) for row in fetched[: query.size]],
+            truncated=len(fetched) > query.size,
+        )
+
+    # --- downloads -----------------------------------------------------------------------------
+
+    def export_batches(self, sql: Sql, *, batch_rows: int = 50_000) -> Iterator[Any]:
+        """pyarrow RecordBatches of a download, fetched as the client reads them (at least
+        one, empty when no row matches, so a writer always knows the columns). The cursor is
+        interrupted if the whole download outlives the download time limit."""
+        cursor = self._db.cursor()
+        timer = threading.Timer(self.limits.download_timeout_seconds, cursor.interrupt)
+        timer.start()
+        try:
+            reader = cursor.sql(sql.text, params=sql.params).to_arrow_reader(batch_rows)
+            empty = True
+            for batch in reader:
+                empty = False
+                yield batch
+            if empty:
+                yield _empty_batch(reader.schema)
+        except self._duckdb.InterruptException:
+            raise KhlangError(
+                Text(th="การดาวน์โหลดใช้เวลานานเกินกำหนด", en="the download took too long")
+            ) from None
+        finally:
+            timer.cancel()
+            cursor.close()
+
+
+def _empty_batch(schema: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pylist([], schema=schema)

@@ -1,0 +1,1 @@
+"""HTTP routes: thin layers over `khlang.api.service` and the query engine."""

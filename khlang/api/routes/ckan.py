@@ -1,0 +1,123 @@
+"""CKAN's Action API routes, `/api/3/action/{name}` and `/api/action/{name}`, GET or POST
+(JSON or form), answered in CKAN's envelope: `help`, `success`, and `result` or `error`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from khlang.api.ckan_actions import ACTIONS, CkanError, Context
+from khlang.api.errors import ApiError
+from khlang.api.http import base_url, json_bytes
+from khlang.api.state import api_state, caller
+from khlang.catalog import NotFoundError, PermissionDeniedError
+from khlang.errors import KhlangError
+
+router = APIRouter(tags=["CKAN API"])
+ACTION_DESCRIPTION = (
+    "CKAN 2.11's read actions: "
+    + ", ".join(sorted(ACTIONS))
+    + ". Parameters as CKAN takes them (query string, JSON body or form); the answer is "
+    "CKAN's envelope. Package dicts carry the GD Catalog fields with their Thai values."
+)
+
+
+@router.get("/api/3", include_in_schema=False)
+@router.get("/api", include_in_schema=False)
+def api_version() -> dict[str, int]:
+    return {"version": 3}
+
+
+async def _parameters(request: Request) -> dict[str, Any]:
+    data: dict[str, Any] = dict(request.query_params)
+    if request.method != "POST":
+        return data
+    body = await request.body()
+    if not body.strip():
+        return data
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        data.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return data
+    try:
+        parsed = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise CkanError(
+            "Bad request", 400, message="Bad request - JSON Error: the body is not valid JSON"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise CkanError("Bad request", 400, message="Bad request - JSON Error: not a JSON object")
+    data.update(parsed)
+    return data
+
+
+def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
+    help_url = f"{base_url(request)}/api/3/action/help_show?name={action}"
+    return {"help": help_url, **content}
+
+
+@router.api_route(
+    "/api/3/action/{action}",
+    methods=["GET", "POST"],
+    summary="CKAN Action API (read actions)",
+    description=ACTION_DESCRIPTION,
+)
+@router.api_route("/api/action/{action}", methods=["GET", "POST"], include_in_schema=False)
+async def call_action(request: Request, action: str) -> Response:
+    import anyio
+
+    try:
+        function = ACTIONS.get(action)
+        if function is None:
+            raise CkanError(
+                "Bad request", 400, message=f"Bad request - Action name not known: {action}"
+            )
+        data = await _parameters(request)
+        principal = await anyio.to_thread.run_sync(caller, request)
+        context = Context(state=api_state(request), principal=principal, base=base_url(request))
+        result = await anyio.to_thread.run_sync(function, context, data)
+    except CkanError as error:
+        return _error(request, action, error)
+    except NotFoundError as error:
+        return _error(
+            request,
+            action,
+            CkanError("Not Found Error", 404, message=f"Not found: {error.message.en}"),
+        )
+    except PermissionDeniedError as error:
+        return _error(
+            request, action, CkanError("Authorization Error", 403, message=error.message.en)
+        )
+    except ApiError as error:
+        if error.status == 403:
+            kind = CkanError("Authorization Error", 403, message=error.message.en)
+        elif error.status == 404:
+            kind = CkanError("Not Found Error", 404, message=error.message.en)
+        elif error.status >= 500:
+            kind = CkanError("Internal Server Error", error.status, message=error.message.en)
+        else:
+            kind = CkanError(
+                "Validation Error", 409, fields={error.parameter or "query": [error.message.en]}
+            )
+        response = _error(request, action, kind)
+        response.headers.update(error.headers)
+        return response
+    except KhlangError as error:
+        return _error(
+            request,
+            action,
+            CkanError("Validation Error", 409, fields={"message": [error.render("en")]}),
+        )
+    return Response(
+        json_bytes(_envelope(request, action, success=True, result=result)),
+        media_type="application/json;charset=utf-8",
+    )
+
+
+def _error(request: Request, action: str, error: CkanError) -> JSONResponse:
+    body = _envelope(request, action, success=False, error=error.body())
+    return JSONResponse(body, status_code=error.status)

@@ -1,0 +1,309 @@
+"""khlang's JSON API for datasets: search, detail, versions, compliance and both scores,
+metadata as JSON, DCAT-AP and Data Package, and the catalog's DCAT feed."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from khlang.api import service
+from khlang.api.errors import ApiError, bad_parameter
+from khlang.api.http import (
+    CURRENT,
+    IMMUTABLE,
+    PRIVATE,
+    accepted,
+    base_url,
+    cached_response,
+    etag_of,
+    json_bytes,
+    not_acceptable,
+)
+from khlang.api.search import FACETS, SORT_ORDERS, SearchQuery
+from khlang.api.state import ApiState, api_state, caller
+from khlang.catalog import Principal
+from khlang.i18n import Text
+from khlang.metadata.datapackage import to_datapackage
+
+router = APIRouter(prefix=service.API, tags=["datasets"])
+State = Annotated[ApiState, Depends(api_state)]
+Caller = Annotated[Principal, Depends(caller)]
+Version = Annotated[
+    int | None,
+    Query(ge=1, description="A version number; the current version when left out.", examples=[2]),
+]
+MAX_SEARCH_ROWS = 1000
+
+
+@router.get(
+    "/datasets",
+    summary="Search datasets",
+    description=(
+        "Free text in Thai or English (Thai is segmented into words, so `งบประมาณ เชียงใหม่` "
+        "and `งบประมาณเชียงใหม่` find the same datasets), facet filters (repeat a facet to "
+        "accept any of its values), sort and paging. Facet counts are over the matching "
+        "datasets."
+    ),
+    responses={200: {"description": "A page of datasets with facet counts."}},
+)
+def search(
+    request: Request,
+    state: State,
+    principal: Caller,
+    q: Annotated[str | None, Query(max_length=1000, examples=["งบประมาณ เชียงใหม่"])] = None,
+    organization: Annotated[
+        list[str] | None, Query(examples=[["chiang-mai-provincial-office"]])
+    ] = None,
+    data_type: Annotated[list[str] | None, Query(examples=[["ข้อมูลสถิติ"]])] = None,
+    geo_coverage: Annotated[list[str] | None, Query(examples=[["จังหวัด"]])] = None,
+    fiscal_year: Annotated[list[str] | None, Query(examples=[["2567"]])] = None,
+    tags: Annotated[list[str] | None, Query(examples=[["งบประมาณ"]])] = None,
+    format: Annotated[list[str] | None, Query(examples=[["CSV"]])] = None,
+    data_category: Annotated[list[str] | None, Query(examples=[["ข้อมูลสาธารณะ"]])] = None,
+    sort: Annotated[
+        str, Query(description=f"One of {', '.join(SORT_ORDERS)}; prefix `-` to reverse.")
+    ] = "relevance",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    size: Annotated[int, Query(ge=0, le=MAX_SEARCH_ROWS)] = 20,
+) -> Response:
+    selected = {
+        "organization": organization, "data_type": data_type, "geo_coverage": geo_coverage,
+        "fiscal_year": fiscal_year, "tags": tags, "format": format, "data_category": data_category,
+    }  # fmt: skip
+    query = SearchQuery(
+        q=q,
+        filters=[(facet, frozenset(values)) for facet, values in selected.items() if values],
+        start=(page - 1) * size,
+        rows=size,
+        **_sort(sort),
+    )
+    result = service.search_datasets(state, principal, query)
+    body = result.model_dump(mode="json")
+    body["page"], body["size"] = page, size
+    return _json(request, body, cache=PRIVATE if principal.roles or principal.sysadmin else CURRENT)
+
+
+def _sort(text: str) -> dict[str, Any]:
+    descending = text.startswith("-")
+    name = text.lstrip("-")
+    if name not in SORT_ORDERS:
+        raise bad_parameter(
+            "sort",
+            f"เรียงได้ตาม {', '.join(SORT_ORDERS)}",
+            f"sort by one of {', '.join(SORT_ORDERS)}",
+        )
+    return {"sort": name, "descending": descending if descending else None}
+
+
+@router.get("/facets", summary="The search facets and their labels")
+def facets() -> dict[str, Any]:
+    return {key: label.model_dump() for key, label in FACETS.items()}
+
+
+@router.get(
+    "/datasets/{name}",
+    summary="A dataset: metadata, resources, compliance summary and links",
+    description="The 14 mandatory GD Catalog items with their official Thai labels, every "
+    "metadata field in khlang's form, the resources with their download and query links.",
+)
+def dataset(
+    request: Request, state: State, principal: Caller, name: str, version: Version = None
+) -> Response:
+    view = service.dataset_view(state, principal, name, base_url(request), version)
+    return _json(
+        request,
+        view.model_dump(mode="json"),
+        etag=etag_of("dataset", view.content_hash, view.current_version, base_url(request)),
+        cache=_policy(view.private, version),
+    )
+
+
+@router.get("/datasets/{name}/versions", summary="Every published version, newest first")
+def dataset_versions(request: Request, state: State, principal: Caller, name: str) -> Response:
+    found = service.versions(state, principal, name)
+    record = service.dataset_record(state, principal, name)
+    return _json(
+        request,
+        {"dataset": name, "versions": [v.model_dump(mode="json") for v in found]},
+        etag=etag_of("versions", [v.content_hash for v in found]),
+        cache=_policy(record.private, None),
+    )
+
+
+@router.get(
+    "/datasets/{name}/compliance",
+    summary="Compliance report and both scores",
+    description="The GD Catalog compliance findings (stable codes, Thai labels, fixes), the EU "
+    "Metadata Quality Assessment score of the DCAT-AP form, and the Budget Bureau data-catalog "
+    "indicator of the dataset's organisation.",
+)
+def compliance(
+    request: Request, state: State, principal: Caller, name: str, version: Version = None
+) -> Response:
+    record = service.dataset_record(state, principal, name)
+    body = service.compliance_view(state, principal, name, base_url(request), version)
+    return _json(request, body, cache=_policy(record.private, version))
+
+
+METADATA_TYPES = ["application/json", "text/turtle", "application/ld+json", "application/rdf+xml"]
+
+
+@router.get(
+    "/datasets/{name}/metadata",
+    summary="Metadata, negotiated: JSON or DCAT-AP (Turtle, JSON-LD, RDF/XML)",
+    description="Send `Accept: text/turtle`, `application/ld+json` or `application/rdf+xml` for "
+    "DCAT-AP 3; `application/json` (the default) for khlang's form.",
+    responses={200: {"content": {media: {} for media in METADATA_TYPES}}},
+)
+def metadata(
+    request: Request, state: State, principal: Caller, name: str, version: Version = None
+) -> Response:
+    media = accepted(request, METADATA_TYPES)
+    if media is None:
+        raise not_acceptable(METADATA_TYPES)
+    extension = (
+        "json"
+        if media == "application/json"
+        else next(
+            ext
+            for ext, fmt in service.RDF_EXTENSIONS.items()
+            if service.RDF_MEDIA_TYPES[media] == fmt
+        )
+    )
+    return metadata_as(request, state, principal, name, extension, version)
+
+
+@router.get(
+    "/datasets/{name}/metadata.{extension}",
+    summary="Metadata in one form: json, ttl (Turtle), jsonld (JSON-LD) or rdf (RDF/XML)",
+)
+def metadata_as(
+    request: Request,
+    state: State,
+    principal: Caller,
+    name: str,
+    extension: str,
+    version: Version = None,
+) -> Response:
+    record = service.dataset_record(state, principal, name)
+    current = service.version_record(state, principal, name, version)
+    base = base_url(request)
+    etag = etag_of("metadata", extension, current.content_hash, base)
+    cache = _policy(record.private, version)
+    if extension == "json":
+        body = json_bytes(service.metadata_document(current.metadata))
+        return cached_response(
+            request, body, media_type="application/json", etag=etag, cache_control=cache
+        )
+    format = service.RDF_EXTENSIONS.get(extension)
+    if format is None:
+        raise ApiError(
+            Text(th="ใช้ได้: json, ttl, jsonld, rdf", en="use one of json, ttl, jsonld, rdf"),
+            code="not_found",
+            status=404,
+            parameter="extension",
+        )
+    media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
+    text = service.dataset_rdf(current, base, format)
+    return cached_response(
+        request, text, media_type=f"{media}; charset=utf-8", etag=etag, cache_control=cache
+    )
+
+
+@router.get("/datasets/{name}/datapackage.json", summary="The Frictionless Data Package descriptor")
+def datapackage(
+    request: Request, state: State, principal: Caller, name: str, version: Version = None
+) -> Response:
+    record = service.dataset_record(state, principal, name)
+    current = service.version_record(state, principal, name, version)
+    descriptor = to_datapackage(current.metadata)
+    base = base_url(request)
+    for item, resource in zip(current.resources, descriptor.get("resources", []), strict=False):
+        if item.version_download_path:
+            resource["path"] = f"{base}{item.version_download_path}"
+    return _json(
+        request,
+        descriptor,
+        etag=etag_of("datapackage", current.content_hash, base),
+        cache=_policy(record.private, version),
+    )
+
+
+@router.get(
+    "/catalog",
+    summary="The catalog as DCAT-AP, negotiated (Turtle by default), one page at a time",
+    responses={200: {"content": {media: {} for media in METADATA_TYPES[1:]}}},
+)
+def catalog(request: Request, state: State, principal: Caller, page: Annotated[int, Query(ge=1)] = 1,
+            size: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:  # fmt: skip
+    media = accepted(request, METADATA_TYPES[1:])
+    if media is None:
+        raise not_acceptable(METADATA_TYPES[1:])
+    extension = next(
+        e for e, f in service.RDF_EXTENSIONS.items() if service.RDF_MEDIA_TYPES[media] == f
+    )
+    return catalog_as(request, state, principal, extension, page, size)
+
+
+@router.get("/catalog.{extension}", summary="The catalog's DCAT-AP feed: ttl, jsonld or rdf")
+def catalog_as(request: Request, state: State, principal: Caller, extension: str,
+               page: Annotated[int, Query(ge=1)] = 1,
+               size: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:  # fmt: skip
+    format = service.RDF_EXTENSIONS.get(extension)
+    if format is None:
+        raise ApiError(
+            Text(th="ใช้ได้: ttl, jsonld, rdf", en="use one of ttl, jsonld, rdf"),
+            code="not_found",
+            status=404,
+            parameter="extension",
+        )
+    text, _ = service.catalog_rdf(state, principal, base_url(request), format, page, size)
+    media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
+    cache = PRIVATE if principal.roles or principal.sysadmin else CURRENT
+    return cached_response(
+        request,
+        text,
+        media_type=f"{media}; charset=utf-8",
+        etag=etag_of("catalog", text),
+        cache_control=cache,
+    )
+
+
+@router.get("/organizations", summary="Organisations")
+def organizations(request: Request, state: State) -> Response:
+    found = [o.model_dump(mode="json") for o in state.catalog.organizations()]
+    return _json(request, {"organizations": found})
+
+
+@router.get(
+    "/organizations/{name}",
+    summary="An organisation, its datasets and its Budget Bureau data-catalog indicator",
+)
+def organization(request: Request, state: State, principal: Caller, name: str) -> Response:
+    record = state.catalog.organization(name)
+    datasets = state.catalog.datasets(viewer=principal, organization=name)
+    body = {
+        **record.model_dump(mode="json"),
+        "datasets": [d.model_dump(mode="json") for d in datasets],
+        "budget_bureau": service.organization_score(state, name),
+    }
+    return _json(request, body)
+
+
+def _policy(private: bool, version: int | None) -> str:
+    if private:
+        return PRIVATE
+    return IMMUTABLE if version is not None else CURRENT
+
+
+def _json(
+    request: Request, body: Any, *, etag: str | None = None, cache: str = CURRENT
+) -> Response:
+    return cached_response(
+        request,
+        json_bytes(body),
+        media_type="application/json",
+        etag=etag or etag_of(body),
+        cache_control=cache,
+    )

@@ -1,0 +1,464 @@
+"""What the API and the web pages ask of the catalog, as plain functions.
+
+Every function takes the shared state and the caller (visibility is the catalog's to decide)
+and returns pydantic models or documents, with no HTTP in sight: the JSON routes, the
+CKAN-compatible routes and the web pages (khlang/api/web) all render the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+from pydantic import BaseModel
+
+from khlang.api.errors import ApiError
+from khlang.api.query.tables import TableSource, table_format
+from khlang.api.search import FACETS, FacetCount, SearchQuery
+from khlang.api.search_service import INDEXER, DatasetCard
+from khlang.api.state import ApiState, visible_organizations
+from khlang.catalog import Principal
+from khlang.catalog.records import (
+    DatasetRecord,
+    OrganizationRecord,
+    ResourceRecord,
+    VersionRecord,
+    VersionSummary,
+)
+from khlang.catalog.urls import absolute
+from khlang.i18n import Text
+from khlang.metadata.budget_bureau import (
+    CatalogState,
+    DatasetState,
+    RegistrationState,
+    budget_bureau_score,
+)
+from khlang.metadata.compliance import ComplianceReport, check_dataset
+from khlang.metadata.dcat import RDF_FORMATS, Paging, catalog_graph, dataset_graph, serialize
+from khlang.metadata.fields import MANDATORY_FIELDS
+from khlang.metadata.model import Dataset, Organization
+from khlang.metadata.mqa import MqaReport, mqa_score
+
+API = "/api/v1"
+GD_CATALOG_TARGET = "gdc"
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+class FacetView(BaseModel):
+    label: Text
+    items: list[FacetCount]
+
+
+class SearchPage(BaseModel):
+    count: int
+    start: int
+    rows: int
+    results: list[DatasetCard]
+    facets: dict[str, FacetView]
+
+
+def search_datasets(state: ApiState, principal: Principal, query: SearchQuery) -> SearchPage:
+    result = state.search.search(query, visible=visible_organizations(principal))
+    cards = state.search.cards
+    return SearchPage(
+        count=result.count,
+        start=query.start,
+        rows=query.rows,
+        results=[cards[name] for name in result.names if name in cards],
+        facets={
+            facet: FacetView(label=FACETS[facet], items=items)
+            for facet, items in result.facets.items()
+        },
+    )
+
+
+# --- datasets ----------------------------------------------------------------------------
+
+
+class ResourceView(BaseModel):
+    id: str
+    position: int
+    name: str | None
+    name_en: str | None
+    description: str | None
+    format: str | None
+    media_type: str | None
+    byte_size: int | None
+    sha256: str | None
+    filename: str | None
+    download_url: str | None
+    """This version's file: a fixed URL that never changes."""
+    tabular: bool
+    links: dict[str, str]
+    metadata: dict[str, Any]
+
+
+class MandatoryField(BaseModel):
+    item: int
+    key: str
+    label: Text
+    value: Any
+
+
+class DatasetView(BaseModel):
+    id: str
+    name: str
+    organization: str
+    organization_title: Text | None
+    private: bool
+    state: str
+    version: int
+    current_version: int
+    content_hash: str
+    published_at: dt.datetime
+    author: str
+    change_note: str | None
+    metadata: dict[str, Any]
+    mandatory: list[MandatoryField]
+    resources: list[ResourceView]
+    compliance: dict[str, Any]
+    links: dict[str, str]
+
+
+def dataset_record(state: ApiState, principal: Principal, name: str) -> DatasetRecord:
+    return state.catalog.dataset(name, viewer=principal)
+
+
+def version_record(
+    state: ApiState, principal: Principal, name: str, version: int | None = None
+) -> VersionRecord:
+    return state.catalog.version(name, version, viewer=principal)
+
+
+def metadata_document(dataset: Dataset) -> dict[str, Any]:
+    """The metadata as khlang's form: GD Catalog keys with their Thai values, khlang's
+    additions beside them, nothing of CKAN's bookkeeping."""
+    document = dataset.model_dump(mode="json", by_alias=True, exclude={"ckan"}, exclude_none=True)
+    for resource in document.get("resources", []):
+        resource.pop("ckan", None)
+    return document
+
+
+def dataset_view(
+    state: ApiState, principal: Principal, name: str, base: str, version: int | None = None
+) -> DatasetView:
+    record = dataset_record(state, principal, name)
+    current = record.current if version is None else version_record(state, principal, name, version)
+    organization = _organization(state, record.organization)
+    dataset = current.metadata
+    report = compliance_report(current)
+    prefix = f"{base}{API}/datasets/{record.name}"
+    pinned = f"?version={current.number}" if version is not None else ""
+    return DatasetView(
+        id=record.id,
+        name=record.name,
+        organization=record.organization,
+        organization_title=organization.title if organization else None,
+        private=record.private,
+        state=record.state,
+        version=current.number,
+        current_version=record.version,
+        content_hash=current.content_hash,
+        published_at=current.published_at,
+        author=current.author,
+        change_note=current.change_note,
+        metadata=metadata_document(dataset),
+        mandatory=[
+            MandatoryField(
+                item=spec.mandatory_item or 0,
+                key=spec.key,
+                label=spec.label,
+                value=getattr(dataset, spec.key),
+            )
+            for spec in MANDATORY_FIELDS
+        ],
+        resources=[resource_view(record.name, item, base) for item in current.resources],
+        compliance={**report.summary(), "ok": report.ok},
+        links={
+            "self": prefix + pinned,
+            "versions": f"{prefix}/versions",
+            "compliance": f"{prefix}/compliance{pinned}",
+            "datapackage": f"{prefix}/datapackage.json{pinned}",
+            **{
+                f"dcat_{ext}": f"{prefix}/metadata.{ext}{pinned}"
+                for ext in ("ttl", "jsonld", "rdf")
+            },
+            "ckan": f"{base}/api/3/action/package_show?id={record.name}",
+            "page": f"{base}/dataset/{record.name}",
+        },
+    )
+
+
+def resource_view(dataset: str, item: ResourceRecord, base: str) -> ResourceView:
+    tabular = is_tabular(item)
+    prefix = f"{base}{API}/datasets/{dataset}/resources/{item.id}"
+    links = {"self": prefix}
+    if tabular:
+        links |= {
+            "rows": f"{prefix}/rows",
+            "aggregate": f"{prefix}/aggregate",
+            "openapi": f"{prefix}/openapi.json",
+            **{
+                f"download_{fmt}": f"{prefix}/download.{fmt}"
+                for fmt in ("csv", "json", "ndjson", "parquet")
+            },
+        }
+    metadata = item.metadata.model_dump(
+        mode="json", by_alias=True, exclude={"ckan"}, exclude_none=True
+    )
+    return ResourceView(
+        id=item.id,
+        position=item.position,
+        name=item.metadata.name,
+        name_en=item.metadata.name_en,
+        description=item.metadata.description,
+        format=item.format,
+        media_type=item.media_type,
+        byte_size=item.byte_size,
+        sha256=item.sha256,
+        filename=item.filename,
+        download_url=absolute(base, item.version_download_path)
+        if item.version_download_path
+        else None,
+        tabular=tabular,
+        links=links,
+        metadata=metadata,
+    )
+
+
+def is_tabular(item: ResourceRecord) -> bool:
+    """A stored file in a table format, with a Table Schema: rows can be queried."""
+    schema = item.metadata.table_schema
+    return (
+        item.has_file
+        and isinstance(schema, dict)
+        and bool(schema.get("fields"))
+        and table_format(item.format, _path(item.filename)) is not None
+    )
+
+
+def _path(filename: str | None):
+    from pathlib import PurePosixPath
+
+    return PurePosixPath(filename or "")
+
+
+def versions(state: ApiState, principal: Principal, name: str) -> list[VersionSummary]:
+    return state.catalog.history(name, viewer=principal)
+
+
+def _organization(state: ApiState, name: str) -> OrganizationRecord | None:
+    return next((o for o in state.catalog.organizations() if o.name == name), None)
+
+
+# --- compliance and scores ---------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def _compliance(content_hash: str, metadata: str) -> ComplianceReport:
+    return check_dataset(Dataset.model_validate_json(metadata))
+
+
+def compliance_report(version: VersionRecord) -> ComplianceReport:
+    """The compliance report of one version (a version never changes, so it is computed once)."""
+    return _compliance(version.content_hash, version.metadata.model_dump_json(by_alias=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _mqa(content_hash: str, metadata: str, base: str) -> MqaReport:
+    return mqa_score(Dataset.model_validate_json(metadata), base_url=base)
+
+
+def mqa_report(version: VersionRecord, base: str) -> MqaReport:
+    return _mqa(version.content_hash, version.metadata.model_dump_json(by_alias=True), base)
+
+
+def organization_score(state: ApiState, organization: str) -> dict[str, Any]:
+    """The Budget Bureau's data-catalog indicator for an organisation's public datasets:
+    they are in an agency catalog (this one), and their GD Catalog states come from the
+    registrations khlang recorded."""
+    names = [s.name for s in state.catalog.datasets(viewer=INDEXER, organization=organization)]
+    records = [state.catalog.version(name, viewer=INDEXER) for name in names]
+    datasets = [record.metadata for record in records]
+    registered = {
+        item.dataset: item.gdc_state
+        for item in state.catalog.registrations()
+        if item.gdc_state and item.dataset in names
+    }
+    catalog_state = CatalogState(
+        datasets={
+            (dataset.name or name): DatasetState(
+                in_agency_catalog=True,
+                gdc_state=_gdc_state(registered.get(name)),
+            )
+            for name, dataset in zip(names, datasets, strict=True)
+        }
+    )
+    reports = [compliance_report(record) for record in records]
+    score = budget_bureau_score(datasets, state=catalog_state, reports=reports)
+    return {"organization": organization, **score.as_dict()}
+
+
+def _gdc_state(value: str | None) -> RegistrationState | None:
+    try:
+        return RegistrationState(value) if value else None
+    except ValueError:
+        return None
+
+
+def compliance_view(
+    state: ApiState, principal: Principal, name: str, base: str, version: int | None = None
+) -> dict[str, Any]:
+    record = dataset_record(state, principal, name)
+    current = record.current if version is None else version_record(state, principal, name, version)
+    return {
+        "dataset": record.name,
+        "version": current.number,
+        "compliance": compliance_report(current).as_dict(),
+        "mqa": mqa_report(current, base).as_dict(),
+        "budget_bureau": organization_score(state, record.organization),
+        "publish_checks": current.checks,
+    }
+
+
+# --- DCAT-AP -----------------------------------------------------------------------------
+
+RDF_EXTENSIONS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
+RDF_MEDIA_TYPES = {
+    media: name for name, (_, media) in RDF_FORMATS.items() if name in RDF_EXTENSIONS.values()
+}
+
+
+def _resource_url(base: str, dataset: str, version: VersionRecord):
+    by_position = {item.position: item for item in version.resources}
+    resources = list(version.metadata.resources)
+
+    def url(_: Dataset, resource) -> str | None:
+        position = next((i for i, r in enumerate(resources) if r is resource), None)
+        item = by_position.get(position) if position is not None else None
+        return (
+            absolute(base, item.version_download_path)
+            if item and item.version_download_path
+            else None
+        )
+
+    return url
+
+
+def dataset_rdf(version: VersionRecord, base: str, format: str) -> str:
+    graph = dataset_graph(
+        version.metadata, base_url=base, resource_url=_resource_url(base, version.dataset, version)
+    )
+    return serialize(graph, format)
+
+
+def catalog_rdf(
+    state: ApiState, principal: Principal, base: str, format: str, page: int, size: int
+) -> tuple[str, int]:
+    """One page of the catalog's DCAT-AP feed, with Hydra paging links (as ckanext-dcat's
+    /catalog.ttl?page=N), and the number of datasets in it."""
+    total = state.catalog.count_datasets(viewer=principal)
+    last = max(1, -(-total // size))
+    if page > last and total:
+        raise ApiError(
+            Text(th=f"มีเพียง {last} หน้า", en=f"there are only {last} pages"),
+            code="page_out_of_range",
+            status=404,
+            parameter="page",
+        )
+    summaries = state.catalog.datasets(viewer=principal, limit=size, offset=(page - 1) * size)
+    versions = [state.catalog.version(s.name, viewer=principal) for s in summaries]
+    extension = next(ext for ext, name in RDF_EXTENSIONS.items() if name == format)
+    url = f"{base}{API}/catalog.{extension}"
+    paging = Paging(
+        page_url=f"{url}?page={page}",
+        total_items=total,
+        first_url=f"{url}?page=1",
+        last_url=f"{url}?page={last}",
+        next_url=f"{url}?page={page + 1}" if page < last else None,
+        previous_url=f"{url}?page={page - 1}" if page > 1 else None,
+    )
+    graph = catalog_graph(
+        [v.metadata for v in versions],
+        base_url=base,
+        title=Text(th=state.settings.site_title, en=state.settings.site_title),
+        description=Text(
+            th="บัญชีข้อมูลงบประมาณเชิงพื้นที่ที่เผยแพร่ด้วย khlang",
+            en="Area-based budget open data published with khlang",
+        ),
+        publisher=Organization(name="khlang", title=Text(th="คลัง", en="khlang")),
+        paging=paging,
+    )
+    return serialize(graph, format), len(versions)
+
+
+# --- tabular resources -------------------------------------------------------------------
+
+
+class ResolvedTable(BaseModel):
+    """A tabular resource as the rows endpoints need it."""
+
+    version: VersionRecord
+    resource: ResourceRecord
+    source: TableSource
+    private: bool
+
+
+def table_source(
+    state: ApiState, principal: Principal, name: str, resource_id: str, version: int | None
+) -> ResolvedTable:
+    """The table behind a resource, or a 404/422 saying why it has none. Answers are kept
+    for a moment (`ApiState.remember`), so a client paging through rows does not cost three
+    catalog reads a page."""
+    key = ("table", name, resource_id, version, principal.name, tuple(sorted(principal.roles)))
+    return state.remember(key, lambda: _table_source(state, principal, name, resource_id, version))
+
+
+def _table_source(
+    state: ApiState, principal: Principal, name: str, resource_id: str, version: int | None
+) -> ResolvedTable:
+    dataset = dataset_record(state, principal, name)
+    record = dataset.current if version is None else version_record(state, principal, name, version)
+    item = record.resource(resource_id)
+    if item is None:
+        raise ApiError(
+            Text(th=f"ไม่พบทรัพยากร {resource_id}", en=f"no resource {resource_id!r} in {name}"),
+            code="not_found",
+            status=404,
+        )
+    if not is_tabular(item):
+        raise ApiError(
+            Text(
+                th="ทรัพยากรนี้ไม่ใช่ตารางที่มี Table Schema (CSV, JSON, NDJSON หรือ Parquet)",
+                en="this resource is not a table with a Table Schema "
+                "(CSV, JSON, NDJSON or Parquet)",
+            ),
+            code="not_tabular",
+            status=422,
+        )
+    stored = state.catalog.resource_file(name, resource_id, version=record.number, viewer=principal)
+    schema = item.metadata.table_schema
+    assert isinstance(schema, dict)
+    source = TableSource(
+        path=stored.path,
+        format=table_format(item.format, _path(item.filename)) or "csv",
+        schema_=schema,
+        file_hash=stored.sha256,
+    )
+    return ResolvedTable(version=record, resource=item, source=source, private=dataset.private)
+
+
+def current_table_sources(state: ApiState) -> list[TableSource]:
+    """Every tabular resource of every current version, to prepare their tables at start."""
+    sources = []
+    for summary in state.catalog.datasets(viewer=INDEXER):
+        record = state.catalog.version(summary.name, viewer=INDEXER)
+        for item in record.resources:
+            if is_tabular(item):
+                sources.append(
+                    table_source(state, INDEXER, summary.name, item.id, record.number)[2]
+                )
+    return sources

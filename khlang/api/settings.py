@@ -1,0 +1,55 @@
+"""How one `khlang serve` process is configured: where the catalog is, its public address,
+and the limits that keep one caller from starving the others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from khlang.api.query.engine import QueryLimits
+
+RATE_LIMIT_ENV = "KHLANG_RATE_LIMIT"
+"""`anonymous;key` limits in the `limits` library's notation, or `off` (e.g. for a bench)."""
+
+
+class RateLimits(BaseModel):
+    """Requests per caller: an API key gets its own allowance; everyone else is counted per
+    IP address. `storage` is a `limits` storage URI: `memory://` for one process,
+    `redis://host:6379` to share the counts between workers."""
+
+    enabled: bool = True
+    anonymous: str = "120/minute"
+    key: str = "1200/minute"
+    storage: str = "memory://"
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimits:
+        """`120/minute;1200/minute` (anonymous;key) or `off`."""
+        if text.strip().lower() in ("off", "0", "none"):
+            return cls(enabled=False)
+        anonymous, _, key = text.partition(";")
+        return cls(anonymous=anonymous.strip(), key=(key or anonymous).strip())
+
+
+class ApiSettings(BaseModel):
+    home: Path | None = None
+    """The catalog's home folder (else KHLANG_HOME, else ./khlang-home)."""
+    database_url: str | None = None
+    base_url: str | None = None
+    """The public address of the site, for absolute links (DCAT IRIs, CKAN resource URLs);
+    by default the address the request came to."""
+    site_title: str = "khlang (คลัง)"
+    query: QueryLimits = QueryLimits()
+    rate_limits: RateLimits = RateLimits()
+    cors_origins: list[str] = ["*"]
+    search_refresh_seconds: float = 2.0
+    prepare_tables: bool = True
+    """Build the query tables of every current tabular resource in the background at start."""
+    max_upload_bytes: int = 2 * 1024**3
+
+    @property
+    def table_dir(self) -> Path:
+        from khlang.catalog.location import resolve_location
+
+        return resolve_location(self.home, self.database_url).home / "api" / "tables"

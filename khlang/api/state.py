@@ -1,0 +1,121 @@
+"""What every request of one server process shares: the catalog, the query engine, the search
+index, and who the caller is.
+
+The API only reads the catalog through its read API and writes through `Catalog.publish`,
+the same gate the CLI uses; it never touches the catalog's tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import Request
+
+from khlang.api.errors import ApiError
+from khlang.api.query.engine import QueryEngine
+from khlang.api.search_service import CatalogSearch
+from khlang.api.settings import ApiSettings
+from khlang.catalog import ANONYMOUS, Catalog, Principal
+from khlang.i18n import Text
+
+T = TypeVar("T")
+REMEMBER_SECONDS = 2.0
+AUTH_CACHE_SECONDS = 5.0
+"""How long a key's principal is reused before the catalog is asked again: short, so a
+revoked key stops working within seconds."""
+
+
+class ApiState:
+    def __init__(self, settings: ApiSettings) -> None:
+        self.settings = settings
+        self.catalog = Catalog.open(settings.home, settings.database_url)
+        self.engine = QueryEngine(settings.table_dir, settings.query)
+        self.search = CatalogSearch(self.catalog, refresh_seconds=settings.search_refresh_seconds)
+        self._principals: OrderedDict[str, tuple[float, Principal | None]] = OrderedDict()
+        self._remembered: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.engine.close()
+        self.catalog.close()
+
+    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
+        """`compute()`, reused for REMEMBER_SECONDS: catalog answers that requests in quick
+        succession (pages of one table) all need. Errors are not remembered."""
+        now = time.monotonic()
+        with self._lock:
+            found = self._remembered.get(key)
+            if found and now - found[0] < REMEMBER_SECONDS:
+                return found[1]
+        value = compute()
+        with self._lock:
+            self._remembered[key] = (now, value)
+            while len(self._remembered) > 10_000:
+                self._remembered.popitem(last=False)
+        return value
+
+    def forget(self) -> None:
+        """Drop remembered answers (after a publish through this process)."""
+        with self._lock:
+            self._remembered.clear()
+            self._principals.clear()
+
+    def authenticate(self, token: str) -> Principal | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        now = time.monotonic()
+        with self._lock:
+            cached = self._principals.get(digest)
+            if cached and now - cached[0] < AUTH_CACHE_SECONDS:
+                return cached[1]
+        found = self.catalog.accounts.authenticate(token)
+        with self._lock:
+            self._principals[digest] = (now, found)
+            while len(self._principals) > 10_000:
+                self._principals.popitem(last=False)
+        return found
+
+
+def api_state(request: Request) -> ApiState:
+    return request.app.state.khlang
+
+
+def request_token(request: Request) -> str | None:
+    """The API key of a request: `Authorization: Bearer <key>`, CKAN's bare `Authorization:
+    <key>`, or CKAN's older `X-CKAN-API-Key` header."""
+    header = request.headers.get("authorization") or request.headers.get("x-ckan-api-key")
+    if not header:
+        return None
+    scheme, _, rest = header.strip().partition(" ")
+    return rest.strip() if scheme.lower() == "bearer" and rest else header.strip()
+
+
+def caller(request: Request) -> Principal:
+    """Who is calling: anonymous without a key; a key that is unknown, revoked or expired is
+    refused rather than silently treated as anonymous."""
+    token = request_token(request)
+    if token is None:
+        return ANONYMOUS
+    principal = api_state(request).authenticate(token)
+    if principal is None:
+        raise ApiError(
+            Text(
+                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
+                en="the API key is unknown, revoked or expired",
+            ),
+            code="bad_api_key",
+            status=403,
+            parameter="Authorization",
+        )
+    return principal
+
+
+def visible_organizations(principal: Principal) -> set[str] | None:
+    """Organisations whose private datasets the caller may see (None: all, a sysadmin)."""
+    if principal.sysadmin:
+        return None
+    return {name for name in principal.roles if principal.can_see_private(name)}

@@ -1,0 +1,245 @@
+"""`khlang catalog check`: does the database agree with the files on disk?
+
+What it finds (code: meaning -> what `--repair` does):
+
+* `abandoned-version`: a publish stopped before committing (crash, kill) -> discard it;
+* `publish-in-progress`: a publish is running now -> nothing (information);
+* `missing-file`: a published version's file is gone -> nothing: restore it from a backup;
+* `damaged-file`: a stored file's size (with --verify: its hash) is wrong -> move it to
+  `files/damaged/`, then restore it from a backup;
+* `orphan-file`: a stored file no version uses (left by a crash) -> delete it;
+* `temporary-file`: an unfinished copy in `files/tmp/` -> delete it;
+* `unpublished-dataset`: a name held by a first publish that never completed -> nothing.
+
+The grace period keeps repair away from the files of a publish that is running right now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from khlang.catalog import audit, leases
+from khlang.catalog.principals import Principal
+from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
+from khlang.catalog.tables import Dataset as DatasetRow
+from khlang.i18n import Text
+
+if TYPE_CHECKING:
+    from khlang.catalog.store import Catalog
+
+DEFAULT_GRACE = dt.timedelta(hours=1)
+
+
+class CheckFinding(BaseModel):
+    code: str
+    severity: Literal["error", "warning", "info"]
+    subject: str
+    """The dataset, version or file concerned."""
+    message: Text
+    repaired: bool = False
+
+
+class CheckReport(BaseModel):
+    findings: list[CheckFinding]
+    files_checked: int
+    repair: bool
+
+    @property
+    def ok(self) -> bool:
+        """Nothing left to fix (repaired findings and information do not count)."""
+        return not any(
+            finding.severity != "info" and not finding.repaired for finding in self.findings
+        )
+
+
+def check(
+    catalog: Catalog,
+    *,
+    actor: Principal,
+    repair: bool = False,
+    verify: bool = False,
+    grace: dt.timedelta = DEFAULT_GRACE,
+) -> CheckReport:
+    findings: list[CheckFinding] = []
+    findings += _pending_versions(catalog, actor, repair)
+    staged_now = _live_staged(catalog)
+    known, checked, file_findings = _stored_files(catalog, repair, verify)
+    findings += file_findings
+    findings += _orphans(catalog, known | staged_now, repair, grace)
+    findings += _unpublished(catalog)
+    return CheckReport(findings=findings, files_checked=checked, repair=repair)
+
+
+def _pending_versions(catalog: Catalog, actor: Principal, repair: bool) -> list[CheckFinding]:
+    found = []
+    with catalog.write() if repair else catalog.read() as session:
+        rows = session.execute(
+            select(DatasetVersion, DatasetRow.name)
+            .join(DatasetRow, DatasetRow.id == DatasetVersion.dataset_id)
+            .where(DatasetVersion.status == "pending")
+        ).all()
+        for version, name in rows:
+            started = f"{version.created_at:%Y-%m-%d %H:%M:%S} UTC"
+            if leases.held(version.lease_until, version.owner):
+                found.append(
+                    CheckFinding(
+                        code="publish-in-progress",
+                        severity="info",
+                        subject=name,
+                        message=Text(
+                            th=f"กำลังเผยแพร่รุ่นใหม่ (เริ่ม {started} โดย {version.author})",
+                            en=f"a new version is being published (since {started}, "
+                            f"by {version.author})",
+                        ),
+                    )
+                )
+                continue
+            if repair:
+                version.status = "discarded"
+                version.lease_until = None
+                audit.record(
+                    session,
+                    actor.name,
+                    "version.discard",
+                    "dataset",
+                    object_id=version.dataset_id,
+                    object_name=name,
+                    detail={"version_id": version.id, "reason": "catalog check --repair"},
+                )
+            found.append(
+                CheckFinding(
+                    code="abandoned-version",
+                    severity="warning",
+                    subject=name,
+                    repaired=repair,
+                    message=Text(
+                        th=f"การเผยแพร่ที่เริ่มเมื่อ {started} หยุดกลางคัน รุ่นก่อนหน้ายังแสดงอยู่ "
+                        "(เผยแพร่โฟลเดอร์เดิมอีกครั้งเพื่อทำต่อ หรือ --repair เพื่อทิ้ง)",
+                        en=f"a publish started {started} stopped before it completed; the "
+                        "previous version is still the visible one (publish the same folder "
+                        "again to complete it, or --repair to discard it)",
+                    ),
+                )
+            )
+    return found
+
+
+def _live_staged(catalog: Catalog) -> set[str]:
+    """Files a running publish has stored but not yet committed: never orphans."""
+    with catalog.read() as session:
+        staged: set[str] = set()
+        for version in session.scalars(
+            select(DatasetVersion).where(DatasetVersion.status == "pending")
+        ):
+            if leases.held(version.lease_until, version.owner):
+                staged.update(version.staged or [])
+        return staged
+
+
+def _stored_files(
+    catalog: Catalog, repair: bool, verify: bool
+) -> tuple[set[str], int, list[CheckFinding]]:
+    found = []
+    with catalog.read() as session:
+        blobs = session.execute(
+            select(Blob.sha256, Blob.byte_size, func.min(DatasetRow.name))
+            .outerjoin(VersionResource, VersionResource.blob_sha256 == Blob.sha256)
+            .outerjoin(DatasetVersion, DatasetVersion.id == VersionResource.version_id)
+            .outerjoin(DatasetRow, DatasetRow.id == DatasetVersion.dataset_id)
+            .group_by(Blob.sha256, Blob.byte_size)
+        ).all()
+    for sha256, size, dataset in blobs:
+        path = catalog.blobs.path(sha256)
+        subject = f"{dataset or '?'}: sha256:{sha256}"
+        if not path.is_file():
+            found.append(
+                CheckFinding(
+                    code="missing-file",
+                    severity="error",
+                    subject=subject,
+                    message=Text(
+                        th=f"ไม่พบไฟล์ {path} ที่รุ่นที่เผยแพร่แล้วใช้อยู่ ต้องกู้คืนจากสำรอง",
+                        en=f"the file {path}, used by a published version, is missing; "
+                        "restore it from a backup",
+                    ),
+                )
+            )
+            continue
+        damaged = path.stat().st_size != size or (verify and not catalog.blobs.verify(sha256))
+        if damaged:
+            moved = catalog.blobs.quarantine(sha256) if repair else None
+            found.append(
+                CheckFinding(
+                    code="damaged-file",
+                    severity="error",
+                    subject=subject,
+                    repaired=False,
+                    message=Text(
+                        th=f"ไฟล์ {path} เสียหาย (ขนาดหรือ hash ไม่ตรง)"
+                        + (f" ย้ายไปไว้ที่ {moved} แล้ว ต้องกู้คืนจากสำรอง" if moved else ""),
+                        en=f"the file {path} is damaged (wrong size or hash)"
+                        + (f"; moved to {moved}: restore it from a backup" if moved else ""),
+                    ),
+                )
+            )
+    return {sha256 for sha256, _, _ in blobs}, len(blobs), found
+
+
+def _orphans(
+    catalog: Catalog, known: set[str], repair: bool, grace: dt.timedelta
+) -> list[CheckFinding]:
+    found = []
+    cutoff = (utcnow() - grace).timestamp()
+    candidates = [
+        ("orphan-file", path) for sha256, path in catalog.blobs.stored() if sha256 not in known
+    ] + [("temporary-file", path) for path in catalog.blobs.temporaries()]
+    for code, path in candidates:
+        old = path.stat().st_mtime < cutoff
+        if repair and old:
+            path.unlink(missing_ok=True)
+        what = _ORPHAN if code == "orphan-file" else _TEMPORARY
+        wait = Text(th="", en="") if old else _TOO_RECENT
+        found.append(
+            CheckFinding(
+                code=code,
+                severity="warning",
+                subject=str(path),
+                repaired=repair and old,
+                message=Text(th=what.th + wait.th, en=what.en + wait.en),
+            )
+        )
+    return found
+
+
+_ORPHAN = Text(
+    th="ไฟล์ที่ไม่มีรุ่นใดใช้ (เหลือจากการเผยแพร่ที่หยุดกลางคัน)",
+    en="a stored file no version uses (left by an interrupted publish)",
+)
+_TEMPORARY = Text(
+    th="สำเนาไฟล์ที่เขียนไม่เสร็จ (เหลือจากการเผยแพร่ที่หยุดกลางคัน)",
+    en="an unfinished copy of a file (left by an interrupted publish)",
+)
+_TOO_RECENT = Text(th=" ยังใหม่เกินกว่าจะลบ", en="; too recent to delete yet")
+
+
+def _unpublished(catalog: Catalog) -> list[CheckFinding]:
+    with catalog.read() as session:
+        names = session.scalars(
+            select(DatasetRow.name).where(DatasetRow.current_version_id.is_(None))
+        ).all()
+    return [
+        CheckFinding(
+            code="unpublished-dataset",
+            severity="info",
+            subject=name,
+            message=Text(
+                th="ชื่อนี้ถูกจองโดยการเผยแพร่ครั้งแรกที่ยังไม่สำเร็จ",
+                en="the name is held by a first publish that has not completed",
+            ),
+        )
+        for name in names
+    ]

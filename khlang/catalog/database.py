@@ -1,0 +1,162 @@
+"""Engines, transactions and schema migrations for both back ends.
+
+SQLite runs in WAL mode (readers never wait for the writer) with foreign keys on and full
+sync, and every write transaction starts with `BEGIN IMMEDIATE`, so two writers queue on the
+database lock instead of failing half-way with "database is locked" after reading stale rows.
+PostgreSQL runs at READ COMMITTED; the optimistic-locking updates re-check their condition
+after waiting for a row lock, which is all the publish protocol needs.
+
+Migrations are Alembic scripts shipped inside the package and applied when a catalog is
+opened (under a lock, so two processes opening a new catalog at once do not both migrate).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from khlang.catalog.location import CatalogLocation
+from khlang.errors import KhlangError
+from khlang.i18n import Text
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+WRITE_OPTION = "khlang_write"
+# An arbitrary constant: the key of the PostgreSQL advisory lock held while migrating.
+_PG_MIGRATION_LOCK = 0x6B686C616E67
+
+
+def create_catalog_engine(location: CatalogLocation) -> Engine:
+    url = make_url(location.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+        _configure_sqlite(engine)
+        return engine
+    if url.get_backend_name() != "postgresql":
+        raise KhlangError(
+            Text(
+                th=f"ไม่รองรับฐานข้อมูล {url.get_backend_name()} ใช้ SQLite หรือ PostgreSQL",
+                en=f"unsupported database {url.get_backend_name()}: use SQLite or PostgreSQL",
+            ),
+            where="KHLANG_DATABASE_URL",
+        )
+    return create_engine(with_installed_driver(url), pool_pre_ping=True)
+
+
+def with_installed_driver(url: URL) -> URL:
+    """A plain `postgresql://` URL means SQLAlchemy's default driver (psycopg 3 since
+    SQLAlchemy 2.1); use psycopg2 when that is the one installed."""
+    if url.drivername != "postgresql" or importlib.util.find_spec("psycopg"):
+        return url
+    return url.set(drivername="postgresql+psycopg2")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own handling
+        # would start transactions late and never as IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        write = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+    """(read, write) session makers; the write one takes SQLite's write lock up front."""
+    read = sessionmaker(engine, expire_on_commit=False)
+    write = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+    return read, write
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+
+def alembic_config(connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(None)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine, location: CatalogLocation) -> bool:
+    """Bring the schema to the newest revision; True when something was applied."""
+    try:
+        if current_revision(engine) == head_revision():
+            return False
+    except OperationalError as error:
+        raise _unreachable(location, error) from error
+    from alembic import command
+
+    with _migration_lock(engine, location), engine.begin() as connection:
+        config = alembic_config(connection)
+        command.upgrade(config, "head")
+    return True
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine, location: CatalogLocation) -> Iterator[None]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                )
+                connection.commit()
+        return
+    location.home.mkdir(parents=True, exist_ok=True)
+    with open(location.home / ".migrate.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _unreachable(location: CatalogLocation, error: Exception) -> KhlangError:
+    reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    return KhlangError(
+        Text(
+            th=f"เปิดฐานข้อมูลของคลังไม่ได้: {reason}",
+            en=f"cannot open the catalog database: {reason}",
+        ),
+        where=location.describe(),
+    )

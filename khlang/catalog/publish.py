@@ -1,0 +1,647 @@
+"""Publishing a version atomically.
+
+1. Read and hash the folder (`folder.py`); nothing is written if it is malformed.
+2. **Stage** (one transaction): find or create the dataset (invisible until its first
+   version is published), note the `lock_version` the change is based on, and record a
+   `pending` version with the owner process and a lease. A second publish of the same
+   dataset while this one runs gets a conflict at once.
+3. **Store** every file in the content-addressed store (write, fsync, rename; hash
+   re-checked on the stored copy).
+4. **Gate** (`gate.py`): the compliance check and the table validators. A refusal discards
+   the pending version and says why.
+5. **Commit** (one transaction): move the dataset's `current_version_id` to the new version
+   *only if* `lock_version` is still the one noted in step 2 (else: conflict, nothing
+   visible changes), number the version, link its files, queue the registrations, audit.
+
+A crash before step 5 commits leaves the previous version visible. The pending version is
+resumed by the next publish of the same content (its files are already stored) or
+discarded by the next publish of other content, or by `khlang catalog check --repair`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from khlang.catalog import audit, leases
+from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
+from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
+from khlang.catalog.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    PublishRejectedError,
+    not_found,
+)
+from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
+from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, ensure_ready
+from khlang.catalog.principals import Principal
+from khlang.catalog.registration.outbox import enqueue_for_registered_targets
+from khlang.catalog.tables import (
+    Blob,
+    DatasetVersion,
+    Organization,
+    Resource,
+    VersionResource,
+    utcnow,
+)
+from khlang.catalog.tables import Dataset as DatasetRow
+from khlang.i18n import Text
+from khlang.metadata.formats import format_by_extension
+from khlang.metadata.model import Dataset
+
+LEASE = dt.timedelta(minutes=15)
+# Facts the catalog derives itself: left out of the content hash, so that a folder whose
+# metadata was read back from khlang (and so carries them) hashes like the original.
+DERIVED_DATASET_KEYS = {"issued", "modified", "ckan"}
+DERIVED_RESOURCE_KEYS = {"issued", "modified", "hash", "byte_size", "media_type", "ckan"}
+
+
+class PublishResult(BaseModel):
+    dataset: str
+    status: Literal["published", "unchanged"]
+    version: int
+    content_hash: str
+    resumed: bool = False
+    """A pending version left by an interrupted publish of the same content was completed."""
+    created_organization: bool = False
+    checks: dict[str, Any] | None = None
+
+
+class _Staged(BaseModel):
+    dataset_id: str
+    version_id: str
+    lock_version: int
+    previous_version_id: str | None
+    resumed: bool
+    created_organization: bool
+
+
+def content_hash(dataset: Dataset, folder: PublishedFolder) -> str:
+    """`sha256:` of the declared metadata (without what the catalog derives) and the
+    files' hashes, in resource order."""
+    metadata = dataset.model_dump(mode="json", by_alias=True, exclude=DERIVED_DATASET_KEYS)
+    for resource in metadata["resources"]:
+        for key in DERIVED_RESOURCE_KEYS:
+            resource.pop(key, None)
+    files = [[item.position, item.stored.sha256] for item in folder.files]
+    canonical = json.dumps(
+        {"metadata": metadata, "files": files}, ensure_ascii=False, sort_keys=True, default=str
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def publish(
+    catalog: Any,
+    path: Path,
+    *,
+    actor: Principal,
+    change_note: str | None = None,
+    expected_version: int | None = None,
+    create_organization: bool = False,
+    gate: Gate = default_gate,
+) -> PublishResult:
+    """Publish the dataset folder at `path` as a new version (see the module docstring).
+
+    `expected_version` is the version number the change was based on (0 for a new
+    dataset): when the dataset has moved on since, the publish is refused as a conflict.
+    """
+    ensure_ready(gate)
+    folder = read_folder(path)
+    dataset = folder.dataset
+    digest = content_hash(dataset, folder)
+    staged_or_result = _stage(
+        catalog, folder, digest, actor, change_note, expected_version, create_organization
+    )
+    if isinstance(staged_or_result, PublishResult):
+        return staged_or_result
+    staged = staged_or_result
+    try:
+        files = _store_files(catalog, folder, staged)
+        report = gate(dataset, files)
+    except BaseException as error:
+        if not isinstance(error, KeyboardInterrupt | SystemExit):
+            _discard(catalog, staged.version_id, actor, reason=str(error))
+        raise
+    if not report.passed:
+        _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.summary())
+        raise _rejected(dataset.name or "", report)
+    number = _commit(catalog, folder, staged, report, actor)
+    return PublishResult(
+        dataset=dataset.name or "",
+        status="published",
+        version=number,
+        content_hash=digest,
+        resumed=staged.resumed,
+        created_organization=staged.created_organization,
+        checks=report.summary(),
+    )
+
+
+# --- 2. stage ------------------------------------------------------------------------------
+
+
+def _stage(
+    catalog: Any,
+    folder: PublishedFolder,
+    digest: str,
+    actor: Principal,
+    change_note: str | None,
+    expected_version: int | None,
+    create_organization: bool,
+) -> _Staged | PublishResult:
+    dataset = folder.dataset
+    name, organization_name = dataset.name or "", dataset.owner_org or ""
+    with catalog.write() as session:
+        organization, created = _organization(
+            session, organization_name, actor, create_organization
+        )
+        if not actor.can_publish(organization.name):
+            raise _denied(actor, organization.name)
+        row = session.scalar(select(DatasetRow).where(DatasetRow.name == name))
+        if row is None:
+            row = DatasetRow(name=name, organization_id=organization.id, title=dataset.title)
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                actor.name,
+                "dataset.create",
+                "dataset",
+                object_id=row.id,
+                object_name=name,
+                detail={"organization": organization.name},
+            )
+        elif row.organization_id != organization.id:
+            raise _other_organization(session, row, organization.name)
+        if row.state == "withdrawn":
+            raise ConflictError(
+                Text(
+                    th="ชุดข้อมูลนี้ถูกถอนแล้ว ต้องคืนสถานะก่อนเผยแพร่รุ่นใหม่",
+                    en="the dataset is withdrawn; reinstate it before publishing a new version",
+                ),
+                where=name,
+            )
+        current = (
+            session.get(DatasetVersion, row.current_version_id) if row.current_version_id else None
+        )
+        current_number = current.number if current else 0
+        if expected_version is not None and expected_version != current_number:
+            raise _moved_on(name, expected_version, current_number)
+        if current is not None and current.content_hash == digest:
+            return PublishResult(
+                dataset=name,
+                status="unchanged",
+                version=current_number or 0,
+                content_hash=digest,
+                checks=current.checks,
+            )
+        pending = _claim_pending(session, row, digest, actor)
+        resumed = pending is not None
+        if pending is None:
+            pending = DatasetVersion(
+                dataset_id=row.id,
+                content_hash=digest,
+                metadata_=_dump(dataset),
+                author=actor.name,
+                change_note=change_note,
+                source=str(folder.folder),
+                owner=leases.owner(),
+                lease_until=utcnow() + LEASE,
+            )
+            session.add(pending)
+            session.flush()
+            audit.record(
+                session,
+                actor.name,
+                "version.stage",
+                "dataset",
+                object_id=row.id,
+                object_name=name,
+                detail={"version_id": pending.id, "hash": digest},
+            )
+        elif change_note is not None:
+            pending.change_note = change_note
+        return _Staged(
+            dataset_id=row.id,
+            version_id=pending.id,
+            lock_version=row.lock_version,
+            previous_version_id=row.current_version_id,
+            resumed=resumed,
+            created_organization=created,
+        )
+
+
+def _organization(
+    session: Session, name: str, actor: Principal, create: bool
+) -> tuple[Organization, bool]:
+    found = session.scalar(select(Organization).where(Organization.name == name))
+    if found is not None:
+        return found, False
+    if not create:
+        raise not_found(ORGANIZATION_WORD, name)
+    if not actor.sysadmin:
+        raise _denied(actor, name)
+    organization = Organization(name=name)
+    session.add(organization)
+    session.flush()
+    audit.record(
+        session,
+        actor.name,
+        "organization.create",
+        "organization",
+        object_id=organization.id,
+        object_name=name,
+        detail={"by": "publish"},
+    )
+    return organization, True
+
+
+def _claim_pending(
+    session: Session, row: DatasetRow, digest: str, actor: Principal
+) -> DatasetVersion | None:
+    """Resume an abandoned pending version of the same content; discard abandoned ones of
+    other content; refuse while another live process is publishing this dataset."""
+    resumable = None
+    for pending in session.scalars(
+        select(DatasetVersion).where(
+            DatasetVersion.dataset_id == row.id, DatasetVersion.status == "pending"
+        )
+    ):
+        if leases.held(pending.lease_until, pending.owner):
+            raise ConflictError(
+                Text(
+                    th=f"มีการเผยแพร่ชุดข้อมูลนี้อยู่แล้ว (เริ่มเมื่อ {pending.created_at:%Y-%m-%d %H:%M} UTC "
+                    f"โดย {pending.author}) รอให้เสร็จแล้วลองอีกครั้ง",
+                    en=f"another publish of this dataset is in progress (started "
+                    f"{pending.created_at:%Y-%m-%d %H:%M} UTC by {pending.author}); "
+                    "try again when it has finished",
+                ),
+                where=row.name,
+            )
+        if pending.content_hash == digest and resumable is None:
+            resumable = pending
+            pending.owner = leases.owner()
+            pending.lease_until = utcnow() + LEASE
+            pending.author = actor.name
+            audit.record(
+                session,
+                actor.name,
+                "version.resume",
+                "dataset",
+                object_id=row.id,
+                object_name=row.name,
+                detail={"version_id": pending.id},
+            )
+        else:
+            pending.status = "discarded"
+            pending.lease_until = None
+            audit.record(
+                session,
+                actor.name,
+                "version.discard",
+                "dataset",
+                object_id=row.id,
+                object_name=row.name,
+                detail={"version_id": pending.id, "reason": "abandoned"},
+            )
+    return resumable
+
+
+# --- 3. store ------------------------------------------------------------------------------
+
+
+def _store_files(catalog: Any, folder: PublishedFolder, staged: _Staged) -> list[StagedFile]:
+    result = []
+    for item in folder.files:
+        stored = catalog.blobs.put(item.source)
+        if stored != item.stored:
+            raise _changed_meanwhile(item.source)
+        schema = folder.dataset.resources[item.position].table_schema
+        result.append(
+            StagedFile(
+                position=item.position,
+                path=catalog.blobs.path(stored.sha256),
+                source=item.source,
+                table_schema=schema if isinstance(schema, dict) else None,
+            )
+        )
+    with catalog.write() as session:
+        pending = session.get(DatasetVersion, staged.version_id)
+        if pending is not None:
+            pending.staged = [item.stored.sha256 for item in folder.files]
+            pending.lease_until = utcnow() + LEASE
+    return result
+
+
+def _changed_meanwhile(source: Path) -> ConflictError:
+    return ConflictError(
+        Text(
+            th="ไฟล์ถูกแก้ไขระหว่างการเผยแพร่ ลองเผยแพร่อีกครั้ง",
+            en="the file changed while it was being published; publish again",
+        ),
+        where=str(source),
+    )
+
+
+# --- 5. commit -----------------------------------------------------------------------------
+
+
+def _commit(
+    catalog: Any,
+    folder: PublishedFolder,
+    staged: _Staged,
+    report: GateReport,
+    actor: Principal,
+) -> int:
+    dataset = folder.dataset
+    try:
+        with catalog.write() as session:
+            return _commit_in(session, folder, staged, report, actor)
+    except _LostRaceError:
+        _discard(catalog, staged.version_id, actor, reason="conflict")
+        current = _current_number(catalog, staged.dataset_id)
+        raise ConflictError(
+            Text(
+                th=f"ชุดข้อมูลนี้ถูกเปลี่ยนโดยการเผยแพร่อื่นระหว่างนี้ (ตอนนี้เป็นรุ่น {current}) "
+                "รุ่นนี้จึงไม่ถูกเผยแพร่ ตรวจรุ่นล่าสุดแล้วเผยแพร่อีกครั้ง",
+                en=f"another publish changed this dataset meanwhile (it is now at version "
+                f"{current}), so this version was not published; review the latest "
+                "version and publish again",
+            ),
+            where=dataset.name,
+        ) from None
+
+
+class _LostRaceError(Exception):
+    """The dataset's lock_version moved between staging and committing."""
+
+
+def _commit_in(
+    session: Session,
+    folder: PublishedFolder,
+    staged: _Staged,
+    report: GateReport,
+    actor: Principal,
+) -> int:
+    dataset = folder.dataset
+    now = utcnow()
+    # First statement of the transaction: on SQLite it runs under the write lock taken by
+    # BEGIN IMMEDIATE; on PostgreSQL it waits for a concurrent commit and re-checks.
+    moved = session.execute(
+        update(DatasetRow)
+        .where(DatasetRow.id == staged.dataset_id, DatasetRow.lock_version == staged.lock_version)
+        .values(
+            lock_version=DatasetRow.lock_version + 1,
+            current_version_id=staged.version_id,
+            title=dataset.title,
+            private=dataset.private,
+            updated_at=now,
+        )
+    )
+    if moved.rowcount != 1:
+        raise _LostRaceError
+    number = (
+        session.scalar(
+            select(func.max(DatasetVersion.number)).where(
+                DatasetVersion.dataset_id == staged.dataset_id
+            )
+        )
+        or 0
+    ) + 1
+    previous = _previous_files(session, staged.previous_version_id)
+    issued = _dataset_issued(session, staged.previous_version_id, dataset, now)
+    final = dataset.model_copy(deep=True)
+    final.issued, final.modified = issued, now
+    _insert_blobs(session, folder)
+    stored = {item.position: item for item in folder.files}
+    for position, key in enumerate(folder.keys):
+        resource_id = _resource_id(session, staged.dataset_id, key)
+        _link(
+            session,
+            staged.version_id,
+            resource_id,
+            position,
+            final,
+            stored.get(position),
+            report.formats.get(position),
+            previous.get(resource_id),
+            now,
+        )
+    version = session.get(DatasetVersion, staged.version_id)
+    assert version is not None
+    version.number = number
+    version.status = "published"
+    version.metadata_ = _dump(final)
+    version.checks = report.summary()
+    version.published_at = now
+    version.lease_until = None
+    enqueue_for_registered_targets(session, staged.dataset_id, "push")
+    audit.record(
+        session,
+        actor.name,
+        "version.publish",
+        "dataset",
+        object_id=staged.dataset_id,
+        object_name=dataset.name,
+        detail={
+            "version": number,
+            "hash": version.content_hash,
+            "change_note": version.change_note,
+        },
+    )
+    return number
+
+
+def _current_number(catalog: Any, dataset_id: str) -> int:
+    with catalog.read() as session:
+        return (
+            session.scalar(
+                select(DatasetVersion.number)
+                .join(DatasetRow, DatasetRow.current_version_id == DatasetVersion.id)
+                .where(DatasetRow.id == dataset_id)
+            )
+            or 0
+        )
+
+
+def _previous_files(session: Session, version_id: str | None) -> dict[str, VersionResource]:
+    if version_id is None:
+        return {}
+    links = session.scalars(select(VersionResource).where(VersionResource.version_id == version_id))
+    return {link.resource_id: link for link in links}
+
+
+def _dataset_issued(
+    session: Session, previous_id: str | None, dataset: Dataset, now: dt.datetime
+) -> dt.datetime:
+    """The declared date when the folder states one, else the first version's."""
+    if dataset.issued is not None:
+        return dataset.issued if dataset.issued.tzinfo else dataset.issued.replace(tzinfo=dt.UTC)
+    previous = session.get(DatasetVersion, previous_id) if previous_id else None
+    if previous is not None and previous.metadata_.get("issued"):
+        return dt.datetime.fromisoformat(previous.metadata_["issued"])
+    return now
+
+
+def _insert_blobs(session: Session, folder: PublishedFolder) -> None:
+    rows = [
+        {"sha256": item.stored.sha256, "byte_size": item.stored.byte_size, "created_at": utcnow()}
+        for item in folder.files
+    ]
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(Blob).values(rows).on_conflict_do_nothing())
+
+
+def _resource_id(session: Session, dataset_id: str, key: str) -> str:
+    found = session.scalar(
+        select(Resource.id).where(Resource.dataset_id == dataset_id, Resource.key == key)
+    )
+    if found is not None:
+        return found
+    resource = Resource(dataset_id=dataset_id, key=key)
+    session.add(resource)
+    session.flush()
+    return resource.id
+
+
+def _link(
+    session: Session,
+    version_id: str,
+    resource_id: str,
+    position: int,
+    final: Dataset,
+    stored: FolderFile | None,
+    sniffed: dict[str, Any] | None,
+    previous: VersionResource | None,
+    now: dt.datetime,
+) -> None:
+    """Record one resource of the version and write the file's facts into its metadata:
+    hash, byte size, media type (as sniffed from the content, else from the extension),
+    format when none is declared, and issued/modified (modified moves only when the file's
+    bytes change)."""
+    resource = final.resources[position]
+    sha256 = stored.stored.sha256 if stored else None
+    filename = stored.source.name if stored else None
+    media_type = None
+    if stored is not None:
+        by_name = format_by_extension(filename)
+        media_type = (
+            (sniffed or {}).get("media_type")
+            or (by_name.media_type if by_name else None)
+            or resource.media_type
+            or DEFAULT_MEDIA_TYPE
+        )
+        resource.hash = stored.stored.hash
+        resource.byte_size = stored.stored.byte_size
+        resource.media_type = media_type
+        if not resource.format:
+            resource.format = (sniffed or {}).get("name") or (by_name.name if by_name else None)
+    issued = previous.issued if previous else now
+    unchanged = previous is not None and previous.blob_sha256 == sha256
+    modified = previous.modified if unchanged and previous else now
+    resource.issued, resource.modified = issued, modified
+    session.add(
+        VersionResource(
+            version_id=version_id,
+            resource_id=resource_id,
+            position=position,
+            blob_sha256=sha256,
+            filename=filename,
+            media_type=media_type,
+            byte_size=stored.stored.byte_size if stored else None,
+            format=resource.format,
+            issued=issued,
+            modified=modified,
+        )
+    )
+
+
+# --- discarding and errors -----------------------------------------------------------------
+
+
+def _discard(
+    catalog: Any,
+    version_id: str,
+    actor: Principal,
+    *,
+    reason: str,
+    checks: dict[str, Any] | None = None,
+) -> None:
+    with catalog.write() as session:
+        version = session.get(DatasetVersion, version_id)
+        if version is None or version.status != "pending":
+            return
+        version.status = "discarded"
+        version.lease_until = None
+        version.checks = checks
+        row = session.get(DatasetRow, version.dataset_id)
+        audit.record(
+            session,
+            actor.name,
+            "version.discard",
+            "dataset",
+            object_id=version.dataset_id,
+            object_name=row.name if row else None,
+            detail={"version_id": version_id, "reason": reason[:500]},
+        )
+
+
+def _dump(dataset: Dataset) -> dict[str, Any]:
+    return dataset.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _rejected(name: str, report: GateReport) -> PublishRejectedError:
+    lines_th = "\n".join(f"  - {problem.th}" for problem in report.problems)
+    lines_en = "\n".join(f"  - {problem.en}" for problem in report.problems)
+    return PublishRejectedError(
+        Text(
+            th=f"ไม่เผยแพร่ เพราะไม่ผ่านการตรวจ {len(report.problems)} ข้อ:\n{lines_th}",
+            en=f"not published: {len(report.problems)} check(s) failed:\n{lines_en}",
+        ),
+        where=name,
+        report=report.summary(),
+    )
+
+
+def _denied(actor: Principal, organization: str) -> PermissionDeniedError:
+    return PermissionDeniedError(
+        Text(
+            th=f"{actor.name} ไม่มีสิทธิ์เผยแพร่ชุดข้อมูลของหน่วยงาน {organization}",
+            en=f"{actor.name} may not publish datasets of the organisation {organization}",
+        ),
+        where=organization,
+    )
+
+
+def _other_organization(session: Session, row: DatasetRow, wanted: str) -> ConflictError:
+    owner = session.get(Organization, row.organization_id)
+    return ConflictError(
+        Text(
+            th=f"ชื่อ {row.name} เป็นของชุดข้อมูลของหน่วยงาน {owner.name if owner else '?'} แล้ว "
+            f"ใช้ชื่ออื่นสำหรับ {wanted}",
+            en=f"the name {row.name} belongs to a dataset of {owner.name if owner else '?'}; "
+            f"choose another name for {wanted}'s dataset",
+        ),
+        where=row.name,
+    )
+
+
+def _moved_on(name: str, expected: int, current: int) -> ConflictError:
+    return ConflictError(
+        Text(
+            th=f"แก้ไขจากรุ่น {expected} แต่ชุดข้อมูลเป็นรุ่น {current} แล้ว ตรวจรุ่นล่าสุดก่อน",
+            en=f"the change is based on version {expected} but the dataset is at version "
+            f"{current}; review the latest version first",
+        ),
+        where=name,
+    )

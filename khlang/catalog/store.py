@@ -1,0 +1,509 @@
+"""The catalog: open it, read datasets, versions and files, and reach the writers.
+
+    from khlang.catalog import Catalog
+    with Catalog.open(home) as catalog:            # or KHLANG_HOME / KHLANG_DATABASE_URL
+        for summary in catalog.datasets():         # public, active datasets
+            record = catalog.dataset(summary.name) # current version, metadata, resources
+        file = catalog.resource_file(name, resource_id)   # .path, .media_type, ...
+
+Readers get immutable records (`records.py`). Only published versions are ever visible: a
+dataset whose first publish has not completed does not exist for readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from khlang.catalog import audit, errors
+from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE, BlobStore
+from khlang.catalog.database import (
+    create_catalog_engine,
+    current_revision,
+    migrate,
+    session_factories,
+)
+from khlang.catalog.gate import Gate, default_gate
+from khlang.catalog.location import CatalogLocation, resolve_location
+from khlang.catalog.principals import ANONYMOUS, Principal
+from khlang.catalog.records import (
+    AuditRecord,
+    DatasetRecord,
+    DatasetSummary,
+    OrganizationRecord,
+    RegistrationRecord,
+    ResourceFile,
+    ResourceRecord,
+    VersionRecord,
+    VersionSummary,
+)
+from khlang.catalog.tables import (
+    AuditEntry,
+    DatasetVersion,
+    Organization,
+    Registration,
+    Resource,
+    VersionResource,
+    utcnow,
+)
+from khlang.catalog.tables import Dataset as DatasetRow
+from khlang.i18n import Text
+from khlang.metadata.model import Dataset
+
+if TYPE_CHECKING:
+    from khlang.catalog.accounts import Accounts
+    from khlang.catalog.consistency import CheckReport
+    from khlang.catalog.publish import PublishResult
+    from khlang.metadata.budget_bureau import CatalogState
+
+
+class Catalog:
+    """One catalog: a database and a file store. Thread-safe for reading; each call opens
+    and closes its own session."""
+
+    def __init__(self, location: CatalogLocation, engine: Engine) -> None:
+        self.location = location
+        self.engine = engine
+        self.blobs = BlobStore(location.files)
+        self._read, self._write = session_factories(engine)
+
+    # --- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        home: Path | str | None = None,
+        database_url: str | None = None,
+        *,
+        create: bool = False,
+    ) -> Catalog:
+        """Open the catalog at `home` (or KHLANG_HOME, or ./khlang-home) and bring its schema
+        up to date. Without `create`, a catalog that was never initialised is an error, so
+        a mistyped --home does not silently start an empty catalog."""
+        location = resolve_location(home, database_url)
+        if not create and location.is_sqlite and not (location.home / "catalog.sqlite").exists():
+            raise _not_initialised(location)
+        engine = create_catalog_engine(location)
+        try:
+            if not create and current_revision(engine) is None:
+                raise _not_initialised(location)
+            migrate(engine, location)
+        except BaseException:
+            engine.dispose()
+            raise
+        location.files.mkdir(parents=True, exist_ok=True)
+        return cls(location, engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed when the block ends, rolled back on an error.
+        On SQLite it holds the database's write lock from its first statement."""
+        with self._write() as session, session.begin():
+            yield session
+
+    # --- datasets -------------------------------------------------------------------------
+
+    def datasets(
+        self,
+        *,
+        viewer: Principal = ANONYMOUS,
+        organization: str | None = None,
+        include_withdrawn: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[DatasetSummary]:
+        """Datasets with a published version, by name. Private ones only for viewers with a
+        role in their organisation; withdrawn ones only when asked."""
+        query = self._listing(viewer, organization, include_withdrawn)
+        query = query.order_by(DatasetRow.name).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.read() as session:
+            return [_summary(*row) for row in session.execute(query)]
+
+    def count_datasets(
+        self,
+        *,
+        viewer: Principal = ANONYMOUS,
+        organization: str | None = None,
+        include_withdrawn: bool = False,
+    ) -> int:
+        query = self._listing(viewer, organization, include_withdrawn).subquery()
+        with self.read() as session:
+            return session.scalar(select(func.count()).select_from(query)) or 0
+
+    def _listing(
+        self, viewer: Principal, organization: str | None, include_withdrawn: bool
+    ) -> Select[Any]:
+        query = (
+            select(DatasetRow, Organization.name, DatasetVersion)
+            .join(Organization, Organization.id == DatasetRow.organization_id)
+            .join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
+        )
+        if organization is not None:
+            query = query.where(Organization.name == organization)
+        if not include_withdrawn:
+            query = query.where(DatasetRow.state == "active")
+        if not viewer.sysadmin:
+            visible = [name for name in viewer.roles if viewer.can_see_private(name)]
+            query = query.where(DatasetRow.private.is_(False) | Organization.name.in_(visible))
+        return query
+
+    def dataset(self, name: str, *, viewer: Principal = ANONYMOUS) -> DatasetRecord:
+        """A dataset (by name or id) with its current version."""
+        with self.read() as session:
+            row, organization = self._visible_dataset(session, name, viewer)
+            current = session.get(DatasetVersion, row.current_version_id)
+            assert current is not None
+            version = _version_record(session, current, row.name)
+            return DatasetRecord(
+                **_summary(row, organization, current).model_dump(),
+                created_at=row.created_at,
+                withdrawn_at=row.withdrawn_at,
+                withdrawn_note=row.withdrawn_note,
+                lock_version=row.lock_version,
+                current=version,
+            )
+
+    def version(
+        self, name: str, number: int | None = None, *, viewer: Principal = ANONYMOUS
+    ) -> VersionRecord:
+        """One published version (the current one when `number` is None)."""
+        with self.read() as session:
+            row, _ = self._visible_dataset(session, name, viewer)
+            version = self._published_version(session, row, number)
+            return _version_record(session, version, row.name)
+
+    def history(self, name: str, *, viewer: Principal = ANONYMOUS) -> list[VersionSummary]:
+        """Every published version, newest first."""
+        with self.read() as session:
+            row, _ = self._visible_dataset(session, name, viewer)
+            versions = session.scalars(
+                select(DatasetVersion)
+                .where(DatasetVersion.dataset_id == row.id, DatasetVersion.status == "published")
+                .order_by(DatasetVersion.number.desc())
+            )
+            return [_version_summary(version, row.name) for version in versions]
+
+    def resource_file(
+        self,
+        name: str,
+        resource_id: str,
+        *,
+        version: int | None = None,
+        viewer: Principal = ANONYMOUS,
+    ) -> ResourceFile:
+        """Where the bytes of a resource are (of the current version, or of `version`)."""
+        with self.read() as session:
+            row, _ = self._visible_dataset(session, name, viewer)
+            found = self._published_version(session, row, version)
+            link = session.get(VersionResource, (found.id, resource_id))
+            if link is None or link.blob_sha256 is None:
+                raise errors.not_found(errors.RESOURCE, resource_id)
+            return ResourceFile(
+                path=self.blobs.path(link.blob_sha256),
+                filename=link.filename or resource_id,
+                media_type=link.media_type or DEFAULT_MEDIA_TYPE,
+                byte_size=link.byte_size or 0,
+                sha256=link.blob_sha256,
+                resource_id=resource_id,
+                version=found.number or 0,
+            )
+
+    def _visible_dataset(
+        self, session: Session, name: str, viewer: Principal
+    ) -> tuple[DatasetRow, str]:
+        found = session.execute(
+            select(DatasetRow, Organization.name)
+            .join(Organization, Organization.id == DatasetRow.organization_id)
+            .where((DatasetRow.name == name) | (DatasetRow.id == name))
+        ).first()
+        if found is None or found[0].current_version_id is None:
+            raise errors.not_found(errors.DATASET, name)
+        row, organization = found
+        if row.private and not viewer.can_see_private(organization):
+            raise errors.not_found(errors.DATASET, name)
+        return row, organization
+
+    @staticmethod
+    def _published_version(session: Session, row: DatasetRow, number: int | None) -> DatasetVersion:
+        if number is None:
+            version = session.get(DatasetVersion, row.current_version_id)
+        else:
+            version = session.scalar(
+                select(DatasetVersion).where(
+                    DatasetVersion.dataset_id == row.id,
+                    DatasetVersion.number == number,
+                    DatasetVersion.status == "published",
+                )
+            )
+        if version is None:
+            raise errors.not_found(errors.VERSION, f"{row.name}@{number}")
+        return version
+
+    # --- writing --------------------------------------------------------------------------
+
+    def publish(
+        self,
+        folder: Path,
+        *,
+        actor: Principal,
+        change_note: str | None = None,
+        expected_version: int | None = None,
+        create_organization: bool = False,
+        gate: Gate | None = None,
+    ) -> PublishResult:
+        """Publish a dataset folder as a new version, atomically (see `publish.py`).
+        Raises PublishRejectedError (with `.report`), ConflictError, PermissionDeniedError,
+        NotFoundError (unknown organisation) or KhlangError (malformed folder)."""
+        from khlang.catalog.publish import publish
+
+        return publish(
+            self,
+            folder,
+            actor=actor,
+            change_note=change_note,
+            expected_version=expected_version,
+            create_organization=create_organization,
+            gate=gate or default_gate,
+        )
+
+    def withdraw(self, name: str, *, actor: Principal, note: str | None = None) -> None:
+        """Stop offering a dataset: it stays in the catalog with its history, is left out
+        of listings, and every target it was registered to is told (made private or
+        deleted there, as the target is configured)."""
+        self._set_state(name, "withdrawn", actor, note)
+
+    def reinstate(self, name: str, *, actor: Principal) -> None:
+        """Offer a withdrawn dataset again (and register it again where it was)."""
+        self._set_state(name, "active", actor, None)
+
+    def _set_state(self, name: str, state: str, actor: Principal, note: str | None) -> None:
+        from khlang.catalog.registration.outbox import enqueue_for_registered_targets
+
+        with self.write() as session:
+            row, organization = self._visible_dataset(session, name, actor)
+            if not actor.can_publish(organization):
+                raise errors.PermissionDeniedError(
+                    Text(
+                        th=f"{actor.name} ไม่มีสิทธิ์เปลี่ยนสถานะชุดข้อมูลของ {organization}",
+                        en=f"{actor.name} may not change the state of {organization}'s datasets",
+                    ),
+                    where=name,
+                )
+            if row.state == state:
+                return
+            row.state = state
+            row.lock_version += 1
+            row.updated_at = utcnow()
+            row.withdrawn_at = utcnow() if state == "withdrawn" else None
+            row.withdrawn_note = note if state == "withdrawn" else None
+            enqueue_for_registered_targets(
+                session, row.id, "withdraw" if state == "withdrawn" else "push"
+            )
+            audit.record(
+                session,
+                actor.name,
+                "dataset.withdraw" if state == "withdrawn" else "dataset.reinstate",
+                "dataset",
+                object_id=row.id,
+                object_name=row.name,
+                detail={"note": note} if note else None,
+            )
+
+    def check(
+        self,
+        *,
+        actor: Principal,
+        repair: bool = False,
+        verify: bool = False,
+        grace: dt.timedelta | None = None,
+    ) -> CheckReport:
+        """Compare the database with the stored files (`consistency.py`). Repair deletes
+        stray files only once they are older than `grace` (default an hour)."""
+        from khlang.catalog.consistency import DEFAULT_GRACE, check
+
+        grace = DEFAULT_GRACE if grace is None else grace
+        return check(self, actor=actor, repair=repair, verify=verify, grace=grace)
+
+    def catalog_state(self, *, organization: str | None = None) -> CatalogState:
+        """Catalog and GD Catalog registration facts for the Budget Bureau indicator
+        (`score.py`)."""
+        from khlang.catalog.score import catalog_state
+
+        return catalog_state(self, organization=organization)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Organisations, users, members and API keys (`accounts.py`)."""
+        from khlang.catalog.accounts import Accounts
+
+        return Accounts(self)
+
+    # --- organisations and the audit log --------------------------------------------------
+
+    def organizations(self) -> list[OrganizationRecord]:
+        parent = aliased(Organization)
+        with self.read() as session:
+            rows = session.execute(
+                select(Organization, parent.name)
+                .outerjoin(parent, parent.id == Organization.parent_id)
+                .order_by(Organization.name)
+            )
+            return [organization_record(row, parent_name) for row, parent_name in rows]
+
+    def organization(self, name: str) -> OrganizationRecord:
+        """An organisation by name or id."""
+        parent = aliased(Organization)
+        with self.read() as session:
+            found = session.execute(
+                select(Organization, parent.name)
+                .outerjoin(parent, parent.id == Organization.parent_id)
+                .where((Organization.name == name) | (Organization.id == name))
+            ).first()
+            if found is None:
+                raise errors.not_found(errors.ORGANIZATION, name)
+            return organization_record(*found)
+
+    def registrations(
+        self, *, target: str | None = None, dataset: str | None = None
+    ) -> list[RegistrationRecord]:
+        """What each target catalog holds of each dataset, as far as khlang pushed it."""
+        query = (
+            select(Registration, DatasetRow.name)
+            .join(DatasetRow, DatasetRow.id == Registration.dataset_id)
+            .order_by(Registration.target, DatasetRow.name)
+        )
+        if target is not None:
+            query = query.where(Registration.target == target)
+        if dataset is not None:
+            query = query.where(DatasetRow.name == dataset)
+        with self.read() as session:
+            return [
+                RegistrationRecord.model_validate({**_columns(row), "dataset": name})
+                for row, name in session.execute(query)
+            ]
+
+    def audit_log(self, *, object_name: str | None = None, limit: int = 100) -> list[AuditRecord]:
+        """The newest entries first."""
+        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if object_name is not None:
+            query = query.where(AuditEntry.object_name == object_name)
+        with self.read() as session:
+            return [
+                AuditRecord.model_validate(entry, from_attributes=True)
+                for entry in session.scalars(query)
+            ]
+
+
+# --- rows -> records ------------------------------------------------------------------------
+
+
+def organization_record(row: Organization, parent: str | None) -> OrganizationRecord:
+    title = None
+    if row.title_th or row.title_en:
+        title = Text(th=row.title_th or row.title_en or "", en=row.title_en or row.title_th or "")
+    return OrganizationRecord(
+        id=row.id,
+        name=row.name,
+        title=title,
+        parent=parent,
+        catalog_type=row.catalog_type,
+        email=row.email,
+        url=row.url,
+        created_at=row.created_at,
+    )
+
+
+def _summary(row: DatasetRow, organization: str, version: DatasetVersion) -> DatasetSummary:
+    return DatasetSummary(
+        id=row.id,
+        name=row.name,
+        organization=organization,
+        title=row.title,
+        private=row.private,
+        state=row.state,
+        version=version.number or 0,
+        content_hash=version.content_hash,
+        modified=version.published_at or version.created_at,
+    )
+
+
+def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
+    return VersionSummary(
+        id=version.id,
+        dataset=dataset,
+        number=version.number or 0,
+        content_hash=version.content_hash,
+        author=version.author,
+        change_note=version.change_note,
+        published_at=version.published_at or version.created_at,
+    )
+
+
+def _version_record(session: Session, version: DatasetVersion, dataset: str) -> VersionRecord:
+    metadata = Dataset.model_validate(version.metadata_)
+    links = session.execute(
+        select(VersionResource, Resource.id)
+        .join(Resource, Resource.id == VersionResource.resource_id)
+        .where(VersionResource.version_id == version.id)
+        .order_by(VersionResource.position)
+    )
+    resources = tuple(
+        ResourceRecord(
+            id=resource_id,
+            position=link.position,
+            dataset=dataset,
+            version=version.number or 0,
+            filename=link.filename,
+            sha256=link.blob_sha256,
+            byte_size=link.byte_size,
+            media_type=link.media_type,
+            format=link.format,
+            issued=link.issued,
+            modified=link.modified,
+            metadata=metadata.resources[link.position],
+        )
+        for link, resource_id in links
+    )
+    return VersionRecord(
+        **_version_summary(version, dataset).model_dump(),
+        metadata=metadata,
+        resources=resources,
+        checks=version.checks,
+    )
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__mapper__.column_attrs}
+
+
+def _not_initialised(location: CatalogLocation) -> errors.NotFoundError:
+    return errors.NotFoundError(
+        Text(
+            th="ยังไม่มีคลังข้อมูลที่นี่ สร้างด้วยคำสั่ง khlang catalog init",
+            en="there is no catalog here yet; create one with `khlang catalog init`",
+        ),
+        where=str(location.home) if location.is_sqlite else location.describe(),
+    )

@@ -1,0 +1,671 @@
+"""`khlang catalog ...`: create a catalog, add published dataset folders, read datasets and
+their history, check the store, and manage organisations, users, members and API keys.
+
+Every command acts as the operator at this machine (`Principal.operator`): whoever can run
+it can open the database anyway. `--author` names the person in the version history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from khlang.catalog import Catalog, Principal
+from khlang.catalog.errors import ConflictError, PermissionDeniedError, PublishRejectedError
+from khlang.catalog.folder import dataset_folders
+from khlang.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_INPUT_ERROR,
+    EXIT_OK,
+    FormatOption,
+    OutputFormat,
+    print_json,
+)
+from khlang.errors import KhlangError
+from khlang.i18n import Text
+
+app = typer.Typer(
+    help="The catalog: datasets, versions, files, organisations, users and API keys.",
+    no_args_is_help=True,
+)
+org_app = typer.Typer(
+    help="Organisations (agencies, area-based and local catalogs).", no_args_is_help=True
+)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+member_app = typer.Typer(
+    help="Who belongs to which organisation, with which role.", no_args_is_help=True
+)
+key_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(member_app, name="member")
+app.add_typer(key_app, name="key")
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="The catalog's folder (default: $KHLANG_HOME, else ./khlang-home). "
+        "KHLANG_DATABASE_URL selects PostgreSQL instead of the SQLite file in it.",
+        show_default=False,
+    ),
+]
+AuthorOption = Annotated[
+    str | None,
+    typer.Option("--author", help="Who makes the change (default: cli:<your login>)."),
+]
+
+
+def _open(home: Path | None, *, create: bool = False) -> Catalog:
+    return Catalog.open(home, create=create)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _when(value: dt.datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M:%S}" if value else "-"
+
+
+# --- the catalog ------------------------------------------------------------------------------
+
+
+@app.command()
+def init(home: HomeOption = None) -> None:
+    """Create the catalog (or bring an existing one's database schema up to date)."""
+    with _open(home, create=True) as catalog:
+        typer.echo(f"catalog ready: {catalog.location.home}")
+        typer.echo(f"database: {catalog.location.describe()}")
+
+
+@app.command()
+def add(
+    folders: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Folders `khlang publish` wrote: a dataset folder (with dataset.yaml), or a "
+            "folder of them."
+        ),
+    ],
+    home: HomeOption = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-m", help="Change note of the new versions.")
+    ] = None,
+    author: AuthorOption = None,
+    expect_version: Annotated[
+        int | None,
+        typer.Option(
+            "--expect-version",
+            help="Refuse unless the dataset is at this version now (0: a new dataset). "
+            "Guards an edit against a change made meanwhile.",
+        ),
+    ] = None,
+    create_org: Annotated[
+        bool,
+        typer.Option(
+            "--create-org/--no-create-org",
+            help="Create a dataset's organisation (owner_org) when the catalog lacks it.",
+        ),
+    ] = True,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Publish dataset folders as new versions. Each dataset is published atomically and
+    only when it passes the metadata check and the table validators; an unchanged folder
+    makes no new version. Exit 1 when a dataset was refused, 2 for a malformed folder."""
+    actor = Principal.operator(author)
+    results: list[dict[str, Any]] = []
+    exit_code = EXIT_OK
+    with _open(home) as catalog:
+        for folder in [item for path in folders for item in dataset_folders(path)]:
+            try:
+                result = catalog.publish(
+                    folder,
+                    actor=actor,
+                    change_note=note,
+                    expected_version=expect_version,
+                    create_organization=create_org,
+                )
+                entry = {
+                    "folder": str(folder),
+                    **result.model_dump(mode="json", exclude={"checks"}),
+                }
+            except PublishRejectedError as error:
+                exit_code = max(exit_code, EXIT_FINDINGS)
+                entry = _failure(folder, "rejected", error) | {"report": error.report}
+            except (ConflictError, PermissionDeniedError) as error:
+                exit_code = max(exit_code, EXIT_FINDINGS)
+                entry = _failure(folder, "refused", error)
+            except KhlangError as error:
+                exit_code = EXIT_INPUT_ERROR
+                entry = _failure(folder, "error", error)
+            results.append(entry)
+            if output is OutputFormat.text:
+                _print_add(entry)
+    if output is OutputFormat.json:
+        print_json(results)
+    raise typer.Exit(exit_code)
+
+
+def _failure(folder: Path, status: str, error: KhlangError) -> dict[str, Any]:
+    return {
+        "folder": str(folder),
+        "status": status,
+        "error": error.render(),
+        "message": error.message.model_dump(),
+    }
+
+
+def _print_add(entry: dict[str, Any]) -> None:
+    status = entry["status"]
+    if status == "published":
+        extra = " (resumed an interrupted publish)" if entry.get("resumed") else ""
+        created = "; created organisation" if entry.get("created_organization") else ""
+        typer.echo(f"published {entry['dataset']} version {entry['version']}{extra}{created}")
+    elif status == "unchanged":
+        typer.echo(f"unchanged {entry['dataset']} (version {entry['version']})")
+    else:
+        typer.echo(f"{status} {entry['folder']}:\n  {entry['error']}", err=True)
+
+
+@app.command("list")
+def list_datasets(
+    home: HomeOption = None,
+    organization: Annotated[
+        str | None, typer.Option("--org", help="Only this organisation's datasets.")
+    ] = None,
+    withdrawn: Annotated[
+        bool, typer.Option("--withdrawn", help="Include withdrawn datasets.")
+    ] = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """List the datasets (private ones included: you are the operator)."""
+    with _open(home) as catalog:
+        items = catalog.datasets(
+            viewer=Principal.operator(), organization=organization, include_withdrawn=withdrawn
+        )
+    if output is OutputFormat.json:
+        print_json([item.model_dump(mode="json") for item in items])
+        return
+    table = Table("name", "organisation", "version", "modified (UTC)", "state", "title")
+    for item in items:
+        state = item.state + (" private" if item.private else "")
+        table.add_row(
+            item.name,
+            item.organization,
+            str(item.version),
+            _when(item.modified),
+            state,
+            item.title or "",
+        )
+    _console().print(table)
+    typer.echo(f"{len(items)} dataset(s)")
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="The dataset's name (or id).")],
+    home: HomeOption = None,
+    version: Annotated[int | None, typer.Option("--version", "-v", help="A past version.")] = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """A dataset: its version, metadata, files (with download paths) and registrations."""
+    with _open(home) as catalog:
+        operator = Principal.operator()
+        record = catalog.dataset(name, viewer=operator)
+        shown = (
+            record.current if version is None else catalog.version(name, version, viewer=operator)
+        )
+        registrations = catalog.registrations(dataset=record.name)
+    if output is OutputFormat.json:
+        document = record.model_dump(mode="json", exclude={"current"})
+        document["version_shown"] = shown.model_dump(
+            mode="json", by_alias=True, exclude={"metadata"}
+        )
+        document["metadata"] = shown.metadata.model_dump(
+            mode="json", by_alias=True, exclude_unset=True
+        )
+        document["registrations"] = [item.model_dump(mode="json") for item in registrations]
+        print_json(document)
+        return
+    metadata = shown.metadata
+    private = ", private" if record.private else ""
+    english = f" / {metadata.title_en}" if metadata.title_en else ""
+    lines = [
+        f"{record.name}  ({record.organization}; {record.state}{private})",
+        f"title: {metadata.title or '-'}{english}",
+        f"version {shown.number} of {record.version}, "
+        f"published {_when(shown.published_at)} UTC by {shown.author}",
+        f"change note: {shown.change_note or '-'}",
+        f"content hash: {shown.content_hash}",
+        f"issued {_when(metadata.issued)}, modified {_when(metadata.modified)}",
+    ]
+    if record.withdrawn_at:
+        lines.append(f"withdrawn {_when(record.withdrawn_at)}: {record.withdrawn_note or '-'}")
+    typer.echo("\n".join(lines))
+    table = Table("resource id", "file", "format", "media type", "bytes", "sha256", "download path")
+    for resource in shown.resources:
+        table.add_row(
+            resource.id,
+            resource.filename or resource.metadata.url or "-",
+            resource.format or "-",
+            resource.media_type or "-",
+            str(resource.byte_size or "-"),
+            (resource.sha256 or "-")[:16],
+            resource.version_download_path if version else resource.download_path or "-",
+        )
+    _console().print(table)
+    for item in registrations:
+        error = f"; last error: {item.last_error.get('message')}" if item.last_error else ""
+        gdc = f"; GD Catalog: {item.gdc_state}" if item.gdc_state else ""
+        pushed = item.pushed_version or "-"
+        typer.echo(f"registered to {item.target}: {item.state} (version {pushed}){gdc}{error}")
+
+
+@app.command()
+def history(
+    name: Annotated[str, typer.Argument(help="The dataset's name (or id).")],
+    home: HomeOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Every published version of a dataset, newest first."""
+    with _open(home) as catalog:
+        items = catalog.history(name, viewer=Principal.operator())
+    if output is OutputFormat.json:
+        print_json([item.model_dump(mode="json") for item in items])
+        return
+    table = Table("version", "published (UTC)", "author", "content hash", "change note")
+    for item in items:
+        table.add_row(
+            str(item.number),
+            _when(item.published_at),
+            item.author,
+            item.content_hash[:23],
+            item.change_note or "",
+        )
+    _console().print(table)
+
+
+@app.command()
+def check(
+    home: HomeOption = None,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Discard abandoned publishes, delete orphan and temporary files (older than "
+            "--grace), move damaged files aside.",
+        ),
+    ] = False,
+    grace: Annotated[
+        int,
+        typer.Option(
+            "--grace",
+            min=0,
+            help="Minutes a stray file must have been left before --repair deletes it "
+            "(keeps repair away from a publish that is running).",
+        ),
+    ] = 60,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Re-hash every stored file (slow).")
+    ] = False,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Check that the database and the stored files agree. Exit 1 when something is wrong
+    (after --repair: when something is still wrong)."""
+    with _open(home) as catalog:
+        report = catalog.check(
+            actor=Principal.operator(),
+            repair=repair,
+            verify=verify,
+            grace=dt.timedelta(minutes=grace),
+        )
+    if output is OutputFormat.json:
+        print_json(report.model_dump(mode="json") | {"ok": report.ok})
+    else:
+        for finding in report.findings:
+            mark = " [repaired]" if finding.repaired else ""
+            typer.echo(
+                f"{finding.severity} {finding.code}{mark}: {finding.subject}\n  {finding.message}"
+            )
+        verdict = (
+            Text(th="ไม่พบปัญหา", en="consistent")
+            if report.ok
+            else Text(th="พบปัญหา", en="problems found")
+        )
+        typer.echo(f"{report.files_checked} stored file(s) checked: {verdict}")
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+@app.command()
+def state(
+    home: HomeOption = None,
+    organization: Annotated[
+        str | None, typer.Option("--org", help="Only this organisation's datasets.")
+    ] = None,
+) -> None:
+    """Print the catalog and GD Catalog state of each dataset as JSON, for
+    `khlang metadata check --state FILE`."""
+    with _open(home) as catalog:
+        print_json(catalog.catalog_state(organization=organization).model_dump(mode="json"))
+
+
+@app.command()
+def score(
+    home: HomeOption = None,
+    organization: Annotated[
+        str | None, typer.Option("--org", help="Score this organisation's datasets.")
+    ] = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Check the current version of every dataset and score them on the Budget Bureau's
+    indicator, with what the catalog knows of their registration. Exit 1 on errors."""
+    from khlang.cli.metadata_report import render
+    from khlang.metadata.report import check_agency
+
+    operator = Principal.operator()
+    with _open(home) as catalog:
+        items = [
+            (item.name, catalog.version(item.name, viewer=operator).metadata)
+            for item in catalog.datasets(viewer=operator, organization=organization)
+        ]
+        catalog_state = catalog.catalog_state(organization=organization)
+    if not items:
+        raise KhlangError(
+            Text(th="ไม่มีชุดข้อมูลให้ให้คะแนน", en="no datasets to score"),
+            where=organization or str(home or "catalog"),
+        )
+    report = check_agency(items, state=catalog_state)
+    if output is OutputFormat.json:
+        print_json(report.as_dict())
+    else:
+        render(report, Console(highlight=False), "both")
+    raise typer.Exit(EXIT_FINDINGS if report.errors else EXIT_OK)
+
+
+@app.command()
+def withdraw(
+    name: Annotated[str, typer.Argument(help="The dataset's name.")],
+    home: HomeOption = None,
+    note: Annotated[str | None, typer.Option("--note", "-m", help="Why it is withdrawn.")] = None,
+    author: AuthorOption = None,
+) -> None:
+    """Stop offering a dataset (kept with its history); registered copies are made private
+    or deleted at the next `khlang register`, as each target is configured."""
+    with _open(home) as catalog:
+        catalog.withdraw(name, actor=Principal.operator(author), note=note)
+    typer.echo(f"withdrawn {name}")
+
+
+@app.command()
+def reinstate(
+    name: Annotated[str, typer.Argument(help="The dataset's name.")],
+    home: HomeOption = None,
+    author: AuthorOption = None,
+) -> None:
+    """Offer a withdrawn dataset again."""
+    with _open(home) as catalog:
+        catalog.reinstate(name, actor=Principal.operator(author))
+    typer.echo(f"reinstated {name}")
+
+
+@app.command("log")
+def audit_log(
+    home: HomeOption = None,
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", "--object", help="Only entries about this name.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many entries.")] = 50,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """The audit log of every write, newest first."""
+    with _open(home) as catalog:
+        entries = catalog.audit_log(object_name=dataset, limit=limit)
+    if output is OutputFormat.json:
+        print_json([entry.model_dump(mode="json") for entry in entries])
+        return
+    table = Table("at (UTC)", "actor", "action", "object", "detail")
+    for entry in entries:
+        table.add_row(
+            _when(entry.at),
+            entry.actor,
+            entry.action,
+            entry.object_name or entry.object_id or "",
+            str(entry.detail or ""),
+        )
+    _console().print(table)
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+@org_app.command("create")
+def org_create(
+    name: Annotated[str, typer.Argument(help="URL name: lower-case letters, digits, - and _.")],
+    home: HomeOption = None,
+    title_th: Annotated[str | None, typer.Option("--title-th", help="Thai name.")] = None,
+    title_en: Annotated[str | None, typer.Option("--title-en", help="English name.")] = None,
+    catalog_type: Annotated[
+        str, typer.Option("--type", help="agency, area_based, local_government or data_center.")
+    ] = "agency",
+    parent: Annotated[str | None, typer.Option("--parent", help="The parent organisation.")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    url: Annotated[str | None, typer.Option("--url")] = None,
+    author: AuthorOption = None,
+) -> None:
+    """Create an organisation."""
+    title = (
+        Text(th=title_th or title_en or "", en=title_en or title_th or "")
+        if (title_th or title_en)
+        else None
+    )
+    with _open(home) as catalog:
+        record = catalog.accounts.create_organization(
+            name,
+            actor=Principal.operator(author),
+            title=title,
+            parent=parent,
+            catalog_type=catalog_type,
+            email=email,
+            url=url,
+        )
+    typer.echo(f"created organisation {record.name} ({record.id})")
+
+
+@org_app.command("list")
+def org_list(home: HomeOption = None, output: FormatOption = OutputFormat.text) -> None:
+    """List the organisations."""
+    with _open(home) as catalog:
+        items = catalog.organizations()
+    if output is OutputFormat.json:
+        print_json([item.model_dump(mode="json") for item in items])
+        return
+    table = Table("name", "type", "parent", "title")
+    for item in items:
+        table.add_row(item.name, item.catalog_type, item.parent or "", str(item.title or ""))
+    _console().print(table)
+
+
+# --- users and members ------------------------------------------------------------------------
+
+
+@user_app.command("create")
+def user_create(
+    name: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, - and _.")],
+    home: HomeOption = None,
+    full_name: Annotated[str | None, typer.Option("--full-name")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    sysadmin: Annotated[bool, typer.Option("--sysadmin", help="May do everything.")] = False,
+    author: AuthorOption = None,
+) -> None:
+    """Create a user."""
+    with _open(home) as catalog:
+        record = catalog.accounts.create_user(
+            name,
+            actor=Principal.operator(author),
+            full_name=full_name,
+            email=email,
+            sysadmin=sysadmin,
+        )
+    typer.echo(f"created user {record.name} ({record.id})")
+
+
+@user_app.command("list")
+def user_list(home: HomeOption = None, output: FormatOption = OutputFormat.text) -> None:
+    """List the users and their roles."""
+    with _open(home) as catalog:
+        items = catalog.accounts.users()
+    if output is OutputFormat.json:
+        print_json([item.model_dump(mode="json") for item in items])
+        return
+    table = Table("name", "full name", "email", "sysadmin", "disabled", "roles")
+    for item in items:
+        roles = ", ".join(f"{org}:{role}" for org, role in sorted(item.roles.items()))
+        table.add_row(
+            item.name,
+            item.full_name or "",
+            item.email or "",
+            "yes" if item.sysadmin else "",
+            "yes" if item.disabled else "",
+            roles,
+        )
+    _console().print(table)
+
+
+@user_app.command("disable")
+def user_disable(
+    name: Annotated[str, typer.Argument(help="The user.")],
+    home: HomeOption = None,
+    author: AuthorOption = None,
+) -> None:
+    """Disable a user: their API keys stop working at once."""
+    with _open(home) as catalog:
+        catalog.accounts.disable_user(name, actor=Principal.operator(author))
+    typer.echo(f"disabled user {name}")
+
+
+@member_app.command("add")
+def member_add(
+    organization: Annotated[str, typer.Argument(help="The organisation.")],
+    user: Annotated[str, typer.Argument(help="The user.")],
+    role: Annotated[str, typer.Option("--role", help="member, editor or admin.")] = "member",
+    home: HomeOption = None,
+    author: AuthorOption = None,
+) -> None:
+    """Give a user a role in an organisation (or change it)."""
+    with _open(home) as catalog:
+        catalog.accounts.set_member(organization, user, role, actor=Principal.operator(author))
+    typer.echo(f"{user} is {role} of {organization}")
+
+
+@member_app.command("remove")
+def member_remove(
+    organization: Annotated[str, typer.Argument(help="The organisation.")],
+    user: Annotated[str, typer.Argument(help="The user.")],
+    home: HomeOption = None,
+    author: AuthorOption = None,
+) -> None:
+    """Remove a user from an organisation."""
+    with _open(home) as catalog:
+        catalog.accounts.remove_member(organization, user, actor=Principal.operator(author))
+    typer.echo(f"removed {user} from {organization}")
+
+
+@member_app.command("list")
+def member_list(
+    organization: Annotated[str | None, typer.Argument(help="Only this organisation.")] = None,
+    home: HomeOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """List memberships."""
+    with _open(home) as catalog:
+        items = catalog.accounts.members(organization)
+    if output is OutputFormat.json:
+        print_json([item.model_dump(mode="json") for item in items])
+        return
+    table = Table("organisation", "user", "role")
+    for item in items:
+        table.add_row(item.organization, item.user, item.role)
+    _console().print(table)
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+@key_app.command("create")
+def key_create(
+    user: Annotated[str, typer.Argument(help="The user the key acts as.")],
+    home: HomeOption = None,
+    label: Annotated[str | None, typer.Option("--label", help="What the key is for.")] = None,
+    organization: Annotated[
+        str | None, typer.Option("--org", help="Only act for this organisation.")
+    ] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Act with at most this role.")] = None,
+    expires_in_days: Annotated[
+        int | None, typer.Option("--expires-in-days", min=1, help="Expire after this many days.")
+    ] = None,
+    author: AuthorOption = None,
+) -> None:
+    """Create an API key. The token is printed once: store it now."""
+    expires = (
+        dt.datetime.now(dt.UTC) + dt.timedelta(days=expires_in_days) if expires_in_days else None
+    )
+    with _open(home) as catalog:
+        record, token = catalog.accounts.create_key(
+            user,
+            actor=Principal.operator(author),
+            label=label,
+            organization=organization,
+            role=role,
+            expires_at=expires,
+        )
+    typer.echo(token)
+    typer.echo(
+        f"key {record.id} for {user}; expires {_when(record.expires_at)}; shown once", err=True
+    )
+
+
+@key_app.command("list")
+def key_list(
+    user: Annotated[str | None, typer.Argument(help="Only this user's keys.")] = None,
+    home: HomeOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """List API keys (never their tokens)."""
+    with _open(home) as catalog:
+        items = catalog.accounts.keys(user)
+    if output is OutputFormat.json:
+        print_json([item.model_dump(mode="json") for item in items])
+        return
+    now = dt.datetime.now(dt.UTC)
+    table = Table("id", "user", "prefix", "label", "scope", "expires", "last used", "state")
+    for item in items:
+        scope = f"{item.organization or '*'}:{item.role or '*'}"
+        state = "active" if item.active(now) else ("revoked" if item.revoked_at else "expired")
+        table.add_row(
+            item.id,
+            item.user,
+            item.prefix,
+            item.label or "",
+            scope,
+            _when(item.expires_at),
+            _when(item.last_used_at),
+            state,
+        )
+    _console().print(table)
+
+
+@key_app.command("revoke")
+def key_revoke(
+    key: Annotated[str, typer.Argument(help="The key's id or prefix.")],
+    home: HomeOption = None,
+    author: AuthorOption = None,
+) -> None:
+    """Revoke an API key: it stops working at once."""
+    with _open(home) as catalog:
+        record = catalog.accounts.revoke_key(key, actor=Principal.operator(author))
+    typer.echo(f"revoked key {record.id} of {record.user}")

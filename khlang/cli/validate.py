@@ -1,0 +1,129 @@
+"""`khlang validate FILE`: check a table or a Data Package against its Table Schema, its
+encoding and the open-format rule; or propose a schema with `--infer`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from khlang.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    FormatOption,
+    LangOption,
+    OutputFormat,
+    print_json,
+)
+from khlang.validators.report import DEFAULT_EXAMPLES, Report
+
+
+def validate(
+    file: Annotated[
+        Path, typer.Argument(help="A CSV/TSV, XLSX, JSON/NDJSON file or a datapackage.json.")
+    ],
+    schema: Annotated[
+        Path | None, typer.Option("--schema", "-s", help="Table Schema (JSON) to check against.")
+    ] = None,
+    output: FormatOption = OutputFormat.text,
+    infer: Annotated[
+        bool, typer.Option("--infer", help="Propose a Table Schema for the file instead.")
+    ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Read as this encoding (e.g. cp874) instead of the detected one."
+        ),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX: the sheet to read.")] = None,
+    examples: Annotated[
+        int,
+        typer.Option(
+            "--examples", "-n", min=0, help="Errors of each type to show (all are counted)."
+        ),
+    ] = DEFAULT_EXAMPLES,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=1, help="--infer: read only this many rows.")
+    ] = None,
+    lang: LangOption = "both",
+) -> None:
+    """Validate a table or Data Package; exit 0 when valid, 1 with findings, 2 on bad input."""
+    from khlang.validators import infer_schema, validate_package
+    from khlang.validators import validate as validate_file
+
+    if infer:
+        print_json(infer_schema(file, sample_rows=sample, encoding=encoding))
+        raise typer.Exit(EXIT_OK)
+    if _is_package(file) and schema is None:
+        report = validate_package(file, examples=examples)
+    else:
+        report = validate_file(file, schema, encoding=encoding, sheet=sheet, examples=examples)
+    if output == OutputFormat.json:
+        print_json(report.to_frictionless())
+    else:
+        print_text(report, lang)
+    raise typer.Exit(EXIT_OK if report.valid else EXIT_FINDINGS)
+
+
+def _is_package(path: Path) -> bool:
+    if path.name.endswith("datapackage.json"):
+        return True
+    if path.suffix.lower() != ".json" or not path.is_file() or path.stat().st_size > 10 << 20:
+        return False
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(descriptor, dict) and isinstance(descriptor.get("resources"), list)
+
+
+def _say(th: str, en: str, lang: str) -> str:
+    return {"th": th, "en": en}.get(lang, f"{th} / {en}")
+
+
+def print_text(report: Report, lang: str) -> None:
+    """The report for people: per file, what it is, how open, and each error type's count
+    with its first examples."""
+    console = Console(highlight=False, soft_wrap=True)
+    for task in report.tasks:
+        info = task.format
+        mark = "[green]✓[/]" if task.valid else "[red]✗[/]"
+        console.print(f"{mark} [bold]{task.path}[/]")
+        if info is not None:
+            openness = info.openness()
+            stars = "★" * openness["stars"] + "☆" * (5 - openness["stars"])
+            flags = _say("เปิด" if openness["open"] else "ไม่เปิด",
+                         "open" if openness["open"] else "not open", lang)  # fmt: skip
+            console.print(
+                f"  {openness['format']} ({openness['mediaType'] or '-'}) {stars} {flags}; "
+                f"{_say('รหัสอักขระ', 'encoding', lang)} {task.encoding or '-'}; "
+                f"{task.rows:,} {_say('แถว', 'rows', lang)}"
+            )
+        for warning in task.warnings:
+            console.print(
+                f"  [yellow]![/] {warning.get(lang) if lang in ('th', 'en') else warning}"
+            )
+        for code, count in sorted(task.tally.counts.items()):
+            kept = task.tally.examples.get(code, [])
+            first = _say(f"{len(kept)} รายการแรก", f"first {len(kept)}", lang) if kept else ""
+            console.print(f"  [red]{code}[/]: {count:,} {first}")
+            for finding in kept:
+                for line_lang in ("th", "en") if lang not in ("th", "en") else (lang,):
+                    console.print(f"    {finding.message(line_lang)}")
+    for finding in report.errors:
+        console.print(f"[red]{finding.type}[/] {finding.message(lang if lang != 'both' else 'en')}")
+    if len(report.tasks) > 1 or report.errors:
+        rule = report.meets_open_format_rule
+        console.print(
+            _say("ชุดข้อมูลเป็นไปตามเกณฑ์รูปแบบเปิด" if rule else "ชุดข้อมูลไม่เป็นไปตามเกณฑ์รูปแบบเปิด",
+                 "the dataset meets the open-format rule" if rule
+                 else "the dataset does not meet the open-format rule", lang)
+        )  # fmt: skip
+    total = sum(report.error_counts.values())
+    console.print(
+        _say("ถูกต้อง", "valid", lang) if report.valid
+        else _say(f"พบข้อผิดพลาด {total:,} รายการ", f"{total:,} errors", lang)
+    )  # fmt: skip

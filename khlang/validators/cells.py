@@ -1,0 +1,490 @@
+"""Reading and checking the cells of one field, a batch at a time, by Table Schema rules.
+
+The common types (string, integer, number, year, boolean, the default date) are parsed and
+constrained with Arrow compute kernels over whole columns. Values the fast patterns do not
+cover (underscores in numbers, non-padded dates, custom date formats) and the rarer types
+(datetime, time, yearmonth, duration, geopoint, object, array, geojson, string formats) are
+read once per distinct value, by Frictionless's own value readers where it has them, so
+khlang accepts exactly what Frictionless accepts. Each cell also gets a key (its parsed
+value as text) for unique, primary-key and foreign-key checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from khlang.validators.schema import Calendar, SchemaField
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+BE_OFFSET = 543
+BE_FIRST_YEAR = 2400
+"""Years from 2400 are read as Buddhist era (CE 1857 on); budget data has nothing older."""
+
+_INTEGER = r"^[+-]?[0-9]{1,18}$"
+_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_BARE = r"(^[^-\p{Nd}]*)|(\P{Nd}*$)"
+"""Frictionless's `bareNumber: false` pattern, `((^[^-\\d]*)|(\\D*$))`, in RE2 syntax."""
+FAST_TYPES = {"any", "string", "integer", "number", "year", "boolean", "date"}
+NUMERIC_TYPES = {"integer", "number", "year", "date", "datetime", "time", "yearmonth"}
+MAX_DISTINCT_CACHE = 200_000
+
+
+@dataclass
+class CellChecks:
+    """What checking one field's present (non-blank) cells found, cell by cell."""
+
+    type_error: np.ndarray
+    violations: dict[str, np.ndarray]
+    """Constraint name -> cells that break it (only cells without a type error)."""
+    calendar_error: np.ndarray
+    thai_digits: np.ndarray
+    keys: pa.Array | None
+    """The parsed value as comparable text, null where the cell has a type error (None
+    when not asked for)."""
+
+
+def blank_cells(column: pa.Array, missing_values: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells a row does not have (`absent`), and which are blank: absent or one of the
+    field's missing values."""
+    absent = np.asarray(column.is_null()) if column.null_count else np.zeros(len(column), bool)
+    if missing_values == [""]:
+        empty = _mask(pc.equal(pc.binary_length(column), 0))
+    else:
+        empty = _mask(pc.is_in(column, pa.array(missing_values, pa.string())))
+    return absent, absent | empty
+
+
+def only(column: pa.Array, where: np.ndarray) -> pa.Array:
+    return column if where.all() else column.filter(pa.array(where))
+
+
+def spread_keys(dense: pa.Array | None, where: np.ndarray) -> pa.Array:
+    """Keys of the cells in `where`, in full length with nulls for the rest."""
+    if dense is None:
+        return pa.nulls(len(where), pa.string())
+    if where.all():
+        return dense
+    index = np.full(len(where), -1, dtype=np.int64)
+    index[where] = np.arange(int(where.sum()))
+    return pc.take(dense, pa.array(index, mask=~where))
+
+
+def _mask(array: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(array, False), dtype=bool)
+
+
+def _python_reader(field: SchemaField) -> Callable[[str], Any]:
+    """Frictionless's value reader for the field: the reference semantics of each type."""
+    from frictionless import Field
+
+    descriptor = {"name": field.name, "type": field.type, "format": field.format}
+    for key in ("trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber"):
+        value = field.model_dump(by_alias=True).get(key)
+        if value is not None:
+            descriptor[key] = value
+    return Field.from_descriptor(descriptor).create_value_reader()
+
+
+def _key_of(value: Any) -> str:
+    """Comparable text of a parsed value, equal where Python's == is (1 == 1.0 == True)."""
+    if isinstance(value, bool | int):
+        return f"n:{int(value)}"
+    if isinstance(value, float | decimal.Decimal):
+        if value == value and value not in (float("inf"), float("-inf")) and value % 1 == 0:
+            return f"n:{int(value)}"
+        return f"n:{float(value)!r}"
+    if isinstance(value, str):
+        return f"s:{value}"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return f"d:{value.isoformat()}"
+    return f"o:{value!r}"
+
+
+class FieldChecker:
+    """Checks one field's cells, batch after batch, keeping what it learns about distinct
+    values (a date column of a million rows holds a few hundred dates)."""
+
+    def __init__(self, field: SchemaField) -> None:
+        self.field = field
+        self.constraints = field.constraints
+        self._reader: Callable[[str], Any] | None = None
+        self._cache: dict[str, Any] = {}
+        self._typed_bounds: dict[str, Any] = {}
+        self._enum: list[Any] | None = None
+        self._want_keys = True
+
+    # Parsing -----------------------------------------------------------------------------
+
+    @property
+    def reader(self) -> Callable[[str], Any]:
+        if self._reader is None:
+            self._reader = _python_reader(self.field)
+        return self._reader
+
+    def read_value(self, cell: str) -> Any:
+        """One cell by the reference reader (None when it is not of the field's type)."""
+        if cell not in self._cache:
+            if len(self._cache) > MAX_DISTINCT_CACHE:
+                self._cache.clear()
+            self._cache[cell] = self.reader(cell)
+        return self._cache[cell]
+
+    def _read_distinct(self, strings: pa.Array) -> tuple[list[Any], pa.Array]:
+        """The distinct cells of `strings` read by the reference reader, and each cell's
+        position among them."""
+        distinct = pc.unique(strings)
+        values = [self.read_value(cell) for cell in distinct.to_pylist()]
+        return values, pc.index_in(strings, distinct)
+
+    def check(self, strings: pa.Array, *, keys: bool = True) -> CellChecks:
+        """Check present cells (no nulls, missing values already taken out). `keys=False`
+        skips making keys when the field is in no unique, primary or foreign key."""
+        self._want_keys = keys
+        thai = np.zeros(len(strings), dtype=bool)
+        if (self.field.type in FAST_TYPES and self.field.format in ("default", "")) or (
+            self.field.type in ("any", "boolean")
+        ):
+            return self._check_fast(strings, thai)
+        return self._check_python(strings, thai)
+
+    # The vectorised path -----------------------------------------------------------------
+
+    def _check_fast(self, strings: pa.Array, thai: np.ndarray) -> CellChecks:
+        kind = self.field.type
+        if kind in ("any", "string"):
+            values: pa.Array = strings
+            valid = np.ones(len(strings), dtype=bool)
+            keys = pc.binary_join_element_wise("s:", strings, "") if self._want_keys else None
+        elif kind == "boolean":
+            is_true = _mask(pc.is_in(strings, pa.array(self.field.true_values, pa.string())))
+            is_false = _mask(pc.is_in(strings, pa.array(self.field.false_values, pa.string())))
+            valid = is_true | is_false
+            values = pa.array(np.where(valid, is_true, False), mask=~valid)
+            keys = pc.if_else(pa.array(is_true), "n:1", "n:0").filter(pa.array(valid))
+            keys = _spread(keys, valid)
+        else:
+            parsed = self._parse_clean(strings)
+            if parsed is not None:
+                values, valid = parsed, np.ones(len(strings), dtype=bool)
+            else:
+                thai = _mask(pc.match_substring_regex(strings, f"[{THAI_DIGITS}]"))
+                values, valid = self._parse_numeric_or_date(strings, thai)
+            keys = self._keys_for(values, valid) if self._want_keys else None
+        return self._finish(strings, values, valid, keys, thai)
+
+    def _parse_clean(self, strings: pa.Array) -> pa.Array | None:
+        """The whole column in one cast when every cell is a plain, valid value (the usual
+        case), or None to take the cell-by-cell path. Arrow's casts accept a subset of what
+        Python's int, Decimal and strptime accept, except hexadecimal integers, excluded."""
+        kind = self.field.type
+        field = self.field
+        if kind in ("integer", "number") and (
+            field.bare_number is not None or field.group_char or field.decimal_char
+        ):
+            return None
+        target = {"integer": pa.int64(), "number": pa.float64(), "year": pa.int64(),
+                  "date": pa.date32()}[kind]  # fmt: skip
+        try:
+            values = strings.cast(target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        if (
+            kind in ("integer", "year")
+            and pc.any(pc.match_substring(strings, "x", ignore_case=True)).as_py()
+        ):
+            return None
+        if kind == "year" and not (
+            pc.all(pc.equal(pc.utf8_length(strings), 4)).as_py() and pc.min(values).as_py() >= 0
+        ):
+            return None
+        return values
+
+    def _parse_numeric_or_date(
+        self, strings: pa.Array, thai: np.ndarray
+    ) -> tuple[pa.Array, np.ndarray]:
+        kind = self.field.type
+        text = strings
+        if thai.any() and kind != "date":  # Python's strptime, unlike int(), wants 0-9
+            text = _latin_digits(text)
+        if kind in ("integer", "number"):
+            text = pc.utf8_trim_whitespace(text)
+            text, invalid_first = self._number_processor(text)
+        else:
+            invalid_first = np.zeros(len(strings), dtype=bool)
+        pattern, arrow_type = {
+            "integer": (_INTEGER, pa.int64()),
+            "number": (_NUMBER, pa.float64()),
+            "year": (r"^[0-9]{4}$", pa.int64()),
+            "date": (_ISO_DATE, pa.date32()),
+        }[kind]
+        fast = _mask(pc.match_substring_regex(text, pattern)) & ~invalid_first
+        fast_text = text.filter(pa.array(fast))
+        if kind == "date":
+            parsed = pc.strptime(fast_text, format="%Y-%m-%d", unit="s", error_is_null=True)
+            # Arrow rolls 2022-02-30 over to 2022-03-02; Python refuses it, and so do we.
+            same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), fast_text)
+            parsed = pc.if_else(pc.fill_null(same, False), parsed, None).cast(pa.date32())
+        else:  # Arrow's integer cast refuses the "+" that Python's int() accepts
+            parsed = pc.replace_substring_regex(fast_text, r"^\+", "").cast(arrow_type)
+        fast_values = _spread(parsed, fast, arrow_type)
+        valid = fast.copy()
+        valid[fast] = np.asarray(parsed.is_valid())
+        # The rest is read by the reference reader, once per distinct cell.
+        rest = ~fast & ~invalid_first
+        if rest.any():
+            distinct, positions = self._read_distinct(strings.filter(pa.array(rest)))
+            converted = pa.array([_to_arrow_scalar(v, kind) for v in distinct], type=arrow_type)
+            rest_array = pc.take(converted, positions)
+            valid[rest] = np.asarray(rest_array.is_valid())
+            fast_values = _fill_positions(fast_values, rest, rest_array)
+        return fast_values, valid
+
+    def _number_processor(self, text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+        """Frictionless's number processor: bareNumber, groupChar, decimalChar, applied only
+        when one of them is defined."""
+        field = self.field
+        invalid = np.zeros(len(text), dtype=bool)
+        if field.bare_number is False:
+            text = pc.replace_substring_regex(text, pattern=_BARE, replacement="")
+        if field.type == "number" and (
+            field.group_char is not None
+            or field.decimal_char is not None
+            or field.bare_number is not None
+        ):
+            group = field.group_char or ""
+            decimal_char = field.decimal_char or "."
+            if group:
+                text = pc.replace_substring(text, group, "")
+            if decimal_char != ".":
+                invalid = _mask(pc.match_substring(text, "."))
+                text = pc.replace_substring(text, decimal_char, ".")
+        return text, invalid
+
+    def _keys_for(self, values: pa.Array, valid: np.ndarray) -> pa.Array:
+        kind = self.field.type
+        if kind == "date":
+            text = pc.strftime(values.cast(pa.timestamp("s")), format="%Y-%m-%d")
+            return pc.binary_join_element_wise("d:", text, "")
+        if kind == "number":
+            integral = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 2.0**53))
+            as_int = pc.cast(pc.if_else(integral, values, None), pa.int64(), safe=False)
+            text = pc.coalesce(pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
+            return pc.binary_join_element_wise("n:", text, "")
+        return pc.binary_join_element_wise("n:", pc.cast(values, pa.string()), "")
+
+    # The per-distinct-value path ---------------------------------------------------------
+
+    def _check_python(self, strings: pa.Array, thai: np.ndarray) -> CellChecks:
+        distinct, positions = self._read_distinct(strings)
+        checks = self._finish(
+            pc.unique(strings),
+            distinct,
+            np.array([value is not None for value in distinct], dtype=bool),
+            pa.array([None if v is None else _key_of(v) for v in distinct], pa.string()),
+            np.zeros(len(distinct), dtype=bool),
+        )
+        index = np.asarray(positions)
+        return CellChecks(
+            type_error=checks.type_error[index],
+            violations={name: broken[index] for name, broken in checks.violations.items()},
+            calendar_error=checks.calendar_error[index],
+            thai_digits=thai,
+            keys=pc.take(checks.keys, positions),
+        )
+
+    # Constraints -------------------------------------------------------------------------
+
+    def _finish(
+        self,
+        strings: pa.Array,
+        values: pa.Array | list[Any],
+        valid: np.ndarray,
+        keys: pa.Array,
+        thai: np.ndarray,
+    ) -> CellChecks:
+        violations: dict[str, np.ndarray] = {}
+        constraints = self.constraints
+        vectorised = isinstance(values, pa.Array)
+        for name in constraints.defined():
+            if name in ("required", "unique"):
+                continue
+            if vectorised:
+                broken = self._violates_vectorised(name, strings, values)
+            else:
+                broken = self._violates_python(name, values)
+            violations[name] = broken & valid
+        calendar = self._calendar_errors(values, valid) if self.field.calendar else None
+        return CellChecks(
+            type_error=~valid,
+            violations=violations,
+            calendar_error=calendar if calendar is not None else np.zeros(len(valid), bool),
+            thai_digits=thai,
+            keys=keys,
+        )
+
+    def _bound(self, name: str) -> Any:
+        if name not in self._typed_bounds:
+            raw = self.constraints.model_dump(by_alias=True)[name]
+            self._typed_bounds[name] = self.reader(raw) if isinstance(raw, str) else raw
+        return self._typed_bounds[name]
+
+    def enum_values(self) -> list[Any]:
+        if self._enum is None:
+            enum = self.constraints.enum or []
+            self._enum = [self.reader(value) if isinstance(value, str) else value for value in enum]
+        return self._enum
+
+    def _violates_vectorised(self, name: str, strings: pa.Array, values: pa.Array) -> np.ndarray:
+        kind = self.field.type
+        if name in ("minLength", "maxLength"):
+            length = pc.utf8_length(strings)
+            limit = (
+                self.constraints.min_length
+                if name == "minLength"
+                else (self.constraints.max_length)
+            )
+            return _mask(
+                pc.less(length, limit) if name == "minLength" else pc.greater(length, limit)
+            )
+        if name == "pattern":
+            return ~self._matches_pattern(strings)
+        if name == "enum":
+            if kind in ("any", "string"):
+                allowed = [value for value in self.constraints.enum or [] if isinstance(value, str)]
+            else:
+                allowed = [_to_arrow_scalar(value, kind) for value in self.enum_values()]
+            return ~_mask(pc.is_in(values, pa.array(allowed, type=values.type)))
+        bound = _to_arrow_scalar(self._bound(name), kind)
+        if bound is None:
+            return np.zeros(len(strings), dtype=bool)
+        compare = {
+            "minimum": pc.less,
+            "maximum": pc.greater,
+            "exclusiveMinimum": pc.less_equal,
+            "exclusiveMaximum": pc.greater_equal,
+        }[name]
+        broken = _mask(compare(values, pa.scalar(bound, type=values.type)))
+        if kind == "number":  # NaN satisfies no bound (Frictionless treats it so)
+            broken |= _mask(pc.is_nan(values))
+        return broken
+
+    def _matches_pattern(self, strings: pa.Array) -> np.ndarray:
+        pattern = f"^{self.constraints.pattern}$"
+        try:
+            return _mask(pc.match_substring_regex(strings, pattern))
+        except pa.ArrowInvalid:  # a Python-only feature (look-around, back-references)
+            compiled = re.compile(pattern)
+            distinct = pc.unique(strings)
+            matched = pa.array([bool(compiled.match(cell)) for cell in distinct.to_pylist()])
+            return _mask(pc.take(matched, pc.index_in(strings, distinct)))
+
+    def _violates_python(self, name: str, values: list[Any]) -> np.ndarray:
+        import operator
+
+        if name in ("minLength", "maxLength"):
+            limit = (
+                self.constraints.min_length
+                if name == "minLength"
+                else (self.constraints.max_length)
+            )
+            check = (
+                (lambda v: len(v) < limit) if name == "minLength" else (lambda v: len(v) > limit)
+            )
+        elif name == "enum":
+            allowed = self.enum_values()
+            check = lambda v: v not in allowed  # noqa: E731
+        elif name == "pattern":
+            compiled = re.compile(f"^{self.constraints.pattern}$")
+            check = lambda v: not compiled.match(v)  # noqa: E731
+        else:
+            bound = self._bound(name)
+            compare = {
+                "minimum": operator.ge,
+                "maximum": operator.le,
+                "exclusiveMinimum": operator.gt,
+                "exclusiveMaximum": operator.lt,
+            }[name]
+            check = lambda v: v != v or not compare(v, bound)  # noqa: E731
+
+        def broken(value: Any) -> bool:
+            if value is None:
+                return False
+            try:
+                return bool(check(value))
+            except TypeError:
+                return True
+
+        return np.array([broken(value) for value in values], dtype=bool)
+
+    # Buddhist and Christian eras ---------------------------------------------------------
+
+    def _calendar_errors(self, values: pa.Array | list[Any], valid: np.ndarray) -> np.ndarray:
+        if isinstance(values, pa.Array):
+            years = values if self.field.type == "year" else pc.year(values)
+            years = np.asarray(pc.fill_null(years, BE_FIRST_YEAR if self._buddhist else 0))
+        else:
+            years = np.array([_year_of(value) for value in values], dtype=np.int64)
+        wrong = years < BE_FIRST_YEAR if self._buddhist else years >= BE_FIRST_YEAR
+        return wrong & valid
+
+    @property
+    def _buddhist(self) -> bool:
+        return self.field.calendar == Calendar.buddhist
+
+
+def _year_of(value: Any) -> int:
+    if isinstance(value, int):
+        return value
+    return getattr(value, "year", BE_FIRST_YEAR)
+
+
+def _to_arrow_scalar(value: Any, kind: str) -> Any:
+    """A value read by the reference reader, as the field's Arrow type expects it."""
+    if value is None:
+        return None
+    if kind == "number":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+    if kind in ("integer", "year"):
+        if isinstance(value, bool) or not isinstance(value, int | float | decimal.Decimal):
+            return None
+        return int(value) if abs(value) < 2**63 else None
+    if kind == "date":
+        return value if isinstance(value, dt.date) else None
+    return value
+
+
+def _latin_digits(strings: pa.Array) -> pa.Array:
+    for thai, latin in zip(THAI_DIGITS, "0123456789", strict=True):
+        strings = pc.replace_substring(strings, thai, latin)
+    return strings
+
+
+def _spread(dense: pa.Array, where: np.ndarray, arrow_type: pa.DataType | None = None) -> pa.Array:
+    """Values for the positions where `where` is true, nulls elsewhere, in full length."""
+    arrow_type = arrow_type or dense.type
+    if where.all():
+        return dense.cast(arrow_type)
+    index = np.full(len(where), -1, dtype=np.int64)
+    index[where] = np.arange(int(where.sum()))
+    indices = pa.array(index, mask=~where)
+    return pc.take(dense.cast(arrow_type), indices)
+
+
+def _fill_positions(values: pa.Array, where: np.ndarray, fill: pa.Array) -> pa.Array:
+    """`values` with the positions in `where` replaced, in order, by `fill`."""
+    index = np.arange(len(values))
+    index[where] = len(values) + np.arange(len(fill))
+    return pc.take(pa.concat_arrays([values, fill.cast(values.type)]), pa.array(index))

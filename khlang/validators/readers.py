@@ -1,0 +1,533 @@
+"""Reading tables as a stream of Arrow batches of text cells, with each row's number as
+Frictionless counts it (the header is row 1, a blank line is a row).
+
+CSV and TSV are parsed by Arrow's streaming CSV reader, serially so that every malformed
+row (extra or missing cells) arrives with its row number; such rows are re-split with
+Python's csv module (Frictionless's parser) and validated with the rest. XLSX is streamed
+with openpyxl after a zip-bomb check; JSON and NDJSON with the json module. Every reader
+yields `Batch`es of `BATCH_ROWS` rows or one block of CSV at most, so memory stays bounded
+whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from khlang.i18n import Text, t
+from khlang.validators.sniff import THAI_ENCODING, FormatInfo
+
+BLOCK_BYTES = 2 << 20
+"""Arrow's CSV block: also the longest row khlang reads. Small blocks keep memory low
+(Arrow reads a few blocks ahead) and cost no speed."""
+BATCH_ROWS = 65_536
+MAX_XLSX_UNCOMPRESSED = 1 << 30
+MAX_XLSX_RATIO = 200
+"""Real worksheets compress 5-50 times; deflate bombs 1,000 times and more."""
+MAX_JSON_BYTES = 512 << 20
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table; `code` is the Frictionless error type."""
+
+    def __init__(self, code: str, note: Text, offset: int = 0) -> None:
+        self.code = code
+        self.note = note
+        self.offset = offset
+        """Where in the file the problem starts, when it is known (bytes)."""
+        super().__init__(note.en)
+
+
+@dataclass
+class Batch:
+    columns: list[pa.Array]
+    """One string array per header position; null marks a cell the row does not have."""
+    row_numbers: np.ndarray
+    extra_cells: dict[int, list[str]] = field(default_factory=dict)
+    """Row index in this batch -> its cells beyond the header's width."""
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def cells(self, index: int) -> list[str]:
+        """One row's cells as the file has them (for error examples)."""
+        present = [column[index].as_py() for column in self.columns]
+        return [cell for cell in present if cell is not None] + self.extra_cells.get(index, [])
+
+
+@dataclass
+class Table:
+    labels: list[str]
+    batches: Iterator[Batch]
+    encoding: str | None = None
+
+
+def open_table(info: FormatInfo, *, encoding: str | None = None, sheet: str | None = None) -> Table:
+    """The table in a sniffed file, or ReadError saying why it is not one."""
+    name = info.format_name
+    if name in ("CSV", "TSV", "TXT"):
+        return _open_csv(info, encoding or info.encoding)
+    if name == "XLSX":
+        return _open_xlsx(Path(info.path), sheet)
+    if name in ("JSON", "NDJSON", "GeoJSON", "JSON-LD"):
+        return _open_json(Path(info.path), name == "NDJSON", encoding or info.encoding)
+    what = info.what.en if info.what else f"a {name} file"
+    what_th = info.what.th if info.what else f"แฟ้ม {name}"
+    raise ReadError(
+        "format-error",
+        t(f"แฟ้มนี้เป็น{what_th} ไม่ใช่ตาราง", f"the file is {what}, not a table khlang can read"),
+    )
+
+
+# Delimited text ---------------------------------------------------------------------------
+
+
+def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
+    import pyarrow.csv as arrow_csv
+
+    if encoding is None:
+        mixed = _locate_bad_bytes(Path(info.path), "utf-8")
+        if mixed.offset:  # UTF-8 up to some line, then something else
+            raise mixed
+        raise ReadError(
+            "encoding-error",
+            t(
+                "แฟ้มไม่ใช่ UTF-8 และอ่านเป็น cp874 (TIS-620) ไม่ได้ ให้บันทึกใหม่เป็น UTF-8",
+                "the file is neither UTF-8 nor cp874 (TIS-620); save it again as UTF-8",
+            ),
+        )
+    delimiter = info.delimiter or ","
+    path = Path(info.path)
+    labels = _read_header(path, encoding, delimiter)
+    width = max(len(labels), 1)
+    names = [f"c{index}" for index in range(width)]
+    invalid: list[tuple[int, str]] = []
+
+    def keep_invalid(row: Any) -> str:
+        invalid.append((row.number, row.text))
+        return "skip"
+
+    try:
+        reader = arrow_csv.open_csv(
+            path,
+            read_options=arrow_csv.ReadOptions(
+                column_names=names,
+                skip_rows=1,
+                use_threads=False,  # serial parsing numbers every malformed row
+                block_size=BLOCK_BYTES,
+                encoding=_arrow_encoding(encoding),
+            ),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=keep_invalid,
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        raise _arrow_error(error, path, encoding) from None
+
+    def batches() -> Iterator[Batch]:
+        next_row = 2
+        pending: list[tuple[int, str]] = []
+        while True:
+            try:
+                record_batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except pa.ArrowInvalid as error:
+                raise _arrow_error(error, path, encoding) from None
+            pending.extend(invalid)
+            invalid.clear()
+            numbers, pending, next_row = _number_rows(record_batch.num_rows, pending, next_row)
+            yield Batch(list(record_batch.columns), numbers)
+            malformed = [row for row in pending if row[0] < next_row]
+            pending = [row for row in pending if row[0] >= next_row]
+            if malformed:
+                yield _malformed_batch(malformed, width, delimiter)
+        pending.extend(invalid)
+        if pending:
+            yield _malformed_batch(pending, width, delimiter)
+
+    return Table(labels=labels, batches=batches(), encoding=encoding)
+
+
+def _number_rows(
+    count: int, invalid: list[tuple[int, str]], first: int
+) -> tuple[np.ndarray, list[tuple[int, str]], int]:
+    """Row numbers of `count` well-formed rows that follow row `first - 1`, skipping the
+    numbers of malformed rows (which Arrow hands to us apart)."""
+    skipped = sorted(number for number, _ in invalid if number >= first)
+    numbers = np.arange(first, first + count + len(skipped), dtype=np.int64)
+    if skipped:
+        numbers = numbers[~np.isin(numbers, skipped)][:count]
+        if len(numbers) < count:  # malformed rows numbered past this batch
+            numbers = np.arange(first, first + count, dtype=np.int64)
+    last = int(numbers[-1]) + 1 if count else first
+    return numbers, invalid, last
+
+
+def _malformed_batch(rows: list[tuple[int, str]], width: int, delimiter: str) -> Batch:
+    """Rows with too many or too few cells, split as Python's csv module (Frictionless's
+    parser) splits them."""
+    rows = sorted(rows)
+    split = [
+        next(csv.reader(io.StringIO(text), delimiter=delimiter), []) if text else []
+        for _, text in rows
+    ]
+    columns = [
+        pa.array([cells[index] if index < len(cells) else None for cells in split], pa.string())
+        for index in range(width)
+    ]
+    extra = {index: cells[width:] for index, cells in enumerate(split) if len(cells) > width}
+    numbers = np.array([number for number, _ in rows], dtype=np.int64)
+    return Batch(columns, numbers, extra)
+
+
+def _read_header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    with path.open("rb") as stream:
+        head = stream.read(BLOCK_BYTES)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        text = decoder.decode(head, final=len(head) < BLOCK_BYTES)
+    except UnicodeDecodeError as error:
+        raise _decode_error(encoding, head, error) from None
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        labels = next(reader, [])
+    except csv.Error as error:
+        raise ReadError("format-error", t(f"อ่านหัวตารางไม่ได้: {error}", f"header: {error}")) from None
+    if len(head) >= BLOCK_BYTES and reader.line_num <= 1 and "\n" not in text[: len(text) - 1]:
+        mb = BLOCK_BYTES >> 20
+        raise ReadError(
+            "format-error",
+            t(
+                f"แถวแรกยาวเกิน {mb} MB โดยไม่ขึ้นบรรทัดใหม่ แฟ้มนี้ไม่ใช่ตาราง CSV",
+                f"the first row runs past {mb} MB without a line break: this is not a CSV table",
+            ),
+        )
+    return labels
+
+
+def _arrow_encoding(encoding: str) -> str:
+    return "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+
+
+def _arrow_error(error: Exception, path: Path, encoding: str) -> ReadError:
+    message = str(error)
+    if "UTF8" in message or "UTF-8" in message or "decode" in message.lower():
+        return _locate_bad_bytes(path, encoding)
+    if "straddling" in message or "block" in message:
+        mb = BLOCK_BYTES >> 20
+        return ReadError(
+            "format-error",
+            t(
+                f"มีแถวที่ยาวเกิน {mb} MB (อาจมีเครื่องหมายคำพูดที่ไม่ปิด)",
+                f"a row is longer than {mb} MB (perhaps an unclosed quotation mark)",
+            ),
+        )
+    return ReadError("format-error", t(f"อ่าน CSV ไม่ได้: {message}", f"CSV: {message}"))
+
+
+def _locate_bad_bytes(path: Path, encoding: str) -> ReadError:
+    """Find where a file that began as `encoding` stops being it: mixed encodings."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    lines = 1
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return _decode_error(encoding, chunk, error, offset, lines)
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+    return ReadError("encoding-error", t("ถอดรหัสไม่ได้", f"cannot decode as {encoding}"))
+
+
+def _decode_error(
+    encoding: str,
+    chunk: bytes,
+    error: UnicodeDecodeError,
+    offset: int = 0,
+    lines: int = 1,
+) -> ReadError:
+    line = lines + chunk.count(b"\n", 0, error.start)
+    start = chunk.rfind(b"\n", 0, error.start) + 1
+    end = chunk.find(b"\n", error.start)
+    snippet = chunk[start : end if end != -1 else start + 200][:200]
+    as_thai = snippet.decode(THAI_ENCODING, errors="replace")
+    where = f"line {line}, byte {offset + error.start}"
+    return ReadError(
+        "encoding-error",
+        t(
+            f"บรรทัด {line} (ไบต์ที่ {offset + error.start}) ไม่ใช่ {encoding} ทั้งที่ส่วนก่อนหน้าเป็น "
+            f'{encoding}: แฟ้มปนหลายรหัสอักขระ ถ้าอ่านเป็น cp874 จะได้ "{as_thai}"',
+            f"{where} is not {encoding} although the file before it is: the file mixes "
+            f'encodings; read as cp874 (TIS-620) it says "{as_thai}"',
+        ),
+        offset + error.start,
+    )
+
+
+# Rows from spreadsheets and JSON ----------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet or JSON value as the text a CSV export of it would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def _batches_from_rows(rows: Iterator[tuple[int, list[Any]]], width: int) -> Iterator[Batch]:
+    chunk: list[tuple[int, list[Any]]] = []
+
+    def flush() -> Batch:
+        columns = [
+            pa.array(
+                [_cell_text(cells[i]) if i < len(cells) else None for _, cells in chunk],
+                pa.string(),
+            )
+            for i in range(width)
+        ]
+        extra = {
+            index: [_cell_text(cell) for cell in cells[width:]]
+            for index, (_, cells) in enumerate(chunk)
+            if len(cells) > width
+        }
+        return Batch(columns, np.array([n for n, _ in chunk], dtype=np.int64), extra)
+
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= BATCH_ROWS:
+            yield flush()
+            chunk = []
+    if chunk:
+        yield flush()
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
+    _check_zip_bomb(path)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
+        raise ReadError(
+            "format-error", t(f"เปิดสมุดงาน XLSX ไม่ได้: {error}", f"not a readable XLSX: {error}")
+        ) from None
+    if sheet is not None and sheet not in workbook.sheetnames:
+        raise ReadError(
+            "format-error",
+            t(f'ไม่มีแผ่นงาน "{sheet}"', f'no sheet "{sheet}" (sheets: {workbook.sheetnames})'),
+        )
+    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+    rows = worksheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    while header and header[-1] is None:
+        header = header[:-1]
+    labels = [_cell_text(value) for value in header]
+
+    def numbered() -> Iterator[tuple[int, list[Any]]]:
+        for number, values in enumerate(rows, start=2):
+            cells = list(values)
+            while len(cells) > len(labels) and cells[-1] is None:
+                cells.pop()
+            yield number, cells
+
+    def batches() -> Iterator[Batch]:
+        try:
+            yield from _batches_from_rows(numbered(), len(labels))
+        finally:
+            workbook.close()
+
+    return Table(labels=labels, batches=batches(), encoding=None)
+
+
+def _check_zip_bomb(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ReadError(
+            "compression-error", t(f"แฟ้ม zip เสียหาย: {error}", f"damaged zip container: {error}")
+        ) from None
+    total = sum(member.file_size for member in members)
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 10 << 20 and ratio > MAX_XLSX_RATIO:
+            raise ReadError(
+                "compression-error",
+                t(
+                    f'"{member.filename}" ขยายได้ {member.file_size:,} ไบต์ ({ratio:,.0f} เท่า): '
+                    "เป็นระเบิด zip ไม่ใช่สมุดงาน",
+                    f'"{member.filename}" expands to {member.file_size:,} bytes ({ratio:,.0f} '
+                    "times its size): a zip bomb, not a workbook",
+                ),
+            )
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ReadError(
+            "compression-error",
+            t(
+                f"สมุดงานขยายได้ {total:,} ไบต์ เกินขีดจำกัด ให้ส่งออกเป็น CSV",
+                f"the workbook expands to {total:,} bytes, over the limit; export it as CSV",
+            ),
+        )
+
+
+def _open_json(path: Path, lines: bool, encoding: str | None) -> Table:
+    encoding = encoding or "utf-8"
+    if lines:
+        return _open_ndjson(path, encoding)
+    if path.stat().st_size > MAX_JSON_BYTES:
+        raise ReadError(
+            "source-error",
+            t(
+                "แฟ้ม JSON ใหญ่เกินจะอ่านทั้งก้อน ให้ใช้ NDJSON (หนึ่งแถวต่อบรรทัด)",
+                "the JSON file is too large to read whole; write it as NDJSON (one row a line)",
+            ),
+        )
+    try:
+        data = json.loads(path.read_text(encoding=encoding))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ReadError(
+            "format-error", t(f"JSON ไม่ถูกต้อง: {error}", f"invalid JSON: {error}")
+        ) from None
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        data = data["data"]
+    if not isinstance(data, list):
+        raise ReadError(
+            "source-error",
+            t("JSON ต้องเป็นอาร์เรย์ของแถว", "the JSON must be an array of rows (objects or arrays)"),
+        )
+    return _table_from_items(enumerate(data, start=1), encoding)
+
+
+def _open_ndjson(path: Path, encoding: str) -> Table:
+    def items() -> Iterator[tuple[int, Any]]:
+        with path.open(encoding=encoding, newline="") as stream:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    yield number, []
+                    continue
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise ReadError(
+                        "format-error",
+                        t(f"บรรทัด {number}: JSON ไม่ถูกต้อง: {error}", f"line {number}: {error}"),
+                    ) from None
+
+    return _table_from_items(items(), encoding)
+
+
+def _table_from_items(items: Iterator[tuple[int, Any]], encoding: str) -> Table:
+    """Rows of a JSON array: objects (the first one's keys are the header) or arrays (the
+    first one is the header)."""
+    iterator = iter(items)
+    first = next(iterator, None)
+    if first is None:
+        return Table(labels=[], batches=iter(()), encoding=encoding)
+    _, head = first
+    if isinstance(head, dict):
+        labels = [str(key) for key in head]
+
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            for number, item in [(2, head), *((n + 1, i) for n, i in iterator)]:
+                yield number, _object_cells(item, labels)
+
+    else:
+        labels = [_cell_text(value) for value in head] if isinstance(head, list) else []
+
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            for number, item in iterator:
+                yield number, item if isinstance(item, list) else [item]
+
+    return Table(labels=labels, batches=_batches_from_rows(rows(), len(labels)), encoding=encoding)
+
+
+def _object_cells(item: Any, labels: list[str]) -> list[Any]:
+    if not isinstance(item, dict):
+        return [item]
+    cells: list[Any] = [item.get(label, _ABSENT) for label in labels]
+    while cells and cells[-1] is _ABSENT:
+        cells.pop()
+    cells = ["" if cell is _ABSENT else cell for cell in cells]
+    return cells + [value for key, value in item.items() if key not in labels]
+
+
+_ABSENT = object()
+
+
+def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """Read the next batches in a thread while the current one is checked: Arrow parses
+    without holding the GIL, so parsing and checking share the machine's cores."""
+    import queue
+    import threading
+
+    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                handoff.put(("batch", batch))
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            handoff.put(("error", error))
+        else:
+            handoff.put(("end", None))
+
+    worker = threading.Thread(target=produce, name="khlang-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = handoff.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                handoff.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)

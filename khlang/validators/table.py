@@ -1,0 +1,401 @@
+"""Validating one table against a Table Schema: header, rows, cells, keys.
+
+Each batch of rows is checked column by column (see `cells`), the checks are combined into
+masks (blank rows, missing and extra cells, type and constraint errors), and every mask is
+counted exactly while only the first examples become `Finding`s. Unique, primary and
+foreign keys are collected in a `KeyStore` and checked when the last row has passed.
+Frictionless's rules are followed to the letter: a blank row hides its other cell errors,
+a type error hides its constraint errors, a missing cell in a required field is also a
+constraint error, and fields are matched to the header by position.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from khlang.i18n import Text, t
+from khlang.validators.cells import (
+    BE_FIRST_YEAR,
+    BE_OFFSET,
+    THAI_DIGITS,
+    FieldChecker,
+    blank_cells,
+    only,
+    spread_keys,
+)
+from khlang.validators.integrity import KeySpec, KeyStore, display
+from khlang.validators.readers import Batch, Table, prefetch
+from khlang.validators.report import Finding, Tally
+from khlang.validators.schema import SchemaField, TableSchema
+
+ReferenceKeys = Callable[[list[str]], Iterator[list[pa.Array]]]
+"""Given the referenced field names, yields batches of their keys (one array per field)."""
+
+
+@dataclass
+class TableStats:
+    rows: int = 0
+    thai_digits: Counter[str] = field(default_factory=Counter)
+    warnings: list[Text] = field(default_factory=list)
+
+
+def expected_fields(labels: list[str], schema: TableSchema | None) -> list[SchemaField]:
+    """The field each header position is read as: the schema's field at that position, or
+    an `any` field named after the label where the schema has none (Frictionless does so)."""
+    fields = list(schema.fields[: len(labels)]) if schema else []
+    for position in range(len(fields), len(labels)):
+        fields.append(SchemaField(name=labels[position] or f"field{position + 1}", type="any"))
+    return fields
+
+
+def check_header(labels: list[str], schema: TableSchema | None, tally: Tally) -> None:
+    if not labels:
+        tally.add(Finding("blank-header"))
+        return
+    fields = schema.fields if schema else expected_fields(labels, None)
+    if schema:
+        for number in range(len(fields) + 1, len(labels) + 1):
+            tally.add(
+                Finding("extra-label", label=labels[number - 1], field_name="", field_number=number)
+            )
+        for number in range(len(labels) + 1, len(fields) + 1):
+            tally.add(
+                Finding("missing-label", label="", field_name=fields[number - 1].name,
+                        field_number=number)
+            )  # fmt: skip
+    for number, (schema_field, label) in enumerate(zip(fields, labels, strict=False), start=1):
+        if not label:
+            tally.add(
+                Finding("blank-label", label="", field_name=schema_field.name, field_number=number)
+            )
+            continue
+        earlier = [str(i) for i, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        if earlier:
+            note = ", ".join(earlier)
+            tally.add(
+                Finding("duplicate-label", t(f'ตำแหน่ง "{note}"', f'at position "{note}"'),
+                        label=label, field_name=schema_field.name, field_number=number)
+            )  # fmt: skip
+        elif schema and label != schema_field.name:
+            tally.add(
+                Finding("incorrect-label", label=label, field_name=schema_field.name,
+                        field_number=number)
+            )  # fmt: skip
+
+
+def _key_specs(schema: TableSchema | None, fields: list[SchemaField]) -> list[KeySpec]:
+    if schema is None:
+        return []
+    position = {f.name: index for index, f in enumerate(fields)}
+    specs = [
+        KeySpec("unique", f.name, (index,))
+        for index, f in enumerate(fields)
+        if f.constraints.unique
+    ]
+    if schema.primary_key and all(name in position for name in schema.primary_key):
+        specs.append(
+            KeySpec("primary", ", ".join(schema.primary_key),
+                    tuple(position[name] for name in schema.primary_key))
+        )  # fmt: skip
+    for foreign_key in schema.foreign_keys:
+        if all(name in position for name in foreign_key.fields):
+            specs.append(
+                KeySpec("foreign", foreign_key.reference.resource,
+                        tuple(position[name] for name in foreign_key.fields))
+            )  # fmt: skip
+    return specs
+
+
+class TableValidator:
+    """Validates the rows of one table; `run()` returns its stats and fills the tally."""
+
+    def __init__(
+        self,
+        table: Table,
+        schema: TableSchema | None,
+        tally: Tally,
+        reference_keys: ReferenceKeys | None = None,
+    ) -> None:
+        self.table = table
+        self.schema = schema
+        self.tally = tally
+        self.labels = table.labels
+        self.fields = expected_fields(table.labels, schema)
+        self.checkers = [FieldChecker(f) for f in self.fields]
+        self.missing_values = [
+            schema.field_missing_values(f) if schema else [""] for f in self.fields
+        ]
+        self.specs = _key_specs(schema, self.fields)
+        self.key_positions = {position for spec in self.specs for position in spec.positions}
+        self.reference_keys = reference_keys
+        self.stats = TableStats()
+
+    def run(self) -> TableStats:
+        check_header(self.labels, self.schema, self.tally)
+        store = KeyStore(self.specs) if self.specs else None
+        try:
+            for batch in prefetch(self.table.batches):
+                self.stats.rows += len(batch)
+                keys = self._check_batch(batch)
+                if store is not None:
+                    store.add(batch.row_numbers, keys)
+            if store is not None:
+                self._check_keys(store)
+        finally:
+            if store is not None:
+                store.close()
+        for name, count in self.stats.thai_digits.items():
+            self.stats.warnings.append(
+                t(
+                    f'คอลัมน์ "{name}" มี {count:,} ค่าที่เขียนด้วยเลขไทย (๐-๙) ซึ่งอ่านเป็น 0-9 '
+                    "ได้ แต่โปรแกรมอื่นอาจอ่านไม่ได้ ควรใช้เลขอารบิก",
+                    f'field "{name}" has {count:,} cells written in Thai digits (๐-๙); they '
+                    "read as 0-9 here, as in Frictionless, but other tools may not: write 0-9",
+                )
+            )
+        return self.stats
+
+    # One batch -----------------------------------------------------------------------------
+
+    def _check_batch(self, batch: Batch) -> dict[int, pa.Array]:
+        size = len(batch)
+        blank_row = np.ones(size, dtype=bool) if self.fields else np.zeros(size, dtype=bool)
+        per_field = []
+        for index, (column, checker) in enumerate(zip(batch.columns, self.checkers, strict=False)):
+            absent, blank = blank_cells(column, self.missing_values[index])
+            blank_row &= blank
+            present = ~blank
+            keyed = index in self.key_positions
+            checks = checker.check(only(column, present), keys=keyed) if present.any() else None
+            per_field.append((absent, blank, present, checks))
+
+        if blank_row.any():
+            self._report_rows("blank-row", blank_row, batch, t("", ""))
+        keys: dict[int, pa.Array] = {}
+        for index, (absent, blank, present, checks) in enumerate(per_field):
+            self._report_cells(index, batch, absent, blank, present, checks, blank_row)
+            if index in self.key_positions:
+                keys[index] = spread_keys(checks.keys if checks else None, present)
+        self._report_extra_cells(batch, blank_row)
+        return keys
+
+    def _report_cells(self, index, batch, absent, blank, present, checks, blank_row) -> None:
+        schema_field = self.fields[index]
+        name = schema_field.name
+        checker = self.checkers[index]
+        live = ~blank_row
+
+        def spread(mask: np.ndarray) -> np.ndarray:
+            full = np.zeros(len(present), dtype=bool)
+            full[present] = mask
+            return full & live
+
+        def report(code: str, mask: np.ndarray, note: Text, hint=None) -> None:
+            self._report_rows(code, mask, batch, note, field_index=index, hint=hint)
+
+        missing = absent & live
+        if missing.any():
+            report("missing-cell", missing, t("", ""))
+        required = schema_field.constraints.required
+        if required and (blank & live).any():
+            note = t('ข้อกำหนด "required" คือ "True"', 'constraint "required" is "True"')
+            report("constraint-error", blank & live, note)
+        if checks is None:
+            return
+        type_label = f"{schema_field.type}/{schema_field.format}"
+        type_error = spread(checks.type_error)
+        if type_error.any():
+            report("type-error", type_error,
+                   t(f'ชนิดข้อมูลคือ "{type_label}"', f'type is "{type_label}"'),
+                   hint=lambda cell: type_hint(schema_field, cell))  # fmt: skip
+        raw = schema_field.constraints.model_dump(by_alias=True)
+        for constraint, broken in checks.violations.items():
+            mask = spread(broken)
+            if mask.any():
+                value = raw[constraint]
+                note = t(f'ข้อกำหนด "{constraint}" คือ "{value}"',
+                         f'constraint "{constraint}" is "{value}"')  # fmt: skip
+                report("constraint-error", mask, note)
+        calendar = spread(checks.calendar_error)
+        if calendar.any():
+            report("calendar-error", calendar, calendar_note(schema_field),
+                   hint=lambda cell: calendar_hint(schema_field, cell, checker))  # fmt: skip
+        thai = int(spread(checks.thai_digits & ~checks.type_error).sum())
+        if thai:
+            self.stats.thai_digits[name] += thai
+
+    def _report_extra_cells(self, batch: Batch, blank_row: np.ndarray) -> None:
+        width = len(self.fields)
+        for row_index, extra in sorted(batch.extra_cells.items()):
+            if blank_row[row_index]:
+                continue
+            row_number = int(batch.row_numbers[row_index])
+            for offset, cell in enumerate(extra, start=width + 1):
+                self.tally.add(
+                    Finding("extra-cell", row_number=row_number, field_number=offset,
+                            field_name="", cell=cell, cells=tuple(batch.cells(row_index)))
+                )  # fmt: skip
+
+    def _report_rows(
+        self,
+        code: str,
+        mask: np.ndarray,
+        batch: Batch,
+        note: Text,
+        *,
+        field_index: int | None = None,
+        hint: Callable[[str], Text | None] | None = None,
+    ) -> None:
+        """Count every row in `mask`, and make findings of the first few."""
+        count = int(mask.sum())
+        if not count:
+            return
+        findings = []
+        for row_index in np.flatnonzero(mask)[: self.tally.limit]:
+            row_number = int(batch.row_numbers[row_index])
+            if not self.tally.wants(code, row_number):
+                break
+            cell = None
+            if field_index is not None:
+                cell = batch.columns[field_index][int(row_index)].as_py()
+                cell = "" if cell is None else cell
+            findings.append(
+                Finding(
+                    code,
+                    note,
+                    row_number=row_number,
+                    field_number=None if field_index is None else field_index + 1,
+                    field_name=None if field_index is None else self.fields[field_index].name,
+                    cell=cell,
+                    cells=tuple(batch.cells(int(row_index))),
+                    hint=hint(cell) if hint and cell is not None else None,
+                )
+            )
+        self.tally.add_counted(code, count, findings)
+
+    # Keys ----------------------------------------------------------------------------------
+
+    def _check_keys(self, store: KeyStore) -> None:
+        for index, spec in enumerate(store.specs):
+            if spec.kind == "foreign" and not self._load_reference(store, index):
+                continue
+            count, violations = store.violations(index, self.tally.limit)
+            findings = [self._key_finding(spec, violation) for violation in violations]
+            code = {"unique": "unique-error", "primary": "primary-key", "foreign": "foreign-key"}
+            self.tally.add_counted(code[spec.kind], count, findings)
+
+    def _load_reference(self, store: KeyStore, index: int) -> bool:
+        spec = store.specs[index]
+        foreign_key = next(
+            fk
+            for fk in self.schema.foreign_keys  # type: ignore[union-attr]
+            if fk.reference.resource == spec.name
+            and tuple(self._position(name) for name in fk.fields) == spec.positions
+        )
+        if self.reference_keys is None:
+            return False
+        for keys in self.reference_keys(foreign_key.reference.fields):
+            store.add_reference(index, keys)
+        return True
+
+    def _position(self, name: str) -> int:
+        return next(i for i, f in enumerate(self.fields) if f.name == name)
+
+    def _key_finding(self, spec: KeySpec, violation) -> Finding:
+        shown = [display(value) for value in violation.values]
+        if spec.kind == "unique":
+            position = spec.positions[0]
+            previous = violation.previous_row
+            return Finding(
+                "unique-error",
+                t(f"ซ้ำกับแถวที่ {previous}", f"the same as in the row at position {previous}"),
+                row_number=violation.row_number,
+                field_number=position + 1,
+                field_name=self.fields[position].name,
+                cell=shown[0],
+            )
+        if spec.kind == "primary":
+            if violation.previous_row is None:
+                note = t('ค่าของคีย์หลักว่างทั้งหมด ("None")',
+                         'cells composing the primary keys are all "None"')  # fmt: skip
+            else:
+                previous = violation.previous_row
+                note = t(f"ซ้ำกับแถวที่ {previous}", f"the same as in the row at position {previous}")
+            return Finding("primary-key", note, row_number=violation.row_number)
+        names = ", ".join(self.fields[p].name for p in spec.positions)
+        values = ", ".join(shown)
+        fk = next(
+            fk
+            for fk in self.schema.foreign_keys  # type: ignore[union-attr]
+            if fk.reference.resource == spec.name
+        )
+        target = ", ".join(fk.reference.fields)
+        resource = spec.name
+        return Finding(
+            "foreign-key",
+            t(
+                f'"{names}": ไม่พบค่า "{values}" ในตารางอ้างอิง "{resource}" ที่ "{target}"',
+                f'for "{names}": values "{values}" not found in the lookup table "{resource}" '
+                f'as "{target}"',
+            ),
+            row_number=violation.row_number,
+        )
+
+
+# Likely fixes ------------------------------------------------------------------------------
+
+
+def type_hint(schema_field: SchemaField, cell: str) -> Text | None:
+    """What probably went wrong with a cell of the wrong type, in words an officer can act on."""
+    kind = schema_field.type
+    stripped = cell.strip()
+    if any(digit in cell for digit in THAI_DIGITS):
+        latin = cell.translate(str.maketrans(THAI_DIGITS, "0123456789"))
+        return t(f'เขียนด้วยเลขไทย ให้ใช้เลขอารบิก "{latin}"', f'Thai digits: write "{latin}"')
+    if kind in ("number", "integer"):
+        if "บาท" in stripped or "฿" in stripped:
+            return t(
+                'มีหน่วย "บาท" ปนอยู่ ให้ลบออก หรือกำหนด "bareNumber": false ในสคีมา',
+                'the amount carries "บาท"; remove it, or set "bareNumber": false in the schema',
+            )
+        if "," in stripped and schema_field.group_char != ",":
+            return t(
+                'มีจุลภาคคั่นหลักพัน ให้ลบออก หรือกำหนด "groupChar": "," ในสคีมา',
+                'thousands separators: remove them, or set "groupChar": "," in the schema',
+            )
+        if kind == "integer" and "." in stripped:
+            return t("มีทศนิยม ให้ใช้ชนิด number", "a decimal number: use type number")
+    if kind in ("date", "datetime") and "/" in stripped:
+        return t(
+            'วันที่เขียนแบบ วว/ดด/ปปปป ให้กำหนด "format": "%d/%m/%Y" ในสคีมา',
+            'the date is written dd/mm/yyyy: set "format": "%d/%m/%Y" in the schema',
+        )
+    if kind == "boolean":
+        values = ", ".join(schema_field.true_values + schema_field.false_values)
+        return t(f"ค่าที่ใช้ได้: {values}", f"allowed values: {values}")
+    return None
+
+
+def calendar_note(schema_field: SchemaField) -> Text:
+    if schema_field.calendar == "buddhist":
+        return t("คอลัมน์นี้ใช้ปีพุทธศักราช (พ.ศ.)", 'the field\'s calendar is "buddhist" (BE)')
+    return t("คอลัมน์นี้ใช้ปีคริสต์ศักราช (ค.ศ.)", 'the field\'s calendar is "gregorian" (CE)')
+
+
+def calendar_hint(schema_field: SchemaField, cell: str, checker: FieldChecker) -> Text | None:
+    value = checker.read_value(cell)
+    year = value if isinstance(value, int) else getattr(value, "year", None)
+    if year is None:
+        return None
+    buddhist = schema_field.calendar == "buddhist"
+    fixed = year + BE_OFFSET if buddhist else year - BE_OFFSET
+    if (buddhist and fixed < BE_FIRST_YEAR) or (not buddhist and fixed <= 0):
+        return None
+    text = cell.replace(str(year), str(fixed), 1)
+    era_th, era_en = ("พ.ศ.", "BE") if buddhist else ("ค.ศ.", "CE")
+    return t(f'น่าจะเป็น {era_th} "{text}"', f'likely {era_en} "{text}"')

@@ -1,0 +1,157 @@
+"""A real catalog for the HTTP tests: two organisations, users of every role with API keys,
+and datasets published through the catalog's own gate (metadata check and validators).
+
+    cm-office   chiang-mai-allocation (public, CSV + a text file), cm-private-plan (private)
+    nn-office   nakhon-nayok-allocation (public, CSV)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from khlang.catalog import Catalog, Principal
+from khlang.i18n import Text
+from tests.api.sample import SCHEMA, rows, write_csv, write_schema
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "khlang" / "metadata" / "examples"
+OPERATOR = Principal.operator("tests")
+ROLES = ("member", "editor", "admin")
+
+
+@dataclass
+class TestCatalog:
+    home: Path
+    keys: dict[str, str] = field(default_factory=dict)
+    """Who -> API token: cm-member, cm-editor, cm-admin, nn-editor, sysadmin, cm-editor-scoped."""
+    resources: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Dataset -> resource file name -> resource id."""
+
+
+def dataset_folder(
+    root: Path,
+    name: str,
+    *,
+    organization: str,
+    title: str,
+    title_en: str,
+    province: str = "50",
+    private: bool = False,
+    parquet: bool = False,
+    extra_file: bool = False,
+    data: list[dict] | None = None,
+) -> Path:
+    """A folder as `khlang publish` writes it, with complete GD Catalog metadata."""
+    folder = root / name
+    shutil.rmtree(folder, ignore_errors=True)
+    data = rows() if data is None else data
+    write_csv(folder / "data" / "allocation.csv", data)
+    write_schema(folder / "schemas" / "allocation.json")
+    yaml = YAML()
+    metadata = yaml.load((EXAMPLE / "budget-allocation.yaml").read_text(encoding="utf-8"))
+    metadata["name"] = name
+    metadata["title"] = title
+    metadata["title_en"] = title_en
+    metadata["owner_org"] = organization
+    metadata["publisher"]["name"] = organization
+    metadata["spatial"] = [province]
+    metadata["private"] = private
+    if private:
+        metadata["data_category"] = "ข้อมูลใช้ภายใน"
+        metadata["data_classification"] = "ชั้นเผยแพร่ภายในองค์กร"
+        metadata["allow_harvest"] = False
+    resources = [
+        {
+            "name": "งบประมาณที่ได้รับจัดสรร (CSV)",
+            "name_en": "Budget allocation (CSV)",
+            "description": "งบประมาณที่ได้รับจัดสรร หนึ่งแถวต่อรายการงบประมาณ",
+            "description_en": "Allocated budget, one row per budget line.",
+            "path": "data/allocation.csv",
+            "format": "CSV",
+            "schema": "schemas/allocation.json",
+        }
+    ]
+    if parquet:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        table = pacsv.read_csv(folder / "data" / "allocation.csv")
+        pq.write_table(table, folder / "data" / "allocation.parquet")
+        resources.append(
+            {
+                "name": "งบประมาณที่ได้รับจัดสรร (Parquet)",
+                "name_en": "Budget allocation (Parquet)",
+                "description": "ข้อมูลเดียวกันในรูปแบบ Parquet",
+                "path": "data/allocation.parquet",
+                "format": "Parquet",
+                "schema": "schemas/allocation.json",
+            }
+        )
+    if extra_file:
+        (folder / "data" / "method.txt").write_text("วิธีการจัดทำข้อมูล\n", encoding="utf-8")
+        resources.append(
+            {
+                "name": "วิธีการจัดทำข้อมูล",
+                "description": "คำอธิบายวิธีการจัดทำข้อมูล",
+                "path": "data/method.txt",
+                "format": "TXT",
+            }
+        )
+    metadata["resources"] = resources
+    with (folder / "dataset.yaml").open("w", encoding="utf-8") as handle:
+        yaml.dump(metadata, handle)
+    return folder
+
+
+def build(root: Path, database_url: str | None = None) -> TestCatalog:
+    home = root / "home"
+    built = TestCatalog(home=home)
+    with Catalog.open(home, database_url, create=True) as catalog:
+        accounts = catalog.accounts
+        for org, title in (("cm-office", ("สำนักงานจังหวัดเชียงใหม่", "Chiang Mai Office")),
+                           ("nn-office", ("สำนักงานจังหวัดนครนายก", "Nakhon Nayok Office"))):  # fmt: skip
+            accounts.create_organization(
+                org, actor=OPERATOR, title=Text(th=title[0], en=title[1]), catalog_type="area_based"
+            )
+        for role in ROLES:
+            accounts.create_user(f"cm-{role}", actor=OPERATOR)
+            accounts.set_member("cm-office", f"cm-{role}", role, actor=OPERATOR)
+            built.keys[f"cm-{role}"] = accounts.create_key(f"cm-{role}", actor=OPERATOR)[1]
+        accounts.create_user("nn-editor", actor=OPERATOR)
+        accounts.set_member("nn-office", "nn-editor", "editor", actor=OPERATOR)
+        built.keys["nn-editor"] = accounts.create_key("nn-editor", actor=OPERATOR)[1]
+        accounts.create_user("root", actor=OPERATOR, sysadmin=True)
+        built.keys["sysadmin"] = accounts.create_key("root", actor=OPERATOR)[1]
+        # an admin of both, whose key is scoped to nn-office with the member role only
+        accounts.create_user("both", actor=OPERATOR)
+        accounts.set_member("cm-office", "both", "admin", actor=OPERATOR)
+        accounts.set_member("nn-office", "both", "admin", actor=OPERATOR)
+        built.keys["both-scoped-nn-member"] = accounts.create_key(
+            "both", actor=OPERATOR, organization="nn-office", role="member"
+        )[1]
+        folders = root / "folders"
+        for folder in (
+            dataset_folder(folders, "chiang-mai-allocation", organization="cm-office",
+                           title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่",
+                           title_en="Budget allocation by area, Chiang Mai",
+                           extra_file=True),
+            dataset_folder(folders, "cm-private-plan", organization="cm-office",
+                           title="แผนงบประมาณภายใน จังหวัดเชียงใหม่", title_en="Internal budget plan",
+                           private=True),
+            dataset_folder(folders, "nakhon-nayok-allocation", organization="nn-office",
+                           title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดนครนายก",
+                           title_en="Budget allocation by area, Nakhon Nayok", province="26",
+                           data=rows(count=90, seed=26)),
+        ):  # fmt: skip
+            catalog.publish(folder, actor=OPERATOR, change_note="first version")
+        for summary in catalog.datasets(viewer=OPERATOR):
+            record = catalog.version(summary.name, viewer=OPERATOR)
+            built.resources[summary.name] = {
+                (item.filename or item.id): item.id for item in record.resources
+            }
+    (root / "keys.json").write_text(json.dumps(built.keys), encoding="utf-8")
+    return built

@@ -1,0 +1,133 @@
+"""Dataset search: Thai word segmentation, recall on a labelled query set, facets, sort,
+paging and visibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from khlang.api.search import (
+    SearchIndex,
+    SearchQuery,
+    document_for,
+    fiscal_years,
+    minimum_match,
+)
+from khlang.metadata.model import Dataset, Temporal
+from tests.api.search_corpus import LABELLED_QUERIES, corpus
+
+RECALL_TARGET = 0.9
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    index = SearchIndex()
+    index.replace(
+        document_for(
+            dataset,
+            name=name,
+            organization=organization,
+            modified=dt.datetime(2025, 1, 1 + position % 28, tzinfo=dt.UTC),
+        )
+        for position, (name, organization, dataset) in enumerate(corpus())
+    )
+    return index
+
+
+def _names(index, q, **options) -> list[str]:
+    return index.search(SearchQuery(q=q, rows=10, **options), visible_organizations=None).names
+
+
+def test_recall_at_10_of_thai_and_english_queries(index) -> None:
+    recalls = []
+    for query, relevant in LABELLED_QUERIES:
+        found = set(_names(index, query))
+        recalls.append(len(found & relevant) / min(len(relevant), 10))
+    missed = [q for (q, _), r in zip(LABELLED_QUERIES, recalls, strict=True) if r < 1]
+    recall = sum(recalls) / len(recalls)
+    assert recall >= RECALL_TARGET, f"recall@10 {recall:.2f}; missed: {missed}"
+
+
+def test_spaced_and_unspaced_thai_find_the_same_datasets(index) -> None:
+    assert _names(index, "งบประมาณ เชียงใหม่") == _names(index, "งบประมาณเชียงใหม่")
+    assert _names(index, "การเบิกจ่าย นครนายก") == _names(index, "การเบิกจ่ายนครนายก")
+
+
+def test_a_province_is_not_found_by_its_neighbours_prefix(index) -> None:
+    assert _names(index, "ความต้องการ เชียงราย") == ["cr-needs"]
+    # three words need two (as in CKAN): every province's needs match, Chiang Rai's first
+    assert _names(index, "ความต้องการประชาชน เชียงราย")[0] == "cr-needs"
+
+
+def test_relevant_datasets_rank_first(index) -> None:
+    assert set(_names(index, "งบประมาณ เชียงใหม่")[:2]) == {"cm-allocation", "cm-disbursement"}
+
+
+def test_facets_count_the_matching_datasets(index) -> None:
+    result = index.search(SearchQuery(q="จัดซื้อจัดจ้าง"), visible_organizations=None)
+    assert result.count == 6
+    facets = {facet: {f.value: f.count for f in counts} for facet, counts in result.facets.items()}
+    assert facets["data_type"] == {"ข้อมูลระเบียน": 6}
+    assert facets["format"]["CSV"] == 6
+    assert facets["fiscal_year"]["2566"] == 6
+    assert facets["fiscal_year"]["2568"] == 1
+    assert len(facets["organization"]) == 6
+
+
+def test_filters_are_and_across_facets_or_within(index) -> None:
+    query = SearchQuery(
+        filters=[("data_type", frozenset({"ข้อมูลระเบียน"})),
+                 ("tags", frozenset({"เชียงใหม่", "นครนายก"}))],
+        rows=100,
+    )  # fmt: skip
+    result = index.search(query, visible_organizations=None)
+    assert result.count == 6  # projects, procurement, needs × two provinces
+    assert all(name[:2] in ("cm", "nn") for name in result.names)
+
+
+def test_sort_and_paging(index) -> None:
+    by_name = index.search(SearchQuery(sort="name", rows=5), visible_organizations=None)
+    assert by_name.names == sorted(by_name.names)
+    page_two = index.search(SearchQuery(sort="name", rows=5, start=5), visible_organizations=None)
+    assert not set(by_name.names) & set(page_two.names)
+    newest = index.search(SearchQuery(rows=3), visible_organizations=None).names
+    oldest = index.search(SearchQuery(rows=3, descending=False), visible_organizations=None).names
+    assert newest != oldest
+
+
+def test_private_datasets_only_for_their_organisation(index) -> None:
+    secret = Dataset(name="secret-budget", title="งบประมาณลับ เชียงใหม่", private=True)
+    index.upsert(document_for(secret, name="secret-budget", organization="cm-provincial-office"))
+    try:
+        anonymous = index.search(SearchQuery(q="งบประมาณลับ"), visible_organizations=set())
+        member = index.search(
+            SearchQuery(q="งบประมาณลับ"), visible_organizations={"cm-provincial-office"}
+        )
+        other = index.search(SearchQuery(q="งบประมาณลับ"), visible_organizations={"nn-office"})
+        assert "secret-budget" not in anonymous.names
+        assert "secret-budget" not in other.names
+        assert member.names[0] == "secret-budget"
+    finally:
+        index.remove("secret-budget")
+
+
+def test_query_syntax_is_never_an_error(index) -> None:
+    for q in ['"', "AND OR NOT", "title:*", "งบ) OR (1=1", "NEAR(a b)", "-", "*"]:
+        index.search(SearchQuery(q=q), visible_organizations=None)
+
+
+def test_fiscal_years_from_years_or_temporal_coverage() -> None:
+    assert fiscal_years(Dataset(first_year_of_data="2565", last_year_of_data="2567")) == [
+        "2565",
+        "2566",
+        "2567",
+    ]
+    assert fiscal_years(Dataset(first_year_of_data="2022")) == ["2565"]
+    covered = Dataset(temporal=Temporal(start=dt.date(2023, 10, 1), end=dt.date(2024, 9, 30)))
+    assert fiscal_years(covered) == ["2567"]
+
+
+@pytest.mark.parametrize(("words", "needed"), [(1, 1), (2, 2), (3, 2), (5, 4), (6, 5), (10, 8)])
+def test_minimum_match_follows_ckan(words, needed) -> None:
+    assert minimum_match(words) == needed

@@ -1,0 +1,185 @@
+"""Fixtures of the catalog tests. Every store test runs on both back ends: SQLite in a
+temporary home, and PostgreSQL in a schema of its own (dropped afterwards) in the database
+at KHLANG_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import ckanapi
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from khlang.catalog import Catalog, Principal
+from khlang.catalog.database import with_installed_driver
+from khlang.catalog.gate import GateReport
+from khlang.catalog.registration.settings import Target
+
+POSTGRES_URL = os.environ.get(
+    "KHLANG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    engine = create_engine(with_installed_driver(make_url(POSTGRES_URL)))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0]
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} ({reason})")
+    finally:
+        engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database URL whose search_path is a new, empty schema."""
+    server = request.getfixturevalue("postgres_server")
+    schema = f"khlang_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(with_installed_driver(make_url(server)), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'home' / 'catalog.sqlite'}"
+    return request.getfixturevalue("postgres_schema_url")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def catalog(home: Path, database_url: str) -> Iterator[Catalog]:
+    with Catalog.open(home, database_url, create=True) as opened:
+        yield opened
+
+
+@pytest.fixture
+def operator() -> Principal:
+    return Principal.operator("cli:tester")
+
+
+def accepting_gate(dataset, files) -> GateReport:  # type: ignore[no-untyped-def]
+    """A gate that accepts every version, for the tests of storage mechanics (atomicity,
+    locking, files); the gate's own decisions are tested in test_gate.py with the real one."""
+    return GateReport(passed=True, compliance={"checked": dataset.name}, validation=[], problems=[])
+
+
+@pytest.fixture
+def publish(catalog: Catalog, operator: Principal):  # type: ignore[no-untyped-def]
+    """`publish(folder, **options)` with the operator's rights and the accepting gate."""
+
+    def run(folder: Path, **options):  # type: ignore[no-untyped-def]
+        options.setdefault("actor", operator)
+        options.setdefault("create_organization", True)
+        options.setdefault("gate", accepting_gate)
+        return catalog.publish(folder, **options)
+
+    return run
+
+
+# --- the CKAN kits (../shared/ckan) ---------------------------------------------------------
+
+PUBLIC_URL = "https://khlang.example.go.th"
+PLAIN_ENV = Path(os.environ.get("KHLANG_CKAN_PLAIN_ENV", "/tmp/khlang-ckan-plain/env.sh"))
+KIT_HELP = (
+    "bash ../shared/ckan/up.sh; . /tmp/khlang-ckan/env.sh (and for the plain profile: "
+    "KIT_PROFILE=plain WORK=/tmp/khlang-ckan-plain CKAN_PORT=15001 SOLR_PORT=18984 "
+    "PG_PORT=15433 REDIS_PORT=16380 bash ../shared/ckan/up.sh), as .ci/run does"
+)
+
+
+class Kit(NamedTuple):
+    url: str
+    token: str
+    profile: str
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    """The variables an env.sh of the kit exports (`export NAME='value'`)."""
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("export ") and "=" in line:
+            name, _, value = line.removeprefix("export ").partition("=")
+            values[name] = shlex.split(value)[0] if value else ""
+    return values
+
+
+def _reachable(url: str, profile: str) -> None:
+    try:
+        reply = ckanapi.RemoteCKAN(url).call_action(
+            "status_show", {}, requests_kwargs={"timeout": 10}
+        )
+    except Exception as error:  # any failure means: not usable here
+        pytest.skip(
+            f"the {profile} CKAN kit at {url} does not answer ({error}); start it: {KIT_HELP}"
+        )
+    assert reply.get("ckan_version"), reply
+
+
+@pytest.fixture(scope="session")
+def gdc_kit() -> Kit:
+    url, token = os.environ.get("CKAN_URL"), os.environ.get("CKAN_TOKEN")
+    if not url or not token:
+        pytest.skip(f"CKAN_URL/CKAN_TOKEN are unset: no CKAN kit to register to; {KIT_HELP}")
+    profile = os.environ.get("CKAN_KIT_PROFILE", "gdc")
+    if profile != "gdc":
+        pytest.skip(f"CKAN_URL is a {profile} kit; these tests need the gdc one: {KIT_HELP}")
+    _reachable(url, "gdc")
+    return Kit(url, token, "gdc")
+
+
+@pytest.fixture(scope="session")
+def plain_kit() -> Kit:
+    if not PLAIN_ENV.is_file():
+        pytest.skip(f"no plain-profile CKAN kit ({PLAIN_ENV} is missing): {KIT_HELP}")
+    values = _read_env_file(PLAIN_ENV)
+    if values.get("CKAN_KIT_PROFILE") != "plain":
+        pytest.skip(f"{PLAIN_ENV} is not a plain-profile kit: {KIT_HELP}")
+    _reachable(values["CKAN_URL"], "plain")
+    return Kit(values["CKAN_URL"], values["CKAN_TOKEN"], "plain")
+
+
+@pytest.fixture
+def unique() -> str:
+    """A short random suffix: the kit is shared, so every name and title must be new."""
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+def make_target(monkeypatch: pytest.MonkeyPatch, unique: str):  # type: ignore[no-untyped-def]
+    """`make_target(kit, **settings)` -> a Target whose token is in its own variable."""
+
+    def make(kit: Kit, *, url: str | None = None, token: str | None = None, **settings):  # type: ignore[no-untyped-def]
+        variable = f"KHLANG_TEST_TOKEN_{uuid.uuid4().hex[:8].upper()}"
+        monkeypatch.setenv(variable, kit.token if token is None else token)
+        settings.setdefault("public_url", PUBLIC_URL)
+        settings.setdefault("profile", "gdc" if kit.profile == "gdc" else "ckan")
+        settings.setdefault("backoff", 0)
+        return Target(
+            name=f"kit-{kit.profile}-{unique}", url=url or kit.url, token_env=variable, **settings
+        )
+
+    return make

@@ -1,0 +1,199 @@
+"""Bad input, made by the tests themselves: each gets a clear error naming the file and
+what is wrong, in bounded time and memory, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from tests.conftest import ROOT
+
+PEAK_MEMORY_MB = 400
+SECONDS = 60
+
+_MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+print(done.returncode, peak, time.perf_counter() - started)
+sys.stdout.write(done.stdout)
+sys.stderr.write(done.stderr)
+"""
+
+
+def khlang_measured(*args: str):
+    """Run `khlang ARGS` in a fresh process; return (exit code, stdout, stderr, peak MB, s)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "khlang", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    first, _, stdout = result.stdout.partition("\n")
+    code, peak, seconds = first.split()
+    return int(code), stdout, result.stderr, int(peak), float(seconds)
+
+
+def _unwrapped(stderr: str) -> str:
+    """The CLI's error line as one line (the shared error printer wraps at 80 columns)."""
+    return stderr.replace("\n", "")
+
+
+def _no_traceback(stdout: str, stderr: str) -> None:
+    assert "Traceback" not in stdout + stderr
+
+
+def _json_report(path, *extra: str):
+    code, stdout, stderr, peak, seconds = khlang_measured("validate", str(path), "-f", "json",
+                                                          *extra)  # fmt: skip
+    _no_traceback(stdout, stderr)
+    assert peak < PEAK_MEMORY_MB
+    assert seconds < SECONDS
+    return code, json.loads(stdout)
+
+
+def _only_error(document) -> dict:
+    errors = document["tasks"][0]["errors"]
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_empty_file(tmp_path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    code, document = _json_report(path)
+    assert code == 1
+    error = _only_error(document)
+    assert error["type"] == "source-error"
+    assert "empty" in error["message"]
+    assert document["tasks"][0]["path"] == str(path)
+
+
+def test_text_report_names_the_file(tmp_path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    code, stdout, _, _, _ = khlang_measured("validate", str(path), "--lang", "en")
+    assert code == 1
+    assert str(path) in stdout
+    assert "source-error" in stdout
+
+
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [(b"\x7fELF\x02\x01\x01\x00", "executable"), (b"MZ\x90\x00", "Windows executable"),
+     (b"", "binary data")],
+)  # fmt: skip
+def test_binary_named_csv(tmp_path, header, words) -> None:
+    path = tmp_path / "budget.csv"
+    path.write_bytes(header + random.Random(5).randbytes(200_000))
+    code, document = _json_report(path)
+    assert code == 1
+    error = _only_error(document)
+    assert error["type"] == "format-error"
+    assert words in error["message"]
+
+
+def test_zip_bomb_named_xlsx(tmp_path) -> None:
+    path = tmp_path / "budget.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            chunk = b"<row><c><v>0</v></c></row>" * 40_000
+            for _ in range(64):  # about 64 MB that deflate packs a thousandfold
+                member.write(chunk)
+    assert path.stat().st_size < 1 << 20
+    code, document = _json_report(path)
+    assert code == 1
+    error = _only_error(document)
+    assert error["type"] == "compression-error"
+    assert "zip bomb" in error["message"]
+    assert "sheet1.xml" in error["message"]
+
+
+def test_damaged_xlsx(tmp_path) -> None:
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(b"PK\x03\x04" + random.Random(1).randbytes(5000))
+    code, document = _json_report(path)
+    assert code == 1
+    assert _only_error(document)["type"] in ("format-error", "compression-error")
+
+
+def test_single_100_mb_line(tmp_path) -> None:
+    path = tmp_path / "line.csv"
+    with path.open("wb") as stream:
+        for _ in range(100):
+            stream.write(b"x," * (1 << 19))
+    code, document = _json_report(path)
+    assert code == 1
+    error = _only_error(document)
+    assert error["type"] == "format-error"
+    assert "without a line break" in error["message"]
+
+
+def test_long_row_after_the_header(tmp_path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (5 << 20) + b'"\n')
+    code, document = _json_report(path)
+    assert code == 1
+    error = _only_error(document)
+    assert error["type"] == "format-error"
+    assert "longer than" in error["message"]
+
+
+def test_mixed_encodings(tmp_path) -> None:
+    path = tmp_path / "mixed.csv"
+    rows = "".join(f"{n},เชียงใหม่\n" for n in range(30_000))
+    path.write_bytes(("id,province\n" + rows).encode() + "1,ขอนแก่น\n".encode("cp874"))
+    code, document = _json_report(path)
+    assert code == 1
+    error = _only_error(document)
+    assert error["type"] == "encoding-error"
+    assert "line 30002" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "words"),
+    [
+        ("{not json", "not readable JSON"),
+        ("[1, 2]", "must be a JSON object"),
+        (json.dumps({"fields": [{"name": "a", "type": "money"}]}), "unknown type"),
+        (json.dumps({"fields": [{"name": "a", "constraints": {"pattern": "("}}]}),
+         "not a valid regular expression"),
+        (json.dumps({"fields": [{"name": "a"}], "primaryKey": ["b"]}), "do not exist: b"),
+        (json.dumps({"fields": [{"name": "a", "type": "integer",
+                                 "constraints": {"pattern": "1"}}]}), "not supported"),
+        (json.dumps({"fields": [{"name": "a", "calendar": "buddhist"}]}), "calendar"),
+        (json.dumps({"fields": [{"name": "a"}, {"name": "a"}]}), "must be unique"),
+    ],
+)  # fmt: skip
+def test_invalid_schema(tmp_path, schema, words) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    schema_path = tmp_path / "schema.json"
+    schema_path.write_text(schema, encoding="utf-8")
+    code, stdout, stderr, _, _ = khlang_measured("validate", str(data), "--schema",
+                                                 str(schema_path))  # fmt: skip
+    assert code == 2
+    _no_traceback(stdout, stderr)
+    message = _unwrapped(stderr)
+    assert str(schema_path) in message
+    assert words in message
+
+
+def test_missing_files_exit_2(tmp_path) -> None:
+    for args in (["validate", str(tmp_path / "nope.csv")],
+                 ["validate", str(tmp_path / "nope.csv"), "--infer"]):  # fmt: skip
+        code, stdout, stderr, _, _ = khlang_measured(*args)
+        assert code == 2
+        _no_traceback(stdout, stderr)
+        assert "nope.csv" in _unwrapped(stderr)

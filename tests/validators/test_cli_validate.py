@@ -1,0 +1,72 @@
+"""`khlang validate` as an officer runs it: text and JSON reports, exit codes, --infer,
+Data Packages."""
+
+from __future__ import annotations
+
+import json
+
+from tests.validators.conftest import write_csv
+
+SCHEMA = {"fields": [{"name": "year", "type": "year", "calendar": "buddhist"},
+                     {"name": "amount", "type": "number"}]}  # fmt: skip
+
+
+def _files(tmp_path, rows):
+    data = write_csv(tmp_path / "budget.csv", rows)
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(SCHEMA), encoding="utf-8")
+    return str(data), str(schema)
+
+
+def test_valid_file_exits_0(khlang_cli, tmp_path) -> None:
+    data, schema = _files(tmp_path, [["year", "amount"], ["2565", "10.5"]])
+    result = khlang_cli("validate", data, "--schema", schema)
+    assert result.returncode == 0, result.stderr
+    assert "ถูกต้อง / valid" in result.stdout
+    assert "CSV" in result.stdout
+
+
+def test_findings_exit_1_in_both_languages(khlang_cli, tmp_path) -> None:
+    data, schema = _files(tmp_path, [["year", "amount"], ["2022", "1,000"], ["2566", "x"]])
+    result = khlang_cli("validate", data, "--schema", schema, "--lang", "th")
+    assert result.returncode == 1
+    assert "ใช้ศักราชผิด" in result.stdout
+    assert 'น่าจะเป็น พ.ศ. "2565"' in result.stdout
+    english = khlang_cli("validate", data, "-s", schema, "--lang", "en", "-n", "1")
+    assert "type-error: 2 first 1" in english.stdout
+    assert 'likely BE "2565"' in english.stdout
+
+
+def test_json_report(khlang_cli, tmp_path) -> None:
+    data, schema = _files(tmp_path, [["year", "amount"], ["2022", "1"]])
+    result = khlang_cli("validate", data, "--schema", schema, "--format", "json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["stats"]["errorCounts"] == {"calendar-error": 1}
+    assert document["tasks"][0]["errors"][0]["rowNumber"] == 2
+
+
+def test_infer_prints_a_schema_the_file_passes(khlang_cli, tmp_path) -> None:
+    data, _ = _files(tmp_path, [["year", "amount"], *([str(2565 + n % 2), "1,5"] for n in
+                                                      range(20))])  # fmt: skip
+    result = khlang_cli("validate", data, "--infer")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert schema["fields"][0]["calendar"] == "buddhist"
+    (tmp_path / "inferred.json").write_text(result.stdout, encoding="utf-8")
+    check = khlang_cli("validate", data, "--schema", str(tmp_path / "inferred.json"))
+    assert check.returncode == 0, check.stdout
+
+
+def test_data_package(khlang_cli, tmp_path) -> None:
+    write_csv(tmp_path / "a.csv", [["x"], ["1"]])
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"resources": [{"name": "a", "path": "a.csv",
+                                   "schema": {"fields": [{"name": "x", "type": "integer"}]}}]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = khlang_cli("validate", str(tmp_path / "datapackage.json"), "-f", "json")
+    assert result.returncode == 0, result.stdout
+    document = json.loads(result.stdout)
+    assert document["openFormat"]["meetsRule"] is True
+    assert document["tasks"][0]["name"] == "a"

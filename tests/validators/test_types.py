@@ -1,0 +1,71 @@
+"""Every Table Schema type, format and constraint: good cells pass, bad cells are flagged
+on exactly their rows (the cases come from the equivalence corpus's field table)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.validators.conftest import errors_of
+from tests.validators.corpus import FIELDS
+
+
+def _id(case) -> str:
+    spec = case[0]
+    extras = {k: v for k, v in spec.items() if k not in ("type",)}
+    return f"{spec['type']}-{extras}" if extras else spec["type"]
+
+
+@pytest.mark.parametrize("case", FIELDS, ids=[_id(case) for case in FIELDS])
+def test_good_cells_pass_and_bad_cells_fail(case, check) -> None:
+    spec, good, bad = case
+    cells = [*good, *bad]
+    rows = [["f", "row"], *([cell, str(index)] for index, cell in enumerate(cells))]
+    report = check(rows, {"fields": [{"name": "f", **spec}, {"name": "row"}]})
+    flagged = {row for row, _, _ in errors_of(report)}
+    first_bad = 2 + len(good)
+    assert flagged == set(range(first_bad, first_bad + len(bad)))
+    codes = {code for _, _, code in errors_of(report)}
+    assert codes <= {"type-error", "constraint-error"}
+
+
+def test_exclusive_bounds(check) -> None:
+    bounds = {"exclusiveMinimum": 0, "exclusiveMaximum": 10}
+    schema = {"fields": [{"name": "n", "type": "integer", "constraints": bounds}]}
+    report = check([["n"], ["0"], ["1"], ["9"], ["10"]], schema)
+    assert errors_of(report) == {(2, 1, "constraint-error"), (5, 1, "constraint-error")}
+    notes = {f.note.en for f in report.tasks[0].tally.findings()}
+    assert notes == {
+        'constraint "exclusiveMinimum" is "0"',
+        'constraint "exclusiveMaximum" is "10"',
+    }
+
+
+def test_type_error_hides_constraint_errors_and_notes_name_the_type(check) -> None:
+    schema = {"fields": [{"name": "n", "type": "integer", "constraints": {"minimum": 5}}]}
+    report = check([["n"], ["x"], ["3"]], schema)
+    findings = report.tasks[0].tally.findings()
+    assert [(f.row_number, f.type, f.note.en) for f in findings] == [
+        (2, "type-error", 'type is "integer/default"'),
+        (3, "constraint-error", 'constraint "minimum" is "5"'),
+    ]
+
+
+def test_missing_value_is_not_a_type_error_but_fails_required(check) -> None:
+    schema = {
+        "fields": [{"name": "n", "type": "integer", "constraints": {"required": True}}],
+        "missingValues": ["-"],
+    }
+    report = check([["n", "x"], ["-", "a"], ["", "b"], ["5", "c"]], schema)
+    # "" is not a missing value here, so it is a type error; "-" is missing, so required fails.
+    assert errors_of(report) == {
+        (2, 1, "constraint-error"),
+        (3, 1, "type-error"),
+        (None, 2, "extra-label"),
+    }
+
+
+def test_pattern_is_anchored_like_frictionless(check) -> None:
+    schema = {"fields": [{"name": "code", "type": "string", "constraints": {"pattern": "a|b"}}]}
+    # Frictionless anchors as ^a|b$: "ax" starts with a, "xb" ends with b, "xx" neither.
+    report = check([["code"], ["ax"], ["xb"], ["xx"]], schema)
+    assert errors_of(report) == {(4, 1, "constraint-error")}
