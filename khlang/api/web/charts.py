@@ -24,10 +24,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-CHART_WIDTH = 300
-"""Width of the plotting area in pixels: with the labels, a chart fits a 360 px phone."""
+CHART_WIDTH = 240
+"""Width of the plotting area in pixels: with the labels, a chart fits a 360 px phone at
+its drawn size, and the page's stylesheet enlarges it on wider screens."""
 BAR_STEP = 20
-FONT = "Sarabun, 'Noto Sans Thai', Tahoma, 'Tlwg Typist', system-ui, sans-serif"
+FONT = "system-ui, 'Noto Sans Thai', 'Leelawadee UI', Thonburi, Tahoma, Loma, Garuda, sans-serif"
+"""The page's own font stack: the reader's Thai font draws the labels."""
 PALETTE = ("#1d5fa8", "#d9822b", "#2e8540", "#7a4ea3", "#b8403a")
 """Blue, orange, green, purple, red: distinguishable by people with common colour-vision
 deficiencies in this order, and each meets 3:1 contrast against white."""
@@ -100,8 +102,17 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
             "field": "category",
             "type": "nominal",
             "sort": order,
-            "title": chart.category_title,
-            "axis": {"labelLimit": 160},
+            "title": chart.category_title or None,
+            # The category title stands above the labels, not turned along the axis.
+            "axis": {
+                "labelLimit": 130,
+                "titleAngle": 0,
+                "titleAlign": "right",
+                "titleAnchor": "start",
+                "titleBaseline": "bottom",
+                "titleX": -6,
+                "titleY": -6,
+            },
         },
         "x": {
             "field": "value",
@@ -132,9 +143,7 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
         "$schema": VEGA_LITE_SCHEMA,
         "description": chart.description,
         "width": CHART_WIDTH,
-        "height": {"step": BAR_STEP if not grouped else max(8, BAR_STEP // 2)}
-        if bars
-        else 40,
+        "height": {"step": BAR_STEP if not grouped else max(8, BAR_STEP // 2)} if bars else 40,
         "data": {"values": values},
         "transform": [
             {

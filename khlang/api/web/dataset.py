@@ -79,18 +79,28 @@ async def dataset_page(
     table_preview = chart = None
     chart_svg = None
     if table is not None:
-        _, _, source = await run_in_threadpool(
+        resolved = await run_in_threadpool(
             service.table_source, state, ANONYMOUS, name, table.id, view.version
         )
+        source = resolved.source
         schema = table.metadata.get("schema") or {}
         table_preview = await preview.preview(
-            state.engine, source, schema, params, fmt,
-            rows_url=table.links["rows"], url_for=url_for,
-        )  # fmt: skip
+            state.engine,
+            source,
+            schema,
+            params,
+            fmt,
+            rows_url=table.links["rows"],
+            url_for=url_for,
+        )
         chart = await preview.chart_data(
-            state.engine, source, table_preview.columns, params, fmt,
+            state.engine,
+            source,
+            table_preview.columns,
+            params,
+            fmt,
             aggregate_url=table.links["aggregate"],
-        )  # fmt: skip
+        )
         if chart.rows:
             drawn = _chart(chart, table_preview.columns, fmt, dataset.title or name)
             chart_svg = await run_in_threadpool(charts.render_svg, drawn)
@@ -110,8 +120,13 @@ async def dataset_page(
         other_title=fmt.pick(dataset.title_en, dataset.title) if dataset.title_en else None,
         notes=_paragraphs(fmt.pick(dataset.notes, dataset.notes_en)),
         organization=organization,
-        mandatory=mandatory_rows(dataset, fmt, fmt.text(organization.title)
-                                 if organization and organization.title else view.organization),
+        mandatory=mandatory_rows(
+            dataset,
+            fmt,
+            fmt.text(organization.title)
+            if organization and organization.title
+            else view.organization,
+        ),
         optional=other_rows(dataset, fmt),
         findings=findings,
         mqa=mqa,
@@ -137,7 +152,7 @@ async def dataset_page(
             published=view.published_at,
             metadata_url=view.links["dcat_jsonld"],
         ),
-    )  # fmt: skip
+    )
 
 
 def _chart(
@@ -147,15 +162,24 @@ def _chart(
     measure = labels.get(chart.measure or "", chart.measure or "")
     value_title = preview.aggregate_label(chart.agg, measure, fmt)
     by = labels.get(chart.by or "", chart.by or "")
+    largest = max((abs(row["value"] or 0) for row in chart.rows), default=0)
+    scale = 1e6 if largest >= 1e7 else 1
+    axis_title = value_title + (fmt.pick(" (ล้าน)", " (millions)") if scale > 1 else "")
     return charts.bar_chart(
-        description=fmt.pick(f"{value_title} จำแนกตาม{by}: {title}",
-                             f"{value_title} by {by}: {title}"),
+        description=fmt.pick(
+            f"{value_title} จำแนกตาม{by}: {title}", f"{value_title} by {by}: {title}"
+        ),
         category_title=by,
-        value_title=value_title,
+        value_title=axis_title,
         series=[charts.Series(key="value", label=value_title)],
-        rows=[{"category": _category(row["category"], fmt), "value": row["value"]}
-              for row in chart.rows],
-    )  # fmt: skip
+        rows=[
+            {
+                "category": _category(row["category"], fmt),
+                "value": None if row["value"] is None else row["value"] / scale,
+            }
+            for row in chart.rows
+        ],
+    )
 
 
 def _category(value: Any, fmt: Formatter) -> str:

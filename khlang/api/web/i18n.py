@@ -49,8 +49,13 @@ class Formatter:
     def __init__(self, lang: Lang) -> None:
         self.lang = lang
 
-    def text(self, value: Text | None) -> str:
-        return value.get(self.lang) if value is not None else ""
+    def text(self, value: Text | dict[str, str] | None) -> str:
+        """Bilingual text (a `Text`, or its JSON form from an API document) in this language."""
+        if value is None:
+            return ""
+        if isinstance(value, dict):
+            return value.get(self.lang) or value.get("th") or ""
+        return value.get(self.lang)
 
     def pick(self, th: str | None, en: str | None) -> str:
         """The text in the page's language, or the other one when it is missing."""

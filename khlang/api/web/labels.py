@@ -84,9 +84,14 @@ def mandatory_rows(dataset: Dataset, fmt: Formatter, organization: str) -> list[
         else:
             value = display_value(dataset, spec, fmt)
         rows.append(
-            FieldRow(key=spec.key, label=spec.label, item=spec.mandatory_item, value=value,
-                     missing=not value)
-        )  # fmt: skip
+            FieldRow(
+                key=spec.key,
+                label=spec.label,
+                item=spec.mandatory_item,
+                value=value,
+                missing=not value,
+            )
+        )
     return rows
 
 
@@ -98,8 +103,9 @@ def other_rows(dataset: Dataset, fmt: Formatter) -> list[FieldRow]:
             continue
         value = display_value(dataset, spec, fmt)
         if value:
-            rows.append(FieldRow(key=spec.key, label=spec.label, item=None, value=value,
-                                 missing=False))  # fmt: skip
+            rows.append(
+                FieldRow(key=spec.key, label=spec.label, item=None, value=value, missing=False)
+            )
     if dataset.temporal and (dataset.temporal.start or dataset.temporal.end):
         span = f"{fmt.date(dataset.temporal.start)} – {fmt.date(dataset.temporal.end)}"
         rows.append(_extra("temporal", span))

@@ -31,13 +31,31 @@ from khlang.metadata.compliance import (
 from khlang.metadata.mqa import MqaReport
 
 STEPS = (
-    (50, ("complete",), Text(th="ขั้นที่ 1: ชุดข้อมูลครบ 5 ชุด และคำอธิบายครบถ้วน",
-                             en="Step 1: five datasets, fully described")),
-    (75, ("agency_catalog", "gd_catalog"), Text(th="ขั้นที่ 2: อยู่ในบัญชีข้อมูลหน่วยงานและลงทะเบียน GD Catalog",
-                                               en="Step 2: in the agency catalog and registered to the GD Catalog")),
-    (100, ("open_format", "use"), Text(th="ขั้นที่ 3: รูปแบบเปิด และมีการนำไปใช้ประโยชน์",
-                                      en="Step 3: open formats, and put to use")),
-)  # fmt: skip
+    (
+        50,
+        ("complete",),
+        Text(
+            th="ขั้นที่ 1: ชุดข้อมูลครบ 5 ชุด และคำอธิบายครบถ้วน",
+            en="Step 1: five datasets, fully described",
+        ),
+    ),
+    (
+        75,
+        ("agency_catalog", "gd_catalog"),
+        Text(
+            th="ขั้นที่ 2: อยู่ในบัญชีข้อมูลหน่วยงานและลงทะเบียน GD Catalog",
+            en="Step 2: in the agency catalog and registered to the GD Catalog",
+        ),
+    ),
+    (
+        100,
+        ("open_format", "use"),
+        Text(
+            th="ขั้นที่ 3: รูปแบบเปิด และมีการนำไปใช้ประโยชน์",
+            en="Step 3: open formats, and put to use",
+        ),
+    ),
+)
 """The indicator's cumulative levels and the parts that reach each."""
 
 
@@ -123,8 +141,10 @@ def _actions(rows: list[DatasetRow], score: dict, mqa: list[MqaReport]) -> list[
     actions: list[Action] = []
     blocking = _grouped(
         rows,
-        lambda f: f.severity is Severity.ERROR
-        and (f.item is not None or f.code in RESOURCE_DESCRIPTION_CODES),
+        lambda f: (
+            f.severity is Severity.ERROR
+            and (f.item is not None or f.code in RESOURCE_DESCRIPTION_CODES)
+        ),
     )
     parts = {part["key"]: part for part in score["parts"]}
     if score["dataset_count"] < MIN_DATASETS:
@@ -132,12 +152,15 @@ def _actions(rows: list[DatasetRow], score: dict, mqa: list[MqaReport]) -> list[
         actions.append(
             Action(
                 points="50",
-                title=Text(th=f"เผยแพร่ชุดข้อมูลเพิ่มอีก {missing} ชุด",
-                           en=f"Publish {missing} more dataset(s)"),
-                detail=Text(th=f"ตัวชี้วัดต้องมีอย่างน้อย {MIN_DATASETS} ชุดข้อมูล",
-                            en=f"The indicator needs at least {MIN_DATASETS} datasets"),
+                title=Text(
+                    th=f"เผยแพร่ชุดข้อมูลเพิ่มอีก {missing} ชุด", en=f"Publish {missing} more dataset(s)"
+                ),
+                detail=Text(
+                    th=f"ตัวชี้วัดต้องมีอย่างน้อย {MIN_DATASETS} ชุดข้อมูล",
+                    en=f"The indicator needs at least {MIN_DATASETS} datasets",
+                ),
                 datasets=[],
-            )  # fmt: skip
+            )
         )
     actions += [_finding_action(findings, "50") for findings in blocking]
     for part in sorted(parts.values(), key=lambda p: -p["max_points"]):
@@ -153,9 +176,11 @@ def _actions(rows: list[DatasetRow], score: dict, mqa: list[MqaReport]) -> list[
         )
     others = _grouped(
         rows,
-        lambda f: f.severity is Severity.ERROR
-        and f.item is None
-        and f.code not in RESOURCE_DESCRIPTION_CODES,
+        lambda f: (
+            f.severity is Severity.ERROR
+            and f.item is None
+            and f.code not in RESOURCE_DESCRIPTION_CODES
+        ),
     )
     actions += [_finding_action(findings, "") for findings in others]
     actions += _mqa_actions(rows, mqa)
@@ -191,8 +216,9 @@ def _mqa_actions(rows: list[DatasetRow], reports: list[MqaReport]) -> list[Actio
             missing = indicator.max_points - indicator.points
             if missing <= 0 or indicator.status == "not_checked" or indicator.fix is None:
                 continue
-            total, label, fix, names = gains.get(indicator.key, (0.0, indicator.label,
-                                                                  indicator.fix, []))  # fmt: skip
+            total, label, fix, names = gains.get(
+                indicator.key, (0.0, indicator.label, indicator.fix, [])
+            )
             gains[indicator.key] = (total + missing, label, fix, [*names, row.name])
     ordered = sorted(gains.values(), key=lambda item: -item[0])
     return [

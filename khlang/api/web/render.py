@@ -60,7 +60,7 @@ class PageContext:
     def tr(self, th: str, en: str) -> str:
         return en if self.lang == "en" else th
 
-    def text(self, value: Text | None) -> str:
+    def text(self, value: Text | dict[str, str] | None) -> str:
         return self.fmt.text(value)
 
     def url(self, path: str, params: Any = None) -> str:
@@ -99,14 +99,18 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     page = PageContext(request)
-    html = environment().get_template(template).render(
-        page=page,
-        lang=page.lang,
-        tr=page.tr,
-        t=page.text,
-        fmt=page.fmt,
-        url=page.url,
-        **context,
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            page=page,
+            lang=page.lang,
+            tr=page.tr,
+            t=page.text,
+            fmt=page.fmt,
+            url=page.url,
+            **context,
+        )
     )
     return HTMLResponse(
         html,

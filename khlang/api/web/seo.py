@@ -14,7 +14,6 @@ from khlang.metadata.model import Dataset
 from khlang.metadata.vocabularies import LICENSE
 
 
-
 def dataset_jsonld(
     dataset: Dataset,
     *,
@@ -122,9 +121,7 @@ def sitemap(base: str, datasets: list[DatasetSummary], organizations: list[str])
                 lines.append(f"<lastmod>{modified.date().isoformat()}</lastmod>")
             for lang, other in (("th", ""), ("en", "/en")):
                 alternate = escape(base + other + path)
-                lines.append(
-                    f'<xhtml:link rel="alternate" hreflang="{lang}" href="{alternate}"/>'
-                )
+                lines.append(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{alternate}"/>')
             lines.append("</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -38,12 +38,13 @@ def snippets(
         python += [
             "",
             f'table = f"{{base}}/api/v1/datasets/{dataset}/resources/{resource_id}"',
-            "page = httpx.get(f\"{table}/rows\", params={\"_size\": 100}).json()",
+            'page = httpx.get(f"{table}/rows", params={"_size": 100}).json()',
             'for row in page["rows"]:',
             "    print(row)",
         ]
-    shown.append(Snippet(key="python", title="Python (httpx)", language="python",
-                         code="\n".join(python)))  # fmt: skip
+    shown.append(
+        Snippet(key="python", title="Python (httpx)", language="python", code="\n".join(python))
+    )
 
     ckan = [
         "from ckanapi import RemoteCKAN",
