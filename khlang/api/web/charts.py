@@ -76,10 +76,24 @@ def bar_chart(
         category_title=category_title,
         value_title=value_title,
         series=tuple(series),
-        rows=tuple(rows),
+        rows=_distinct_categories(rows),
         stacked=stacked,
         value_format=value_format,
     )
+
+
+def _distinct_categories(rows: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """Rows whose category labels are all different: Vega draws rows with the same label
+    (two LAOs of the same name) as one bar, so a repeated label gets " (2)", " (3)"."""
+    seen: dict[str, int] = {}
+    distinct = []
+    for row in rows:
+        label = str(row["category"])
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            row = {**row, "category": f"{label} ({seen[label]})"}
+        distinct.append(row)
+    return tuple(distinct)
 
 
 def vega_lite(chart: BarChart) -> dict[str, Any]:
@@ -127,9 +141,7 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
             "title": None,
             "sort": [series.label for series in chart.series],
             "scale": {"range": list(PALETTE[: len(chart.series)])},
-            "legend": {"orient": "top", "direction": "horizontal"}
-            if len(chart.series) > 1
-            else None,
+            "legend": _legend(chart) if len(chart.series) > 1 else None,
         },
         "order": {"field": "order"},
         "href": {"field": "href"},
@@ -163,6 +175,15 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
             "view": {"stroke": None},
         },
     }
+
+
+def _legend(chart: BarChart) -> dict[str, Any]:
+    """Above the chart; one entry a line when the labels are too long to sit side by side
+    on a phone."""
+    long = sum(len(series.label) for series in chart.series) > 36
+    return {"orient": "top", "direction": "horizontal", "labelLimit": 320} | (
+        {"columns": 1} if long else {}
+    )
 
 
 def render_svg(chart: BarChart) -> str:

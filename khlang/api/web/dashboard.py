@@ -440,15 +440,7 @@ async def _budget_panels(
     parents: dict[str, Any] = {}
     if area.level in levels and levels[area.level][0] in columns:
         code_column, name_column, next_param = levels[area.level]
-        group = [
-            code_column,
-            *(
-                c
-                for c in (name_column, "province_name", "district_name")
-                if c and c in columns and c != code_column
-            ),
-        ]
-        group = list(dict.fromkeys(group))
+        group = [code_column, *([name_column] if name_column in columns else [])]
         panel = await queries.aggregate(
             source,
             [
@@ -473,7 +465,6 @@ async def _budget_panels(
                     lines=row.get("count") or 0,
                 )
             )
-            parents = parents or row
     totals_panel = await queries.aggregate(
         source, [*where, ("_agg", sums), *_parent_group(columns, area)]
     )
@@ -555,7 +546,7 @@ async def _budget_panels(
     by_year = await queries.aggregate(
         source, [*year_where, ("_group", "fiscal_year"), ("_agg", sums), ("_sort", "fiscal_year")]
     )
-    year_rows = [_area_row(r, fmt.fiscal_year(r["fiscal_year"]), None) for r in by_year.rows]
+    year_rows = [_area_row(r, fmt.fiscal_year_short(r["fiscal_year"]), None) for r in by_year.rows]
     by_year = by_year.model_copy(
         update={
             "rows": year_rows,

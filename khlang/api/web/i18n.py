@@ -123,3 +123,7 @@ class Formatter:
         if self.lang == "th":
             return f"ปีงบประมาณ {value}"
         return f"FY{value - BUDDHIST_ERA} ({value} BE)"
+
+    def fiscal_year_short(self, year: int) -> str:
+        """For chart labels: `2567`, or `FY2024`."""
+        return str(year) if self.lang == "th" else f"FY{year - BUDDHIST_ERA}"
