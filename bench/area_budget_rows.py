@@ -11,8 +11,9 @@ an export would be: by fiscal year, province, district and LAO.
 
     python bench/area_budget_rows.py --rows 1000000 OUT_DIR
 
-writes OUT_DIR/area-budget/{data/area-budget.parquet, data/area-budget.csv,
-schemas/area-budget.json, dataset.yaml}: a published dataset folder (docs/architecture.md).
+writes OUT_DIR/area-budget/{data/area-budget.csv, schemas/area-budget.json, dataset.yaml}, a
+published dataset folder (docs/architecture.md), and the same rows as OUT_DIR/area-budget.parquet
+for loading other tools (the validators do not read Parquet yet, so the folder holds the CSV).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import time
 from pathlib import Path
 
@@ -27,7 +29,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(os.environ.get("KHLANG_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 LAO_LIST = SHARED / "data" / "real" / "lao" / "lao_list_hoerstemeier_2022.csv"
 YEARS = range(2559, 2569)
 GROWTH = 1.045
@@ -71,8 +73,12 @@ MAX_MOO = 15
 
 SCHEMA = {
     "fields": [
-        {"name": "line_id", "type": "string", "title": "รหัสรายการงบประมาณ",
-         "constraints": {"required": True, "unique": True}},
+        {
+            "name": "line_id",
+            "type": "string",
+            "title": "รหัสรายการงบประมาณ",
+            "constraints": {"required": True, "unique": True},
+        },
         {"name": "fiscal_year", "type": "integer", "title": "ปีงบประมาณ (พ.ศ.)"},
         {"name": "province_code", "type": "string", "title": "รหัสจังหวัด"},
         {"name": "province_name", "type": "string", "title": "จังหวัด"},
@@ -89,7 +95,7 @@ SCHEMA = {
         {"name": "disbursed", "type": "number", "title": "เบิกจ่าย (บาท)"},
     ],
     "primaryKey": ["line_id"],
-}  # fmt: skip
+}
 
 
 def _laos() -> pa.Table:
@@ -172,7 +178,8 @@ def generate(out: Path, rows: int, seed: int = 2567) -> Path:
         CREATE TABLE budget AS
         SELECT
             d.fiscal_year || '-' || l.lao_code || '-' || lpad(CAST(row_number() OVER (
-                PARTITION BY d.fiscal_year, l.lao_code ORDER BY d.allocated DESC) AS VARCHAR), 4, '0')
+                PARTITION BY d.fiscal_year, l.lao_code ORDER BY d.allocated DESC)
+                AS VARCHAR), 4, '0')
                 AS line_id,
             d.fiscal_year, l.province_code, l.province_name, l.district_code, l.district_name,
             l.lao_code, l.lao_name, l.lao_type, d.budget_type,
@@ -188,7 +195,7 @@ def generate(out: Path, rows: int, seed: int = 2567) -> Path:
         """,
         {"funds": funds, "names": names},
     )
-    parquet = folder / "data" / "area-budget.parquet"
+    parquet = out / "area-budget.parquet"
     csv_path = folder / "data" / "area-budget.csv"
     connection.execute(f"COPY budget TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
     connection.execute(f"COPY budget TO '{csv_path}' (FORMAT csv, HEADER)")
@@ -224,13 +231,12 @@ accessible_condition: ไม่มีการจำกัดการเข้�
 allow_harvest: false
 data_language: [ไทย]
 resources:
-  - name: รายการงบประมาณ (Parquet)
-    name_en: Budget lines (Parquet)
-    path: data/area-budget.parquet
-    format: Parquet
-    schema: schemas/area-budget.json
   - name: รายการงบประมาณ (CSV)
     name_en: Budget lines (CSV)
+    description: รายการงบประมาณหนึ่งแถวต่อรายการ อปท. และปีงบประมาณ พร้อมยอดจัดสรร ก่อหนี้ผูกพัน และเบิกจ่าย
+    description_en: >-
+      One row per budget line, LAO and fiscal year, with allocated, committed and disbursed
+      amounts.
     path: data/area-budget.csv
     format: CSV
     schema: schemas/area-budget.json

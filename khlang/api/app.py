@@ -39,8 +39,8 @@ DESCRIPTION = """khlang (คลัง) serves Thailand's area-based budget open 
 * **CKAN's Action API** (`/api/3/action/package_search`, ...), so `ckanapi` and CKAN
   harvesters work unchanged.
 
-Errors name the parameter at fault in Thai and English:
-`{"error": {"status": 400, "code": "unknown_column", "parameter": "provinse", "message": {"th": "...", "en": "..."}}}`.
+Errors name the parameter at fault in Thai and English: `{"error": {"status": 400, "code":
+"unknown_column", "parameter": "provinse", "message": {"th": "...", "en": "..."}}}`.
 Calls are rate limited per API key or per IP address (429 with `Retry-After`).
 """
 

@@ -458,7 +458,6 @@ def current_table_sources(state: ApiState) -> list[TableSource]:
         record = state.catalog.version(summary.name, viewer=INDEXER)
         for item in record.resources:
             if is_tabular(item):
-                sources.append(
-                    table_source(state, INDEXER, summary.name, item.id, record.number)[2]
-                )
+                resolved = _table_source(state, INDEXER, summary.name, item.id, record.number)
+                sources.append(resolved.source)
     return sources

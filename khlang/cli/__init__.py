@@ -13,8 +13,8 @@ from khlang import __version__
 from khlang.cli import catalog as catalog_cli
 from khlang.cli import demo as demo_cli
 from khlang.cli import metadata as metadata_cli
-from khlang.cli import serve as serve_cli
 from khlang.cli import register as register_cli
+from khlang.cli import serve as serve_cli
 from khlang.cli import validate as validate_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError

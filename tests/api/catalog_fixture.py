@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 
 from khlang.catalog import Catalog, Principal
 from khlang.i18n import Text
-from tests.api.sample import SCHEMA, rows, write_csv, write_schema
+from tests.api.sample import rows, write_csv, write_schema
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "khlang" / "metadata" / "examples"
 OPERATOR = Principal.operator("tests")
@@ -112,8 +112,10 @@ def build(root: Path, database_url: str | None = None) -> TestCatalog:
     built = TestCatalog(home=home)
     with Catalog.open(home, database_url, create=True) as catalog:
         accounts = catalog.accounts
-        for org, title in (("cm-office", ("สำนักงานจังหวัดเชียงใหม่", "Chiang Mai Office")),
-                           ("nn-office", ("สำนักงานจังหวัดนครนายก", "Nakhon Nayok Office"))):  # fmt: skip
+        for org, title in (
+            ("cm-office", ("สำนักงานจังหวัดเชียงใหม่", "Chiang Mai Office")),
+            ("nn-office", ("สำนักงานจังหวัดนครนายก", "Nakhon Nayok Office")),
+        ):
             accounts.create_organization(
                 org, actor=OPERATOR, title=Text(th=title[0], en=title[1]), catalog_type="area_based"
             )
@@ -135,18 +137,32 @@ def build(root: Path, database_url: str | None = None) -> TestCatalog:
         )[1]
         folders = root / "folders"
         for folder in (
-            dataset_folder(folders, "chiang-mai-allocation", organization="cm-office",
-                           title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่",
-                           title_en="Budget allocation by area, Chiang Mai",
-                           extra_file=True),
-            dataset_folder(folders, "cm-private-plan", organization="cm-office",
-                           title="แผนงบประมาณภายใน จังหวัดเชียงใหม่", title_en="Internal budget plan",
-                           private=True),
-            dataset_folder(folders, "nakhon-nayok-allocation", organization="nn-office",
-                           title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดนครนายก",
-                           title_en="Budget allocation by area, Nakhon Nayok", province="26",
-                           data=rows(count=90, seed=26)),
-        ):  # fmt: skip
+            dataset_folder(
+                folders,
+                "chiang-mai-allocation",
+                organization="cm-office",
+                title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่",
+                title_en="Budget allocation by area, Chiang Mai",
+                extra_file=True,
+            ),
+            dataset_folder(
+                folders,
+                "cm-private-plan",
+                organization="cm-office",
+                title="แผนงบประมาณภายใน จังหวัดเชียงใหม่",
+                title_en="Internal budget plan",
+                private=True,
+            ),
+            dataset_folder(
+                folders,
+                "nakhon-nayok-allocation",
+                organization="nn-office",
+                title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดนครนายก",
+                title_en="Budget allocation by area, Nakhon Nayok",
+                province="26",
+                data=rows(count=90, seed=26),
+            ),
+        ):
             catalog.publish(folder, actor=OPERATOR, change_note="first version")
         for summary in catalog.datasets(viewer=OPERATOR):
             record = catalog.version(summary.name, viewer=OPERATOR)

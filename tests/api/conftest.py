@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from khlang.api.query.engine import QueryEngine
+from khlang.api.query.engine import QueryEngine, QueryLimits
 from khlang.api.query.tables import TableSource, file_sha256
 from tests.api.sample import SCHEMA, rows, write_csv
 
@@ -40,7 +40,13 @@ def make_app(home, **settings):
     from khlang.api.app import create_app
     from khlang.api.settings import ApiSettings, RateLimits
 
-    options = {"rate_limits": RateLimits(enabled=False), "prepare_tables": False, **settings}
+    # Tests wait for a table to be built rather than get the 503 a busy server answers.
+    options = {
+        "rate_limits": RateLimits(enabled=False),
+        "prepare_tables": False,
+        "query": QueryLimits(build_wait_seconds=300),
+        **settings,
+    }
     return create_app(ApiSettings(home=home, **options))
 
 

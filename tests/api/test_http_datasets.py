@@ -27,8 +27,15 @@ def test_search_english_facets_and_filters(client) -> None:
     found = client.get(f"{API}/datasets", params={"q": "budget allocation Nakhon Nayok"}).json()
     assert found["results"][0]["name"] == "nakhon-nayok-allocation"
     facets = client.get(f"{API}/datasets").json()["facets"]
-    assert set(facets) == {"organization", "data_type", "geo_coverage", "fiscal_year", "tags",
-                           "format", "data_category"}  # fmt: skip
+    assert set(facets) == {
+        "organization",
+        "data_type",
+        "geo_coverage",
+        "fiscal_year",
+        "tags",
+        "format",
+        "data_category",
+    }
     assert facets["organization"]["label"]["th"] == "องค์กร"
     assert {i["value"]: i["count"] for i in facets["organization"]["items"]} == {
         "cm-office": 1,
@@ -42,9 +49,16 @@ def test_search_english_facets_and_filters(client) -> None:
 
 @pytest.mark.parametrize(
     ("who", "sees_private"),
-    [(None, False), ("cm-member", True), ("cm-editor", True), ("cm-admin", True),
-     ("nn-editor", False), ("both-scoped-nn-member", False), ("sysadmin", True)],
-)  # fmt: skip
+    [
+        (None, False),
+        ("cm-member", True),
+        ("cm-editor", True),
+        ("cm-admin", True),
+        ("nn-editor", False),
+        ("both-scoped-nn-member", False),
+        ("sysadmin", True),
+    ],
+)
 def test_private_datasets_by_role(client, as_user, who, sees_private) -> None:
     headers = as_user(who) if who else {}
     detail = client.get(f"{API}/datasets/cm-private-plan", headers=headers)
@@ -107,13 +121,17 @@ def test_compliance_and_both_scores(client) -> None:
 
 @pytest.mark.parametrize(
     ("accept", "media", "rdf_format"),
-    [("text/turtle", "text/turtle", "turtle"),
-     ("application/ld+json", "application/ld+json", "json-ld"),
-     ("application/rdf+xml", "application/rdf+xml", "xml"),
-     ("text/html;q=0.9, application/ld+json;q=0.5", "application/ld+json", "json-ld")],
-)  # fmt: skip
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("text/html;q=0.9, application/ld+json;q=0.5", "application/ld+json", "json-ld"),
+    ],
+)
 def test_dcat_by_content_negotiation(client, accept, media, rdf_format) -> None:
-    response = client.get(f"{API}/datasets/chiang-mai-allocation/metadata", headers={"Accept": accept})
+    response = client.get(
+        f"{API}/datasets/chiang-mai-allocation/metadata", headers={"Accept": accept}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media)
     graph = Graph().parse(data=response.text, format=rdf_format)
@@ -122,9 +140,13 @@ def test_dcat_by_content_negotiation(client, accept, media, rdf_format) -> None:
 
 @pytest.mark.parametrize(
     ("extension", "media"),
-    [("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("rdf", "application/rdf+xml"),
-     ("json", "application/json")],
-)  # fmt: skip
+    [
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("rdf", "application/rdf+xml"),
+        ("json", "application/json"),
+    ],
+)
 def test_metadata_by_extension(client, extension, media) -> None:
     response = client.get(f"{API}/datasets/chiang-mai-allocation/metadata.{extension}")
     assert response.headers["content-type"].startswith(media)
@@ -202,11 +224,16 @@ def test_organizations(client) -> None:
 def test_openapi_documents_every_endpoint_with_examples(client) -> None:
     document = client.get(f"{API}/openapi.json").json()
     paths = document["paths"]
-    for path in ("/api/v1/datasets", "/api/v1/datasets/{name}", "/api/v1/datasets/{name}/compliance",
-                 "/api/v1/datasets/{name}/resources/{resource_id}/rows",
-                 "/api/v1/datasets/{name}/resources/{resource_id}/aggregate",
-                 "/api/3/action/{action}", "/api/v1/catalog.{extension}"):  # fmt: skip
+    for path in (
+        "/api/v1/datasets",
+        "/api/v1/datasets/{name}",
+        "/api/v1/datasets/{name}/compliance",
+        "/api/v1/datasets/{name}/resources/{resource_id}/rows",
+        "/api/v1/datasets/{name}/resources/{resource_id}/aggregate",
+        "/api/3/action/{action}",
+        "/api/v1/catalog.{extension}",
+    ):
         assert path in paths, path
     search = paths["/api/v1/datasets"]["get"]
     q = next(p for p in search["parameters"] if p["name"] == "q")
-    assert q["examples"] or q.get("example")
+    assert q["schema"]["examples"] == ["งบประมาณ เชียงใหม่"]

@@ -80,7 +80,7 @@ def test_sort_fields_size_and_facets() -> None:
         ([("fiscal_year__in", ",".join(["2566"] * 1001))], "fiscal_year__in", "too_many_values"),
         ([("province_code", "x" * 1001)], "province_code", "value_too_long"),
         ([("_size", "100000")], "_size", "size_out_of_range"),
-        ([("_size", "0")], "_size", "size_out_of_range"),
+        ([("_size", "-1")], "_size", "size_out_of_range"),
         ([("_size", "ten")], "_size", "bad_parameter"),
         ([("_sort", "allocated;DROP TABLE rows")], "_sort", "unknown_column"),
         ([("_fields", 'line_id,"x" FROM y --')], "_fields", "unknown_column"),

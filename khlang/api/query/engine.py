@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import heapq
+import itertools
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +46,8 @@ class QueryLimits(BaseModel):
     memory_limit: str = "1GB"
     threads: int = 2
     max_concurrent: int = 4
+    max_waiting: int = 64
+    """Queries queued behind the running ones before new ones get a 503."""
     build_wait_seconds: float = 5.0
     cache_entries: int = 20_000
 
@@ -61,6 +66,53 @@ class AggregateResult(BaseModel):
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool
+
+
+class Watchdog:
+    """One thread that interrupts queries past their deadline (a timer thread per query
+    would cost more than a small query itself)."""
+
+    def __init__(self) -> None:
+        self._deadlines: list[tuple[float, int, Any]] = []
+        self._active: set[int] = set()
+        self._counter = itertools.count()
+        self._condition = threading.Condition()
+        self._stopped = False
+        threading.Thread(target=self._run, name="khlang-query-watchdog", daemon=True).start()
+
+    def watch(self, cursor: Any, seconds: float) -> int:
+        ticket = next(self._counter)
+        with self._condition:
+            heapq.heappush(self._deadlines, (time.monotonic() + seconds, ticket, cursor))
+            self._active.add(ticket)
+            self._condition.notify()
+        return ticket
+
+    def release(self, ticket: int) -> None:
+        with self._condition:
+            self._active.discard(ticket)
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopped = True
+            self._condition.notify()
+
+    def _run(self) -> None:
+        with self._condition:
+            while not self._stopped:
+                while self._deadlines and self._deadlines[0][1] not in self._active:
+                    heapq.heappop(self._deadlines)
+                if not self._deadlines:
+                    self._condition.wait()
+                    continue
+                deadline, ticket, cursor = self._deadlines[0]
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._condition.wait(wait)
+                    continue
+                heapq.heappop(self._deadlines)
+                self._active.discard(ticket)
+                cursor.interrupt()
 
 
 class QueryEngine:
@@ -91,8 +143,10 @@ class QueryEngine:
         self._limiter = anyio.CapacityLimiter(self.limits.max_concurrent)
         self._cache: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._watchdog = Watchdog()
 
     def close(self) -> None:
+        self._watchdog.stop()
         self._builder.shutdown(wait=False, cancel_futures=True)
         self._db.close()
 
@@ -179,7 +233,7 @@ class QueryEngine:
     # --- running -----------------------------------------------------------------------------
 
     async def _run(self, function: Callable[[], T]) -> T:
-        if self._limiter.borrowed_tokens >= self._limiter.total_tokens + 8:
+        if self._limiter.statistics().tasks_waiting >= self.limits.max_waiting:
             raise ApiError(
                 Text(th="เซิร์ฟเวอร์มีงานค้นหามากเกินไป", en="too many queries are running"),
                 code="busy",
@@ -188,11 +242,10 @@ class QueryEngine:
             )
         return await anyio.to_thread.run_sync(function, limiter=self._limiter)
 
-    def _fetch(self, sql: Sql, *, timeout: float | None = None) -> list[tuple]:
+    def _fetch(self, sql: Sql) -> list[tuple]:
         """Run one statement on its own cursor, interrupted at the time limit."""
         cursor = self._db.cursor()
-        timer = threading.Timer(timeout or self.limits.timeout_seconds, cursor.interrupt)
-        timer.start()
+        deadline = self._watchdog.watch(cursor, self.limits.timeout_seconds)
         try:
             return cursor.execute(sql.text, sql.params).fetchall()
         except self._duckdb.InterruptException:
@@ -217,7 +270,7 @@ class QueryEngine:
                 status=400,
             ) from None
         finally:
-            timer.cancel()
+            self._watchdog.release(deadline)
             cursor.close()
 
     def _cached(self, key: str, sql: Sql, compute: Callable[[], Any]) -> Any:
@@ -266,7 +319,7 @@ class QueryEngine:
         sql = compiler.page(
             fields, query.where, query.sort, query.size + 1, after=after, offset=offset
         )
-        fetched = self._fetch(sql)
+        fetched = self._fetch(sql) if query.size else []
         more = len(fetched) > query.size
         fetched = fetched[: query.size]
         width = len(fields)
@@ -307,8 +360,7 @@ class QueryEngine:
         one, empty when no row matches, so a writer always knows the columns). The cursor is
         interrupted if the whole download outlives the download time limit."""
         cursor = self._db.cursor()
-        timer = threading.Timer(self.limits.download_timeout_seconds, cursor.interrupt)
-        timer.start()
+        deadline = self._watchdog.watch(cursor, self.limits.download_timeout_seconds)
         try:
             reader = cursor.sql(sql.text, params=sql.params).to_arrow_reader(batch_rows)
             empty = True
@@ -322,7 +374,7 @@ class QueryEngine:
                 Text(th="การดาวน์โหลดใช้เวลานานเกินกำหนด", en="the download took too long")
             ) from None
         finally:
-            timer.cancel()
+            self._watchdog.release(deadline)
             cursor.close()
 
 

@@ -145,7 +145,7 @@ def parse_row_query(
         where=_conditions(filters, options.get("_q"), schema),
         sort=_sort(options.get("_sort"), schema),
         fields=_names(options["_fields"], schema, "_fields") if "_fields" in options else None,
-        size=_size(options.get("_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+        size=_size(options.get("_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, minimum=0),
         cursor=options.get("_cursor") or None,
         count=parse_flag(options["_count"], "_count") if "_count" in options else True,
         facets=_facets(options.get("_facet", []), schema),
@@ -380,7 +380,7 @@ def _at_most(parameter: str, count: int, maximum: int, th: str, en: str) -> None
         )
 
 
-def _size(raw: str | None, default: int, maximum: int) -> int:
+def _size(raw: str | None, default: int, maximum: int, *, minimum: int = 1) -> int:
     if raw is None:
         return default
     try:
@@ -389,11 +389,11 @@ def _size(raw: str | None, default: int, maximum: int) -> int:
         raise bad_parameter(
             "_size", f"'{_shown(raw)}' ไม่ใช่จำนวนเต็ม", f"'{_shown(raw)}' is not an integer"
         ) from None
-    if not 1 <= value <= maximum:
+    if not minimum <= value <= maximum:
         raise bad_parameter(
             "_size",
-            f"ต้องอยู่ระหว่าง 1 ถึง {maximum}",
-            f"must be between 1 and {maximum}",
+            f"ต้องอยู่ระหว่าง {minimum} ถึง {maximum}",
+            f"must be between {minimum} and {maximum}",
             code="size_out_of_range",
         )
     return value

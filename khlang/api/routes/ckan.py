@@ -60,11 +60,17 @@ def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
     return {"help": help_url, **content}
 
 
-@router.api_route(
+@router.get(
     "/api/3/action/{action}",
-    methods=["GET", "POST"],
-    summary="CKAN Action API (read actions)",
+    summary="CKAN Action API (read actions), GET",
     description=ACTION_DESCRIPTION,
+    operation_id="ckan_action_get",
+)
+@router.post(
+    "/api/3/action/{action}",
+    summary="CKAN Action API (read actions), POST with a JSON or form body",
+    description=ACTION_DESCRIPTION,
+    operation_id="ckan_action_post",
 )
 @router.api_route("/api/action/{action}", methods=["GET", "POST"], include_in_schema=False)
 async def call_action(request: Request, action: str) -> Response:

@@ -235,8 +235,13 @@ def datapackage(
     summary="The catalog as DCAT-AP, negotiated (Turtle by default), one page at a time",
     responses={200: {"content": {media: {} for media in METADATA_TYPES[1:]}}},
 )
-def catalog(request: Request, state: State, principal: Caller, page: Annotated[int, Query(ge=1)] = 1,
-            size: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:  # fmt: skip
+def catalog(
+    request: Request,
+    state: State,
+    principal: Caller,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
     media = accepted(request, METADATA_TYPES[1:])
     if media is None:
         raise not_acceptable(METADATA_TYPES[1:])

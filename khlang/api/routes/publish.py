@@ -39,6 +39,13 @@ ARCHIVE_TYPES = {
     "application/x-gtar": "tar",
 }
 MAX_FILES = 10_000
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+ARCHIVE_BODY = {
+    "requestBody": {
+        "content": {"application/zip": _BINARY, "application/gzip": _BINARY},
+        "required": True,
+    }
+}
 UPLOAD_DESCRIPTION = """Publish a dataset folder as a new version.
 
 The body is the folder `khlang publish` wrote for one dataset (dataset.yaml, datapackage.json,
@@ -251,10 +258,8 @@ IfMatch = Annotated[str | None, Header(description="Publish only if this is the 
     status_code=201,
     summary="Publish a dataset folder (new dataset or new version)",
     description=UPLOAD_DESCRIPTION,
-    openapi_extra={"requestBody": {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}},
-                                               "application/gzip": {"schema": {"type": "string", "format": "binary"}}},
-                                   "required": True}},
-)  # fmt: skip
+    openapi_extra=ARCHIVE_BODY,
+)
 async def publish_new(
     request: Request,
     state: State,
@@ -271,9 +276,8 @@ async def publish_new(
     "/datasets/{name}",
     summary="Publish a new version of a dataset",
     description=UPLOAD_DESCRIPTION,
-    openapi_extra={"requestBody": {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
-                                   "required": True}},
-)  # fmt: skip
+    openapi_extra=ARCHIVE_BODY,
+)
 async def publish_version(
     request: Request,
     state: State,

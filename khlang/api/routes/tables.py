@@ -113,12 +113,7 @@ async def rows(
     record, item, source = table.version, table.resource, table.source
     info = await state.engine.table(source)
     params = _params(request)
-    size_zero = ("_size", "0") in params
-    query = parse_row_query(
-        [p for p in params if p != ("_size", "0")], Schema(info.columns), extra=ENDPOINT_PARAMETERS
-    )
-    if size_zero:
-        query = query.model_copy(update={"size": 0})
+    query = parse_row_query(params, Schema(info.columns), extra=ENDPOINT_PARAMETERS)
     etag = etag_of("rows", info.key, params)
     cache = _cache(table.private, version)
     if not_modified(request, etag):

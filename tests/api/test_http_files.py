@@ -1,0 +1,42 @@
+"""The published files at the catalog's download URLs: byte for byte, checksum as ETag."""
+
+from __future__ import annotations
+
+import hashlib
+
+API = "/api/v1"
+
+
+def _resource(client, dataset="chiang-mai-allocation"):
+    detail = client.get(f"{API}/datasets/{dataset}").json()
+    return next(r for r in detail["resources"] if r["tabular"])
+
+
+def test_the_file_as_published(client, api_catalog) -> None:
+    resource = _resource(client)
+    response = client.get(resource["download_url"])
+    assert response.status_code == 200
+    digest = hashlib.sha256(response.content).hexdigest()
+    assert resource["sha256"].endswith(digest)
+    assert response.headers["etag"] == f'"{digest}"'
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["cache-control"].endswith("immutable")
+    again = client.get(resource["download_url"], headers={"If-None-Match": f'"{digest}"'})
+    assert again.status_code == 304
+
+
+def test_current_file_url_and_ranges(client) -> None:
+    resource = _resource(client)
+    current = resource["download_url"].replace("/version/1", "")
+    whole = client.get(current)
+    assert whole.headers["cache-control"] == "public, max-age=60"
+    part = client.get(current, headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206
+    assert part.content == whole.content[:10]
+
+
+def test_private_files_need_a_member(client, as_user, resource_id) -> None:
+    rid = resource_id("cm-private-plan")
+    url = f"/dataset/cm-private-plan/resource/{rid}/download/allocation.csv"
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers=as_user("cm-member")).status_code == 200

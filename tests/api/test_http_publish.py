@@ -1,0 +1,216 @@
+"""The write API: who may publish what, the same gate as the CLI, safe uploads."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.catalog_fixture import build, dataset_folder
+from tests.api.conftest import make_app
+from tests.api.sample import rows
+
+API = "/api/v1"
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory):
+    """A catalog of its own: these tests change it."""
+    root = tmp_path_factory.mktemp("publish")
+    built = build(root)
+    with TestClient(make_app(built.home)) as client:
+        yield built, client, root
+
+
+def _zip(folder: Path, *, prefix: str = "") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                archive.write(path, prefix + str(path.relative_to(folder)))
+    return buffer.getvalue()
+
+
+def _tar(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        archive.add(folder, arcname=folder.name)
+    return buffer.getvalue()
+
+
+def _post(
+    client, body, who_headers, *, content_type="application/zip", url=f"{API}/datasets", **params
+):
+    return client.post(
+        url, content=body, headers={**who_headers, "Content-Type": content_type}, params=params
+    )
+
+
+def _folder(root, name, organization="cm-office", **options):
+    return dataset_folder(
+        root / "uploads",
+        name,
+        organization=organization,
+        title=f"งบประมาณทดสอบ {name}",
+        title_en=f"Test budget {name}",
+        **options,
+    )
+
+
+def test_anonymous_cannot_publish(writable) -> None:
+    _, client, root = writable
+    response = _post(client, _zip(_folder(root, "anon-try")), {})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    ("who", "organization", "status"),
+    [
+        ("cm-member", "cm-office", 403),
+        ("cm-editor", "cm-office", 201),
+        ("cm-admin", "cm-office", 201),
+        ("nn-editor", "cm-office", 403),
+        ("nn-editor", "nn-office", 201),
+        ("both-scoped-nn-member", "nn-office", 403),
+        ("sysadmin", "nn-office", 201),
+    ],
+)
+def test_roles_and_organisations(writable, as_user, who, organization, status) -> None:
+    built, client, root = writable
+    name = f"by-{who}-{organization}"
+    headers = {"Authorization": f"Bearer {built.keys[who]}"}
+    response = _post(client, _zip(_folder(root, name, organization)), headers, change_note="ทดสอบ")
+    assert response.status_code == status, response.text
+    if status == 201:
+        assert response.json()["version"] == 1
+        assert client.get(f"{API}/datasets/{name}").status_code == 200
+        assert (
+            client.get(f"{API}/datasets", params={"q": f"งบประมาณทดสอบ {name}"}).json()["count"]
+            >= 1
+        )
+    else:
+        assert response.json()["error"]["code"] == "forbidden"
+        assert client.get(f"{API}/datasets/{name}").status_code == 404
+
+
+def test_new_version_unchanged_and_conflict(writable) -> None:
+    built, client, root = writable
+    editor = {"Authorization": f"Bearer {built.keys['cm-editor']}"}
+    folder = _folder(root, "versioned")
+    assert _post(client, _zip(folder), editor).status_code == 201
+    unchanged = _post(client, _zip(folder), editor)
+    assert unchanged.status_code == 200
+    assert unchanged.json()["status"] == "unchanged"
+    changed = _folder(root, "versioned", data=rows(count=50, seed=3))
+    stale = client.put(
+        f"{API}/datasets/versioned",
+        content=_tar(changed),
+        headers={**editor, "Content-Type": "application/gzip", "If-Match": "7"},
+    )
+    assert stale.status_code == 409
+    second = client.put(
+        f"{API}/datasets/versioned",
+        content=_tar(changed),
+        headers={**editor, "Content-Type": "application/gzip", "If-Match": "1"},
+    )
+    assert second.status_code == 201, second.text
+    assert second.json()["version"] == 2
+    versions = client.get(f"{API}/datasets/versioned/versions").json()["versions"]
+    assert [v["number"] for v in versions] == [2, 1]
+
+
+def test_put_must_name_the_folders_dataset(writable) -> None:
+    built, client, root = writable
+    editor = {"Authorization": f"Bearer {built.keys['cm-editor']}"}
+    response = client.put(
+        f"{API}/datasets/another-name",
+        content=_zip(_folder(root, "mismatch")),
+        headers={**editor, "Content-Type": "application/zip"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "name_mismatch"
+
+
+def test_the_gate_refuses_incomplete_metadata(writable) -> None:
+    built, client, root = writable
+    folder = _folder(root, "incomplete")
+    text = (folder / "dataset.yaml").read_text(encoding="utf-8")
+    (folder / "dataset.yaml").write_text(
+        text.replace("geo_coverage: อำเภอ", "geo_coverage: ทั่วโลก"), encoding="utf-8"
+    )
+    response = _post(client, _zip(folder), {"Authorization": f"Bearer {built.keys['cm-editor']}"})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "publish_rejected"
+    assert error["report"]
+    assert client.get(f"{API}/datasets/incomplete").status_code == 404
+
+
+def test_the_gate_refuses_an_invalid_table(writable) -> None:
+    built, client, root = writable
+    folder = _folder(root, "bad-table")
+    csv_path = folder / "data" / "allocation.csv"
+    csv_path.write_text(
+        csv_path.read_text(encoding="utf-8").replace(",2566,", ",สองห้าหกหก,", 1), encoding="utf-8"
+    )
+    response = _post(client, _zip(folder), {"Authorization": f"Bearer {built.keys['cm-editor']}"})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code"),
+    [
+        (b"not a zip", "application/zip", 400, "bad_archive"),
+        (b"{}", "application/json", 415, "unsupported_media_type"),
+    ],
+)
+def test_bad_uploads(writable, body, content_type, status, code) -> None:
+    built, client, _ = writable
+    response = _post(
+        client,
+        body,
+        {"Authorization": f"Bearer {built.keys['cm-editor']}"},
+        content_type=content_type,
+    )
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+
+
+def test_zip_slip_is_refused(writable, tmp_path) -> None:
+    built, client, root = writable
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../escape.txt", "x")
+        archive.writestr("dataset.yaml", "name: x")
+    response = _post(
+        client, buffer.getvalue(), {"Authorization": f"Bearer {built.keys['cm-editor']}"}
+    )
+    assert response.status_code == 400
+    assert "unsafe path" in response.json()["error"]["message"]["en"]
+    assert not (root.parent / "escape.txt").exists()
+
+
+def test_withdraw_and_reinstate(writable) -> None:
+    built, client, root = writable
+    editor = {"Authorization": f"Bearer {built.keys['cm-editor']}"}
+    assert _post(client, _zip(_folder(root, "short-lived")), editor).status_code == 201
+    assert (
+        client.post(
+            f"{API}/datasets/short-lived/withdraw",
+            headers={"Authorization": f"Bearer {built.keys['nn-editor']}"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"{API}/datasets/short-lived/withdraw", headers=editor, params={"note": "ซ้ำ"}
+        ).status_code
+        == 200
+    )
+    assert client.get(f"{API}/datasets", params={"q": "short-lived"}).json()["count"] == 0
+    assert client.post(f"{API}/datasets/short-lived/reinstate", headers=editor).status_code == 200
