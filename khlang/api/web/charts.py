@@ -144,7 +144,8 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
             "legend": _legend(chart) if len(chart.series) > 1 else None,
         },
         "order": {"field": "order"},
-        "href": {"field": "href"},
+        # Only bars that have a link are links (Vega would link the others to "undefined").
+        "href": {"condition": {"test": "isValid(datum.href)", "field": "href"}, "value": None},
         # Each bar's accessible label: "<category>, <series>: <value>".
         "description": {"field": "label"},
     }

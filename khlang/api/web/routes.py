@@ -5,7 +5,7 @@ page can be cached and shared."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from khlang.api.http import base_url
@@ -17,7 +17,7 @@ from khlang.api.web.dataset import dataset_page
 from khlang.api.web.errors import not_found_page
 from khlang.api.web.i18n import Formatter, language_of, localized, with_query
 from khlang.api.web.officer import officer_view
-from khlang.api.web.preview import AGG_LABELS, operators_for_form
+from khlang.api.web.preview import AGG_LABELS, operators_for_form, page_filters
 from khlang.api.web.render import render
 from khlang.api.web.search import SORT_LABELS, run_search
 from khlang.api.web.seo import sitemap
@@ -99,6 +99,12 @@ async def dataset(request: Request, name: str) -> Response:
     params = _params(request)
     version = _version(params)
     path = localized(f"/dataset/{name}", fmt.lang)
+    if any(key == "fcol" for key, _ in params):
+        # The add-filter form: go to the page's own address for the new set of filters, so
+        # it can be bookmarked and every sort and page link keeps the filter.
+        kept = [(k, v) for k, v in params if k not in ("fcol", "fop", "fval", "filter", "page")]
+        filters = [("filter", item) for item in page_filters(params)]
+        return RedirectResponse(with_query(path, kept + filters) + "#preview", status_code=303)
     base = base_url(request)
     try:
         model = await dataset_page(
