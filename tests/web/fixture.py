@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "khlang" / "metadata" / "exampl
 OPERATOR = Principal.operator("web-tests")
 ORGANIZATION = "chiang-mai-provincial-office"
 YEARS = (2566, 2567, 2568)
-HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 DISTRICTS = {
     "50": ("เชียงใหม่", {"5001": "เมืองเชียงใหม่", "5002": "จอมทอง", "5003": "แม่แจ่ม"}),
     "26": ("นครนายก", {"2601": "เมืองนครนายก", "2602": "ปากพลี"}),
