@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-CHART_WIDTH = 240
+CHART_WIDTH = 220
 """Width of the plotting area in pixels: with the labels, a chart fits a 360 px phone at
 its drawn size, and the page's stylesheet enlarges it on wider screens."""
 BAR_STEP = 20
@@ -119,7 +119,7 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
             "title": chart.category_title or None,
             # The category title stands above the labels, not turned along the axis.
             "axis": {
-                "labelLimit": 130,
+                "labelLimit": 120,
                 "titleAngle": 0,
                 "titleAlign": "right",
                 "titleAnchor": "start",
@@ -171,8 +171,8 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
         "encoding": encoding,
         "config": {
             "font": FONT,
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#222"},
-            "legend": {"labelFontSize": 12},
+            "axis": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#222"},
+            "legend": {"labelFontSize": 13},
             "view": {"stroke": None},
         },
     }

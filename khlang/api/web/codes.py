@@ -41,3 +41,15 @@ def code_label(column: str, code: object, fmt: Formatter) -> str:
 def codes(column: str) -> list[str]:
     vocabulary = _vocabularies().get(column)
     return [term.code for term in vocabulary.terms] if vocabulary else []
+
+
+def short_lao_name(name: str) -> str:
+    """An LAO's name with its type abbreviated as Thai officials write it (อบต.แม่แฝก for
+    องค์การบริหารส่วนตำบลแม่แฝก), so a chart label keeps the place name that tells LAOs apart."""
+    from khlang.publishers.vocab import LAO_TYPES
+
+    for term in sorted(LAO_TYPES.terms, key=lambda term: -len(term.value)):
+        abbreviation = next((alias for alias in term.aliases if alias.endswith(".")), None)
+        if abbreviation and name.startswith(term.value) and len(name) > len(term.value):
+            return abbreviation + name[len(term.value) :].lstrip()
+    return name

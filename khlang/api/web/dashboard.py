@@ -30,7 +30,7 @@ from khlang.api.query.language import Schema, parse_aggregate_query, parse_row_q
 from khlang.api.query.tables import TableSource
 from khlang.api.state import ApiState
 from khlang.api.web import charts
-from khlang.api.web.codes import code_label, codes
+from khlang.api.web.codes import code_label, codes, short_lao_name
 from khlang.api.web.i18n import Formatter, with_query
 from khlang.catalog import ANONYMOUS
 from khlang.i18n import Text
@@ -404,7 +404,7 @@ def _label(row: dict[str, Any], code_column: str, name_column: str, fmt: Formatt
     code = row.get(code_column)
     name = row.get(name_column)
     if code is None:
-        return fmt.pick("ไม่ระบุพื้นที่ (ส่วนกลางหรือหลายพื้นที่)", "No single area (central or several)")
+        return fmt.pick("ส่วนกลาง/หลายพื้นที่", "Central or several areas")
     return str(name or code)
 
 
@@ -606,7 +606,7 @@ async def _amount_chart(
         series=[charts.Series(key=key, label=fmt.text(AMOUNT_LABELS[key])) for key in AMOUNTS],
         rows=[
             {
-                "category": row.name,
+                "category": short_lao_name(row.name),
                 **{key: _millions(getattr(row, key)) for key in AMOUNTS},
                 **({"href": base + row.href} if row.href else {}),
             }
@@ -688,7 +688,7 @@ async def _benchmark_panel(
             ],
             rows=[
                 {
-                    "category": row["lao_name"],
+                    "category": short_lao_name(row["lao_name"]),
                     "budget_per_capita": row["budget_per_capita"],
                     "href": base + row["href"],
                 }
