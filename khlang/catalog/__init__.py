@@ -14,21 +14,26 @@ CKAN and the GD Catalog.
 See docs/catalog.md.
 """
 
-from khlang.catalog.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    PublishRejectedError,
-)
-from khlang.catalog.principals import ANONYMOUS, Principal
-from khlang.catalog.store import Catalog
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "ANONYMOUS",
-    "Catalog",
-    "ConflictError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "Principal",
-    "PublishRejectedError",
-]
+# Imported on first use, so that `khlang --help` and commands that never open a catalog do
+# not pay for SQLAlchemy.
+_EXPORTS = {
+    "ANONYMOUS": "khlang.catalog.principals",
+    "Principal": "khlang.catalog.principals",
+    "Catalog": "khlang.catalog.store",
+    "ConflictError": "khlang.catalog.errors",
+    "NotFoundError": "khlang.catalog.errors",
+    "PermissionDeniedError": "khlang.catalog.errors",
+    "PublishRejectedError": "khlang.catalog.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'khlang.catalog' has no attribute {name!r}")
+
+
+__all__ = sorted(_EXPORTS)

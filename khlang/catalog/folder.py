@@ -20,7 +20,12 @@ from pydantic import BaseModel
 from khlang.catalog.blobs import CHUNK, StoredFile, hash_file, plain_sha256
 from khlang.errors import KhlangError
 from khlang.i18n import Text
-from khlang.metadata.files import DATASET_FILE_NAMES, load_dataset
+from khlang.metadata.files import (
+    DATASET_FILE_NAMES,
+    DATASET_SUFFIXES,
+    NOT_DATASET_FILES,
+    load_dataset,
+)
 from khlang.metadata.model import Dataset
 
 # CKAN's rule for a dataset's URL name (package_name_validator), which every target shares.
@@ -47,16 +52,31 @@ class PublishedFolder(BaseModel):
     files: list[FolderFile]
 
 
-def dataset_folders(path: Path) -> list[Path]:
-    """The dataset folders in PATH: PATH itself when it holds a dataset file, else its
-    sub-folders that do (the output of `khlang publish --out PATH`)."""
+def dataset_sources(path: Path) -> list[Path]:
+    """What `khlang catalog add PATH` publishes, each a dataset folder or a metadata file:
+
+    1. PATH itself when it is a metadata file (YAML/JSON; its resources are links, or files
+       relative to its folder);
+    2. PATH when it is a dataset folder (it holds `dataset.yaml`);
+    3. else its sub-folders that are dataset folders (the output of `khlang publish --out`);
+    4. else the metadata files directly in it (e.g. `khlang/metadata/examples`).
+    """
+    if path.is_file():
+        return [path]
     if not path.is_dir():
         raise KhlangError(
-            Text(th="ไม่พบโฟลเดอร์ของชุดข้อมูล", en="no such dataset folder"), where=str(path)
+            Text(th="ไม่พบไฟล์หรือโฟลเดอร์", en="no such file or folder"), where=str(path)
         )
     if _metadata_file(path):
         return [path]
     found = sorted(child for child in path.iterdir() if child.is_dir() and _metadata_file(child))
+    found = found or sorted(
+        child
+        for child in path.iterdir()
+        if child.is_file()
+        and child.suffix.lower() in DATASET_SUFFIXES
+        and child.name not in NOT_DATASET_FILES | {"publish-report.json"}
+    )
     if not found:
         raise KhlangError(
             Text(
@@ -72,13 +92,15 @@ def _metadata_file(folder: Path) -> Path | None:
     return next((folder / name for name in DATASET_FILE_NAMES if (folder / name).is_file()), None)
 
 
-def read_folder(folder: Path) -> PublishedFolder:
-    folder = folder.resolve()
-    metadata_file = _metadata_file(folder)
+def read_folder(source: Path) -> PublishedFolder:
+    """Read a dataset folder, or a metadata file (resource paths relative to its folder)."""
+    source = source.resolve()
+    metadata_file = source if source.is_file() else _metadata_file(source)
     if metadata_file is None:
         raise KhlangError(
-            Text(th="ไม่พบไฟล์ dataset.yaml", en="no dataset.yaml in the folder"), where=str(folder)
+            Text(th="ไม่พบไฟล์ dataset.yaml", en="no dataset.yaml in the folder"), where=str(source)
         )
+    folder = metadata_file.parent
     dataset = load_dataset(metadata_file)
     _check_identity(dataset, metadata_file)
     declared = _datapackage_facts(folder)

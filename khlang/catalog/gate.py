@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+from khlang.metadata.formats import FileFormat
 from khlang.metadata.model import Dataset
 
 
@@ -33,6 +34,8 @@ class StagedFile(BaseModel):
     """The stored copy (its bytes are exactly those that will be served)."""
     source: Path
     """The file in the published folder (its name and extension are the real ones)."""
+    relative: str
+    """Its path in the dataset folder, as reports show it (`data/allocation.csv`)."""
     table_schema: dict[str, Any] | None = None
 
 
@@ -42,9 +45,6 @@ class GateReport(BaseModel):
     """The compliance report (`ComplianceReport.as_dict()`)."""
     validation: list[dict[str, Any]]
     """One entry per checked file: its position, path, validity and error counts."""
-    formats: dict[int, dict[str, Any]] = {}
-    """Position -> the format the validators sniffed from the file's content (`name`,
-    `media_type`); it beats the file's extension."""
     problems: list[Text]
     """Why the version was refused, one line per reason (empty when it passed)."""
 
@@ -93,6 +93,12 @@ def _validators() -> tuple[Callable[..., Any], Callable[..., Any]]:
     )
 
 
+def sniff(path: Path) -> FileFormat | None:
+    """The format of a stored file, from its content (the validators' sniffing)."""
+    sniff_format, _ = _validators()
+    return sniff_format(path).format
+
+
 def ensure_ready(gate: Gate) -> None:
     """Fail before anything is staged or stored when the default gate cannot run."""
     if gate is default_gate:
@@ -115,30 +121,29 @@ def default_gate(dataset: Dataset, files: list[StagedFile]) -> GateReport:
         for finding in report.findings
         if finding.severity == "error"
     ]
-    validation, formats = [], {}
+    validation = []
     for staged in files:
         sniffed = sniff_format(staged.path).format
-        if sniffed is not None:
-            formats[staged.position] = {"name": sniffed.name, "media_type": sniffed.media_type}
         if staged.table_schema is None and not (sniffed and sniffed.tabular):
             continue
         result = validate(
             staged.path, staged.table_schema, name=staged.source.name, examples=EXAMPLES
         )
         document = result.to_frictionless()
-        validation.append({"position": staged.position, "file": staged.source.name, **document})
+        for task in document["tasks"]:  # name the file as the publisher knows it
+            task["path"] = task["place"] = staged.relative
+        validation.append({"position": staged.position, "file": staged.relative, **document})
         if not result.valid:
             counts = ", ".join(f"{kind} {count}" for kind, count in result.error_counts.items())
             problems.append(
                 Text(
-                    th=f"{staged.source.name}: ตารางไม่ผ่านการตรวจ ({counts})",
-                    en=f"{staged.source.name}: the table is not valid ({counts})",
+                    th=f"{staged.relative}: ตารางไม่ผ่านการตรวจ ({counts})",
+                    en=f"{staged.relative}: the table is not valid ({counts})",
                 )
             )
     return GateReport(
         passed=not problems,
         compliance=report.as_dict(),
         validation=validation,
-        formats=formats,
         problems=problems,
     )

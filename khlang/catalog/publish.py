@@ -41,7 +41,7 @@ from khlang.catalog.errors import (
     not_found,
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
-from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, ensure_ready
+from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, ensure_ready, sniff
 from khlang.catalog.principals import Principal
 from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 from khlang.catalog.tables import (
@@ -55,6 +55,7 @@ from khlang.catalog.tables import (
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
 from khlang.metadata.formats import format_by_extension
+from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
 
 LEASE = dt.timedelta(minutes=15)
@@ -125,7 +126,8 @@ def publish(
     staged = staged_or_result
     try:
         files = _store_files(catalog, folder, staged)
-        report = gate(dataset, files)
+        described = with_file_facts(dataset, folder, files)
+        report = gate(described, files)
     except BaseException as error:
         if not isinstance(error, KeyboardInterrupt | SystemExit):
             _discard(catalog, staged.version_id, actor, reason=str(error))
@@ -133,7 +135,7 @@ def publish(
     if not report.passed:
         _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.summary())
         raise _rejected(dataset.name or "", report)
-    number = _commit(catalog, folder, staged, report, actor)
+    number = _commit(catalog, folder, described, staged, report, actor)
     return PublishResult(
         dataset=dataset.name or "",
         status="published",
@@ -203,6 +205,7 @@ def _stage(
                 content_hash=digest,
                 checks=current.checks,
             )
+        _refuse_duplicate_title(session, row, dataset.title)
         pending = _claim_pending(session, row, digest, actor)
         resumed = pending is not None
         if pending is None:
@@ -262,6 +265,45 @@ def _organization(
         detail={"by": "publish"},
     )
     return organization, True
+
+
+def _refuse_duplicate_title(session: Session, row: DatasetRow, title: str | None) -> None:
+    """A title another offered dataset of the catalog uses is refused, as the GD Catalog
+    refuses it (compared as the compliance check compares: spacing, marks, case)."""
+    if not title:
+        return
+    other = session.scalar(
+        select(DatasetRow.name).where(
+            DatasetRow.title_key == normalise(title),
+            DatasetRow.id != row.id,
+            DatasetRow.state == "active",
+            DatasetRow.current_version_id.is_not(None),
+        )
+    )
+    if other is None:
+        return
+    message = Text(
+        th=f"title: ชื่อชุดข้อมูลซ้ำกับชุดข้อมูล {other} ในบัญชีข้อมูลนี้ (GD Catalog ไม่รับชื่อซ้ำ)",
+        en=f"title: the dataset {other} of this catalog already uses this title (the GD "
+        "Catalog refuses duplicate titles)",
+    )
+    report = GateReport(
+        passed=False,
+        compliance={
+            "findings": [
+                {
+                    "code": "duplicate-title",
+                    "severity": "error",
+                    "field": "title",
+                    "value": title,
+                    "message": message.model_dump(),
+                }
+            ]
+        },
+        validation=[],
+        problems=[message],
+    )
+    raise _rejected(row.name, report)
 
 
 def _claim_pending(
@@ -330,6 +372,7 @@ def _store_files(catalog: Any, folder: PublishedFolder, staged: _Staged) -> list
                 position=item.position,
                 path=catalog.blobs.path(stored.sha256),
                 source=item.source,
+                relative=folder.dataset.resources[item.position].path or item.source.name,
                 table_schema=schema if isinstance(schema, dict) else None,
             )
         )
@@ -339,6 +382,26 @@ def _store_files(catalog: Any, folder: PublishedFolder, staged: _Staged) -> list
             pending.staged = [item.stored.sha256 for item in folder.files]
             pending.lease_until = utcnow() + LEASE
     return result
+
+
+def with_file_facts(dataset: Dataset, folder: PublishedFolder, files: list[StagedFile]) -> Dataset:
+    """The metadata with each stored file's facts written in, as the checks and every
+    later reader see it: its hash, byte size, media type (sniffed from the content, else
+    from the extension, else as declared) and, when none is declared, its format."""
+    described = dataset.model_copy(deep=True)
+    for item, staged in zip(folder.files, files, strict=True):
+        resource = described.resources[item.position]
+        sniffed = sniff(staged.path)
+        by_name = format_by_extension(item.source.name)
+        known = sniffed or by_name
+        resource.hash = item.stored.hash
+        resource.byte_size = item.stored.byte_size
+        resource.media_type = (
+            (known.media_type if known else None) or resource.media_type or DEFAULT_MEDIA_TYPE
+        )
+        if not resource.format and known is not None:
+            resource.format = known.name
+    return described
 
 
 def _changed_meanwhile(source: Path) -> ConflictError:
@@ -357,14 +420,14 @@ def _changed_meanwhile(source: Path) -> ConflictError:
 def _commit(
     catalog: Any,
     folder: PublishedFolder,
+    dataset: Dataset,
     staged: _Staged,
     report: GateReport,
     actor: Principal,
 ) -> int:
-    dataset = folder.dataset
     try:
         with catalog.write() as session:
-            return _commit_in(session, folder, staged, report, actor)
+            return _commit_in(session, folder, dataset, staged, report, actor)
     except _LostRaceError:
         _discard(catalog, staged.version_id, actor, reason="conflict")
         current = _current_number(catalog, staged.dataset_id)
@@ -387,11 +450,11 @@ class _LostRaceError(Exception):
 def _commit_in(
     session: Session,
     folder: PublishedFolder,
+    dataset: Dataset,
     staged: _Staged,
     report: GateReport,
     actor: Principal,
 ) -> int:
-    dataset = folder.dataset
     now = utcnow()
     # First statement of the transaction: on SQLite it runs under the write lock taken by
     # BEGIN IMMEDIATE; on PostgreSQL it waits for a concurrent commit and re-checks.
@@ -402,6 +465,7 @@ def _commit_in(
             lock_version=DatasetRow.lock_version + 1,
             current_version_id=staged.version_id,
             title=dataset.title,
+            title_key=normalise(dataset.title) if dataset.title else None,
             private=dataset.private,
             updated_at=now,
         )
@@ -431,7 +495,6 @@ def _commit_in(
             position,
             final,
             stored.get(position),
-            report.formats.get(position),
             previous.get(resource_id),
             now,
         )
@@ -521,31 +584,15 @@ def _link(
     position: int,
     final: Dataset,
     stored: FolderFile | None,
-    sniffed: dict[str, Any] | None,
     previous: VersionResource | None,
     now: dt.datetime,
 ) -> None:
-    """Record one resource of the version and write the file's facts into its metadata:
-    hash, byte size, media type (as sniffed from the content, else from the extension),
-    format when none is declared, and issued/modified (modified moves only when the file's
-    bytes change)."""
+    """Record one resource of the version, and its issued/modified dates in its metadata
+    (modified moves only when the file's bytes change)."""
     resource = final.resources[position]
     sha256 = stored.stored.sha256 if stored else None
     filename = stored.source.name if stored else None
-    media_type = None
-    if stored is not None:
-        by_name = format_by_extension(filename)
-        media_type = (
-            (sniffed or {}).get("media_type")
-            or (by_name.media_type if by_name else None)
-            or resource.media_type
-            or DEFAULT_MEDIA_TYPE
-        )
-        resource.hash = stored.stored.hash
-        resource.byte_size = stored.stored.byte_size
-        resource.media_type = media_type
-        if not resource.format:
-            resource.format = (sniffed or {}).get("name") or (by_name.name if by_name else None)
+    media_type = resource.media_type if stored else None
     issued = previous.issued if previous else now
     unchanged = previous is not None and previous.blob_sha256 == sha256
     modified = previous.modified if unchanged and previous else now

@@ -180,6 +180,8 @@ class Dataset(Base):
     """The visible version; NULL until the first publish completes."""
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str | None] = mapped_column(Text)
+    title_key: Mapped[str | None] = mapped_column(Text, index=True)
+    """The title as `khlang.metadata.matching.normalise` spells it, for uniqueness."""
     private: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

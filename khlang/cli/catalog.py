@@ -7,16 +7,16 @@ it can open the database anyway. `--author` names the person in the version hist
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from khlang.catalog import Catalog, Principal
 from khlang.catalog.errors import ConflictError, PermissionDeniedError, PublishRejectedError
-from khlang.catalog.folder import dataset_folders
+from khlang.catalog.principals import Principal
 from khlang.cli.common import (
     EXIT_FINDINGS,
     EXIT_INPUT_ERROR,
@@ -27,6 +27,9 @@ from khlang.cli.common import (
 )
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+
+if TYPE_CHECKING:
+    from khlang.catalog.store import Catalog
 
 app = typer.Typer(
     help="The catalog: datasets, versions, files, organisations, users and API keys.",
@@ -61,11 +64,14 @@ AuthorOption = Annotated[
 
 
 def _open(home: Path | None, *, create: bool = False) -> Catalog:
+    from khlang.catalog.store import Catalog
+
     return Catalog.open(home, create=create)
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Wide enough for Thai titles and ids when the output goes to a file or a pipe."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -88,8 +94,8 @@ def add(
     folders: Annotated[
         list[Path],
         typer.Argument(
-            help="Folders `khlang publish` wrote: a dataset folder (with dataset.yaml), or a "
-            "folder of them."
+            help="What to publish: a dataset folder `khlang publish` wrote (with dataset.yaml), "
+            "a folder of them, or dataset metadata files (whose resources are links)."
         ),
     ],
     home: HomeOption = None,
@@ -117,11 +123,13 @@ def add(
     """Publish dataset folders as new versions. Each dataset is published atomically and
     only when it passes the metadata check and the table validators; an unchanged folder
     makes no new version. Exit 1 when a dataset was refused, 2 for a malformed folder."""
+    from khlang.catalog.folder import dataset_sources
+
     actor = Principal.operator(author)
     results: list[dict[str, Any]] = []
     exit_code = EXIT_OK
     with _open(home) as catalog:
-        for folder in [item for path in folders for item in dataset_folders(path)]:
+        for folder in [item for path in folders for item in dataset_sources(path)]:
             try:
                 result = catalog.publish(
                     folder,
@@ -247,18 +255,24 @@ def show(
     if record.withdrawn_at:
         lines.append(f"withdrawn {_when(record.withdrawn_at)}: {record.withdrawn_note or '-'}")
     typer.echo("\n".join(lines))
-    table = Table("resource id", "file", "format", "media type", "bytes", "sha256", "download path")
+    typer.echo("resources:")
     for resource in shown.resources:
-        table.add_row(
-            resource.id,
-            resource.filename or resource.metadata.url or "-",
-            resource.format or "-",
-            resource.media_type or "-",
-            str(resource.byte_size or "-"),
-            (resource.sha256 or "-")[:16],
-            resource.version_download_path if version else resource.download_path or "-",
+        facts = " ".join(
+            str(fact)
+            for fact in (
+                resource.format,
+                resource.media_type,
+                resource.byte_size and f"{resource.byte_size} bytes",
+            )
+            if fact
         )
-    _console().print(table)
+        where = resource.filename or resource.metadata.url or "-"
+        typer.echo(f"  [{resource.position}] {resource.id}  {where}  {facts}")
+        if resource.sha256:
+            typer.echo(f"      sha256:{resource.sha256}")
+        path = resource.version_download_path if version else resource.download_path
+        if path:
+            typer.echo(f"      download: {path}")
     for item in registrations:
         error = f"; last error: {item.last_error.get('message')}" if item.last_error else ""
         gdc = f"; GD Catalog: {item.gdc_state}" if item.gdc_state else ""

@@ -3,28 +3,25 @@ read the GD Catalog harvester's state of each registered dataset."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from khlang.catalog import Catalog, Principal
-from khlang.catalog.registration.drift import DriftReport, check_drift
-from khlang.catalog.registration.gdc_status import poll_gdc_status
-from khlang.catalog.registration.push import RunReport, register
-from khlang.catalog.registration.settings import (
-    Target,
-    ad_hoc_target,
-    load_settings,
-    target_from_settings,
-)
+from khlang.catalog.principals import Principal
 from khlang.cli.catalog import AuthorOption, HomeOption
 from khlang.cli.common import EXIT_FINDINGS, EXIT_OK, FormatOption, OutputFormat, print_json
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.metadata.ckan import PROFILES
+
+if TYPE_CHECKING:
+    from khlang.catalog.registration.drift import DriftReport
+    from khlang.catalog.registration.push import RunReport
+    from khlang.catalog.registration.settings import Target
 
 app = typer.Typer(
     help="Register the catalog's datasets to CKAN catalogs and the GD Catalog.",
@@ -73,6 +70,11 @@ def main(
     """Push every new or changed dataset to the target (creating its organisation when
     missing); an unchanged dataset costs no call. Exit 1 when a push failed or was deferred,
     when --check finds drift, or when --status cannot read a state; 2 for bad input."""
+    from khlang.catalog.registration.drift import check_drift
+    from khlang.catalog.registration.gdc_status import poll_gdc_status
+    from khlang.catalog.registration.push import register
+    from khlang.catalog.store import Catalog
+
     with Catalog.open(home) as catalog:
         settings_path = settings_file or catalog.location.settings_file
         target = _target(target_name, url, profile, public_url, settings_path)
@@ -101,6 +103,12 @@ def main(
 def _target(
     name: str | None, url: str | None, profile: str, public_url: str | None, settings: Path
 ) -> Target:
+    from khlang.catalog.registration.settings import (
+        ad_hoc_target,
+        load_settings,
+        target_from_settings,
+    )
+
     if (name is None) == (url is None):
         raise KhlangError(
             Text(th="ระบุ --target หรือ --url อย่างใดอย่างหนึ่ง", en="give either --target or --url"),
@@ -123,7 +131,8 @@ def _target(
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Wide enough for Thai titles and ids when the output goes to a file or a pipe."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def _show_run(run: RunReport, output: OutputFormat) -> None:
@@ -136,9 +145,12 @@ def _show_run(run: RunReport, output: OutputFormat) -> None:
             line += f" -> {outcome.remote_name}"
         if outcome.error:
             line += f"\n          {outcome.error['message_th']} / {outcome.error['message']}"
+        by_reason: dict[str, list[str]] = {}
         for adaptation in outcome.adaptations:
-            reason = adaptation.reason.en
-            line += f"\n          adapted {adaptation.field} {adaptation.value!r}: {reason}"
+            key = f"{adaptation.field} -> {adaptation.kept_in}: {adaptation.reason.en}"
+            by_reason.setdefault(key, []).append(adaptation.value)
+        for reason, values in by_reason.items():
+            line += f"\n          adapted {', '.join(values)} ({reason})"
         typer.echo(line)
     typer.echo(
         f"{run.target}: {run.datasets} dataset(s), {run.up_to_date} up to date, "

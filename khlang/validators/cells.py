@@ -58,20 +58,29 @@ def blank_cells(column: pa.Array, missing_values: list[str]) -> tuple[np.ndarray
     field's missing values."""
     absent = np.asarray(column.is_null()) if column.null_count else np.zeros(len(column), bool)
     if missing_values == [""]:
-        empty = _mask(pc.equal(pc.binary_length(column), 0))
+        empty = _empty(column)
     else:
         empty = _mask(pc.is_in(column, pa.array(missing_values, pa.string())))
     return absent, absent | empty
+
+
+def _empty(column: pa.Array) -> np.ndarray:
+    """Empty strings (and absent cells), read off the array's offsets without a kernel."""
+    if column.type not in (pa.string(), pa.large_string()):
+        return _mask(pc.equal(pc.binary_length(column), 0))
+    width = np.int32 if column.type == pa.string() else np.int64
+    offsets = np.frombuffer(column.buffers()[1], dtype=width)
+    return np.diff(offsets[column.offset : column.offset + len(column) + 1]) == 0
 
 
 def only(column: pa.Array, where: np.ndarray) -> pa.Array:
     return column if where.all() else column.filter(pa.array(where))
 
 
-def spread_keys(dense: pa.Array | None, where: np.ndarray) -> pa.Array:
+def spread_keys(dense: pa.Array | None, where: np.ndarray, key_type: pa.DataType) -> pa.Array:
     """Keys of the cells in `where`, in full length with nulls for the rest."""
     if dense is None:
-        return pa.nulls(len(where), pa.string())
+        return pa.nulls(len(where), key_type)
     if where.all():
         return dense
     index = np.full(len(where), -1, dtype=np.int64)
@@ -84,7 +93,13 @@ def _mask(array: pa.Array) -> np.ndarray:
 
 
 def _python_reader(field: SchemaField) -> Callable[[str], Any]:
-    """Frictionless's value reader for the field: the reference semantics of each type."""
+    """Frictionless's value reader for the field: the reference semantics of each type.
+    The four common types, whose readers are a line of Python each, are written out here so
+    that a stray bad cell does not cost the second it takes to import frictionless; the
+    equivalence suite holds them to Frictionless's."""
+    native = _native_reader(field)
+    if native is not None:
+        return native
     from frictionless import Field
 
     descriptor = {"name": field.name, "type": field.type, "format": field.format}
@@ -95,19 +110,77 @@ def _python_reader(field: SchemaField) -> Callable[[str], Any]:
     return Field.from_descriptor(descriptor).create_value_reader()
 
 
-def _key_of(value: Any) -> str:
-    """Comparable text of a parsed value, equal where Python's == is (1 == 1.0 == True)."""
-    if isinstance(value, bool | int):
-        return f"n:{int(value)}"
-    if isinstance(value, float | decimal.Decimal):
-        if value == value and value not in (float("inf"), float("-inf")) and value % 1 == 0:
-            return f"n:{int(value)}"
-        return f"n:{float(value)!r}"
+def _native_reader(field: SchemaField) -> Callable[[str], Any] | None:
+    kind = field.type
+    bare = re.compile(r"((^[^-\d]*)|(\D*$))") if field.bare_number is False else None
+    processed = field.type == "number" and (
+        field.group_char is not None or field.decimal_char is not None or bare is not None
+    )
+    group, decimal_char = field.group_char or "", field.decimal_char or "."
+
+    def number_text(cell: str) -> str | None:
+        cell = cell.strip()
+        if bare is not None:
+            cell = bare.sub("", cell)
+        if processed:
+            cell = cell.replace(group, "")
+            if decimal_char != "." and "." in cell:
+                return None
+            cell = cell.replace(decimal_char, ".")
+        return cell
+
+    def integer(cell: str) -> int | None:
+        text = number_text(cell)
+        try:
+            return int(text) if text is not None else None
+        except ValueError:
+            return None
+
+    def number(cell: str) -> decimal.Decimal | None:
+        text = number_text(cell)
+        try:
+            return decimal.Decimal(text) if text is not None else None
+        except (decimal.InvalidOperation, ValueError):
+            return None
+
+    def year(cell: str) -> int | None:
+        if len(cell) != 4:
+            return None
+        try:
+            value = int(cell)
+        except ValueError:
+            return None
+        return value if 0 <= value <= 9999 else None
+
+    pattern = "%Y-%m-%d" if field.format in ("default", "") else field.format
+
+    def date(cell: str) -> dt.date | None:
+        try:
+            return dt.datetime.strptime(cell, pattern).date()
+        except ValueError:
+            return None
+
+    if kind == "date" and field.format == "any":
+        return None
+    return {"integer": integer, "number": number, "year": year, "date": date}.get(kind)
+
+
+KEY_TYPES = {"boolean": pa.int64(), "integer": pa.int64(), "year": pa.int64(),
+             "number": pa.float64(), "date": pa.date32()}  # fmt: skip
+"""Keys are parsed values in a type DuckDB compares as Python does (True == 1 == 1.0);
+other types' keys are text: their value's repr, tagged with the type."""
+
+
+def key_type(field: SchemaField) -> pa.DataType:
+    return KEY_TYPES.get(field.type, pa.string())
+
+
+def _key_of(value: Any, kind: str) -> Any:
+    if value is None or kind in KEY_TYPES:
+        return _to_arrow_scalar(value, kind)
     if isinstance(value, str):
-        return f"s:{value}"
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return f"d:{value.isoformat()}"
-    return f"o:{value!r}"
+        return value
+    return f"{kind}:{value!r}"
 
 
 class FieldChecker:
@@ -164,96 +237,92 @@ class FieldChecker:
         if kind in ("any", "string"):
             values: pa.Array = strings
             valid = np.ones(len(strings), dtype=bool)
-            keys = pc.binary_join_element_wise("s:", strings, "") if self._want_keys else None
+            keys = strings if self._want_keys else None
         elif kind == "boolean":
             is_true = _mask(pc.is_in(strings, pa.array(self.field.true_values, pa.string())))
             is_false = _mask(pc.is_in(strings, pa.array(self.field.false_values, pa.string())))
             valid = is_true | is_false
             values = pa.array(np.where(valid, is_true, False), mask=~valid)
-            keys = pc.if_else(pa.array(is_true), "n:1", "n:0").filter(pa.array(valid))
-            keys = _spread(keys, valid)
+            keys = pa.array(is_true.astype(np.int64), mask=~valid)
         else:
-            parsed = self._parse_clean(strings)
+            text, broken = self._number_processor(strings)
+            parsed = None if broken.any() else self._parse_clean(text)
             if parsed is not None:
                 values, valid = parsed, np.ones(len(strings), dtype=bool)
             else:
-                thai = _mask(pc.match_substring_regex(strings, f"[{THAI_DIGITS}]"))
-                values, valid = self._parse_numeric_or_date(strings, thai)
-            keys = self._keys_for(values, valid) if self._want_keys else None
+                values, valid, thai = self._parse_numeric_or_date(strings, text, broken)
+            keys = values if self._want_keys else None
         return self._finish(strings, values, valid, keys, thai)
 
-    def _parse_clean(self, strings: pa.Array) -> pa.Array | None:
+    def _parse_clean(self, text: pa.Array) -> pa.Array | None:
         """The whole column in one cast when every cell is a plain, valid value (the usual
         case), or None to take the cell-by-cell path. Arrow's casts accept a subset of what
         Python's int, Decimal and strptime accept, except hexadecimal integers, excluded."""
         kind = self.field.type
-        field = self.field
-        if kind in ("integer", "number") and (
-            field.bare_number is not None or field.group_char or field.decimal_char
-        ):
-            return None
         target = {"integer": pa.int64(), "number": pa.float64(), "year": pa.int64(),
                   "date": pa.date32()}[kind]  # fmt: skip
         try:
-            values = strings.cast(target)
+            values = text.cast(target)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
-        if (
-            kind in ("integer", "year")
-            and pc.any(pc.match_substring(strings, "x", ignore_case=True)).as_py()
+        if kind in ("integer", "year") and (
+            pc.any(pc.match_substring(text, "0x")).as_py()
+            or pc.any(pc.match_substring(text, "0X")).as_py()
         ):
             return None
         if kind == "year" and not (
-            pc.all(pc.equal(pc.utf8_length(strings), 4)).as_py() and pc.min(values).as_py() >= 0
+            pc.all(pc.equal(pc.utf8_length(text), 4)).as_py() and pc.min(values).as_py() >= 0
         ):
             return None
         return values
 
     def _parse_numeric_or_date(
-        self, strings: pa.Array, thai: np.ndarray
-    ) -> tuple[pa.Array, np.ndarray]:
+        self, strings: pa.Array, text: pa.Array, broken: np.ndarray
+    ) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+        """Cells in the plain form are parsed together; the rest (Thai digits, "1_000",
+        "2022-1-5", bad cells) by the reference reader, once per distinct cell. Returns
+        values, validity and which cells are written in Thai digits."""
         kind = self.field.type
-        text = strings
-        if thai.any() and kind != "date":  # Python's strptime, unlike int(), wants 0-9
-            text = _latin_digits(text)
         if kind in ("integer", "number"):
             text = pc.utf8_trim_whitespace(text)
-            text, invalid_first = self._number_processor(text)
-        else:
-            invalid_first = np.zeros(len(strings), dtype=bool)
         pattern, arrow_type = {
             "integer": (_INTEGER, pa.int64()),
             "number": (_NUMBER, pa.float64()),
             "year": (r"^[0-9]{4}$", pa.int64()),
             "date": (_ISO_DATE, pa.date32()),
         }[kind]
-        fast = _mask(pc.match_substring_regex(text, pattern)) & ~invalid_first
+        fast = _mask(pc.match_substring_regex(text, pattern)) & ~broken
         fast_text = text.filter(pa.array(fast))
         if kind == "date":
             parsed = pc.strptime(fast_text, format="%Y-%m-%d", unit="s", error_is_null=True)
             # Arrow rolls 2022-02-30 over to 2022-03-02; Python refuses it, and so do we.
-            same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), fast_text)
+            written_day = pc.utf8_slice_codeunits(fast_text, 8, 10).cast(pa.int64())
+            same = pc.equal(pc.day(parsed), written_day)
             parsed = pc.if_else(pc.fill_null(same, False), parsed, None).cast(pa.date32())
         else:  # Arrow's integer cast refuses the "+" that Python's int() accepts
             parsed = pc.replace_substring_regex(fast_text, r"^\+", "").cast(arrow_type)
-        fast_values = _spread(parsed, fast, arrow_type)
+        values = _spread(parsed, fast, arrow_type)
         valid = fast.copy()
         valid[fast] = np.asarray(parsed.is_valid())
-        # The rest is read by the reference reader, once per distinct cell.
-        rest = ~fast & ~invalid_first
+        thai = np.zeros(len(strings), dtype=bool)
+        rest = ~fast & ~broken
         if rest.any():
-            distinct, positions = self._read_distinct(strings.filter(pa.array(rest)))
+            rest_strings = strings.filter(pa.array(rest))
+            distinct, positions = self._read_distinct(rest_strings)
             converted = pa.array([_to_arrow_scalar(v, kind) for v in distinct], type=arrow_type)
             rest_array = pc.take(converted, positions)
             valid[rest] = np.asarray(rest_array.is_valid())
-            fast_values = _fill_positions(fast_values, rest, rest_array)
-        return fast_values, valid
+            values = _fill_positions(values, rest, rest_array)
+            thai[rest] = _mask(pc.match_substring_regex(rest_strings, f"[{THAI_DIGITS}]"))
+        return values, valid, thai
 
     def _number_processor(self, text: pa.Array) -> tuple[pa.Array, np.ndarray]:
         """Frictionless's number processor: bareNumber, groupChar, decimalChar, applied only
         when one of them is defined."""
         field = self.field
         invalid = np.zeros(len(text), dtype=bool)
+        if field.type not in ("integer", "number"):
+            return text, invalid
         if field.bare_number is False:
             text = pc.replace_substring_regex(text, pattern=_BARE, replacement="")
         if field.type == "number" and (
@@ -270,18 +339,6 @@ class FieldChecker:
                 text = pc.replace_substring(text, decimal_char, ".")
         return text, invalid
 
-    def _keys_for(self, values: pa.Array, valid: np.ndarray) -> pa.Array:
-        kind = self.field.type
-        if kind == "date":
-            text = pc.strftime(values.cast(pa.timestamp("s")), format="%Y-%m-%d")
-            return pc.binary_join_element_wise("d:", text, "")
-        if kind == "number":
-            integral = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 2.0**53))
-            as_int = pc.cast(pc.if_else(integral, values, None), pa.int64(), safe=False)
-            text = pc.coalesce(pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
-            return pc.binary_join_element_wise("n:", text, "")
-        return pc.binary_join_element_wise("n:", pc.cast(values, pa.string()), "")
-
     # The per-distinct-value path ---------------------------------------------------------
 
     def _check_python(self, strings: pa.Array, thai: np.ndarray) -> CellChecks:
@@ -290,7 +347,7 @@ class FieldChecker:
             pc.unique(strings),
             distinct,
             np.array([value is not None for value in distinct], dtype=bool),
-            pa.array([None if v is None else _key_of(v) for v in distinct], pa.string()),
+            pa.array([_key_of(v, self.field.type) for v in distinct], key_type(self.field)),
             np.zeros(len(distinct), dtype=bool),
         )
         index = np.asarray(positions)
@@ -464,12 +521,6 @@ def _to_arrow_scalar(value: Any, kind: str) -> Any:
     if kind == "date":
         return value if isinstance(value, dt.date) else None
     return value
-
-
-def _latin_digits(strings: pa.Array) -> pa.Array:
-    for thai, latin in zip(THAI_DIGITS, "0123456789", strict=True):
-        strings = pc.replace_substring(strings, thai, latin)
-    return strings
 
 
 def _spread(dense: pa.Array, where: np.ndarray, arrow_type: pa.DataType | None = None) -> pa.Array:

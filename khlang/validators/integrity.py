@@ -13,11 +13,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-DUCKDB_MEMORY_LIMIT = "96MB"
+DUCKDB_MEMORY_LIMIT = "64MB"
 
 
 @dataclass(frozen=True)
@@ -32,15 +33,26 @@ class KeySpec:
 @dataclass(frozen=True)
 class KeyViolation:
     row_number: int
-    values: tuple[str | None, ...]
+    values: tuple[Any, ...]
     previous_row: int | None = None
     """The last earlier row with the same key (unique and primary key), None when all its
     cells are blank (primary key)."""
 
 
-def display(key: str | None) -> str:
-    """A key as the cell a person wrote: without its type tag."""
-    return "None" if key is None else key.split(":", 1)[1]
+def display(value: Any) -> str:
+    """A key as the cell a person wrote."""
+    if value is None:
+        return "None"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _family(arrow_type: pa.DataType) -> str:
+    """Values of one family compare as Python compares them; of two, never equal."""
+    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type):
+        return "number"
+    return "date" if pa.types.is_date(arrow_type) else "text"
 
 
 class KeyStore:
@@ -54,11 +66,17 @@ class KeyStore:
         self._db = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT,
                                           "temp_directory": self._folder,
                                           "preserve_insertion_order": False})  # fmt: skip
-        for index, spec in enumerate(specs):
-            columns = ", ".join(f"k{i} VARCHAR" for i in range(len(spec.positions)))
-            self._db.execute(f"CREATE TABLE key{index} (row BIGINT, {columns})")
-            if spec.kind == "foreign":
-                self._db.execute(f"CREATE TABLE ref{index} ({columns})")
+        self._created: set[str] = set()
+        self._families: dict[str, list[str]] = {}
+
+    def _insert(self, table: str, batch: pa.Table, where: str = "") -> None:
+        self._db.register("batch", batch)
+        if table not in self._created:
+            self._db.execute(f"CREATE TABLE {table} AS SELECT * FROM batch LIMIT 0")
+            self._created.add(table)
+            self._families[table] = [_family(field.type) for field in batch.schema]
+        self._db.execute(f"INSERT INTO {table} SELECT * FROM batch {where}")
+        self._db.unregister("batch")
 
     def add(self, row_numbers: np.ndarray, keys: dict[int, pa.Array]) -> None:
         """One batch: row numbers and, per field position, the key of each row's cell."""
@@ -67,39 +85,37 @@ class KeyStore:
                 {"row": pa.array(row_numbers)}
                 | {f"k{i}": keys[position] for i, position in enumerate(spec.positions)}
             )
-            self._db.register("batch", table)
-            self._db.execute(f"INSERT INTO key{index} SELECT * FROM batch")
-            self._db.unregister("batch")
+            self._insert(f"key{index}", table)
 
     def add_reference(self, index: int, keys: list[pa.Array]) -> None:
         """Keys of the table a foreign key points at (rows whose cells are all blank are
         left out, as Frictionless leaves them out)."""
         table = pa.table({f"k{i}": column for i, column in enumerate(keys)})
-        self._db.register("batch", table)
         every_null = " AND ".join(f"k{i} IS NULL" for i in range(len(keys)))
-        self._db.execute(f"INSERT INTO ref{index} SELECT * FROM batch WHERE NOT ({every_null})")
-        self._db.unregister("batch")
+        self._insert(f"ref{index}", table, f"WHERE NOT ({every_null})")
 
     def violations(self, index: int, limit: int) -> tuple[int, Iterator[KeyViolation]]:
         """The exact number of rows breaking key `index`, and the first `limit` of them."""
+        if f"key{index}" not in self._created:
+            return 0, iter(())
         spec = self.specs[index]
         width = len(spec.positions)
         keys = ", ".join(f"k{i}" for i in range(width))
         all_null = " AND ".join(f"k{i} IS NULL" for i in range(width))
         if spec.kind == "foreign":
-            same = " AND ".join(f"r.k{i} IS NOT DISTINCT FROM t.k{i}" for i in range(width))
-            query = (
-                f"SELECT row, {keys}, NULL AS previous FROM key{index} t WHERE NOT ({all_null}) "
-                f"AND NOT EXISTS (SELECT 1 FROM ref{index} r WHERE {same})"
-            )
+            query = self._foreign_query(index, keys, all_null)
         else:
-            blank = f"SELECT row, {keys}, NULL AS previous FROM key{index} WHERE {all_null}"
+            # Duplicated keys first (a hash aggregate), then only their rows are ordered.
+            same = " AND ".join(f"t.k{i} IS NOT DISTINCT FROM d.k{i}" for i in range(width))
             repeated = (
-                f"SELECT row, {keys}, previous FROM (SELECT row, {keys}, lag(row) OVER "
-                f"(PARTITION BY {keys} ORDER BY row) AS previous FROM key{index} "
-                f"WHERE NOT ({all_null})) WHERE previous IS NOT NULL"
+                f"WITH dup AS (SELECT {keys} FROM key{index} WHERE NOT ({all_null}) "
+                f"GROUP BY ALL HAVING count(*) > 1), rows AS (SELECT t.* FROM key{index} t "
+                f"SEMI JOIN dup d ON {same}) SELECT row, {keys}, previous FROM (SELECT row, "
+                f"{keys}, lag(row) OVER (PARTITION BY {keys} ORDER BY row) AS previous "
+                "FROM rows) WHERE previous IS NOT NULL"
             )
-            query = repeated if spec.kind == "unique" else f"{blank} UNION ALL {repeated}"
+            blank = f"SELECT row, {keys}, NULL AS previous FROM key{index} WHERE {all_null}"
+            query = repeated if spec.kind == "unique" else f"{blank} UNION ALL ({repeated})"
         self._db.execute(f"CREATE TEMP TABLE found{index} AS {query}")
         (count,) = self._db.execute(f"SELECT count(*) FROM found{index}").fetchone()
         rows = self._db.execute(
@@ -111,6 +127,17 @@ class KeyStore:
                 yield KeyViolation(row[0], tuple(row[1 : 1 + width]), row[1 + width])
 
         return count, examples()
+
+    def _foreign_query(self, index: int, keys: str, all_null: str) -> str:
+        width = len(self.specs[index].positions)
+        found = f"SELECT row, {keys}, NULL AS previous FROM key{index} t WHERE NOT ({all_null})"
+        reference = f"ref{index}"
+        if reference not in self._created or (
+            self._families[reference] != self._families[f"key{index}"][1:]
+        ):
+            return found  # an empty reference, or keys of another type: nothing matches
+        same = " AND ".join(f"r.k{i} IS NOT DISTINCT FROM t.k{i}" for i in range(width))
+        return f"{found} AND NOT EXISTS (SELECT 1 FROM {reference} r WHERE {same})"
 
     def close(self) -> None:
         self._db.close()

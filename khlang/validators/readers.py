@@ -32,7 +32,7 @@ from khlang.validators.sniff import THAI_ENCODING, FormatInfo
 BLOCK_BYTES = 2 << 20
 """Arrow's CSV block: also the longest row khlang reads. Small blocks keep memory low
 (Arrow reads a few blocks ahead) and cost no speed."""
-BATCH_ROWS = 65_536
+BATCH_ROWS = 32_768
 MAX_XLSX_UNCOMPRESSED = 1 << 30
 MAX_XLSX_RATIO = 200
 """Real worksheets compress 5-50 times; deflate bombs 1,000 times and more."""
@@ -55,6 +55,7 @@ class Batch:
     columns: list[pa.Array]
     """One string array per header position; null marks a cell the row does not have."""
     row_numbers: np.ndarray
+    """Each row's number; not always in order (malformed rows come after their block)."""
     extra_cells: dict[int, list[str]] = field(default_factory=dict)
     """Row index in this batch -> its cells beyond the header's width."""
 
@@ -120,8 +121,11 @@ def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
         return "skip"
 
     try:
+        # A Python file rather than a path: Arrow then buffers a block or two, not the
+        # whole read-ahead it keeps for files it opens itself.
+        stream = path.open("rb")
         reader = arrow_csv.open_csv(
-            path,
+            stream,
             read_options=arrow_csv.ReadOptions(
                 column_names=names,
                 skip_rows=1,
@@ -144,11 +148,17 @@ def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
             ),
         )
     except pa.ArrowInvalid as error:
+        stream.close()
         raise _arrow_error(error, path, encoding) from None
 
     def batches() -> Iterator[Batch]:
+        with stream:
+            yield from numbered_batches()
+
+    def numbered_batches() -> Iterator[Batch]:
         next_row = 2
         pending: list[tuple[int, str]] = []
+        gathered: list[tuple[pa.RecordBatch, np.ndarray]] = []
         while True:
             try:
                 record_batch = reader.read_next_batch()
@@ -159,16 +169,38 @@ def _open_csv(info: FormatInfo, encoding: str | None) -> Table:
             pending.extend(invalid)
             invalid.clear()
             numbers, pending, next_row = _number_rows(record_batch.num_rows, pending, next_row)
-            yield Batch(list(record_batch.columns), numbers)
+            gathered.append(Batch(list(record_batch.columns), numbers))
             malformed = [row for row in pending if row[0] < next_row]
             pending = [row for row in pending if row[0] >= next_row]
             if malformed:
-                yield _malformed_batch(malformed, width, delimiter)
+                gathered.append(_malformed_batch(malformed, width, delimiter))
+            if sum(len(batch) for batch in gathered) >= BATCH_ROWS:
+                yield _joined(gathered)
+                gathered = []
         pending.extend(invalid)
         if pending:
-            yield _malformed_batch(pending, width, delimiter)
+            gathered.append(_malformed_batch(pending, width, delimiter))
+        if gathered:
+            yield _joined(gathered)
 
     return Table(labels=labels, batches=batches(), encoding=encoding)
+
+
+def _joined(parts: list[Batch]) -> Batch:
+    """Batches joined into one: checks cost per batch as well as per row, and Arrow's blocks
+    and the malformed rows re-split apart from them are small."""
+    if len(parts) == 1:
+        return parts[0]
+    columns = [
+        pa.concat_arrays([part.columns[index] for part in parts])
+        for index in range(len(parts[0].columns))
+    ]
+    extra: dict[int, list[str]] = {}
+    offset = 0
+    for part in parts:
+        extra.update({offset + index: cells for index, cells in part.extra_cells.items()})
+        offset += len(part)
+    return Batch(columns, np.concatenate([part.row_numbers for part in parts]), extra)
 
 
 def _number_rows(
@@ -494,7 +526,7 @@ def _object_cells(item: Any, labels: list[str]) -> list[Any]:
 _ABSENT = object()
 
 
-def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+def prefetch(batches: Iterator[Batch], depth: int = 1) -> Iterator[Batch]:
     """Read the next batches in a thread while the current one is checked: Arrow parses
     without holding the GIL, so parsing and checking share the machine's cores."""
     import queue

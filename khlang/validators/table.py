@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,8 +24,10 @@ from khlang.validators.cells import (
     BE_FIRST_YEAR,
     BE_OFFSET,
     THAI_DIGITS,
+    CellChecks,
     FieldChecker,
     blank_cells,
+    key_type,
     only,
     spread_keys,
 )
@@ -132,6 +135,16 @@ class TableValidator:
         ]
         self.specs = _key_specs(schema, self.fields)
         self.key_positions = {position for spec in self.specs for position in spec.positions}
+        self.plain = {
+            index
+            for index, f in enumerate(self.fields)
+            if f.type in ("any", "string")
+            and f.format == "default"
+            and not f.constraints.defined()
+            and index not in self.key_positions
+        }
+        """Fields whose every cell is valid: checked only for blank rows and missing cells."""
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="khlang-check")
         self.reference_keys = reference_keys
         self.stats = TableStats()
 
@@ -147,6 +160,7 @@ class TableValidator:
             if store is not None:
                 self._check_keys(store)
         finally:
+            self.pool.shutdown()
             if store is not None:
                 store.close()
         for name, count in self.stats.thai_digits.items():
@@ -165,24 +179,42 @@ class TableValidator:
     def _check_batch(self, batch: Batch) -> dict[int, pa.Array]:
         size = len(batch)
         blank_row = np.ones(size, dtype=bool) if self.fields else np.zeros(size, dtype=bool)
-        per_field = []
-        for index, (column, checker) in enumerate(zip(batch.columns, self.checkers, strict=False)):
+        blanks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # Fields that only matter for finding blank rows are looked at last, and not at all
+        # once every row is known to have a value.
+        order = sorted(range(len(self.fields)), key=lambda index: index in self.plain)
+        for index in order:
+            column = batch.columns[index]
+            if index in self.plain and not column.null_count and not blank_row.any():
+                continue
             absent, blank = blank_cells(column, self.missing_values[index])
             blank_row &= blank
-            present = ~blank
-            keyed = index in self.key_positions
-            checks = checker.check(only(column, present), keys=keyed) if present.any() else None
-            per_field.append((absent, blank, present, checks))
+            blanks[index] = (absent, blank)
+        checks = self._check_columns(batch, blanks)
 
         if blank_row.any():
             self._report_rows("blank-row", blank_row, batch, t("", ""))
         keys: dict[int, pa.Array] = {}
-        for index, (absent, blank, present, checks) in enumerate(per_field):
-            self._report_cells(index, batch, absent, blank, present, checks, blank_row)
+        for index, (absent, blank) in blanks.items():
+            self._report_cells(index, batch, absent, blank, ~blank, checks.get(index), blank_row)
             if index in self.key_positions:
-                keys[index] = spread_keys(checks.keys if checks else None, present)
+                field_checks = checks.get(index)
+                dense = field_checks.keys if field_checks else None
+                keys[index] = spread_keys(dense, ~blank, key_type(self.fields[index]))
         self._report_extra_cells(batch, blank_row)
         return keys
+
+    def _check_columns(self, batch: Batch, blanks: dict) -> dict[int, CellChecks]:
+        """Each field's present cells checked, in parallel: Arrow's kernels release the GIL."""
+
+        def check(index: int) -> tuple[int, CellChecks]:
+            present = ~blanks[index][1]
+            column = only(batch.columns[index], present)
+            return index, self.checkers[index].check(column, keys=index in self.key_positions)
+
+        work = [index for index, (_, blank) in blanks.items()
+                if index not in self.plain and not blank.all()]  # fmt: skip
+        return dict(self.pool.map(check, work))
 
     def _report_cells(self, index, batch, absent, blank, present, checks, blank_row) -> None:
         schema_field = self.fields[index]
@@ -256,10 +288,14 @@ class TableValidator:
         if not count:
             return
         findings = []
-        for row_index in np.flatnonzero(mask)[: self.tally.limit]:
+        candidates = np.flatnonzero(mask)
+        if len(candidates) > self.tally.limit:  # the first rows by number, not by position
+            order = np.argsort(batch.row_numbers[candidates], kind="stable")
+            candidates = candidates[order[: self.tally.limit]]
+        for row_index in candidates:
             row_number = int(batch.row_numbers[row_index])
             if not self.tally.wants(code, row_number):
-                break
+                continue
             cell = None
             if field_index is not None:
                 cell = batch.columns[field_index][int(row_index)].as_py()

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from khlang.errors import KhlangError
 from khlang.i18n import t
-from khlang.validators.cells import FieldChecker, blank_cells, only, spread_keys
+from khlang.validators.cells import FieldChecker, blank_cells, key_type, only, spread_keys
 from khlang.validators.readers import ReadError, open_table
 from khlang.validators.report import DEFAULT_EXAMPLES, Finding, Report, Tally, TaskReport
 from khlang.validators.schema import TableSchema, load_schema, parse_schema
@@ -257,4 +257,4 @@ def _keys_of(column: pa.Array, checker: FieldChecker, missing: list[str]) -> pa.
     _, blank = blank_cells(column, missing)
     present = ~blank
     dense = checker.check(only(column, present)).keys if present.any() else None
-    return spread_keys(dense, present)
+    return spread_keys(dense, present, key_type(checker.field))

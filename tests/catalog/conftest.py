@@ -19,7 +19,6 @@ from sqlalchemy.exc import OperationalError
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.database import with_installed_driver
-from khlang.catalog.gate import GateReport
 from khlang.catalog.registration.settings import Target
 
 POSTGRES_URL = os.environ.get(
@@ -81,20 +80,14 @@ def operator() -> Principal:
     return Principal.operator("cli:tester")
 
 
-def accepting_gate(dataset, files) -> GateReport:  # type: ignore[no-untyped-def]
-    """A gate that accepts every version, for the tests of storage mechanics (atomicity,
-    locking, files); the gate's own decisions are tested in test_gate.py with the real one."""
-    return GateReport(passed=True, compliance={"checked": dataset.name}, validation=[], problems=[])
-
-
 @pytest.fixture
 def publish(catalog: Catalog, operator: Principal):  # type: ignore[no-untyped-def]
-    """`publish(folder, **options)` with the operator's rights and the accepting gate."""
+    """`publish(folder, **options)` with the operator's rights, creating the organisation;
+    the real gate (compliance check and validators) decides, as in production."""
 
     def run(folder: Path, **options):  # type: ignore[no-untyped-def]
         options.setdefault("actor", operator)
         options.setdefault("create_organization", True)
-        options.setdefault("gate", accepting_gate)
         return catalog.publish(folder, **options)
 
     return run

@@ -27,29 +27,24 @@ PRELUDE = """
 import json, os, signal, sys, time
 from pathlib import Path
 from khlang.catalog import Catalog, Principal
-from khlang.catalog.gate import GateReport
+from khlang.catalog.gate import default_gate
 
 def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
-
-def accept(dataset, files):
-    return GateReport(passed=True, compliance={}, validation=[], problems=[])
 
 catalog = Catalog.open(os.environ["HOME_DIR"], os.environ["DATABASE_URL"])
 folder = Path(os.environ["FOLDER"])
 """
 KILL_POINTS = {
     # Half-way through storing a file: its temporary copy exists, its final name does not.
-    "storing a file": (
-        "os.replace = die\ncatalog.publish(folder, actor=Principal.operator('p'), gate=accept)"
-    ),
+    "storing a file": ("os.replace = die\ncatalog.publish(folder, actor=Principal.operator('p'))"),
     # Files stored, checks running.
     "checking": "catalog.publish(folder, actor=Principal.operator('p'), gate=die)",
     # Inside the commit transaction, before it commits.
     "committing": (
         "import khlang.catalog.publish as publish\n"
         "publish.enqueue_for_registered_targets = die\n"
-        "catalog.publish(folder, actor=Principal.operator('p'), gate=accept)"
+        "catalog.publish(folder, actor=Principal.operator('p'))"
     ),
 }
 
@@ -139,7 +134,7 @@ def test_two_publishers_racing_one_wins_one_conflicts(
             from khlang.catalog import ConflictError
             def slow(dataset, files):
                 time.sleep(1.0)
-                return accept(dataset, files)
+                return default_gate(dataset, files)
             try:
                 actor = Principal.operator('racer-{index}')
                 result = catalog.publish(folder, actor=actor, gate=slow)

@@ -16,13 +16,15 @@ from khlang.catalog import (
     NotFoundError,
     PermissionDeniedError,
     Principal,
+    PublishRejectedError,
 )
+from khlang.catalog.gate import default_gate
 from khlang.errors import KhlangError
 from tests.catalog.folders import rows_csv, write_folder
 
 
 def test_first_publish_is_version_1_with_file_facts(catalog: Catalog, publish, tmp_path) -> None:
-    folder = write_folder(tmp_path, "budget-one")
+    folder = write_folder(tmp_path, "budget-one", changes={"issued": None})
     result = publish(folder, change_note="first")
     assert (result.status, result.version, result.created_organization) == ("published", 1, True)
 
@@ -44,7 +46,7 @@ def test_first_publish_is_version_1_with_file_facts(catalog: Catalog, publish, t
     assert metadata.resources[0].hash == f"sha256:{resource.sha256}"
     assert metadata.resources[0].byte_size == len(csv)
     assert metadata.resources[0].media_type == "text/csv"
-    assert metadata.issued == metadata.modified == record.current.published_at
+    assert metadata.issued == metadata.modified == record.current.published_at  # none declared
     # The Table Schema file was read into the version: it needs nothing outside the store.
     assert metadata.resources[0].table_schema["primaryKey"] == ["fiscal_year", "district_code"]
 
@@ -125,9 +127,7 @@ def test_lost_race_at_commit_is_a_conflict_and_keeps_the_winner(
         with catalog.write() as session:
             row = session.query(Row).filter_by(name="budget-race").one()
             row.lock_version += 1
-        from tests.catalog.conftest import accepting_gate
-
-        return accepting_gate(dataset, files)
+        return default_gate(dataset, files)
 
     with pytest.raises(ConflictError, match="another publish changed this dataset"):
         publish(folder, gate=gate_while_someone_else_commits)
@@ -142,29 +142,23 @@ def test_lost_race_at_commit_is_a_conflict_and_keeps_the_winner(
 
 
 def test_gate_refusal_keeps_the_previous_version(catalog: Catalog, publish, tmp_path) -> None:
-    from khlang.catalog import PublishRejectedError
-    from khlang.catalog.gate import GateReport
-    from khlang.i18n import Text
-
     folder = write_folder(tmp_path, "budget-refused")
     publish(folder)
-    write_folder(tmp_path, "budget-refused", csv=rows_csv(9))
-
-    def refusing(dataset, files):  # type: ignore[no-untyped-def]
-        return GateReport(
-            passed=False, compliance={}, validation=[], problems=[Text(th="ผิด", en="wrong")]
-        )
-
-    with pytest.raises(PublishRejectedError, match="wrong") as raised:
-        publish(folder, gate=refusing)
-    assert raised.value.report == {"compliance": {}, "validation": []}
-    assert catalog.dataset("budget-refused").version == 1
-    assert (
-        catalog.resource_file(
-            "budget-refused", catalog.dataset("budget-refused").current.resources[0].id
-        ).path.read_text()
-        == rows_csv()
-    )
+    write_folder(tmp_path, "budget-refused", csv=rows_csv(2) + "2568,5099,not-a-number\n")
+    with pytest.raises(PublishRejectedError, match="type-error 1") as raised:
+        publish(folder)
+    [validation] = raised.value.report["validation"]
+    assert validation["valid"] is False
+    assert validation["tasks"][0]["errors"][0]["rowNumber"] == 4
+    record = catalog.dataset("budget-refused")
+    assert record.version == 1
+    stored = catalog.resource_file("budget-refused", record.current.resources[0].id)
+    assert stored.path.read_text() == rows_csv()
+    assert [
+        entry.detail["reason"]
+        for entry in catalog.audit_log(object_name="budget-refused")
+        if entry.action == "version.discard"
+    ] == ["rejected"]
 
 
 def test_private_and_withdrawn_visibility(catalog: Catalog, publish, tmp_path) -> None:

@@ -125,25 +125,24 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(document, dict):
         raise _bad(path, "the settings file must hold a mapping")
     public_url = document.get("public_url")
+    if public_url is not None and not isinstance(public_url, str):
+        raise _bad(path, "`public_url` must be a URL")
     targets = document.get("targets") or {}
     if not isinstance(targets, dict):
         raise _bad(path, "`targets` must map target names to their settings")
-    try:
-        return Settings(
-            public_url=public_url,
-            targets={
-                name: Target.model_validate(
-                    {"name": name, "public_url": public_url, **(values or {})}
-                )
-                for name, values in targets.items()
-            },
-        )
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(step) for step in item['loc'])}: {item['msg']}"
-            for item in error.errors()
-        )
-        raise _bad(path, problems) from error
+    parsed = {}
+    for name, values in targets.items():
+        try:
+            parsed[name] = Target.model_validate(
+                {"name": name, "public_url": public_url, **(values or {})}
+            )
+        except ValidationError as error:
+            problems = "; ".join(
+                f"targets.{name}.{'.'.join(str(step) for step in item['loc'])}: {item['msg']}"
+                for item in error.errors()
+            )
+            raise _bad(path, problems) from error
+    return Settings(public_url=public_url, targets=parsed)
 
 
 def target_from_settings(path: Path, name: str) -> Target:
