@@ -163,11 +163,11 @@ def _publish(sources: Path, out: Path) -> Text:
 
 def _add(home: Path, published: Path, report: DemoReport) -> Text:
     from khlang.catalog import Catalog, Principal, PublishRejectedError
-    from khlang.catalog.folder import dataset_folders
+    from khlang.catalog.folder import dataset_sources
 
     actor = Principal.operator(DEMO_AUTHOR)
     with Catalog.open(home, create=True) as catalog:
-        for folder in dataset_folders(published):
+        for folder in dataset_sources(published):
             try:
                 result = catalog.publish(
                     folder,

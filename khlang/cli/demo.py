@@ -37,7 +37,7 @@ def demo(
 
     started = time.perf_counter()
     chosen = parse_years(years)
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
 
     def notify(step: DemoStep) -> None:
         console.print(
