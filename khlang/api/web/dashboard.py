@@ -502,20 +502,16 @@ async def _budget_panels(
         "lao": "",
     }[area.level]
     if rows:
-        panel = panel.model_copy(
-            update={
-                "rows": rows,
-                "svg": await _amount_chart(
-                    rows[:CHART_BARS],
-                    fmt,
-                    level_label,
-                    base,
-                    fmt.pick(
-                        f"งบประมาณจัดสรร ก่อหนี้ผูกพัน และเบิกจ่าย จำแนกตาม{level_label}",
-                        f"Allocated, committed and disbursed by {level_label.lower()}",
-                    ),
-                ),
-            }
+        panel = await _charted(
+            panel,
+            rows,
+            fmt,
+            base,
+            level_label,
+            fmt.pick(
+                f"งบประมาณจัดสรร ก่อหนี้ผูกพัน และเบิกจ่าย จำแนกตาม{level_label}",
+                f"Allocated, committed and disbursed by {level_label.lower()}",
+            ),
         )
     by_type = Panel()
     if "budget_type" in columns:
@@ -528,38 +524,26 @@ async def _budget_panels(
             _area_row(r, code_label("budget_type", r["budget_type"], fmt), None)
             for r in by_type.rows
         ]
-        by_type = by_type.model_copy(
-            update={
-                "rows": type_rows,
-                "svg": await _amount_chart(
-                    type_rows,
-                    fmt,
-                    fmt.pick("ประเภทงบรายจ่าย", "Budget type"),
-                    base,
-                    fmt.pick("งบประมาณจำแนกตามประเภทงบรายจ่าย", "Budget by budget type"),
-                )
-                if type_rows
-                else None,
-            }
+        by_type = await _charted(
+            by_type,
+            type_rows,
+            fmt,
+            base,
+            fmt.pick("ประเภทงบรายจ่าย", "Budget type"),
+            fmt.pick("งบประมาณจำแนกตามประเภทงบรายจ่าย", "Budget by budget type"),
         )
     year_where = [*filters[1:], *area.filters(columns)]
     by_year = await queries.aggregate(
         source, [*year_where, ("_group", "fiscal_year"), ("_agg", sums), ("_sort", "fiscal_year")]
     )
     year_rows = [_area_row(r, fmt.fiscal_year_short(r["fiscal_year"]), None) for r in by_year.rows]
-    by_year = by_year.model_copy(
-        update={
-            "rows": year_rows,
-            "svg": await _amount_chart(
-                year_rows,
-                fmt,
-                fmt.pick("ปีงบประมาณ", "Fiscal year"),
-                base,
-                fmt.pick("งบประมาณรายปีงบประมาณ", "Budget by fiscal year"),
-            )
-            if year_rows
-            else None,
-        }
+    by_year = await _charted(
+        by_year,
+        year_rows,
+        fmt,
+        base,
+        fmt.pick("ปีงบประมาณ", "Fiscal year"),
+        fmt.pick("งบประมาณรายปีงบประมาณ", "Budget by fiscal year"),
     )
     return model.model_copy(
         update={
@@ -594,6 +578,15 @@ def _area_row(row: dict[str, Any], name: str, href: str | None) -> AreaRow:
         disbursed=row.get("sum_disbursed"),
         lines=row.get("count") or 0,
     )
+
+
+async def _charted(
+    panel: Panel, rows: list[AreaRow], fmt: Formatter, base: str, category: str, description: str
+) -> Panel:
+    """The panel with its rows and a chart of allocated, committed and disbursed for the
+    largest of them (a table below the chart lists them all)."""
+    svg = await _amount_chart(rows[:CHART_BARS], fmt, category, base, description) if rows else None
+    return panel.model_copy(update={"rows": rows, "svg": svg})
 
 
 async def _amount_chart(
