@@ -149,14 +149,18 @@ def _field(name: str, kind: str, th: str, en: str) -> dict:
     return {"name": name, "type": kind, "title": en, "title_th": th}
 
 
+YEAR_FIELD = _field("fiscal_year", "integer", "ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)")
+AREA_FIELDS = [
+    _field("province_code", "string", "รหัสจังหวัด", "Province code"),
+    _field("province_name", "string", "จังหวัด", "Province"),
+    _field("district_code", "string", "รหัสอำเภอ", "District code"),
+    _field("district_name", "string", "อำเภอ", "District"),
+]
 SCHEMAS = {
     "budget-lines": [
         _field("line_id", "string", "รหัสรายการงบประมาณ", "Budget line identifier"),
-        _field("fiscal_year", "integer", "ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)"),
-        _field("province_code", "string", "รหัสจังหวัด", "Province code"),
-        _field("province_name", "string", "จังหวัด", "Province"),
-        _field("district_code", "string", "รหัสอำเภอ", "District code"),
-        _field("district_name", "string", "อำเภอ", "District"),
+        YEAR_FIELD,
+        *AREA_FIELDS,
         _field("lao_key", "string", "รหัส อปท.", "LAO key"),
         _field("budget_type", "string", "ประเภทงบรายจ่าย", "Budget type"),
         _field("item_name", "string", "รายการ", "Item"),
@@ -165,14 +169,11 @@ SCHEMAS = {
         _field("disbursed", "number", "เบิกจ่าย (บาท)", "Disbursed (baht)"),
     ],
     "lao-benchmark": [
-        _field("fiscal_year", "integer", "ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)"),
+        YEAR_FIELD,
         _field("lao_key", "string", "รหัส อปท.", "LAO key"),
         _field("lao_name", "string", "ชื่อ อปท.", "LAO"),
         _field("lao_type", "string", "ประเภท อปท.", "LAO type"),
-        _field("province_code", "string", "รหัสจังหวัด", "Province code"),
-        _field("province_name", "string", "จังหวัด", "Province"),
-        _field("district_code", "string", "รหัสอำเภอ", "District code"),
-        _field("district_name", "string", "อำเภอ", "District"),
+        *AREA_FIELDS,
         _field("population", "integer", "จำนวนประชากร", "Population"),
         _field("budget_per_capita", "number", "งบประมาณต่อหัว (บาท)", "Budget per capita (baht)"),
         _field("disbursement_rate", "number", "อัตราการเบิกจ่าย (%)", "Disbursement rate (%)"),
@@ -181,7 +182,7 @@ SCHEMAS = {
     ],
     "needs": [
         _field("need_id", "string", "รหัสความต้องการ", "Need identifier"),
-        _field("fiscal_year", "integer", "ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)"),
+        YEAR_FIELD,
         _field("province_code", "string", "รหัสจังหวัด", "Province code"),
         _field("district_code", "string", "รหัสอำเภอ", "District code"),
         _field("lao_key", "string", "รหัส อปท.", "LAO key"),
