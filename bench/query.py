@@ -90,12 +90,18 @@ def publish_to_khlang(folder: Path, home: Path) -> tuple[str, float]:
     return resource, time.perf_counter() - started
 
 
-def existing_resource(home: Path) -> str:
+def existing_resource(home: Path) -> str | None:
+    """The CSV resource of a catalog a previous run published, or None."""
     from khlang.catalog import Catalog, Principal
+    from khlang.errors import KhlangError
 
-    with Catalog.open(home) as catalog:
-        record = catalog.version("national-area-budget-bench", viewer=Principal.operator("bench"))
-        return next(item.id for item in record.resources if item.format == "CSV")
+    try:
+        with Catalog.open(home) as catalog:
+            operator = Principal.operator("bench")
+            record = catalog.version("national-area-budget-bench", viewer=operator)
+            return next(item.id for item in record.resources if item.format == "CSV")
+    except KhlangError:
+        return None
 
 
 def start_khlang(home: Path, port: int) -> subprocess.Popen:
@@ -254,31 +260,33 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="Timed requests per query.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "query")
     parser.add_argument(
-        "--reuse", action="store_true", help="Reuse the data built by a previous run."
+        "--reuse",
+        action="store_true",
+        help="Reuse the table, the khlang catalog and the SQLite file a previous run built.",
     )
     arguments = parser.parse_args()
     out = arguments.out
     out.mkdir(parents=True, exist_ok=True)
     folder = out / "area-budget"
+    home, database = out / "khlang-home", out / "bench.db"
     print(f"khlang query bench: {arguments.rows:,} rows, {os.cpu_count()} cores", flush=True)
     started = time.perf_counter()
     if not (arguments.reuse and (folder / "dataset.yaml").exists()):
         generate(out, arguments.rows)
-    print(f"  generated the table in {time.perf_counter() - started:.0f} s", flush=True)
-    resource, seconds = publish_to_khlang(folder, out / "khlang-home")
-    print(
-        f"  published to khlang (metadata check + table validation) in {seconds:.0f} s", flush=True
-    )
-    database = out / "bench.db"
-    print(
-        f"  loaded SQLite for Datasette (with {len(INDEXED)} indexes) in "
-        f"{load_sqlite(folder, database):.0f} s",
-        flush=True,
-    )
+        print(f"  generated the table in {time.perf_counter() - started:.0f} s", flush=True)
+    resource = existing_resource(home) if arguments.reuse else None
+    if resource is None:
+        resource, seconds = publish_to_khlang(folder, home)
+        print(f"  published to khlang (metadata check + validation) in {seconds:.0f} s", flush=True)
+    if not (arguments.reuse and database.exists()):
+        seconds = load_sqlite(folder, database)
+        print(
+            f"  loaded SQLite for Datasette ({len(INDEXED)} indexes) in {seconds:.0f} s", flush=True
+        )
 
     khlang_port, datasette_port = free_port(), free_port()
     servers = [
-        start_khlang(out / "khlang-home", khlang_port),
+        start_khlang(home, khlang_port),
         start_datasette(database, datasette_port),
     ]
     try:
