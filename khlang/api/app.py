@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from khlang import __version__
-from khlang.api import service
+from khlang.api import service, web
 from khlang.api.errors import ApiError
 from khlang.api.middleware import RateLimitMiddleware, SecurityHeadersMiddleware, is_ckan_path
 from khlang.api.routes import ckan, datasets, files, publish, tables
@@ -82,6 +82,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.include_router(router)
     app.add_api_route(f"{service.API}", _index, include_in_schema=False)
     _errors(app)
+    web.mount(app)
     app.add_middleware(
         GZipMiddleware,
         minimum_size=1024,

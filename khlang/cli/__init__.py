@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from khlang import __version__
 from khlang.cli import catalog as catalog_cli
+from khlang.cli import demo as demo_cli
 from khlang.cli import metadata as metadata_cli
 from khlang.cli import publishers as publishers_cli
 from khlang.cli import register as register_cli
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.add_typer(metadata_cli.app, name="metadata")
 app.command("serve")(serve_cli.serve)
+app.command("demo")(demo_cli.demo)
 app.add_typer(catalog_cli.app, name="catalog")
 app.add_typer(register_cli.app, name="register")
 app.command("validate")(validate_cli.validate)

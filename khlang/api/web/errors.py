@@ -1,0 +1,104 @@
+"""Error pages. A person who follows a broken link, mistypes an address or sends a strange
+query gets a page in their language that says what happened and where to go next, never a
+stack trace or a JSON body. Requests to the API keep the API's JSON errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from khlang.api.web.render import render
+from khlang.catalog import NotFoundError
+from khlang.errors import KhlangError
+from khlang.i18n import Text
+
+log = logging.getLogger("khlang.web")
+NOT_FOUND = Text(th="ไม่พบหน้าที่คุณต้องการ", en="Page not found")
+_API_PREFIXES = ("/api/", "/static/")
+
+
+def is_page_path(path: str) -> bool:
+    """Whether a path is (or would be) one of the web pages rather than the API or a file."""
+    if path == "/api" or path.startswith(_API_PREFIXES):
+        return False
+    return "/resource/" not in path  # downloads: /dataset/{name}/resource/{id}/download/...
+
+
+def not_found_page(request: Request, what: Text, name: str | None = None) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        status_code=404,
+        cache_control="no-store",
+        title=what,
+        detail=None,
+        name=name,
+        status=404,
+    )
+
+
+def error_page(request: Request, status: int, title: Text, detail: Text | None) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        cache_control="no-store",
+        title=title,
+        detail=detail,
+        name=None,
+        status=status,
+    )
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Answer errors on page paths with HTML pages; other paths keep the handler the API
+    installed. Call after the API's handlers are in place."""
+
+    def wrap(kind: type[Exception], page: Callable[[Request, Exception], Response]) -> None:
+        original: Handler | None = app.exception_handlers.get(kind)  # type: ignore[assignment]
+
+        async def handler(request: Request, error: Exception) -> Response:
+            if is_page_path(request.url.path) or original is None:
+                return page(request, error)
+            return await original(request, error)
+
+        app.add_exception_handler(kind, handler)
+
+    def http_page(request: Request, error: Exception) -> Response:
+        status = error.status_code if isinstance(error, HTTPException) else 500
+        if status == 404:
+            return not_found_page(request, NOT_FOUND)
+        return error_page(request, status, Text(th="คำขอไม่ถูกต้อง", en="Bad request"), None)
+
+    def bad_input_page(request: Request, error: Exception) -> Response:
+        detail = error.message if isinstance(error, KhlangError) else None
+        return error_page(request, 400, Text(th="คำขอไม่ถูกต้อง", en="Bad request"), detail)
+
+    def not_found(request: Request, error: Exception) -> Response:
+        return not_found_page(request, NOT_FOUND)
+
+    def unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error on page %s", request.url.path)
+        return error_page(
+            request,
+            500,
+            Text(th="ขออภัย ระบบขัดข้อง", en="Sorry, something went wrong"),
+            Text(
+                th="เราบันทึกปัญหานี้ไว้แล้ว โปรดลองใหม่อีกครั้งภายหลัง",
+                en="The problem has been logged; please try again later.",
+            ),
+        )
+
+    wrap(HTTPException, http_page)
+    wrap(RequestValidationError, bad_input_page)
+    wrap(NotFoundError, not_found)
+    wrap(KhlangError, bad_input_page)
+    wrap(Exception, unexpected)

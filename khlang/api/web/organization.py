@@ -1,0 +1,68 @@
+"""The organisations list and an organisation's page: who publishes, their datasets, and
+their score on the Budget Bureau's data-catalog indicator."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from khlang.api import service
+from khlang.api.search import SearchQuery
+from khlang.api.search_service import DatasetCard
+from khlang.api.state import ApiState
+from khlang.catalog import ANONYMOUS
+from khlang.catalog.records import OrganizationRecord
+
+MAX_LISTED = 1000
+
+
+class OrganizationSummary(BaseModel):
+    record: OrganizationRecord
+    datasets: int
+
+
+class OrganizationPage(BaseModel):
+    record: OrganizationRecord
+    parent: OrganizationRecord | None
+    datasets: list[DatasetCard]
+    score: dict
+    """The Budget Bureau indicator (`service.organization_score`), public datasets only."""
+
+
+def organizations(state: ApiState) -> list[OrganizationSummary]:
+    found = service.search_datasets(state, ANONYMOUS, SearchQuery(rows=0, facet_limit=MAX_LISTED))
+    counts = {item.value: item.count for item in found.facets["organization"].items}
+    return [
+        OrganizationSummary(record=record, datasets=counts.get(record.name, 0))
+        for record in state.catalog.organizations()
+    ]
+
+
+def organization_page(state: ApiState, name: str) -> OrganizationPage:
+    """Raises the catalog's NotFoundError for an unknown organisation."""
+    record = state.catalog.organization(name)
+    parent = state.catalog.organization(record.parent) if record.parent else None
+    found = service.search_datasets(
+        state,
+        ANONYMOUS,
+        SearchQuery(
+            filters=[("organization", frozenset({record.name}))],
+            sort="title",
+            rows=MAX_LISTED,
+            facets=(),
+        ),
+    )
+    return OrganizationPage(
+        record=record,
+        parent=parent,
+        datasets=found.results,
+        score=public_score(state, record.name, {card.name for card in found.results}),
+    )
+
+
+def public_score(state: ApiState, organization: str, public: set[str]) -> dict:
+    """The indicator as the API computes it, with the names of private datasets left out of
+    what a public page lists (their count still weighs in the score)."""
+    score = service.organization_score(state, organization)
+    for part in score["parts"]:
+        part["datasets"] = [name for name in part.get("datasets", []) if name in public]
+    return score

@@ -1,0 +1,171 @@
+"""The web pages' routes: each gathers its parameters, asks a page module for its model and
+renders a template. Pages read as anonymous visitors: they show public datasets only, so any
+page can be cached and shared."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from khlang.api.http import base_url
+from khlang.api.state import api_state
+from khlang.api.web import dashboard as dashboard_module
+from khlang.api.web import home as home_module
+from khlang.api.web import organization as organization_module
+from khlang.api.web.dataset import dataset_page
+from khlang.api.web.errors import not_found_page
+from khlang.api.web.i18n import Formatter, language_of, localized, with_query
+from khlang.api.web.officer import officer_view
+from khlang.api.web.preview import AGG_LABELS, operators_for_form, page_filters
+from khlang.api.web.render import render
+from khlang.api.web.search import SORT_LABELS, run_search
+from khlang.api.web.seo import sitemap
+from khlang.catalog import ANONYMOUS, NotFoundError
+from khlang.i18n import Text
+
+router = APIRouter(include_in_schema=False)
+"""Pages, mounted at `/` (Thai) and `/en` (English)."""
+root_router = APIRouter(include_in_schema=False)
+"""Files about the whole site, in one place only."""
+CATALOG_TYPES = {
+    "agency": Text(th="บัญชีข้อมูลหน่วยงาน", en="Agency catalog"),
+    "area_based": Text(th="บัญชีข้อมูลเชิงพื้นที่", en="Area-based catalog"),
+    "local_government": Text(th="องค์กรปกครองส่วนท้องถิ่น", en="Local government"),
+    "data_center": Text(th="ศูนย์ข้อมูล", en="Data centre"),
+}
+MAX_PARAMETERS = 60
+MAX_VALUE_LENGTH = 1_000
+
+
+def _params(request: Request) -> list[tuple[str, str]]:
+    """The query string, bounded: a page never needs more than a few dozen parameters, and
+    a value longer than any column value is cut rather than carried into links."""
+    items = request.query_params.multi_items()[:MAX_PARAMETERS]
+    return [(key[:100], value[:MAX_VALUE_LENGTH]) for key, value in items]
+
+
+def _fmt(request: Request) -> Formatter:
+    return Formatter(language_of(request.url.path))
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> Response:
+    model = await run_in_threadpool(home_module.home_model, api_state(request))
+    return render(request, "home.html", m=model)
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search(request: Request) -> Response:
+    fmt = _fmt(request)
+    path = localized("/search", fmt.lang)
+    model = await run_in_threadpool(
+        run_search, api_state(request), _params(request), fmt, lambda p: with_query(path, p)
+    )
+    return render(request, "search.html", m=model, sort_labels=SORT_LABELS)
+
+
+@router.get("/organization", response_class=HTMLResponse)
+async def organizations(request: Request) -> Response:
+    model = await run_in_threadpool(organization_module.organizations, api_state(request))
+    return render(request, "organizations.html", organizations=model)
+
+
+@router.get("/organization/{name}", response_class=HTMLResponse)
+async def organization(request: Request, name: str) -> Response:
+    try:
+        model = await run_in_threadpool(
+            organization_module.organization_page, api_state(request), name
+        )
+    except NotFoundError:
+        return not_found_page(request, Text(th="ไม่พบหน่วยงาน", en="No such organisation"), name)
+    return render(request, "organization.html", m=model, catalog_types=CATALOG_TYPES)
+
+
+@router.get("/organization/{name}/officer", response_class=HTMLResponse)
+async def officer(request: Request, name: str) -> Response:
+    state = api_state(request)
+    try:
+        view = await run_in_threadpool(officer_view, state, name, base_url(request))
+        org = await run_in_threadpool(state.catalog.organization, name)
+    except NotFoundError:
+        return not_found_page(request, Text(th="ไม่พบหน่วยงาน", en="No such organisation"), name)
+    return render(request, "officer.html", v=view, org=org)
+
+
+@router.get("/dataset/{name}", response_class=HTMLResponse)
+async def dataset(request: Request, name: str) -> Response:
+    fmt = _fmt(request)
+    params = _params(request)
+    version = _version(params)
+    path = localized(f"/dataset/{name}", fmt.lang)
+    if any(key == "fcol" for key, _ in params):
+        # The add-filter form: go to the page's own address for the new set of filters, so
+        # it can be bookmarked and every sort and page link keeps the filter.
+        kept = [(k, v) for k, v in params if k not in ("fcol", "fop", "fval", "filter", "page")]
+        filters = [("filter", item) for item in page_filters(params)]
+        return RedirectResponse(with_query(path, kept + filters) + "#preview", status_code=303)
+    base = base_url(request)
+    try:
+        model = await dataset_page(
+            api_state(request),
+            name,
+            version=version,
+            params=params,
+            base=base,
+            fmt=fmt,
+            page_url=base + path,
+            url_for=lambda p: with_query(path, p),
+        )
+    except NotFoundError:
+        return not_found_page(request, Text(th="ไม่พบชุดข้อมูล", en="No such dataset"), name)
+    status = 400 if model.preview and model.preview.error else 200
+    return render(
+        request,
+        "dataset.html",
+        status_code=status,
+        d=model,
+        operators=operators_for_form(),
+        agg_labels=AGG_LABELS,
+        download_formats=("csv", "json", "parquet"),
+    )
+
+
+def _version(params: list[tuple[str, str]]) -> int | None:
+    raw = dict(params).get("version", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else None
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+async def dashboard(request: Request) -> Response:
+    fmt = _fmt(request)
+    path = localized("/dashboard", fmt.lang)
+    model = await dashboard_module.dashboard(
+        api_state(request),
+        _params(request),
+        fmt,
+        base=base_url(request),
+        url_for=lambda p: with_query(path, p),
+    )
+    return render(request, "dashboard.html", m=model)
+
+
+@root_router.get("/sitemap.xml")
+async def sitemap_xml(request: Request) -> Response:
+    state = api_state(request)
+    datasets = await run_in_threadpool(lambda: state.catalog.datasets(viewer=ANONYMOUS))
+    organizations = sorted({summary.organization for summary in datasets})
+    body = sitemap(base_url(request), datasets, organizations)
+    return Response(
+        body,
+        media_type="application/xml",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@root_router.get("/robots.txt")
+async def robots(request: Request) -> Response:
+    body = f"User-agent: *\nAllow: /\nSitemap: {base_url(request)}/sitemap.xml\n"
+    return Response(
+        body, media_type="text/plain", headers={"Cache-Control": "public, max-age=86400"}
+    )

@@ -1,0 +1,200 @@
+"""The site in a real browser: Debian's Chromium, headless, driven by Playwright, with
+scripts disabled (every page and form must work without them).
+
+Each test follows what a person does: search in Thai, switch to English, page and sort a
+preview and download its CSV, drill down the dashboard and check the figures against the
+API, open the data officer's view. Screenshots of every page, in Thai and English, at
+desktop and phone widths, go to test-artifacts/web/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.web.fixture import ORGANIZATION, budget_rows
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("KHLANG_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+DATASET = "chiang-mai-budget-allocation"
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed (pip install -e '.[dev]')")
+    # Playwright gives every launch a fresh temporary profile (its own --user-data-dir).
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url,
+        java_script_enabled=False,
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 900},
+        locale="th-TH",
+    )
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_in_thai_finds_the_dataset(page) -> None:
+    page.goto("/")
+    page.get_by_role("searchbox", name="ค้นหาชุดข้อมูล").fill("งบประมาณ เชียงใหม่")
+    page.get_by_role("button", name="ค้นหา").click()
+    page.wait_for_url(re.compile(r"/search\?q="))
+    result = page.get_by_role("link", name="งบประมาณรายจ่ายที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่")
+    result.click()
+    page.wait_for_url(f"**/dataset/{DATASET}")
+    assert "งบประมาณรายจ่ายที่ได้รับจัดสรร" in page.locator("h1").inner_text()
+
+
+def test_switch_to_english_keeps_the_page(page) -> None:
+    page.goto(f"/dataset/{DATASET}?sort=-allocated")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(f"**/en/dataset/{DATASET}?sort=-allocated")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Budget allocation by area, Chiang Mai"
+    page.get_by_role("link", name="ภาษาไทย").click()
+    assert page.locator("html").get_attribute("lang") == "th"
+
+
+def _allocated_column(page) -> list[float]:
+    headers = page.locator("table.preview thead th").all_inner_texts()
+    position = next(i for i, text in enumerate(headers) if text.startswith("Allocated"))
+    cells = page.locator(f"table.preview tbody tr td:nth-child({position + 1})")
+    return [float(text.replace(",", "")) for text in cells.all_inner_texts()]
+
+
+def test_preview_sort_page_and_download_the_csv(page) -> None:
+    expected = sorted((row["allocated"] for row in budget_rows()), reverse=True)
+    page.goto(f"/en/dataset/{DATASET}")
+    header = page.locator("table.preview thead").get_by_role("link", name=re.compile("^Allocated"))
+    header.click()  # ascending
+    page.locator("table.preview thead").get_by_role("link", name=re.compile("^Allocated")).click()
+    assert "sort=-allocated" in page.url
+    assert _allocated_column(page) == expected[:20]
+    page.get_by_role("link", name="Next ›").first.click()
+    assert "page=2" in page.url
+    assert _allocated_column(page) == expected[20:40]
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Download CSV")).first.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(budget_rows())
+    assert rows[0].keys() >= {"line_id", "allocated", "committed", "disbursed"}
+    total = sum(float(row["allocated"]) for row in rows)
+    assert total == pytest.approx(sum(row["allocated"] for row in budget_rows()))
+
+
+def test_drill_down_from_province_to_lao_matches_the_api(page) -> None:
+    page.goto("/dashboard?year=2568")
+    page.locator("table.amounts").first.get_by_role("link", name="เชียงใหม่").click()
+    page.locator("table.amounts").first.get_by_role("link", name="จอมทอง").click()
+    assert "district=5002" in page.url
+    table = page.locator("table.amounts").first
+    shown = {}
+    for row in table.locator("tbody tr").all():
+        code = row.get_attribute("data-code")
+        cells = row.locator("td[data-field]").all()
+        shown[code] = {cell.get_attribute("data-field"): float(cell.get_attribute("data-value"))
+                       for cell in cells}  # fmt: skip
+    api = page.get_by_role("link", name="คำค้นผ่าน API").first.get_attribute("href")
+    answer = page.request.get(api).json()
+    from_api = {row["lao_key"]: row for row in answer["rows"]}
+    assert shown.keys() == from_api.keys()
+    for code, amounts in shown.items():
+        assert amounts["allocated"] == pytest.approx(from_api[code]["sum_allocated"])
+        assert amounts["disbursed"] == pytest.approx(from_api[code]["sum_disbursed"])
+    lao = table.locator("tbody tr").first
+    key = lao.get_attribute("data-code")
+    lao.get_by_role("link").click()
+    assert f"lao={key}" in page.url
+    stats = page.locator("ul.stats").first.inner_text()
+    allocated = sum(
+        row["allocated"]
+        for row in budget_rows()
+        if row["lao_key"] == key and row["fiscal_year"] == 2568
+    )
+    assert f"{allocated / 1e6:,.2f}" in stats
+
+
+def test_the_data_officer_view(page) -> None:
+    page.goto(f"/en/organization/{ORGANIZATION}")
+    page.get_by_role("link", name=re.compile("Data officer view")).click()
+    page.wait_for_url(f"**/en/organization/{ORGANIZATION}/officer")
+    assert page.get_by_role("heading", name="What to fix first").is_visible()
+    steps = page.locator("#steps + ol.steps > li .points").all_inner_texts()
+    assert steps == ["50", "75", "100"]
+
+
+PAGES = {
+    "home": "/",
+    "search": "/search?q=งบประมาณ",
+    "dataset": f"/dataset/{DATASET}",
+    "dashboard": "/dashboard?year=2568",
+    "dashboard-province": "/dashboard?year=2568&province=50",
+    "dashboard-lao": "/dashboard?year=2568&province=50&district=5002&lao=TAO-500201",
+    "organization": f"/organization/{ORGANIZATION}",
+    "officer": f"/organization/{ORGANIZATION}/officer",
+    "not-found": "/dataset/no-such-dataset",
+}
+
+
+@pytest.mark.slow
+def test_screenshots_of_every_page(browser, live_server) -> None:
+    for width_name, (width, height) in WIDTHS.items():
+        context = browser.new_context(
+            base_url=live_server.url,
+            java_script_enabled=False,
+            viewport={"width": width, "height": height},
+            device_scale_factor=1,
+        )
+        opened = context.new_page()
+        for name, path in PAGES.items():
+            for lang, prefix in (("th", ""), ("en", "/en")):
+                response = opened.goto(prefix + path)
+                assert response is not None
+                assert response.status == (404 if name == "not-found" else 200), path
+                # nothing wider than the screen, except inside a scrolling table
+                overflow = opened.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, (name, lang, width_name, overflow)
+                shot(opened, f"{name}-{lang}-{width_name}")
+        context.close()

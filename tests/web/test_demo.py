@@ -1,0 +1,99 @@
+"""`khlang demo` end to end, as a user runs it: generate, publish, add to the catalog, serve;
+then the site and the API answer, and the dashboard's totals are the generator's."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, run_khlang
+
+YEARS = "2567-2568"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A running `khlang demo` on a free port: (address, home, seconds to serving)."""
+    home = tmp_path_factory.mktemp("demo") / "home"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "khlang", "demo", "--port", "0", "--home", str(home),
+         "--years", YEARS],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        address = None
+        assert process.stdout is not None
+        for line in process.stdout:
+            found = re.search(r"ready in [\d.]+ s: (http://127\.0\.0\.1:\d+)", line)
+            if found:
+                address = found.group(1)
+                break
+        if address is None:
+            _, errors = process.communicate(timeout=10)
+            pytest.fail(f"khlang demo stopped before serving:\n{errors}")
+        yield address, home, time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_the_demo_serves_the_site_and_the_api(demo) -> None:
+    address, home, seconds = demo
+    assert seconds < 120  # well under a minute on an idle machine; CI shares its cores
+    with httpx.Client(base_url=address, timeout=60) as client:
+        home_page = client.get("/")
+        assert home_page.status_code == 200
+        assert '<html lang="th">' in home_page.text
+        found = client.get("/api/v1/datasets").json()
+        assert found["count"] == 7
+        assert client.get("/en/dashboard").status_code == 200
+        # the dashboard's total for the latest year is what the generator put in the exports
+        manifest = json.loads((home / "sources" / "generation.json").read_text("utf-8"))
+        year = YEARS.split("-")[1]
+        dashboard = client.get("/dashboard", params={"year": year}).text
+        footer = dashboard.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+        shown = float(re.findall(r'<td class="num">([\d,.]+)</td>', footer)[0].replace(",", ""))
+        assert shown == pytest.approx(float(manifest["totals"][year]["allocated"]) / 1e6, abs=0.01)
+
+
+@pytest.mark.slow
+def test_a_finished_demo_is_reused(demo) -> None:
+    _, home, _ = demo
+    result = run_khlang("demo", "--home", str(home), "--years", YEARS, "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "reusing the demo catalog" in result.stderr
+
+
+def test_the_demo_never_wipes_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
+    (tmp_path / "thesis.txt").write_text("my work", encoding="utf-8")
+    result = run_khlang("demo", "--home", str(tmp_path), "--no-serve")
+    assert result.returncode == 2
+    assert "choose another" in result.stderr
+    assert (tmp_path / "thesis.txt").read_text(encoding="utf-8") == "my work"
+
+
+def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        from khlang.cli.demo import _listen
+        from khlang.errors import KhlangError
+
+        with pytest.raises(KhlangError, match="choose another with --port"):
+            _listen("127.0.0.1", port)
