@@ -6,21 +6,16 @@ Two checks, both required, neither ever skipped:
   severity `error`;
 * the table validators (`khlang.validators`) on every file that is a table or has a Table
   Schema: valid.
-
-When this build of khlang lacks either component, the gate refuses to publish with a message
-saying which one is missing, instead of letting an unchecked version through.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.metadata.formats import FileFormat
 from khlang.metadata.model import Dataset
@@ -59,59 +54,20 @@ EXAMPLES = 5
 Gate = Callable[[Dataset, list[StagedFile]], GateReport]
 
 
-class GateUnavailableError(KhlangError):
-    """A check the gate needs is not part of this build."""
-
-
-def _component(module: str, attribute: str, what: Text) -> Callable[..., Any]:
-    try:
-        return getattr(importlib.import_module(module), attribute)
-    except (ImportError, AttributeError) as error:
-        raise GateUnavailableError(
-            Text(
-                th=f"เผยแพร่ไม่ได้: khlang รุ่นนี้ไม่มี{what.th} ({module}.{attribute}) "
-                "ซึ่งต้องผ่านก่อนเผยแพร่ทุกครั้ง",
-                en=f"cannot publish: this build of khlang lacks {what.en} "
-                f"({module}.{attribute}), which every version must pass",
-            )
-        ) from error
-
-
-def _compliance_check() -> Callable[..., Any]:
-    return _component(
-        "khlang.metadata.compliance",
-        "check_dataset",
-        Text(th="การตรวจความครบถ้วนของ metadata", en="the metadata compliance check"),
-    )
-
-
-def _validators() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    what = Text(th="ตัวตรวจตารางข้อมูล", en="the table validators")
-    return (
-        _component("khlang.validators", "sniff_format", what),
-        _component("khlang.validators", "validate", what),
-    )
-
-
 def sniff(path: Path) -> FileFormat | None:
     """The format of a stored file, from its content (the validators' sniffing)."""
-    sniff_format, _ = _validators()
+    from khlang.validators import sniff_format
+
     return sniff_format(path).format
-
-
-def ensure_ready(gate: Gate) -> None:
-    """Fail before anything is staged or stored when the default gate cannot run."""
-    if gate is default_gate:
-        _compliance_check()
-        _validators()
 
 
 def default_gate(dataset: Dataset, files: list[StagedFile]) -> GateReport:
     """Run the compliance check on the metadata, and the validators on every stored file
     that is a table or has a Table Schema (the stored copy: exactly the bytes that will be
     served, sniffed by content)."""
-    check_dataset = _compliance_check()
-    sniff_format, validate = _validators()
+    from khlang.metadata.compliance import check_dataset
+    from khlang.validators import sniff_format, validate
+
     report = check_dataset(dataset, source=dataset.name)
     problems = [
         Text(

@@ -41,7 +41,7 @@ from khlang.catalog.errors import (
     not_found,
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
-from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, ensure_ready, sniff
+from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, sniff
 from khlang.catalog.principals import Principal
 from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 from khlang.catalog.tables import (
@@ -117,7 +117,6 @@ def publish(
     `expected_version` is the version number the change was based on (0 for a new
     dataset): when the dataset has moved on since, the publish is refused as a conflict.
     """
-    ensure_ready(gate)
     folder = read_folder(path)
     dataset = folder.dataset
     digest = content_hash(dataset, folder)

@@ -3,12 +3,9 @@ their findings are kept with the version, and a build without them refuses to pu
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from khlang.catalog import Catalog, PublishRejectedError
-from khlang.catalog.gate import GateUnavailableError
 from tests.catalog.folders import rows_csv, write_folder
 
 
@@ -66,17 +63,6 @@ def test_the_media_type_comes_from_the_content(catalog: Catalog, publish, tmp_pa
     publish(folder)
     extra = catalog.dataset("renamed").current.resources[1]
     assert (extra.media_type, extra.format) == ("text/csv", "CSV")
-
-
-def test_without_the_checks_nothing_is_published(
-    catalog: Catalog, publish, tmp_path, monkeypatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "khlang.validators", None)  # as if not installed
-    with pytest.raises(GateUnavailableError, match="lacks the table validators"):
-        publish(write_folder(tmp_path, "unchecked"))
-    assert catalog.count_datasets() == 0
-    assert list(catalog.blobs.stored()) == []
-    assert catalog.audit_log() == []
 
 
 def test_a_title_another_dataset_uses_is_refused(catalog: Catalog, publish, tmp_path) -> None:
