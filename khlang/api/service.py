@@ -18,7 +18,7 @@ from khlang.api.query.tables import TableSource, table_format
 from khlang.api.search import FACETS, FacetCount, SearchQuery
 from khlang.api.search_service import INDEXER, DatasetCard
 from khlang.api.state import ApiState, visible_organizations
-from khlang.catalog import Principal
+from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.records import (
     DatasetRecord,
     OrganizationRecord,
@@ -279,9 +279,11 @@ def mqa_report(version: VersionRecord, base: str) -> MqaReport:
 def organization_score(state: ApiState, organization: str) -> dict[str, Any]:
     """The Budget Bureau's data-catalog indicator for an organisation's public datasets:
     they are in an agency catalog (this one), and their GD Catalog states come from the
-    registrations khlang recorded."""
-    names = [s.name for s in state.catalog.datasets(viewer=INDEXER, organization=organization)]
-    records = [state.catalog.version(name, viewer=INDEXER) for name in names]
+    registrations khlang recorded. Read as an anonymous visitor, whoever asks: the answer is
+    shown on public pages and beside public datasets, so a private dataset never weighs in
+    (its name, its count or its score would tell it exists)."""
+    names = [s.name for s in state.catalog.datasets(viewer=ANONYMOUS, organization=organization)]
+    records = [state.catalog.version(name, viewer=ANONYMOUS) for name in names]
     datasets = [record.metadata for record in records]
     registered = {
         item.dataset: item.gdc_state

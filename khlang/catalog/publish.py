@@ -184,7 +184,7 @@ def _stage(
                 detail={"organization": organization.name},
             )
         elif row.organization_id != organization.id:
-            raise _other_organization(session, row, organization.name)
+            raise _other_organization(session, row, organization.name, actor)
         if row.state == "withdrawn":
             raise ConflictError(
                 Text(
@@ -207,7 +207,7 @@ def _stage(
                 content_hash=digest,
                 checks=current.checks,
             )
-        _refuse_duplicate_title(session, row, dataset.title)
+        _refuse_duplicate_title(session, row, dataset.title, actor)
         pending = _claim_pending(session, row, digest, actor)
         resumed = pending is not None
         if pending is None:
@@ -277,25 +277,33 @@ def _organization(
     return organization, True
 
 
-def _refuse_duplicate_title(session: Session, row: DatasetRow, title: str | None) -> None:
+def _refuse_duplicate_title(
+    session: Session, row: DatasetRow, title: str | None, actor: Principal
+) -> None:
     """A title another offered dataset of the catalog uses is refused, as the GD Catalog
-    refuses it (compared as the compliance check compares: spacing, marks, case)."""
+    refuses it (compared as the compliance check compares: spacing, marks, case). The
+    other dataset is named only to an actor who may see it."""
     if not title:
         return
-    other = session.scalar(
-        select(DatasetRow.name).where(
+    found = session.execute(
+        select(DatasetRow, Organization.name)
+        .join(Organization, Organization.id == DatasetRow.organization_id)
+        .where(
             DatasetRow.title_key == normalise(title),
             DatasetRow.id != row.id,
             DatasetRow.state == "active",
             DatasetRow.current_version_id.is_not(None),
         )
-    )
-    if other is None:
+    ).first()
+    if found is None:
         return
+    other, organization = found
+    named = None if _hidden_from(other, organization, actor) else other.name
     message = Text(
-        th=f"title: ชื่อชุดข้อมูลซ้ำกับชุดข้อมูล {other} ในบัญชีข้อมูลนี้ (GD Catalog ไม่รับชื่อซ้ำ)",
-        en=f"title: the dataset {other} of this catalog already uses this title (the GD "
-        "Catalog refuses duplicate titles)",
+        th=f"title: ชื่อชุดข้อมูลซ้ำกับชุดข้อมูล{f' {named} ' if named else 'อื่น'}ในบัญชีข้อมูลนี้ "
+        "(GD Catalog ไม่รับชื่อซ้ำ)",
+        en=f"title: {f'the dataset {named}' if named else 'another dataset'} of this catalog "
+        "already uses this title (the GD Catalog refuses duplicate titles)",
     )
     report = GateReport(
         passed=False,
@@ -683,17 +691,28 @@ def _denied(actor: Principal, organization: str) -> PermissionDeniedError:
     )
 
 
-def _other_organization(session: Session, row: DatasetRow, wanted: str) -> ConflictError:
+def _other_organization(
+    session: Session, row: DatasetRow, wanted: str, actor: Principal
+) -> ConflictError:
     owner = session.get(Organization, row.organization_id)
+    owner_name = owner.name if owner else "?"
+    hidden = _hidden_from(row, owner_name, actor)
     return ConflictError(
         Text(
-            th=f"ชื่อ {row.name} เป็นของชุดข้อมูลของหน่วยงาน {owner.name if owner else '?'} แล้ว "
-            f"ใช้ชื่ออื่นสำหรับ {wanted}",
-            en=f"the name {row.name} belongs to a dataset of {owner.name if owner else '?'}; "
+            th=f"ชื่อ {row.name} เป็นของชุดข้อมูลของ{'หน่วยงานอื่น' if hidden else 'หน่วยงาน ' + owner_name}"
+            f"แล้ว ใช้ชื่ออื่นสำหรับ {wanted}",
+            en=f"the name {row.name} belongs to a dataset of "
+            f"{'another organisation' if hidden else owner_name}; "
             f"choose another name for {wanted}'s dataset",
         ),
         where=row.name,
     )
+
+
+def _hidden_from(row: DatasetRow, organization: str, actor: Principal) -> bool:
+    """A refusal must not tell a private dataset's name or owner to someone who may not
+    see it."""
+    return row.private and not actor.can_see_private(organization)
 
 
 def _moved_on(name: str, expected: int, current: int) -> ConflictError:

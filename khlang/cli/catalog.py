@@ -2,7 +2,10 @@
 their history, check the store, and manage organisations, users, members and API keys.
 
 Every command acts as the operator at this machine (`Principal.operator`): whoever can run
-it can open the database anyway. `--author` names the person in the version history."""
+it can open the database anyway. `--author` names the person in the version history.
+The dataset commands (add, list, show, history, withdraw, reinstate) can instead act as a
+user with `--api-key` (or KHLANG_API_KEY): with exactly the rights that key has on the API,
+so a publisher's script gets the same answers from the command line as over HTTP."""
 
 from __future__ import annotations
 
@@ -61,12 +64,44 @@ AuthorOption = Annotated[
     str | None,
     typer.Option("--author", help="Who makes the change (default: cli:<your login>)."),
 ]
+ApiKeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key",
+        envvar="KHLANG_API_KEY",
+        help="Act as this API key's user, with the key's rights, instead of as the operator. "
+        "An unknown, revoked or expired key is refused.",
+        show_default=False,
+    ),
+]
 
 
 def _open(home: Path | None, *, create: bool = False) -> Catalog:
     from khlang.catalog.store import Catalog
 
     return Catalog.open(home, create=create)
+
+
+def _actor(catalog: Catalog, api_key: str | None, author: str | None = None) -> Principal:
+    """Who a command acts as: the key's user (with the key's scope) or the operator."""
+    if api_key is None:
+        return Principal.operator(author)
+    principal = catalog.accounts.authenticate(api_key)
+    if principal is None:
+        raise KhlangError(
+            Text(
+                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
+                en="the API key is unknown, revoked or expired",
+            ),
+            where="--api-key",
+        )
+    return principal
+
+
+def _refused(error: PermissionDeniedError) -> typer.Exit:
+    """A change the actor may not make: reported on stderr, exit 1 (as `add` reports it)."""
+    Console(stderr=True, highlight=False).print(f"refused: {error.render()}", soft_wrap=True)
+    return typer.Exit(EXIT_FINDINGS)
 
 
 def _console() -> Console:
@@ -118,6 +153,7 @@ def add(
             help="Create a dataset's organisation (owner_org) when the catalog lacks it.",
         ),
     ] = True,
+    api_key: ApiKeyOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Publish dataset folders as new versions. Each dataset is published atomically and
@@ -125,10 +161,10 @@ def add(
     makes no new version. Exit 1 when a dataset was refused, 2 for a malformed folder."""
     from khlang.catalog.folder import dataset_sources
 
-    actor = Principal.operator(author)
     results: list[dict[str, Any]] = []
     exit_code = EXIT_OK
     with _open(home) as catalog:
+        actor = _actor(catalog, api_key, author)
         for folder in [item for path in folders for item in dataset_sources(path)]:
             try:
                 result = catalog.publish(
@@ -189,12 +225,15 @@ def list_datasets(
     withdrawn: Annotated[
         bool, typer.Option("--withdrawn", help="Include withdrawn datasets.")
     ] = False,
+    api_key: ApiKeyOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
-    """List the datasets (private ones included: you are the operator)."""
+    """List the datasets (private ones too for the operator, or as the key's user may see)."""
     with _open(home) as catalog:
         items = catalog.datasets(
-            viewer=Principal.operator(), organization=organization, include_withdrawn=withdrawn
+            viewer=_actor(catalog, api_key),
+            organization=organization,
+            include_withdrawn=withdrawn,
         )
     if output is OutputFormat.json:
         print_json([item.model_dump(mode="json") for item in items])
@@ -219,15 +258,14 @@ def show(
     name: Annotated[str, typer.Argument(help="The dataset's name (or id).")],
     home: HomeOption = None,
     version: Annotated[int | None, typer.Option("--version", "-v", help="A past version.")] = None,
+    api_key: ApiKeyOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """A dataset: its version, metadata, files (with download paths) and registrations."""
     with _open(home) as catalog:
-        operator = Principal.operator()
-        record = catalog.dataset(name, viewer=operator)
-        shown = (
-            record.current if version is None else catalog.version(name, version, viewer=operator)
-        )
+        viewer = _actor(catalog, api_key)
+        record = catalog.dataset(name, viewer=viewer)
+        shown = record.current if version is None else catalog.version(name, version, viewer=viewer)
         registrations = catalog.registrations(dataset=record.name)
     if output is OutputFormat.json:
         document = record.model_dump(mode="json", exclude={"current"})
@@ -284,11 +322,12 @@ def show(
 def history(
     name: Annotated[str, typer.Argument(help="The dataset's name (or id).")],
     home: HomeOption = None,
+    api_key: ApiKeyOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Every published version of a dataset, newest first."""
     with _open(home) as catalog:
-        items = catalog.history(name, viewer=Principal.operator())
+        items = catalog.history(name, viewer=_actor(catalog, api_key))
     if output is OutputFormat.json:
         print_json([item.model_dump(mode="json") for item in items])
         return
@@ -407,11 +446,15 @@ def withdraw(
     home: HomeOption = None,
     note: Annotated[str | None, typer.Option("--note", "-m", help="Why it is withdrawn.")] = None,
     author: AuthorOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """Stop offering a dataset (kept with its history); registered copies are made private
     or deleted at the next `khlang register`, as each target is configured."""
     with _open(home) as catalog:
-        catalog.withdraw(name, actor=Principal.operator(author), note=note)
+        try:
+            catalog.withdraw(name, actor=_actor(catalog, api_key, author), note=note)
+        except PermissionDeniedError as error:
+            raise _refused(error) from None
     typer.echo(f"withdrawn {name}")
 
 
@@ -420,10 +463,14 @@ def reinstate(
     name: Annotated[str, typer.Argument(help="The dataset's name.")],
     home: HomeOption = None,
     author: AuthorOption = None,
+    api_key: ApiKeyOption = None,
 ) -> None:
     """Offer a withdrawn dataset again."""
     with _open(home) as catalog:
-        catalog.reinstate(name, actor=Principal.operator(author))
+        try:
+            catalog.reinstate(name, actor=_actor(catalog, api_key, author))
+        except PermissionDeniedError as error:
+            raise _refused(error) from None
     typer.echo(f"reinstated {name}")
 
 

@@ -44,6 +44,7 @@ def dataset_folder(
     parquet: bool = False,
     extra_file: bool = False,
     data: list[dict] | None = None,
+    tags: list[str] | None = None,
 ) -> Path:
     """A folder as `khlang publish` writes it, with complete GD Catalog metadata."""
     folder = root / name
@@ -60,6 +61,8 @@ def dataset_folder(
     metadata["publisher"]["name"] = organization
     metadata["spatial"] = [province]
     metadata["private"] = private
+    if tags is not None:
+        metadata["tags"] = tags
     if private:
         metadata["data_category"] = "ข้อมูลใช้ภายใน"
         metadata["data_classification"] = "ชั้นเผยแพร่ภายในองค์กร"

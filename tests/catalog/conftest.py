@@ -13,48 +13,22 @@ from typing import NamedTuple
 
 import ckanapi
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from khlang.catalog import Catalog, Principal
-from khlang.catalog.database import with_installed_driver
 from khlang.catalog.registration.settings import Target
-
-POSTGRES_URL = os.environ.get(
-    "KHLANG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+from tests.postgres import reachable_server, schema_url
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
-    engine = create_engine(with_installed_driver(make_url(POSTGRES_URL)))
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0]
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL} ({reason})")
-    finally:
-        engine.dispose()
-    return POSTGRES_URL
+    return reachable_server()
 
 
 @pytest.fixture
 def postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A database URL whose search_path is a new, empty schema."""
-    server = request.getfixturevalue("postgres_server")
-    schema = f"khlang_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(with_installed_driver(make_url(server)), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with schema_url(request.getfixturevalue("postgres_server")) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

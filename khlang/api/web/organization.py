@@ -55,14 +55,5 @@ def organization_page(state: ApiState, name: str) -> OrganizationPage:
         record=record,
         parent=parent,
         datasets=found.results,
-        score=public_score(state, record.name, {card.name for card in found.results}),
+        score=service.organization_score(state, record.name),
     )
-
-
-def public_score(state: ApiState, organization: str, public: set[str]) -> dict:
-    """The indicator as the API computes it, with the names of private datasets left out of
-    what a public page lists (their count still weighs in the score)."""
-    score = service.organization_score(state, organization)
-    for part in score["parts"]:
-        part["datasets"] = [name for name in part.get("datasets", []) if name in public]
-    return score

@@ -1,0 +1,419 @@
+"""The authorization matrix (issue 8): who may see and change which dataset, through every
+door khlang has: the JSON API, the CKAN-compatible API, the web pages, the DCAT feeds, the
+files, the row queries and the command line.
+
+Principals: anonymous; a member, an editor and an admin of organisation A (cm-office); an
+editor of organisation B (nn-office), the mirror image; a sysadmin. Datasets: a public and a
+private one in each organisation. The expected outcome of every cell is written out in the
+tables below and every cell is asserted; a failure prints the whole observed table beside
+the expected one. The read tables run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from khlang.catalog import Catalog, Principal
+from tests.api.catalog_fixture import TestCatalog, build, dataset_folder
+from tests.api.conftest import make_app
+from tests.api.sample import rows
+from tests.postgres import reachable_server, schema_url
+
+API = "/api/v1"
+CKAN = "/api/3/action"
+OPERATOR = Principal.operator("tests")
+SECRET_TAG = "แผนลับนครนายก"
+"""A tag only B's private dataset carries: it must not show in any facet or tag list."""
+
+
+class Data(NamedTuple):
+    name: str
+    organization: str
+    private: bool
+    title: str
+
+
+DATASETS = {
+    "A-public": Data("chiang-mai-allocation", "cm-office", False,
+                     "งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่"),
+    "A-private": Data("cm-private-plan", "cm-office", True, "แผนงบประมาณภายใน จังหวัดเชียงใหม่"),
+    "B-public": Data("nakhon-nayok-allocation", "nn-office", False,
+                     "งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดนครนายก"),
+    "B-private": Data("nn-private-plan", "nn-office", True, "แผนงบประมาณภายใน จังหวัดนครนายก"),
+}  # fmt: skip
+KEY_OF = {
+    "anonymous": None,
+    "a-member": "cm-member",
+    "a-editor": "cm-editor",
+    "a-admin": "cm-admin",
+    "b-editor": "nn-editor",
+    "sysadmin": "sysadmin",
+}
+
+
+def table(text: str) -> dict[str, dict[str, str]]:
+    """A table written as text (a header row of column names, then one row per principal)
+    -> {row: {column: cell}}."""
+    header, *lines = [line.split() for line in text.strip().splitlines()]
+    return {line[0]: dict(zip(header, line[1:], strict=True)) for line in lines}
+
+
+# --- what each principal may see ----------------------------------------------------------
+
+# Every read that answers as the caller (API, CKAN with include_private, files, rows, CLI).
+SEES = table("""
+                A-public  A-private  B-public  B-private
+    anonymous     yes       no         yes       no
+    a-member      yes       yes        yes       no
+    a-editor      yes       yes        yes       no
+    a-admin       yes       yes        yes       no
+    b-editor      yes       no         yes       yes
+    sysadmin      yes       yes        yes       yes
+""")
+# Reads that answer as an anonymous visitor whoever asks (web pages, sitemap, CKAN
+# package_list and package_search without include_private, scores shown beside public data):
+# a key never widens them, so they can be cached and shared.
+PUBLIC = table("""
+                A-public  A-private  B-public  B-private
+    anonymous     yes       no         yes       no
+    a-member      yes       no         yes       no
+    a-editor      yes       no         yes       no
+    a-admin       yes       no         yes       no
+    b-editor      yes       no         yes       no
+    sysadmin      yes       no         yes       no
+""")
+
+# --- what each principal may change (HTTP status of the write API) -------------------------
+
+# version-X: a new version (changed rows) of X's public dataset; new-in-X: a new dataset in
+# X; take-B-name: a new dataset of A under the name of B's dataset; withdraw-/reinstate-X.
+WRITES = table("""
+              version-A version-B new-in-A new-in-B take-B-name withdraw-A withdraw-B withdraw-A-priv withdraw-B-priv reinstate-A reinstate-B
+    anonymous    401       401      401      401       401        401        401         401             401            401         401
+    a-member     403       403      403      403       403        403        403         403             404            403         403
+    a-editor     201       403      201      403       409        200        403         200             404            200         403
+    a-admin      201       403      201      403       409        200        403         200             404            200         403
+    b-editor     403       201      403      201       403        403        200         404             200            403         200
+    sysadmin     201       201      201      201       409        200        200         200             200            200         200
+""")  # noqa: E501
+# The CKAN-compatible API is read-only: every write action is refused for everyone.
+CKAN_WRITE_ACTIONS = ("package_create", "package_update", "package_patch", "package_delete",
+                      "dataset_purge", "resource_create", "resource_update", "resource_delete",
+                      "organization_member_create", "member_create")  # fmt: skip
+# The command line with --api-key (exit codes: 0 done, 1 refused, 2 not found / bad key);
+# without a key it is the operator at the machine, who may do everything.
+CLI_WRITES = table("""
+                 add-A  add-B  withdraw-A  withdraw-B  withdraw-B-priv  reinstate-A
+    a-member       1      1        1           1             2              1
+    a-editor       0      1        0           1             2              0
+    a-admin        0      1        0           1             2              0
+    b-editor       1      0        1           0             0              1
+    sysadmin       0      0        0           0             0              0
+    operator       0      0        0           0             0              0
+    revoked        2      2        2           2             2              2
+""")
+
+
+def expected_of(matrix: dict[str, dict[str, str]]) -> dict[str, dict[str, bool]]:
+    return {who: {d: cell == "yes" for d, cell in row.items()} for who, row in matrix.items()}
+
+
+# --- the catalogs -------------------------------------------------------------------------
+
+
+class World(NamedTuple):
+    built: TestCatalog
+    client: TestClient
+    root: Path
+    database_url: str | None
+
+    def headers(self, who: str) -> dict[str, str]:
+        key = KEY_OF.get(who, who)
+        return {"Authorization": f"Bearer {self.built.keys[key]}"} if key else {}
+
+    def resource(self, dataset: Data) -> str:
+        return self.built.resources[dataset.name]["allocation.csv"]
+
+
+def _build(root: Path, database_url: str | None = None) -> TestCatalog:
+    """The API tests' catalog (tests/api/catalog_fixture.py) and B's private dataset."""
+    built = build(root, database_url)
+    folder = dataset_folder(
+        root / "folders",
+        "nn-private-plan",
+        organization="nn-office",
+        title=DATASETS["B-private"].title,
+        title_en="Internal budget plan, Nakhon Nayok",
+        province="26",
+        private=True,
+        tags=["งบประมาณ", SECRET_TAG],
+        data=rows(count=60, seed=99),
+    )
+    with Catalog.open(built.home, database_url) as catalog:
+        catalog.publish(folder, actor=OPERATOR, change_note="first version")
+        record = catalog.version("nn-private-plan", viewer=OPERATOR)
+        built.resources["nn-private-plan"] = {item.filename: item.id for item in record.resources}
+    return built
+
+
+def _serve(root: Path, database_url: str | None) -> Iterator[World]:
+    built = _build(root, database_url)
+    with TestClient(make_app(built.home, database_url=database_url)) as client:
+        yield World(built, client, root, database_url)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[World]:
+    """The catalog the read tables run on, on each back end (these tests change nothing)."""
+    root = tmp_path_factory.mktemp(f"authz-{request.param}")
+    if request.param == "sqlite":
+        yield from _serve(root, None)
+        return
+    with schema_url(reachable_server()) as url:
+        yield from _serve(root, url)
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory) -> Iterator[World]:
+    """A catalog of its own for the write tables, which change it."""
+    yield from _serve(tmp_path_factory.mktemp("authz-writes"), None)
+
+
+# --- reading: every door, every principal, every dataset ------------------------------------
+
+
+def _get(w: World, who: str, url: str, **params: object) -> httpx.Response:
+    return w.client.get(url, params=params, headers=w.headers(who))
+
+
+def _served(response: httpx.Response) -> bool:
+    """200: served; 404: no such dataset for this caller. Anything else is a defect (a 403
+    would tell that a private dataset exists); a private answer must not be cached."""
+    status = response.status_code
+    assert status in (200, 404), f"{response.request.url}: {status} {response.text[:300]}"
+    if (
+        status == 200
+        and "cache-control" in response.headers
+        and '"private": true' in (response.text[:5000])
+    ):
+        assert response.headers["cache-control"] == "private, no-store", response.request.url
+    return status == 200
+
+
+def _mentions(text: str, d: Data) -> bool:
+    return d.name in text or d.title in text
+
+
+def _agree(*seen: bool) -> bool:
+    """Every form of one door must give the same answer."""
+    assert len(set(seen)) == 1, f"the forms of one door disagree: {seen}"
+    return seen[0]
+
+
+def _names(body: dict, key: str = "results") -> set[str]:
+    return {item["name"] for item in body[key]}
+
+
+def api_search(w: World, who: str, d: Data) -> bool:
+    pages = [
+        _get(w, who, f"{API}/datasets", size=1000),
+        _get(w, who, f"{API}/datasets", organization=d.organization, size=1000),
+        _get(w, who, f"{API}/datasets", q=d.title, size=1000),
+    ]
+    return _agree(*(d.name in _names(page.json()) for page in pages))
+
+
+def api_dataset(w: World, who: str, d: Data) -> bool:
+    base = f"{API}/datasets/{d.name}"
+    tails = ("", "/versions", "/compliance", "/metadata.json", "/metadata.ttl",
+             "/metadata.jsonld", "/metadata.rdf", "/datapackage.json")  # fmt: skip
+    return _agree(*(_served(_get(w, who, base + tail)) for tail in tails))
+
+
+def api_rows_and_files(w: World, who: str, d: Data) -> bool:
+    rid = w.resource(d)
+    base = f"{API}/datasets/{d.name}/resources/{rid}"
+    urls = [base, f"{base}/rows", f"{base}/download.csv", f"{base}/download.json",
+            f"/dataset/{d.name}/resource/{rid}/download/allocation.csv",
+            f"/dataset/{d.name}/version/1/resource/{rid}/download/allocation.csv"]  # fmt: skip
+    seen = [_served(_get(w, who, url)) for url in urls]
+    seen.append(_served(_get(w, who, f"{base}/aggregate", _group="province_code", _agg="count")))
+    return _agree(*seen)
+
+
+def api_feeds(w: World, who: str, d: Data) -> bool:
+    feeds = [_get(w, who, f"{API}/catalog.{ext}", size=1000) for ext in ("ttl", "jsonld", "rdf")]
+    for feed in feeds:
+        assert feed.status_code == 200, feed.text
+    return _agree(*(_mentions(feed.text, d) for feed in feeds))
+
+
+def api_organization(w: World, who: str, d: Data) -> bool:
+    body = _get(w, who, f"{API}/organizations/{d.organization}").json()
+    return d.name in {item["name"] for item in body["datasets"]}
+
+
+def _ckan(w: World, who: str, action: str, **params: object) -> httpx.Response:
+    return w.client.post(f"{CKAN}/{action}", json=params, headers=w.headers(who))
+
+
+def _ckan_found(response: httpx.Response) -> bool:
+    body = response.json()
+    if response.status_code == 404:
+        assert body["error"]["__type"] == "Not Found Error", body
+        return False
+    assert response.status_code == 200, body
+    assert body["success"], body
+    return True
+
+
+def ckan_show(w: World, who: str, d: Data) -> bool:
+    rid = w.resource(d)
+    return _agree(
+        _ckan_found(_ckan(w, who, "package_show", id=d.name)),
+        _ckan_found(_ckan(w, who, "resource_show", id=rid)),
+        _ckan_found(_ckan(w, who, "datastore_search", resource_id=rid, limit=1)),
+    )
+
+
+def ckan_search_as_caller(w: World, who: str, d: Data) -> bool:
+    searches = [
+        _ckan(w, who, "package_search", include_private=True, rows=1000),
+        _ckan(w, who, "package_search", include_private=True, fq=f"organization:{d.organization}"),
+        _ckan(w, who, "package_search", include_private=True, q=d.title, rows=1000),
+    ]
+    shown = _ckan(w, who, "organization_show", id=d.organization, include_datasets=True)
+    return _agree(
+        *(d.name in _names(s.json()["result"]) for s in searches),
+        d.name in _names(shown.json()["result"], "packages"),
+    )
+
+
+def ckan_public(w: World, who: str, d: Data) -> bool:
+    search = _ckan(w, who, "package_search", rows=1000).json()["result"]
+    listing = _ckan(w, who, "package_list").json()["result"]
+    return _agree(d.name in _names(search), d.name in listing)
+
+
+def web_pages(w: World, who: str, d: Data) -> bool:
+    pages = [  # a search page shows the words asked for: look for the name it links to
+        d.name in _get(w, who, "/search", q=d.title).text,
+        d.name in _get(w, who, "/en/search", q=d.title).text,
+        _mentions(_get(w, who, f"/organization/{d.organization}").text, d),
+        _mentions(_get(w, who, "/sitemap.xml").text, d),
+        _mentions(_get(w, who, "/").text, d),
+    ]
+    return _agree(
+        _served(_get(w, who, f"/dataset/{d.name}")),
+        _served(_get(w, who, f"/en/dataset/{d.name}")),
+        *pages,
+    )
+
+
+READS: dict[str, tuple[Callable[[World, str, Data], bool], dict]] = {
+    "api search (listing, organisation filter, title words)": (api_search, SEES),
+    "api dataset, versions, compliance, metadata json/ttl/jsonld/rdf, datapackage": (
+        api_dataset,
+        SEES,
+    ),
+    "api resource, rows, aggregate, downloads, published files": (api_rows_and_files, SEES),
+    "api DCAT feeds catalog.ttl/jsonld/rdf": (api_feeds, SEES),
+    "api organisation's datasets": (api_organization, SEES),
+    "ckan package_show, resource_show, datastore_search": (ckan_show, SEES),
+    "ckan package_search include_private, organization_show": (ckan_search_as_caller, SEES),
+    "ckan package_search, package_list": (ckan_public, PUBLIC),
+    "web pages, search, organisation, sitemap, home": (web_pages, PUBLIC),
+}
+
+
+@pytest.mark.parametrize("door", READS)
+def test_who_sees_what(world: World, door: str) -> None:
+    read, expected = READS[door]
+    observed = {
+        who: {column: read(world, who, d) for column, d in DATASETS.items()} for who in KEY_OF
+    }
+    assert observed == expected_of(expected), door
+
+
+def _facet(body: dict, facet: str) -> dict[str, int]:
+    return {item["value"]: item["count"] for item in body["facets"][facet]["items"]}
+
+
+def _counts(w: World, who: str) -> dict[str, object]:
+    """Every count and facet a caller is told, and what public pages say."""
+    api = _get(w, who, f"{API}/datasets", size=0).json()
+    ckan = _ckan(
+        w, who, "package_search", include_private=True, rows=0,
+        **{"facet.field": ["organization", "tags", "data_category"]},
+    ).json()["result"]  # fmt: skip
+    organizations = {
+        org: _ckan(w, who, "organization_show", id=org).json()["result"]["package_count"]
+        for org in ("cm-office", "nn-office")
+    }
+    listed = _ckan(w, who, "organization_list", all_fields=True).json()["result"]
+    scores = {
+        org: _get(w, who, f"{API}/organizations/{org}").json()["budget_bureau"]
+        for org in ("cm-office", "nn-office")
+    }
+    compliance = "".join(
+        _get(w, who, f"{API}/datasets/{d.name}/compliance").text
+        for d in DATASETS.values()
+        if not d.private
+    )
+    public_texts = json.dumps(scores, ensure_ascii=False) + compliance
+    return {
+        "api count": api["count"],
+        "api organisation facet": _facet(api, "organization"),
+        "api internal-data facet": _facet(api, "data_category").get("ข้อมูลใช้ภายใน", 0),
+        "api secret tag facet": _facet(api, "tags").get(SECRET_TAG, 0),
+        "ckan count": ckan["count"],
+        "ckan organisation facet": ckan["facets"]["organization"],
+        "ckan secret tag facet": ckan["facets"]["tags"].get(SECRET_TAG, 0),
+        "ckan organization_show package_count": organizations,
+        "ckan organization_list package_count": {o["name"]: o["package_count"] for o in listed},
+        "ckan public count": _ckan(w, who, "package_search").json()["result"]["count"],
+        "ckan tag_list has the secret tag": SECRET_TAG in _ckan(w, who, "tag_list").text,
+        "score dataset counts": {org: score["dataset_count"] for org, score in scores.items()},
+        "scores or compliance name a private dataset": any(
+            _mentions(public_texts, d) for d in DATASETS.values() if d.private
+        ),
+    }
+
+
+def _expected_counts(who: str) -> dict[str, object]:
+    seen = [d for column, d in DATASETS.items() if SEES[who][column] == "yes"]
+    public = [d for d in DATASETS.values() if not d.private]
+
+    def per_organization(datasets: list[Data]) -> dict[str, int]:
+        return {
+            org: sum(d.organization == org for d in datasets) for org in ("cm-office", "nn-office")
+        }
+
+    secret = int(SEES[who]["B-private"] == "yes")
+    return {
+        "api count": len(seen),
+        "api organisation facet": per_organization(seen),
+        "api internal-data facet": sum(d.private for d in seen),
+        "api secret tag facet": secret,
+        "ckan count": len(seen),
+        "ckan organisation facet": per_organization(seen),
+        "ckan secret tag facet": secret,
+        "ckan organization_show package_count": per_organization(seen),
+        "ckan organization_list package_count": per_organization(public),
+        "ckan public count": len(public),
+        "ckan tag_list has the secret tag": False,
+        "score dataset counts": per_organization(public),
+        "scores or compliance name a private dataset": False,
+    }
+
+
+@pytest.mark.parametrize("who", KEY_OF)
+def test_counts_and_facets_count_only_what_the_caller_sees(world: World, who: str) -> None:
+    assert _counts(world, who) == _expected_counts(who)
