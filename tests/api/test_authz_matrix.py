@@ -11,7 +11,9 @@ the expected one. The read tables run on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import itertools
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -20,10 +22,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from khlang.catalog import Catalog, Principal
+from khlang.catalog import Catalog, NotFoundError, Principal
+from khlang.cli import main
 from tests.api.catalog_fixture import TestCatalog, build, dataset_folder
 from tests.api.conftest import make_app
 from tests.api.sample import rows
+from tests.api.test_http_publish import _zip
 from tests.postgres import reachable_server, schema_url
 
 API = "/api/v1"
@@ -417,3 +421,235 @@ def _expected_counts(who: str) -> dict[str, object]:
 @pytest.mark.parametrize("who", KEY_OF)
 def test_counts_and_facets_count_only_what_the_caller_sees(world: World, who: str) -> None:
     assert _counts(world, who) == _expected_counts(who)
+
+
+# --- writing: the write API, the CKAN API and the command line ------------------------------
+
+
+class Shape(NamedTuple):
+    """What a write may change: a dataset's organisation, version and state."""
+
+    organization: str | None
+    version: int | None
+    state: str | None
+
+
+def _shape(w: World, name: str) -> Shape:
+    catalog = w.client.app.state.khlang.catalog
+    try:
+        record = catalog.dataset(name, viewer=OPERATOR)
+    except NotFoundError:
+        return Shape(None, None, None)
+    return Shape(record.organization, record.version, record.state)
+
+
+_seeds = itertools.count(1000)
+
+
+def _folder(w: World, who: str, name: str, organization: str) -> Path:
+    """A dataset folder with rows never published before, so a publish is a new version."""
+    known = next((d for d in DATASETS.values() if d.name == name), None)
+    return dataset_folder(
+        w.root / "uploads" / who,
+        name,
+        organization=organization,
+        title=known.title if known else f"งบประมาณทดสอบ {name}",
+        title_en=f"Test budget {name}",
+        private=known.private if known else False,
+        data=rows(count=30, seed=next(_seeds)),
+    )
+
+
+def _restore(w: World, name: str) -> None:
+    if _shape(w, name).state == "withdrawn":
+        w.client.app.state.khlang.catalog.reinstate(name, actor=OPERATOR)
+
+
+def _checked(w: World, who: str, kind: str, name: str, organization: str | None,
+             run: Callable[[], int], done: set[int]) -> int:  # fmt: skip
+    """Run one write and check that it changed exactly what its answer says: a new version,
+    a new dataset or a new state when it succeeded, nothing at all when it was refused."""
+    if kind == "reinstate":
+        w.client.app.state.khlang.catalog.withdraw(name, actor=OPERATOR)
+    before = _shape(w, name)
+    code = run()
+    after = _shape(w, name)
+    succeeded = {
+        "version": before._replace(version=(before.version or 0) + 1),
+        "new": Shape(organization, 1, "active"),
+        "withdraw": before._replace(state="withdrawn"),
+        "reinstate": before._replace(state="active"),
+    }[kind]
+    expected = succeeded if code in done else before
+    assert after == expected, f"{who} {kind} {name}: answered {code}, went {before} -> {after}"
+    _restore(w, name)
+    return code
+
+
+# column -> (kind, dataset (or None: a new one), organisation of the uploaded folder)
+API_WRITES = {
+    "version-A": ("version", "A-public", "cm-office"),
+    "version-B": ("version", "B-public", "nn-office"),
+    "new-in-A": ("new", None, "cm-office"),
+    "new-in-B": ("new", None, "nn-office"),
+    "take-B-name": ("version", "B-public", "cm-office"),
+    "withdraw-A": ("withdraw", "A-public", None),
+    "withdraw-B": ("withdraw", "B-public", None),
+    "withdraw-A-priv": ("withdraw", "A-private", None),
+    "withdraw-B-priv": ("withdraw", "B-private", None),
+    "reinstate-A": ("reinstate", "A-public", None),
+    "reinstate-B": ("reinstate", "B-public", None),
+}
+
+
+def _api_write(w: World, who: str, column: str) -> int:
+    kind, dataset, organization = API_WRITES[column]
+    name = DATASETS[dataset].name if dataset else f"new-{who}-{column[-1].lower()}"
+    headers = w.headers(who)
+
+    def run() -> int:
+        if kind in ("withdraw", "reinstate"):
+            return w.client.post(f"{API}/datasets/{name}/{kind}", headers=headers).status_code
+        body = _zip(_folder(w, who, name, organization))
+        upload = {**headers, "Content-Type": "application/zip"}
+        if kind == "new" or column == "take-B-name":
+            return w.client.post(f"{API}/datasets", content=body, headers=upload).status_code
+        return w.client.put(f"{API}/datasets/{name}", content=body, headers=upload).status_code
+
+    return _checked(w, who, kind, name, organization, run, {200, 201})
+
+
+def test_who_changes_what_through_the_api(writable: World) -> None:
+    observed = {
+        who: {column: str(_api_write(writable, who, column)) for column in API_WRITES}
+        for who in KEY_OF
+    }
+    assert observed == WRITES
+
+
+def test_the_ckan_api_writes_nothing(writable: World) -> None:
+    """khlang's CKAN API is read-only: every write action is refused for everyone, a
+    sysadmin too, and nothing changes."""
+    before = {d.name: _shape(writable, d.name) for d in DATASETS.values()}
+    target = DATASETS["A-public"]
+    payload = {"id": target.name, "name": "ckan-made", "owner_org": "cm-office",
+               "title": "ckan-made", "package_id": target.name, "private": False,
+               "user": "cm-member", "object": "cm-member", "role": "admin"}  # fmt: skip
+    observed, expected = {}, {}
+    for who in KEY_OF:
+        for action in CKAN_WRITE_ACTIONS:
+            response = _ckan(writable, who, action, **payload)
+            refused = response.status_code in (400, 403) and not response.json()["success"]
+            observed[who, action], expected[who, action] = refused, True
+    assert observed == expected
+    assert {d.name: _shape(writable, d.name) for d in DATASETS.values()} == before
+    assert _shape(writable, "ckan-made") == Shape(None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("who", "organization", "told"),
+    [("b-editor", "nn-office", False), ("a-editor", "cm-office", True)],
+)
+def test_refusals_name_a_private_dataset_only_to_who_may_see_it(
+    writable: World, who: str, organization: str, told: bool
+) -> None:
+    """Taking the title of A's private dataset is refused; the refusal names that dataset
+    only to a publisher who may see it. Its name is refused to another organisation
+    without saying whose it is."""
+    secret = DATASETS["A-private"]
+    upload = {**writable.headers(who), "Content-Type": "application/zip"}
+    same_title = dataset_folder(
+        writable.root / "uploads" / who, f"title-of-{who}", organization=organization,
+        title=secret.title, title_en="A copied title", data=rows(count=30, seed=next(_seeds)),
+    )  # fmt: skip
+    response = writable.client.post(f"{API}/datasets", content=_zip(same_title), headers=upload)
+    assert response.status_code == 422, response.text
+    assert (secret.name in response.text) is told, response.text
+    if not told:
+        taken = _folder(writable, who, secret.name, organization)
+        response = writable.client.post(f"{API}/datasets", content=_zip(taken), headers=upload)
+        assert response.status_code == 409, response.text
+        assert "another organisation" in response.text
+        assert secret.organization not in response.text
+
+
+# --- the command line, acting as a key's user -----------------------------------------------
+
+
+def _cli(w: World, monkeypatch: pytest.MonkeyPatch, capsys) -> Callable[..., tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """`run(who, "catalog", "list")` -> (exit code, stdout): `khlang` through its entry point,
+    in this process, with `--api-key` of `who` (none for the operator)."""
+    monkeypatch.setenv("KHLANG_HOME", str(w.built.home))
+    monkeypatch.delenv("KHLANG_API_KEY", raising=False)
+    if w.database_url:
+        monkeypatch.setenv("KHLANG_DATABASE_URL", w.database_url)
+    else:
+        monkeypatch.delenv("KHLANG_DATABASE_URL", raising=False)
+
+    def run(who: str, *args: str) -> tuple[int, str]:
+        key = KEY_OF.get(who, who)
+        extra = ["--api-key", w.built.keys[key]] if who != "operator" else []
+        monkeypatch.setattr(sys, "argv", ["khlang", *args, *extra])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        return code, capsys.readouterr().out
+
+    return run
+
+
+def test_who_sees_what_on_the_command_line(world: World, monkeypatch, capsys) -> None:
+    run = _cli(world, monkeypatch, capsys)
+    observed = {}
+    for who in [*KEY_OF, "operator"][1:]:
+        code, out = run(who, "catalog", "list", "--format", "json")
+        assert code == 0, out
+        listed = {item["name"] for item in json.loads(out)}
+        observed[who] = {
+            column: _agree(
+                d.name in listed,
+                run(who, "catalog", "show", d.name)[0] == 0,
+                run(who, "catalog", "history", d.name, "--format", "json")[0] == 0,
+            )
+            for column, d in DATASETS.items()
+        }
+    expected = {**expected_of(SEES), "operator": dict.fromkeys(DATASETS, True)}
+    del expected["anonymous"]
+    assert observed == expected
+
+
+# column -> (kind, dataset)
+CLI_WRITE_COLUMNS = {
+    "add-A": ("version", "A-public"),
+    "add-B": ("version", "B-public"),
+    "withdraw-A": ("withdraw", "A-public"),
+    "withdraw-B": ("withdraw", "B-public"),
+    "withdraw-B-priv": ("withdraw", "B-private"),
+    "reinstate-A": ("reinstate", "A-public"),
+}
+
+
+def test_who_changes_what_on_the_command_line(writable: World, monkeypatch, capsys) -> None:
+    accounts = writable.client.app.state.khlang.catalog.accounts
+    record, writable.built.keys["revoked"] = accounts.create_key("cm-editor", actor=OPERATOR)
+    accounts.revoke_key(record.id, actor=OPERATOR)
+    run = _cli(writable, monkeypatch, capsys)
+
+    def write(who: str, column: str) -> str:
+        kind, dataset = CLI_WRITE_COLUMNS[column]
+        d = DATASETS[dataset]
+        if kind == "version":
+            folder = _folder(writable, who, d.name, d.organization)
+            command = ("catalog", "add", str(folder))
+        else:
+            command = ("catalog", kind, d.name)
+        code = _checked(writable, who, kind, d.name, d.organization,
+                        lambda: run(who, *command)[0], {0})  # fmt: skip
+        return str(code)
+
+    observed = {
+        who: {column: write(who, column) for column in CLI_WRITE_COLUMNS} for who in CLI_WRITES
+    }
+    assert observed == CLI_WRITES
