@@ -11,9 +11,12 @@ the expected one. The read tables run on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import itertools
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -21,12 +24,14 @@ from typing import NamedTuple
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import MetaData, select
 
 from khlang.catalog import Catalog, NotFoundError, Principal
 from khlang.cli import main
 from tests.api.catalog_fixture import TestCatalog, build, dataset_folder
 from tests.api.conftest import make_app
 from tests.api.sample import rows
+from tests.api.server import running_khlang
 from tests.api.test_http_publish import _zip
 from tests.postgres import reachable_server, schema_url
 
@@ -653,3 +658,64 @@ def test_who_changes_what_on_the_command_line(writable: World, monkeypatch, caps
         who: {column: write(who, column) for column in CLI_WRITE_COLUMNS} for who in CLI_WRITES
     }
     assert observed == CLI_WRITES
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+
+def test_api_keys_are_stored_only_as_hashes(world: World) -> None:
+    """No table, row or column holds a token; every key's SHA-256 is there (so the scan
+    reads what it must). On SQLite the database's bytes on disk are searched too."""
+    tokens = list(world.built.keys.values())
+    engine = world.client.app.state.khlang.catalog.engine
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        stored = "\n".join(
+            repr(tuple(row))
+            for t in metadata.sorted_tables
+            for row in connection.execute(select(t))
+        )
+    assert [token for token in tokens if token in stored] == []
+    assert all(hashlib.sha256(token.encode()).hexdigest() in stored for token in tokens)
+    if world.database_url is None:
+        files = sorted(world.built.home.glob("catalog.sqlite*"))
+        assert files
+        raw = b"".join(path.read_bytes() for path in files)
+        assert [token for token in tokens if token.encode() in raw] == []
+
+
+def test_a_running_server_refuses_a_key_at_once_when_revoked_expired_or_disabled(
+    writable: World, monkeypatch, capsys
+) -> None:
+    accounts = writable.client.app.state.khlang.catalog.accounts
+    accounts.create_user("temp-member", actor=OPERATOR)
+    accounts.set_member("cm-office", "temp-member", "member", actor=OPERATOR)
+    to_revoke, revoke_token = accounts.create_key("cm-member", actor=OPERATOR)
+    _, disable_token = accounts.create_key("temp-member", actor=OPERATOR)
+    run = _cli(writable, monkeypatch, capsys)
+    private = DATASETS["A-private"].name
+
+    with running_khlang(writable.built.home) as url:
+
+        def answers(token: str) -> tuple[int, int]:
+            headers = {"Authorization": f"Bearer {token}"}
+            api = httpx.get(f"{url}{API}/datasets/{private}", headers=headers, timeout=30)
+            ckan = httpx.get(f"{url}{CKAN}/package_show", params={"id": private},
+                             headers=headers, timeout=30)  # fmt: skip
+            return api.status_code, ckan.status_code
+
+        expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+        _, expire_token = accounts.create_key("cm-member", actor=OPERATOR, expires_at=expires)
+        for token in (expire_token, revoke_token, disable_token):
+            assert answers(token) == (200, 200)
+        assert run("operator", "catalog", "key", "revoke", to_revoke.id)[0] == 0
+        assert answers(revoke_token) == (403, 403)
+        assert run("operator", "catalog", "user", "disable", "temp-member")[0] == 0
+        assert answers(disable_token) == (403, 403)
+        time.sleep(max(0.0, (expires - dt.datetime.now(dt.UTC)).total_seconds()) + 0.2)
+        assert answers(expire_token) == (403, 403)
+    for name, token in (("revoked", revoke_token), ("disabled", disable_token),
+                        ("expired", expire_token)):  # fmt: skip
+        writable.built.keys[f"{name}-key"] = token
+        assert run(f"{name}-key", "catalog", "list")[0] == 2, name
