@@ -214,10 +214,20 @@ BACKENDS = pytest.mark.parametrize("world", ["sqlite", "postgresql"], indirect=T
 
 def _asked(w: World, key: tuple, ask: Callable[[], httpx.Response]) -> httpx.Response:
     if w.answers is None:
-        return ask()
+        return _never_shared_if_private(ask())
     if key not in w.answers:
-        w.answers[key] = ask()
+        w.answers[key] = _never_shared_if_private(ask())
     return w.answers[key]
+
+
+def _never_shared_if_private(response: httpx.Response) -> httpx.Response:
+    """An answer that names a private dataset must not be kept by a shared cache (a proxy
+    or CDN would hand it to the next visitor)."""
+    private = [d.name for d in DATASETS.values() if d.private and d.name in response.text]
+    if response.status_code == 200 and private:
+        cache = response.headers.get("cache-control", "")
+        assert "public" not in cache, f"{response.request.url} names {private}: {cache}"
+    return response
 
 
 def _get(w: World, who: str, url: str, **params: object) -> httpx.Response:

@@ -81,7 +81,7 @@ def search(
     result = service.search_datasets(state, principal, query)
     body = result.model_dump(mode="json")
     body["page"], body["size"] = page, size
-    return _json(request, body, cache=PRIVATE if principal.roles or principal.sysadmin else CURRENT)
+    return _json(request, body, cache=_listing_policy(principal))
 
 
 def _sort(text: str) -> dict[str, Any]:
@@ -265,7 +265,7 @@ def catalog_as(request: Request, state: State, principal: Caller, extension: str
         )
     text, _ = service.catalog_rdf(state, principal, base_url(request), format, page, size)
     media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
-    cache = PRIVATE if principal.roles or principal.sysadmin else CURRENT
+    cache = _listing_policy(principal)
     return cached_response(
         request,
         text,
@@ -293,7 +293,13 @@ def organization(request: Request, state: State, principal: Caller, name: str) -
         "datasets": [d.model_dump(mode="json") for d in datasets],
         "budget_bureau": service.organization_score(state, name),
     }
-    return _json(request, body)
+    return _json(request, body, cache=_listing_policy(principal))
+
+
+def _listing_policy(principal: Principal) -> str:
+    """A listing may hold private datasets for a member or a sysadmin: then no shared cache
+    may keep it (it would hand it to the next visitor)."""
+    return PRIVATE if principal.roles or principal.sysadmin else CURRENT
 
 
 def _policy(private: bool, version: int | None) -> str:
