@@ -51,18 +51,6 @@ def test_package_search_with_ckan_parameters(client) -> None:
     assert sorted_names["result"]["results"][0]["name"] == "chiang-mai-allocation"
 
 
-def test_package_search_private_only_when_asked_by_a_member(client, as_user) -> None:
-    names = lambda body: {p["name"] for p in body["result"]["results"]}  # noqa: E731
-    _, anonymous = _call(client, "package_search", include_private="true")
-    assert "cm-private-plan" not in names(anonymous)
-    member = client.get(
-        f"{ACTION}/package_search", params={"include_private": "true"}, headers=as_user("cm-member")
-    ).json()
-    assert "cm-private-plan" in names(member)
-    not_asked = client.get(f"{ACTION}/package_search", headers=as_user("cm-member")).json()
-    assert "cm-private-plan" not in names(not_asked)
-
-
 def test_package_show_carries_gd_catalog_fields_in_thai(client) -> None:
     for method in ("GET", "POST"):
         status, body = _call(client, "package_show", method, id="chiang-mai-allocation")

@@ -1,5 +1,6 @@
 """khlang's JSON API for datasets over HTTP: search, detail, visibility by role, versions,
-compliance and scores, metadata in every form, the DCAT feed, caching headers."""
+compliance and scores, metadata in every form, the DCAT feed, caching headers. Who sees
+which dataset through every door is in test_authz_matrix.py."""
 
 from __future__ import annotations
 
@@ -45,28 +46,6 @@ def test_search_english_facets_and_filters(client) -> None:
     assert [r["name"] for r in only_nn["results"]] == ["nakhon-nayok-allocation"]
     by_name = client.get(f"{API}/datasets", params={"sort": "-name", "size": 1, "page": 2}).json()
     assert by_name["results"][0]["name"] == "chiang-mai-allocation"
-
-
-@pytest.mark.parametrize(
-    ("who", "sees_private"),
-    [
-        (None, False),
-        ("cm-member", True),
-        ("cm-editor", True),
-        ("cm-admin", True),
-        ("nn-editor", False),
-        ("both-scoped-nn-member", False),
-        ("sysadmin", True),
-    ],
-)
-def test_private_datasets_by_role(client, as_user, who, sees_private) -> None:
-    headers = as_user(who) if who else {}
-    detail = client.get(f"{API}/datasets/cm-private-plan", headers=headers)
-    assert detail.status_code == (200 if sees_private else 404)
-    names = [r["name"] for r in client.get(f"{API}/datasets", headers=headers).json()["results"]]
-    assert ("cm-private-plan" in names) is sees_private
-    if sees_private:
-        assert detail.headers["cache-control"] == "private, no-store"
 
 
 def test_a_bad_key_is_refused_not_ignored(client) -> None:

@@ -33,10 +33,3 @@ def test_current_file_url_and_ranges(client) -> None:
     part = client.get(current, headers={"Range": "bytes=0-9"})
     assert part.status_code == 206
     assert part.content == whole.content[:10]
-
-
-def test_private_files_need_a_member(client, as_user, resource_id) -> None:
-    rid = resource_id("cm-private-plan")
-    url = f"/dataset/cm-private-plan/resource/{rid}/download/allocation.csv"
-    assert client.get(url).status_code == 404
-    assert client.get(url, headers=as_user("cm-member")).status_code == 200

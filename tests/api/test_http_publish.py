@@ -1,4 +1,5 @@
-"""The write API: who may publish what, the same gate as the CLI, safe uploads."""
+"""The write API: the same gate as the CLI, versions and conflicts, safe uploads. Who may
+publish what is in test_authz_matrix.py."""
 
 from __future__ import annotations
 
@@ -66,36 +67,6 @@ def test_anonymous_cannot_publish(writable) -> None:
     response = _post(client, _zip(_folder(root, "anon-try")), {})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
-
-
-@pytest.mark.parametrize(
-    ("who", "organization", "status"),
-    [
-        ("cm-member", "cm-office", 403),
-        ("cm-editor", "cm-office", 201),
-        ("cm-admin", "cm-office", 201),
-        ("nn-editor", "cm-office", 403),
-        ("nn-editor", "nn-office", 201),
-        ("both-scoped-nn-member", "nn-office", 403),
-        ("sysadmin", "nn-office", 201),
-    ],
-)
-def test_roles_and_organisations(writable, as_user, who, organization, status) -> None:
-    built, client, root = writable
-    name = f"by-{who}-{organization}"
-    headers = {"Authorization": f"Bearer {built.keys[who]}"}
-    response = _post(client, _zip(_folder(root, name, organization)), headers, change_note="ทดสอบ")
-    assert response.status_code == status, response.text
-    if status == 201:
-        assert response.json()["version"] == 1
-        assert client.get(f"{API}/datasets/{name}").status_code == 200
-        assert (
-            client.get(f"{API}/datasets", params={"q": f"งบประมาณทดสอบ {name}"}).json()["count"]
-            >= 1
-        )
-    else:
-        assert response.json()["error"]["code"] == "forbidden"
-        assert client.get(f"{API}/datasets/{name}").status_code == 404
 
 
 def test_new_version_unchanged_and_conflict(writable) -> None:

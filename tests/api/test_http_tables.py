@@ -128,15 +128,6 @@ def test_a_file_that_is_not_a_table(client, resource_id) -> None:
     assert missing.status_code == 404
 
 
-def test_private_tables_need_a_member(client, as_user, resource_id) -> None:
-    url = f"{API}/datasets/cm-private-plan/resources/{resource_id('cm-private-plan')}/rows"
-    assert client.get(url).status_code == 404
-    assert client.get(url, headers=as_user("nn-editor")).status_code == 404
-    member = client.get(url, headers=as_user("cm-member"))
-    assert member.status_code == 200
-    assert member.headers["cache-control"] == "private, no-store"
-
-
 INJECTIONS = ["1; DROP TABLE rows", "' OR 1=1 --", '"; SELECT * FROM duckdb_settings(); --',
               "50) UNION SELECT 1 --", "\x00", "ไทย'\"", "%27"]  # fmt: skip
 
