@@ -27,46 +27,39 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, select
 
-from khlang.catalog import Catalog, NotFoundError, Principal
+from khlang.catalog import NotFoundError
 from khlang.cli import main
-from tests.api.catalog_fixture import TestCatalog, build, dataset_folder
+from tests.api.authz_doors import (
+    API,
+    CKAN,
+    DATASETS,
+    KEY_OF,
+    OPERATOR,
+    SECRET_TAG,
+    Data,
+    World,
+    agree,
+    api_dataset,
+    api_feeds,
+    api_get,
+    api_organization,
+    api_rows_and_files,
+    api_rows_and_files_under_another_name,
+    api_search,
+    build_world,
+    ckan_call,
+    ckan_public,
+    ckan_search_as_caller,
+    ckan_show,
+    mentions,
+    web_pages,
+)  # fmt: skip
+from tests.api.catalog_fixture import dataset_folder
 from tests.api.conftest import make_app
 from tests.api.sample import rows
 from tests.api.server import running_khlang
 from tests.api.test_http_publish import _zip
 from tests.postgres import reachable_server, schema_url
-
-API = "/api/v1"
-CKAN = "/api/3/action"
-OPERATOR = Principal.operator("tests")
-SECRET_TAG = "แผนลับนครนายก"
-"""A tag only B's private dataset carries: it must not show in any facet or tag list."""
-
-
-class Data(NamedTuple):
-    name: str
-    organization: str
-    private: bool
-    title: str
-
-
-DATASETS = {
-    "A-public": Data("chiang-mai-allocation", "cm-office", False,
-                     "งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่"),
-    "A-private": Data("cm-private-plan", "cm-office", True, "แผนงบประมาณภายใน จังหวัดเชียงใหม่"),
-    "B-public": Data("nakhon-nayok-allocation", "nn-office", False,
-                     "งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดนครนายก"),
-    "B-private": Data("nn-private-plan", "nn-office", True, "แผนงบประมาณภายใน จังหวัดนครนายก"),
-}  # fmt: skip
-KEY_OF = {
-    "anonymous": None,
-    "a-member": "cm-member",
-    "a-editor": "cm-editor",
-    "a-admin": "cm-admin",
-    "b-editor": "nn-editor",
-    "b-scoped": "both-scoped-nn-member",
-    "sysadmin": "sysadmin",
-}
 
 
 def table(text: str) -> dict[str, dict[str, str]]:
@@ -145,46 +138,8 @@ def expected_of(matrix: dict[str, dict[str, str]]) -> dict[str, dict[str, bool]]
 # --- the catalogs -------------------------------------------------------------------------
 
 
-class World(NamedTuple):
-    built: TestCatalog
-    client: TestClient
-    root: Path
-    database_url: str | None
-    answers: dict[tuple, httpx.Response] | None
-    """Answers already given, by (who, method, url, parameters): a catalog only read (None
-    for one the test changes) answers the same each time, so each is asked once."""
-
-    def headers(self, who: str) -> dict[str, str]:
-        key = KEY_OF.get(who, who)
-        return {"Authorization": f"Bearer {self.built.keys[key]}"} if key else {}
-
-    def resource(self, dataset: Data) -> str:
-        return self.built.resources[dataset.name]["allocation.csv"]
-
-
-def _build(root: Path, database_url: str | None = None) -> TestCatalog:
-    """The API tests' catalog (tests/api/catalog_fixture.py) and B's private dataset."""
-    built = build(root, database_url)
-    folder = dataset_folder(
-        root / "folders",
-        "nn-private-plan",
-        organization="nn-office",
-        title=DATASETS["B-private"].title,
-        title_en="Internal budget plan, Nakhon Nayok",
-        province="26",
-        private=True,
-        tags=["งบประมาณ", SECRET_TAG],
-        data=rows(count=60, seed=99),
-    )
-    with Catalog.open(built.home, database_url) as catalog:
-        catalog.publish(folder, actor=OPERATOR, change_note="first version")
-        record = catalog.version("nn-private-plan", viewer=OPERATOR)
-        built.resources["nn-private-plan"] = {item.filename: item.id for item in record.resources}
-    return built
-
-
 def _serve(root: Path, database_url: str | None, *, read_only: bool) -> Iterator[World]:
-    built = _build(root, database_url)
+    built = build_world(root, database_url)
     with TestClient(make_app(built.home, database_url=database_url)) as client:
         yield World(built, client, root, database_url, {} if read_only else None)
 
@@ -216,162 +171,6 @@ BACKENDS = pytest.mark.parametrize("world", ["sqlite", "postgresql"], indirect=T
 
 
 # --- reading: every door, every principal, every dataset ------------------------------------
-
-
-def _asked(w: World, key: tuple, ask: Callable[[], httpx.Response]) -> httpx.Response:
-    if w.answers is None:
-        return _never_shared_if_private(ask())
-    if key not in w.answers:
-        w.answers[key] = _never_shared_if_private(ask())
-    return w.answers[key]
-
-
-def _never_shared_if_private(response: httpx.Response) -> httpx.Response:
-    """An answer that names a private dataset must not be kept by a shared cache (a proxy
-    or CDN would hand it to the next visitor)."""
-    private = [d.name for d in DATASETS.values() if d.private and d.name in response.text]
-    if response.status_code == 200 and private:
-        cache = response.headers.get("cache-control", "")
-        assert "public" not in cache, f"{response.request.url} names {private}: {cache}"
-    return response
-
-
-def _get(w: World, who: str, url: str, **params: object) -> httpx.Response:
-    key = (who, "GET", url, json.dumps(params, sort_keys=True))
-    return _asked(w, key, lambda: w.client.get(url, params=params, headers=w.headers(who)))
-
-
-def _served(response: httpx.Response, d: Data) -> bool:
-    """200: served; 404: no such dataset for this caller. Anything else is a defect (a 403
-    would tell that a private dataset exists). A private dataset's answer is never kept."""
-    status = response.status_code
-    assert status in (200, 404), f"{response.request.url}: {status} {response.text[:300]}"
-    if status == 200 and d.private:
-        cache = response.headers.get("cache-control")
-        assert cache == "private, no-store", f"{response.request.url}: {cache}"
-    return status == 200
-
-
-def _mentions(text: str, d: Data) -> bool:
-    return d.name in text or d.title in text
-
-
-def _agree(*seen: bool) -> bool:
-    """Every form of one door must give the same answer."""
-    assert len(set(seen)) == 1, f"the forms of one door disagree: {seen}"
-    return seen[0]
-
-
-def _names(body: dict, key: str = "results") -> set[str]:
-    return {item["name"] for item in body[key]}
-
-
-def api_search(w: World, who: str, d: Data) -> bool:
-    pages = [
-        _get(w, who, f"{API}/datasets", size=1000),
-        _get(w, who, f"{API}/datasets", organization=d.organization, size=1000),
-        _get(w, who, f"{API}/datasets", q=d.title, size=1000),
-    ]
-    return _agree(*(d.name in _names(page.json()) for page in pages))
-
-
-def api_dataset(w: World, who: str, d: Data) -> bool:
-    base = f"{API}/datasets/{d.name}"
-    tails = ("", "/versions", "/compliance", "/metadata.json", "/metadata.ttl",
-             "/metadata.jsonld", "/datapackage.json")  # fmt: skip
-    return _agree(*(_served(_get(w, who, base + tail), d) for tail in tails))
-
-
-def _rows_and_files(w: World, who: str, name: str, rid: str, d: Data) -> bool:
-    base = f"{API}/datasets/{name}/resources/{rid}"
-    urls = [base, f"{base}/openapi.json", f"{base}/rows", f"{base}/download.csv",
-            f"{base}/download.json", f"/dataset/{name}/resource/{rid}/download/allocation.csv",
-            f"/dataset/{name}/version/1/resource/{rid}/download/allocation.csv"]  # fmt: skip
-    seen = [_served(_get(w, who, url), d) for url in urls]
-    seen.append(_served(_get(w, who, f"{base}/aggregate", _group="province_code", _agg="count"), d))
-    return _agree(*seen)
-
-
-def api_rows_and_files(w: World, who: str, d: Data) -> bool:
-    return _rows_and_files(w, who, d.name, w.resource(d), d)
-
-
-def api_rows_and_files_under_another_name(w: World, who: str, d: Data) -> bool:
-    """This dataset's resource asked for under the name of a public dataset of the other
-    organisation, one every caller may see: never served."""
-    other = DATASETS["B-public" if d.organization == "cm-office" else "A-public"]
-    return _rows_and_files(w, who, other.name, w.resource(d), d)
-
-
-def api_feeds(w: World, who: str, d: Data) -> bool:
-    feeds = [_get(w, who, f"{API}/catalog.{ext}", size=1000) for ext in ("ttl", "jsonld")]
-    for feed in feeds:
-        assert feed.status_code == 200, feed.text
-    return _agree(*(_mentions(feed.text, d) for feed in feeds))
-
-
-def api_organization(w: World, who: str, d: Data) -> bool:
-    body = _get(w, who, f"{API}/organizations/{d.organization}").json()
-    return d.name in {item["name"] for item in body["datasets"]}
-
-
-def _ckan(w: World, who: str, action: str, **params: object) -> httpx.Response:
-    url = f"{CKAN}/{action}"
-    key = (who, "POST", url, json.dumps(params, sort_keys=True))
-    return _asked(w, key, lambda: w.client.post(url, json=params, headers=w.headers(who)))
-
-
-def _ckan_found(response: httpx.Response) -> bool:
-    body = response.json()
-    if response.status_code == 404:
-        assert body["error"]["__type"] == "Not Found Error", body
-        return False
-    assert response.status_code == 200, body
-    assert body["success"], body
-    return True
-
-
-def ckan_show(w: World, who: str, d: Data) -> bool:
-    rid = w.resource(d)
-    return _agree(
-        _ckan_found(_ckan(w, who, "package_show", id=d.name)),
-        _ckan_found(_ckan(w, who, "resource_show", id=rid)),
-        _ckan_found(_ckan(w, who, "datastore_search", resource_id=rid, limit=1)),
-    )
-
-
-def ckan_search_as_caller(w: World, who: str, d: Data) -> bool:
-    searches = [
-        _ckan(w, who, "package_search", include_private=True, rows=1000),
-        _ckan(w, who, "package_search", include_private=True, fq=f"organization:{d.organization}"),
-        _ckan(w, who, "package_search", include_private=True, q=d.title, rows=1000),
-    ]
-    shown = _ckan(w, who, "organization_show", id=d.organization, include_datasets=True)
-    return _agree(
-        *(d.name in _names(s.json()["result"]) for s in searches),
-        d.name in _names(shown.json()["result"], "packages"),
-    )
-
-
-def ckan_public(w: World, who: str, d: Data) -> bool:
-    search = _ckan(w, who, "package_search", rows=1000).json()["result"]
-    listing = _ckan(w, who, "package_list").json()["result"]
-    return _agree(d.name in _names(search), d.name in listing)
-
-
-def web_pages(w: World, who: str, d: Data) -> bool:
-    pages = [  # a search page shows the words asked for: look for the name it links to
-        d.name in _get(w, who, "/search", q=d.title).text,
-        d.name in _get(w, who, "/en/search", q=d.title).text,
-        _mentions(_get(w, who, f"/organization/{d.organization}").text, d),
-        _mentions(_get(w, who, "/sitemap.xml").text, d),
-        _mentions(_get(w, who, "/").text, d),
-    ]
-    return _agree(
-        _served(_get(w, who, f"/dataset/{d.name}"), d),
-        _served(_get(w, who, f"/en/dataset/{d.name}"), d),
-        *pages,
-    )
 
 
 SQLITE, BOTH = ("sqlite",), ("sqlite", "postgresql")
@@ -427,22 +226,22 @@ def _facet(body: dict, facet: str) -> dict[str, int]:
 
 def _counts(w: World, who: str) -> dict[str, object]:
     """Every count and facet a caller is told, and what public pages say."""
-    api = _get(w, who, f"{API}/datasets", size=0).json()
-    ckan = _ckan(
+    api = api_get(w, who, f"{API}/datasets", size=0).json()
+    ckan = ckan_call(
         w, who, "package_search", include_private=True, rows=0,
         **{"facet.field": ["organization", "tags", "data_category"]},
     ).json()["result"]  # fmt: skip
     organizations = {
-        org: _ckan(w, who, "organization_show", id=org).json()["result"]["package_count"]
+        org: ckan_call(w, who, "organization_show", id=org).json()["result"]["package_count"]
         for org in ("cm-office", "nn-office")
     }
-    listed = _ckan(w, who, "organization_list", all_fields=True).json()["result"]
+    listed = ckan_call(w, who, "organization_list", all_fields=True).json()["result"]
     scores = {
-        org: _get(w, who, f"{API}/organizations/{org}").json()["budget_bureau"]
+        org: api_get(w, who, f"{API}/organizations/{org}").json()["budget_bureau"]
         for org in ("cm-office", "nn-office")
     }
     compliance = "".join(
-        _get(w, who, f"{API}/datasets/{d.name}/compliance").text
+        api_get(w, who, f"{API}/datasets/{d.name}/compliance").text
         for d in DATASETS.values()
         if not d.private
     )
@@ -457,11 +256,11 @@ def _counts(w: World, who: str) -> dict[str, object]:
         "ckan secret tag facet": ckan["facets"]["tags"].get(SECRET_TAG, 0),
         "ckan organization_show package_count": organizations,
         "ckan organization_list package_count": {o["name"]: o["package_count"] for o in listed},
-        "ckan public count": _ckan(w, who, "package_search").json()["result"]["count"],
-        "ckan tag_list has the secret tag": SECRET_TAG in _ckan(w, who, "tag_list").text,
+        "ckan public count": ckan_call(w, who, "package_search").json()["result"]["count"],
+        "ckan tag_list has the secret tag": SECRET_TAG in ckan_call(w, who, "tag_list").text,
         "score dataset counts": {org: score["dataset_count"] for org, score in scores.items()},
         "scores or compliance name a private dataset": any(
-            _mentions(public_texts, d) for d in DATASETS.values() if d.private
+            mentions(public_texts, d) for d in DATASETS.values() if d.private
         ),
     }
 
@@ -614,7 +413,7 @@ def test_the_ckan_api_writes_nothing(writable: World) -> None:
     observed, expected = {}, {}
     for who in KEY_OF:
         for action in CKAN_WRITE_ACTIONS:
-            response = _ckan(writable, who, action, **payload)
+            response = ckan_call(writable, who, action, **payload)
             refused = response.status_code in (400, 403) and not response.json()["success"]
             observed[who, action], expected[who, action] = refused, True
     assert observed == expected
@@ -685,7 +484,7 @@ def test_who_sees_what_on_the_command_line(world: World, monkeypatch, capsys) ->
         assert code == 0, out
         listed = {item["name"] for item in json.loads(out)}
         observed[who] = {
-            column: _agree(
+            column: agree(
                 d.name in listed,
                 run(who, "catalog", "show", d.name)[0] == 0,
             )
@@ -745,7 +544,7 @@ def test_api_keys_are_stored_only_as_hashes(world: World) -> None:
     with engine.connect() as connection:
         stored = "\n".join(
             repr(tuple(row))
-            for t in metadata.sorted_tables
+            for t in metadata.tables.values()
             for row in connection.execute(select(t))
         )
     assert [token for token in tokens if token in stored] == []
