@@ -156,7 +156,9 @@ def test_a_push_survives_ckan_stopped_slow_and_failing(
     with FaultyProxy(kit.url) as proxy:
         faults = Faults(proxy, private_kit)
         proxy.before, proxy.after = faults.before, faults.after
-        target = make_target(kit, url=proxy.url, timeout=TIMEOUT, retries=2, backoff=0.2)
+        target = make_target(
+            kit, url=proxy.url, timeout=TIMEOUT, retries=2, backoff=0.2, max_attempts=2
+        )
         started = time.monotonic()
         while True:  # the scheduler: run again until nothing is left
             runs.append(register(catalog, target, actor=OPERATOR))

@@ -10,9 +10,10 @@
    only when some field differs, then records the registration and completes the item in
    one transaction. Transient failures are retried at once `retries` times with exponential
    backoff, then left in the outbox for a later run (backoff again, at most `max_attempts`
-   in all); after three datasets in a row fail that way the target is taken to be down
-   and the run stops, leaving the rest queued. A permanent failure is recorded with CKAN's
-   message per field, and the run goes on with the next dataset.
+   in all, counting only failures while the target still answered `status_show`: a target
+   that is down parks nothing); after three datasets in a row fail that way the target is
+   taken to be down and the run stops, leaving the rest queued. A permanent failure is
+   recorded with CKAN's message per field, and the run goes on with the next dataset.
 
 A crash at any point loses nothing: an item is completed only after its push succeeded and
 only if the dataset has not changed meanwhile; otherwise it stays queued, and the next
@@ -501,8 +502,14 @@ class _Drain:
     def _failed(
         self, item: OutboxItem, dataset: DatasetRecord, error: TargetError, fingerprint: str
     ) -> Outcome:
-        record = error.record() | {"fingerprint": fingerprint}
-        give_up = not error.transient or item.attempts + 1 >= self.target.max_attempts
+        # A transient failure counts against this dataset's attempts only when the target
+        # still answers: otherwise the target is down, and an outage must not park datasets
+        # (they would stay unregistered after it recovers) nor stretch their backoff.
+        target_down = error.transient and not self.client.answers()
+        record = error.record() | {"fingerprint": fingerprint, "target_down": target_down}
+        give_up = not error.transient or (
+            not target_down and item.attempts + 1 >= self.target.max_attempts
+        )
         with self.catalog.write() as session:
             registration = _registration(session, self.target.name, dataset.id)
             registration.last_error = record
@@ -513,7 +520,9 @@ class _Drain:
             delay = min(
                 dt.timedelta(seconds=self.target.backoff * 2 ** (item.attempts + 1)), MAX_DELAY
             )
-            outbox.retry_later(session, item.id, record, delay=delay, give_up=give_up)
+            outbox.retry_later(
+                session, item.id, record, delay=delay, give_up=give_up, counted=not target_down
+            )
             audit.record(
                 session,
                 self.actor.name,
