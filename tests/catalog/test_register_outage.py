@@ -1,7 +1,9 @@
-"""One push of many datasets to a real CKAN that, in the middle of it, is stopped for real
-and restarted, then answers too slowly, then answers 5xx; the registrar keeps running as a
-scheduler would (`khlang register` again after each stopped run). When CKAN has recovered,
-the outbox drains and every dataset is on CKAN exactly once: checked in CKAN's own database
+"""One push of many datasets to a real CKAN that, in the middle of it, answers too slowly,
+then answers 5xx (both through a proxy, proxy.py), then is stopped for real and restarted
+(its web process ended by PID; runs that start while it is down call it directly and meet
+a refused connection, no proxy between). The registrar keeps running as a scheduler would
+(`khlang register` again after each stopped run). When CKAN has recovered, the outbox
+drains and every dataset is on CKAN exactly once: checked in CKAN's own database
 (not only its search index), by package_show of each recorded id, and by package_search.
 
 The CKAN is a private kit (private_kit.py), because stopping it would break the other test
@@ -37,8 +39,10 @@ pytestmark = pytest.mark.ckan
 
 OPERATOR = Principal.operator("cli:tester")
 DATASETS = 45
-STOP_AT, SLOW_AT, ERRORS_AT = 10, 20, 30
-"""The faults start after this many datasets were created on CKAN."""
+SLOW_AT, ERRORS_AT, STOP_AT = 10, 20, 30
+"""Each fault starts once CKAN has created this many datasets and the previous one ended.
+The stop comes last: runs made while CKAN is down call it directly, and one of them may
+drain the rest once it is back."""
 OUTAGE = 3.0
 """Seconds CKAN stays stopped before up.sh starts it again (which itself takes seconds)."""
 TIMEOUT, LATE = 1.0, 2.5
@@ -50,8 +54,8 @@ DEADLINE = 240.0
 
 @dataclass
 class Faults:
-    """Drives the proxy from what CKAN did: stops the kit after the STOP_AT-th create, and
-    so on. Runs in the proxy's threads."""
+    """Drives the faults from what CKAN did (slow after the SLOW_AT-th create, and so on).
+    Runs in the proxy's threads."""
 
     proxy: FaultyProxy
     kit: PrivateKit
@@ -59,13 +63,18 @@ class Faults:
     late_left: int = 0
     errors_left: int = 0
     gateway_left: int = 0
+    direct_creates: int = 0
     late_creates: list[int] = field(default_factory=list)
     answered_5xx: int = 0
     restart: threading.Thread | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def down(self) -> bool:
+        return "stopped" in self.events and "restarted" not in self.events
+
     def created(self) -> int:
-        return sum(
+        """Datasets CKAN created: through the proxy, and directly while it was down."""
+        return self.direct_creates + sum(
             1
             for action, _mode, status in self.proxy.upstream_log[:]
             if action == "package_create" and status == 200
@@ -80,18 +89,20 @@ class Faults:
             _action, mode, status = self.proxy.upstream_log[-1]
             if mode == "late" and status == 200:
                 self.late_creates.append(created)
-            if created == STOP_AT and "stopped" not in self.events:
+            if created >= SLOW_AT and "slow" not in self.events:
+                self.events["slow"] = time.monotonic()
+                self.proxy.mode, self.proxy.delay, self.late_left = "late", LATE, LATE_CALLS
+            elif created >= ERRORS_AT and "slow_end" in self.events and "errors" not in self.events:
+                self.events["errors"] = time.monotonic()
+                self.proxy.mode, self.proxy.status = "status", 503
+                self.errors_left, self.gateway_left = ERROR_CALLS, GATEWAY_CALLS
+            elif (
+                created >= STOP_AT and "errors_end" in self.events and "stopped" not in self.events
+            ):
                 self.events["stopped"] = time.monotonic()
                 self.events["stopped_pid"] = self.kit.stop_web()
                 self.restart = threading.Thread(target=self._restart, daemon=True)
                 self.restart.start()
-            elif created == SLOW_AT and "slow" not in self.events:
-                self.events["slow"] = time.monotonic()
-                self.proxy.mode, self.proxy.delay, self.late_left = "late", LATE, LATE_CALLS
-            elif created == ERRORS_AT and "errors" not in self.events:
-                self.events["errors"] = time.monotonic()
-                self.proxy.mode, self.proxy.status = "status", 503
-                self.errors_left, self.gateway_left = ERROR_CALLS, GATEWAY_CALLS
 
     def before(self, action: str) -> None:
         """Before a call is forwarded: count down the slow and failing stretches."""
@@ -153,16 +164,23 @@ def test_a_push_survives_ckan_stopped_slow_and_failing(
         )
     kit = Kit(private_kit.url, private_kit.token(), "gdc")
     runs: list[RunReport] = []
+    direct_runs: list[RunReport] = []
     with FaultyProxy(kit.url) as proxy:
         faults = Faults(proxy, private_kit)
         proxy.before, proxy.after = faults.before, faults.after
         target = make_target(
             kit, url=proxy.url, timeout=TIMEOUT, retries=2, backoff=0.2, max_attempts=2
         )
+        direct = target.model_copy(update={"url": kit.url})  # same target, no proxy
         started = time.monotonic()
         while True:  # the scheduler: run again until nothing is left
-            runs.append(register(catalog, target, actor=OPERATOR))
-            if runs[-1].remaining == 0 and "errors_end" in faults.events:
+            if faults.down():  # khlang meets the stopped CKAN itself: connection refused
+                runs.append(register(catalog, direct, actor=OPERATOR))
+                direct_runs.append(runs[-1])
+                faults.direct_creates += runs[-1].count("created")
+            else:
+                runs.append(register(catalog, target, actor=OPERATOR))
+            if runs[-1].remaining == 0 and "restarted" in faults.events:
                 break
             assert time.monotonic() - started < DEADLINE, [run.stopped for run in runs]
             time.sleep(SCHEDULER_INTERVAL)
@@ -174,7 +192,15 @@ def test_a_push_survives_ckan_stopped_slow_and_failing(
     events = faults.events
     assert {"stopped", "restarted", "slow", "slow_end", "errors", "errors_end"} <= set(events)
     assert private_kit.web_pid() not in (None, events["stopped_pid"])  # a new CKAN process
-    assert proxy.refused > 0  # khlang called while CKAN was down
+    assert proxy.refused > 0  # the run that saw CKAN stop went on calling
+    refused = [
+        outcome.error["message"]
+        for run in direct_runs
+        for outcome in run.outcomes
+        if outcome.action == "deferred"
+    ]
+    assert refused
+    assert all("cannot connect" in message for message in refused), refused
     assert faults.late_creates, "no create succeeded on CKAN while khlang timed out"
     assert faults.answered_5xx == ERROR_CALLS + GATEWAY_CALLS
     assert any(run.stopped for run in runs)  # the breaker stopped at least one run
@@ -213,8 +239,9 @@ def test_a_push_survives_ckan_stopped_slow_and_failing(
         f"\noutage campaign: {DATASETS} datasets, {len(runs)} runs, {deferred} deferrals; "
         f"CKAN stopped {events['restarted'] - events['stopped']:.1f} s "
         f"(up.sh {events['restarted'] - events['restarting']:.1f} s), {proxy.refused} calls "
-        f"refused; {LATE_CALLS} answers {LATE:g} s late (timeout {TIMEOUT:g} s), "
+        f"dropped by the proxy, {len(refused)} datasets refused directly; "
+        f"{LATE_CALLS} answers {LATE:g} s late (timeout {TIMEOUT:g} s), "
         f"{len(faults.late_creates)} of them creates CKAN made; {faults.answered_5xx} "
-        f"answers 5xx; drained {drained - events['errors_end']:.1f} s after the last fault, "
+        f"answers 5xx; all registered {drained - events['stopped']:.1f} s after the stop, "
         f"{drained - started:.1f} s in all"
     )
