@@ -70,8 +70,9 @@ def test_an_outage_in_the_middle_loses_nothing(
         proxy.before = cut_after_three_creates
         run = register(catalog, target, actor=OPERATOR, sleep=lambda _seconds: None)
         assert run.count("created") == 3
-        assert run.count("deferred") == 3  # the breaker stops the run after 3 in a row
+        assert run.count("deferred") == 1  # not even status_show answers: stop at once
         assert run.stopped is not None
+        assert "not even status_show" in run.stopped.en
         assert run.remaining == 5
         assert _queued(catalog, target.name) == 5
         for registration in catalog.registrations(target=target.name):
@@ -88,6 +89,31 @@ def test_an_outage_in_the_middle_loses_nothing(
     assert _remote_names(gdc_kit, unique) == names  # every one, exactly once
     assert {item.state for item in catalog.registrations(target=target.name)} == {"registered"}
     assert check_drift(catalog, make_target(gdc_kit)).ok
+
+
+def test_the_breaker_stops_a_run_when_writes_keep_failing(
+    catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
+) -> None:
+    """CKAN answers reads (status_show too) but every create gets a 503: the run stops after
+    three datasets in a row, and the rest stay queued."""
+    names = _publish(publish, tmp_path, unique, 5)
+    with FaultyProxy(gdc_kit.url) as proxy:
+        target = make_target(gdc_kit, url=proxy.url, retries=0)
+
+        def fail_creates(action: str) -> None:
+            proxy.mode = "status" if action == "package_create" else "pass"
+
+        proxy.before = fail_creates
+        run = register(catalog, target, actor=OPERATOR)
+        assert [item.action for item in run.outcomes] == ["deferred"] * 3
+        assert {item.error["target_down"] for item in run.outcomes} == {False}
+        assert run.stopped is not None
+        assert "3 datasets in a row" in run.stopped.en
+        assert run.remaining == 5
+        proxy.before, proxy.mode = None, "pass"
+        again = register(catalog, target, actor=OPERATOR)
+    assert again.count("created") == 5
+    assert _remote_names(gdc_kit, unique) == names
 
 
 def test_5xx_is_retried_with_exponential_backoff(
@@ -192,7 +218,7 @@ def test_a_create_whose_answer_was_lost_is_not_made_twice(
 
         proxy.after = cut_after_first_create
         run = register(catalog, target, actor=OPERATOR)
-        assert [item.action for item in run.outcomes] == ["deferred", "deferred"]
+        assert [item.action for item in run.outcomes] == ["deferred"]  # then the run stops
         proxy.after, proxy.mode = None, "pass"
         again = register(catalog, target, actor=OPERATOR)
     assert sorted(item.action for item in again.outcomes) == ["created", "unchanged"]

@@ -11,9 +11,10 @@
    one transaction. Transient failures are retried at once `retries` times with exponential
    backoff, then left in the outbox for a later run (backoff again, at most `max_attempts`
    in all, counting only failures while the target still answered `status_show`: a target
-   that is down parks nothing); after three datasets in a row fail that way the target is
-   taken to be down and the run stops, leaving the rest queued. A permanent failure is
-   recorded with CKAN's message per field, and the run goes on with the next dataset.
+   that is down parks nothing). The run stops, leaving the rest queued, as soon as the
+   target does not answer `status_show` either, or after three datasets in a row failed
+   transiently while it answered. A permanent failure is recorded with CKAN's message per
+   field, and the run goes on with the next dataset.
 
 A crash at any point loses nothing: an item is completed only after its push succeeded and
 only if the dataset has not changed meanwhile; otherwise it stays queued, and the next
@@ -56,7 +57,8 @@ if TYPE_CHECKING:
     from khlang.catalog.store import Catalog
 
 BREAKER = 3
-"""Transient failures of consecutive datasets after which the target is taken to be down."""
+"""Transient failures of consecutive datasets (the target still answering status_show)
+after which the run stops."""
 MAX_DELAY = dt.timedelta(hours=6)
 
 Action = Literal["created", "updated", "unchanged", "withdrawn", "failed", "deferred"]
@@ -263,18 +265,34 @@ class _Drain:
                 outcome = self._process(item)
                 outcomes.append(outcome)
                 transient_in_a_row = transient_in_a_row + 1 if outcome.action == "deferred" else 0
-                if transient_in_a_row >= BREAKER:
-                    stopped = Text(
-                        th=f"หยุดการส่ง: {self.target.url} ล้มเหลวชั่วคราว {BREAKER} ชุดข้อมูลติดกัน "
-                        "รายการที่เหลือยังอยู่ในคิว (outbox) และจะส่งต่อในครั้งถัดไป",
-                        en=f"stopped: {self.target.url} failed transiently for {BREAKER} datasets "
-                        "in a row; the rest stay queued in the outbox for the next run",
-                    )
+                stopped = self._stop_reason(outcome, transient_in_a_row)
+                if stopped is not None:
                     with self.catalog.write() as session:
                         for rest in items[index + 1 :]:
                             outbox.release(session, rest.id)
                     break
         return _Drained(queued=queued, outcomes=outcomes, stopped=stopped)
+
+    def _stop_reason(self, outcome: Outcome, transient_in_a_row: int) -> Text | None:
+        """Why the run stops after this outcome (the rest stay queued), or None: the target
+        did not even answer status_show (trying the next dataset would only wait for the
+        same timeouts), or BREAKER datasets in a row failed transiently."""
+        rest = (
+            "รายการที่เหลือยังอยู่ในคิว (outbox) และจะส่งต่อในครั้งถัดไป",
+            "the rest stay queued in the outbox for the next run",
+        )
+        if outcome.error is not None and outcome.error.get("target_down"):
+            return Text(
+                th=f"หยุดการส่ง: {self.target.url} ไม่ตอบ (แม้แต่ status_show) {rest[0]}",
+                en=f"stopped: {self.target.url} does not answer (not even status_show); {rest[1]}",
+            )
+        if transient_in_a_row >= BREAKER:
+            return Text(
+                th=f"หยุดการส่ง: {self.target.url} ล้มเหลวชั่วคราว {BREAKER} ชุดข้อมูลติดกัน {rest[0]}",
+                en=f"stopped: {self.target.url} failed transiently for {BREAKER} datasets in a "
+                f"row; {rest[1]}",
+            )
+        return None
 
     def _process(self, item: OutboxItem) -> Outcome:
         dataset = self.catalog.dataset(item.dataset_id, viewer=Principal.operator())
