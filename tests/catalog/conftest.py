@@ -16,6 +16,8 @@ import pytest
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.registration.settings import Target
+from tests.catalog.private_kit import HELP as PRIVATE_HELP
+from tests.catalog.private_kit import PrivateKit
 from tests.postgres import reachable_server, schema_url
 
 
@@ -127,6 +129,24 @@ def plain_kit() -> Kit:
         pytest.skip(f"{PLAIN_ENV} is not a plain-profile kit: {KIT_HELP}")
     _reachable(values["CKAN_URL"], "plain")
     return Kit(values["CKAN_URL"], values["CKAN_TOKEN"], "plain")
+
+
+@pytest.fixture(scope="session")
+def private_kit(shared_dir: Path) -> Iterator[PrivateKit]:
+    """A gdc kit of this test session's own, which a test may stop and restart
+    (private_kit.py). Started here under CI, or when it has been built before (a warm start
+    takes seconds); stopped afterwards if this session started it. Only one test uses it,
+    so no two xdist workers share it."""
+    kit = PrivateKit(shared_dir / "ckan")
+    was_running = kit.web_pid() is not None
+    if not was_running:
+        if os.environ.get("KHLANG_CI") != "1" and not kit.built:
+            pytest.skip(f"the private CKAN kit for the outage test is not built; {PRIVATE_HELP}")
+        kit.start()
+    _reachable(kit.url, "private gdc")
+    yield kit
+    if not was_running:
+        kit.stop()
 
 
 @pytest.fixture

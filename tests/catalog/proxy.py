@@ -4,7 +4,9 @@ The CKAN kit is shared by every test session on the machine, so the fault tests 
 it: they put this proxy between khlang and CKAN and cut, slow down or garble the traffic
 there. From khlang's side that is indistinguishable from CKAN stopping, hanging or a
 gateway answering with an error page, while CKAN itself keeps running and keeps whatever
-it already received (a create that reached it before the cut is really there).
+it already received (a create that reached it before the cut is really there). When the
+kit behind it is really stopped (a private kit, see private_kit.py), the proxy passes the
+refusal on: it drops khlang's connection without an answer.
 """
 
 from __future__ import annotations
@@ -24,8 +26,12 @@ HTML_PAGE = (
 class FaultyProxy:
     """`mode`: `pass` (forward), `drop` (close the connection without answering), `html`
     (answer 200 with an HTML page), `status` (answer `status` with an HTML page), `slow`
-    (wait `delay` seconds, then forward). `before(action)` and `after(action)` run around
-    each forwarded call and may change the mode (e.g. cut the line after the 3rd create)."""
+    (wait `delay` seconds, then forward), `late` (forward at once, answer after `delay`
+    seconds: CKAN did the work, khlang may have stopped waiting), `gateway` (forward, then
+    answer `status` instead of CKAN's reply). `before(action)` and `after(action)` run
+    around each forwarded call and may change the mode (e.g. cut the line after the 3rd
+    create). `upstream_log` keeps (action, mode, CKAN's status) of every forwarded call;
+    `refused` counts calls CKAN did not take (it was stopped)."""
 
     def __init__(self, upstream: str) -> None:
         parsed = urlparse(upstream)
@@ -35,6 +41,8 @@ class FaultyProxy:
         self.status = 503
         self.delay = 0.0
         self.actions: list[str] = []
+        self.upstream_log: list[tuple[str, str, int]] = []
+        self.refused = 0
         self.before: Callable[[str], None] | None = None
         self.after: Callable[[str], None] | None = None
         self._lock = threading.Lock()
@@ -83,22 +91,36 @@ class FaultyProxy:
                     proxy.before(action)
                 mode = proxy.mode
                 if mode == "drop":
-                    self.close_connection = True
-                    self.connection.shutdown(2)
+                    self._drop()
                     return
                 if mode in ("html", "status"):
                     self._answer(200 if mode == "html" else proxy.status, "text/html", HTML_PAGE)
                     return
                 if mode == "slow":
                     time.sleep(proxy.delay)
-                status, content_type, payload = self._forward(body)
+                try:
+                    status, content_type, payload = self._forward(body)
+                except ConnectionRefusedError:  # CKAN is stopped: khlang gets no answer
+                    with proxy._lock:
+                        proxy.refused += 1
+                    self._drop()
+                    return
+                with proxy._lock:
+                    proxy.upstream_log.append((action, mode, status))
                 if proxy.after:
                     proxy.after(action)
                 if proxy.mode == "drop":  # cut after CKAN did the work, before khlang hears
-                    self.close_connection = True
-                    self.connection.shutdown(2)
+                    self._drop()
                     return
+                if mode == "late":
+                    time.sleep(proxy.delay)
+                if mode == "gateway":
+                    status, content_type, payload = proxy.status, "text/html", HTML_PAGE
                 self._answer(status, content_type, payload)
+
+            def _drop(self) -> None:
+                self.close_connection = True
+                self.connection.shutdown(2)
 
             def _forward(self, body: bytes) -> tuple[int, str, bytes]:
                 connection = http.client.HTTPConnection(

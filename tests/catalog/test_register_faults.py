@@ -8,15 +8,18 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import ckanapi
 import pytest
+from sqlalchemy import select
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.registration import outbox
 from khlang.catalog.registration.drift import check_drift
 from khlang.catalog.registration.push import register
 from khlang.catalog.registration.settings import ad_hoc_target
+from khlang.catalog.tables import OutboxItem
 from tests.catalog.conftest import PUBLIC_URL, Kit
 from tests.catalog.folders import write_folder
 from tests.catalog.proxy import FaultyProxy
@@ -67,8 +70,9 @@ def test_an_outage_in_the_middle_loses_nothing(
         proxy.before = cut_after_three_creates
         run = register(catalog, target, actor=OPERATOR, sleep=lambda _seconds: None)
         assert run.count("created") == 3
-        assert run.count("deferred") == 3  # the breaker stops the run after 3 in a row
+        assert run.count("deferred") == 1  # not even status_show answers: stop at once
         assert run.stopped is not None
+        assert "not even status_show" in run.stopped.en
         assert run.remaining == 5
         assert _queued(catalog, target.name) == 5
         for registration in catalog.registrations(target=target.name):
@@ -85,6 +89,31 @@ def test_an_outage_in_the_middle_loses_nothing(
     assert _remote_names(gdc_kit, unique) == names  # every one, exactly once
     assert {item.state for item in catalog.registrations(target=target.name)} == {"registered"}
     assert check_drift(catalog, make_target(gdc_kit)).ok
+
+
+def test_the_breaker_stops_a_run_when_writes_keep_failing(
+    catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
+) -> None:
+    """CKAN answers reads (status_show too) but every create gets a 503: the run stops after
+    three datasets in a row, and the rest stay queued."""
+    names = _publish(publish, tmp_path, unique, 5)
+    with FaultyProxy(gdc_kit.url) as proxy:
+        target = make_target(gdc_kit, url=proxy.url, retries=0)
+
+        def fail_creates(action: str) -> None:
+            proxy.mode = "status" if action == "package_create" else "pass"
+
+        proxy.before = fail_creates
+        run = register(catalog, target, actor=OPERATOR)
+        assert [item.action for item in run.outcomes] == ["deferred"] * 3
+        assert {item.error["target_down"] for item in run.outcomes} == {False}
+        assert run.stopped is not None
+        assert "3 datasets in a row" in run.stopped.en
+        assert run.remaining == 5
+        proxy.before, proxy.mode = None, "pass"
+        again = register(catalog, target, actor=OPERATOR)
+    assert again.count("created") == 5
+    assert _remote_names(gdc_kit, unique) == names
 
 
 def test_5xx_is_retried_with_exponential_backoff(
@@ -127,10 +156,15 @@ def test_a_timeout_is_deferred_then_completed(
 def test_attempts_are_bounded_then_parked(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
+    """CKAN answers, but this dataset's create keeps failing: parked after max_attempts."""
     _publish(publish, tmp_path, unique, 1)
     with FaultyProxy(gdc_kit.url) as proxy:
         target = make_target(gdc_kit, url=proxy.url, retries=0, max_attempts=2)
-        proxy.mode = "drop"
+
+        def drop_creates(action: str) -> None:
+            proxy.mode = "drop" if action == "package_create" else "pass"
+
+        proxy.before = drop_creates
         assert [item.action for item in register(catalog, target, actor=OPERATOR).outcomes] == [
             "deferred"
         ]
@@ -139,9 +173,35 @@ def test_attempts_are_bounded_then_parked(
         ]
         assert catalog.registrations(target=target.name)[0].state == "failed"
         assert register(catalog, target, actor=OPERATOR).calls == 0  # parked, not retried blindly
-        proxy.mode = "pass"
+        proxy.before, proxy.mode = None, "pass"
         retried = register(catalog, target, actor=OPERATOR, retry_failed=True)
     assert [item.action for item in retried.outcomes] == ["created"]
+
+
+def test_an_outage_does_not_use_up_the_attempts(
+    catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
+) -> None:
+    """While the whole target is down (status_show fails too), failures are not counted:
+    however many runs the outage lasts, nothing is parked and the backoff does not grow, so
+    the first run after it recovers registers everything."""
+    [name] = _publish(publish, tmp_path, unique, 1)
+    with FaultyProxy(gdc_kit.url) as proxy:
+        target = make_target(gdc_kit, url=proxy.url, retries=0, max_attempts=2, backoff=0.01)
+        proxy.mode = "drop"
+        for _run in range(4):
+            run = register(catalog, target, actor=OPERATOR)
+            assert [item.action for item in run.outcomes] == ["deferred"]
+            assert run.outcomes[0].error["target_down"] is True
+            time.sleep(0.05)  # the item is due again after 2 x backoff
+        [registration] = catalog.registrations(target=target.name)
+        assert (registration.state, registration.attempts) == ("pending", 4)
+        with catalog.read() as session:
+            [item] = session.scalars(select(OutboxItem).where(OutboxItem.target == target.name))
+        assert (item.state, item.attempts) == ("pending", 0)
+        proxy.mode = "pass"
+        again = register(catalog, target, actor=OPERATOR)
+    assert [(item.dataset, item.action) for item in again.outcomes] == [(name, "created")]
+    assert again.remaining == 0
 
 
 def test_a_create_whose_answer_was_lost_is_not_made_twice(
@@ -158,7 +218,7 @@ def test_a_create_whose_answer_was_lost_is_not_made_twice(
 
         proxy.after = cut_after_first_create
         run = register(catalog, target, actor=OPERATOR)
-        assert [item.action for item in run.outcomes] == ["deferred", "deferred"]
+        assert [item.action for item in run.outcomes] == ["deferred"]  # then the run stops
         proxy.after, proxy.mode = None, "pass"
         again = register(catalog, target, actor=OPERATOR)
     assert sorted(item.action for item in again.outcomes) == ["created", "unchanged"]

@@ -187,6 +187,15 @@ class CkanClient:
         except RemoteNotFoundError:
             return None
 
+    def answers(self) -> bool:
+        """Whether the target answers at all now (status_show, anonymous and cheap): tells
+        a target that is down from a push that fails while the target works."""
+        try:
+            self.call("status_show")
+        except TargetError:
+            return False
+        return True
+
     def upload(self, resource_id: str, path: Path, filename: str, fields: dict[str, Any]) -> Any:
         with path.open("rb") as handle:
             return self.call(

@@ -9,8 +9,10 @@ the time of the push, never a stale copy).
 Draining claims due items with a lease (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so two
 registrars never take the same item); an item whose registrar died is due again once its
 lease ends. Transient failures come back with exponential backoff until `max_attempts`;
-permanent ones (a 4xx) are parked as `failed` with the target's message until the dataset
-changes again or someone asks for a retry.
+a failure while the whole target was down is not counted (`counted=False`): an outage,
+however long, parks nothing and does not stretch the backoff, so the outbox drains at the
+first run after the target recovers. Permanent failures (a 4xx) are parked as `failed` with
+the target's message until the dataset changes again or someone asks for a retry.
 """
 
 from __future__ import annotations
@@ -99,13 +101,21 @@ def complete(session: Session, item_id: int) -> None:
 
 
 def retry_later(
-    session: Session, item_id: int, error: dict[str, Any], *, delay: dt.timedelta, give_up: bool
+    session: Session,
+    item_id: int,
+    error: dict[str, Any],
+    *,
+    delay: dt.timedelta,
+    give_up: bool,
+    counted: bool = True,
 ) -> None:
-    """Count a failed attempt; the item is due again after `delay`, or parked as failed."""
+    """Record a failed attempt (counted towards `max_attempts` unless the target was down);
+    the item is due again after `delay`, or parked as failed."""
     item = session.get(OutboxItem, item_id)
     if item is None:
         return
-    item.attempts += 1
+    if counted:
+        item.attempts += 1
     item.last_error = error
     item.lease_until = item.lease_owner = None
     if give_up:

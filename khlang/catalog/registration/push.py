@@ -10,9 +10,11 @@
    only when some field differs, then records the registration and completes the item in
    one transaction. Transient failures are retried at once `retries` times with exponential
    backoff, then left in the outbox for a later run (backoff again, at most `max_attempts`
-   in all); after three datasets in a row fail that way the target is taken to be down
-   and the run stops, leaving the rest queued. A permanent failure is recorded with CKAN's
-   message per field, and the run goes on with the next dataset.
+   in all, counting only failures while the target still answered `status_show`: a target
+   that is down parks nothing). The run stops, leaving the rest queued, as soon as the
+   target does not answer `status_show` either, or after three datasets in a row failed
+   transiently while it answered. A permanent failure is recorded with CKAN's message per
+   field, and the run goes on with the next dataset.
 
 A crash at any point loses nothing: an item is completed only after its push succeeded and
 only if the dataset has not changed meanwhile; otherwise it stays queued, and the next
@@ -55,7 +57,8 @@ if TYPE_CHECKING:
     from khlang.catalog.store import Catalog
 
 BREAKER = 3
-"""Transient failures of consecutive datasets after which the target is taken to be down."""
+"""Transient failures of consecutive datasets (the target still answering status_show)
+after which the run stops."""
 MAX_DELAY = dt.timedelta(hours=6)
 
 Action = Literal["created", "updated", "unchanged", "withdrawn", "failed", "deferred"]
@@ -262,18 +265,34 @@ class _Drain:
                 outcome = self._process(item)
                 outcomes.append(outcome)
                 transient_in_a_row = transient_in_a_row + 1 if outcome.action == "deferred" else 0
-                if transient_in_a_row >= BREAKER:
-                    stopped = Text(
-                        th=f"หยุดการส่ง: {self.target.url} ล้มเหลวชั่วคราว {BREAKER} ชุดข้อมูลติดกัน "
-                        "รายการที่เหลือยังอยู่ในคิว (outbox) และจะส่งต่อในครั้งถัดไป",
-                        en=f"stopped: {self.target.url} failed transiently for {BREAKER} datasets "
-                        "in a row; the rest stay queued in the outbox for the next run",
-                    )
+                stopped = self._stop_reason(outcome, transient_in_a_row)
+                if stopped is not None:
                     with self.catalog.write() as session:
                         for rest in items[index + 1 :]:
                             outbox.release(session, rest.id)
                     break
         return _Drained(queued=queued, outcomes=outcomes, stopped=stopped)
+
+    def _stop_reason(self, outcome: Outcome, transient_in_a_row: int) -> Text | None:
+        """Why the run stops after this outcome (the rest stay queued), or None: the target
+        did not even answer status_show (trying the next dataset would only wait for the
+        same timeouts), or BREAKER datasets in a row failed transiently."""
+        rest = (
+            "รายการที่เหลือยังอยู่ในคิว (outbox) และจะส่งต่อในครั้งถัดไป",
+            "the rest stay queued in the outbox for the next run",
+        )
+        if outcome.error is not None and outcome.error.get("target_down"):
+            return Text(
+                th=f"หยุดการส่ง: {self.target.url} ไม่ตอบ (แม้แต่ status_show) {rest[0]}",
+                en=f"stopped: {self.target.url} does not answer (not even status_show); {rest[1]}",
+            )
+        if transient_in_a_row >= BREAKER:
+            return Text(
+                th=f"หยุดการส่ง: {self.target.url} ล้มเหลวชั่วคราว {BREAKER} ชุดข้อมูลติดกัน {rest[0]}",
+                en=f"stopped: {self.target.url} failed transiently for {BREAKER} datasets in a "
+                f"row; {rest[1]}",
+            )
+        return None
 
     def _process(self, item: OutboxItem) -> Outcome:
         dataset = self.catalog.dataset(item.dataset_id, viewer=Principal.operator())
@@ -501,8 +520,14 @@ class _Drain:
     def _failed(
         self, item: OutboxItem, dataset: DatasetRecord, error: TargetError, fingerprint: str
     ) -> Outcome:
-        record = error.record() | {"fingerprint": fingerprint}
-        give_up = not error.transient or item.attempts + 1 >= self.target.max_attempts
+        # A transient failure counts against this dataset's attempts only when the target
+        # still answers: otherwise the target is down, and an outage must not park datasets
+        # (they would stay unregistered after it recovers) nor stretch their backoff.
+        target_down = error.transient and not self.client.answers()
+        record = error.record() | {"fingerprint": fingerprint, "target_down": target_down}
+        give_up = not error.transient or (
+            not target_down and item.attempts + 1 >= self.target.max_attempts
+        )
         with self.catalog.write() as session:
             registration = _registration(session, self.target.name, dataset.id)
             registration.last_error = record
@@ -513,7 +538,9 @@ class _Drain:
             delay = min(
                 dt.timedelta(seconds=self.target.backoff * 2 ** (item.attempts + 1)), MAX_DELAY
             )
-            outbox.retry_later(session, item.id, record, delay=delay, give_up=give_up)
+            outbox.retry_later(
+                session, item.id, record, delay=delay, give_up=give_up, counted=not target_down
+            )
             audit.record(
                 session,
                 self.actor.name,

@@ -75,7 +75,8 @@ class Target(BaseModel):
     """Overrides the settings file's `public_url` for this target."""
     timeout: float = Field(default=30, gt=0)
     max_attempts: int = Field(default=8, ge=1)
-    """Attempts of one push over all runs before it is parked as failed."""
+    """Attempts of one push over all runs before it is parked as failed (failures while
+    the whole target is down do not count: see push.py)."""
     retries: int = Field(default=2, ge=0)
     """Immediate retries of a transient failure within one run."""
     backoff: float = Field(default=1.0, ge=0)
