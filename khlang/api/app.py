@@ -5,6 +5,7 @@ The web pages (khlang/api/web) are added to the same application by `create_app`
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -28,6 +29,8 @@ from khlang.errors import KhlangError
 from khlang.i18n import Text
 
 log = logging.getLogger("khlang.api")
+SETTINGS_ENV = "KHLANG_API_SETTINGS"
+"""The settings of `khlang serve --workers N`, as JSON, handed by the parent to each worker."""
 DESCRIPTION = """khlang (คลัง) serves Thailand's area-based budget open data.
 
 * **Search** datasets in Thai or English, with facets (`/api/v1/datasets`).
@@ -101,6 +104,13 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )  # fmt: skip
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application each uvicorn worker process builds for `khlang serve --workers N`:
+    workers are started by importing a factory, so the parent passes its settings through
+    the environment instead of as an object."""
+    return create_app(ApiSettings.model_validate_json(os.environ[SETTINGS_ENV]))
 
 
 def _index(request: Request) -> dict:
