@@ -15,12 +15,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from khlang import __version__
 from khlang.api import service, web
 from khlang.api.errors import ApiError
-from khlang.api.middleware import RateLimitMiddleware, SecurityHeadersMiddleware, is_ckan_path
+from khlang.api.middleware import (
+    CompressionMiddleware,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+    is_ckan_path,
+)
 from khlang.api.routes import ckan, datasets, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
@@ -87,7 +92,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     _errors(app)
     web.mount(app)
     app.add_middleware(
-        GZipMiddleware,
+        CompressionMiddleware,
         minimum_size=1024,
         compresslevel=6,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/vnd.apache.parquet"),

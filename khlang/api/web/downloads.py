@@ -19,11 +19,11 @@ from urllib.parse import unquote
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from khlang.api.middleware import PUBLISHED_FILE
 from khlang.api.state import ApiState
 
 _DOWNLOAD = re.compile(
-    r"^/(?:dataset/(?P<file>[^/]+)(?:/version/\d+)?/resource/[^/]+/download/[^/]+"
-    r"|api/v1/datasets/(?P<api>[^/]+)/resources/[^/]+/download\.[a-z]+)$"
+    rf"^(?:{PUBLISHED_FILE}|/api/v1/datasets/(?P<api>[^/]+)/resources/[^/]+/download\.[a-z]+)$"
 )
 
 
