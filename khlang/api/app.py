@@ -61,6 +61,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with anyio.create_task_group() as tasks:
             if settings.prepare_tables:
+                await anyio.to_thread.run_sync(_warm_up, state)
                 tasks.start_soon(_prepare_tables, state)
             yield
             tasks.cancel_scope.cancel()
@@ -131,6 +132,21 @@ def _index(request: Request) -> dict:
             "ckan": f"{base}/api/3/action/status_show",
         },
     }
+
+
+def _warm_up(state: ApiState) -> None:
+    """Pay at start what the first requests would otherwise pay while every other request
+    to the process waits behind them: the search index (with pythainlp's dictionary, about
+    a second) and pyarrow's first use, which imports pandas (half a second; the first
+    download would do it). Under bench/load.py's 200 clients these stalls of a fresh worker
+    took several seconds."""
+    try:
+        state.search.refresh(force=True)
+        import pyarrow
+
+        pyarrow.array([0])
+    except Exception:  # the request that needs it reports the problem
+        log.exception("warming up stopped")
 
 
 async def _prepare_tables(state: ApiState) -> None:
