@@ -49,8 +49,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-KINDS = {"search": 25, "dataset": 20, "rows": 30, "aggregate": 15, "download": 10}
-"""Each kind's share of the sessions the clients start (a rows session is several pages)."""
+KINDS = {"search": 25, "dataset": 20, "rows": 30, "aggregate": 15, "download (query)": 5,
+         "download (file)": 5}  # fmt: skip
+"""Each kind's share of the sessions the clients start (a rows session is several pages).
+Client n starts with kind n (mod 6), so a short run with six clients covers them all."""
 THAI_WORDS = ["งบประมาณ", "เชียงใหม่", "การเบิกจ่าย", "โครงการ", "อปท.", "จัดซื้อจัดจ้าง",
               "รายรับ รายจ่าย", "ความต้องการของประชาชน", "งบประมาณเชิงพื้นที่", "ถนน"]  # fmt: skip
 ENGLISH_WORDS = ["budget", "disbursement", "procurement contracts", "projects", "revenue",
@@ -216,6 +218,7 @@ class Client:
     """One simulated user: its own address, its own random choices."""
 
     def __init__(self, number: int, http: httpx.AsyncClient, work: Workload, seed: int) -> None:
+        self.number = number
         self.http = http
         self.work = work
         self.random = random.Random(seed * 100_003 + number)
@@ -241,10 +244,12 @@ class Client:
     async def run(self, results: Results, deadline: float) -> None:
         kinds, weights = list(KINDS), list(KINDS.values())
         actions = {"search": self.search, "dataset": self.dataset, "rows": self.rows,
-                   "aggregate": self.aggregate, "download": self.download}  # fmt: skip
+                   "aggregate": self.aggregate, "download (query)": self.query_download,
+                   "download (file)": self.file_download}  # fmt: skip
+        kind = kinds[self.number % len(kinds)]
         while time.monotonic() < deadline:
-            kind = self.random.choices(kinds, weights)[0]
             await actions[kind](results)
+            kind = self.random.choices(kinds, weights)[0]
 
     async def search(self, results: Results) -> None:
         words = THAI_WORDS if self.random.random() < 0.6 else ENGLISH_WORDS
@@ -300,10 +305,13 @@ class Client:
             params += self._filters(table)[:1]
         await self.get(results, "aggregate", table.links["aggregate"], params)
 
-    async def download(self, results: Results) -> None:
-        if self.work.files and self.random.random() < 0.5:
-            await self.get(results, "download (file)", self.random.choice(self.work.files))
+    async def file_download(self, results: Results) -> None:
+        if not self.work.files:
+            await self.query_download(results)
             return
+        await self.get(results, "download (file)", self.random.choice(self.work.files))
+
+    async def query_download(self, results: Results) -> None:
         table = self.random.choice(self.work.tables)
         link = table.links[self.random.choice(("download_csv", "download_parquet"))]
         await self.get(results, "download (query)", link, self._filters(table))
