@@ -8,6 +8,13 @@ from typing import Annotated
 
 import typer
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle keep-alive connection stays open. Longer than the idle timeout of the
+clients and proxies in front (httpx and many pools: 5 s; nginx upstreams and cloud load
+balancers: up to 60 s), so that they close idle connections first: uvicorn's default of 5 s
+races them, and a request sent on a connection the server is closing fails (ReadError or a
+502 at the proxy; bench/load.py saw a few per minute under 200 clients)."""
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -54,7 +61,8 @@ def serve(
         rate_limits=RateLimits.parse(limits_text) if limits_text else RateLimits(),
         prepare_tables=prepare,
     )
-    options = {"host": host, "port": port, "proxy_headers": True, "log_level": "warning"}
+    options = {"host": host, "port": port, "proxy_headers": True, "log_level": "warning",
+               "timeout_keep_alive": KEEP_ALIVE_SECONDS}  # fmt: skip
     if workers == 1:
         application = create_app(settings)
         where = application.state.khlang.catalog.location.describe()
