@@ -113,6 +113,20 @@ def wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 
     raise SystemExit(f"khlang serve did not answer at {url}")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time used so far by the server and its worker processes (Linux's /proc), or None
+    where that cannot be read: the server's cost per request, whatever else the machine runs."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for process in (pid, *map(int, children)):
+            fields = Path(f"/proc/{process}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None
+
+
 # --- what there is to ask for -----------------------------------------------------------
 
 
@@ -402,11 +416,11 @@ def main() -> None:
             "(per client address;per API key)",
             flush=True,
         )
-        cpu_before = time.process_time()
+        cpu_before, server_before = time.process_time(), cpu_seconds(server.pid)
         results, elapsed = asyncio.run(
             load(work, arguments.clients, arguments.duration, arguments.seed)
         )
-        cpu = time.process_time() - cpu_before
+        cpu, server_after = time.process_time() - cpu_before, cpu_seconds(server.pid)
     finally:
         server.terminate()
         try:
@@ -414,6 +428,10 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     failed = report(results, elapsed)
+    if server_before is not None and server_after is not None:
+        used, count = server_after - server_before, sum(map(len, results.latencies.values()))
+        each = used / max(count, 1) * 1000
+        print(f"the server used {used:.1f} s of CPU: {each:.1f} ms a request")
     print(
         f"{elapsed:.1f} s of load, {results.bytes_read / 1e6:,.1f} MB read; the load generator "
         f"used {cpu:.1f} s of CPU in this process; load average {os.getloadavg()[0]:.1f} after"
