@@ -46,8 +46,9 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from query import ROOT, free_port, wait_for  # the query bench's helpers; khlang on the path
 
 KINDS = {"search": 25, "dataset": 20, "rows": 30, "aggregate": 15, "download (query)": 5,
          "download (file)": 5}  # fmt: skip
@@ -83,34 +84,12 @@ def catalog_home(requested: Path | None, out: Path) -> Path:
     return report.home
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(home: Path, port: int, workers: int, rate_limit: str, log: Path):
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "khlang", "serve", "--home", str(home), "--port", str(port),
                "--workers", str(workers), "--rate-limit", rate_limit]  # fmt: skip
     with log.open("w") as output:
         return subprocess.Popen(command, env=environment, stdout=output, stderr=subprocess.STDOUT)
-
-
-def wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"khlang serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/api/v1/datasets", timeout=10).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"khlang serve did not answer at {url}")
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -405,7 +384,11 @@ def main() -> None:
     server = start_server(home, port, arguments.workers, arguments.rate_limit, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(base, server, log)
+        try:
+            wait_for(f"{base}/api/v1/datasets", server, timeout=600)
+        except SystemExit:
+            print(log.read_text(), file=sys.stderr)
+            raise
         try:
             work = discover(base)
         except httpx.HTTPStatusError as error:
