@@ -38,3 +38,14 @@ def test_serve_keeps_idle_connections_longer_than_clients_do(api_catalog) -> Non
                 answer.read()
         finally:
             connection.close()
+
+
+def test_start_builds_the_search_index_before_the_first_request(api_catalog) -> None:
+    """A fresh worker does not make its first visitors wait for pythainlp and the index."""
+    from fastapi.testclient import TestClient
+
+    from tests.api.conftest import make_app
+
+    app = make_app(api_catalog.home, prepare_tables=True)
+    with TestClient(app):
+        assert "chiang-mai-allocation" in app.state.khlang.search.cards
