@@ -16,8 +16,8 @@ is answered, work for `--duration` seconds through a realistic mix, drawn with a
 - rows: a filtered, sorted page of a table (a code and a fiscal year, or Thai words in a text
   column), then up to three more pages by cursor, each a request;
 - aggregate: a group-by (area code or fiscal year) sum of an amount column, sometimes filtered;
-- download: a filtered table as CSV or Parquet through the query API, or a published file
-  (CSV or Parquet) byte for byte.
+- download (query): a filtered table as CSV or Parquet through the query API;
+- download (file): a published file (CSV or Parquet), byte for byte.
 
 Every answer is read to its end. Errors are transport errors and every status of 400 or more,
 429 included. The rate limiter stays on: each client sends its own `X-Forwarded-For` address,
@@ -28,7 +28,10 @@ requests per second, errors and the 50th, 95th and 99th percentile latency of ea
 exits 1 if any request failed.
 
 The clients run in this process, on the same machine as the server, so the figures include
-the load generator's own CPU (printed at the end).
+the load generator's own CPU (printed at the end). They are plain asyncio and httpx (already
+a dependency) rather than locust: one process without gevent's monkey-patching, exact
+percentiles per kind (locust rounds response times into buckets), and full control of what
+counts as an error.
 """
 
 from __future__ import annotations
