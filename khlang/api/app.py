@@ -5,6 +5,7 @@ The web pages (khlang/api/web) are added to the same application by `create_app`
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,12 +15,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from khlang import __version__
 from khlang.api import service, web
 from khlang.api.errors import ApiError
-from khlang.api.middleware import RateLimitMiddleware, SecurityHeadersMiddleware, is_ckan_path
+from khlang.api.middleware import (
+    CompressionMiddleware,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+    is_ckan_path,
+)
 from khlang.api.routes import ckan, datasets, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
@@ -28,6 +34,8 @@ from khlang.errors import KhlangError
 from khlang.i18n import Text
 
 log = logging.getLogger("khlang.api")
+SETTINGS_ENV = "KHLANG_API_SETTINGS"
+"""The settings of `khlang serve --workers N`, as JSON, handed by the parent to each worker."""
 DESCRIPTION = """khlang (คลัง) serves Thailand's area-based budget open data.
 
 * **Search** datasets in Thai or English, with facets (`/api/v1/datasets`).
@@ -53,6 +61,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with anyio.create_task_group() as tasks:
             if settings.prepare_tables:
+                await anyio.to_thread.run_sync(_warm_up, state)
                 tasks.start_soon(_prepare_tables, state)
             yield
             tasks.cancel_scope.cancel()
@@ -84,7 +93,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     _errors(app)
     web.mount(app)
     app.add_middleware(
-        GZipMiddleware,
+        CompressionMiddleware,
         minimum_size=1024,
         compresslevel=6,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/vnd.apache.parquet"),
@@ -103,6 +112,13 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The application each uvicorn worker process builds for `khlang serve --workers N`:
+    workers are started by importing a factory, so the parent passes its settings through
+    the environment instead of as an object."""
+    return create_app(ApiSettings.model_validate_json(os.environ[SETTINGS_ENV]))
+
+
 def _index(request: Request) -> dict:
     base = str(request.base_url).rstrip("/")
     return {
@@ -116,6 +132,21 @@ def _index(request: Request) -> dict:
             "ckan": f"{base}/api/3/action/status_show",
         },
     }
+
+
+def _warm_up(state: ApiState) -> None:
+    """Pay at start what the first requests would otherwise pay while every other request
+    to the process waits behind them: the search index (with pythainlp's dictionary, about
+    a second) and pyarrow's first use, which imports pandas (half a second; the first
+    download would do it). Under bench/load.py's 200 clients these stalls of a fresh worker
+    took several seconds."""
+    try:
+        state.search.refresh(force=True)
+        import pyarrow
+
+        pyarrow.array([0])
+    except Exception:  # the request that needs it reports the problem
+        log.exception("warming up stopped")
 
 
 async def _prepare_tables(state: ApiState) -> None:

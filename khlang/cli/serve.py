@@ -8,6 +8,13 @@ from typing import Annotated
 
 import typer
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle keep-alive connection stays open. Longer than the idle timeout of the
+clients and proxies in front (httpx and many pools: 5 s; nginx upstreams and cloud load
+balancers: up to 60 s), so that they close idle connections first: uvicorn's default of 5 s
+races them, and a request sent on a connection the server is closing fails (ReadError or a
+502 at the proxy; bench/load.py saw a few per minute under 200 clients)."""
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -31,12 +38,21 @@ def serve(
         bool,
         typer.Option(help="Build the query tables of every tabular resource at start."),
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes sharing the port (each keeps its own query engine and "
+            "search index; rate limits are counted per process).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the catalog: khlang's API, CKAN's Action API and the published files."""
     import uvicorn
 
-    from khlang.api.app import create_app
+    from khlang.api.app import SETTINGS_ENV, create_app
     from khlang.api.settings import RATE_LIMIT_ENV, ApiSettings, RateLimits
+    from khlang.catalog import Catalog
 
     limits_text = rate_limit or os.environ.get(RATE_LIMIT_ENV)
     settings = ApiSettings(
@@ -45,7 +61,18 @@ def serve(
         rate_limits=RateLimits.parse(limits_text) if limits_text else RateLimits(),
         prepare_tables=prepare,
     )
-    application = create_app(settings)
-    where = application.state.khlang.catalog.location.describe()
-    typer.echo(f"khlang: serving {where} at http://{host}:{port} (Ctrl+C to stop)")
-    uvicorn.run(application, host=host, port=port, proxy_headers=True, log_level="warning")
+    options = {"host": host, "port": port, "proxy_headers": True, "log_level": "warning",
+               "timeout_keep_alive": KEEP_ALIVE_SECONDS}  # fmt: skip
+    if workers == 1:
+        application = create_app(settings)
+        where = application.state.khlang.catalog.location.describe()
+        typer.echo(f"khlang: serving {where} at http://{host}:{port} (Ctrl+C to stop)")
+        uvicorn.run(application, **options)
+        return
+    with Catalog.open(settings.home, settings.database_url) as catalog:  # refuse a bad home now
+        where = catalog.location.describe()
+    os.environ[SETTINGS_ENV] = settings.model_dump_json()
+    typer.echo(
+        f"khlang: serving {where} at http://{host}:{port} with {workers} workers (Ctrl+C to stop)"
+    )
+    uvicorn.run("khlang.api.app:app_from_environment", factory=True, workers=workers, **options)

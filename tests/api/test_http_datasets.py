@@ -216,3 +216,14 @@ def test_openapi_documents_every_endpoint_with_examples(client) -> None:
     search = paths["/api/v1/datasets"]["get"]
     q = next(p for p in search["parameters"] if p["name"] == "q")
     assert q["schema"]["examples"] == ["งบประมาณ เชียงใหม่"]
+
+
+def test_remembered_answers_are_kept_per_caller(client, as_user) -> None:
+    """Answers are reused for a moment (ApiState.remember), never across callers: what a
+    member was just shown of a private dataset stays hidden from the next anonymous caller."""
+    member = as_user("cm-member")
+    for path in ("", "/metadata.ttl", "/metadata.json", "/datapackage.json"):
+        url = f"{API}/datasets/cm-private-plan{path}"
+        assert client.get(url, headers=member).status_code == 200, url
+        assert client.get(url).status_code == 404, url
+        assert client.get(url, headers=member).status_code == 200, url

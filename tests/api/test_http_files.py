@@ -25,6 +25,18 @@ def test_the_file_as_published(client, api_catalog) -> None:
     assert again.status_code == 304
 
 
+def test_files_are_sent_as_stored_even_to_gzip_clients(client) -> None:
+    """Not compressed on the way out: the ETag and ranges name the stored bytes, and
+    compressing large files would hold up the server's event loop."""
+    resource = _resource(client)
+    response = client.get(resource["download_url"], headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in response.headers
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert resource["sha256"].endswith(hashlib.sha256(response.content).hexdigest())
+    listing = client.get(f"{API}/datasets", headers={"Accept-Encoding": "gzip"})
+    assert listing.headers["content-encoding"] == "gzip"
+
+
 def test_current_file_url_and_ranges(client) -> None:
     resource = _resource(client)
     current = resource["download_url"].replace("/version/1", "")

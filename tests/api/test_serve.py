@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
+import time
+
 import httpx
 
 from tests.api.server import running_khlang
@@ -18,3 +21,31 @@ def test_serve_refuses_a_home_without_a_catalog(khlang_cli, tmp_path) -> None:
     result = khlang_cli("serve", "--home", str(tmp_path / "nothing"), "--port", "1")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_serve_keeps_idle_connections_longer_than_clients_do(api_catalog) -> None:
+    """A connection idle for 6 s still answers: uvicorn's default (5 s) closes it as the
+    clients' pools (httpx: 5 s) reuse it, and the request sent on it fails under load."""
+    with running_khlang(api_catalog.home) as url:
+        host, port = url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            for pause in (0, 6):
+                time.sleep(pause)
+                connection.request("GET", "/api/v1")  # on the same socket, never reopened
+                answer = connection.getresponse()
+                assert answer.status == 200, f"after {pause} s"
+                answer.read()
+        finally:
+            connection.close()
+
+
+def test_start_builds_the_search_index_before_the_first_request(api_catalog) -> None:
+    """A fresh worker does not make its first visitors wait for pythainlp and the index."""
+    from fastapi.testclient import TestClient
+
+    from tests.api.conftest import make_app
+
+    app = make_app(api_catalog.home, prepare_tables=True)
+    with TestClient(app):
+        assert "chiang-mai-allocation" in app.state.khlang.search.cards

@@ -3,6 +3,7 @@ metadata as JSON, DCAT-AP and Data Package, and the catalog's DCAT feed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -110,13 +111,15 @@ def facets() -> dict[str, Any]:
 def dataset(
     request: Request, state: State, principal: Caller, name: str, version: Version = None
 ) -> Response:
-    view = service.dataset_view(state, principal, name, base_url(request), version)
-    return _json(
-        request,
-        view.model_dump(mode="json"),
-        etag=etag_of("dataset", view.content_hash, view.current_version, base_url(request)),
-        cache=_policy(view.private, version),
-    )
+    base = base_url(request)
+
+    def build() -> Answer:
+        view = service.dataset_view(state, principal, name, base, version)
+        body = json_bytes(view.model_dump(mode="json"))
+        etag = etag_of("dataset", view.content_hash, view.current_version, base)
+        return body, "application/json", etag, _policy(view.private, version)
+
+    return _remembered(request, state, principal, ("dataset", name, version), build)
 
 
 @router.get("/datasets/{name}/versions", summary="Every published version, newest first")
@@ -186,48 +189,49 @@ def metadata_as(
     extension: str,
     version: Version = None,
 ) -> Response:
-    record = service.dataset_record(state, principal, name)
-    current = service.version_record(state, principal, name, version)
-    base = base_url(request)
-    etag = etag_of("metadata", extension, current.content_hash, base)
-    cache = _policy(record.private, version)
-    if extension == "json":
-        body = json_bytes(service.metadata_document(current.metadata))
-        return cached_response(
-            request, body, media_type="application/json", etag=etag, cache_control=cache
-        )
     format = service.RDF_EXTENSIONS.get(extension)
-    if format is None:
+    if format is None and extension != "json":
         raise ApiError(
             Text(th="ใช้ได้: json, ttl, jsonld, rdf", en="use one of json, ttl, jsonld, rdf"),
             code="not_found",
             status=404,
             parameter="extension",
         )
-    media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
-    text = service.dataset_rdf(current, base, format)
-    return cached_response(
-        request, text, media_type=f"{media}; charset=utf-8", etag=etag, cache_control=cache
-    )
+    base = base_url(request)
+
+    def build() -> Answer:
+        record = service.dataset_record(state, principal, name)
+        current = service.version_record(state, principal, name, version)
+        etag = etag_of("metadata", extension, current.content_hash, base)
+        cache = _policy(record.private, version)
+        if format is None:
+            body = json_bytes(service.metadata_document(current.metadata))
+            return body, "application/json", etag, cache
+        media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
+        text = service.dataset_rdf(current, base, format)
+        return text.encode(), f"{media}; charset=utf-8", etag, cache
+
+    return _remembered(request, state, principal, ("metadata", name, extension, version), build)
 
 
 @router.get("/datasets/{name}/datapackage.json", summary="The Frictionless Data Package descriptor")
 def datapackage(
     request: Request, state: State, principal: Caller, name: str, version: Version = None
 ) -> Response:
-    record = service.dataset_record(state, principal, name)
-    current = service.version_record(state, principal, name, version)
-    descriptor = to_datapackage(current.metadata)
     base = base_url(request)
-    for item, resource in zip(current.resources, descriptor.get("resources", []), strict=False):
-        if item.version_download_path:
-            resource["path"] = f"{base}{item.version_download_path}"
-    return _json(
-        request,
-        descriptor,
-        etag=etag_of("datapackage", current.content_hash, base),
-        cache=_policy(record.private, version),
-    )
+
+    def build() -> Answer:
+        record = service.dataset_record(state, principal, name)
+        current = service.version_record(state, principal, name, version)
+        descriptor = to_datapackage(current.metadata)
+        resources = descriptor.get("resources", [])
+        for item, resource in zip(current.resources, resources, strict=False):
+            if item.version_download_path:
+                resource["path"] = f"{base}{item.version_download_path}"
+        etag = etag_of("datapackage", current.content_hash, base)
+        return json_bytes(descriptor), "application/json", etag, _policy(record.private, version)
+
+    return _remembered(request, state, principal, ("datapackage", name, version), build)
 
 
 @router.get(
@@ -300,6 +304,26 @@ def _listing_policy(principal: Principal) -> str:
     """A listing may hold private datasets for a member or a sysadmin: then no shared cache
     may keep it (it would hand it to the next visitor)."""
     return PRIVATE if principal.roles or principal.sysadmin else CURRENT
+
+
+Answer = tuple[bytes, str, str, str]
+"""A built answer: body, media type, ETag, Cache-Control."""
+
+
+def _remembered(
+    request: Request,
+    state: ApiState,
+    principal: Principal,
+    key: tuple,
+    build: Callable[[], Answer],
+) -> Response:
+    """The answer `build()` makes, reused for the moment `ApiState.remember` keeps catalog
+    answers: a popular dataset is asked for many times a second, and building its JSON (a
+    200 KB metadata dump) or its DCAT-AP costs 8-17 ms of CPU each time (bench/load.py).
+    Kept per caller, as `service.table_source` is, so no one gets what only another may see."""
+    who = (principal.name, principal.sysadmin, tuple(sorted(principal.roles.items())))
+    body, media, etag, cache = state.remember(("answer", *key, base_url(request), who), build)
+    return cached_response(request, body, media_type=media, etag=etag, cache_control=cache)
 
 
 def _policy(private: bool, version: int | None) -> str:
