@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from khlang.catalog import audit, leases
@@ -83,6 +84,8 @@ class _Staged(BaseModel):
     dataset_id: str
     version_id: str
     lock_version: int
+    base_number: int
+    """The version number the change is based on (0: none published yet)."""
     previous_version_id: str | None
     resumed: bool
     created_organization: bool
@@ -120,9 +123,14 @@ def publish(
     folder = read_folder(path)
     dataset = folder.dataset
     digest = content_hash(dataset, folder)
-    staged_or_result = _stage(
-        catalog, folder, digest, actor, change_note, expected_version, create_organization
-    )
+    arguments = (catalog, folder, digest, actor, change_note, expected_version, create_organization)
+    try:
+        staged_or_result = _stage(*arguments)
+    except IntegrityError:
+        # Another publish created the same dataset or organisation meanwhile (PostgreSQL
+        # lets both transactions try; SQLite's write lock queues them). Look again: it now
+        # exists, and the usual rules (publish in progress, version moved on) apply.
+        staged_or_result = _stage(*arguments)
     if isinstance(staged_or_result, PublishResult):
         return staged_or_result
     staged = staged_or_result
@@ -208,7 +216,7 @@ def _stage(
                 checks=current.checks,
             )
         _refuse_duplicate_title(session, row, dataset.title)
-        pending = _claim_pending(session, row, digest, actor)
+        pending = _claim_pending(session, row, digest, actor, current_number)
         resumed = pending is not None
         if pending is None:
             pending = DatasetVersion(
@@ -238,6 +246,7 @@ def _stage(
             dataset_id=row.id,
             version_id=pending.id,
             lock_version=row.lock_version,
+            base_number=current_number,
             previous_version_id=row.current_version_id,
             resumed=resumed,
             created_organization=created,
@@ -317,7 +326,7 @@ def _refuse_duplicate_title(session: Session, row: DatasetRow, title: str | None
 
 
 def _claim_pending(
-    session: Session, row: DatasetRow, digest: str, actor: Principal
+    session: Session, row: DatasetRow, digest: str, actor: Principal, current_number: int
 ) -> DatasetVersion | None:
     """Resume an abandoned pending version of the same content; discard abandoned ones of
     other content; refuse while another live process is publishing this dataset."""
@@ -328,13 +337,16 @@ def _claim_pending(
         )
     ):
         if leases.held(pending.lease_until, pending.owner):
+            at = _version_words(current_number)
+            started = f"{pending.created_at:%Y-%m-%d %H:%M} UTC"
             raise ConflictError(
                 Text(
-                    th=f"มีการเผยแพร่ชุดข้อมูลนี้อยู่แล้ว (เริ่มเมื่อ {pending.created_at:%Y-%m-%d %H:%M} UTC "
-                    f"โดย {pending.author}) รอให้เสร็จแล้วลองอีกครั้ง",
-                    en=f"another publish of this dataset is in progress (started "
-                    f"{pending.created_at:%Y-%m-%d %H:%M} UTC by {pending.author}); "
-                    "try again when it has finished",
+                    th=f"มีการเผยแพร่ชุดข้อมูล {row.name} อีกรายการกำลังทำอยู่ (เริ่มเมื่อ {started} "
+                    f"โดย {pending.author}) ตอนนี้ชุดข้อมูลเป็น{at.th} รุ่นนี้จึงไม่ถูกเผยแพร่ "
+                    "รอให้เสร็จ ตรวจรุ่นล่าสุดแล้วลองอีกครั้ง",
+                    en=f"another publish of the dataset {row.name} is in progress (started "
+                    f"{started} by {pending.author}); the dataset is at {at.en}, and this "
+                    "version was not published: try again when that one has finished",
                 ),
                 where=row.name,
             )
@@ -430,14 +442,16 @@ def _commit(
             return _commit_in(session, folder, dataset, staged, report, actor)
     except _LostRaceError:
         _discard(catalog, staged.version_id, actor, reason="conflict")
-        current = _current_number(catalog, staged.dataset_id)
+        base = _version_words(staged.base_number)
+        current = _version_words(_current_number(catalog, staged.dataset_id))
         raise ConflictError(
             Text(
-                th=f"ชุดข้อมูลนี้ถูกเปลี่ยนโดยการเผยแพร่อื่นระหว่างนี้ (ตอนนี้เป็นรุ่น {current}) "
-                "รุ่นนี้จึงไม่ถูกเผยแพร่ ตรวจรุ่นล่าสุดแล้วเผยแพร่อีกครั้ง",
-                en=f"another publish changed this dataset meanwhile (it is now at version "
-                f"{current}), so this version was not published; review the latest "
-                "version and publish again",
+                th=f"ชุดข้อมูล {dataset.name} ถูกเปลี่ยนโดยการเผยแพร่อื่นระหว่างนี้: รุ่นนี้สร้างจาก"
+                f"{base.th} แต่ตอนนี้เป็น{current.th}แล้ว รุ่นนี้จึงไม่ถูกเผยแพร่ "
+                "ตรวจรุ่นล่าสุดแล้วเผยแพร่อีกครั้ง",
+                en=f"another publish changed the dataset {dataset.name} meanwhile: this "
+                f"version was based on {base.en} and the dataset is now at {current.en}, so "
+                "it was not published; review the latest version and publish again",
             ),
             where=dataset.name,
         ) from None
@@ -697,11 +711,19 @@ def _other_organization(session: Session, row: DatasetRow, wanted: str) -> Confl
 
 
 def _moved_on(name: str, expected: int, current: int) -> ConflictError:
+    based, now = _version_words(expected), _version_words(current)
     return ConflictError(
         Text(
-            th=f"แก้ไขจากรุ่น {expected} แต่ชุดข้อมูลเป็นรุ่น {current} แล้ว ตรวจรุ่นล่าสุดก่อน",
-            en=f"the change is based on version {expected} but the dataset is at version "
-            f"{current}; review the latest version first",
+            th=f"การแก้ไขชุดข้อมูล {name} สร้างจาก{based.th} แต่ชุดข้อมูลเป็น{now.th}แล้ว ตรวจรุ่นล่าสุดก่อน",
+            en=f"the change to the dataset {name} is based on {based.en} but the dataset is "
+            f"at {now.en}; review the latest version first",
         ),
         where=name,
     )
+
+
+def _version_words(number: int) -> Text:
+    """A version number as conflict messages name it (0: none published yet)."""
+    if number == 0:
+        return Text(th="รุ่น 0 (ยังไม่มีรุ่นที่เผยแพร่)", en="version 0 (none published yet)")
+    return Text(th=f"รุ่น {number}", en=f"version {number}")

@@ -129,7 +129,7 @@ def test_lost_race_at_commit_is_a_conflict_and_keeps_the_winner(
             row.lock_version += 1
         return default_gate(dataset, files)
 
-    with pytest.raises(ConflictError, match="another publish changed this dataset"):
+    with pytest.raises(ConflictError, match="another publish changed the dataset budget-race"):
         publish(folder, gate=gate_while_someone_else_commits)
     record = catalog.dataset("budget-race")
     assert record.version == 1
