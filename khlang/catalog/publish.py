@@ -54,6 +54,7 @@ from khlang.catalog.tables import (
     utcnow,
 )
 from khlang.catalog.tables import Dataset as DatasetRow
+from khlang.catalog.unused import delete_unused, lock_files
 from khlang.i18n import Text
 from khlang.metadata.formats import format_by_extension
 from khlang.metadata.matching import normalise
@@ -172,6 +173,7 @@ def _stage(
     dataset = folder.dataset
     name, organization_name = dataset.name or "", dataset.owner_org or ""
     with catalog.write() as session:
+        lock_files(session)  # see unused.py: the files named below are safe from deletion
         organization, created = _organization(
             session, organization_name, dataset, actor, create_organization
         )
@@ -242,6 +244,7 @@ def _stage(
             )
         elif change_note is not None:
             pending.change_note = change_note
+        pending.staged = [item.stored.sha256 for item in folder.files]
         return _Staged(
             dataset_id=row.id,
             version_id=pending.id,
@@ -391,7 +394,6 @@ def _store_files(catalog: Catalog, folder: PublishedFolder, staged: _Staged) -> 
     with catalog.write() as session:
         pending = session.get(DatasetVersion, staged.version_id)
         if pending is not None:
-            pending.staged = [item.stored.sha256 for item in folder.files]
             pending.lease_until = utcnow() + LEASE
     return result
 
@@ -644,6 +646,10 @@ def _discard(
             return
         row = session.get(DatasetRow, version.dataset_id)
         discard_pending(session, version, row.name if row else None, actor, reason, checks)
+        staged = version.staged or []
+    # The files this publish stored that nothing else needs go too: a refused or
+    # conflicting publish leaves nothing behind.
+    delete_unused(catalog, staged)
 
 
 def discard_pending(
