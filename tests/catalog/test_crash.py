@@ -35,7 +35,7 @@ from tests.conftest import ROOT
 OPERATOR = Principal.operator("cli:tester")
 SEED = 20261123
 RANDOM_KILLS = 12
-ROWS = 2000
+ROWS = 500
 # `khlang catalog add` as the console script runs it, except that when KILL_AT names a step
 # ("module:attribute" or "module:attribute:n" for its n-th call) the process SIGKILLs itself
 # on entering it. The steps are patched from outside: the catalog has no test hooks.
@@ -146,7 +146,7 @@ class Readers(threading.Thread):
                 self.readings += 2
             except Exception as error:  # every kind of failure is a finding
                 self.failures.append(repr(error))
-            time.sleep(0.01)
+            time.sleep(0.05)
 
     def read_catalog(self) -> None:
         record = self.catalog.dataset(self.name)
