@@ -8,7 +8,7 @@
 3. **Store** every file in the content-addressed store (write, fsync, rename; hash
    re-checked on the stored copy).
 4. **Gate** (`gate.py`): the compliance check and the table validators. A refusal discards
-   the pending version and says why.
+   the pending version (and the files it stored that nothing needs) and says why.
 5. **Commit** (one transaction): move the dataset's `current_version_id` to the new version
    *only if* `lock_version` is still the one noted in step 2 (else: conflict, nothing
    visible changes), number the version, link its files, queue the registrations, audit.
