@@ -48,11 +48,14 @@ def delete_unused(
     deleted = set()
     with catalog.write() as session:
         lock_files(session)
-        needed = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
+        # Pending versions first: one that commits between the two reads (PostgreSQL reads
+        # each statement afresh) is then seen pending, or its files in `blobs`.
+        needed: set[str] = set()
         for staged in session.scalars(
             select(DatasetVersion.staged).where(DatasetVersion.status == "pending")
         ):
             needed.update(staged or [])
+        needed.update(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
         for sha256 in sorted(wanted - needed):
             path = catalog.blobs.path(sha256)
             if older_than is not None and (
