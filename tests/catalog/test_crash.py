@@ -146,7 +146,7 @@ class Readers(threading.Thread):
                 self.readings += 2
             except Exception as error:  # every kind of failure is a finding
                 self.failures.append(repr(error))
-            time.sleep(0.05)
+            time.sleep(0.2)
 
     def read_catalog(self) -> None:
         record = self.catalog.dataset(self.name)
