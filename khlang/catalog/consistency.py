@@ -17,6 +17,7 @@ The grace period keeps repair away from the files of a publish that is running r
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
@@ -27,6 +28,7 @@ from khlang.catalog.principals import Principal
 from khlang.catalog.publish import discard_pending
 from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
 from khlang.catalog.tables import Dataset as DatasetRow
+from khlang.catalog.unused import delete_unused
 from khlang.i18n import Text
 
 if TYPE_CHECKING:
@@ -184,26 +186,39 @@ def _orphans(
     catalog: Catalog, known: set[str], repair: bool, grace: dt.timedelta
 ) -> list[CheckFinding]:
     found = []
-    cutoff = (utcnow() - grace).timestamp()
-    candidates = [
-        ("orphan-file", path) for sha256, path in catalog.blobs.stored() if sha256 not in known
-    ] + [("temporary-file", path) for path in catalog.blobs.temporaries()]
-    for code, path in candidates:
-        old = path.stat().st_mtime < cutoff
-        if repair and old:
+    cutoff = utcnow() - grace
+    orphans = {sha256: path for sha256, path in catalog.blobs.stored() if sha256 not in known}
+    old_orphans = {sha256 for sha256, path in orphans.items() if _older(path, cutoff)}
+    # Deleted under the file lock, re-checked there (unused.py): never a file a publish
+    # that started meanwhile relies on.
+    deleted = delete_unused(catalog, old_orphans, older_than=cutoff) if repair else set()
+    candidates = [("orphan-file", path, sha256 in deleted) for sha256, path in orphans.items()]
+    for path in catalog.blobs.temporaries():
+        removed = repair and _older(path, cutoff)
+        if removed:
             path.unlink(missing_ok=True)
+        candidates.append(("temporary-file", path, removed))
+    for code, path, repaired in candidates:
         what = _ORPHAN if code == "orphan-file" else _TEMPORARY
-        wait = Text(th="", en="") if old else _TOO_RECENT
+        wait = Text(th="", en="") if repaired or _older(path, cutoff) else _TOO_RECENT
         found.append(
             CheckFinding(
                 code=code,
                 severity="warning",
                 subject=str(path),
-                repaired=repair and old,
+                repaired=repaired,
                 message=Text(th=what.th + wait.th, en=what.en + wait.en),
             )
         )
     return found
+
+
+def _older(path: Path, cutoff: dt.datetime) -> bool:
+    """True when the file was last written before `cutoff` (or is gone already)."""
+    try:
+        return path.stat().st_mtime < cutoff.timestamp()
+    except FileNotFoundError:
+        return True
 
 
 _ORPHAN = Text(

@@ -41,9 +41,11 @@ def write_folder(
     csv: str | None = None,
     changes: dict[str, Any] | None = None,
     extra_files: dict[str, str] | None = None,
+    second_csv: str | None = None,
 ) -> Path:
     """A complete dataset folder named `name` in `parent`: the example's metadata (with a
-    unique title), one CSV resource with its Table Schema, and a datapackage.json."""
+    unique title), one CSV resource with its Table Schema (two with `second_csv`, as
+    `data/transfers.csv`), and a datapackage.json."""
     folder = parent / name
     (folder / "data").mkdir(parents=True, exist_ok=True)
     (folder / "schemas").mkdir(exist_ok=True)
@@ -59,13 +61,20 @@ def write_folder(
     resource.pop("byte_size")
     resource.update(path="data/allocation.csv", schema="schemas/allocation.json")
     resource["url"] = f"https://khlang.example.go.th/dataset/{name}/allocation.csv"
+    package_resources = [{"name": "allocation", "path": "data/allocation.csv", "schema": SCHEMA}]
+    if second_csv is not None:
+        (folder / "data/transfers.csv").write_text(second_csv, encoding="utf-8")
+        second = copy.deepcopy(resource)
+        second.update(name="เงินโอน (CSV)", name_en="Transfers (CSV)", path="data/transfers.csv")
+        second["url"] = f"https://khlang.example.go.th/dataset/{name}/transfers.csv"
+        metadata["resources"].append(second)
+        package_resources.append(
+            {"name": "transfers", "path": "data/transfers.csv", "schema": SCHEMA}
+        )
     for key, value in (changes or {}).items():
         metadata[key] = copy.deepcopy(value)
     with (folder / "dataset.yaml").open("w", encoding="utf-8") as handle:
         YAML().dump(metadata, handle)
-    package = {
-        "name": name,
-        "resources": [{"name": "allocation", "path": "data/allocation.csv", "schema": SCHEMA}],
-    }
+    package = {"name": name, "resources": package_resources}
     (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     return folder

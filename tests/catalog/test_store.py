@@ -19,6 +19,8 @@ from khlang.catalog import (
     PublishRejectedError,
 )
 from khlang.catalog.gate import default_gate
+from khlang.catalog.tables import utcnow
+from khlang.catalog.unused import delete_unused
 from khlang.errors import KhlangError
 from tests.catalog.folders import rows_csv, write_folder
 
@@ -129,7 +131,7 @@ def test_lost_race_at_commit_is_a_conflict_and_keeps_the_winner(
             row.lock_version += 1
         return default_gate(dataset, files)
 
-    with pytest.raises(ConflictError, match="another publish changed this dataset"):
+    with pytest.raises(ConflictError, match="another publish changed the dataset budget-race"):
         publish(folder, gate=gate_while_someone_else_commits)
     record = catalog.dataset("budget-race")
     assert record.version == 1
@@ -159,6 +161,32 @@ def test_gate_refusal_keeps_the_previous_version(catalog: Catalog, publish, tmp_
         for entry in catalog.audit_log(object_name="budget-refused")
         if entry.action == "version.discard"
     ] == ["rejected"]
+    # The refused file was stored for the checks, and deleted with the refused version.
+    assert [sha256 for sha256, _ in catalog.blobs.stored()] == [stored.sha256]
+    assert catalog.check(actor=Principal.operator("cli:tester")).findings == []
+
+
+def test_files_a_publish_relies_on_are_never_deleted(catalog: Catalog, publish, tmp_path) -> None:
+    """`delete_unused` (refused publishes, check --repair) spares the files of a publish
+    still running and of published versions, and deletes the rest."""
+    seen: list[set[str]] = []
+
+    def gate_that_sweeps(dataset, files):  # type: ignore[no-untyped-def]
+        hashes = {item.path.parent.name + item.path.name for item in files}
+        seen.append(hashes)
+        assert delete_unused(catalog, hashes, older_than=utcnow()) == set()
+        assert all(item.path.is_file() for item in files)
+        return default_gate(dataset, files)
+
+    folder = write_folder(tmp_path, "budget-swept")
+    publish(folder, gate=gate_that_sweeps)
+    assert delete_unused(catalog, seen[0]) == set()
+    stray = catalog.blobs.put(
+        write_folder(tmp_path / "x", "stray", csv=rows_csv(7)) / "data/allocation.csv"
+    )
+    assert delete_unused(catalog, {stray.sha256, *seen[0]}) == {stray.sha256}
+    assert not catalog.blobs.exists(stray.sha256)
+    assert catalog.blobs.exists(next(iter(seen[0])))
 
 
 def test_private_and_withdrawn_visibility(catalog: Catalog, publish, tmp_path) -> None:
