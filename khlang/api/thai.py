@@ -17,6 +17,7 @@ import threading
 import unicodedata
 
 _MAX_PARTS_LENGTH = 30
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
 ENGLISH_STOPWORDS = frozenset(
     [
@@ -80,6 +81,8 @@ def words(text: str) -> list[str]:
     if not text:
         return []
     word_tokenize, normalize, _, stopwords = _pythainlp()
+    # Control characters separate words: a NUL inside a word would end SQLite's string.
+    text = _CONTROL.sub(" ", text)
     clean = unicodedata.normalize("NFC", normalize(text)).casefold()
     found = []
     for token in word_tokenize(clean, keep_whitespace=False):

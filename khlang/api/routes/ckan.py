@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from khlang.api.ckan_actions import ACTIONS, CkanError, Context
@@ -73,7 +73,14 @@ def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
     operation_id="ckan_action_post",
 )
 @router.api_route("/api/action/{action}", methods=["GET", "POST"], include_in_schema=False)
-async def call_action(request: Request, action: str) -> Response:
+async def call_action(
+    request: Request,
+    action: Annotated[
+        str,
+        # Documented, not enforced here: an unknown action gets CKAN's own 400 envelope.
+        Path(json_schema_extra={"enum": sorted(ACTIONS)}),
+    ],
+) -> Response:
     import anyio
 
     try:

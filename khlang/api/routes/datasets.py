@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from khlang.api import service
 from khlang.api.errors import ApiError, bad_parameter
@@ -63,7 +63,11 @@ def search(
     format: Annotated[list[str] | None, Query(examples=[["CSV"]])] = None,
     data_category: Annotated[list[str] | None, Query(examples=[["ข้อมูลสาธารณะ"]])] = None,
     sort: Annotated[
-        str, Query(description=f"One of {', '.join(SORT_ORDERS)}; prefix `-` to reverse.")
+        str,
+        Query(
+            description=f"One of {', '.join(SORT_ORDERS)}; prefix `-` to reverse.",
+            json_schema_extra={"enum": [*SORT_ORDERS, *(f"-{order}" for order in SORT_ORDERS)]},
+        ),
     ] = "relevance",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     size: Annotated[int, Query(ge=0, le=MAX_SEARCH_ROWS)] = 20,
@@ -150,6 +154,10 @@ def compliance(
 
 
 METADATA_TYPES = ["application/json", "text/turtle", "application/ld+json", "application/rdf+xml"]
+RDF_EXTENSIONS = list(service.RDF_EXTENSIONS)
+# Documented as an enum (so clients and generated tests know the forms); an unknown one is
+# still answered by the route, with a 404 naming the forms.
+RdfExtension = Annotated[str, Path(json_schema_extra={"enum": RDF_EXTENSIONS})]
 
 
 @router.get(
@@ -180,13 +188,14 @@ def metadata(
 @router.get(
     "/datasets/{name}/metadata.{extension}",
     summary="Metadata in one form: json, ttl (Turtle), jsonld (JSON-LD) or rdf (RDF/XML)",
+    responses={200: {"content": {media: {} for media in METADATA_TYPES}}},
 )
 def metadata_as(
     request: Request,
     state: State,
     principal: Caller,
     name: str,
-    extension: str,
+    extension: Annotated[str, Path(json_schema_extra={"enum": ["json", *RDF_EXTENSIONS]})],
     version: Version = None,
 ) -> Response:
     format = service.RDF_EXTENSIONS.get(extension)
@@ -255,8 +264,12 @@ def catalog(
     return catalog_as(request, state, principal, extension, page, size)
 
 
-@router.get("/catalog.{extension}", summary="The catalog's DCAT-AP feed: ttl, jsonld or rdf")
-def catalog_as(request: Request, state: State, principal: Caller, extension: str,
+@router.get(
+    "/catalog.{extension}",
+    summary="The catalog's DCAT-AP feed: ttl, jsonld or rdf",
+    responses={200: {"content": {media: {} for media in METADATA_TYPES[1:]}}},
+)
+def catalog_as(request: Request, state: State, principal: Caller, extension: RdfExtension,
                page: Annotated[int, Query(ge=1)] = 1,
                size: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:  # fmt: skip
     format = service.RDF_EXTENSIONS.get(extension)
