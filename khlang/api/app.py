@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,10 +23,12 @@ from khlang.api import service, web
 from khlang.api.errors import ApiError
 from khlang.api.middleware import (
     CompressionMiddleware,
+    InternalErrorMiddleware,
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
     is_ckan_path,
 )
+from khlang.api.openapi import describe_errors
 from khlang.api.routes import ckan, datasets, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
@@ -91,7 +94,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.include_router(router)
     app.add_api_route(f"{service.API}", _index, include_in_schema=False)
     _errors(app)
+    describe_errors(app)
     web.mount(app)
+    app.add_middleware(InternalErrorMiddleware, respond=_unexpected)
     app.add_middleware(
         CompressionMiddleware,
         minimum_size=1024,
@@ -237,14 +242,20 @@ def _errors(app: FastAPI) -> None:
             request, ApiError(error.message, code="bad_request", status=400, parameter=error.where)
         )
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s", request.url.path)
-        return _error_response(
-            request,
-            ApiError(
-                Text(th="เกิดข้อผิดพลาดภายในเซิร์ฟเวอร์", en="internal server error"),
-                code="internal_error",
-                status=500,
+
+def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    """An exception nothing else handled. The client gets an id to quote, never the
+    exception: the log holds the rest."""
+    incident = uuid.uuid4().hex[:12]
+    log.error("unexpected error %s on %s", incident, request.url.path, exc_info=error)
+    return _error_response(
+        request,
+        ApiError(
+            Text(
+                th=f"เกิดข้อผิดพลาดภายในเซิร์ฟเวอร์ (รหัสเหตุการณ์ {incident})",
+                en=f"internal server error (incident {incident})",
             ),
-        )
+            code="internal_error",
+            status=500,
+        ),
+    )

@@ -14,12 +14,15 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 
 from limits import parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khlang.api.errors import ApiError
@@ -130,11 +133,18 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The pages run no script at all (charts are SVG drawn on the server; JSON-LD is data, not
+# script); inline styles stay allowed for the SVG charts' style attributes.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 class SecurityHeadersMiddleware:
-    """Headers every answer carries. Data and API answers also get a Content-Security-Policy
-    that forbids everything (they are never pages); HTML pages set their own."""
+    """Headers every answer carries, with a Content-Security-Policy: data and API answers
+    forbid everything (they are never pages); HTML pages may load only this site's files."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -149,10 +159,38 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for key, value in SECURITY_HEADERS.items():
                     headers.setdefault(key, value)
-                if not headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", API_CSP)
+                page = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault("Content-Security-Policy", PAGE_CSP if page else API_CSP)
                 if scope.get("scheme") == "https":
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class InternalErrorMiddleware:
+    """Turns an exception no handler took into `respond(request, error)`'s answer inside the
+    other middleware, so that a 500 too carries the security headers (Starlette's own
+    last-resort handler answers outside all of them)."""
+
+    def __init__(self, app: ASGIApp, respond: Callable[[Request, Exception], Response]) -> None:
+        self.app = app
+        self.respond = respond
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:
+            if started:  # half an answer is out: nothing sensible can follow it
+                raise
+            await self.respond(Request(scope), error)(scope, receive, send)
