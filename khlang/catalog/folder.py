@@ -154,6 +154,17 @@ def _check_identity(dataset: Dataset, metadata_file: Path) -> None:
             Text(th="ต้องระบุหน่วยงานเจ้าของ (owner_org)", en="the dataset needs an owner_org"),
             where=f"{metadata_file}: owner_org",
         )
+    if not NAME_PATTERN.match(dataset.owner_org):
+        # The organisation's name goes into URLs, feeds and CKAN as it is, as a dataset's does.
+        raise KhlangError(
+            Text(
+                th="owner_org ต้องเป็นชื่อ URL ของหน่วยงาน: อักษรอังกฤษพิมพ์เล็ก ตัวเลข - หรือ _ "
+                "ยาว 2–100 ตัวอักษร",
+                en="owner_org must be the organisation's URL name: lower-case ASCII letters, "
+                "digits, - or _, 2 to 100 characters",
+            ),
+            where=f"{metadata_file}: owner_org",
+        )
 
 
 def _inside(folder: Path, relative: str, where: str) -> Path:
