@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -440,24 +441,29 @@ def _table_source(
             status=422,
         )
     stored = state.catalog.resource_file(name, resource_id, version=record.number, viewer=principal)
-    schema = item.metadata.table_schema
-    assert isinstance(schema, dict)
-    source = TableSource(
-        path=stored.path,
-        format=table_format(item.format, _path(item.filename)) or "csv",
-        schema_=schema,
-        file_hash=stored.sha256,
-    )
+    source = _source_of(item, stored.path, stored.sha256)
     return ResolvedTable(version=record, resource=item, source=source, private=dataset.private)
 
 
+def _source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
+    schema = item.metadata.table_schema
+    assert isinstance(schema, dict)
+    return TableSource(
+        path=path,
+        format=table_format(item.format, _path(item.filename)) or "csv",
+        schema_=schema,
+        file_hash=sha256,
+    )
+
+
 def current_table_sources(state: ApiState) -> list[TableSource]:
-    """Every tabular resource of every current version, to prepare their tables at start."""
-    sources = []
-    for summary in state.catalog.datasets(viewer=INDEXER):
-        record = state.catalog.version(summary.name, viewer=INDEXER)
+    """Every distinct table of every current version, to prepare them at start: versions are
+    read in bulk, and a file that many datasets share (same bytes, same schema) is one table."""
+    names = [summary.name for summary in state.catalog.datasets(viewer=INDEXER)]
+    sources: dict[str, TableSource] = {}
+    for record in state.catalog.current_versions(names, viewer=INDEXER):
         for item in record.resources:
-            if is_tabular(item):
-                resolved = _table_source(state, INDEXER, summary.name, item.id, record.number)
-                sources.append(resolved.source)
-    return sources
+            if is_tabular(item) and item.sha256:
+                source = _source_of(item, state.catalog.blobs.path(item.sha256), item.sha256)
+                sources.setdefault(source.key, source)
+    return list(sources.values())
