@@ -441,11 +441,11 @@ def _table_source(
             status=422,
         )
     stored = state.catalog.resource_file(name, resource_id, version=record.number, viewer=principal)
-    source = _source_of(item, stored.path, stored.sha256)
+    source = table_source_of(item, stored.path, stored.sha256)
     return ResolvedTable(version=record, resource=item, source=source, private=dataset.private)
 
 
-def _source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
+def table_source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
     schema = item.metadata.table_schema
     assert isinstance(schema, dict)
     return TableSource(
@@ -464,6 +464,6 @@ def current_table_sources(state: ApiState) -> list[TableSource]:
     for record in state.catalog.current_versions(names, viewer=INDEXER):
         for item in record.resources:
             if is_tabular(item) and item.sha256:
-                source = _source_of(item, state.catalog.blobs.path(item.sha256), item.sha256)
+                source = table_source_of(item, state.catalog.blobs.path(item.sha256), item.sha256)
                 sources.setdefault(source.key, source)
     return list(sources.values())
