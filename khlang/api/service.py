@@ -282,7 +282,7 @@ def organization_score(state: ApiState, organization: str) -> dict[str, Any]:
     they are in an agency catalog (this one), and their GD Catalog states come from the
     registrations khlang recorded."""
     names = [s.name for s in state.catalog.datasets(viewer=INDEXER, organization=organization)]
-    records = [state.catalog.version(name, viewer=INDEXER) for name in names]
+    records = list(state.catalog.current_versions(names, viewer=INDEXER))
     datasets = [record.metadata for record in records]
     registered = {
         item.dataset: item.gdc_state
@@ -371,7 +371,7 @@ def catalog_rdf(
             parameter="page",
         )
     summaries = state.catalog.datasets(viewer=principal, limit=size, offset=(page - 1) * size)
-    versions = [state.catalog.version(s.name, viewer=principal) for s in summaries]
+    versions = list(state.catalog.current_versions([s.name for s in summaries], viewer=principal))
     extension = next(ext for ext, name in RDF_EXTENSIONS.items() if name == format)
     url = f"{base}{API}/catalog.{extension}"
     paging = Paging(
