@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import httpx
+import pytest
 
 from tests.api.server import running_khlang
 
@@ -18,3 +21,31 @@ def test_serve_refuses_a_home_without_a_catalog(khlang_cli, tmp_path) -> None:
     result = khlang_cli("serve", "--home", str(tmp_path / "nothing"), "--port", "1")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_workers_share_rate_limit_counts_through_redis(api_catalog, as_user) -> None:
+    """Two `khlang serve` processes (workers behind a load balancer) with the counts in
+    Redis: a key's allowance is spent across both, not granted once per worker."""
+    import random
+    import socket
+    from urllib.parse import urlsplit
+
+    redis_url = os.environ.get("KHLANG_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+    where = urlsplit(redis_url)
+    try:
+        socket.create_connection((where.hostname, where.port or 6379), timeout=2).close()
+    except OSError as error:
+        pytest.skip(f"Redis is not reachable at {redis_url} ({error})")
+    # a window no other run uses, so that nothing else on this Redis shares the count
+    limit = f"1000/minute;3 per {random.randrange(100, 10_000)} minutes"
+    options = ("--rate-limit", limit, "--rate-limit-storage", redis_url)
+    key = as_user("cm-member")
+    with (
+        running_khlang(api_catalog.home, *options) as first,
+        running_khlang(api_catalog.home, *options) as second,
+    ):
+        codes = [
+            httpx.get(f"{url}/api/v1/facets", headers=key, timeout=30).status_code
+            for url in (first, second, first, second)
+        ]
+    assert codes == [200, 200, 200, 429]
