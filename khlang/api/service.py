@@ -22,6 +22,7 @@ from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import Principal
 from khlang.catalog.records import (
     DatasetRecord,
+    DatasetSummary,
     OrganizationRecord,
     ResourceRecord,
     VersionRecord,
@@ -280,22 +281,42 @@ def mqa_report(version: VersionRecord, base: str) -> MqaReport:
 def organization_score(state: ApiState, organization: str) -> dict[str, Any]:
     """The Budget Bureau's data-catalog indicator for an organisation's public datasets:
     they are in an agency catalog (this one), and their GD Catalog states come from the
-    registrations khlang recorded."""
-    names = [s.name for s in state.catalog.datasets(viewer=INDEXER, organization=organization)]
-    records = list(state.catalog.current_versions(names, viewer=INDEXER))
-    datasets = [record.metadata for record in records]
+    registrations khlang recorded. Kept while the organisation's versions and registration
+    states stay the same (the key says so), so an organisation page reads its versions
+    again only after a change."""
+    summaries = state.catalog.datasets(viewer=INDEXER, organization=organization)
     registered = {
         item.dataset: item.gdc_state
-        for item in state.catalog.registrations()
-        if item.gdc_state and item.dataset in names
+        for item in state.catalog.registrations(organization=organization)
+        if item.gdc_state
     }
+    key = (
+        "organization-score",
+        organization,
+        tuple((s.name, s.content_hash) for s in summaries),
+        tuple(sorted(registered.items())),
+    )
+    return state.remember(
+        key, lambda: _organization_score(state, organization, summaries, registered), seconds=3600
+    )
+
+
+def _organization_score(
+    state: ApiState,
+    organization: str,
+    summaries: list[DatasetSummary],
+    registered: dict[str, str | None],
+) -> dict[str, Any]:
+    names = [s.name for s in summaries]
+    records = list(state.catalog.current_versions(names, viewer=INDEXER))
+    datasets = [record.metadata for record in records]
     catalog_state = CatalogState(
         datasets={
-            (dataset.name or name): DatasetState(
+            (dataset.name or record.dataset): DatasetState(
                 in_agency_catalog=True,
-                gdc_state=_gdc_state(registered.get(name)),
+                gdc_state=_gdc_state(registered.get(record.dataset)),
             )
-            for name, dataset in zip(names, datasets, strict=True)
+            for record, dataset in zip(records, datasets, strict=True)
         }
     )
     reports = [compliance_report(record) for record in records]

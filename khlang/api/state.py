@@ -44,13 +44,16 @@ class ApiState:
         self.engine.close()
         self.catalog.close()
 
-    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
-        """`compute()`, reused for REMEMBER_SECONDS: catalog answers that requests in quick
-        succession (pages of one table) all need. Errors are not remembered."""
+    def remember(
+        self, key: tuple, compute: Callable[[], T], *, seconds: float = REMEMBER_SECONDS
+    ) -> T:
+        """`compute()`, reused for `seconds`: catalog answers that requests in quick
+        succession (pages of one table) all need, or answers whose key holds everything
+        they depend on (content hashes), kept longer. Errors are not remembered."""
         now = time.monotonic()
         with self._lock:
             found = self._remembered.get(key)
-            if found and now - found[0] < REMEMBER_SECONDS:
+            if found and now - found[0] < seconds:
                 return found[1]
         value = compute()
         with self._lock:

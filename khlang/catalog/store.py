@@ -460,7 +460,11 @@ class Catalog:
             return organization_record(*found)
 
     def registrations(
-        self, *, target: str | None = None, dataset: str | None = None
+        self,
+        *,
+        target: str | None = None,
+        dataset: str | None = None,
+        organization: str | None = None,
     ) -> list[RegistrationRecord]:
         """What each target catalog holds of each dataset, as far as khlang pushed it."""
         query = (
@@ -472,6 +476,10 @@ class Catalog:
             query = query.where(Registration.target == target)
         if dataset is not None:
             query = query.where(DatasetRow.name == dataset)
+        if organization is not None:
+            query = query.join(Organization, Organization.id == DatasetRow.organization_id).where(
+                Organization.name == organization
+            )
         with self.read() as session:
             return [
                 RegistrationRecord.model_validate({**_columns(row), "dataset": name})
