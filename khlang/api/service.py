@@ -253,7 +253,7 @@ def versions(state: ApiState, principal: Principal, name: str) -> list[VersionSu
 
 
 def _organization(state: ApiState, name: str) -> OrganizationRecord | None:
-    return next((o for o in state.catalog.organizations() if o.name == name), None)
+    return state.organizations().get(name)
 
 
 # --- compliance and scores ---------------------------------------------------------------

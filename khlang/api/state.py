@@ -21,6 +21,7 @@ from khlang.api.query.engine import QueryEngine
 from khlang.api.search_service import CatalogSearch
 from khlang.api.settings import ApiSettings
 from khlang.catalog import ANONYMOUS, Catalog, Principal
+from khlang.catalog.records import OrganizationRecord
 from khlang.i18n import Text
 
 T = TypeVar("T")
@@ -61,6 +62,13 @@ class ApiState:
             while len(self._remembered) > 10_000:
                 self._remembered.popitem(last=False)
         return value
+
+    def organizations(self) -> dict[str, OrganizationRecord]:
+        """Every organisation by name, kept for REMEMBER_SECONDS: pages and CKAN results need
+        an organisation's title per dataset, and a national catalog has about 8,000."""
+        return self.remember(
+            ("organizations",), lambda: {o.name: o for o in self.catalog.organizations()}
+        )
 
     def forget(self) -> None:
         """Drop remembered answers (after a publish through this process)."""

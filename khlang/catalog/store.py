@@ -163,6 +163,15 @@ class Catalog:
         with self.read() as session:
             return session.scalar(query) or 0
 
+    def count_by_organization(self, *, viewer: Principal = ANONYMOUS) -> dict[str, int]:
+        """Organisation name -> its datasets `viewer` sees, in one grouped query (an
+        organisation list of 8,000 must not cost 8,000 counts)."""
+        query = self._visible(
+            select(Organization.name, func.count(DatasetRow.id)), viewer, None, False
+        ).group_by(Organization.name)
+        with self.read() as session:
+            return {name: int(count) for name, count in session.execute(query)}
+
     def change_stamp(self) -> tuple[Any, ...]:
         """A value that changes whenever a dataset is published, withdrawn, reinstated or
         created: every such write bumps `lock_version` and `updated_at`. One aggregate

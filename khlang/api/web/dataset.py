@@ -66,7 +66,7 @@ async def dataset_page(
     record = await run_in_threadpool(service.version_record, state, ANONYMOUS, name, view.version)
     history = await run_in_threadpool(service.versions, state, ANONYMOUS, name)
     organization = next(
-        (o for o in state.catalog.organizations() if o.name == view.organization), None
+        (o for o in state.organizations().values() if o.name == view.organization), None
     )
     dataset = record.metadata
     report = service.compliance_report(record)
