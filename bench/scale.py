@@ -43,7 +43,10 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from query import free_port, timed  # bench/query.py: a free loopback port, one timed GET
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "khlang" / "publishers" / "reference"
@@ -286,14 +289,6 @@ def build(database_url: str, home: Path, total: int, orgs: int) -> None:
 # --- 3. serve -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve(database_url: str, home: Path, port: int) -> subprocess.Popen:
     environment = {
         **os.environ,
@@ -360,18 +355,9 @@ def questions(orgs: list[dict[str, str]], total: int) -> dict[str, list[str]]:
     }
 
 
-def timed(client: httpx.Client, url: str) -> float:
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise SystemExit(f"{response.status_code} from {url}: {response.text[:300]}")
-    return elapsed * 1000
-
-
 def measure(client: httpx.Client, urls: list[str], repeat: int) -> dict[str, float]:
-    first = timed(client, urls[0])
-    times = sorted(timed(client, urls[i % len(urls)]) for i in range(repeat))
+    first = timed(client, urls[0]) * 1000
+    times = sorted(timed(client, urls[i % len(urls)]) * 1000 for i in range(repeat))
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {"first": first, "p50": statistics.median(times), "p95": p95, "max": times[-1]}
 
