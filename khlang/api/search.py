@@ -321,19 +321,26 @@ class SearchIndex:
     @staticmethod
     def _scores(db: sqlite3.Connection, words: list[str], size: int) -> tuple[Any, Any]:
         """(words matched, BM25) of every document, as arrays indexed by rowid: a common word
-        matches all 100,000 documents, so the rowids come back as arrays, not Python loops."""
+        matches all 100,000 documents, so the rowids come back as arrays, not Python loops.
+        When every word is needed (queries of one or two words), one AND query both finds
+        and ranks the documents: the common word's 100,000 rows are never ranked alone."""
         matched = np.zeros(size, dtype=np.int64)
-        for word in words:
-            found = db.execute("SELECT rowid FROM docs WHERE docs MATCH ?", (_phrase(word),))
-            matched += np.bincount(_column(found.fetchall(), np.int64), minlength=size)
         weights = ", ".join(str(w) for w in _WEIGHTS)
-        any_word = " OR ".join(_phrase(word) for word in words)
         ranking = f"SELECT rowid, bm25(docs, {weights}) FROM docs WHERE docs MATCH ?"  # noqa: S608
-        ranked = db.execute(ranking, (any_word,)).fetchall()
+        every_word = minimum_match(len(words)) == len(words)
+        if every_word:
+            ranked = db.execute(ranking, (" AND ".join(map(_phrase, words)),)).fetchall()
+        else:
+            for word in words:
+                found = db.execute("SELECT rowid FROM docs WHERE docs MATCH ?", (_phrase(word),))
+                matched += np.bincount(_column(found.fetchall(), np.int64), minlength=size)
+            ranked = db.execute(ranking, (" OR ".join(map(_phrase, words)),)).fetchall()
         bm25 = np.zeros(size, dtype=np.float64)
         if ranked:
-            rowids, ranks = zip(*ranked, strict=True)
-            bm25[np.array(rowids, dtype=np.int64)] = np.array(ranks, dtype=np.float64)
+            rowids = np.array([row[0] for row in ranked], dtype=np.int64)
+            bm25[rowids] = np.array([row[1] for row in ranked], dtype=np.float64)
+            if every_word:
+                matched[rowids] = len(words)
         return matched, bm25
 
     @staticmethod
