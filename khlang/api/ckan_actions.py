@@ -224,9 +224,7 @@ def package_dict(state: ApiState, record: DatasetRecord, base: str) -> dict[str,
 def _package_dict(state: ApiState, record: DatasetRecord, base: str) -> dict[str, Any]:
     dataset = record.current.metadata
     package = to_ckan(dataset, "gdc")
-    organization = next(
-        (o for o in state.catalog.organizations() if o.name == record.organization), None
-    )
+    organization = state.organizations().get(record.organization)
     licence = LICENSE.by_value(dataset.license_id or "")
     ckan_resources = package.get("resources", [])
     tags = [
@@ -363,7 +361,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _organization_titles(state: ApiState) -> dict[str, str]:
-    return {o.name: o.title.th if o.title else o.name for o in state.catalog.organizations()}
+    return {o.name: o.title.th if o.title else o.name for o in state.organizations().values()}
 
 
 def package_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -386,11 +384,12 @@ def package_list(context: Context, data: dict[str, Any]) -> list[str]:
 
 def organization_list(context: Context, data: dict[str, Any]) -> list[Any]:
     state: ApiState = context.state
-    organizations = state.catalog.organizations()
+    organizations = list(state.organizations().values())
     wanted = _list(data, "organizations")
     if wanted:
         organizations = [o for o in organizations if o.name in wanted]
-    counts = {o.name: state.catalog.count_datasets(organization=o.name) for o in organizations}
+    found = state.catalog.count_by_organization()
+    counts = {o.name: found.get(o.name, 0) for o in organizations}
     sort = str(data.get("sort") or "title asc").split()
     key = sort[0] if sort else "title"
     if key not in ("name", "title", "package_count"):
@@ -413,7 +412,7 @@ def organization_list(context: Context, data: dict[str, Any]) -> list[Any]:
 def organization_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     state: ApiState = context.state
     key = _id(data, "id")
-    found = next((o for o in state.catalog.organizations() if key in (o.id, o.name)), None)
+    found = next((o for o in state.organizations().values() if key in (o.id, o.name)), None)
     if found is None:
         raise not_found("Organization not found")
     summaries = state.catalog.datasets(viewer=context.principal, organization=found.name)

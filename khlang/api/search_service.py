@@ -1,9 +1,10 @@
 """Keeping the search index in step with the catalog.
 
-The index holds each dataset's current version. Before answering, the service compares the
-catalog's listing (name, content hash, visibility) with what it indexed, at most every
-`refresh_seconds`, and re-reads only what changed; a publish through this API refreshes at
-once. Several server processes each keep their own index and converge the same way.
+The index holds each dataset's current version. Before answering, at most every
+`refresh_seconds`, the service asks the catalog for its change stamp (one aggregate query);
+only when that moved does it compare the catalog's listing (name, content hash, visibility)
+with what it indexed and re-read, in bulk, the versions that changed; a publish through this
+API refreshes at once. Several server processes each keep their own index and converge the same way.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class CatalogSearch:
         """Resource id -> dataset name, for CKAN's resource_show."""
         self._fingerprint: dict[str, tuple[Any, ...]] = {}
         self._documents: dict[str, SearchDocument] = {}
+        self._stamp: tuple[Any, ...] | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
 
@@ -64,6 +66,10 @@ class CatalogSearch:
         with self._lock:
             if not force and time.monotonic() - self._checked < self.refresh_seconds:
                 return
+            stamp = self.catalog.change_stamp()
+            if not force and stamp == self._stamp:
+                self._checked = time.monotonic()
+                return
             summaries = {s.name: s for s in self.catalog.datasets(viewer=INDEXER)}
             fingerprint = {
                 name: (s.content_hash, s.private, s.organization, s.version)
@@ -71,23 +77,27 @@ class CatalogSearch:
             }
             if fingerprint != self._fingerprint:
                 self._rebuild(summaries, fingerprint)
+            self._stamp = stamp
             self._checked = time.monotonic()
 
     def _rebuild(
         self, summaries: dict[str, DatasetSummary], fingerprint: dict[str, tuple[Any, ...]]
     ) -> None:
         organizations = {o.name: o for o in self.catalog.organizations()}
-        documents, cards, resources = {}, {}, {}
-        for name, summary in summaries.items():
+        documents, cards = {}, {}
+        changed = []
+        for name in summaries:
             if self._fingerprint.get(name) == fingerprint[name] and name in self._documents:
                 documents[name], cards[name] = self._documents[name], self.cards[name]
-                resources |= {rid: name for rid, owner in self.resources.items() if owner == name}
-                continue
-            version = self.catalog.version(name, viewer=INDEXER)
-            documents[name], cards[name] = _indexed(
+            else:
+                changed.append(name)
+        resources = {rid: owner for rid, owner in self.resources.items() if owner in documents}
+        for version in self.catalog.current_versions(changed, viewer=INDEXER):
+            summary = summaries[version.dataset]
+            documents[version.dataset], cards[version.dataset] = _indexed(
                 summary, version.metadata, organizations.get(summary.organization)
             )
-            resources |= {item.id: name for item in version.resources}
+            resources |= {item.id: version.dataset for item in version.resources}
         self.index.replace(documents.values())
         self._documents, self.cards, self._fingerprint = documents, cards, fingerprint
         self.resources = resources

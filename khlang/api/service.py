@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,6 +22,7 @@ from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.records import (
     DatasetRecord,
+    DatasetSummary,
     OrganizationRecord,
     ResourceRecord,
     VersionRecord,
@@ -251,7 +253,7 @@ def versions(state: ApiState, principal: Principal, name: str) -> list[VersionSu
 
 
 def _organization(state: ApiState, name: str) -> OrganizationRecord | None:
-    return next((o for o in state.catalog.organizations() if o.name == name), None)
+    return state.organizations().get(name)
 
 
 # --- compliance and scores ---------------------------------------------------------------
@@ -281,22 +283,42 @@ def organization_score(state: ApiState, organization: str) -> dict[str, Any]:
     they are in an agency catalog (this one), and their GD Catalog states come from the
     registrations khlang recorded. Read as an anonymous visitor, whoever asks: the answer is
     shown on public pages and beside public datasets, so a private dataset never weighs in
-    (its name, its count or its score would tell it exists)."""
-    names = [s.name for s in state.catalog.datasets(viewer=ANONYMOUS, organization=organization)]
-    records = [state.catalog.version(name, viewer=ANONYMOUS) for name in names]
-    datasets = [record.metadata for record in records]
+    (its name, its count or its score would tell it exists). Kept while the organisation's
+    versions and registration states stay the same (the key says so), so an organisation
+    page reads its versions again only after a change."""
+    summaries = state.catalog.datasets(viewer=ANONYMOUS, organization=organization)
     registered = {
         item.dataset: item.gdc_state
-        for item in state.catalog.registrations()
-        if item.gdc_state and item.dataset in names
+        for item in state.catalog.registrations(organization=organization)
+        if item.gdc_state
     }
+    key = (
+        "organization-score",
+        organization,
+        tuple((s.name, s.content_hash) for s in summaries),
+        tuple(sorted(registered.items())),
+    )
+    return state.remember(
+        key, lambda: _organization_score(state, organization, summaries, registered), seconds=3600
+    )
+
+
+def _organization_score(
+    state: ApiState,
+    organization: str,
+    summaries: list[DatasetSummary],
+    registered: dict[str, str | None],
+) -> dict[str, Any]:
+    names = [s.name for s in summaries]
+    records = list(state.catalog.current_versions(names, viewer=ANONYMOUS))
+    datasets = [record.metadata for record in records]
     catalog_state = CatalogState(
         datasets={
-            (dataset.name or name): DatasetState(
+            (dataset.name or record.dataset): DatasetState(
                 in_agency_catalog=True,
-                gdc_state=_gdc_state(registered.get(name)),
+                gdc_state=_gdc_state(registered.get(record.dataset)),
             )
-            for name, dataset in zip(names, datasets, strict=True)
+            for record, dataset in zip(records, datasets, strict=True)
         }
     )
     reports = [compliance_report(record) for record in records]
@@ -372,7 +394,7 @@ def catalog_rdf(
             parameter="page",
         )
     summaries = state.catalog.datasets(viewer=principal, limit=size, offset=(page - 1) * size)
-    versions = [state.catalog.version(s.name, viewer=principal) for s in summaries]
+    versions = list(state.catalog.current_versions([s.name for s in summaries], viewer=principal))
     extension = next(ext for ext, name in RDF_EXTENSIONS.items() if name == format)
     url = f"{base}{API}/catalog.{extension}"
     paging = Paging(
@@ -442,24 +464,29 @@ def _table_source(
             status=422,
         )
     stored = state.catalog.resource_file(name, resource_id, version=record.number, viewer=principal)
-    schema = item.metadata.table_schema
-    assert isinstance(schema, dict)
-    source = TableSource(
-        path=stored.path,
-        format=table_format(item.format, _path(item.filename)) or "csv",
-        schema_=schema,
-        file_hash=stored.sha256,
-    )
+    source = table_source_of(item, stored.path, stored.sha256)
     return ResolvedTable(version=record, resource=item, source=source, private=dataset.private)
 
 
+def table_source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
+    schema = item.metadata.table_schema
+    assert isinstance(schema, dict)
+    return TableSource(
+        path=path,
+        format=table_format(item.format, _path(item.filename)) or "csv",
+        schema_=schema,
+        file_hash=sha256,
+    )
+
+
 def current_table_sources(state: ApiState) -> list[TableSource]:
-    """Every tabular resource of every current version, to prepare their tables at start."""
-    sources = []
-    for summary in state.catalog.datasets(viewer=INDEXER):
-        record = state.catalog.version(summary.name, viewer=INDEXER)
+    """Every distinct table of every current version, to prepare them at start: versions are
+    read in bulk, and a file that many datasets share (same bytes, same schema) is one table."""
+    names = [summary.name for summary in state.catalog.datasets(viewer=INDEXER)]
+    sources: dict[str, TableSource] = {}
+    for record in state.catalog.current_versions(names, viewer=INDEXER):
         for item in record.resources:
-            if is_tabular(item):
-                resolved = _table_source(state, INDEXER, summary.name, item.id, record.number)
-                sources.append(resolved.source)
-    return sources
+            if is_tabular(item) and item.sha256:
+                source = table_source_of(item, state.catalog.blobs.path(item.sha256), item.sha256)
+                sources.setdefault(source.key, source)
+    return list(sources.values())

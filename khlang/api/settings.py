@@ -11,6 +11,8 @@ from khlang.api.query.engine import QueryLimits
 
 RATE_LIMIT_ENV = "KHLANG_RATE_LIMIT"
 """`anonymous;key` limits in the `limits` library's notation, or `off` (e.g. for a bench)."""
+RATE_LIMIT_STORAGE_ENV = "KHLANG_RATE_LIMIT_STORAGE"
+"""A `limits` storage URI; `redis://host:6379` shares the counts between workers."""
 
 
 class RateLimits(BaseModel):

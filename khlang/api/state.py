@@ -20,6 +20,7 @@ from khlang.api.query.engine import QueryEngine
 from khlang.api.search_service import CatalogSearch
 from khlang.api.settings import ApiSettings
 from khlang.catalog import ANONYMOUS, Catalog, Principal
+from khlang.catalog.records import OrganizationRecord
 from khlang.i18n import Text
 
 T = TypeVar("T")
@@ -39,13 +40,16 @@ class ApiState:
         self.engine.close()
         self.catalog.close()
 
-    def remember(self, key: tuple, compute: Callable[[], T]) -> T:
-        """`compute()`, reused for REMEMBER_SECONDS: catalog answers that requests in quick
-        succession (pages of one table) all need. Errors are not remembered."""
+    def remember(
+        self, key: tuple, compute: Callable[[], T], *, seconds: float = REMEMBER_SECONDS
+    ) -> T:
+        """`compute()`, reused for `seconds`: catalog answers that requests in quick
+        succession (pages of one table) all need, or answers whose key holds everything
+        they depend on (content hashes), kept longer. Errors are not remembered."""
         now = time.monotonic()
         with self._lock:
             found = self._remembered.get(key)
-            if found and now - found[0] < REMEMBER_SECONDS:
+            if found and now - found[0] < seconds:
                 return found[1]
         value = compute()
         with self._lock:
@@ -53,6 +57,13 @@ class ApiState:
             while len(self._remembered) > 10_000:
                 self._remembered.popitem(last=False)
         return value
+
+    def organizations(self) -> dict[str, OrganizationRecord]:
+        """Every organisation by name, kept for REMEMBER_SECONDS: pages and CKAN results need
+        an organisation's title per dataset, and a national catalog has about 8,000."""
+        return self.remember(
+            ("organizations",), lambda: {o.name: o for o in self.catalog.organizations()}
+        )
 
     def forget(self) -> None:
         """Drop remembered answers (after a publish through this process)."""

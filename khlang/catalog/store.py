@@ -13,7 +13,7 @@ dataset whose first publish has not completed does not exist for readers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -132,15 +132,23 @@ class Catalog:
         include_withdrawn: bool = False,
         limit: int | None = None,
         offset: int = 0,
+        after: str | None = None,
     ) -> list[DatasetSummary]:
         """Datasets with a published version, by name. Private ones only for viewers with a
-        role in their organisation; withdrawn ones only when asked."""
+        role in their organisation; withdrawn ones only when asked.
+
+        Page with `after` (the last name of the previous page, keyset paging: it walks the
+        name index from there, so page 5,000 costs what page 1 does) rather than `offset`
+        (which reads and skips every earlier row); only the summary's columns are read,
+        never a version's metadata."""
         query = self._listing(viewer, organization, include_withdrawn)
+        if after is not None:
+            query = query.where(DatasetRow.name > after)
         query = query.order_by(DatasetRow.name).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.read() as session:
-            return [_summary(*row) for row in session.execute(query)]
+            return [DatasetSummary.model_validate(row._mapping) for row in session.execute(query)]
 
     def count_datasets(
         self,
@@ -149,17 +157,57 @@ class Catalog:
         organization: str | None = None,
         include_withdrawn: bool = False,
     ) -> int:
-        query = self._listing(viewer, organization, include_withdrawn).subquery()
+        query = self._visible(
+            select(func.count(DatasetRow.id)), viewer, organization, include_withdrawn
+        )
         with self.read() as session:
-            return session.scalar(select(func.count()).select_from(query)) or 0
+            return session.scalar(query) or 0
+
+    def count_by_organization(self, *, viewer: Principal = ANONYMOUS) -> dict[str, int]:
+        """Organisation name -> its datasets `viewer` sees, in one grouped query (an
+        organisation list of 8,000 must not cost 8,000 counts)."""
+        query = self._visible(
+            select(Organization.name, func.count(DatasetRow.id)), viewer, None, False
+        ).group_by(Organization.name)
+        with self.read() as session:
+            return {name: int(count) for name, count in session.execute(query)}
+
+    def change_stamp(self) -> tuple[Any, ...]:
+        """A value that changes whenever a dataset is published, withdrawn, reinstated or
+        created: every such write bumps `lock_version` and `updated_at`. One aggregate
+        query, so a reader (the API's search index) can poll it instead of re-listing
+        100,000 datasets to learn that nothing changed."""
+        query = select(
+            func.count(DatasetRow.id),
+            func.coalesce(func.sum(DatasetRow.lock_version), 0),
+            func.max(DatasetRow.updated_at),
+        ).where(DatasetRow.current_version_id.is_not(None))
+        with self.read() as session:
+            count, locks, updated = session.execute(query).one()
+        return (int(count), int(locks), str(updated))
 
     def _listing(
         self, viewer: Principal, organization: str | None, include_withdrawn: bool
     ) -> Select[Any]:
-        query = (
-            select(DatasetRow, Organization.name, DatasetVersion)
-            .join(Organization, Organization.id == DatasetRow.organization_id)
-            .join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
+        query = select(
+            DatasetRow.id,
+            DatasetRow.name,
+            Organization.name.label("organization"),
+            DatasetRow.title,
+            DatasetRow.private,
+            DatasetRow.state,
+            func.coalesce(DatasetVersion.number, 0).label("version"),
+            DatasetVersion.content_hash,
+            func.coalesce(DatasetVersion.published_at, DatasetVersion.created_at).label("modified"),
+        ).join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
+        return self._visible(query, viewer, organization, include_withdrawn)
+
+    @staticmethod
+    def _visible(
+        query: Select[Any], viewer: Principal, organization: str | None, include_withdrawn: bool
+    ) -> Select[Any]:
+        query = query.join(Organization, Organization.id == DatasetRow.organization_id).where(
+            DatasetRow.current_version_id.is_not(None)
         )
         if organization is not None:
             query = query.where(Organization.name == organization)
@@ -170,6 +218,32 @@ class Catalog:
             query = query.where(DatasetRow.private.is_(False) | Organization.name.in_(visible))
         return query
 
+    def current_versions(
+        self, names: Iterable[str], *, viewer: Principal = ANONYMOUS, chunk: int = 500
+    ) -> Iterator[VersionRecord]:
+        """The current versions of many datasets (those `viewer` may see), read `chunk` at a
+        time with two queries per chunk instead of three per dataset: what indexing or
+        preparing a whole catalog needs."""
+        wanted = list(names)
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            with self.read() as session:
+                rows = session.execute(
+                    select(DatasetRow.name, DatasetRow.private, Organization.name, DatasetVersion)
+                    .join(Organization, Organization.id == DatasetRow.organization_id)
+                    .join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
+                    .where(DatasetRow.name.in_(part))
+                    .order_by(DatasetRow.name)
+                ).all()
+                shown = [
+                    (name, version)
+                    for name, private, organization, version in rows
+                    if not private or viewer.can_see_private(organization)
+                ]
+                links = _links(session, [version.id for _, version in shown])
+                for name, version in shown:
+                    yield _record_of(version, name, links.get(version.id, []))
+
     def dataset(self, name: str, *, viewer: Principal = ANONYMOUS) -> DatasetRecord:
         """A dataset (by name or id) with its current version."""
         with self.read() as session:
@@ -178,7 +252,15 @@ class Catalog:
             assert current is not None
             version = _version_record(session, current, row.name)
             return DatasetRecord(
-                **_summary(row, organization, current).model_dump(),
+                id=row.id,
+                name=row.name,
+                organization=organization,
+                title=row.title,
+                private=row.private,
+                state=row.state,
+                version=version.number,
+                content_hash=version.content_hash,
+                modified=version.published_at,
                 created_at=row.created_at,
                 withdrawn_at=row.withdrawn_at,
                 withdrawn_note=row.withdrawn_note,
@@ -387,7 +469,11 @@ class Catalog:
             return organization_record(*found)
 
     def registrations(
-        self, *, target: str | None = None, dataset: str | None = None
+        self,
+        *,
+        target: str | None = None,
+        dataset: str | None = None,
+        organization: str | None = None,
     ) -> list[RegistrationRecord]:
         """What each target catalog holds of each dataset, as far as khlang pushed it."""
         query = (
@@ -399,6 +485,10 @@ class Catalog:
             query = query.where(Registration.target == target)
         if dataset is not None:
             query = query.where(DatasetRow.name == dataset)
+        if organization is not None:
+            query = query.join(Organization, Organization.id == DatasetRow.organization_id).where(
+                Organization.name == organization
+            )
         with self.read() as session:
             return [
                 RegistrationRecord.model_validate({**_columns(row), "dataset": name})
@@ -436,20 +526,6 @@ def organization_record(row: Organization, parent: str | None) -> OrganizationRe
     )
 
 
-def _summary(row: DatasetRow, organization: str, version: DatasetVersion) -> DatasetSummary:
-    return DatasetSummary(
-        id=row.id,
-        name=row.name,
-        organization=organization,
-        title=row.title,
-        private=row.private,
-        state=row.state,
-        version=version.number or 0,
-        content_hash=version.content_hash,
-        modified=version.published_at or version.created_at,
-    )
-
-
 def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
     return VersionSummary(
         id=version.id,
@@ -463,13 +539,31 @@ def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
 
 
 def _version_record(session: Session, version: DatasetVersion, dataset: str) -> VersionRecord:
-    metadata = Dataset.model_validate(version.metadata_)
-    links = session.execute(
+    return _record_of(version, dataset, _links(session, [version.id]).get(version.id, []))
+
+
+def _links(
+    session: Session, version_ids: list[str]
+) -> dict[str, list[tuple[VersionResource, str]]]:
+    """Version id -> its (file link, resource id) pairs in resource order."""
+    found: dict[str, list[tuple[VersionResource, str]]] = {}
+    if not version_ids:
+        return found
+    rows = session.execute(
         select(VersionResource, Resource.id)
         .join(Resource, Resource.id == VersionResource.resource_id)
-        .where(VersionResource.version_id == version.id)
-        .order_by(VersionResource.position)
+        .where(VersionResource.version_id.in_(version_ids))
+        .order_by(VersionResource.version_id, VersionResource.position)
     )
+    for link, resource_id in rows:
+        found.setdefault(link.version_id, []).append((link, resource_id))
+    return found
+
+
+def _record_of(
+    version: DatasetVersion, dataset: str, links: list[tuple[VersionResource, str]]
+) -> VersionRecord:
+    metadata = Dataset.model_validate(version.metadata_)
     resources = tuple(
         ResourceRecord(
             id=resource_id,

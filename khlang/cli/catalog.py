@@ -501,6 +501,37 @@ def audit_log(
     _console().print(table)
 
 
+@app.command("export-parquet")
+def export_parquet(
+    destination: Annotated[
+        str,
+        typer.Argument(
+            help="A folder or an fsspec URL: file:///srv/lake, memory://x, s3://bucket/prefix "
+            "(with s3fs installed)."
+        ),
+    ],
+    home: HomeOption = None,
+    dataset: Annotated[
+        list[str] | None,
+        typer.Option("--dataset", help="Only this public dataset (repeatable)."),
+    ] = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Write every public table as Parquet partitioned by fiscal year and province (Hive
+    style) for DuckDB, Spark or Trino: DEST/<dataset>/<table>/fiscal_year=Y/province_code=P/."""
+    from khlang.api.query.parquet_export import export_parquet as run
+
+    with _open(home) as catalog:
+        report = run(catalog, destination, datasets=dataset)
+    if output is OutputFormat.json:
+        print_json(report.model_dump(mode="json"))
+        return
+    for table in report.tables:
+        parts = "/".join(table.partitioning) or "-"
+        typer.echo(f"{table.path}\t{table.rows:,} rows\tby {parts}")
+    typer.echo(f"{len(report.tables)} tables written to {destination}")
+
+
 # --- organisations ----------------------------------------------------------------------------
 
 

@@ -34,6 +34,14 @@ def serve(
             "(default: KHLANG_RATE_LIMIT or 120/minute;1200/minute)."
         ),
     ] = None,
+    rate_limit_storage: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the rate-limit counts live: memory:// (this process) or "
+            "redis://host:6379 to share them between workers behind a load balancer "
+            "(default: KHLANG_RATE_LIMIT_STORAGE or memory://)."
+        ),
+    ] = None,
     prepare: Annotated[
         bool,
         typer.Option(help="Build the query tables of every tabular resource at start."),
@@ -51,14 +59,23 @@ def serve(
     import uvicorn
 
     from khlang.api.app import SETTINGS_ENV, create_app
-    from khlang.api.settings import RATE_LIMIT_ENV, ApiSettings, RateLimits
+    from khlang.api.settings import (
+        RATE_LIMIT_ENV,
+        RATE_LIMIT_STORAGE_ENV,
+        ApiSettings,
+        RateLimits,
+    )
     from khlang.catalog import Catalog
 
     limits_text = rate_limit or os.environ.get(RATE_LIMIT_ENV)
+    rate_limits = RateLimits.parse(limits_text) if limits_text else RateLimits()
+    storage = rate_limit_storage or os.environ.get(RATE_LIMIT_STORAGE_ENV)
+    if storage:
+        rate_limits = rate_limits.model_copy(update={"storage": storage})
     settings = ApiSettings(
         home=home,
         base_url=base_url or os.environ.get("KHLANG_BASE_URL"),
-        rate_limits=RateLimits.parse(limits_text) if limits_text else RateLimits(),
+        rate_limits=rate_limits,
         prepare_tables=prepare,
     )
     options = {"host": host, "port": port, "proxy_headers": True, "log_level": "warning",

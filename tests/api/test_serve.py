@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import http.client
+import os
 import time
 
 import httpx
+import pytest
 
 from tests.api.server import running_khlang
 
@@ -49,3 +51,31 @@ def test_start_builds_the_search_index_before_the_first_request(api_catalog) -> 
     app = make_app(api_catalog.home, prepare_tables=True)
     with TestClient(app):
         assert "chiang-mai-allocation" in app.state.khlang.search.cards
+
+
+def test_workers_share_rate_limit_counts_through_redis(api_catalog, as_user) -> None:
+    """Two `khlang serve` processes (workers behind a load balancer) with the counts in
+    Redis: a key's allowance is spent across both, not granted once per worker."""
+    import random
+    import socket
+    from urllib.parse import urlsplit
+
+    redis_url = os.environ.get("KHLANG_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+    where = urlsplit(redis_url)
+    try:
+        socket.create_connection((where.hostname, where.port or 6379), timeout=2).close()
+    except OSError as error:
+        pytest.skip(f"Redis is not reachable at {redis_url} ({error})")
+    # a window no other run uses, so that nothing else on this Redis shares the count
+    limit = f"1000/minute;3 per {random.randrange(100, 10_000)} minutes"
+    options = ("--rate-limit", limit, "--rate-limit-storage", redis_url)
+    key = as_user("cm-member")
+    with (
+        running_khlang(api_catalog.home, *options) as first,
+        running_khlang(api_catalog.home, *options) as second,
+    ):
+        codes = [
+            httpx.get(f"{url}/api/v1/facets", headers=key, timeout=30).status_code
+            for url in (first, second, first, second)
+        ]
+    assert codes == [200, 200, 200, 429]

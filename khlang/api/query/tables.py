@@ -153,7 +153,7 @@ def _build(source: TableSource, target: Path, *, memory_limit: str, threads: int
     connection.execute("SET enable_progress_bar = false")  # a build is long; keep logs clean
     try:
         try:
-            connection.execute(f"CREATE TEMP TABLE staging AS {_typed_select(source, columns)}")
+            connection.execute(f"CREATE TEMP TABLE staging AS {typed_select(source, columns)}")
         except duckdb.Error as error:
             raise KhlangError(
                 Text(
@@ -190,7 +190,7 @@ def _null_counts(connection: Any, columns: list[Column]) -> tuple[int, list[str]
     return row_count, [c.name for c, n in zip(columns, present, strict=True) if n < row_count]
 
 
-def _typed_select(source: TableSource, columns: list[Column]) -> str:
+def typed_select(source: TableSource, columns: list[Column]) -> str:
     """SELECT of the file's columns cast to their Table Schema types, in schema order. Only
     the path (ours) and schema-derived literals appear in the text; both are escaped."""
     path = _literal(str(source.path))

@@ -65,8 +65,8 @@ async def dataset_page(
     view = await run_in_threadpool(service.dataset_view, state, ANONYMOUS, name, base, version)
     record = await run_in_threadpool(service.version_record, state, ANONYMOUS, name, view.version)
     history = await run_in_threadpool(service.versions, state, ANONYMOUS, name)
-    organizations = await run_in_threadpool(state.catalog.organizations)  # a catalog read
-    organization = next((o for o in organizations if o.name == view.organization), None)
+    organizations = await run_in_threadpool(state.organizations)  # may read the catalog
+    organization = next((o for o in organizations.values() if o.name == view.organization), None)
     dataset = record.metadata
     report = service.compliance_report(record)
     mqa = await run_in_threadpool(service.mqa_report, record, base)

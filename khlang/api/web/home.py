@@ -35,7 +35,7 @@ def home_model(state: ApiState) -> HomeModel:
     everything = service.search_datasets(state, ANONYMOUS, SearchQuery(sort="modified", rows=SHOWN))
     cards = state.search.cards
     counts = {item.value: item.count for item in everything.facets["organization"].items}
-    titles = {o.name: o.title for o in state.catalog.organizations()}
+    titles = {o.name: o.title for o in state.organizations().values()}
     organizations = [
         OrganizationCard(name=name, title=titles.get(name), datasets=count)
         for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))

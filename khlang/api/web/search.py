@@ -68,7 +68,7 @@ def facet_label(facet: str, value: str, fmt: Formatter, organizations: dict[str,
 
 
 def organization_titles(state: ApiState) -> dict[str, Text]:
-    return {o.name: o.title or Text(th=o.name, en=o.name) for o in state.catalog.organizations()}
+    return {o.name: o.title or Text(th=o.name, en=o.name) for o in state.organizations().values()}
 
 
 def run_search(

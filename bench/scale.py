@@ -1,0 +1,406 @@
+"""Catalog scale: search and listing latency over HTTP with 100,000 datasets on PostgreSQL.
+
+    python bench/scale.py                          # 100,000 datasets on PostgreSQL
+    python bench/scale.py --datasets 5000 --repeat 10              # a smoke run
+    python bench/scale.py --sqlite                 # the same on SQLite, for comparison
+    python bench/scale.py --reuse                  # keep the catalog a previous run built
+
+1. Templates: `khlang generate --scale province` and `khlang publish` write the seven area-budget
+   datasets of one agency; `Catalog.publish` stores them through the catalog's own gate
+   (metadata check and validators), as in production.
+2. Bulk: each of the other datasets is a copy of a template under another organisation (LAO-
+   like organisations named after real sub-districts), fiscal year, title, tags, province and
+   visibility (1 in 20 private). Publishing 100,000 folders through the gate would take hours,
+   so the copies are written with SQLAlchemy Core inserts in batches, producing the rows a
+   publish produces (organizations, datasets with title_key and lock_version, a published
+   dataset_versions row with the whole metadata and the gate's checks, resources,
+   version_resources pointing at the template's stored blobs, and the audit entries); nothing
+   is published that the gate did not pass, since the files and checks are the template's.
+3. Serve: `khlang serve` (uvicorn) on loopback, rate limit off; the time until the first
+   search answers (the search index is built at start) is printed.
+4. Measure: one keep-alive httpx client asks each question once to warm up, then `--repeat`
+   times, cycling through variants (Thai and English words, organisations, pages); prints
+   p50/p95/max in milliseconds per question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from query import free_port, timed  # bench/query.py: a free loopback port, one timed GET
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "khlang" / "publishers" / "reference"
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/khlang_scale"
+OPERATOR_NAME = "bench:scale"
+BATCH = 2000
+FIRST_YEAR = 2559
+PRIVATE_EVERY = 20
+
+
+# --- 1. templates ---------------------------------------------------------------------------
+
+
+def khlang(*args: str) -> None:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "khlang", *args], env=environment, check=True)
+
+
+def publish_templates(catalog: Any, work: Path) -> list[str]:
+    """The seven datasets `khlang publish` writes for one agency, published through the gate."""
+    from khlang.catalog import Principal
+    from khlang.catalog.folder import dataset_sources
+
+    exports, published = work / "exports", work / "published"
+    shutil.rmtree(work, ignore_errors=True)
+    khlang("generate", "--scale", "province", "--years", "2566-2568", "--seed", "1", str(exports))
+    khlang(
+        "publish", str(exports), "--agency", "scale-template", "--email",
+        "opendata@example.go.th", "--out", str(published),
+    )  # fmt: skip
+    operator = Principal.operator(OPERATOR_NAME)
+    names = []
+    for folder in dataset_sources(published):
+        result = catalog.publish(folder, actor=operator, create_organization=True)
+        names.append(result.dataset)
+    return names
+
+
+# --- 2. bulk copies -------------------------------------------------------------------------
+
+
+def organizations(count: int) -> list[dict[str, str]]:
+    """LAO-like organisations, spread over every province: (name, Thai and English titles)."""
+    with (REFERENCE / "provinces.csv").open(encoding="utf-8") as handle:
+        provinces = {row["province_code"]: row for row in csv.DictReader(handle)}
+    with (REFERENCE / "subdistricts.csv").open(encoding="utf-8") as handle:
+        subdistricts = list(csv.DictReader(handle))
+    step = max(1, len(subdistricts) // count)
+    found = []
+    for row in subdistricts[::step][:count]:
+        code = row["subdistrict_code"]
+        province = provinces[code[:2]]
+        found.append(
+            {
+                "name": f"lao-{code}",
+                "title_th": f"องค์การบริหารส่วนตำบล{row['name_th']} จังหวัด{province['name_th']}",
+                "title_en": f"{row['name_en']} SAO, {province['name_en']}",
+                "province": code[:2],
+                "province_th": province["name_th"],
+                "province_en": province["name_en"],
+            }
+        )
+    return found
+
+
+def template_rows(catalog: Any, names: list[str]) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from khlang.catalog.tables import Dataset, DatasetVersion, Resource, VersionResource
+
+    templates = []
+    with catalog.read() as session:
+        for name in names:
+            row = session.scalar(select(Dataset).where(Dataset.name == name))
+            version = session.get(DatasetVersion, row.current_version_id)
+            links = session.execute(
+                select(VersionResource, Resource.key)
+                .join(Resource, Resource.id == VersionResource.resource_id)
+                .where(VersionResource.version_id == version.id)
+            ).all()
+            templates.append(
+                {
+                    "suffix": name.removeprefix("scale-template-"),
+                    "metadata": version.metadata_,
+                    "checks": version.checks,
+                    "links": [(_columns(link), key) for link, key in links],
+                }
+            )
+    return templates
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {column.key: getattr(row, column.key) for column in row.__mapper__.column_attrs}
+
+
+def copy_metadata(
+    template: dict[str, Any], organization: dict[str, str], year: int, private: bool, name: str
+) -> dict[str, Any]:
+    metadata = json.loads(json.dumps(template["metadata"]))
+    base_th = metadata["title"].split(" – ")[0]
+    base_en = (metadata.get("title_en") or "").split(" – ")[0]
+    metadata.update(
+        name=name,
+        title=f"{base_th} {organization['title_th']} ปีงบประมาณ {year}",
+        title_en=f"{base_en}, {organization['title_en']}, fiscal year {year}",
+        owner_org=organization["name"],
+        maintainer=organization["name"],
+        publisher={"name": organization["name"], "email": "opendata@example.go.th"},
+        tags=[*metadata.get("tags", []), organization["province_th"]],
+        spatial=[organization["province"]],
+        first_year_of_data=str(year),
+        last_year_of_data=str(year),
+        temporal={"start": f"{year - 544}-10-01", "end": f"{year - 543}-09-30"},
+        private=private,
+    )
+    if private:
+        metadata.update(
+            data_category="ข้อมูลใช้ภายใน",
+            data_classification="ชั้นเผยแพร่ภายในองค์กร",
+            allow_harvest=False,
+        )
+    return metadata
+
+
+def bulk_copies(catalog: Any, templates: list[dict[str, Any]], total: int, orgs: int) -> float:
+    """Write `total` datasets (minus the templates) in batches; returns seconds taken."""
+    from sqlalchemy import insert, text
+
+    from khlang.catalog.tables import (
+        AuditEntry,
+        Dataset,
+        DatasetVersion,
+        Organization,
+        Resource,
+        VersionResource,
+    )
+    from khlang.metadata.matching import normalise
+
+    started = time.perf_counter()
+    found = organizations(orgs)
+    now = dt.datetime.now(dt.UTC)
+    org_ids = {org["name"]: str(uuid.uuid4()) for org in found}
+    with catalog.write() as session:
+        session.execute(
+            insert(Organization),
+            [
+                {"id": org_ids[o["name"]], "name": o["name"], "title_th": o["title_th"],
+                 "title_en": o["title_en"], "catalog_type": "local_government",
+                 "created_at": now}
+                for o in found
+            ],
+        )  # fmt: skip
+    count = total - len(templates)
+    for first in range(0, count, BATCH):
+        datasets, versions, resources, links, audit = [], [], [], [], []
+        for i in range(first, min(count, first + BATCH)):
+            organization = found[i % len(found)]
+            template = templates[(i // len(found)) % len(templates)]
+            year = FIRST_YEAR + (i // (len(found) * len(templates))) % 10
+            private = i % PRIVATE_EVERY == PRIVATE_EVERY - 1
+            name = f"{organization['name']}-{template['suffix']}-{year}"
+            metadata = copy_metadata(template, organization, year, private, name)
+            dataset_id, version_id = str(uuid.uuid4()), str(uuid.uuid4())
+            when = now - dt.timedelta(seconds=count - i)
+            digest = hashlib.sha256(json.dumps(metadata, sort_keys=True).encode()).hexdigest()
+            datasets.append(
+                {"id": dataset_id, "name": name, "organization_id": org_ids[organization["name"]],
+                 "lock_version": 1, "title": metadata["title"],
+                 "title_key": normalise(metadata["title"]), "private": private,
+                 "state": "active", "created_at": when, "updated_at": when}
+            )  # fmt: skip
+            versions.append(
+                {"id": version_id, "dataset_id": dataset_id, "number": 1, "status": "published",
+                 "content_hash": f"sha256:{digest}", "metadata_": metadata,
+                 "author": OPERATOR_NAME, "checks": template["checks"], "source": "bench",
+                 "created_at": when, "published_at": when}
+            )  # fmt: skip
+            for link, key in template["links"]:
+                resource_id = str(uuid.uuid4())
+                resources.append(
+                    {"id": resource_id, "dataset_id": dataset_id, "key": key, "created_at": when}
+                )
+                links.append(
+                    {**link, "version_id": version_id, "resource_id": resource_id,
+                     "issued": when, "modified": when}
+                )  # fmt: skip
+            for action in ("dataset.create", "version.stage", "version.publish"):
+                audit.append(
+                    {"at": when, "actor": OPERATOR_NAME, "action": action,
+                     "object_type": "dataset", "object_id": dataset_id, "object_name": name}
+                )  # fmt: skip
+        with catalog.write() as session:
+            session.execute(insert(Dataset), datasets)
+            session.execute(insert(DatasetVersion), versions)
+            session.execute(insert(Resource), resources)
+            session.execute(insert(VersionResource), links)
+            session.execute(insert(AuditEntry), audit)
+            # The pointer move that makes each version visible, as a publish's commit does.
+            session.execute(
+                text(
+                    "UPDATE datasets SET current_version_id = (SELECT v.id FROM dataset_versions v"
+                    " WHERE v.dataset_id = datasets.id) WHERE current_version_id IS NULL"
+                )
+            )
+        done = min(count, first + BATCH)
+        print(f"  {done + len(templates):,} datasets ({time.perf_counter() - started:.0f} s)")
+    if catalog.engine.dialect.name == "postgresql":
+        with catalog.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    return time.perf_counter() - started
+
+
+def build(database_url: str, home: Path, total: int, orgs: int) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from khlang.catalog import Catalog
+    from khlang.catalog.database import with_installed_driver
+
+    shutil.rmtree(home, ignore_errors=True)
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        admin = create_engine(
+            with_installed_driver(url.set(database="postgres")), isolation_level="AUTOCOMMIT"
+        )
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+        admin.dispose()
+    with Catalog.open(home, database_url, create=True) as catalog:
+        started = time.perf_counter()
+        names = publish_templates(catalog, home.parent / "templates")
+        print(f"templates: {len(names)} datasets through the gate in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        seconds = bulk_copies(catalog, template_rows(catalog, names), total, orgs)
+        print(f"bulk: {total - len(names):,} copies in {seconds:.0f} s")
+
+
+# --- 3. serve -------------------------------------------------------------------------------
+
+
+def serve(database_url: str, home: Path, port: int) -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "KHLANG_DATABASE_URL": database_url,
+    }
+    command = [
+        sys.executable, "-m", "khlang", "serve", "--home", str(home), "--port", str(port),
+        "--rate-limit", "off",
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 3600) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=600).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    raise SystemExit(f"no answer from {url}")
+
+
+# --- 4. measure -----------------------------------------------------------------------------
+
+
+def questions(orgs: list[dict[str, str]], total: int) -> dict[str, list[str]]:
+    api = "/api/v1/datasets"
+    provinces_th = [o["province_th"] for o in orgs[::97]][:10]
+    provinces_en = [o["province_en"] for o in orgs[::97]][:10]
+    public = total - total // PRIVATE_EVERY
+    deep = max(1, public // 20 - 10)
+    return {
+        "search Thai (งบประมาณ <province>)": [
+            f"{api}?q={quote(f'งบประมาณ {p}')}" for p in provinces_th
+        ],
+        "search Thai, one word": [f"{api}?q={quote(p)}" for p in provinces_th],
+        "search English (budget <province>)": [
+            f"{api}?q={quote(f'budget {p}')}" for p in provinces_en
+        ],
+        "search + facet filters": [
+            f"{api}?q={quote(p)}&data_type={quote('ข้อมูลสถิติ')}&fiscal_year={2559 + i}"
+            for i, p in enumerate(provinces_th)
+        ],
+        "filters only (no words)": [
+            f"{api}?{urlencode({'fiscal_year': 2559 + i, 'format': 'PARQUET'})}" for i in range(10)
+        ],
+        "listing, first page (newest)": [f"{api}?sort=-modified", f"{api}?sort=name"],
+        "listing, deep page": [f"{api}?sort=name&page={deep - i}" for i in range(10)],
+        "organisation page": [f"/api/v1/organizations/{o['name']}" for o in orgs[::53][:10]],
+        "CKAN package_search": [
+            f"/api/3/action/package_search?q={quote(p)}&rows=20" for p in provinces_th
+        ],
+        "CKAN package_list, deep": [
+            f"/api/3/action/package_list?limit=100&offset={max(0, public - 100 * (i + 1))}"
+            for i in range(10)
+        ],
+        "DCAT catalog page, deep": [
+            f"/api/v1/catalog.jsonld?page={max(1, public // 100 - i)}" for i in range(10)
+        ],
+    }
+
+
+def measure(client: httpx.Client, urls: list[str], repeat: int) -> dict[str, float]:
+    first = timed(client, urls[0]) * 1000
+    times = sorted(timed(client, urls[i % len(urls)]) * 1000 for i in range(repeat))
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"first": first, "p50": statistics.median(times), "p95": p95, "max": times[-1]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, default=100_000)
+    parser.add_argument("--organizations", type=int, default=2000)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--sqlite", action="store_true", help="SQLite in --work instead")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/khlang-bench-scale"))
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true", help="keep the catalog already built")
+    parser.add_argument("--only", help="measure only the questions whose label contains this")
+    options = parser.parse_args()
+    backend = "sqlite" if options.sqlite else "postgresql"
+    home = options.work / backend / "home"
+    database_url = (
+        f"sqlite:///{home / 'catalog.sqlite'}" if options.sqlite else options.database_url
+    )
+    if not options.reuse:
+        build(database_url, home, options.datasets, options.organizations)
+    port = free_port()
+    server = serve(database_url, home, port)
+    try:
+        ready = wait_for(f"http://127.0.0.1:{port}/api/v1/datasets?size=1", server)
+        print(f"\n{backend}, {options.datasets:,} datasets: first search answered {ready:.1f} s "
+              "after the server started (search index built at start)")  # fmt: skip
+        orgs = organizations(options.organizations)
+        print(f"\n{'question':38} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+            for label, urls in questions(orgs, options.datasets).items():
+                if options.only and options.only not in label:
+                    continue
+                figures = measure(client, urls, options.repeat)
+                print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

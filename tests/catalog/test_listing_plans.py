@@ -1,0 +1,176 @@
+"""How listings scale, asserted on PostgreSQL's plans and statement counts rather than timings
+(bench/scale.py measures 100,000 datasets; docs/scale.md has the figures): a page of the
+listing walks the name index from the keyset and reads no version metadata, an
+organisation's datasets come from their own index, and the search index learns that nothing
+changed from one aggregate query."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from khlang.api.search_service import INDEXER, CatalogSearch
+from khlang.catalog import Catalog
+from tests.catalog.folders import write_folder
+
+COPIES = 3000
+ORGANIZATIONS = 30
+
+
+@pytest.fixture(scope="module")
+def big_catalog(tmp_path_factory, request) -> Iterator[Catalog]:
+    """One dataset published through the gate, then COPIES copies of its rows made in SQL
+    (spread over ORGANIZATIONS organisations), analysed as a real catalog would be."""
+    url = request.getfixturevalue("module_postgres_url")
+    root = tmp_path_factory.mktemp("plans")
+    with Catalog.open(root / "home", url, create=True) as catalog:
+        catalog.publish(
+            write_folder(root, "seed-dataset"),
+            actor=_operator(),
+            create_organization=True,
+        )
+        with catalog.engine.begin() as connection:
+            connection.execute(text(_COPY_SQL), {"copies": COPIES, "orgs": ORGANIZATIONS})
+            connection.execute(text("ANALYZE"))
+        yield catalog
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url(request) -> Iterator[str]:
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from khlang.catalog.database import with_installed_driver
+
+    server = request.getfixturevalue("postgres_server")
+    schema = f"khlang_plans_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(with_installed_driver(make_url(server)), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (
+            make_url(server)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _operator():
+    from khlang.catalog import Principal
+
+    return Principal.operator("tests")
+
+
+_COPY_SQL = """
+INSERT INTO organizations (id, name, catalog_type, created_at)
+SELECT 'org-' || g, 'org-' || lpad(g::text, 3, '0'), 'agency', now()
+FROM generate_series(1, :orgs) g;
+INSERT INTO datasets (id, name, organization_id, lock_version, title, private, state,
+                      created_at, updated_at)
+SELECT 'ds-' || g, 'copy-' || lpad(g::text, 5, '0'), 'org-' || (1 + g % :orgs), 1,
+       'copy ' || g, g % 20 = 0, 'active', now(), now()
+FROM generate_series(1, :copies) g;
+INSERT INTO dataset_versions (id, dataset_id, number, status, content_hash, metadata, author,
+                              checks, created_at, published_at)
+SELECT 'v-' || d.id, d.id, 1, 'published', v.content_hash,
+       jsonb_set(v.metadata, '{name}', to_jsonb(d.name)), v.author, v.checks, now(), now()
+FROM datasets d CROSS JOIN (SELECT * FROM dataset_versions WHERE status = 'published') v
+WHERE d.id LIKE 'ds-%';
+INSERT INTO resources (id, dataset_id, key, created_at)
+SELECT 'r-' || d.id || '-' || r.key, d.id, r.key, now()
+FROM datasets d CROSS JOIN (SELECT key FROM resources) r WHERE d.id LIKE 'ds-%';
+INSERT INTO version_resources (version_id, resource_id, position, blob_sha256, filename,
+                               media_type, byte_size, format, issued, modified)
+SELECT 'v-' || d.id, 'r-' || d.id || '-' || r.key, l.position, l.blob_sha256, l.filename,
+       l.media_type, l.byte_size, l.format, now(), now()
+FROM datasets d CROSS JOIN version_resources l JOIN resources r ON r.id = l.resource_id
+WHERE d.id LIKE 'ds-%';
+UPDATE datasets SET current_version_id = 'v-' || id WHERE id LIKE 'ds-%';
+"""
+
+
+@contextmanager
+def statements(catalog: Catalog) -> Iterator[list[tuple[str, Any]]]:
+    """Every SQL statement the catalog sends inside the block, with its parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        seen.append((statement, parameters))
+
+    event.listen(catalog.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(catalog.engine, "before_cursor_execute", record)
+
+
+def plan(catalog: Catalog, statement: str, parameters: Any) -> dict[str, Any]:
+    with catalog.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection.cursor()
+        raw.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+        found = raw.fetchone()[0]
+    return (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
+
+
+def nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from nodes(child)
+
+
+def test_a_deep_keyset_page_walks_the_name_index_and_reads_no_metadata(big_catalog: Catalog):
+    with statements(big_catalog) as seen:
+        page = big_catalog.datasets(limit=20, after="copy-02500")
+    assert [s.name for s in page][:2] == ["copy-02501", "copy-02502"]
+    assert len(page) == 20
+    ((statement, parameters),) = seen
+    assert "metadata" not in statement  # a version's metadata is 15-40 kB: never in a listing
+    found = plan(big_catalog, statement, parameters)
+    assert any(n.get("Index Name") == "uq_datasets_name" for n in nodes(found)), found
+    assert not any(n["Node Type"] == "Sort" for n in nodes(found)), found  # no sort of all rows
+
+
+def test_an_organisations_datasets_come_from_its_index(big_catalog: Catalog):
+    with statements(big_catalog) as seen:
+        listed = big_catalog.datasets(organization="org-007")
+    assert len(listed) == COPIES // ORGANIZATIONS - sum(
+        1 for g in range(1, COPIES + 1) if 1 + g % ORGANIZATIONS == 7 and g % 20 == 0
+    )
+    ((statement, parameters),) = seen
+    found = plan(big_catalog, statement, parameters)
+    assert any(n.get("Index Name") == "ix_datasets_organization_name" for n in nodes(found)), found
+
+
+def test_search_index_polls_one_aggregate_and_reads_versions_in_bulk(big_catalog: Catalog):
+    search = CatalogSearch(big_catalog, refresh_seconds=0)
+    with statements(big_catalog) as seen:
+        search.refresh()
+    assert len(search.index) == COPIES + 1
+    # stamp, listing, organisations, then two queries per 500 versions (not three per dataset)
+    assert len(seen) <= 3 + 2 * (-(-(COPIES + 1) // 500))
+    with statements(big_catalog) as seen:
+        search.refresh()
+    assert len(seen) == 1  # nothing changed: the change stamp alone
+    big_catalog.withdraw("copy-00001", actor=_operator())
+    search.refresh()
+    assert search.index.get("copy-00001") is None
+    assert big_catalog.count_datasets(viewer=INDEXER) == COPIES
+
+
+def test_counting_needs_no_version_rows(big_catalog: Catalog):
+    with statements(big_catalog) as seen:
+        big_catalog.count_datasets()
+    ((statement, _),) = seen
+    assert "dataset_versions" not in statement
+    assert "metadata" not in statement
