@@ -99,27 +99,26 @@ def _all_blank(keys: list[pa.Array]) -> np.ndarray:
 
 
 class DuplicateKeys:
-    """Repeated keys of one unique field or primary key, found by hashing (module doc).
-    `blank_is_error`: a key whose cells are all blank is an error of its own (primary key);
-    otherwise (unique) it is left out, as Frictionless leaves out blank unique cells."""
+    """Repeated keys of one set of fields, found by hashing (module doc). A unique field and
+    a primary key on the same field share one: the same rows repeat in both, and only the
+    primary key counts rows whose key cells are all blank."""
 
-    def __init__(self, folder: Path, width: int, *, blank_is_error: bool) -> None:
+    def __init__(self, folder: Path, width: int) -> None:
         folder.mkdir()
         self._width = width
         self._folder = folder
-        self._blank_is_error = blank_is_error
         self._buckets = [(folder / f"{b}.pairs").open("wb") for b in range(1 << BUCKET_BITS)]
         self._writer: Any = None
         self._starts: list[int] = []
         """Position of each IPC batch's first key."""
         self._count = 0
         self._blank: list[np.ndarray] = []
+        self._repeated: tuple[np.ndarray, np.ndarray, pa.Table | None] | None = None
 
     def add(self, row_numbers: np.ndarray, keys: list[pa.Array]) -> None:
         blank = _all_blank(keys)
         if blank.any():
-            if self._blank_is_error:
-                self._blank.append(row_numbers[blank])
+            self._blank.append(row_numbers[blank])
             row_numbers = row_numbers[~blank]
             keys = [column.filter(_bool_array(~blank)) for column in keys]
         if not len(row_numbers):
@@ -137,8 +136,8 @@ class DuplicateKeys:
         pairs["hash"] = hashes
         pairs["position"] = np.arange(self._count, self._count + len(hashes))
         self._count += len(hashes)
-        bucket = (hashes >> np.uint64(64 - BUCKET_BITS)).astype(np.intp)
-        order = np.argsort(bucket, kind="stable")
+        bucket = (hashes >> np.uint64(64 - BUCKET_BITS)).astype(np.uint8)
+        order = np.argsort(bucket, kind="stable")  # a radix sort for 8-bit numbers
         bounds = np.searchsorted(bucket[order], np.arange((1 << BUCKET_BITS) + 1))
         pairs = pairs[order]
         for number, stream in enumerate(self._buckets):
@@ -151,15 +150,11 @@ class DuplicateKeys:
         for stream in self._buckets:
             stream.close()
             pairs = np.fromfile(stream.name, dtype=_PAIR)
-            if len(pairs) < 2:
-                continue
-            order = np.argsort(pairs["hash"])
-            hashes = pairs["hash"][order]
-            same = hashes[1:] == hashes[:-1]
-            repeated = np.zeros(len(hashes), dtype=bool)
-            repeated[1:] |= same
-            repeated[:-1] |= same
-            found.append(pairs["position"][order[repeated]])
+            hashes = np.sort(pairs["hash"])
+            repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+            if len(repeated):
+                at = np.minimum(np.searchsorted(repeated, pairs["hash"]), len(repeated) - 1)
+                found.append(pairs["position"][repeated[at] == pairs["hash"]])
         return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     def _read_back(self, positions: np.ndarray) -> pa.Table | None:
@@ -179,13 +174,14 @@ class DuplicateKeys:
             ]
             return pa.Table.from_batches(pieces).combine_chunks()
 
-    def violations(self, limit: int) -> tuple[int, Iterator[KeyViolation]]:
-        """The exact number of rows that repeat an earlier row's key (or, for a primary
-        key, leave it blank), and the first `limit` of them by row."""
+    def _find_repeated(self) -> tuple[np.ndarray, np.ndarray, pa.Table | None]:
+        """Rows whose key an earlier row has (compared by value), that earlier row (the
+        last one before), and the rows' keys."""
+        if self._repeated is not None:
+            return self._repeated
         candidates = self._read_back(self._candidates())
-        rows: list[np.ndarray] = []
-        previous: list[np.ndarray] = []
-        values: pa.Table | None = None
+        none = np.zeros(0, dtype=np.int64)
+        self._repeated = (none, none, None)
         if candidates is not None and candidates.num_rows > 1:
             width = candidates.num_columns - 1
             ordered = candidates.sort_by(
@@ -198,26 +194,28 @@ class DuplicateKeys:
                 equal = np.asarray(pc.fill_null(pc.equal(later, earlier), False), dtype=bool)
                 both_blank = np.asarray(later.is_null()) & np.asarray(earlier.is_null())
                 same &= equal | both_blank
-            row_column = np.asarray(ordered.column("row"), dtype=np.int64)
-            rows.append(row_column[1:][same])
-            previous.append(row_column[:-1][same])
-            values = ordered.slice(1).filter(_bool_array(same))
-        duplicated = sum(len(r) for r in rows)
-        blank = np.concatenate(self._blank) if self._blank else np.zeros(0, dtype=np.int64)
-        count = duplicated + len(blank)
+            rows = np.asarray(ordered.column("row"), dtype=np.int64)
+            keys = ordered.slice(1).filter(_bool_array(same))
+            self._repeated = (rows[1:][same], rows[:-1][same], keys)
+        return self._repeated
+
+    def violations(self, limit: int, *, blank_is_error: bool) -> tuple[int, Iterator[KeyViolation]]:
+        """The exact number of rows that repeat an earlier row's key (and, with
+        `blank_is_error`, that leave every key cell blank), and the first `limit` by row."""
+        rows, previous, keys = self._find_repeated()
+        blank = np.concatenate(self._blank) if blank_is_error and self._blank else rows[:0]
+        every = np.concatenate([rows, blank])
 
         def examples() -> Iterator[KeyViolation]:
-            every = np.concatenate([*rows, blank])
-            first = np.argsort(every, kind="stable")[:limit]
-            for index in first:
+            for index in np.argsort(every, kind="stable")[:limit]:
                 index = int(index)
-                if values is None or index >= duplicated:
+                if keys is None or index >= len(rows):
                     yield KeyViolation(int(every[index]), (None,) * self._width, None)
                     continue
-                keys = tuple(column[index].as_py() for column in values.columns[1:])
-                yield KeyViolation(int(every[index]), keys, int(previous[0][index]))
+                values = tuple(column[index].as_py() for column in keys.columns[1:])
+                yield KeyViolation(int(every[index]), values, int(previous[index]))
 
-        return count, examples()
+        return len(every), examples()
 
     def close(self) -> None:
         for stream in self._buckets:
@@ -234,12 +232,11 @@ class KeyStore:
     def __init__(self, specs: list[KeySpec]) -> None:
         self.specs = specs
         self._folder = Path(tempfile.mkdtemp(prefix="khlang-keys-"))
-        self._duplicates = {
-            index: DuplicateKeys(self._folder / f"key{index}", len(spec.positions),
-                                 blank_is_error=spec.kind == "primary")
-            for index, spec in enumerate(specs)
-            if spec.kind != "foreign"
-        }  # fmt: skip
+        self._duplicates: dict[tuple[int, ...], DuplicateKeys] = {}
+        for spec in specs:
+            if spec.kind != "foreign" and spec.positions not in self._duplicates:
+                folder = self._folder / f"repeats{len(self._duplicates)}"
+                self._duplicates[spec.positions] = DuplicateKeys(folder, len(spec.positions))
         self._writers: dict[str, Any] = {}
         self._families: dict[str, list[str]] = {}
         self._db: Any = None
@@ -256,9 +253,10 @@ class KeyStore:
 
     def add(self, row_numbers: np.ndarray, keys: dict[int, pa.Array]) -> None:
         """One batch: row numbers and, per field position, the key of each row's cell."""
+        for positions, duplicates in self._duplicates.items():
+            duplicates.add(row_numbers, [keys[p] for p in positions])
         for index, spec in enumerate(self.specs):
-            if index in self._duplicates:
-                self._duplicates[index].add(row_numbers, [keys[p] for p in spec.positions])
+            if spec.kind != "foreign":
                 continue
             table = pa.table(
                 {"row": pa.array(row_numbers)}
@@ -293,9 +291,11 @@ class KeyStore:
 
     def violations(self, index: int, limit: int) -> tuple[int, Iterator[KeyViolation]]:
         """The exact number of rows breaking key `index`, and the first `limit` of them."""
-        if index in self._duplicates:
+        spec = self.specs[index]
+        if spec.kind != "foreign":
             _release_freed_memory()
-            return self._duplicates[index].violations(limit)
+            duplicates = self._duplicates[spec.positions]
+            return duplicates.violations(limit, blank_is_error=spec.kind == "primary")
         if f"key{index}" not in self._writers:
             return 0, iter(())
         database = self._database()

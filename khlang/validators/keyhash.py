@@ -4,24 +4,32 @@ their values. Two equal keys always hash alike; two different keys rarely do, an
 hashes match are then compared by value, so a collision costs time, never a wrong answer.
 
 Numbers, dates and booleans hash by their bits (after making equal values bit-equal: -0.0
-and 0.0, NaNs); text hashes by tabulation: each byte picks a random 64-bit word from a
-table indexed by its position in the string and its value, and the words are XORed."""
+and 0.0, NaNs). Text hashes as a polynomial in a random odd 64-bit number P over its UTF-8
+bytes, computed for a whole array at once from prefix sums: with C the running sum of
+byte[g] * P**g over the array's data buffer, a string from `start` to `end` hashes to
+(C[end] - C[start]) * P**-start (mod 2**64), so no step works string by string."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
 
-TABLE_POSITIONS = 256
-"""Positions of the tabulation table; longer strings reuse it from the start (their hashes
-are still good: the length and the reuse keep equal positions apart in most real keys, and
-the exact comparison settles the rest)."""
-_SEED = 0x6B686C616E67  # "khlang"
-_TABLE = np.random.default_rng(_SEED).integers(
-    0, 2**63, size=(TABLE_POSITIONS * 256), dtype=np.uint64
-) * np.uint64(2) + np.uint64(1)
+_P = 0x9FB21C651E98DF25
+_P_INVERSE = pow(_P, -1, 2**64)
 _NULL = np.uint64(0x9E3779B97F4A7C15)
 _COMBINE = np.uint64(0xBF58476D1CE4E5B9)
+_powers: dict[str, np.ndarray] = {}
+
+
+def _power_table(base: int, length: int, name: str) -> np.ndarray:
+    """base**g (mod 2**64) for g < length, kept and grown as longer buffers come."""
+    table = _powers.get(name)
+    if table is None or len(table) < length:
+        size = max(length, 1 << 20)
+        table = np.cumprod(np.full(size, base, dtype=np.uint64))
+        table = np.concatenate([np.ones(1, dtype=np.uint64), table[:-1]])
+        _powers[name] = table
+    return table[:length]
 
 
 def mix(values: np.ndarray) -> np.ndarray:
@@ -63,8 +71,8 @@ def _column_hash(column: pa.Array) -> np.ndarray:
 
 
 def _text_hash(column: pa.Array) -> np.ndarray:
-    """Tabulation hashing of each string's UTF-8 bytes, read off Arrow's offsets and data
-    buffers: byte j of a string with value b picks _TABLE[j % TABLE_POSITIONS][b]."""
+    """The polynomial hash of each string's UTF-8 bytes (module doc), read off Arrow's
+    offsets and data buffers."""
     count = len(column)
     width = np.int64 if pa.types.is_large_string(column.type) else np.int32
     buffers = column.buffers()
@@ -72,13 +80,12 @@ def _text_hash(column: pa.Array) -> np.ndarray:
     offsets = offsets.astype(np.int64)
     lengths = np.diff(offsets)
     hashes = lengths.astype(np.uint64) * _NULL  # the length, so "" and "a" part ways
-    if buffers[2] is None or not count or offsets[-1] == offsets[0]:
+    size = int(offsets[-1] - offsets[0]) if count else 0
+    if buffers[2] is None or not size:
         return hashes
     data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    running = np.zeros(size + 1, dtype=np.uint64)
+    np.cumsum((data + np.uint64(1)) * _power_table(_P, size, "p"), out=running[1:])
     starts = offsets[:-1] - offsets[0]
-    position = np.arange(len(data), dtype=np.int64) - np.repeat(starts, lengths)
-    position %= TABLE_POSITIONS
-    words = _TABLE[position * 256 + data]
-    filled = lengths > 0
-    hashes[filled] ^= np.bitwise_xor.reduceat(words, starts[filled])
-    return hashes
+    sums = running[starts + lengths] - running[starts]
+    return hashes ^ (sums * _power_table(_P_INVERSE, size + 1, "inverse")[starts])
