@@ -29,8 +29,9 @@ from khlang.validators.table import ReferenceKeys, TableValidator, expected_fiel
 SchemaInput = TableSchema | dict[str, Any] | str | Path | None
 
 PARALLEL_MAX_BYTES = 1 << 30
-"""Up to this size a file is read ahead in a thread and its columns checked in two; beyond
-it, one thread does both, which is slower but keeps a 2 GB file under 300 MB of memory."""
+"""Up to this size a file is read ahead in a thread, a large CSV is parsed in two parts at
+once, and its columns are checked in two threads; beyond it, one thread does all, which is
+slower but keeps a 2 GB file under 300 MB of memory."""
 
 
 def _schema(schema: SchemaInput) -> TableSchema | None:
@@ -89,12 +90,13 @@ def _validate_file(
     _format_warnings(task, info)
     for long_rows in (False, True):
         try:
-            table = open_table(info, encoding=encoding, sheet=sheet, long_rows=long_rows)
+            parallel = info.size <= PARALLEL_MAX_BYTES
+            table = open_table(
+                info, encoding=encoding, sheet=sheet, long_rows=long_rows, split=parallel
+            )
             task.labels = table.labels
             task.fields = len(expected_fields(table.labels, schema))
-            validator = TableValidator(
-                table, schema, tally, reference_keys, parallel=info.size <= PARALLEL_MAX_BYTES
-            )
+            validator = TableValidator(table, schema, tally, reference_keys, parallel=parallel)
             try:
                 stats = validator.run()
             finally:

@@ -156,8 +156,8 @@ class TableValidator:
     def run(self) -> TableStats:
         check_header(self.labels, self.schema, self.tally)
         store = KeyStore(self.specs) if self.specs else None
+        batches = prefetch(self.table.batches) if self.parallel else self.table.batches
         try:
-            batches = prefetch(self.table.batches) if self.parallel else self.table.batches
             for batch in batches:
                 self.stats.rows += len(batch)
                 keys = self._check_batch(batch)
@@ -166,6 +166,8 @@ class TableValidator:
             if store is not None:
                 self._check_keys(store)
         finally:
+            if isinstance(batches, prefetch):
+                batches.close()
             self.pool.shutdown()
             if store is not None:
                 store.close()
