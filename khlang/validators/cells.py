@@ -37,6 +37,8 @@ _BARE = r"(^[^-\p{Nd}]*)|(\P{Nd}*$)"
 """Frictionless's `bareNumber: false` pattern, `((^[^-\\d]*)|(\\D*$))`, in RE2 syntax."""
 FAST_TYPES = {"any", "string", "integer", "number", "year", "boolean", "date"}
 MAX_DISTINCT_CACHE = 200_000
+PIECE_ROWS = 1024
+"""A column that does not cast in one call is cast again in pieces of this many cells."""
 
 
 @dataclass
@@ -247,8 +249,10 @@ class FieldChecker:
             parsed = None if broken.any() else self._parse_clean(text)
             if parsed is not None:
                 values, valid = parsed, np.ones(len(strings), dtype=bool)
-            else:
+            elif broken.any() or len(strings) <= PIECE_ROWS:
                 values, valid, thai = self._parse_numeric_or_date(strings, text, broken)
+            else:
+                values, valid, thai = self._parse_piecewise(strings, text)
             found_keys = values if keys else None
         return self._finish(strings, values, valid, found_keys, thai)
 
@@ -273,6 +277,36 @@ class FieldChecker:
         ):
             return None
         return values
+
+    def _parse_piecewise(
+        self, strings: pa.Array, text: pa.Array
+    ) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+        """A column whose one cast failed, cast again in pieces of PIECE_ROWS: the few bad
+        cells of a big column spoil only their pieces, which take the cell-level path, and
+        the rest keep the one-call cast."""
+        clean: list[pa.Array | None] = []
+        for start in range(0, len(text), PIECE_ROWS):
+            clean.append(self._parse_clean(text.slice(start, PIECE_ROWS)))
+        spoiled = np.repeat(np.array([piece is None for piece in clean]), PIECE_ROWS)
+        spoiled = spoiled[: len(text)]
+        where = pa.array(spoiled)
+        slow_values, slow_valid, slow_thai = self._parse_numeric_or_date(
+            strings.filter(where), text.filter(where), np.zeros(int(spoiled.sum()), bool)
+        )
+        parts: list[pa.Array] = []
+        taken = 0
+        for start, piece in zip(range(0, len(text), PIECE_ROWS), clean, strict=True):
+            if piece is not None:
+                parts.append(piece.cast(slow_values.type))
+                continue
+            size = min(PIECE_ROWS, len(text) - start)
+            parts.append(slow_values.slice(taken, size))
+            taken += size
+        valid = np.ones(len(text), dtype=bool)
+        valid[spoiled] = slow_valid
+        thai = np.zeros(len(text), dtype=bool)
+        thai[spoiled] = slow_thai
+        return pa.concat_arrays(parts), valid, thai
 
     def _parse_numeric_or_date(
         self, strings: pa.Array, text: pa.Array, broken: np.ndarray
