@@ -16,8 +16,8 @@ SCHEMA = {
         {"name": "year", "type": "year", "constraints": {"minimum": 2500}},
     ]
 }
-BAD = {  # row index -> (field position, cell)
-    5: (0, "0x1F"), 700: (1, "12 บาท"), PIECE_ROWS + 3: (2, "2566-02-30"),
+BAD = {  # row index -> (field position, cell); the year column is spoiled in two pieces
+    5: (0, "0x1F"), 6: (3, "๒๕๖๖"), 700: (1, "12 บาท"), PIECE_ROWS + 3: (2, "2566-02-30"),
     PIECE_ROWS + 4: (2, "2566-2-3"), 2 * PIECE_ROWS: (3, "๒๕๖๗"), 2 * PIECE_ROWS + 1: (3, "2024"),
     2 * PIECE_ROWS + 9: (0, "+7"), 3 * PIECE_ROWS - 1: (1, "1,2x"), 3 * PIECE_ROWS + 50: (2, "x"),
 }  # fmt: skip
