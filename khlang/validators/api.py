@@ -18,7 +18,14 @@ import pyarrow as pa
 
 from khlang.errors import KhlangError
 from khlang.i18n import t
-from khlang.validators.cells import FieldChecker, blank_cells, key_type, only, spread_keys
+from khlang.validators.cells import (
+    FieldChecker,
+    blank_cells,
+    key_type,
+    only,
+    spread_keys,
+    stored_values,
+)
 from khlang.validators.inputs import existing_file, known_encoding
 from khlang.validators.readers import ReadError, open_table
 from khlang.validators.report import DEFAULT_EXAMPLES, Finding, Report, Tally, TaskReport
@@ -263,6 +270,7 @@ def _reference_loader(item: dict[str, Any], by_name: dict[str, Any]) -> Referenc
 
 
 def _keys_of(column: pa.Array, checker: FieldChecker, missing: list[str]) -> pa.Array:
+    column = stored_values(column, checker.field)
     _, blank = blank_cells(column, missing)
     present = ~blank
     dense = checker.check(only(column, present)).keys if present.any() else None

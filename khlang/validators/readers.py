@@ -67,9 +67,17 @@ class Batch:
     def __len__(self) -> int:
         return len(self.row_numbers)
 
+    def cell(self, position: int, index: int) -> str | None:
+        """One cell as text (a stored value as a CSV would hold it); None when absent."""
+        column = self.columns[position]
+        value = column[index].as_py()
+        if value is None:
+            return None if pa.types.is_string(column.type) else ""
+        return value if isinstance(value, str) else _cell_text(value)
+
     def cells(self, index: int) -> list[str]:
         """One row's cells as the file has them (for error examples)."""
-        present = [column[index].as_py() for column in self.columns]
+        present = [self.cell(position, index) for position in range(len(self.columns))]
         return [cell for cell in present if cell is not None] + self.extra_cells.get(index, [])
 
 
@@ -113,9 +121,9 @@ def open_table(
 
 
 def _open_parquet(path: Path) -> Table:
-    """A Parquet file, streamed by row group in BATCH_ROWS batches, each value as the text a
-    CSV of the same table would hold (a null is an empty cell), so it is checked like one."""
-    import pyarrow.compute as pc
+    """A Parquet file, streamed by row group in BATCH_ROWS batches of its stored values:
+    the checks take a stored value as it is where its type is the field's, and as the text
+    a CSV would hold otherwise (`cells.stored_values`)."""
     import pyarrow.parquet as pq
 
     try:
@@ -128,11 +136,23 @@ def _open_parquet(path: Path) -> Table:
     def batches() -> Iterator[Batch]:
         first = 2
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-            columns = [pc.fill_null(column.cast(pa.string()), "") for column in batch.columns]
-            yield Batch(columns, np.arange(first, first + batch.num_rows))
+            yield Batch([_stored(column) for column in batch.columns],
+                        np.arange(first, first + batch.num_rows))  # fmt: skip
             first += batch.num_rows
 
     return Table(labels=list(parquet.schema_arrow.names), batches=batches())
+
+
+def _stored(column: pa.Array) -> pa.Array:
+    """A Parquet column as stored, but text with nulls as empty cells: a null in a Parquet
+    file is a blank cell, while a null in a text column means a row too short for it."""
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(pa.string())
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return pc.fill_null(column, "")
+    return column
 
 
 # Delimited text ---------------------------------------------------------------------------
@@ -156,6 +176,7 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int, split: bool) -
     width = max(len(labels), 1)
     cut = split_point(path, info.size, width, delimiter, encoding) if split else None
     first = _CsvPart(path, 0, cut, width, delimiter, encoding, block)
+    first.open()  # a file Arrow cannot start on is an error before the header is judged
 
     def batches() -> Iterator[Batch]:
         """Part one's batches, then part two's (parsed meanwhile in a thread) with their
@@ -228,9 +249,16 @@ class _CsvPart:
         self.width, self.delimiter = width, delimiter
         self.start, self.end = start, end
         self.next_row = 2 if start == 0 else 1
+        self._reader: Any = None
+        self._stream: Any = None
+        self._invalid: list[tuple[int, str]] = []
 
-    def _reader(self, invalid: list[tuple[int, str]]) -> tuple[Any, Any]:
+    def open(self) -> None:
+        """Start Arrow's reader (it reads the first block at once)."""
         import pyarrow.csv as arrow_csv
+
+        invalid: list[tuple[int, str]] = []
+        self._invalid = invalid
 
         def keep_invalid(row: Any) -> str:
             invalid.append((row.number, row.text))
@@ -267,16 +295,16 @@ class _CsvPart:
         except pa.ArrowInvalid as error:
             stream.close()
             raise _arrow_error(error, self.path, self.encoding, self.block) from None
-        return stream, reader
+        self._stream, self._reader = stream, reader
 
     def batches(self) -> Iterator[Batch]:
-        invalid: list[tuple[int, str]] = []
-        stream, reader = self._reader(invalid)
-        with stream:
+        if self._reader is None:
+            self.open()
+        with self._stream:
             try:
-                yield from self._numbered(reader, invalid)
+                yield from self._numbered(self._reader, self._invalid)
             finally:
-                reader.close()  # its buffers, before the keys are compared
+                self._reader.close()  # its buffers, before the keys are compared
 
     def _numbered(self, reader: Any, invalid: list[tuple[int, str]]) -> Iterator[Batch]:
         pending: list[tuple[int, str]] = []
