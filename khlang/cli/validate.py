@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from khlang.cli.common import (
     EXIT_FINDINGS,
@@ -108,6 +107,8 @@ def _say(th: str, en: str, lang: str) -> str:
 def print_text(report: Report, lang: str) -> None:
     """The report for people: per file, what it is, how open, and each error type's count
     with its first examples."""
+    from rich.console import Console  # only for text reports: JSON ones skip its import
+
     console = Console(highlight=False, soft_wrap=True)
     for task in report.tasks:
         info = task.format
