@@ -9,6 +9,7 @@ and prints both throughputs, the ratio and each one's peak memory.
     python bench/validate.py                 # 1,000,000 rows, both tools
     python bench/validate.py --rows 200000   # quicker
     python bench/validate.py --big           # a 2 GB file, khlang only: peak memory <= 300 MB
+    python bench/validate.py --keys          # 10M unique text keys, khlang only
 
 Each tool runs in its own process, started by a small Python trampoline that reports the
 child's wall time (time.perf_counter) and peak resident memory (resource.getrusage). Both
@@ -33,6 +34,14 @@ LAO_LIST = SHARED / "data/real/lao/lao_list_hoerstemeier_2022.csv"
 TARGET_RATIO = 20
 BIG_BYTES = 2 << 30
 BIG_PEAK_MB = 300
+KEYS_ROWS = 10_000_000
+KEYS_REPEAT_EVERY = 1_000_003
+"""--keys: every so many rows, the key of an earlier row is written again."""
+KEYS_SCHEMA = {
+    "fields": [{"name": "project_code", "type": "string", "constraints": {"unique": True}},
+               {"name": "allocated", "type": "integer"}],
+    "primaryKey": ["project_code"],
+}  # fmt: skip
 
 SCHEMA = {
     "fields": [
@@ -166,14 +175,34 @@ def error_set(document: dict) -> set[tuple]:
     }
 
 
+def generate_keys(path: Path, rows: int) -> int:
+    """A two-column CSV of `rows` project codes, unique but for a known few; return how
+    many rows repeat an earlier code (each is one unique-error and one primary-key error)."""
+    repeated = 0
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        stream.write("project_code,allocated\r\n")
+        for start in range(0, rows, 100_000):
+            lines = []
+            for number in range(start, min(rows, start + 100_000)):
+                code = number
+                if number and number % KEYS_REPEAT_EVERY == 0:
+                    code, repeated = number - 12_345, repeated + 1
+                area = f"{code % 77 + 10}{code % 9:02d}"
+                lines.append(f"โครงการ-{area}-{code:09d},{number % 9973}\r\n")
+            stream.write("".join(lines))
+    return repeated
+
+
 def _validation_seconds(report: dict) -> float:
     """The time a tool reports for the validation itself, without its start-up."""
     return sum(task["stats"]["seconds"] for task in report["tasks"])
 
 
-def run_khlang(folder: Path, name: str, everything: bool) -> tuple[dict, dict]:
+def run_khlang(
+    folder: Path, name: str, everything: bool, schema: str = "schema.json"
+) -> tuple[dict, dict]:
     examples = "1000000000" if everything else "10"
-    command = [sys.executable, "-m", "khlang", "validate", name, "--schema", "schema.json",
+    command = [sys.executable, "-m", "khlang", "validate", name, "--schema", schema,
                "--format", "json", "--examples", examples]  # fmt: skip
     figures = measure(command, folder / "khlang.json", folder)
     return figures, json.loads((folder / "khlang.json").read_text(encoding="utf-8"))
@@ -184,15 +213,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--error-rate", type=float, default=0.002)
     parser.add_argument("--big", action="store_true", help="a 2 GB file, khlang only")
+    parser.add_argument("--keys", action="store_true", help="10M unique text keys, khlang only")
     parser.add_argument("--folder", type=Path, help="work here and keep the files")
     options = parser.parse_args()
     folder = options.folder or Path(tempfile.mkdtemp(prefix="khlang-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "schema.json").write_text(json.dumps(SCHEMA, ensure_ascii=False), encoding="utf-8")
-    data = folder / ("big.csv" if options.big else "budget.csv")
+    data = folder / ("big.csv" if options.big else "keys.csv" if options.keys else "budget.csv")
     try:
         if options.big:
             big(folder, data)
+        elif options.keys:
+            keys(folder, data)
         else:
             compare(folder, data, options.rows, options.error_rate)
     finally:
@@ -245,6 +277,25 @@ def big(folder: Path, data: Path) -> None:
           f"{report['stats']['errors']:,} errors")  # fmt: skip
     if figures["peak_mb"] > BIG_PEAK_MB:
         sys.exit(f"peak memory {figures['peak_mb']:.0f} MB is over {BIG_PEAK_MB} MB")
+
+
+def keys(folder: Path, data: Path) -> None:
+    if not data.exists():
+        repeated = generate_keys(data, KEYS_ROWS)
+    else:  # a kept --folder: the same file as last time
+        repeated = (KEYS_ROWS - 1) // KEYS_REPEAT_EVERY
+    (folder / "keys.schema.json").write_text(json.dumps(KEYS_SCHEMA), encoding="utf-8")
+    print(f"file: {KEYS_ROWS:,} rows, {data.stat().st_size / 1e6:,.0f} MB, "
+          f"{repeated} rows repeat an earlier project code")  # fmt: skip
+    figures, report = run_khlang(folder, data.name, everything=False, schema="keys.schema.json")
+    counts = report["stats"]["errorCounts"]
+    inner = _validation_seconds(report)
+    print(f"khlang {figures['seconds']:8.2f} s {KEYS_ROWS / figures['seconds']:>12,.0f} rows/s "
+          f"(validation {inner:.2f} s)  peak {figures['peak_mb']:.0f} MB; "
+          f"errors {json.dumps(counts)}")  # fmt: skip
+    expected = {"unique-error": repeated, "primary-key": repeated}
+    if counts != expected:
+        sys.exit(f"expected {expected}")
 
 
 if __name__ == "__main__":

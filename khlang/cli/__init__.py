@@ -1,40 +1,73 @@
 """The `khlang` command. Each command group lives in its own module and only calls the
-component it fronts; this module wires them together and turns errors into exit codes."""
+component it fronts; this module wires them together and turns errors into exit codes.
+
+Command modules are imported only when their command runs (or when help lists them): the
+catalog's and the API's modules pull in SQLAlchemy, FastAPI and more, which `khlang validate`
+does not need and which would otherwise cost every command a fraction of a second."""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+import typer.main
+from typer.core import TyperGroup
 
 from khlang import __version__
-from khlang.cli import catalog as catalog_cli
-from khlang.cli import demo as demo_cli
-from khlang.cli import metadata as metadata_cli
-from khlang.cli import publishers as publishers_cli
-from khlang.cli import register as register_cli
-from khlang.cli import serve as serve_cli
-from khlang.cli import validate as validate_cli
 from khlang.cli.common import EXIT_INPUT_ERROR
 from khlang.errors import KhlangError
 
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "metadata": ("khlang.cli.metadata", "app", False),
+    "serve": ("khlang.cli.serve", "serve", False),
+    "demo": ("khlang.cli.demo", "demo", False),
+    "catalog": ("khlang.cli.catalog", "app", False),
+    "register": ("khlang.cli.register", "app", False),
+    "validate": ("khlang.cli.validate", "validate", False),
+    "publish": ("khlang.cli.publishers", "app", True),
+    "generate": ("khlang.cli.publishers", "app", True),
+    "areas": ("khlang.cli.publishers", "app", True),
+}
+"""Command name -> (module, attribute, whether the attribute is a Typer app whose commands
+sit at the top level). The attribute is a Typer app or a command function."""
+
+
+def _load(name: str) -> Any:
+    """The click command for `name`, built from its module when first asked for."""
+    module, attribute, top_level = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    holder = typer.Typer(add_completion=False)
+    if not isinstance(target, typer.Typer):
+        holder.command(name)(target)
+        return typer.main.get_command(holder)
+    holder.add_typer(target, name=None if top_level else name)
+    return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+
+
+class LazyCommands(TyperGroup):
+    """The root group: lists every command, but imports a command's module only when that
+    command is looked up."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in COMMANDS if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.commands[cmd_name] = _load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
 app = typer.Typer(
     name="khlang",
+    cls=LazyCommands,
     help="khlang (คลัง): publish area-based budget data as GD Catalog-compliant open data.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(metadata_cli.app, name="metadata")
-app.command("serve")(serve_cli.serve)
-app.command("demo")(demo_cli.demo)
-app.add_typer(catalog_cli.app, name="catalog")
-app.add_typer(register_cli.app, name="register")
-app.command("validate")(validate_cli.validate)
-app.add_typer(publishers_cli.app)
 
 
 def _version(value: bool) -> None:
@@ -58,6 +91,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KhlangError as error:
+        from rich.console import Console
+        from rich.markup import escape
+
         Console(stderr=True).print(
             f"[bold red]error:[/] {escape(error.render())}", highlight=False, soft_wrap=True
         )

@@ -37,6 +37,8 @@ _BARE = r"(^[^-\p{Nd}]*)|(\P{Nd}*$)"
 """Frictionless's `bareNumber: false` pattern, `((^[^-\\d]*)|(\\D*$))`, in RE2 syntax."""
 FAST_TYPES = {"any", "string", "integer", "number", "year", "boolean", "date"}
 MAX_DISTINCT_CACHE = 200_000
+PIECE_ROWS = 1024
+"""A column that does not cast in one call is cast again in pieces of this many cells."""
 
 
 @dataclass
@@ -56,12 +58,48 @@ class CellChecks:
 def blank_cells(column: pa.Array, missing_values: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Which cells a row does not have (`absent`), and which are blank: absent or one of the
     field's missing values."""
+    if not _is_text(column.type):  # a stored value (Parquet): a null is a blank cell
+        blank = np.asarray(column.is_null()) if column.null_count else np.zeros(len(column), bool)
+        return np.zeros(len(column), bool), blank
     absent = np.asarray(column.is_null()) if column.null_count else np.zeros(len(column), bool)
     if missing_values == [""]:
         empty = _empty(column)
     else:
         empty = _mask(pc.is_in(column, pa.array(missing_values, pa.string())))
     return absent, absent | empty
+
+
+def _is_text(arrow_type: pa.DataType) -> bool:
+    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+
+
+def _holds(field: SchemaField, stored: pa.DataType) -> bool:
+    """Whether values stored in this Arrow type are of the field's type as they are."""
+    kind = field.type
+    if kind == "integer":
+        return pa.types.is_integer(stored)
+    if kind == "number":
+        return (
+            pa.types.is_integer(stored)
+            or pa.types.is_floating(stored)
+            or (pa.types.is_decimal(stored))
+        )
+    if kind == "date":
+        return pa.types.is_date(stored)
+    return kind == "boolean" and pa.types.is_boolean(stored)
+
+
+def stored_values(column: pa.Array, field: SchemaField) -> pa.Array:
+    """A column as the checks take it. Text stays text, to be read by the field's rules.
+    A typed column (from Parquet) whose stored type holds the field's values as they are
+    is checked as those values, in the field's key type, with no parsing: a stored integer
+    is an integer. Other typed columns become the text a CSV of them would hold (a null an
+    empty cell), and are read as text."""
+    if _is_text(column.type):
+        return column
+    if _holds(field, column.type):
+        return column.cast(KEY_TYPES[field.type]) if field.type != "boolean" else column
+    return pc.fill_null(column.cast(pa.string()), "")
 
 
 def _empty(column: pa.Array) -> np.ndarray:
@@ -222,6 +260,10 @@ class FieldChecker:
         """Check present cells (no nulls, missing values already taken out). `keys=False`
         skips making keys when the field is in no unique, primary or foreign key."""
         thai = np.zeros(len(strings), dtype=bool)
+        if not _is_text(strings.type):  # stored values (see `stored_values`): all valid
+            found = strings.cast(pa.int64()) if self.field.type == "boolean" else strings
+            valid = np.ones(len(strings), dtype=bool)
+            return self._finish(strings, strings, valid, found if keys else None, thai)
         if (self.field.type in FAST_TYPES and self.field.format in ("default", "")) or (
             self.field.type in ("any", "boolean")
         ):
@@ -247,8 +289,10 @@ class FieldChecker:
             parsed = None if broken.any() else self._parse_clean(text)
             if parsed is not None:
                 values, valid = parsed, np.ones(len(strings), dtype=bool)
-            else:
+            elif broken.any() or len(strings) <= PIECE_ROWS:
                 values, valid, thai = self._parse_numeric_or_date(strings, text, broken)
+            else:
+                values, valid, thai = self._parse_piecewise(strings, text)
             found_keys = values if keys else None
         return self._finish(strings, values, valid, found_keys, thai)
 
@@ -273,6 +317,36 @@ class FieldChecker:
         ):
             return None
         return values
+
+    def _parse_piecewise(
+        self, strings: pa.Array, text: pa.Array
+    ) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+        """A column whose one cast failed, cast again in pieces of PIECE_ROWS: the few bad
+        cells of a big column spoil only their pieces, which take the cell-level path, and
+        the rest keep the one-call cast."""
+        clean: list[pa.Array | None] = []
+        for start in range(0, len(text), PIECE_ROWS):
+            clean.append(self._parse_clean(text.slice(start, PIECE_ROWS)))
+        spoiled = np.repeat(np.array([piece is None for piece in clean]), PIECE_ROWS)
+        spoiled = spoiled[: len(text)]
+        where = pa.array(spoiled)
+        slow_values, slow_valid, slow_thai = self._parse_numeric_or_date(
+            strings.filter(where), text.filter(where), np.zeros(int(spoiled.sum()), bool)
+        )
+        parts: list[pa.Array] = []
+        taken = 0
+        for start, piece in zip(range(0, len(text), PIECE_ROWS), clean, strict=True):
+            if piece is not None:
+                parts.append(piece.cast(slow_values.type))
+                continue
+            size = min(PIECE_ROWS, len(text) - start)
+            parts.append(slow_values.slice(taken, size))
+            taken += size
+        valid = np.ones(len(text), dtype=bool)
+        valid[spoiled] = slow_valid
+        thai = np.zeros(len(text), dtype=bool)
+        thai[spoiled] = slow_thai
+        return pa.concat_arrays(parts), valid, thai
 
     def _parse_numeric_or_date(
         self, strings: pa.Array, text: pa.Array, broken: np.ndarray

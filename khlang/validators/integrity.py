@@ -1,9 +1,15 @@
 """Unique, primary-key and foreign-key checks, which compare every row with every other and
-so cannot be done a batch at a time. Keys are written to Parquet as they stream past and
-compared by DuckDB at the end; DuckDB spills to disk beyond its memory limit, so a key column
-larger than memory is still checked. Keys
-are the parsed values as text (see `cells.FieldChecker`), compared as Frictionless compares
-Python values."""
+so cannot be done a batch at a time.
+
+Unique and primary keys: as the rows stream past, each key is hashed to 64 bits
+(`keyhash`) and (hash, position) pairs are written to sixteen bucket files by the hash's top
+bits, while the keys themselves go to an Arrow IPC file. At the end each bucket is sorted
+on its own (a sixteenth of the keys in memory at a time); rows whose hash occurs twice are
+the only candidates, and their keys, read back from the IPC file, are compared by value, so
+a hash collision never makes an error. Foreign keys are an anti-join against another table:
+both sides are written to Parquet and DuckDB joins them, spilling to disk beyond its memory
+limit. Keys are the parsed values (see `cells.FieldChecker`), compared as Frictionless
+compares Python values."""
 
 # SQL here is built from generated table and column names (key0, k0), never from data.
 # ruff: noqa: S608
@@ -23,12 +29,18 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from khlang.errors import KhlangError
 from khlang.i18n import t
+from khlang.validators.keyhash import hash_keys
 
 QUERY_MEMORY_MB = (40, 256, 1024)
-"""DuckDB's memory for finding duplicates (it spills to disk past it), raised on a shortage."""
+"""DuckDB's memory for foreign keys (it spills to disk past it), raised on a shortage."""
+BUCKET_BITS = 4
+"""Keys are hashed into 2**4 bucket files, each sorted on its own: memory for a sixteenth
+of the (hash, position) pairs, 16 bytes a row (10 MB of 10 million keys)."""
+_PAIR = np.dtype([("hash", "<u8"), ("position", "<i8")])
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,143 @@ def _release_freed_memory() -> None:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
+def _bool_array(mask: np.ndarray) -> pa.Array:
+    return pa.array(mask, type=pa.bool_())
+
+
+def _all_blank(keys: list[pa.Array]) -> np.ndarray:
+    every_blank = np.ones(len(keys[0]), dtype=bool)
+    for column in keys:
+        every_blank &= np.asarray(column.is_null()) if column.null_count else False
+    return every_blank
+
+
+class DuplicateKeys:
+    """Repeated keys of one set of fields, found by hashing (module doc). A unique field and
+    a primary key on the same field share one: the same rows repeat in both, and only the
+    primary key counts rows whose key cells are all blank."""
+
+    def __init__(self, folder: Path, width: int) -> None:
+        folder.mkdir()
+        self._width = width
+        self._folder = folder
+        self._buckets = [(folder / f"{b}.pairs").open("wb") for b in range(1 << BUCKET_BITS)]
+        self._writer: Any = None
+        self._starts: list[int] = []
+        """Position of each IPC batch's first key."""
+        self._count = 0
+        self._blank: list[np.ndarray] = []
+        self._repeated: tuple[np.ndarray, np.ndarray, pa.Table | None] | None = None
+
+    def add(self, row_numbers: np.ndarray, keys: list[pa.Array]) -> None:
+        blank = _all_blank(keys)
+        if blank.any():
+            self._blank.append(row_numbers[blank])
+            row_numbers = row_numbers[~blank]
+            keys = [column.filter(_bool_array(~blank)) for column in keys]
+        if not len(row_numbers):
+            return
+        batch = pa.record_batch(
+            [pa.array(row_numbers, pa.int64()), *keys],
+            names=["row", *(f"k{i}" for i in range(len(keys)))],
+        )
+        if self._writer is None:
+            self._writer = pa.ipc.new_file(str(self._folder / "keys.arrow"), batch.schema)
+        self._writer.write_batch(batch)
+        self._starts.append(self._count)
+        hashes = hash_keys(keys)
+        pairs = np.empty(len(hashes), dtype=_PAIR)
+        pairs["hash"] = hashes
+        pairs["position"] = np.arange(self._count, self._count + len(hashes))
+        self._count += len(hashes)
+        bucket = (hashes >> np.uint64(64 - BUCKET_BITS)).astype(np.uint8)
+        order = np.argsort(bucket, kind="stable")  # a radix sort for 8-bit numbers
+        bounds = np.searchsorted(bucket[order], np.arange((1 << BUCKET_BITS) + 1))
+        pairs = pairs[order]
+        for number, stream in enumerate(self._buckets):
+            if bounds[number] < bounds[number + 1]:
+                pairs[bounds[number] : bounds[number + 1]].tofile(stream)
+
+    def _candidates(self) -> np.ndarray:
+        """Positions of the keys whose hash occurs more than once, in order."""
+        found = []
+        for stream in self._buckets:
+            stream.close()
+            pairs = np.fromfile(stream.name, dtype=_PAIR)
+            hashes = np.sort(pairs["hash"])
+            repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+            if len(repeated):
+                at = np.minimum(np.searchsorted(repeated, pairs["hash"]), len(repeated) - 1)
+                found.append(pairs["position"][repeated[at] == pairs["hash"]])
+        return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+    def _read_back(self, positions: np.ndarray) -> pa.Table | None:
+        """The rows and keys at `positions`, from the IPC file (memory-mapped)."""
+        if not len(positions) or self._writer is None:
+            return None
+        self._writer.close()
+        starts = np.array(self._starts, dtype=np.int64)
+        batch_of = np.searchsorted(starts, positions, side="right") - 1
+        with pa.memory_map(str(self._folder / "keys.arrow")) as source:
+            reader = pa.ipc.open_file(source)
+            pieces = [
+                reader.get_batch(int(number)).take(
+                    pa.array(positions[batch_of == number] - starts[number], pa.int64())
+                )
+                for number in np.unique(batch_of)
+            ]
+            return pa.Table.from_batches(pieces).combine_chunks()
+
+    def _find_repeated(self) -> tuple[np.ndarray, np.ndarray, pa.Table | None]:
+        """Rows whose key an earlier row has (compared by value), that earlier row (the
+        last one before), and the rows' keys."""
+        if self._repeated is not None:
+            return self._repeated
+        candidates = self._read_back(self._candidates())
+        none = np.zeros(0, dtype=np.int64)
+        self._repeated = (none, none, None)
+        if candidates is not None and candidates.num_rows > 1:
+            width = candidates.num_columns - 1
+            ordered = candidates.sort_by(
+                [(f"k{i}", "ascending") for i in range(width)] + [("row", "ascending")]
+            )
+            same = np.ones(ordered.num_rows - 1, dtype=bool)
+            for i in range(width):
+                column = ordered.column(f"k{i}").combine_chunks()
+                later, earlier = column.slice(1), column.slice(0, len(column) - 1)
+                equal = np.asarray(pc.fill_null(pc.equal(later, earlier), False), dtype=bool)
+                both_blank = np.asarray(later.is_null()) & np.asarray(earlier.is_null())
+                same &= equal | both_blank
+            rows = np.asarray(ordered.column("row"), dtype=np.int64)
+            keys = ordered.slice(1).filter(_bool_array(same))
+            self._repeated = (rows[1:][same], rows[:-1][same], keys)
+        return self._repeated
+
+    def violations(self, limit: int, *, blank_is_error: bool) -> tuple[int, Iterator[KeyViolation]]:
+        """The exact number of rows that repeat an earlier row's key (and, with
+        `blank_is_error`, that leave every key cell blank), and the first `limit` by row."""
+        rows, previous, keys = self._find_repeated()
+        blank = np.concatenate(self._blank) if blank_is_error and self._blank else rows[:0]
+        every = np.concatenate([rows, blank])
+
+        def examples() -> Iterator[KeyViolation]:
+            for index in np.argsort(every, kind="stable")[:limit]:
+                index = int(index)
+                if keys is None or index >= len(rows):
+                    yield KeyViolation(int(every[index]), (None,) * self._width, None)
+                    continue
+                values = tuple(column[index].as_py() for column in keys.columns[1:])
+                yield KeyViolation(int(every[index]), values, int(previous[index]))
+
+        return len(every), examples()
+
+    def close(self) -> None:
+        for stream in self._buckets:
+            stream.close()
+        if self._writer is not None:
+            self._writer.close()
+
+
 class KeyStore:
     """Keys of one table: written to Parquet files as they stream past (a few MB of memory
     whatever the table's size), then compared by DuckDB once every row has been read, when
@@ -83,6 +232,11 @@ class KeyStore:
     def __init__(self, specs: list[KeySpec]) -> None:
         self.specs = specs
         self._folder = Path(tempfile.mkdtemp(prefix="khlang-keys-"))
+        self._duplicates: dict[tuple[int, ...], DuplicateKeys] = {}
+        for spec in specs:
+            if spec.kind != "foreign" and spec.positions not in self._duplicates:
+                folder = self._folder / f"repeats{len(self._duplicates)}"
+                self._duplicates[spec.positions] = DuplicateKeys(folder, len(spec.positions))
         self._writers: dict[str, Any] = {}
         self._families: dict[str, list[str]] = {}
         self._db: Any = None
@@ -99,7 +253,11 @@ class KeyStore:
 
     def add(self, row_numbers: np.ndarray, keys: dict[int, pa.Array]) -> None:
         """One batch: row numbers and, per field position, the key of each row's cell."""
+        for positions, duplicates in self._duplicates.items():
+            duplicates.add(row_numbers, [keys[p] for p in positions])
         for index, spec in enumerate(self.specs):
+            if spec.kind != "foreign":
+                continue
             table = pa.table(
                 {"row": pa.array(row_numbers)}
                 | {f"k{i}": keys[position] for i, position in enumerate(spec.positions)}
@@ -133,27 +291,18 @@ class KeyStore:
 
     def violations(self, index: int, limit: int) -> tuple[int, Iterator[KeyViolation]]:
         """The exact number of rows breaking key `index`, and the first `limit` of them."""
+        spec = self.specs[index]
+        if spec.kind != "foreign":
+            _release_freed_memory()
+            duplicates = self._duplicates[spec.positions]
+            return duplicates.violations(limit, blank_is_error=spec.kind == "primary")
         if f"key{index}" not in self._writers:
             return 0, iter(())
         database = self._database()
-        spec = self.specs[index]
-        width = len(spec.positions)
+        width = len(self.specs[index].positions)
         keys = ", ".join(f"k{i}" for i in range(width))
         all_null = " AND ".join(f"k{i} IS NULL" for i in range(width))
-        if spec.kind == "foreign":
-            query = self._foreign_query(index, keys, all_null)
-        else:
-            # Duplicated keys first (a hash aggregate), then only their rows are ordered.
-            same = " AND ".join(f"t.k{i} IS NOT DISTINCT FROM d.k{i}" for i in range(width))
-            repeated = (
-                f"WITH dup AS (SELECT {keys} FROM key{index} WHERE NOT ({all_null}) "
-                f"GROUP BY ALL HAVING count(*) > 1), rows AS (SELECT t.* FROM key{index} t "
-                f"SEMI JOIN dup d ON {same}) SELECT row, {keys}, previous FROM (SELECT row, "
-                f"{keys}, lag(row) OVER (PARTITION BY {keys} ORDER BY row) AS previous "
-                "FROM rows) WHERE previous IS NOT NULL"
-            )
-            blank = f"SELECT row, {keys}, NULL AS previous FROM key{index} WHERE {all_null}"
-            query = repeated if spec.kind == "unique" else f"{blank} UNION ALL ({repeated})"
+        query = self._foreign_query(index, keys, all_null)
         self._run_with_memory(f"CREATE TEMP TABLE found{index} AS {query}")
         (count,) = database.execute(f"SELECT count(*) FROM found{index}").fetchone()
         rows = database.execute(
@@ -195,6 +344,8 @@ class KeyStore:
         return f"{found} AND NOT EXISTS (SELECT 1 FROM {reference} r WHERE {same})"
 
     def close(self) -> None:
+        for duplicates in self._duplicates.values():
+            duplicates.close()
         for writer in self._writers.values():
             writer.close()
         if self._db is not None:

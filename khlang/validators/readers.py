@@ -27,6 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from khlang.i18n import Text, t
+from khlang.validators.csvsplit import split_point
 from khlang.validators.sniff import THAI_ENCODING, FormatInfo
 
 BLOCK_BYTES = 512 << 10
@@ -66,9 +67,17 @@ class Batch:
     def __len__(self) -> int:
         return len(self.row_numbers)
 
+    def cell(self, position: int, index: int) -> str | None:
+        """One cell as text (a stored value as a CSV would hold it); None when absent."""
+        column = self.columns[position]
+        value = column[index].as_py()
+        if value is None:
+            return None if pa.types.is_string(column.type) else ""
+        return value if isinstance(value, str) else _cell_text(value)
+
     def cells(self, index: int) -> list[str]:
         """One row's cells as the file has them (for error examples)."""
-        present = [column[index].as_py() for column in self.columns]
+        present = [self.cell(position, index) for position in range(len(self.columns))]
         return [cell for cell in present if cell is not None] + self.extra_cells.get(index, [])
 
 
@@ -85,13 +94,15 @@ def open_table(
     encoding: str | None = None,
     sheet: str | None = None,
     long_rows: bool = False,
+    split: bool = False,
 ) -> Table:
     """The table in a sniffed file, or ReadError saying why it is not one. `long_rows`
-    reads CSV in blocks large enough for rows of up to 16 MB (after a `long_row` error)."""
+    reads CSV in blocks large enough for rows of up to 16 MB (after a `long_row` error);
+    `split` lets a large CSV be parsed in two parts at once (see `csvsplit`)."""
     name = info.format_name
     if name in ("CSV", "TSV", "TXT"):
         block = LONG_ROW_BLOCK_BYTES if long_rows else BLOCK_BYTES
-        return _open_csv(info, encoding or info.encoding, block)
+        return _open_csv(info, encoding or info.encoding, block, split)
     if name == "XLSX":
         return _open_xlsx(Path(info.path), sheet)
     if name in ("JSON", "NDJSON", "GeoJSON", "JSON-LD"):
@@ -110,9 +121,9 @@ def open_table(
 
 
 def _open_parquet(path: Path) -> Table:
-    """A Parquet file, streamed by row group in BATCH_ROWS batches, each value as the text a
-    CSV of the same table would hold (a null is an empty cell), so it is checked like one."""
-    import pyarrow.compute as pc
+    """A Parquet file, streamed by row group in BATCH_ROWS batches of its stored values:
+    the checks take a stored value as it is where its type is the field's, and as the text
+    a CSV would hold otherwise (`cells.stored_values`)."""
     import pyarrow.parquet as pq
 
     try:
@@ -125,19 +136,29 @@ def _open_parquet(path: Path) -> Table:
     def batches() -> Iterator[Batch]:
         first = 2
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-            columns = [pc.fill_null(column.cast(pa.string()), "") for column in batch.columns]
-            yield Batch(columns, np.arange(first, first + batch.num_rows))
+            yield Batch([_stored(column) for column in batch.columns],
+                        np.arange(first, first + batch.num_rows))  # fmt: skip
             first += batch.num_rows
 
     return Table(labels=list(parquet.schema_arrow.names), batches=batches())
 
 
+def _stored(column: pa.Array) -> pa.Array:
+    """A Parquet column as stored, but text with nulls as empty cells: a null in a Parquet
+    file is a blank cell, while a null in a text column means a row too short for it."""
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(pa.string())
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return pc.fill_null(column, "")
+    return column
+
+
 # Delimited text ---------------------------------------------------------------------------
 
 
-def _open_csv(info: FormatInfo, encoding: str | None, block: int) -> Table:
-    import pyarrow.csv as arrow_csv
-
+def _open_csv(info: FormatInfo, encoding: str | None, block: int, split: bool) -> Table:
     if encoding is None:
         mixed = _locate_bad_bytes(Path(info.path), "utf-8")
         if mixed.offset:  # UTF-8 up to some line, then something else
@@ -153,53 +174,139 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int) -> Table:
     path = Path(info.path)
     labels = _read_header(path, encoding, delimiter)
     width = max(len(labels), 1)
-    names = [f"c{index}" for index in range(width)]
-    invalid: list[tuple[int, str]] = []
-
-    def keep_invalid(row: Any) -> str:
-        invalid.append((row.number, row.text))
-        return "skip"
-
-    try:
-        # A Python file rather than a path: Arrow then buffers a block or two, not the
-        # whole read-ahead it keeps for files it opens itself.
-        stream = path.open("rb")
-        reader = arrow_csv.open_csv(
-            stream,
-            read_options=arrow_csv.ReadOptions(
-                column_names=names,
-                skip_rows=1,
-                use_threads=False,  # serial parsing numbers every malformed row
-                block_size=block,
-                encoding=_arrow_encoding(encoding),
-            ),
-            parse_options=arrow_csv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-                invalid_row_handler=keep_invalid,
-            ),
-            convert_options=arrow_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid as error:
-        stream.close()
-        raise _arrow_error(error, path, encoding, block) from None
+    cut = split_point(path, info.size, width, delimiter, encoding) if split else None
+    first = _CsvPart(path, 0, cut, width, delimiter, encoding, block)
+    first.open()  # a file Arrow cannot start on is an error before the header is judged
 
     def batches() -> Iterator[Batch]:
-        with stream:
-            try:
-                yield from numbered_batches()
-            finally:
-                reader.close()  # its buffers, before the keys are compared
+        """Part one's batches, then part two's (parsed meanwhile in a thread) with their
+        row numbers moved past part one's rows, which are only counted once it is read."""
+        second = None
+        if cut is not None:
+            part = _CsvPart(path, cut, None, width, delimiter, encoding, block)
+            second = prefetch(part.batches(), depth=SECOND_PART_AHEAD)
+        try:
+            yield from first.batches()
+            if second is not None:
+                rows_before = first.next_row - 1
+                for batch in second:
+                    batch.row_numbers += rows_before
+                    yield batch
+        finally:
+            if second is not None:
+                second.close()
 
-    def numbered_batches() -> Iterator[Batch]:
-        next_row = 2
+    return Table(labels=labels, batches=batches(), encoding=encoding)
+
+
+SECOND_PART_AHEAD = 4
+"""Batches the second part's reader may parse before they are checked (about 20 MB)."""
+
+
+class _Range(io.RawIOBase):
+    """Bytes `start` to `end` of a file, as a file of their own (Arrow reads part one of a
+    cut file through it)."""
+
+    def __init__(self, path: Path, start: int, end: int | None) -> None:
+        self._file = path.open("rb", buffering=0)
+        self._file.seek(start)
+        self._left = None if end is None else end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        if self._left is not None:
+            view = view[: self._left]
+        count = self._file.readinto(view) or 0
+        if self._left is not None:
+            self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+class _CsvPart:
+    """Arrow's serial CSV reader over one part of a file, numbering its rows as
+    Frictionless does from the part's start: the first part skips the header, which is
+    row 1; the second part's rows are numbered from 1 and moved on by the caller.
+    `next_row` is the number of the row after the last one read."""
+
+    def __init__(
+        self,
+        path: Path,
+        start: int,
+        end: int | None,
+        width: int,
+        delimiter: str,
+        encoding: str,
+        block: int,
+    ) -> None:
+        self.path, self.encoding, self.block = path, encoding, block
+        self.width, self.delimiter = width, delimiter
+        self.start, self.end = start, end
+        self.next_row = 2 if start == 0 else 1
+        self._reader: Any = None
+        self._stream: Any = None
+        self._invalid: list[tuple[int, str]] = []
+
+    def open(self) -> None:
+        """Start Arrow's reader (it reads the first block at once)."""
+        import pyarrow.csv as arrow_csv
+
+        invalid: list[tuple[int, str]] = []
+        self._invalid = invalid
+
+        def keep_invalid(row: Any) -> str:
+            invalid.append((row.number, row.text))
+            return "skip"
+
+        names = [f"c{index}" for index in range(self.width)]
+        # A Python file rather than a path: Arrow then buffers a block or two, not the
+        # whole read-ahead it keeps for files it opens itself.
+        stream = io.BufferedReader(_Range(self.path, self.start, self.end), 1 << 20)
+        try:
+            reader = arrow_csv.open_csv(
+                stream,
+                read_options=arrow_csv.ReadOptions(
+                    column_names=names,
+                    skip_rows=1 if self.start == 0 else 0,
+                    use_threads=False,  # serial parsing numbers every malformed row
+                    block_size=self.block,
+                    encoding=_arrow_encoding(self.encoding),
+                ),
+                parse_options=arrow_csv.ParseOptions(
+                    delimiter=self.delimiter,
+                    quote_char='"',
+                    double_quote=True,
+                    newlines_in_values=True,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=keep_invalid,
+                ),
+                convert_options=arrow_csv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as error:
+            stream.close()
+            raise _arrow_error(error, self.path, self.encoding, self.block) from None
+        self._stream, self._reader = stream, reader
+
+    def batches(self) -> Iterator[Batch]:
+        if self._reader is None:
+            self.open()
+        with self._stream:
+            try:
+                yield from self._numbered(self._reader, self._invalid)
+            finally:
+                self._reader.close()  # its buffers, before the keys are compared
+
+    def _numbered(self, reader: Any, invalid: list[tuple[int, str]]) -> Iterator[Batch]:
         pending: list[tuple[int, str]] = []
         gathered: list[Batch] = []
         while True:
@@ -208,27 +315,26 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int) -> Table:
             except StopIteration:
                 break
             except pa.ArrowInvalid as error:
-                raise _arrow_error(error, path, encoding, block) from None
+                raise _arrow_error(error, self.path, self.encoding, self.block) from None
             pending.extend(invalid)
             invalid.clear()
-            numbers, next_row = _number_rows(
-                record_batch.num_rows, {number for number, _ in pending}, next_row
+            numbers, self.next_row = _number_rows(
+                record_batch.num_rows, {number for number, _ in pending}, self.next_row
             )
             gathered.append(Batch(list(record_batch.columns), numbers))
-            malformed = [row for row in pending if row[0] < next_row]
-            pending = [row for row in pending if row[0] >= next_row]
+            malformed = [row for row in pending if row[0] < self.next_row]
+            pending = [row for row in pending if row[0] >= self.next_row]
             if malformed:
-                gathered.append(_malformed_batch(malformed, width, delimiter))
+                gathered.append(_malformed_batch(malformed, self.width, self.delimiter))
             if sum(len(batch) for batch in gathered) >= BATCH_ROWS:
                 yield _joined(gathered)
                 gathered = []
         pending.extend(invalid)
         if pending:
-            gathered.append(_malformed_batch(pending, width, delimiter))
+            gathered.append(_malformed_batch(pending, self.width, self.delimiter))
+            self.next_row = max(self.next_row, max(number for number, _ in pending) + 1)
         if gathered:
             yield _joined(gathered)
-
-    return Table(labels=labels, batches=batches(), encoding=encoding)
 
 
 def _joined(parts: list[Batch]) -> Batch:
@@ -582,40 +688,55 @@ def _object_cells(item: Any, labels: list[str]) -> list[Any]:
 _ABSENT = object()
 
 
-def prefetch(batches: Iterator[Batch], depth: int = 1) -> Iterator[Batch]:
+class prefetch:  # noqa: N801 - used as a function that returns an iterator
     """Read the next batches in a thread while the current one is checked: Arrow parses
-    without holding the GIL, so parsing and checking share the machine's cores."""
-    import queue
-    import threading
+    without holding the GIL, so parsing and checking share the machine's cores. The thread
+    starts at once (a second part of a file is parsed while the first is); `close()` stops
+    it, whether or not anything was taken."""
 
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+    def __init__(self, batches: Iterator[Batch], depth: int = 1) -> None:
+        import queue
+        import threading
 
-    def produce() -> None:
+        self._handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._batches = batches
+        self._done = False
+        self._worker = threading.Thread(target=self._produce, name="khlang-reader", daemon=True)
+        self._worker.start()
+
+    def _produce(self) -> None:
         try:
-            for batch in batches:
-                if stop.is_set():
+            for batch in self._batches:
+                if self._stop.is_set():
                     return
-                handoff.put(("batch", batch))
+                self._handoff.put(("batch", batch))
         except BaseException as error:  # handed to the consumer, which re-raises it
-            handoff.put(("error", error))
+            self._handoff.put(("error", error))
         else:
-            handoff.put(("end", None))
+            self._handoff.put(("end", None))
 
-    worker = threading.Thread(target=produce, name="khlang-reader", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, item = handoff.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
+    def __iter__(self) -> prefetch:
+        return self
+
+    def __next__(self) -> Batch:
+        if self._done:
+            raise StopIteration
+        kind, item = self._handoff.get()
+        if kind == "batch":
+            return item
+        self.close()
+        if kind == "error":
+            raise item
+        raise StopIteration
+
+    def close(self) -> None:
+        import queue
+
+        self._done = True
+        self._stop.set()
+        while self._worker.is_alive():
             try:
-                handoff.get_nowait()
+                self._handoff.get_nowait()
             except queue.Empty:
-                worker.join(timeout=0.05)
+                self._worker.join(timeout=0.05)

@@ -30,6 +30,7 @@ from khlang.validators.cells import (
     key_type,
     only,
     spread_keys,
+    stored_values,
 )
 from khlang.validators.integrity import KeySpec, KeyStore, display
 from khlang.validators.readers import Batch, Table, prefetch
@@ -156,8 +157,8 @@ class TableValidator:
     def run(self) -> TableStats:
         check_header(self.labels, self.schema, self.tally)
         store = KeyStore(self.specs) if self.specs else None
+        batches = prefetch(self.table.batches) if self.parallel else self.table.batches
         try:
-            batches = prefetch(self.table.batches) if self.parallel else self.table.batches
             for batch in batches:
                 self.stats.rows += len(batch)
                 keys = self._check_batch(batch)
@@ -166,6 +167,8 @@ class TableValidator:
             if store is not None:
                 self._check_keys(store)
         finally:
+            if isinstance(batches, prefetch):
+                batches.close()
             self.pool.shutdown()
             if store is not None:
                 store.close()
@@ -184,6 +187,11 @@ class TableValidator:
 
     def _check_batch(self, batch: Batch) -> dict[int, pa.Array]:
         size = len(batch)
+        width = len(self.fields)
+        batch.columns = [
+            *(stored_values(c, f) for c, f in zip(batch.columns, self.fields, strict=False)),
+            *batch.columns[width:],
+        ]
         blank_row = np.ones(size, dtype=bool) if self.fields else np.zeros(size, dtype=bool)
         blanks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # Fields that only matter for finding blank rows are looked at last, and not at all
@@ -304,7 +312,7 @@ class TableValidator:
                 continue
             cell = None
             if field_index is not None:
-                cell = batch.columns[field_index][int(row_index)].as_py()
+                cell = batch.cell(field_index, int(row_index))
                 cell = "" if cell is None else cell
             findings.append(
                 Finding(

@@ -10,7 +10,7 @@ import pytest
 
 from khlang.errors import KhlangError
 from khlang.validators import validate_package
-from tests.validators.conftest import errors_of, write_csv
+from tests.validators.conftest import errors_of, frictionless_errors, write_csv
 
 
 def test_unique_and_primary_key(check) -> None:
@@ -111,3 +111,55 @@ def test_package_problems(tmp_path) -> None:
         validate_package(_package(tmp_path, [{"name": "a", "path": "a.csv", "schema": unknown}]))
     with pytest.raises(KhlangError, match="inside the package"):
         validate_package(_package(tmp_path, [{"name": "a", "path": "../a.csv"}]))
+
+
+def _text_key_rows() -> list[list[str]]:
+    keys = ["ก-1", "ก-2", "", "ข-1", "ก-1", "ข-1", "ขก", "กข", "ก-1", ""]
+    return [["code", "part"], *([key, str(n % 2)] for n, key in enumerate(keys))]
+
+
+TEXT_KEY_SCHEMA = {
+    "fields": [{"name": "code", "type": "string", "constraints": {"unique": True}},
+               {"name": "part", "type": "integer"}],
+    "primaryKey": ["code", "part"],
+}  # fmt: skip
+
+
+def test_text_keys_repeat_and_blank(check, tmp_path) -> None:
+    report = check(_text_key_rows(), TEXT_KEY_SCHEMA)
+    assert errors_of(report) == {
+        (6, 1, "unique-error"), (7, 1, "unique-error"), (10, 1, "unique-error"),
+        (6, None, "primary-key"), (7, None, "primary-key"), (10, None, "primary-key"),
+    }  # fmt: skip
+    assert errors_of(report) == frictionless_errors(tmp_path, "table.csv", TEXT_KEY_SCHEMA)[0]
+    notes = {(f.row_number, f.type): f.note.en for f in report.tasks[0].tally.findings()}
+    assert notes[(10, "unique-error")] == "the same as in the row at position 6"
+
+
+def test_hash_collisions_are_settled_by_value(check, monkeypatch) -> None:
+    """Every key hashing alike makes every row a candidate: the value comparison must
+    still find exactly the same errors."""
+    import numpy as np
+
+    from khlang.validators import integrity
+
+    expected = errors_of(check(_text_key_rows(), TEXT_KEY_SCHEMA))
+    monkeypatch.setattr(
+        integrity, "hash_keys", lambda keys: np.zeros(len(keys[0]), dtype=np.uint64)
+    )
+    assert errors_of(check(_text_key_rows(), TEXT_KEY_SCHEMA)) == expected
+
+
+def test_text_hashes_tell_keys_apart() -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from khlang.validators.keyhash import hash_keys
+
+    words = [f"{a}{b}" for a in ["", "ก", "ab", "ba", "x" * 300] for b in ["", "ข", "1", "01"]]
+    words += [f"LAO-{n:07d}" for n in range(100_000)]
+    hashes = hash_keys([pa.array(words)])
+    assert len(np.unique(hashes)) == len(set(words))
+    sliced = pa.array(["pad", *words]).slice(1)  # an offset into the buffers
+    assert (hash_keys([sliced]) == hashes).all()
+    assert hash_keys([pa.array([1, None, 1])])[0] != hash_keys([pa.array([1, None, 1])])[1]
