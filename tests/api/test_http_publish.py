@@ -4,6 +4,7 @@ publish what is in test_authz_matrix.py."""
 from __future__ import annotations
 
 import io
+import os
 import tarfile
 import zipfile
 from pathlib import Path
@@ -185,3 +186,34 @@ def test_withdraw_and_reinstate(writable) -> None:
     )
     assert client.get(f"{API}/datasets", params={"q": "short-lived"}).json()["count"] == 0
     assert client.post(f"{API}/datasets/short-lived/reinstate", headers=editor).status_code == 200
+
+
+def test_oversized_uploads_are_refused_before_anything_is_stored(writable) -> None:
+    """A body over the limit is refused while it streams in (413), and so is a small archive
+    that would unpack to more than four times the limit (a zip bomb); nothing is stored."""
+    built, client, root = writable
+    editor = {"Authorization": f"Bearer {built.keys['cm-editor']}"}
+    before = client.get(f"{API}/datasets", headers=editor, params={"size": 100}).json()
+    files = sorted(p.name for p in (built.home / "files").rglob("*") if p.is_file())
+    limit = 64 * 1024
+    with TestClient(make_app(built.home, max_upload_bytes=limit)) as small:
+        folder = _folder(root, "too-big")
+        (folder / "data" / "padding.bin").write_bytes(os.urandom(2 * limit))
+        big = small.post(f"{API}/datasets", content=_zip(folder),
+                         headers={**editor, "Content-Type": "application/zip"})  # fmt: skip
+        bomb_buffer = io.BytesIO()
+        with zipfile.ZipFile(bomb_buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("dataset.yaml", "name: bomb\n")
+            archive.writestr("data/zeros.csv", b"0" * (8 * limit))
+        bomb = small.post(f"{API}/datasets", content=bomb_buffer.getvalue(),
+                          headers={**editor, "Content-Type": "application/zip"})  # fmt: skip
+    assert len(bomb_buffer.getvalue()) < limit
+    for response in (big, bomb):
+        assert response.status_code == 413
+        error = response.json()["error"]
+        assert error["code"] == "too_large"
+        assert error["message"]["th"]
+        assert f"{limit:,}" in error["message"]["en"] or f"{limit * 4:,}" in error["message"]["en"]
+    after = client.get(f"{API}/datasets", headers=editor, params={"size": 100}).json()
+    assert after == before
+    assert sorted(p.name for p in (built.home / "files").rglob("*") if p.is_file()) == files
