@@ -51,7 +51,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from query import ROOT, free_port, wait_for  # the query bench's helpers; khlang on the path
+from query import ROOT, free_port, stop, wait_for  # the query bench's helpers; khlang on the path
 
 KINDS = {"search": 25, "dataset": 20, "rows": 30, "aggregate": 15, "download (query)": 5,
          "download (file)": 5}  # fmt: skip
@@ -408,11 +408,7 @@ def main() -> None:
         )
         cpu, server_after = time.process_time() - cpu_before, cpu_seconds(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     failed = report(results, elapsed)
     if server_before is not None and server_after is not None:
         used, count = server_after - server_before, sum(map(len, results.latencies.values()))

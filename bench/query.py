@@ -72,6 +72,15 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 1800) -> None
 # --- khlang ----------------------------------------------------------------------------
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop a server the bench started: politely, then for good after 30 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def publish_to_khlang(folder: Path, home: Path) -> tuple[str, float]:
     """A fresh catalog holding the dataset, published through the catalog's gate."""
     from khlang.catalog import Catalog, Principal
@@ -317,8 +326,7 @@ def main() -> None:
                 print(f"  measured {name}", flush=True)
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
     print()
     print(
         f"{arguments.rows:,} rows; milliseconds over HTTP on loopback; median and p95 of "

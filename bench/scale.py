@@ -46,7 +46,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from query import free_port, timed  # bench/query.py: a free loopback port, one timed GET
+from query import free_port, stop, timed  # bench/query.py: a free loopback port, one timed GET
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "khlang" / "publishers" / "reference"
@@ -395,11 +395,7 @@ def main() -> None:
                 figures = measure(client, urls, options.repeat)
                 print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
 
 
 if __name__ == "__main__":
