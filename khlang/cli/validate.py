@@ -95,8 +95,8 @@ def _is_package(path: Path) -> bool:
         return False
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        return False
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False  # not a package: the table reader says what is wrong with the file
     return isinstance(descriptor, dict) and isinstance(descriptor.get("resources"), list)
 
 

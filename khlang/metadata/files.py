@@ -69,16 +69,24 @@ def parse_document(path: Path) -> Any:
     text = read_text(path)
     if not text.strip():
         raise KhlangError(Text(th="ไฟล์ว่างเปล่า", en="the file is empty"), where=str(path))
-    if path.suffix.lower() == ".json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as error:
-            raise KhlangError(
-                Text(th=f"JSON ไม่ถูกต้อง: {error.msg}", en=f"invalid JSON: {error.msg}"),
-                where=f"{path}:{error.lineno}:{error.colno}",
-            ) from error
     try:
+        if path.suffix.lower() == ".json":
+            json.loads(text)
         return YAML(typ="rt").load(text)
+    except json.JSONDecodeError as error:
+        raise KhlangError(
+            Text(th=f"JSON ไม่ถูกต้อง: {error.msg}", en=f"invalid JSON: {error.msg}"),
+            where=f"{path}:{error.lineno}:{error.colno}",
+        ) from error
+    except RecursionError:
+        # A metadata file nests a few levels; thousands are an attack or a broken export.
+        raise KhlangError(
+            Text(
+                th="โครงสร้างซ้อนกันลึกเกินไป ไม่ใช่ไฟล์ข้อมูลกำกับที่อ่านได้",
+                en="nested too deeply to be a metadata file",
+            ),
+            where=str(path),
+        ) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

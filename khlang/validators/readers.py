@@ -622,6 +622,8 @@ def _open_json(path: Path, lines: bool, encoding: str | None) -> Table:
         raise ReadError(
             "format-error", t(f"JSON ไม่ถูกต้อง: {error}", f"invalid JSON: {error}")
         ) from None
+    except RecursionError:
+        raise _too_deep(None) from None
     if isinstance(data, dict) and isinstance(data.get("data"), list):
         data = data["data"]
     if not isinstance(data, list):
@@ -646,8 +648,18 @@ def _open_ndjson(path: Path, encoding: str) -> Table:
                         "format-error",
                         t(f"บรรทัด {number}: JSON ไม่ถูกต้อง: {error}", f"line {number}: {error}"),
                     ) from None
+                except RecursionError:
+                    raise _too_deep(number) from None
 
     return _table_from_items(items(), encoding)
+
+
+def _too_deep(line: int | None) -> ReadError:
+    """A row nested thousands of levels deep: no table holds that (a hostile or broken file)."""
+    th, en = "โครงสร้าง JSON ซ้อนกันลึกเกินไป", "the JSON is nested too deeply to be a table"
+    if line is not None:
+        th, en = f"บรรทัด {line}: {th}", f"line {line}: {en}"
+    return ReadError("format-error", t(th, en))
 
 
 def _table_from_items(items: Iterator[tuple[int, Any]], encoding: str) -> Table:

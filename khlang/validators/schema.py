@@ -228,7 +228,7 @@ def load_schema(path: str | Path) -> TableSchema:
             t(f"อ่านแฟ้มสคีมาไม่ได้: {error.strerror}", f"cannot read the schema: {error.strerror}"),
             where=str(path),
         ) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise KhlangError(
             t(f"สคีมาไม่ใช่ JSON ที่อ่านได้: {error}", f"the schema is not readable JSON: {error}"),
             where=str(path),

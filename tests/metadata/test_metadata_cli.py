@@ -117,3 +117,21 @@ def test_template_command(khlang_cli, tmp_path: Path) -> None:
     unknown = khlang_cli("metadata", "template", "--data-type", "budget")
     assert unknown.returncode == 2
     assert "--data-type" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000),
+        ("deep.yaml", "[" * 100_000 + "]" * 100_000),
+        ("deep-title.json", '{"title": ' + "[" * 5_000 + "]" * 5_000 + "}"),
+    ],
+)
+def test_deeply_nested_metadata_exits_2_naming_the_file(khlang_cli, tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = khlang_cli("metadata", "check", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "nested too deeply" in (result.stdout + result.stderr).replace("\n", " ")
+    assert name in (result.stdout + result.stderr).replace("\n", "")

@@ -231,3 +231,33 @@ def test_encoding_override(tmp_path) -> None:
     assert report.valid
     assert report.tasks[0].encoding == "tis-620"
     assert report.tasks[0].labels == ["จังหวัด"]
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("rows.json", _nested(100_000), "nested too deeply"),
+        ("rows.ndjson", '{"a": 1}\n' + _nested(100_000) + "\n", "line 2"),
+    ],
+)
+def test_deeply_nested_json_rows(tmp_path, name, text, words) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, document = _json_report(path)
+    assert code == 1
+    assert words in json.dumps(document, ensure_ascii=False)
+
+
+def test_deeply_nested_schema(tmp_path) -> None:
+    (tmp_path / "t.csv").write_text("a\n1\n", encoding="utf-8")
+    (tmp_path / "s.json").write_text(_nested(100_000), encoding="utf-8")
+    code, stdout, stderr, _, _ = khlang_measured(
+        "validate", str(tmp_path / "t.csv"), "--schema", str(tmp_path / "s.json")
+    )
+    _no_traceback(stdout, stderr)
+    assert code == 2
+    assert "s.json" in _unwrapped(stderr)
