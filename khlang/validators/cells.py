@@ -102,13 +102,22 @@ def stored_values(column: pa.Array, field: SchemaField) -> pa.Array:
     return pc.fill_null(column.cast(pa.string()), "")
 
 
-def _empty(column: pa.Array) -> np.ndarray:
-    """Empty strings (and absent cells), read off the array's offsets without a kernel."""
+def _empty(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Empty strings (and absent cells), read off the arrays' offsets without a kernel."""
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 1:
+            return _empty(column.chunk(0))
+        return np.concatenate([_empty(chunk) for chunk in column.chunks] or [np.zeros(0, bool)])
     if column.type not in (pa.string(), pa.large_string()):
         return _mask(pc.equal(pc.binary_length(column), 0))
     width = np.int32 if column.type == pa.string() else np.int64
     offsets = np.frombuffer(column.buffers()[1], dtype=width)
     return np.diff(offsets[column.offset : column.offset + len(column) + 1]) == 0
+
+
+def whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A batch's column in one array (a batch of CSV rows holds Arrow's blocks apart)."""
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
 def only(column: pa.Array, where: np.ndarray) -> pa.Array:
@@ -268,7 +277,7 @@ class FieldChecker:
             self.field.type in ("any", "boolean")
         ):
             return self._check_fast(strings, thai, keys=keys)
-        return self._check_python(strings, thai)
+        return self._check_python(whole(strings), thai)
 
     # The vectorised path -----------------------------------------------------------------
 
@@ -284,7 +293,8 @@ class FieldChecker:
             valid = is_true | is_false
             values = pa.array(np.where(valid, is_true, False), mask=~valid)
             found_keys = pa.array(is_true.astype(np.int64), mask=~valid) if keys else None
-        else:
+        else:  # short cells, cheap to copy into one array, which the casts below need
+            strings = whole(strings)
             text, broken = self._number_processor(strings)
             parsed = None if broken.any() else self._parse_clean(text)
             if parsed is not None:
@@ -443,7 +453,7 @@ class FieldChecker:
     ) -> CellChecks:
         violations: dict[str, np.ndarray] = {}
         constraints = self.constraints
-        vectorised = isinstance(values, pa.Array)
+        vectorised = isinstance(values, pa.Array | pa.ChunkedArray)
         for name in constraints.defined():
             if name in ("required", "unique"):
                 continue
@@ -558,7 +568,7 @@ class FieldChecker:
     # Buddhist and Christian eras ---------------------------------------------------------
 
     def _calendar_errors(self, values: pa.Array | list[Any], valid: np.ndarray) -> np.ndarray:
-        if isinstance(values, pa.Array):
+        if isinstance(values, pa.Array | pa.ChunkedArray):
             years = values if self.field.type == "year" else pc.year(values)
             years = np.asarray(pc.fill_null(years, BE_FIRST_YEAR if self._buddhist else 0))
         else:

@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from khlang.errors import KhlangError
 from khlang.i18n import t
+from khlang.validators.cells import whole
 from khlang.validators.keyhash import hash_keys
 
 QUERY_MEMORY_MB = (40, 256, 1024)
@@ -116,6 +117,7 @@ class DuplicateKeys:
         self._repeated: tuple[np.ndarray, np.ndarray, pa.Table | None] | None = None
 
     def add(self, row_numbers: np.ndarray, keys: list[pa.Array]) -> None:
+        keys = [whole(column) for column in keys]
         blank = _all_blank(keys)
         if blank.any():
             self._blank.append(row_numbers[blank])

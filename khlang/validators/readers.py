@@ -35,7 +35,9 @@ LONG_ROW_BLOCK_BYTES = 16 << 20
 """Arrow's CSV block, and so the longest row it reads. Arrow's memory grows with the block
 (2 MB blocks cost 70 MB more than 512 KB ones) while its speed does not; a file with a longer
 row is read again with LONG_ROW_BLOCK_BYTES, the longest row khlang accepts."""
-BATCH_ROWS = 16_384
+BATCH_ROWS = 32_768
+MALFORMED_BATCH_ROWS = 4_096
+"""Rows with too many or too few cells are checked apart, this many at a time at most."""
 MAX_XLSX_UNCOMPRESSED = 1 << 30
 MAX_XLSX_RATIO = 200
 """Real worksheets compress 5-50 times; deflate bombs 1,000 times and more."""
@@ -199,7 +201,7 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int, split: bool) -
     return Table(labels=labels, batches=batches(), encoding=encoding)
 
 
-SECOND_PART_AHEAD = 4
+SECOND_PART_AHEAD = 2
 """Batches the second part's reader may parse before they are checked (about 20 MB)."""
 
 
@@ -308,6 +310,9 @@ class _CsvPart:
 
     def _numbered(self, reader: Any, invalid: list[tuple[int, str]]) -> Iterator[Batch]:
         pending: list[tuple[int, str]] = []
+        """Malformed rows Arrow has handed over whose place among the rows is not known yet."""
+        malformed: list[tuple[int, str]] = []
+        """Malformed rows numbered, to be checked apart in one batch (a handful a block)."""
         gathered: list[Batch] = []
         while True:
             try:
@@ -322,36 +327,34 @@ class _CsvPart:
                 record_batch.num_rows, {number for number, _ in pending}, self.next_row
             )
             gathered.append(Batch(list(record_batch.columns), numbers))
-            malformed = [row for row in pending if row[0] < self.next_row]
+            malformed.extend(row for row in pending if row[0] < self.next_row)
             pending = [row for row in pending if row[0] >= self.next_row]
-            if malformed:
-                gathered.append(_malformed_batch(malformed, self.width, self.delimiter))
             if sum(len(batch) for batch in gathered) >= BATCH_ROWS:
                 yield _joined(gathered)
                 gathered = []
+            if len(malformed) >= MALFORMED_BATCH_ROWS:
+                yield _malformed_batch(malformed, self.width, self.delimiter)
+                malformed = []
         pending.extend(invalid)
         if pending:
-            gathered.append(_malformed_batch(pending, self.width, self.delimiter))
+            malformed.extend(pending)
             self.next_row = max(self.next_row, max(number for number, _ in pending) + 1)
         if gathered:
             yield _joined(gathered)
+        if malformed:
+            yield _malformed_batch(malformed, self.width, self.delimiter)
 
 
 def _joined(parts: list[Batch]) -> Batch:
-    """Batches joined into one: checks cost per batch as well as per row, and Arrow's blocks
-    and the malformed rows re-split apart from them are small."""
+    """Arrow's blocks (a few thousand rows each) joined into one batch without copying:
+    checks cost per batch as well as per row, and copying the cells would cost more."""
     if len(parts) == 1:
         return parts[0]
     columns = [
-        pa.concat_arrays([part.columns[index] for part in parts])
+        pa.chunked_array([part.columns[index] for part in parts], type=parts[0].columns[index].type)
         for index in range(len(parts[0].columns))
     ]
-    extra: dict[int, list[str]] = {}
-    offset = 0
-    for part in parts:
-        extra.update({offset + index: cells for index, cells in part.extra_cells.items()})
-        offset += len(part)
-    return Batch(columns, np.concatenate([part.row_numbers for part in parts]), extra)
+    return Batch(columns, np.concatenate([part.row_numbers for part in parts]))
 
 
 def _number_rows(count: int, malformed: set[int], first: int) -> tuple[np.ndarray, int]:

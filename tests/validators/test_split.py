@@ -146,3 +146,15 @@ def test_row_start_decides_between_the_two_quote_states() -> None:
     plain = "\n".join("1,2,3,4" for _ in range(30)).encode()
     assert csvsplit.row_start(plain, 4, ",", "utf-8") == len("1,2,3,4\n")
     assert csvsplit.row_start(b"1,2,3,4\n" * 3, 4, ",", "utf-8") is None  # too few rows
+
+
+@pytest.mark.parametrize("cut", [True, False], ids=["two-parts", "one-part"])
+def test_many_small_blocks_and_batches(tmp_path, monkeypatch, cut) -> None:
+    """Arrow's blocks joined into batches without copying, and malformed rows checked apart
+    in batches of their own: numbers, keys and examples stay as Frictionless has them."""
+    monkeypatch.setattr("khlang.validators.readers.BLOCK_BYTES", 4 << 10)
+    monkeypatch.setattr("khlang.validators.readers.BATCH_ROWS", 300)
+    monkeypatch.setattr("khlang.validators.readers.MALFORMED_BATCH_ROWS", 4)
+    if cut:
+        monkeypatch.setattr(csvsplit, "SPLIT_MIN_BYTES", 0)
+    _same_as_frictionless(tmp_path, _text(_rows(1500, note_every=11)).encode())
