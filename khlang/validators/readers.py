@@ -362,10 +362,10 @@ def _number_rows(count: int, malformed: set[int], first: int) -> tuple[np.ndarra
     numbers of malformed rows (which Arrow hands over apart), and the number of the first
     row not yet accounted for: malformed rows right after the batch are accounted for too,
     so a file of nothing but malformed rows is passed on block by block."""
-    skipped = sorted(number for number in malformed if number >= first)
+    skipped = [number - first for number in malformed if number >= first]
     numbers = np.arange(first, first + count + len(skipped), dtype=np.int64)
     if skipped:
-        numbers = numbers[~np.isin(numbers, skipped)][:count]
+        numbers = np.delete(numbers, [at for at in skipped if at < len(numbers)])[:count]
     following = int(numbers[-1]) + 1 if count else first
     while following in malformed:
         following += 1
