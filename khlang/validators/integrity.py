@@ -23,6 +23,7 @@ import gc
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,17 @@ def _release_freed_memory() -> None:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
+def _repeated_in_bucket(stream: Any) -> np.ndarray:
+    """Positions of the keys in one bucket file whose hash occurs more than once there."""
+    pairs = np.fromfile(stream.name, dtype=_PAIR)
+    hashes = np.sort(pairs["hash"])
+    repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    if not len(repeated):
+        return repeated.astype(np.int64)
+    at = np.minimum(np.searchsorted(repeated, pairs["hash"]), len(repeated) - 1)
+    return pairs["position"][repeated[at] == pairs["hash"]]
+
+
 def _bool_array(mask: np.ndarray) -> pa.Array:
     return pa.array(mask, type=pa.bool_())
 
@@ -147,16 +159,12 @@ class DuplicateKeys:
                 pairs[bounds[number] : bounds[number + 1]].tofile(stream)
 
     def _candidates(self) -> np.ndarray:
-        """Positions of the keys whose hash occurs more than once, in order."""
-        found = []
+        """Positions of the keys whose hash occurs more than once, in order. Two buckets are
+        sorted at a time: NumPy's sort releases the GIL."""
         for stream in self._buckets:
             stream.close()
-            pairs = np.fromfile(stream.name, dtype=_PAIR)
-            hashes = np.sort(pairs["hash"])
-            repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
-            if len(repeated):
-                at = np.minimum(np.searchsorted(repeated, pairs["hash"]), len(repeated) - 1)
-                found.append(pairs["position"][repeated[at] == pairs["hash"]])
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="khlang-keys") as pool:
+            found = [f for f in pool.map(_repeated_in_bucket, self._buckets) if len(f)]
         return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     def _read_back(self, positions: np.ndarray) -> pa.Table | None:
