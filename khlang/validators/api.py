@@ -36,9 +36,9 @@ from khlang.validators.table import ReferenceKeys, TableValidator, expected_fiel
 SchemaInput = TableSchema | dict[str, Any] | str | Path | None
 
 PARALLEL_MAX_BYTES = 1 << 30
-"""Up to this size a file is read ahead in a thread, a large CSV is parsed in two parts at
-once, and its columns are checked in two threads; beyond it, one thread does all, which is
-slower but keeps a 2 GB file under 300 MB of memory."""
+"""Up to this size a file is read ahead in a thread and a large CSV is parsed in two parts
+at once while the rows are checked; beyond it, one thread does all, which is slower but
+keeps a 2 GB file under 300 MB of memory."""
 
 
 def _schema(schema: SchemaInput) -> TableSchema | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -148,9 +147,6 @@ class TableValidator:
             and index not in self.key_positions
         }
         """Fields whose every cell is valid: checked only for blank rows and missing cells."""
-        self.pool = ThreadPoolExecutor(
-            max_workers=2 if parallel else 1, thread_name_prefix="khlang-check"
-        )
         self.reference_keys = reference_keys
         self.stats = TableStats()
 
@@ -169,7 +165,6 @@ class TableValidator:
         finally:
             if isinstance(batches, prefetch):
                 batches.close()
-            self.pool.shutdown()
             if store is not None:
                 store.close()
         for name, count in self.stats.thai_digits.items():
@@ -219,16 +214,15 @@ class TableValidator:
         return keys
 
     def _check_columns(self, batch: Batch, blanks: dict) -> dict[int, CellChecks]:
-        """Each field's present cells checked, in parallel: Arrow's kernels release the GIL."""
-
-        def check(index: int) -> tuple[int, CellChecks]:
-            present = ~blanks[index][1]
-            column = only(batch.columns[index], present)
-            return index, self.checkers[index].check(column, keys=index in self.key_positions)
-
-        work = [index for index, (_, blank) in blanks.items()
-                if index not in self.plain and not blank.all()]  # fmt: skip
-        return dict(self.pool.map(check, work))
+        """Each field's present cells checked. In this thread: the batches are parsed in
+        others meanwhile (see `prefetch`), and more threads would only wait for each other."""
+        return {
+            index: self.checkers[index].check(
+                only(batch.columns[index], ~blank), keys=index in self.key_positions
+            )
+            for index, (_, blank) in blanks.items()
+            if index not in self.plain and not blank.all()
+        }
 
     def _report_cells(self, index, batch, absent, blank, present, checks, blank_row) -> None:
         schema_field = self.fields[index]
