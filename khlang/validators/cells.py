@@ -39,6 +39,8 @@ FAST_TYPES = {"any", "string", "integer", "number", "year", "boolean", "date"}
 MAX_DISTINCT_CACHE = 200_000
 PIECE_ROWS = 1024
 """A column that does not cast in one call is cast again in pieces of this many cells."""
+MAX_SLICES = 64
+"""Up to this many runs of kept cells, `only` slices a column instead of filtering it."""
 
 
 @dataclass
@@ -120,8 +122,23 @@ def whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
-def only(column: pa.Array, where: np.ndarray) -> pa.Array:
-    return column if where.all() else column.filter(pa.array(where))
+def only(column: pa.Array | pa.ChunkedArray, where: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """The cells of `column` where `where` is true. A few runs of cells left out (the blank
+    rows of a batch) are stepped over by slicing, which copies nothing; a filter would copy
+    every cell of the column."""
+    if where.all():
+        return column
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], where, [False])).astype(np.int8)))
+    if len(edges) > 2 * MAX_SLICES:
+        return column.filter(pa.array(where))
+    starts, ends = edges[::2], edges[1::2]
+    pieces = [column.slice(start, end - start) for start, end in zip(starts, ends, strict=True)]
+    chunks = [
+        chunk
+        for piece in pieces
+        for chunk in (piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece])
+    ]
+    return pa.chunked_array(chunks, type=column.type)
 
 
 def spread_keys(dense: pa.Array | None, where: np.ndarray, key_type: pa.DataType) -> pa.Array:
