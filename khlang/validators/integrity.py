@@ -2,9 +2,9 @@
 so cannot be done a batch at a time.
 
 Unique and primary keys: as the rows stream past, each key is hashed to 64 bits
-(`keyhash`) and (hash, position) pairs are written to sixteen bucket files by the hash's top
+(`keyhash`) and (hash, position) pairs are written to 32 bucket files by the hash's top
 bits, while the keys themselves go to an Arrow IPC file. At the end each bucket is sorted
-on its own (a sixteenth of the keys in memory at a time); rows whose hash occurs twice are
+on its own (two at a time: a sixteenth of the keys in memory); rows whose hash occurs twice are
 the only candidates, and their keys, read back from the IPC file, are compared by value, so
 a hash collision never makes an error. Foreign keys are an anti-join against another table:
 both sides are written to Parquet and DuckDB joins them, spilling to disk beyond its memory
@@ -39,9 +39,9 @@ from khlang.validators.keyhash import hash_keys
 
 QUERY_MEMORY_MB = (40, 256, 1024)
 """DuckDB's memory for foreign keys (it spills to disk past it), raised on a shortage."""
-BUCKET_BITS = 4
-"""Keys are hashed into 2**4 bucket files, each sorted on its own: memory for a sixteenth
-of the (hash, position) pairs, 16 bytes a row (10 MB of 10 million keys)."""
+BUCKET_BITS = 5
+"""Keys are hashed into 2**5 bucket files, each sorted on its own, two at a time: memory for
+a sixteenth of the (hash, position) pairs, 16 bytes a row (10 MB of 10 million keys)."""
 _PAIR = np.dtype([("hash", "<u8"), ("position", "<i8")])
 
 
