@@ -206,8 +206,9 @@ SECOND_PART_AHEAD = 2
 
 
 class _Range(io.RawIOBase):
-    """Bytes `start` to `end` of a file, as a file of their own (Arrow reads part one of a
-    cut file through it)."""
+    """Bytes `start` to `end` of a file, as a file of their own (Arrow reads each part of a
+    cut file through one). `read` hands over the bytes the system read, without copying them
+    through a buffer."""
 
     def __init__(self, path: Path, start: int, end: int | None) -> None:
         self._file = path.open("rb", buffering=0)
@@ -217,14 +218,13 @@ class _Range(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer)
+    def read(self, size: int = -1) -> bytes:
         if self._left is not None:
-            view = view[: self._left]
-        count = self._file.readinto(view) or 0
+            size = self._left if size < 0 else min(size, self._left)
+        data = self._file.read(size) or b""
         if self._left is not None:
-            self._left -= count
-        return count
+            self._left -= len(data)
+        return data
 
     def close(self) -> None:
         self._file.close()
@@ -269,7 +269,7 @@ class _CsvPart:
         names = [f"c{index}" for index in range(self.width)]
         # A Python file rather than a path: Arrow then buffers a block or two, not the
         # whole read-ahead it keeps for files it opens itself.
-        stream = io.BufferedReader(_Range(self.path, self.start, self.end), 1 << 20)
+        stream = _Range(self.path, self.start, self.end)
         try:
             reader = arrow_csv.open_csv(
                 stream,
