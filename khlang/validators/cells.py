@@ -258,6 +258,8 @@ class FieldChecker:
         self._cache: dict[str, Any] = {}
         self._typed_bounds: dict[str, Any] = {}
         self._enum: list[Any] | None = None
+        self._spoiled = False
+        """Whether the last batch had a cell the whole-column cast refuses."""
 
     # Parsing -----------------------------------------------------------------------------
 
@@ -313,13 +315,17 @@ class FieldChecker:
         else:  # short cells, cheap to copy into one array, which the casts below need
             strings = whole(strings)
             text, broken = self._number_processor(strings)
-            parsed = None if broken.any() else self._parse_clean(text)
+            # A column that needed pieces in its last batch most likely needs them again:
+            # the attempt to cast it whole is skipped (the pieces give the same values).
+            whole_cast = not broken.any() and not self._spoiled
+            parsed = self._parse_clean(text) if whole_cast else None
             if parsed is not None:
                 values, valid = parsed, np.ones(len(strings), dtype=bool)
             elif broken.any() or len(strings) <= PIECE_ROWS:
                 values, valid, thai = self._parse_numeric_or_date(strings, text, broken)
             else:
                 values, valid, thai = self._parse_piecewise(strings, text)
+            self._spoiled = not valid.all()
             found_keys = values if keys else None
         return self._finish(strings, values, valid, found_keys, thai)
 
@@ -364,7 +370,8 @@ class FieldChecker:
         taken = 0
         for start, piece in zip(range(0, len(text), PIECE_ROWS), clean, strict=True):
             if piece is not None:
-                parts.append(piece.cast(slow_values.type))
+                same = piece.type == slow_values.type
+                parts.append(piece if same else piece.cast(slow_values.type))
                 continue
             size = min(PIECE_ROWS, len(text) - start)
             parts.append(slow_values.slice(taken, size))
