@@ -4,8 +4,11 @@ must still be read, exactly as frictionless-py reads them."""
 
 from __future__ import annotations
 
+import numpy as np
+import pyarrow as pa
+
 from khlang.validators import validate
-from khlang.validators.cells import PIECE_ROWS
+from khlang.validators.cells import MAX_SLICES, PIECE_ROWS, only
 from tests.validators.conftest import errors_of, frictionless_errors, write_csv
 
 SCHEMA = {
@@ -36,3 +39,16 @@ def test_bad_cells_in_several_pieces(tmp_path) -> None:
     expected, count = frictionless_errors(tmp_path, path.name, SCHEMA)
     assert errors_of(report) == expected
     assert sum(report.error_counts.values()) == count == 6
+
+
+def test_only_steps_over_a_few_runs_and_filters_many() -> None:
+    """`only` keeps the same cells whether it slices a column (a few runs left out, as a
+    batch's blank rows are) or filters it (more runs than MAX_SLICES)."""
+    column = pa.chunked_array([pa.array([str(n) for n in range(start, start + 500)])
+                               for start in (0, 500)])  # fmt: skip
+    for step in (97, 3):
+        where = np.arange(1000) % step != 0
+        assert (len(np.flatnonzero(where[1:] != where[:-1])) // 2 > MAX_SLICES) == (step == 3)
+        assert only(column, where).to_pylist() == [str(n) for n in range(1000) if n % step]
+    assert only(column, np.zeros(1000, dtype=bool)).to_pylist() == []
+    assert only(column, np.ones(1000, dtype=bool)) is column
