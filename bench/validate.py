@@ -223,6 +223,8 @@ def main() -> None:
         "runs once: it takes half a minute, and varies less)",
     )  # fmt: skip
     options = parser.parse_args()
+    if options.runs < 1:
+        parser.error("--runs: at least 1")
     folder = options.folder or Path(tempfile.mkdtemp(prefix="khlang-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "schema.json").write_text(json.dumps(SCHEMA, ensure_ascii=False), encoding="utf-8")

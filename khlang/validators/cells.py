@@ -259,7 +259,7 @@ class FieldChecker:
         self._typed_bounds: dict[str, Any] = {}
         self._enum: list[Any] | None = None
         self._spoiled = False
-        """Whether the last batch had a cell the whole-column cast refuses."""
+        """Whether the last batch had a cell of the wrong type (its whole-column cast failed)."""
 
     # Parsing -----------------------------------------------------------------------------
 

@@ -3,10 +3,10 @@ Frictionless counts it (the header is row 1, a blank line is a row).
 
 CSV and TSV are parsed by Arrow's streaming CSV reader, serially so that every malformed
 row (extra or missing cells) arrives with its row number; such rows are re-split with
-Python's csv module (Frictionless's parser) and validated with the rest. XLSX is streamed
-with openpyxl after a zip-bomb check; JSON and NDJSON with the json module. Every reader
-yields `Batch`es of `BATCH_ROWS` rows or one block of CSV at most, so memory stays bounded
-whatever the file's size.
+Python's csv module (Frictionless's parser) and validated in batches of their own. XLSX is
+streamed with openpyxl after a zip-bomb check; JSON and NDJSON with the json module. Every
+reader yields `Batch`es of about `BATCH_ROWS` rows (a CSV's, BATCH_ROWS and one block at
+most), so memory stays bounded whatever the file's size.
 """
 
 from __future__ import annotations
@@ -309,10 +309,10 @@ class _CsvPart:
                 self._reader.close()  # its buffers, before the keys are compared
 
     def _numbered(self, reader: Any, invalid: list[tuple[int, str]]) -> Iterator[Batch]:
+        # Malformed rows Arrow has handed over whose place among the rows is not known yet,
+        # and those numbered, to be checked apart in batches of their own (a few a block).
         pending: list[tuple[int, str]] = []
-        """Malformed rows Arrow has handed over whose place among the rows is not known yet."""
         malformed: list[tuple[int, str]] = []
-        """Malformed rows numbered, to be checked apart in one batch (a handful a block)."""
         gathered: list[Batch] = []
         while True:
             try:
