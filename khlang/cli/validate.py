@@ -58,8 +58,10 @@ def validate(
     from khlang.validators import validate as validate_file
 
     # What the imports made lives as long as the command: keeping it out of the garbage
-    # collector's passes saves each full pass (before the key checks) about 35 ms.
-    gc.freeze()
+    # collector's passes saves each full pass (before the key checks) about 35 ms. Once a
+    # process: a process that runs the command again (a test's) keeps its garbage collectable.
+    if not gc.get_freeze_count():
+        gc.freeze()
 
     if infer:
         print_json(infer_schema(file, sample_rows=sample, encoding=encoding))
