@@ -107,8 +107,6 @@ def stored_values(column: pa.Array, field: SchemaField) -> pa.Array:
 def _empty(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Empty strings (and absent cells), read off the arrays' offsets without a kernel."""
     if isinstance(column, pa.ChunkedArray):
-        if column.num_chunks == 1:
-            return _empty(column.chunk(0))
         return np.concatenate([_empty(chunk) for chunk in column.chunks] or [np.zeros(0, bool)])
     if column.type not in (pa.string(), pa.large_string()):
         return _mask(pc.equal(pc.binary_length(column), 0))

@@ -51,8 +51,6 @@ def hash_keys(columns: list[pa.Array]) -> np.ndarray:
 
 
 def _column_hash(column: pa.Array) -> np.ndarray:
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
     kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         hashes = _text_hash(column)
