@@ -127,7 +127,6 @@ async def dataset(request: Request, name: str) -> Response:
         d=model,
         operators=operators_for_form(),
         agg_labels=AGG_LABELS,
-        download_formats=("csv", "json", "parquet"),
     )
 
 
