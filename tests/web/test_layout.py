@@ -99,3 +99,28 @@ def test_the_checks_see_what_they_are_for(browser) -> None:
     assert problems[1].startswith("chart text clipped by ")
     assert '"Budget type"' in problems[1]
     assert problems[2].startswith("text in a 100px column: <p>")
+
+
+def test_facets_fold_on_a_phone_and_stand_open_on_a_desktop(browser, live_server) -> None:
+    """On a phone the first result comes right after the search box (the facets are one
+    tap away, with no script); on a desktop the facets stand beside the results."""
+    for width, folded in (("phone", True), ("desktop", False)):
+        viewport_width, height = WIDTHS[width]
+        context = browser.new_context(
+            base_url=live_server.url,
+            java_script_enabled=False,
+            viewport={"width": viewport_width, "height": height},
+        )
+        page = context.new_page()
+        try:
+            page.goto("/search")
+            facet = page.get_by_role("link", name="ข้อมูลสถิติ")
+            first_result = page.locator("ul.cards > li").first.bounding_box()
+            assert facet.is_visible() is not folded, width
+            assert first_result is not None
+            if folded:
+                assert first_result["y"] < height / 2  # no screenful of facets first
+                page.get_by_text("ตัวกรอง", exact=True).click()
+                assert facet.is_visible()
+        finally:
+            context.close()

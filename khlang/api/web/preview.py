@@ -243,9 +243,9 @@ async def chart_data(
 ) -> ChartChoice:
     """A measure summed (or averaged, ...) by a dimension, for the dataset page's chart.
 
-    Unless the reader chose, it is the amount of money with the largest total (the number
-    of rows when the table holds no money) by the first of province, district, fiscal year
-    and LAO that spreads it over several bars."""
+    Unless the reader chose, it is the amount with the largest total (the number of rows
+    when the table holds no amount) by the first of province, district, fiscal year and LAO
+    that spreads it over several bars."""
     chosen = dict(params)
     measures, dimensions = chart_measures(views), chart_dimensions(views)
     names = {view.name for view in views}
@@ -258,7 +258,7 @@ async def chart_data(
         if measure is None and by is None and agg is None:
             return await chart.default(measures, dimensions)
         if measure is None and agg != "count":
-            measure = await chart.largest_money(measures)
+            measure = await chart.largest_amount(measures)
         agg = agg or ("sum" if measure else "count")
         if agg != "count" and measure is None:
             agg = "count"
@@ -314,23 +314,24 @@ class _Chart:
         rows = [{"category": row[by], "value": row[alias]} for row in result.rows]
         return model.model_copy(update={"rows": rows, "truncated": result.truncated})
 
-    async def largest_money(self, measures: list[ColumnView]) -> str | None:
-        """The amount of money (unit THB) with the largest total, else the last measure."""
-        money = [m.name for m in measures if (m.unit or "").upper() == "THB"]
-        if not money:
+    async def largest_amount(self, measures: list[ColumnView]) -> str | None:
+        """The amount with the largest total: of money (unit THB) when the schema says which
+        columns are, else of the decimal columns (whole numbers are often codes, counts or
+        row numbers, whose sums mean nothing)."""
+        amounts = _amounts(measures)
+        if not amounts:
             return measures[-1].name if measures else None
-        params = [*self.filters, ("_agg", ",".join(f"sum:{name}" for name in money))]
+        params = [*self.filters, ("_agg", ",".join(f"sum:{name}" for name in amounts))]
         result = await self.engine.aggregate(
             self.source, parse_aggregate_query(params, Schema(self.source.columns))
         )
         totals = result.rows[0] if result.rows else {}
-        return max(money, key=lambda name: abs(totals.get(f"sum_{name}") or 0))
+        return max(amounts, key=lambda name: abs(totals.get(f"sum_{name}") or 0))
 
     async def default(
         self, measures: list[ColumnView], dimensions: list[ColumnView]
     ) -> ChartChoice:
-        has_money = any((m.unit or "").upper() == "THB" for m in measures)
-        measure = await self.largest_money(measures) if has_money else None
+        measure = await self.largest_amount(measures) if _amounts(measures) else None
         agg = "sum" if measure else "count"
         names = [d.name for d in dimensions]
         candidates = [name for name in DEFAULT_DIMENSIONS if name in names]
@@ -342,6 +343,11 @@ class _Chart:
             if _spread(drawn.rows):
                 return drawn
         return first or self.model(measure, None, agg, measures, dimensions)
+
+
+def _amounts(measures: list[ColumnView]) -> list[str]:
+    money = [m.name for m in measures if (m.unit or "").upper() == "THB"]
+    return money or [m.name for m in measures if m.type == "number"]
 
 
 def _spread(rows: list[dict[str, Any]]) -> bool:
