@@ -5,6 +5,7 @@ run, and which are not (with why): tests/readme.py."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -29,6 +30,9 @@ def _tail(text: str, lines: int = 25) -> str:
 def test_readme_commands_and_addresses_work_as_written(tmp_path) -> None:
     import httpx
 
+    for tool in ("bash", "curl"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"README's commands need {tool}, which is not installed")
     readme = read()
     shared = SHARED if SHARED.is_dir() else None
     sandbox = Sandbox(tmp_path, shared, readme_ports(readme))
