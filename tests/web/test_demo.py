@@ -17,7 +17,9 @@ from tests.web.conftest import DEMO_YEARS as YEARS
 @pytest.mark.slow
 def test_the_demo_serves_the_site_and_the_api(demo) -> None:
     address, home, seconds = demo
-    assert seconds < 120  # well under a minute on an idle machine; CI shares its cores
+    # A hang guard, not a speed target (bench/ measures speed): well under a minute on an
+    # idle machine, it took 226 s on two cores shared with 16 other processes.
+    assert seconds < 900
     with httpx.Client(base_url=address, timeout=60) as client:
         home_page = client.get("/")
         assert home_page.status_code == 200
