@@ -4,7 +4,9 @@ Rows leave DuckDB in Arrow batches and are written out batch by batch, so a nati
 streams in constant memory. CSV is UTF-8; `bom=1` adds the byte-order mark Excel needs to
 read Thai; text cells beginning with `=`, `+`, `-`, `@`, tab or carriage return get a leading
 apostrophe so a spreadsheet shows them instead of running them (OWASP's advice on CSV
-injection). Column names are written as the Table Schema has them.
+injection). Column names are written as the Table Schema has them, or (CSV, `headers=th` or
+`headers=en`) as its Thai or English column titles, for people reading the file in a
+spreadsheet.
 """
 
 from __future__ import annotations
@@ -27,11 +29,36 @@ MEDIA_TYPES: dict[str, str] = {
 }
 BOM = "\ufeff".encode()
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_STYLES = ("name", "th", "en")
+"""What a CSV's header row holds: the column names, or the Table Schema's Thai (`title_th`)
+or English (`title`) column titles."""
 
 
 def escape_formula(text: str) -> str:
     """A cell a spreadsheet would read as a formula, made plain text."""
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def column_titles(fields: list[str], schema: dict, style: str) -> list[str]:
+    """The header row of a CSV: each column's name, or its title in the Table Schema in the
+    language asked: khlang's schemas carry `title_th` beside an English `title`, others a
+    `title` alone (then the title, whatever its language; the name when there is none). A
+    title two columns share is followed by the column's name, so every header stays
+    distinct."""
+    if style == "name":
+        return fields
+    keys = ("title_th", "title") if style == "th" else ("title",)
+    described = {f.get("name"): f for f in schema.get("fields", []) if isinstance(f, dict)}
+
+    def title(name: str) -> str:
+        field = described.get(name, {})
+        return str(next((field[key] for key in keys if field.get(key)), name))
+
+    titles = [title(name) for name in fields]
+    return [
+        f"{shown} ({name})" if titles.count(shown) > 1 and shown != name else shown
+        for shown, name in zip(titles, fields, strict=True)
+    ]
 
 
 def stream(
@@ -41,15 +68,19 @@ def stream(
     format: DownloadFormat,
     *,
     bom: bool = False,
+    header_style: str = "name",
+    schema: dict | None = None,
 ) -> Iterator[bytes]:
-    """The bytes of the download, produced as the client reads them."""
+    """The bytes of the download, produced as the client reads them. A CSV's header row
+    holds the column names, or their titles in `schema` (`header_style` th or en)."""
     fields = list(query.fields or (column.name for column in info.columns))
     compiler = engine.compiler(info)
     if format == "csv":
         sql = compiler.export(
             fields, query.where, query.sort, escape_formulas=True, text_times=True
         )
-        return _csv(engine.export_batches(sql), fields, bom=bom)
+        header = column_titles(fields, schema or {}, header_style)
+        return _csv(engine.export_batches(sql), header, bom=bom)
     if format == "parquet":
         sql = compiler.export(fields, query.where, query.sort)
         return _parquet(engine.export_batches(sql))

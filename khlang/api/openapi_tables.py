@@ -223,7 +223,13 @@ def resource_openapi(
                                         "bom",
                                         "Add a UTF-8 byte-order mark for Excel.",
                                         {"type": "boolean"},
-                                    )
+                                    ),
+                                    _option(
+                                        "headers",
+                                        "The header row: column names, or the Table "
+                                        "Schema's Thai (th) or English (en) titles.",
+                                        {"type": "string", "enum": ["name", "th", "en"]},
+                                    ),
                                 ]
                                 if fmt == "csv"
                                 else []

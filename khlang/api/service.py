@@ -270,12 +270,21 @@ def compliance_report(version: VersionRecord) -> ComplianceReport:
 
 
 @functools.lru_cache(maxsize=256)
-def _mqa(content_hash: str, metadata: str, base: str) -> MqaReport:
-    return mqa_score(Dataset.model_validate_json(metadata), base_url=base)
+def _mqa(metadata: str, base: str, downloads: tuple[str | None, ...]) -> MqaReport:
+    dataset = Dataset.model_validate_json(metadata)
+    graph = dataset_graph(
+        dataset, base_url=base, resource_url=_url_by_position(dataset.resources, downloads)
+    )
+    return mqa_score(dataset, base_url=base, graph=graph)
 
 
 def mqa_report(version: VersionRecord, base: str) -> MqaReport:
-    return _mqa(version.content_hash, version.metadata.model_dump_json(by_alias=True), base)
+    """The MQA score of the version as this catalog serves it: its DCAT-AP form (the one
+    `/metadata.ttl` answers) names the catalog's download URL of every stored file, so a
+    served dataset is never told to add download URLs it has."""
+    return _mqa(
+        version.metadata.model_dump_json(by_alias=True), base, _download_urls(base, version)
+    )
 
 
 def organization_score(state: ApiState, organization: str) -> dict[str, Any]:
@@ -356,25 +365,34 @@ RDF_MEDIA_TYPES = {
 }
 
 
-def _resource_url(base: str, dataset: str, version: VersionRecord):
+def _download_urls(base: str, version: VersionRecord) -> tuple[str | None, ...]:
+    """The catalog's download URL of each resource of the metadata, in its order (None for
+    a resource without a stored file)."""
     by_position = {item.position: item for item in version.resources}
-    resources = list(version.metadata.resources)
+    urls = []
+    for position in range(len(version.metadata.resources)):
+        item = by_position.get(position)
+        path = item.version_download_path if item else None
+        urls.append(absolute(base, path) if path else None)
+    return tuple(urls)
+
+
+def _url_by_position(resources: list, urls: tuple[str | None, ...]):
+    """DCAT's `resource_url` callback: the URL of the resource at the same position."""
 
     def url(_: Dataset, resource) -> str | None:
         position = next((i for i, r in enumerate(resources) if r is resource), None)
-        item = by_position.get(position) if position is not None else None
-        return (
-            absolute(base, item.version_download_path)
-            if item and item.version_download_path
-            else None
-        )
+        return urls[position] if position is not None else None
 
     return url
 
 
 def dataset_rdf(version: VersionRecord, base: str, format: str) -> str:
+    resources = version.metadata.resources
     graph = dataset_graph(
-        version.metadata, base_url=base, resource_url=_resource_url(base, version.dataset, version)
+        version.metadata,
+        base_url=base,
+        resource_url=_url_by_position(resources, _download_urls(base, version)),
     )
     return serialize(graph, format)
 

@@ -9,12 +9,13 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT
 
 
 @pytest.mark.slow
-def test_query_bench_smoke_run(tmp_path) -> None:
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "KHLANG_SHARED": str(SHARED)}
+def test_query_bench_smoke_run(tmp_path, shared_dir) -> None:
+    """The bench builds its rows from the real LAO list in ../shared (skipped without it)."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "KHLANG_SHARED": str(shared_dir)}
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "query.py"), "--rows", "3000", "--pages", "5",
          "--repeat", "2", "--out", str(tmp_path)],

@@ -181,3 +181,34 @@ def test_injection_in_a_column_name_is_an_unknown_column(client, table_url, atte
     response = client.get(f"{table_url}/rows", params={f"{attempt}__eq": "1"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] in ("unknown_column", "unknown_parameter")
+
+
+def test_download_csv_with_thai_headers_for_spreadsheets(client, table_url, sample_rows) -> None:
+    from tests.api.sample import SCHEMA
+
+    response = client.get(f"{table_url}/download.csv", params={"bom": "1", "headers": "th"})
+    assert response.status_code == 200
+    header, *body = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # the Table Schema's titles; a column without one keeps its name
+    assert header == [field.get("title", field["name"]) for field in SCHEMA["fields"]]
+    assert len(body) == len(sample_rows)
+    plain = client.get(f"{table_url}/download.csv").text.splitlines()[0]
+    assert plain.split(",") == [field["name"] for field in SCHEMA["fields"]]
+
+
+def test_download_headers_parameter_is_checked(client, table_url) -> None:
+    response = client.get(f"{table_url}/download.csv", params={"headers": "thai"})
+    assert response.status_code == 400
+    assert response.json()["error"]["parameter"] == "headers"
+    assert "use one of name, th, en" in response.json()["error"]["message"]["en"]
+    json_answer = client.get(f"{table_url}/download.json", params={"headers": "th"})
+    assert json_answer.status_code == 400
+    assert json_answer.json()["error"]["parameter"] == "headers"
+
+
+def test_downloads_are_named_after_the_dataset_and_table(client, table_url, resource_id) -> None:
+    disposition = client.get(f"{table_url}/download.parquet").headers["content-disposition"]
+    filename = disposition.split("filename*=UTF-8''", 1)[1]
+    assert filename.startswith("chiang-mai-allocation-")
+    assert filename.endswith("-v1.parquet")
+    assert resource_id("chiang-mai-allocation") not in filename

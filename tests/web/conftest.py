@@ -1,14 +1,25 @@
 """Fixtures of the web tests: the small real catalog of `fixture.py`, an in-process client of
-the whole application (API and pages), and a live server for the browser tests."""
+the whole application (API and pages), a live server and Chromium for the browser tests, and
+a running `khlang demo`."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path(os.environ.get("KHLANG_CHROMIUM", "/usr/bin/chromium"))
+DEMO_YEARS = "2567-2568"
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +81,65 @@ class LiveServer:
 def live_server(web_home):
     with LiveServer(web_home) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed (pip install -e '.[dev]')")
+    # Playwright gives every launch a fresh temporary profile (its own --user-data-dir).
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """A running `khlang demo` (fiscal years DEMO_YEARS) on a free port: (address, home,
+    seconds to serving). One per test process: tests/web/test_demo.py checks the command,
+    tests/web/test_layout.py lays its pages out in a browser."""
+    home = tmp_path_factory.mktemp("demo") / "home"
+    # stderr goes to a file: the server runs all session, and a pipe nobody reads fills up
+    errors = (home.parent / "demo-stderr.log").open("w+", encoding="utf-8")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "khlang", "demo", "--port", "0", "--home", str(home),
+         "--years", DEMO_YEARS],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )  # fmt: skip
+    try:
+        address = None
+        assert process.stdout is not None
+        for line in process.stdout:
+            found = re.search(r"ready in [\d.]+ s: (http://127\.0\.0\.1:\d+)", line)
+            if found:
+                address = found.group(1)
+                break
+        if address is None:
+            process.wait(timeout=10)
+            errors.seek(0)
+            pytest.fail(f"khlang demo stopped before serving:\n{errors.read()}")
+        yield address, home, time.perf_counter() - started
+    finally:
+        process.terminate()
+        errors.close()
+        process.wait(timeout=30)

@@ -4,55 +4,22 @@ then the site and the API answer, and the dashboard's totals are the generator's
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, run_khlang
-
-YEARS = "2567-2568"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A running `khlang demo` on a free port: (address, home, seconds to serving)."""
-    home = tmp_path_factory.mktemp("demo") / "home"
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "khlang", "demo", "--port", "0", "--home", str(home),
-         "--years", YEARS],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    try:
-        address = None
-        assert process.stdout is not None
-        for line in process.stdout:
-            found = re.search(r"ready in [\d.]+ s: (http://127\.0\.0\.1:\d+)", line)
-            if found:
-                address = found.group(1)
-                break
-        if address is None:
-            _, errors = process.communicate(timeout=10)
-            pytest.fail(f"khlang demo stopped before serving:\n{errors}")
-        yield address, home, time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+from tests.conftest import run_khlang
+from tests.web.conftest import DEMO_YEARS as YEARS
 
 
 @pytest.mark.slow
 def test_the_demo_serves_the_site_and_the_api(demo) -> None:
     address, home, seconds = demo
-    assert seconds < 120  # well under a minute on an idle machine; CI shares its cores
+    # A hang guard, not a speed target (bench/ measures speed): well under a minute on an
+    # idle machine, it took 226 s on two cores shared with 16 other processes.
+    assert seconds < 900
     with httpx.Client(base_url=address, timeout=60) as client:
         home_page = client.get("/")
         assert home_page.status_code == 200

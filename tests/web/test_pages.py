@@ -193,12 +193,47 @@ def test_chart_of_a_measure_by_a_dimension(client) -> None:
     for row in budget_rows():
         totals[row["budget_type"]] += row["disbursed"]
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "Sum Disbursed (baht) (millions)" in svg
+    assert "Sum Disbursed (million baht)" in svg  # the axis in millions says so once
     for budget_type, total in totals.items():
         shown = f"{total / 1e6:,.2f}".rstrip("0").rstrip(".")
         assert f'aria-label="{budget_type}, Sum Disbursed (baht): {shown}"' in svg
     assert "_group=budget_type" in html
     assert "_agg=sum%3Adisbursed" in html
+
+
+def _chart_bars(html: str) -> dict[str, float]:
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    found = re.findall(r'aria-label="([^",]+), [^:"]+: ([\d,.]+)"', svg)
+    return {category: float(value.replace(",", "")) for category, value in found}
+
+
+def test_the_default_chart_is_money_by_area_spread_over_several_bars(client) -> None:
+    html = client.get(f"/en/dataset/{DATASET}").text
+    bars = _chart_bars(html)
+    assert "Sum Allocated (million baht)" in html  # the amount with the largest total
+    assert len(bars) > 1
+    assert max(bars.values()) < 0.9 * sum(bars.values())
+    # one province's rows by province would be one bar: the chart goes down to districts
+    one = client.get(f"/en/dataset/{DATASET}", params={"filter": "province_code=50"}).text
+    districts = {row["district_name"] for row in budget_rows() if row["province_code"] == "50"}
+    assert set(_chart_bars(one)) == districts
+    assert "_group=district_name" in one
+
+
+def test_each_table_is_one_card_with_every_format(client) -> None:
+    page = get(client, f"/en/dataset/{DATASET}")
+    html = client.get(f"/en/dataset/{DATASET}").text
+    files = html.split('id="resources"', 1)[1].split('id="preview"', 1)[0]
+    assert files.count('class="card table-card"') == 1  # one table, published as CSV
+    labels = [label for _, label in page.links if label.startswith("Download ")]
+    assert [label.split(" ")[1] for label in labels] == ["CSV", "JSON", "Parquet"]
+    excel = next(href for href, label in page.links if label.startswith("CSV for Excel"))
+    assert excel.endswith("download.csv?bom=1&headers=th")
+    answer = client.get(excel)
+    header = answer.content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("รหัสรายการงบประมาณ,ปีงบประมาณ (พ.ศ.),รหัสจังหวัด")
+    disposition = answer.headers["content-disposition"]
+    assert f"{DATASET}-budget-lines-v2.csv" in disposition
 
 
 def test_version_history_links_older_versions(client) -> None:
@@ -299,6 +334,11 @@ def test_officer_view_shows_the_three_steps_and_what_to_fix(client) -> None:
     assert "Publish 2 more dataset(s)" in html  # three public datasets, five needed
     for name in ("chiang-mai-budget-allocation", "chiang-mai-citizens-needs"):
         assert f"/en/dataset/{name}" in html
+    # the catalog serves every file at a download URL: no advice to add one
+    assert "Download URL" not in html
+    compliance = client.get(f"/api/v1/datasets/{DATASET}/compliance").json()
+    indicator = next(i for i in compliance["mqa"]["indicators"] if i["key"] == "download_url")
+    assert indicator["status"] == "met"
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,9 @@ def _serve(
     return FileResponse(
         stored.path,
         media_type=stored.media_type,
-        filename=stored.filename,
+        # Saved as <dataset>-<file>: the same table name (budget-lines.csv) recurs across
+        # datasets, and a download folder should still say which dataset a file came from.
+        filename=f"{name}-{stored.filename}",
         headers=headers,
         content_disposition_type="attachment",
     )

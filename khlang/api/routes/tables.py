@@ -3,6 +3,7 @@ from its Table Schema."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
@@ -11,8 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from khlang.api import service
-from khlang.api.downloads import MEDIA_TYPES, stream
-from khlang.api.errors import ApiError
+from khlang.api.downloads import HEADER_STYLES, MEDIA_TYPES, stream
+from khlang.api.errors import ApiError, bad_parameter
 from khlang.api.http import (
     IMMUTABLE,
     PRIVATE,
@@ -32,6 +33,7 @@ from khlang.api.query.language import (
 from khlang.api.query.values import parse_flag
 from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
+from khlang.catalog.records import ResourceRecord
 from khlang.i18n import Text
 
 router = APIRouter(
@@ -171,9 +173,11 @@ async def aggregate(
     "/download.{format}",
     summary="Download every row (or the filtered rows): csv, json, ndjson or parquet",
     description="Streams. Takes the filters, `_sort` and `_fields` of rows. CSV is UTF-8; "
-    "`bom=1` adds the byte-order mark Excel needs for Thai; text cells starting with = + - @ "
-    "are prefixed with ' so a spreadsheet does not run them. The file exactly as published "
-    "is at the resource's `download_url`.",
+    "`bom=1` adds the byte-order mark Excel needs for Thai; `headers=th` (or `en`) writes the "
+    "Table Schema's Thai (or English) column titles as the header row instead of the column "
+    "names; text cells starting with = + - @ are prefixed with ' so a spreadsheet does not "
+    "run them. The file is named after the dataset, the table and the version. The file "
+    "exactly as published is at the resource's `download_url`.",
 )
 async def download(
     request: Request,
@@ -194,11 +198,12 @@ async def download(
     table, info, params = await _open(request, state, principal, name, resource_id, version)
     bom_values = [value for key, value in params if key in ("bom", "_bom")]
     bom = parse_flag(bom_values[-1], "bom") if bom_values else False
+    header_style = _header_style(params, format)
     query = parse_download_query(
-        params, Schema(info.columns), extra=ENDPOINT_PARAMETERS | {"bom", "_bom"}
+        params, Schema(info.columns), extra=ENDPOINT_PARAMETERS | {"bom", "_bom", "headers"}
     )
     etag = etag_of("download", info.key, params, format)
-    filename = f"{name}-{table.resource.id}-v{table.version.number}.{format}"
+    filename = download_filename(name, table.resource, table.version.number, format)
     headers = {
         "ETag": etag,
         "Cache-Control": _cache(table.private, version),
@@ -206,8 +211,41 @@ async def download(
     }
     if not_modified(request, etag):
         return Response(status_code=304, headers=headers)
-    chunks = stream(state.engine, info, query, format, bom=bom)  # type: ignore[arg-type]
+    chunks = stream(
+        state.engine,
+        info,
+        query,
+        format,  # type: ignore[arg-type]
+        bom=bom,
+        header_style=header_style,
+        schema=table.resource.metadata.table_schema,
+    )
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[format], headers=headers)
+
+
+def _header_style(params: list[tuple[str, str]], format: str) -> str:
+    """`headers=name|th|en`: a CSV's header row (column names, Thai or English titles)."""
+    values = [value for key, value in params if key == "headers"]
+    if not values:
+        return "name"
+    if format != "csv":
+        raise bad_parameter(
+            "headers", "headers ใช้ได้กับ CSV เท่านั้น", "headers applies to CSV downloads only"
+        )
+    style = values[-1].strip().lower()
+    if style not in HEADER_STYLES:
+        raise bad_parameter(
+            "headers", "ใช้ได้: name, th, en", f"'{values[-1][:40]}': use one of name, th, en"
+        )
+    return style
+
+
+def download_filename(dataset: str, resource: ResourceRecord, version: int, format: str) -> str:
+    """`<dataset>-<table>-v<version>.<format>`: the table named by its published file name
+    (without the extension), so downloads of several tables and datasets stay apart and say
+    what they hold."""
+    table = PurePosixPath(resource.filename or "").stem or resource.id
+    return f"{dataset}-{table}-v{version}.{format}"
 
 
 @router.get(

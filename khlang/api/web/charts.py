@@ -28,8 +28,14 @@ CHART_WIDTH = 220
 """Width of the plotting area in pixels: with the labels, a chart fits a 360 px phone at
 its drawn size, and the page's stylesheet enlarges it on wider screens."""
 BAR_STEP = 20
-FONT = "system-ui, 'Noto Sans Thai', 'Leelawadee UI', Thonburi, Tahoma, Loma, Garuda, sans-serif"
-"""The page's own font stack: the reader's Thai font draws the labels."""
+MEASURE_FONT = "DejaVu Sans, Verdana, sans-serif"
+"""The font Vega sizes the chart's margins with. The reader's own font draws the text (the
+stylesheet gives chart text the page's font), and the server cannot know it: measuring with
+one of the widest common sans-serif faces leaves room for any narrower one, so no label or
+title is cut off at the chart's edge ("udget type"). A server without it falls back to Vega's
+estimate, wider still."""
+EDGE = 6
+"""Pixels kept free around the drawing, for fonts wider than the measuring one."""
 PALETTE = ("#1d5fa8", "#d9822b", "#2e8540", "#7a4ea3", "#b8403a")
 """Blue, orange, green, purple, red: distinguishable by people with common colour-vision
 deficiencies in this order, and each meets 3:1 contrast against white."""
@@ -169,8 +175,9 @@ def vega_lite(chart: BarChart) -> dict[str, Any]:
         ],
         "mark": {"type": "bar", "cursor": "pointer"},
         "encoding": encoding,
+        "padding": EDGE,
         "config": {
-            "font": FONT,
+            "font": MEASURE_FONT,
             "axis": {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#222"},
             "legend": {"labelFontSize": 13},
             "view": {"stroke": None},

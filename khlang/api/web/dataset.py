@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from khlang.api import service
 from khlang.api.state import ApiState
 from khlang.api.web import charts, preview
+from khlang.api.web.files import TableCard, card_of, table_cards
 from khlang.api.web.i18n import Formatter
 from khlang.api.web.labels import FieldRow, mandatory_rows, other_rows
 from khlang.api.web.seo import dataset_jsonld
@@ -18,8 +19,6 @@ from khlang.catalog import ANONYMOUS
 from khlang.catalog.records import OrganizationRecord, VersionSummary
 from khlang.metadata.compliance import SEVERITY_ORDER, Finding
 from khlang.metadata.mqa import MqaReport
-
-DOWNLOAD_FORMATS = ("csv", "json", "parquet")
 
 
 class DatasetPage(BaseModel):
@@ -35,7 +34,11 @@ class DatasetPage(BaseModel):
     findings: list[Finding]
     mqa: MqaReport
     history: list[VersionSummary]
-    tables: list[service.ResourceView]
+    cards: list[TableCard]
+    """One card per table (its CSV, Parquet and JSON copies together) or other file."""
+    tables: list[TableCard]
+    chosen: TableCard | None
+    """The table of the preview and the chart."""
     table: service.ResourceView | None
     preview: preview.PreviewModel | None
     chart: preview.ChartChoice | None
@@ -71,9 +74,10 @@ async def dataset_page(
     report = service.compliance_report(record)
     mqa = await run_in_threadpool(service.mqa_report, record, base)
     findings = sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.item or 99))
-    tables = [resource for resource in view.resources if resource.tabular]
-    chosen = dict(params).get("resource")
-    table = next((t for t in tables if t.id == chosen), tables[0] if tables else None)
+    cards = table_cards(view.resources)
+    tables = [card for card in cards if card.tabular]
+    chosen = card_of(tables, dict(params).get("resource")) or (tables[0] if tables else None)
+    table = chosen.resource if chosen else None
 
     table_preview = chart = None
     chart_svg = None
@@ -130,7 +134,9 @@ async def dataset_page(
         findings=findings,
         mqa=mqa,
         history=history,
+        cards=cards,
         tables=tables,
+        chosen=chosen,
         table=table,
         preview=table_preview,
         chart=chart,
@@ -163,7 +169,7 @@ def _chart(
     by = labels.get(chart.by or "", chart.by or "")
     largest = max((abs(row["value"] or 0) for row in chart.rows), default=0)
     scale = 1e6 if largest >= 1e7 else 1
-    axis_title = value_title + (fmt.pick(" (ล้าน)", " (millions)") if scale > 1 else "")
+    axis_title = _in_millions(value_title, fmt) if scale > 1 else value_title
     return charts.bar_chart(
         description=fmt.pick(
             f"{value_title} จำแนกตาม{by}: {title}", f"{value_title} by {by}: {title}"
@@ -179,6 +185,14 @@ def _chart(
             for row in chart.rows
         ],
     )
+
+
+def _in_millions(title: str, fmt: Formatter) -> str:
+    """ "Sum Allocated (baht)" -> "Sum Allocated (million baht)" ("(บาท)" -> "(ล้านบาท)")."""
+    for unit, millions in (("(baht)", "(million baht)"), ("(บาท)", "(ล้านบาท)")):
+        if title.endswith(unit):
+            return title.removesuffix(unit) + millions
+    return title + fmt.pick(" (ล้าน)", " (millions)")
 
 
 def _category(value: Any, fmt: Formatter) -> str:

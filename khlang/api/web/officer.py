@@ -62,6 +62,7 @@ STEPS = (
 class DatasetRow(BaseModel):
     name: str
     title: str | None
+    title_en: str | None
     version: int
     compliance: ComplianceReport
     mqa_total: float
@@ -119,6 +120,7 @@ def _row(version: VersionRecord, base: str) -> DatasetRow:
     return DatasetRow(
         name=version.dataset,
         title=version.metadata.title,
+        title_en=version.metadata.title_en,
         version=version.number,
         compliance=report,
         mqa_total=mqa.total,

@@ -65,6 +65,8 @@ class ColumnView(BaseModel):
     type: str
     numeric: bool
     operators: list[str]
+    unit: str | None = None
+    """The Table Schema's `unit` (khlang writes THB on amounts of money)."""
 
 
 class FilterView(BaseModel):
@@ -116,6 +118,7 @@ def column_views(schema: dict[str, Any], columns: list[Column], fmt: Formatter) 
             type=column.type,
             numeric=column.is_numeric,
             operators=sorted(op.value for op in column.operators),
+            unit=fields.get(column.name, {}).get("unit"),
         )
         for column in columns
     ]
@@ -222,6 +225,13 @@ def chart_measures(columns: list[ColumnView]) -> list[ColumnView]:
     return [c for c in columns if c.numeric and c.type != "year" and "year" not in c.name]
 
 
+DEFAULT_DIMENSIONS = ("province_name", "district_name", "fiscal_year", "lao_name")
+"""Areas from the widest down, then years: the chart a dataset page opens with."""
+DOMINANT_SHARE = 0.9
+"""A grouping whose largest bar holds this share of the total is one bar and slivers (a
+province's dataset by province): the default chart tries the next one."""
+
+
 async def chart_data(
     engine: QueryEngine,
     source: TableSource,
@@ -231,47 +241,120 @@ async def chart_data(
     *,
     aggregate_url: str,
 ) -> ChartChoice:
-    """A measure summed (or averaged, ...) by a dimension, for the dataset page's chart; by
-    default the first amount by the first named text column."""
+    """A measure summed (or averaged, ...) by a dimension, for the dataset page's chart.
+
+    Unless the reader chose, it is the amount with the largest total (the number of rows
+    when the table holds no amount) by the first of province, district, fiscal year and LAO
+    that spreads it over several bars."""
     chosen = dict(params)
     measures, dimensions = chart_measures(views), chart_dimensions(views)
     names = {view.name for view in views}
     measure = chosen.get("measure") if chosen.get("measure") in names else None
     by = chosen.get("by") if chosen.get("by") in names else None
-    agg = chosen.get("agg") if chosen.get("agg") in AGG_LABELS else "sum"
-    if measure is None and measures:
-        measure = measures[-1].name
-    if by is None and dimensions:
-        by = _default_dimension(dimensions)
-    if agg != "count" and measure is None:
-        agg = "count"
+    agg = chosen.get("agg") if chosen.get("agg") in AGG_LABELS else None
     filters = api_filters(page_filters(params))
-    aggregate = "count" if agg == "count" else f"{agg}:{measure}"
-    alias = "count" if agg == "count" else f"{agg}_{measure}"
-    api_params = [*filters, ("_group", by or ""), ("_agg", aggregate), ("_sort", f"-{alias}")]
-    api_params.append(("_size", str(CHART_GROUPS)))
-    model = ChartChoice(
-        measure=measure,
-        by=by,
-        agg=agg,
-        measures=measures,
-        dimensions=dimensions,
-        rows=[],
-        truncated=False,
-        error=None,
-        api_url=with_query(aggregate_url, api_params),
-    )
-    if by is None:
-        return model
+    chart = _Chart(engine, source, filters, aggregate_url)
     try:
-        query = parse_aggregate_query(api_params, Schema(source.columns))
-        result = await engine.aggregate(source, query)
+        if measure is None and by is None and agg is None:
+            return await chart.default(measures, dimensions)
+        if measure is None and agg != "count":
+            measure = await chart.largest_amount(measures)
+        agg = agg or ("sum" if measure else "count")
+        if agg != "count" and measure is None:
+            agg = "count"
+        by = by or (_default_dimension(dimensions) if dimensions else None)
+        return await chart.draw(measure, by, agg, measures, dimensions)
     except ApiError as error:
+        failed = chart.model(measure, by, agg or "sum", measures, dimensions)
         if error.code == "table_preparing":
+            return failed
+        return failed.model_copy(update={"error": _message(error, fmt)})
+
+
+class _Chart:
+    """The aggregate queries behind one dataset page's chart."""
+
+    def __init__(
+        self,
+        engine: QueryEngine,
+        source: TableSource,
+        filters: list[tuple[str, str]],
+        aggregate_url: str,
+    ) -> None:
+        self.engine, self.source, self.filters, self.url = engine, source, filters, aggregate_url
+
+    def _params(self, measure: str | None, by: str | None, agg: str) -> list[tuple[str, str]]:
+        aggregate = "count" if agg == "count" else f"{agg}:{measure}"
+        alias = "count" if agg == "count" else f"{agg}_{measure}"
+        return [*self.filters, ("_group", by or ""), ("_agg", aggregate),
+                ("_sort", f"-{alias}"), ("_size", str(CHART_GROUPS))]  # fmt: skip
+
+    def model(self, measure, by, agg, measures, dimensions) -> ChartChoice:
+        return ChartChoice(
+            measure=measure,
+            by=by,
+            agg=agg,
+            measures=measures,
+            dimensions=dimensions,
+            rows=[],
+            truncated=False,
+            error=None,
+            api_url=with_query(self.url, self._params(measure, by, agg)),
+        )
+
+    async def draw(self, measure, by, agg, measures, dimensions) -> ChartChoice:
+        model = self.model(measure, by, agg, measures, dimensions)
+        if by is None:
             return model
-        return model.model_copy(update={"error": _message(error, fmt)})
-    rows = [{"category": row[by], "value": row[alias]} for row in result.rows]
-    return model.model_copy(update={"rows": rows, "truncated": result.truncated})
+        params = self._params(measure, by, agg)
+        result = await self.engine.aggregate(
+            self.source, parse_aggregate_query(params, Schema(self.source.columns))
+        )
+        alias = "count" if agg == "count" else f"{agg}_{measure}"
+        rows = [{"category": row[by], "value": row[alias]} for row in result.rows]
+        return model.model_copy(update={"rows": rows, "truncated": result.truncated})
+
+    async def largest_amount(self, measures: list[ColumnView]) -> str | None:
+        """The amount with the largest total: of money (unit THB) when the schema says which
+        columns are, else of the decimal columns (whole numbers are often codes, counts or
+        row numbers, whose sums mean nothing)."""
+        amounts = _amounts(measures)
+        if not amounts:
+            return measures[-1].name if measures else None
+        params = [*self.filters, ("_agg", ",".join(f"sum:{name}" for name in amounts))]
+        result = await self.engine.aggregate(
+            self.source, parse_aggregate_query(params, Schema(self.source.columns))
+        )
+        totals = result.rows[0] if result.rows else {}
+        return max(amounts, key=lambda name: abs(totals.get(f"sum_{name}") or 0))
+
+    async def default(
+        self, measures: list[ColumnView], dimensions: list[ColumnView]
+    ) -> ChartChoice:
+        measure = await self.largest_amount(measures) if _amounts(measures) else None
+        agg = "sum" if measure else "count"
+        names = [d.name for d in dimensions]
+        candidates = [name for name in DEFAULT_DIMENSIONS if name in names]
+        candidates += [name for name in names if name not in candidates]
+        first = None
+        for by in candidates[: len(DEFAULT_DIMENSIONS) + 1]:
+            drawn = await self.draw(measure, by, agg, measures, dimensions)
+            first = first or drawn
+            if _spread(drawn.rows):
+                return drawn
+        return first or self.model(measure, None, agg, measures, dimensions)
+
+
+def _amounts(measures: list[ColumnView]) -> list[str]:
+    money = [m.name for m in measures if (m.unit or "").upper() == "THB"]
+    return money or [m.name for m in measures if m.type == "number"]
+
+
+def _spread(rows: list[dict[str, Any]]) -> bool:
+    """Several bars, none of which holds nearly everything."""
+    values = [abs(row["value"] or 0) for row in rows]
+    total = sum(values)
+    return len(values) > 1 and total > 0 and max(values) < DOMINANT_SHARE * total
 
 
 def _default_dimension(dimensions: list[ColumnView]) -> str:

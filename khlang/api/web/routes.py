@@ -9,11 +9,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from khlang.api.http import base_url
+from khlang.api.service import API
 from khlang.api.state import api_state
 from khlang.api.web import dashboard as dashboard_module
 from khlang.api.web import home as home_module
 from khlang.api.web import organization as organization_module
 from khlang.api.web.dataset import dataset_page
+from khlang.api.web.docs import LOCATIONS, docs_page, markdown
 from khlang.api.web.errors import not_found_page
 from khlang.api.web.i18n import Formatter, language_of, localized, with_query
 from khlang.api.web.officer import officer_view
@@ -127,7 +129,6 @@ async def dataset(request: Request, name: str) -> Response:
         d=model,
         operators=operators_for_form(),
         agg_labels=AGG_LABELS,
-        download_formats=("csv", "json", "parquet"),
     )
 
 
@@ -148,6 +149,21 @@ async def dashboard(request: Request) -> Response:
         url_for=lambda p: with_query(path, p),
     )
     return render(request, "dashboard.html", m=model)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+async def docs(request: Request) -> Response:
+    """The API documentation, drawn from the OpenAPI description with this catalog's names."""
+    model = await run_in_threadpool(
+        docs_page, api_state(request), request.app.openapi(), base_url(request)
+    )
+    return render(request, "docs.html", m=model, locations=LOCATIONS, markdown=markdown)
+
+
+@root_router.get(f"{API}/docs")
+async def api_docs() -> Response:
+    """Where FastAPI applications usually keep their documentation."""
+    return RedirectResponse("/docs", status_code=308)
 
 
 @root_router.get("/sitemap.xml")
