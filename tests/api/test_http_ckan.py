@@ -86,7 +86,8 @@ def test_lists(client) -> None:
     ]
     full = _call(client, "organization_list", all_fields="true")[1]["result"]
     assert {o["name"]: o["package_count"] for o in full} == {"cm-office": 1, "nn-office": 1}
-    assert _call(client, "group_list")[1]["result"] == []
+    groups = _call(client, "group_list", all_fields="true", sort="name asc")[1]["result"]
+    assert [g["name"] for g in groups if g["package_count"]] == ["econ", "gove"]
     tags = _call(client, "tag_list")[1]["result"]
     assert "งบประมาณ" in tags
     assert _call(client, "tag_list", query="budg")[1]["result"] == ["budget"]
@@ -134,9 +135,10 @@ def test_datastore_search(client, resource_id, sample_rows) -> None:
         ("package_show", {"id": "cm-private-plan"}, 404, "Not Found Error"),
         ("package_search", {"rows": "many"}, 409, "Validation Error"),
         ("package_search", {"start": "-5"}, 409, "Validation Error"),
-        ("package_search", {"fq": "owner:someone"}, 409, "Search Query Error"),
-        ("package_search", {"q": "(a OR b)"}, 409, "Search Query Error"),
-        ("package_search", {"sort": "popularity desc"}, 409, "Search Query Error"),
+        ("package_search", {"fq": "owner:someone"}, 400, "Search Query Error"),
+        ("package_search", {"q": "title:(a OR b"}, 400, "Search Query Error"),
+        ("package_search", {"q": "title:งบ~2"}, 400, "Search Query Error"),
+        ("package_search", {"sort": "popularity desc"}, 400, "Search Query Error"),
         ("organization_show", {"id": "nope"}, 404, "Not Found Error"),
         ("resource_show", {"id": "nope"}, 404, "Not Found Error"),
         ("datastore_search", {"resource_id": "nope"}, 404, "Not Found Error"),

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from khlang.api.ckan_actions import ACTIONS, CkanError, Context
+from khlang.api import ckan_actions, ckan_datastore, ckan_search, ckan_site
+from khlang.api.ckan_common import CkanError, Context
 from khlang.api.errors import ApiError
 from khlang.api.http import base_url, json_bytes
 from khlang.api.state import api_state, caller
@@ -18,6 +20,24 @@ from khlang.catalog import NotFoundError, PermissionDeniedError
 from khlang.errors import KhlangError
 
 router = APIRouter(tags=["CKAN API"])
+Action = Callable[[Context, dict[str, Any]], Any]
+ACTIONS: dict[str, Action] = {
+    "package_search": ckan_search.package_search,
+    "package_show": ckan_actions.package_show,
+    "package_list": ckan_actions.package_list,
+    "package_activity_list": ckan_site.package_activity_list,
+    "organization_list": ckan_actions.organization_list,
+    "organization_show": ckan_actions.organization_show,
+    "group_list": ckan_actions.group_list,
+    "group_show": ckan_actions.group_show,
+    "tag_list": ckan_actions.tag_list,
+    "resource_show": ckan_actions.resource_show,
+    "datastore_search": ckan_datastore.datastore_search,
+    "datastore_info": ckan_datastore.datastore_info,
+    "license_list": ckan_site.license_list,
+    "status_show": ckan_site.status_show,
+}
+ACTIONS["help_show"] = ckan_site.help_show(ACTIONS)
 ACTION_DESCRIPTION = (
     "CKAN 2.11's read actions: "
     + ", ".join(sorted(ACTIONS))
