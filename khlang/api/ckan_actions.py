@@ -189,12 +189,14 @@ def _package_dict(state: ApiState, record: DatasetRecord, base: str) -> dict[str
 
 
 def package_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """A dataset (`id`: its id or name) as a CKAN package dict."""
     state: ApiState = context.state
     record = state.catalog.dataset(identifier(data, "id", "name"), viewer=context.principal)
     return package_dict(state, record, context.base)
 
 
 def package_list(context: Context, data: dict[str, Any]) -> list[str]:
+    """The names of the public datasets, by name. Parameters: limit, offset."""
     state: ApiState = context.state
     limit = data.get("limit")
     return [
@@ -234,6 +236,9 @@ def _listing(
 
 
 def organization_list(context: Context, data: dict[str, Any]) -> list[Any]:
+    """Organisations. Parameters: all_fields, sort (name, title or package_count, asc or
+    desc), limit (at most 1000), offset, organizations (names to keep),
+    include_dataset_count."""
     state: ApiState = context.state
     counts = state.catalog.count_by_organization()
     items = [organization_dict(o, counts.get(o.name, 0)) for o in state.organizations().values()]
@@ -255,6 +260,8 @@ def _group_counts(state: ApiState) -> dict[str, int]:
 
 
 def organization_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """An organisation (`id`: its id or name). Parameters: include_datasets (up to 1000
+    package dicts), include_dataset_count."""
     state: ApiState = context.state
     key = identifier(data, "id")
     found = next((o for o in state.organizations().values() if key in (o.id, o.name)), None)
@@ -304,6 +311,7 @@ def _show_extras(result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
 
 
 def tag_list(context: Context, data: dict[str, Any]) -> list[Any]:
+    """The tags of public datasets. Parameters: query (a part of the tag), all_fields."""
     state: ApiState = context.state
     state.search.refresh()
     visible = {name for name, card in state.search.cards.items() if not card.private}
@@ -317,6 +325,7 @@ def tag_list(context: Context, data: dict[str, Any]) -> list[Any]:
 
 
 def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """A resource (`id`) as a CKAN resource dict."""
     state: ApiState = context.state
     resource_id = identifier(data, "id")
     state.search.refresh()

@@ -67,6 +67,11 @@ def _table(context: Context, data: dict[str, Any]) -> tuple[str, TableInfo]:
 
 
 def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Rows of a tabular resource. Parameters: resource_id, filters (a JSON object of
+    field -> value or list of values), q (words in any text field), fields, sort
+    (`field asc|desc`, comma-separated), limit (at most 32000), offset, include_total,
+    distinct (distinct combinations of the fields), records_format (objects, lists, csv,
+    tsv)."""
     state: ApiState = context.state
     resource_id, info = _table(context, data)
     schema = Schema(info.columns)

@@ -33,6 +33,11 @@ DEFAULT_SORT = "score desc, metadata_modified desc"
 
 
 def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Search datasets. Parameters: q (free text, or Solr/Lucene syntax with fields),
+    fq and fq_list (Lucene syntax), sort (e.g. `score desc, metadata_modified desc`,
+    `id asc`, `name asc`, `title_string desc`), rows (at most 1000), start, facet.field (a
+    JSON list of fields), facet.limit (-1: all), facet.mincount, include_private (with a key:
+    the private datasets the key may see)."""
     state: ApiState = context.state
     rows = integer(data, "rows", ROWS_DEFAULT, cap=ROWS_MAX)
     start = integer(data, "start", 0)

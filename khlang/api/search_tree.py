@@ -50,7 +50,6 @@ _CORE_KEYWORDS = (
     "groups",
     "tags",
     "format",
-    "license_id",
     "capacity",
     "dataset_type",
     "state",
