@@ -10,7 +10,7 @@ import json
 import ckanapi
 import pytest
 
-from tests.api.catalog_fixture import build
+from tests.api.catalog_fixture import agency_package, build
 from tests.api.sample import SCHEMA, rows, write_csv
 from tests.api.server import running_khlang
 
@@ -24,40 +24,11 @@ def served(tmp_path_factory):
         yield url, built
 
 
-def _package(name: str, title: str, **extra) -> dict:
-    """A package dict as an agency's script sends it to a GD Catalog CKAN."""
-    return {
-        "name": name,
-        "title": title,
-        "owner_org": "cm-office",
-        "notes": "ข้อมูลงบประมาณรายจ่ายประจำปีของจังหวัดเชียงใหม่ จำแนกตามอำเภอ",
-        "data_type": "ข้อมูลสถิติ",
-        "maintainer": "กลุ่มงานข้อมูลสารสนเทศ",
-        "maintainer_email": "opendata@chiangmai.go.th",
-        "tags": [{"name": "งบประมาณ"}, {"name": "เชียงใหม่"}],
-        "objective": ["พันธกิจหน่วยงาน"],
-        "update_frequency_unit": "ปี",
-        "update_frequency_interval": "1",
-        "geo_coverage": "จังหวัด",
-        "data_source": "สำนักงบประมาณ",
-        "data_format": ["CSV"],
-        "data_category": "ข้อมูลสาธารณะ",
-        "data_classification": "เปิดเผย",
-        "license_id": "Open Data Common",
-        "accessible_condition": "ไม่มีเงื่อนไข",
-        "allow_harvest": "True",
-        "data_language": ["ไทย"],
-        "groups": [{"name": "econ"}],
-        "resources": [],
-        **extra,
-    }
-
-
 def test_an_agency_script_publishes_through_the_gate(served, tmp_path) -> None:
     url, built = served
     with ckanapi.RemoteCKAN(url, apikey=built.keys["cm-editor"]) as remote:
         created = remote.action.package_create(
-            **_package("cm-budget-2568", "งบประมาณรายจ่ายจังหวัดเชียงใหม่ 2568")
+            **agency_package("cm-budget-2568", "งบประมาณรายจ่ายจังหวัดเชียงใหม่ 2568")
         )
         assert created["name"] == "cm-budget-2568"
         assert created["organization"]["name"] == "cm-office"
@@ -99,7 +70,7 @@ def test_findings_come_back_in_ckans_error_shape(served) -> None:
     with ckanapi.RemoteCKAN(url, apikey=built.keys["cm-editor"]) as remote:
         with pytest.raises(ckanapi.ValidationError) as refused:
             remote.action.package_create(
-                **_package(
+                **agency_package(
                     "cm-bad", "ชุดข้อมูลที่กรอกผิด", data_type="ข้อมูลลับ", maintainer_email="not-an-email"
                 )
             )
@@ -108,11 +79,11 @@ def test_findings_come_back_in_ckans_error_shape(served) -> None:
         assert "maintainer_email" in errors
         assert any("ประเภท" in message for message in errors["data_type"])  # Thai too
         with pytest.raises(ckanapi.ValidationError) as taken:
-            remote.action.package_create(**_package("chiang-mai-allocation", "ชื่อใหม่ที่ไม่ซ้ำ"))
+            remote.action.package_create(**agency_package("chiang-mai-allocation", "ชื่อใหม่ที่ไม่ซ้ำ"))
         assert taken.value.error_dict["name"] == ["That URL is already in use."]
         with pytest.raises(ckanapi.ValidationError) as no_org:
             remote.action.package_create(
-                **_package("cm-no-org", "ไม่มีหน่วยงาน", owner_org="no-such-office")
+                **agency_package("cm-no-org", "ไม่มีหน่วยงาน", owner_org="no-such-office")
             )
         assert "owner_org" in no_org.value.error_dict
         with pytest.raises(ckanapi.NotFound):
@@ -123,11 +94,11 @@ def test_findings_come_back_in_ckans_error_shape(served) -> None:
         with pytest.raises(ckanapi.NotAuthorized):
             other.action.package_patch(id="chiang-mai-allocation", notes="not mine")
         with pytest.raises(ckanapi.NotAuthorized):
-            other.action.package_create(**_package("nn-into-cm", "ชุดข้อมูลข้ามหน่วยงาน"))
+            other.action.package_create(**agency_package("nn-into-cm", "ชุดข้อมูลข้ามหน่วยงาน"))
     member = ckanapi.RemoteCKAN(url, apikey=built.keys["cm-member"])
     with pytest.raises(ckanapi.NotAuthorized):
         member.action.package_delete(id="chiang-mai-allocation")
     with pytest.raises(ckanapi.NotAuthorized):
-        ckanapi.RemoteCKAN(url).action.package_create(**_package("anon", "ไม่มีกุญแจ"))
+        ckanapi.RemoteCKAN(url).action.package_create(**agency_package("anon", "ไม่มีกุญแจ"))
     unchanged = ckanapi.RemoteCKAN(url).action.package_show(id="chiang-mai-allocation")
     assert unchanged["version"] == "1"
