@@ -18,80 +18,58 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.catalog.private_kit import PrivateKit, kit_help
+
 WORK = Path(os.environ.get("KHLANG_CKAN_HARVEST_WORK", "/tmp/khlang-ckan-harvest"))
 PORTS = {"CKAN_PORT": "15020", "SOLR_PORT": "18995", "PG_PORT": "15445", "REDIS_PORT": "16395"}
 HARVEST = ["ckanext-harvest==1.6.3", "ckantoolkit>=0.0.7", "pika>=1.1.0,<1.3.0"]
 """ckanext-harvest and what its requirements.txt adds to CKAN's own (requests, redis)."""
 PLUGINS = "activity scheming_datasets gdccompat harvest ckan_harvester"
-HELP = (
-    f"env WORK={WORK} KIT_PROFILE=gdc "
-    + " ".join(f"{key}={value}" for key, value in PORTS.items())
-    + " bash ../shared/ckan/up.sh once (or run with KHLANG_CI=1, which builds it)"
-)
+HELP = kit_help(WORK, PORTS)
 
 
 class HarvestKit:
     def __init__(self, kit_dir: Path) -> None:
-        self.kit_dir = kit_dir
-        self.url = f"http://127.0.0.1:{PORTS['CKAN_PORT']}"
+        self.kit = PrivateKit(kit_dir, work=WORK, ports=PORTS)
+        self.url = self.kit.url
         self.ckan = WORK / "venv" / "bin" / "ckan"
         self.ini = WORK / "conf" / "ckan.ini"
 
     @property
     def built(self) -> bool:
-        return (WORK / "state" / "db-ready").is_file()
+        return self.kit.built
 
-    def _up(self, *options: str) -> None:
-        environment = {**os.environ, "WORK": str(WORK), "KIT_PROFILE": "gdc", **PORTS}
-        self._run(["bash", str(self.kit_dir / "up.sh"), *options], environment, "up.sh")
-
-    def _run(self, command: list[str], environment: dict[str, str] | None, what: str) -> str:
-        result = subprocess.run(
-            command,
-            env=environment or os.environ.copy(),
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+    def _run(self, command: list[str], what: str) -> str:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"{what} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
         return result.stdout
 
     def _cli(self, *arguments: str) -> str:
-        return self._run([str(self.ckan), "-c", str(self.ini), *arguments], None, arguments[0])
+        return self._run([str(self.ckan), "-c", str(self.ini), *arguments], arguments[0])
 
     def start(self, *, fresh: bool = False) -> None:
         """Up, with ckanext-harvest; `fresh`: with an empty database (the venv is kept)."""
-        self._up(*(["--fresh"] if fresh else []))
+        self.kit.start(*(["--fresh"] if fresh else []))
         python = str(WORK / "venv" / "bin" / "python")
         installed = subprocess.run([python, "-c", "import ckanext.harvest"], check=False,
                                    capture_output=True).returncode == 0  # fmt: skip
         if not installed:
             self._run([python, "-m", "pip", "install", "--disable-pip-version-check", *HARVEST],
-                      None, "pip install ckanext-harvest")  # fmt: skip
+                      "pip install ckanext-harvest")  # fmt: skip
         self._cli(
             "config-tool", str(self.ini), f"ckan.plugins = {PLUGINS}",
             "ckan.harvest.mq.type = redis", "ckan.harvest.mq.hostname = 127.0.0.1",
             f"ckan.harvest.mq.port = {PORTS['REDIS_PORT']}", "ckan.harvest.mq.redis_db = 1",
         )  # fmt: skip
         self._cli("db", "upgrade", "-p", "harvest")
-        self._up()  # restarts CKAN: its config changed
+        self.kit.start()  # restarts CKAN: its config changed
 
     def stop(self) -> None:
-        subprocess.run(
-            ["bash", str(self.kit_dir / "down.sh")],
-            env={**os.environ, "WORK": str(WORK)},
-            capture_output=True,
-            timeout=180,
-            check=False,
-        )
+        self.kit.stop()
 
     def token(self) -> str:
-        for line in (WORK / "env.sh").read_text(encoding="utf-8").splitlines():
-            if line.startswith("export CKAN_TOKEN="):
-                return line.partition("=")[2].strip("'")
-        raise RuntimeError(f"no CKAN_TOKEN in {WORK / 'env.sh'}")
+        return self.kit.token()
 
     def run_jobs(self) -> None:
         """`ckan harvester run`: sends new jobs to the gather queue and marks finished ones."""
