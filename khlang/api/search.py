@@ -24,6 +24,7 @@ import re
 import sqlite3
 import sys
 import threading
+from array import array
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -95,8 +96,13 @@ class SearchDocument(BaseModel):
     resources: int = 0
     text: dict[str, list[str]]
     """Column (TEXT_COLUMNS) -> texts to index under it."""
-    keywords: dict[str, list[str]]
-    """Keyword field -> its exact values (facets among them)."""
+    keywords: tuple[tuple[str, str], ...]
+    """(keyword field, exact value) pairs, facets among them. Pairs are shared between
+    documents (most are vocabulary values that thousands of datasets hold), so 100,000
+    documents of about 40 pairs each cost a few megabytes, not hundreds."""
+
+    def values(self, field: str) -> list[str]:
+        return [value for key, value in self.keywords if key == field]
 
 
 class SortKey(BaseModel):
@@ -229,7 +235,8 @@ def document_for(
     }
     for key in GDC_KEYWORDS:
         keywords[key] = keyword_values(getattr(dataset, key, None))
-    return SearchDocument(
+    # built from trusted values: no validation of the 40-odd pairs of every document
+    return SearchDocument.model_construct(
         name=name,
         id=dataset_id,
         organization=organization,
@@ -254,27 +261,41 @@ def document_for(
             ],
             "body": body,
         },
-        keywords={key: values for key, values in keywords.items() if values},
+        keywords=tuple(_pair(key, value) for key, values in keywords.items() for value in values),
     )
 
 
 def keyword_values(value: Any) -> list[str]:
-    """A metadata value as the exact strings CKAN indexes (yes/no as "True"/"False", dates
-    in ISO form, one string per item of a list); interned, since most are vocabulary values
-    shared by thousands of documents."""
-    if value is None or value == "" or value == []:
+    """A metadata value as the exact strings CKAN indexes: yes/no as "True"/"False", dates
+    in ISO form, one string per item of a list."""
+    if value is None or value == "":
         return []
+    if isinstance(value, str):
+        return [value]
     items = value if isinstance(value, list | tuple) else [value]
     texts = []
     for item in items:
         if isinstance(item, bool):
-            text = "True" if item else "False"
+            texts.append("True" if item else "False")
         elif isinstance(item, dt.date | dt.datetime):
-            text = item.isoformat()
+            texts.append(item.isoformat())
         else:
-            text = str(item)
-        texts.append(sys.intern(text))
+            texts.append(str(item))
     return texts
+
+
+_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
+_PAIRS_LOCK = threading.Lock()
+
+
+def _pair(field: str, value: str) -> tuple[str, str]:
+    """The one shared (field, value) tuple for these strings."""
+    pair = (field, value)
+    found = _PAIRS.get(pair)
+    if found is None:
+        with _PAIRS_LOCK:
+            found = _PAIRS.setdefault((sys.intern(field), sys.intern(value)), pair)
+    return found
 
 
 def minimum_match(words: int) -> int:
@@ -320,24 +341,23 @@ class _Columns:
         self.organization = np.array(organization, dtype=np.int32)
         # field -> (its values, document of each (document, value) pair, value code of each)
         self.keywords: dict[str, tuple[list[str], Any, Any]] = {}
-        pairs: dict[str, tuple[dict[str, int], list[int], list[int]]] = {}
+        pairs: dict[str, tuple[dict[str, int], array, array]] = {}
         for i, doc in enumerate(rows):
-            for field, values in doc.keywords.items():
-                codes, documents, found = pairs.setdefault(field, ({}, [], []))
-                for value in values:
-                    documents.append(i)
-                    found.append(codes.setdefault(value, len(codes)))
+            for field, value in doc.keywords:
+                codes, documents, found = pairs.setdefault(field, ({}, array("i"), array("i")))
+                documents.append(i)
+                found.append(codes.setdefault(value, len(codes)))
         for field, (codes, documents, found) in pairs.items():
             self.keywords[field] = (
                 list(codes),
-                np.array(documents, dtype=np.int32),
-                np.array(found, dtype=np.int32),
+                np.frombuffer(documents, dtype=np.int32).copy(),
+                np.frombuffer(found, dtype=np.int32).copy(),
             )
         self.numbers = {
             "metadata_modified": np.array([_microseconds(d.modified) for d in rows], np.int64),
             "metadata_created": np.array([_microseconds(d.created) for d in rows], np.int64),
             "num_resources": np.array([d.resources for d in rows], dtype=np.int64),
-            "num_tags": np.array([len(d.keywords.get("tags", ())) for d in rows], np.int64),
+            "num_tags": np.array([len(d.values("tags")) for d in rows], np.int64),
         }
         names = [d.name for d in rows]
         self.ranks = {

@@ -128,7 +128,7 @@ def _indexed(
         version=summary.version,
         modified=summary.modified,
         tags=list(dataset.tags),
-        formats=document.keywords.get("format", []),
+        formats=document.values("format"),
         data_type=dataset.data_type,
     )
     return document, card

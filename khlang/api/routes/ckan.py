@@ -108,7 +108,7 @@ def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
 )
 @router.post(
     "/api/3/action/{action}",
-    summary="CKAN Action API (read actions), POST with a JSON or form body",
+    summary="CKAN Action API (read and write actions), POST with a JSON, form or multipart body",
     description=ACTION_DESCRIPTION,
     operation_id="ckan_action_post",
 )
