@@ -37,6 +37,7 @@ from khlang.catalog import (
     PublishRejectedError,
 )
 from khlang.catalog.records import DatasetRecord, ResourceRecord
+from khlang.catalog.urls import absolute, dataset_path
 from khlang.errors import KhlangError
 from khlang.metadata.ckan import dataset_from_ckan
 from khlang.metadata.eu import DATA_THEMES
@@ -72,6 +73,8 @@ def package_update(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     keep their `id` keep their stored files; without a `resources` key the current
     resources stay."""
     record = _record(context, data.get("id") or data.get("name"))
+    if data.get("name") not in (None, "", record.name) and data.get("id"):
+        raise validation("name", "khlang keeps a dataset's name; publish a new dataset instead")
     package = {**data, "name": record.name}
     if "resources" not in data:
         package["resources"] = _current(context, record)["resources"]
@@ -146,6 +149,8 @@ def _publish(
 ) -> dict[str, Any]:
     _require_writer(context)
     state: ApiState = context.state
+    if package.get("url") == absolute(context.base, dataset_path(str(package.get("name")))):
+        package = {**package, "url": None}  # khlang's own page, not the dataset's source
     dataset = _dataset(state, package)
     incoming = package.get("resources") or []
     with tempfile.TemporaryDirectory(prefix="khlang-ckan-") as temporary:

@@ -102,3 +102,24 @@ def test_findings_come_back_in_ckans_error_shape(served) -> None:
         ckanapi.RemoteCKAN(url).action.package_create(**agency_package("anon", "ไม่มีกุญแจ"))
     unchanged = ckanapi.RemoteCKAN(url).action.package_show(id="chiang-mai-allocation")
     assert unchanged["version"] == "1"
+
+
+def test_a_round_trip_changes_only_what_was_changed(served) -> None:
+    """package_show, one change, package_update: the rest of the metadata, the resources and
+    their files stay as they were (khlang's own page is not written into `url`)."""
+    url, built = served
+    with ckanapi.RemoteCKAN(url, apikey=built.keys["nn-editor"]) as remote:
+        before = remote.action.package_show(id="nakhon-nayok-allocation")
+        changed = {**before, "maintainer": "กลุ่มงานสถิติ"}
+        after = remote.action.package_update(**changed)
+        with pytest.raises(ckanapi.ValidationError) as renamed:
+            remote.action.package_update(**{**after, "name": "nakhon-nayok-renamed"})
+    assert "name" in renamed.value.error_dict
+    assert after["maintainer"] == "กลุ่มงานสถิติ"
+    assert after["url"] == before["url"] == f"{url}/dataset/nakhon-nayok-allocation"
+    ignored = {"maintainer", "version", "metadata_modified", "extras", "resources"}
+    assert {k: v for k, v in after.items() if k not in ignored} == {
+        k: v for k, v in before.items() if k not in ignored}  # fmt: skip
+    kept = ("id", "url", "hash", "size", "name", "format")
+    assert [{k: r[k] for k in kept} for r in after["resources"]] == [
+        {k: r[k] for k in kept} for r in before["resources"]]  # fmt: skip
