@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -62,12 +63,15 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with anyio.create_task_group() as tasks:
-            if settings.prepare_tables:
-                await anyio.to_thread.run_sync(_warm_up, state)
-                tasks.start_soon(_prepare_tables, state)
-            yield
-            tasks.cancel_scope.cancel()
+        # Ready before the first request: uvicorn accepts connections only once this
+        # start-up has run, so no caller meets a half-built index or a table still being
+        # built (the 503 `table_preparing` of a request that arrived during warm-up).
+        if settings.prepare_tables:
+            started = time.monotonic()
+            await anyio.to_thread.run_sync(_warm_up, state)
+            await _prepare_tables(state)
+            log.info("ready in %.1f s", time.monotonic() - started)
+        yield
         state.close()
 
     app = FastAPI(
@@ -155,8 +159,9 @@ def _warm_up(state: ApiState) -> None:
 
 
 async def _prepare_tables(state: ApiState) -> None:
-    """Build the query table of every current tabular resource, one at a time, so the first
-    request for a large table does not wait for it."""
+    """Build the query table of every current tabular resource, one at a time, before the
+    server takes requests, so that no request for a table waits for it or is told to come
+    back later (tables already built are only attached)."""
     try:
         sources = await anyio.to_thread.run_sync(service.current_table_sources, state)
         for source in sources:

@@ -112,7 +112,10 @@ def _indexed(
         name=summary.name,
         organization=summary.organization,
         organization_title=title,
+        organization_id=organization.id if organization else None,
         modified=summary.modified,
+        created=summary.created_at,
+        dataset_id=summary.id,
     ).model_copy(update={"private": summary.private})
     card = DatasetCard(
         name=summary.name,
@@ -125,7 +128,7 @@ def _indexed(
         version=summary.version,
         modified=summary.modified,
         tags=list(dataset.tags),
-        formats=document.facets.get("format", []),
+        formats=document.values("format"),
         data_type=dataset.data_type,
     )
     return document, card

@@ -136,10 +136,11 @@ class DatasetSummary(_Record):
     content_hash: str
     modified: dt.datetime
     """When the current version was published."""
+    created_at: dt.datetime
+    """When the dataset was created (its first version staged)."""
 
 
 class DatasetRecord(DatasetSummary):
-    created_at: dt.datetime
     withdrawn_at: dt.datetime | None
     withdrawn_note: str | None
     lock_version: int

@@ -199,6 +199,7 @@ class Catalog:
             func.coalesce(DatasetVersion.number, 0).label("version"),
             DatasetVersion.content_hash,
             func.coalesce(DatasetVersion.published_at, DatasetVersion.created_at).label("modified"),
+            DatasetRow.created_at,
         ).join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
         return self._visible(query, viewer, organization, include_withdrawn)
 

@@ -177,7 +177,7 @@ def to_ckan(dataset: Dataset, profile: Profile = "gdc") -> dict[str, Any]:
                     _kind_of(key, DATASET_FIELD_BY_KEY), getattr(dataset, key)
                 )
     else:
-        extras = _plain_extras(dataset)
+        extras = plain_extras(dataset)
         for key in GDC_DATASET_KEYS:
             if not _is_set(dataset, key):
                 continue
@@ -196,7 +196,7 @@ def to_ckan(dataset: Dataset, profile: Profile = "gdc") -> dict[str, Any]:
     return package
 
 
-def _plain_extras(dataset: Dataset) -> dict[str, str]:
+def plain_extras(dataset: Dataset) -> dict[str, str]:
     """Keep the extras CKAN already had that khlang does not model, then khlang's own."""
     modelled = set(GDC_DATASET_KEYS) | set(KHLANG_EXTRA_KEYS) | {GDC_LICENSE_EXTRA}
     extras = {
@@ -275,12 +275,12 @@ def dataset_from_ckan(package: dict[str, Any]) -> Dataset:
         elif key != "extras":
             system[key] = value
     if "extras" in package:
-        _read_plain_extras(extras, fields, system)
+        _readplain_extras(extras, fields, system)
     fields["ckan"] = system
     return Dataset.model_validate(fields)
 
 
-def _read_plain_extras(
+def _readplain_extras(
     extras: dict[str, str], fields: dict[str, Any], system: dict[str, Any]
 ) -> None:
     """Fields of a stock CKAN package: the GD Catalog fields and khlang's own sit in extras;

@@ -174,3 +174,32 @@ def build(root: Path, database_url: str | None = None) -> TestCatalog:
             }
     (root / "keys.json").write_text(json.dumps(built.keys), encoding="utf-8")
     return built
+
+
+def agency_package(name: str, title: str, **extra) -> dict:
+    """A package dict as an agency's script sends it to a GD Catalog CKAN."""
+    return {
+        "name": name,
+        "title": title,
+        "owner_org": "cm-office",
+        "notes": "ข้อมูลงบประมาณรายจ่ายประจำปีของจังหวัดเชียงใหม่ จำแนกตามอำเภอ",
+        "data_type": "ข้อมูลสถิติ",
+        "maintainer": "กลุ่มงานข้อมูลสารสนเทศ",
+        "maintainer_email": "opendata@chiangmai.go.th",
+        "tags": [{"name": "งบประมาณ"}, {"name": "เชียงใหม่"}],
+        "objective": ["พันธกิจหน่วยงาน"],
+        "update_frequency_unit": "ปี",
+        "update_frequency_interval": "1",
+        "geo_coverage": "จังหวัด",
+        "data_source": "สำนักงบประมาณ",
+        "data_format": ["CSV"],
+        "data_category": "ข้อมูลสาธารณะ",
+        "data_classification": "เปิดเผย",
+        "license_id": "Open Data Common",
+        "accessible_condition": "ไม่มีเงื่อนไข",
+        "allow_harvest": "True",
+        "data_language": ["ไทย"],
+        "groups": [{"name": "econ"}],
+        "resources": [],
+        **extra,
+    }

@@ -112,10 +112,21 @@ WRITES = table("""
     b-scoped     403       403      403      403       403        403        403         404             403            403         403
     sysadmin     201       201      201      201       409        200        200         200             200            200         200
 """)  # noqa: E501
-# The CKAN-compatible API is read-only: every write action is refused for everyone.
-CKAN_WRITE_ACTIONS = ("package_create", "package_update", "package_patch", "package_delete",
-                      "dataset_purge", "resource_create", "resource_update", "resource_delete",
-                      "organization_member_create", "member_create")  # fmt: skip
+# CKAN's write actions follow the same roles as the write API (CKAN's codes: 403 refused,
+# 404 a private dataset the caller may not see).
+CKAN_WRITES = table("""
+              patch-A  patch-B  create-in-A  create-in-B  delete-A  delete-B  delete-B-priv
+    anonymous   403      403        403          403         403       403         403
+    a-member    403      403        403          403         403       403         404
+    a-editor    200      403        200          403         200       403         404
+    a-admin     200      403        200          403         200       403         404
+    b-editor    403      200        403          200         403       200         200
+    b-scoped    403      403        403          403         403       403         403
+    sysadmin    200      200        200          200         200       200         200
+""")
+# Actions khlang does not offer: refused for everyone, a sysadmin too.
+CKAN_ABSENT_ACTIONS = ("dataset_purge", "resource_update", "resource_delete",
+                       "organization_member_create", "member_create")  # fmt: skip
 # The command line with --api-key (exit codes: 0 done, 1 refused, 2 not found / bad key);
 # without a key it is the operator at the machine, who may do everything. (An admin's key
 # acts as an editor's here, as in the table above.)
@@ -402,21 +413,58 @@ def test_who_changes_what_through_the_api(writable: World) -> None:
     assert observed == WRITES
 
 
-def test_the_ckan_api_writes_nothing(writable: World) -> None:
-    """khlang's CKAN API is read-only: every write action is refused for everyone, a
-    sysadmin too, and nothing changes."""
+# column -> (kind, dataset (or None: a new one), organisation)
+CKAN_COLUMNS = {
+    "patch-A": ("version", "A-public", "cm-office"),
+    "patch-B": ("version", "B-public", "nn-office"),
+    "create-in-A": ("new", None, "cm-office"),
+    "create-in-B": ("new", None, "nn-office"),
+    "delete-A": ("withdraw", "A-public", None),
+    "delete-B": ("withdraw", "B-public", None),
+    "delete-B-priv": ("withdraw", "B-private", None),
+}
+
+
+def _ckan_write(w: World, who: str, column: str, template: dict) -> int:
+    kind, dataset, organization = CKAN_COLUMNS[column]
+    name = DATASETS[dataset].name if dataset else f"ckan-{who}-{column[-1].lower()}"
+
+    def run() -> int:
+        if kind == "withdraw":
+            return ckan_call(w, who, "package_delete", id=name).status_code
+        if kind == "version":
+            return ckan_call(w, who, "package_patch", id=name, notes=f"by {who}").status_code
+        package = {**template, "name": name, "title": f"สร้างผ่าน CKAN {who} {column}",
+                   "owner_org": organization}  # fmt: skip
+        return ckan_call(w, who, "package_create", **package).status_code
+
+    return _checked(w, who, kind, name, organization, run, {200})
+
+
+def test_who_changes_what_through_the_ckan_api(writable: World) -> None:
+    """package_patch, package_create and package_delete follow the same roles as khlang's
+    write API, and change exactly what their answer says."""
+    shown = ckan_call(writable, "sysadmin", "package_show", id=DATASETS["A-public"].name)
+    template = {key: value for key, value in shown.json()["result"].items()
+                if key not in ("id", "name", "title", "owner_org", "organization")}  # fmt: skip
+    observed = {
+        who: {column: str(_ckan_write(writable, who, column, template)) for column in CKAN_COLUMNS}
+        for who in KEY_OF
+    }
+    assert observed == CKAN_WRITES
+
+
+def test_ckan_actions_khlang_does_not_offer_change_nothing(writable: World) -> None:
     before = {d.name: _shape(writable, d.name) for d in DATASETS.values()}
     target = DATASETS["A-public"]
     payload = {"id": target.name, "name": "ckan-made", "owner_org": "cm-office",
                "title": "ckan-made", "package_id": target.name, "private": False,
                "user": "cm-member", "object": "cm-member", "role": "admin"}  # fmt: skip
-    observed, expected = {}, {}
     for who in KEY_OF:
-        for action in CKAN_WRITE_ACTIONS:
+        for action in CKAN_ABSENT_ACTIONS:
             response = ckan_call(writable, who, action, **payload)
-            refused = response.status_code in (400, 403) and not response.json()["success"]
-            observed[who, action], expected[who, action] = refused, True
-    assert observed == expected
+            assert response.status_code == 400, (who, action, response.text)
+            assert response.json()["error"]["__type"] == "Bad request"
     assert {d.name: _shape(writable, d.name) for d in DATASETS.values()} == before
     assert _shape(writable, "ckan-made") == Shape(None, None, None)
 

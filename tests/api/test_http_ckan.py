@@ -3,6 +3,7 @@ real ckanapi client (RemoteCKAN and its command line) against a running khlang."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -86,7 +87,8 @@ def test_lists(client) -> None:
     ]
     full = _call(client, "organization_list", all_fields="true")[1]["result"]
     assert {o["name"]: o["package_count"] for o in full} == {"cm-office": 1, "nn-office": 1}
-    assert _call(client, "group_list")[1]["result"] == []
+    groups = _call(client, "group_list", all_fields="true", sort="name asc")[1]["result"]
+    assert [g["name"] for g in groups if g["package_count"]] == ["econ", "gove"]
     tags = _call(client, "tag_list")[1]["result"]
     assert "งบประมาณ" in tags
     assert _call(client, "tag_list", query="budg")[1]["result"] == ["budget"]
@@ -134,13 +136,21 @@ def test_datastore_search(client, resource_id, sample_rows) -> None:
         ("package_show", {"id": "cm-private-plan"}, 404, "Not Found Error"),
         ("package_search", {"rows": "many"}, 409, "Validation Error"),
         ("package_search", {"start": "-5"}, 409, "Validation Error"),
-        ("package_search", {"fq": "owner:someone"}, 409, "Search Query Error"),
-        ("package_search", {"q": "(a OR b)"}, 409, "Search Query Error"),
-        ("package_search", {"sort": "popularity desc"}, 409, "Search Query Error"),
+        ("package_search", {"fq": "owner:someone"}, 400, "Search Query Error"),
+        ("package_search", {"q": "title:(a OR b"}, 400, "Search Query Error"),
+        ("package_search", {"q": "title:งบ~2"}, 400, "Search Query Error"),
+        ("package_search", {"sort": "popularity desc"}, 400, "Search Query Error"),
         ("organization_show", {"id": "nope"}, 404, "Not Found Error"),
         ("resource_show", {"id": "nope"}, 404, "Not Found Error"),
         ("datastore_search", {"resource_id": "nope"}, 404, "Not Found Error"),
-        ("package_create", {"name": "x"}, 400, "Bad request"),
+        ("package_create", {"name": "x"}, 403, "Authorization Error"),
+        ("dataset_purge", {"id": "x"}, 400, "Bad request"),
+        ("group_show", {"id": "nope"}, 404, "Not Found Error"),
+        ("help_show", {"name": "nope"}, 404, "Not Found Error"),
+        ("datastore_info", {"id": "nope"}, 404, "Not Found Error"),
+        ("package_activity_list", {"id": "cm-private-plan"}, 404, "Not Found Error"),
+        ("package_search", {"facet.field": '["notes"]'}, 400, "Search Query Error"),
+        ("package_search", {"fq": "metadata_modified:[yesterday TO *]"}, 400, "Search Query Error"),
     ],
 )
 def test_errors_in_ckan_form(client, action, params, status, kind) -> None:
@@ -242,3 +252,128 @@ def test_ckanapi_command_line_unmodified(khlang_url, tmp_path) -> None:
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     assert json.loads(searched.stdout.splitlines()[0])["name"] == "nakhon-nayok-allocation"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"fq": "organization:cm-office OR organization:nn-office"},
+         ["chiang-mai-allocation", "nakhon-nayok-allocation"]),
+        ({"fq": "-organization:cm-office"}, ["nakhon-nayok-allocation"]),
+        ({"fq": "NOT organization:cm-office"}, ["nakhon-nayok-allocation"]),
+        ({"q": "name:chiang* AND res_format:TXT"}, ["chiang-mai-allocation"]),
+        ({"q": "name:chiang* AND -res_format:TXT"}, []),
+        ({"fq": 'extras_data_type:"ข้อมูลสถิติ" groups:(gove OR soci)'},
+         ["chiang-mai-allocation", "nakhon-nayok-allocation"]),
+        ({"fq": 'license_id:"Open Data Common" AND num_resources:[2 TO *]'},
+         ["chiang-mai-allocation"]),
+        ({"fq": "metadata_modified:[* TO NOW] AND metadata_created:[NOW-1DAY TO *]"},
+         ["chiang-mai-allocation", "nakhon-nayok-allocation"]),
+        ({"fq": "metadata_modified:[NOW+1DAY TO *]"}, []),
+        ({"fq": "metadata_modified:{* TO 2000-01-01T00:00:00Z}"}, []),
+        ({"q": "title:เชียงใหม่"}, ["chiang-mai-allocation"]),
+        ({"q": "title:นครนา*"}, ["nakhon-nayok-allocation"]),
+        ({"q": "text:เชียงใหม่ OR text:นครนายก", "sort": "name desc"},
+         ["nakhon-nayok-allocation", "chiang-mai-allocation"]),
+        ({"q": "(tags:budget OR tags:nope) AND geo_coverage:อำเภอ", "sort": "name asc"},
+         ["chiang-mai-allocation", "nakhon-nayok-allocation"]),
+        ({"q": "*:*", "fq_list": '["organization:nn-office", "capacity:public"]'},
+         ["nakhon-nayok-allocation"]),
+    ],
+)  # fmt: skip
+def test_package_search_reads_solr_syntax(client, params, expected) -> None:
+    status, body = _call(client, "package_search", **{"sort": "name asc", **params})
+    assert status == 200, body
+    assert [p["name"] for p in body["result"]["results"]] == expected
+
+
+def test_package_search_sorts_and_facets_as_ckan(client) -> None:
+    by_id = _call(client, "package_search", sort="id asc")[1]["result"]["results"]
+    assert [p["id"] for p in by_id] == sorted(p["id"] for p in by_id)
+    default = _call(client, "package_search")[1]["result"]
+    assert default["sort"] == "score desc, metadata_modified desc"
+    newest = [p["metadata_modified"] for p in default["results"]]
+    assert newest == sorted(newest, reverse=True)
+    two_keys = _call(client, "package_search", q="งบประมาณ", sort="score desc, name asc")
+    assert two_keys[0] == 200
+    facets = _call(client, "package_search", **{
+        "facet.field": '["license_id", "groups", "tags", "data_classification"]',
+        "facet.limit": "-1", "facet.mincount": "2"})[1]["result"]  # fmt: skip
+    assert facets["facets"]["license_id"] == {"Open Data Common": 2}
+    assert facets["facets"]["groups"] == {"gove": 2, "econ": 2}
+    assert all(count >= 2 for count in facets["facets"]["tags"].values())
+    one = _call(client, "package_search", **{"facet.field": '["tags"]', "facet.limit": "1"})
+    assert len(one[1]["result"]["facets"]["tags"]) == 1
+
+
+def test_include_private_needs_a_key_that_may_see(client, as_user) -> None:
+    def names(headers, **params):
+        found = client.get(f"{ACTION}/package_search", params={"rows": 50, **params},
+                           headers=headers).json()["result"]  # fmt: skip
+        return {p["name"] for p in found["results"]}
+
+    assert "cm-private-plan" not in names({}, include_private="true")
+    assert "cm-private-plan" in names(as_user("cm-member"), include_private="true")
+    assert "cm-private-plan" not in names(as_user("cm-member"))
+    assert "cm-private-plan" not in names(as_user("nn-editor"), include_private="true")
+
+
+def test_package_dicts_have_ckans_shape(client) -> None:
+    package = _call(client, "package_show", id="chiang-mai-allocation")[1]["result"]
+    for key in ("metadata_created", "metadata_modified"):
+        parsed = dt.datetime.fromisoformat(package[key])
+        assert parsed.tzinfo is None  # naive UTC, as CKAN gives it
+    assert dt.datetime.fromisoformat(package["resources"][0]["created"]).tzinfo is None
+    assert package["url"] == "http://testserver/dataset/chiang-mai-allocation"
+    assert package["license_id"] == "Open Data Common"
+    assert package["license_url"] == "https://opendatacommons.org/licenses/"
+    assert {"key": "title_en", "value": "Budget allocation by area, Chiang Mai"} in package[
+        "extras"
+    ]
+    assert [g["name"] for g in package["groups"]] == ["gove", "econ"]
+    assert dt.datetime.fromisoformat(package["organization"]["created"]).tzinfo is None
+
+
+def test_groups_licences_help_and_activity(client) -> None:
+    group = _call(client, "group_show", id="gove", include_datasets="true")[1]["result"]
+    assert group["package_count"] == 2
+    assert {p["name"] for p in group["packages"]} == {
+        "chiang-mai-allocation", "nakhon-nayok-allocation"}  # fmt: skip
+    assert _call(client, "group_show", id=group["id"])[1]["result"]["name"] == "gove"
+    assert "packages" not in _call(client, "group_show", id="gove")[1]["result"]
+    licences = {item["id"]: item for item in _call(client, "license_list")[1]["result"]}
+    assert licences["Creative Commons Attributions"]["url"].startswith("https://creativecommons")
+    assert licences["Open Data Common"]["od_conformance"] == "approved"
+    assert "q" in _call(client, "help_show", name="package_search")[1]["result"]
+    activity = _call(client, "package_activity_list", id="chiang-mai-allocation")[1]["result"]
+    assert [a["activity_type"] for a in activity] == ["new package"]
+    assert activity[0]["data"]["package"]["name"] == "chiang-mai-allocation"
+    assert _call(client, "package_activity_list", id="chiang-mai-allocation",
+                 activity_types='["changed package"]')[1]["result"] == []  # fmt: skip
+
+
+def test_datastore_distinct_records_format_and_info(client, resource_id, sample_rows) -> None:
+    rid = resource_id("chiang-mai-allocation")
+    distinct = _call(client, "datastore_search", resource_id=rid, distinct="true",
+                     fields="province_code", sort="province_code asc")[1]["result"]  # fmt: skip
+    codes = sorted({row["province_code"] for row in sample_rows})
+    assert [r["province_code"] for r in distinct["records"]] == codes
+    assert distinct["total"] == len(codes)
+    assert [f["id"] for f in distinct["fields"]] == ["province_code"]
+    objects = _call(client, "datastore_search", resource_id=rid, fields="line_id,allocated",
+                    limit=3)[1]["result"]["records"]  # fmt: skip
+    expected = [[r["_id"], r["line_id"], r["allocated"]] for r in objects]
+    lists = _call(client, "datastore_search", resource_id=rid, records_format="lists",
+                  fields="line_id,allocated", limit=3)[1]["result"]  # fmt: skip
+    assert lists["records"] == expected
+    for kind, separator in (("csv", ","), ("tsv", "\t")):
+        text = _call(client, "datastore_search", resource_id=rid, records_format=kind,
+                     fields="line_id,allocated", limit=3)[1]["result"]["records"]  # fmt: skip
+        assert text.splitlines() == [separator.join(map(str, row)) for row in expected]
+    bad = _call(client, "datastore_search", resource_id=rid, records_format="xml")
+    assert bad[0] == 409
+    assert "records_format" in bad[1]["error"]
+    info = _call(client, "datastore_info", id=rid)[1]["result"]
+    assert info["meta"]["count"] == len(sample_rows)
+    assert [f["id"] for f in info["fields"]][:2] == ["line_id", "fiscal_year"]
+    assert info["fields"][1]["type"] == "int"

@@ -53,6 +53,30 @@ def test_start_builds_the_search_index_before_the_first_request(api_catalog) -> 
         assert "chiang-mai-allocation" in app.state.khlang.search.cards
 
 
+def test_a_fresh_server_answers_its_first_requests_for_rows(tmp_path) -> None:
+    """No 503 while a server warms up: it takes requests only once its search index and
+    every current table are built, so even a server that would not wait a moment for a
+    table (build_wait_seconds=0) answers the first datastore_search of each resource."""
+    from fastapi.testclient import TestClient
+
+    from khlang.api.query.engine import QueryLimits
+    from tests.api.catalog_fixture import build
+    from tests.api.conftest import make_app
+
+    built = build(tmp_path)  # its own home: no table built by another test
+    app = make_app(built.home, prepare_tables=True, query=QueryLimits(build_wait_seconds=0))
+    with TestClient(app) as client:
+        for dataset, resources in built.resources.items():
+            for filename, rid in resources.items():
+                if not filename.endswith(".csv") or dataset == "cm-private-plan":
+                    continue
+                answer = client.get("/api/3/action/datastore_search",
+                                    params={"resource_id": rid, "limit": 1})  # fmt: skip
+                assert answer.status_code == 200, answer.text
+                answer = client.get(f"/api/v1/datasets/{dataset}/resources/{rid}/rows")
+                assert answer.status_code == 200, answer.text
+
+
 def test_workers_share_rate_limit_counts_through_redis(api_catalog, as_user) -> None:
     """Two `khlang serve` processes (workers behind a load balancer) with the counts in
     Redis: a key's allowance is spent across both, not granted once per worker."""

@@ -17,31 +17,42 @@ from pathlib import Path
 
 WORK = Path(os.environ.get("KHLANG_CKAN_FAULTS_WORK", "/tmp/khlang-ckan-faults"))
 PORTS = {"CKAN_PORT": "15010", "SOLR_PORT": "18990", "PG_PORT": "15440", "REDIS_PORT": "16390"}
-HELP = (
-    f"env WORK={WORK} "
-    + " ".join(f"{key}={value}" for key, value in PORTS.items())
-    + " bash ../shared/ckan/up.sh (or run with KHLANG_CI=1, which starts it)"
-)
+
+
+def kit_help(work: Path, ports: dict[str, str]) -> str:
+    """The command that starts a private kit by hand."""
+    return (
+        f"env WORK={work} KIT_PROFILE=gdc "
+        + " ".join(f"{key}={value}" for key, value in ports.items())
+        + " bash ../shared/ckan/up.sh (or run with KHLANG_CI=1, which starts it)"
+    )
+
+
+HELP = kit_help(WORK, PORTS)
 
 
 class PrivateKit:
-    def __init__(self, kit_dir: Path) -> None:
+    def __init__(
+        self, kit_dir: Path, *, work: Path = WORK, ports: dict[str, str] | None = None
+    ) -> None:
         self.kit_dir = kit_dir
-        self.url = f"http://127.0.0.1:{PORTS['CKAN_PORT']}"
+        self.work = work
+        self.ports = ports or PORTS
+        self.url = f"http://127.0.0.1:{self.ports['CKAN_PORT']}"
         self.database_url = (
-            f"postgresql://ckan_default:pass@127.0.0.1:{PORTS['PG_PORT']}/ckan_default"
+            f"postgresql://ckan_default:pass@127.0.0.1:{self.ports['PG_PORT']}/ckan_default"
         )
 
     @property
     def built(self) -> bool:
-        return (WORK / "state" / "db-ready").is_file()
+        return (self.work / "state" / "db-ready").is_file()
 
-    def start(self) -> float:
-        """up.sh (idempotent); the seconds it took."""
+    def start(self, *options: str) -> float:
+        """up.sh (idempotent; `--fresh` empties the database); the seconds it took."""
         started = time.monotonic()
-        environment = {**os.environ, "WORK": str(WORK), "KIT_PROFILE": "gdc", **PORTS}
+        environment = {**os.environ, "WORK": str(self.work), "KIT_PROFILE": "gdc", **self.ports}
         result = subprocess.run(
-            ["bash", str(self.kit_dir / "up.sh")],
+            ["bash", str(self.kit_dir / "up.sh"), *options],
             env=environment,
             capture_output=True,
             text=True,
@@ -56,7 +67,7 @@ class PrivateKit:
         """The whole kit (down.sh), when this session started it."""
         subprocess.run(
             ["bash", str(self.kit_dir / "down.sh")],
-            env={**os.environ, "WORK": str(WORK)},
+            env={**os.environ, "WORK": str(self.work)},
             capture_output=True,
             timeout=180,
             check=False,
@@ -65,11 +76,11 @@ class PrivateKit:
     def web_pid(self) -> int | None:
         """The running CKAN web process, or None."""
         try:
-            pid = int((WORK / "run" / "ckan.pid").read_text().strip())
+            pid = int((self.work / "run" / "ckan.pid").read_text().strip())
             command = (Path("/proc") / str(pid) / "cmdline").read_bytes()
         except (OSError, ValueError):
             return None
-        return pid if str(WORK / "venv" / "bin" / "ckan").encode() in command else None
+        return pid if str(self.work / "venv" / "bin" / "ckan").encode() in command else None
 
     def stop_web(self) -> int:
         """SIGTERM the CKAN web process and wait until it is gone; its PID."""
@@ -85,10 +96,10 @@ class PrivateKit:
         return pid
 
     def token(self) -> str:
-        for line in (WORK / "env.sh").read_text(encoding="utf-8").splitlines():
+        for line in (self.work / "env.sh").read_text(encoding="utf-8").splitlines():
             if line.startswith("export CKAN_TOKEN="):
                 return line.partition("=")[2].strip("'")
-        raise RuntimeError(f"no CKAN_TOKEN in {WORK / 'env.sh'}")
+        raise RuntimeError(f"no CKAN_TOKEN in {self.work / 'env.sh'}")
 
 
 def _gone(pid: int) -> bool:

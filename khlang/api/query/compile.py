@@ -161,6 +161,38 @@ class Compiler:
             params.append(offset)
         return Sql(text, params)
 
+    def distinct(
+        self,
+        fields: list[str],
+        conditions: Conditions,
+        sort: tuple[SortKey, ...],
+        limit: int,
+        offset: int,
+    ) -> Sql:
+        """The distinct combinations of `fields` among the matching rows, in `sort` order
+        (sort keys must be among the fields), then by the fields themselves."""
+        where = self.where(conditions)
+        selected = ", ".join(quote_identifier(name) for name in fields)
+        keys = [*sort, *(SortKey(column=name) for name in fields)]
+        order = ", ".join(
+            f"{quote_identifier(key.column)} {'DESC' if key.descending else 'ASC'} NULLS LAST"
+            for key in keys
+        )
+        return Sql(
+            f"SELECT DISTINCT {selected} FROM {self.table} WHERE {where.text} "  # noqa: S608
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            [*where.params, limit, offset],
+        )
+
+    def count_distinct(self, fields: list[str], conditions: Conditions) -> Sql:
+        where = self.where(conditions)
+        selected = ", ".join(quote_identifier(name) for name in fields)
+        return Sql(
+            f"SELECT count(*) FROM (SELECT DISTINCT {selected} FROM {self.table} "  # noqa: S608
+            f"WHERE {where.text})",
+            where.params,
+        )
+
     def count(self, conditions: Conditions) -> Sql:
         where = self.where(conditions)
         return Sql(f"SELECT count(*) FROM {self.table} WHERE {where.text}", where.params)  # noqa: S608

@@ -29,7 +29,7 @@ from khlang.api.errors import ApiError
 from khlang.api.query.columns import Column, quote_identifier
 from khlang.api.query.compile import Compiler, Sql
 from khlang.api.query.cursor import decode_cursor, encode_cursor, sort_signature
-from khlang.api.query.language import AggregateQuery, Conditions, RowQuery
+from khlang.api.query.language import AggregateQuery, Conditions, RowQuery, SortKey
 from khlang.api.query.tables import TableInfo, TableSource, ensure_table, read_info
 from khlang.errors import KhlangError
 from khlang.i18n import Text
@@ -339,6 +339,27 @@ class QueryEngine:
             facets={name: self.facet(info, query.where, name) for name in query.facets},
             row_numbers=[row[-1] for row in fetched],
         )
+
+    def distinct_sync(
+        self,
+        info: TableInfo,
+        fields: list[str],
+        conditions: Conditions,
+        sort: tuple[SortKey, ...],
+        *,
+        limit: int,
+        offset: int = 0,
+        count: bool = True,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """Distinct combinations of `fields` (CKAN's datastore_search `distinct`), a page of
+        them and, when asked, how many there are."""
+        compiler = self.compiler(info)
+        fetched = self._fetch(compiler.distinct(fields, conditions, sort, limit, offset))
+        rows = [dict(zip(fields, row, strict=True)) for row in fetched]
+        if not count:
+            return rows, None
+        sql = compiler.count_distinct(fields, conditions)
+        return rows, self._cached(info.key, sql, lambda: self._fetch(sql)[0][0])
 
     # --- aggregates ----------------------------------------------------------------------------
 

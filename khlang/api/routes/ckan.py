@@ -1,16 +1,22 @@
 """CKAN's Action API routes, `/api/3/action/{name}` and `/api/action/{name}`, GET or POST
-(JSON or form), answered in CKAN's envelope: `help`, `success`, and `result` or `error`."""
+(JSON, a url-encoded form, or multipart with a file for resource_create), answered in CKAN's
+envelope: `help`, `success`, and `result` or `error`.
+
+The caller is identified before the body is read; a write action without a key is refused
+then, and its body never read."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from khlang.api.ckan_actions import ACTIONS, CkanError, Context
+from khlang.api import ckan_actions, ckan_datastore, ckan_search, ckan_site, ckan_writes, publishing
+from khlang.api.ckan_common import CkanError, Context
 from khlang.api.errors import ApiError
 from khlang.api.http import base_url, json_bytes
 from khlang.api.state import api_state, caller
@@ -18,11 +24,39 @@ from khlang.catalog import NotFoundError, PermissionDeniedError
 from khlang.errors import KhlangError
 
 router = APIRouter(tags=["CKAN API"])
+Action = Callable[[Context, dict[str, Any]], Any]
+ACTIONS: dict[str, Action] = {
+    "package_search": ckan_search.package_search,
+    "package_show": ckan_actions.package_show,
+    "package_list": ckan_actions.package_list,
+    "package_activity_list": ckan_site.package_activity_list,
+    "organization_list": ckan_actions.organization_list,
+    "organization_show": ckan_actions.organization_show,
+    "group_list": ckan_actions.group_list,
+    "group_show": ckan_actions.group_show,
+    "tag_list": ckan_actions.tag_list,
+    "resource_show": ckan_actions.resource_show,
+    "datastore_search": ckan_datastore.datastore_search,
+    "datastore_info": ckan_datastore.datastore_info,
+    "license_list": ckan_site.license_list,
+    "status_show": ckan_site.status_show,
+}
+WRITE_ACTIONS: dict[str, Action] = {
+    "package_create": ckan_writes.package_create,
+    "package_update": ckan_writes.package_update,
+    "package_patch": ckan_writes.package_patch,
+    "package_delete": ckan_writes.package_delete,
+    "resource_create": ckan_writes.resource_create,
+}
+ACTIONS.update(WRITE_ACTIONS)
+ACTIONS["help_show"] = ckan_site.help_show(ACTIONS)
 ACTION_DESCRIPTION = (
-    "CKAN 2.11's read actions: "
+    "CKAN 2.11's actions: "
     + ", ".join(sorted(ACTIONS))
-    + ". Parameters as CKAN takes them (query string, JSON body or form); the answer is "
-    "CKAN's envelope. Package dicts carry the GD Catalog fields with their Thai values."
+    + ". Parameters as CKAN takes them (query string, JSON body or form; resource_create's "
+    "`upload` as multipart); the answer is CKAN's envelope. Package dicts carry the GD "
+    "Catalog fields with their Thai values. Writes need an API key and pass khlang's "
+    "publishing gate (docs/api.md, the CKAN compatibility table)."
 )
 
 
@@ -32,17 +66,23 @@ def api_version() -> dict[str, int]:
     return {"version": 3}
 
 
-async def _parameters(request: Request) -> dict[str, Any]:
+async def _parameters(request: Request, limit: int) -> tuple[dict[str, Any], Any]:
+    """The action's parameters (query string, then the body), and the parsed form to close
+    when the body was multipart (its files are spooled to disk)."""
     data: dict[str, Any] = dict(request.query_params)
     if request.method != "POST":
-        return data
-    body = await request.body()
-    if not body.strip():
-        return data
+        return data, None
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        form = await publishing.receive_form(request, limit)
+        data.update(form.multi_items())
+        return data, form
+    body = await publishing.receive(request, limit)
+    if not body.strip():
+        return data, None
     if kind == "application/x-www-form-urlencoded":
         data.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        return data
+        return data, None
     try:
         parsed = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -52,7 +92,7 @@ async def _parameters(request: Request) -> dict[str, Any]:
     if not isinstance(parsed, dict):
         raise CkanError("Bad request", 400, message="Bad request - JSON Error: not a JSON object")
     data.update(parsed)
-    return data
+    return data, None
 
 
 def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
@@ -68,7 +108,7 @@ def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
 )
 @router.post(
     "/api/3/action/{action}",
-    summary="CKAN Action API (read actions), POST with a JSON or form body",
+    summary="CKAN Action API (read and write actions), POST with a JSON, form or multipart body",
     description=ACTION_DESCRIPTION,
     operation_id="ckan_action_post",
 )
@@ -89,10 +129,21 @@ async def call_action(
             raise CkanError(
                 "Bad request", 400, message=f"Bad request - Action name not known: {action}"
             )
-        data = await _parameters(request)
+        state = api_state(request)
         principal = await anyio.to_thread.run_sync(caller, request)
-        context = Context(state=api_state(request), principal=principal, base=base_url(request))
-        result = await anyio.to_thread.run_sync(function, context, data)
+        if action in WRITE_ACTIONS and principal.name == "anonymous":
+            raise CkanError(
+                "Authorization Error",
+                403,
+                message=f"Access denied: Action {action} requires an API key",
+            )
+        data, form = await _parameters(request, state.settings.max_upload_bytes)
+        context = Context(state=state, principal=principal, base=base_url(request))
+        try:
+            result = await anyio.to_thread.run_sync(function, context, data)
+        finally:
+            if form is not None:
+                await form.close()
     except CkanError as error:
         return _error(request, action, error)
     except NotFoundError as error:
@@ -103,18 +154,21 @@ async def call_action(
         )
     except PermissionDeniedError as error:
         return _error(
-            request, action, CkanError("Authorization Error", 403, message=error.message.en)
+            request,
+            action,
+            CkanError("Authorization Error", 403, message=f"Access denied: {error.message.en}"),
         )
     except ApiError as error:
-        if error.status == 403:
+        if error.status in (401, 403):
             kind = CkanError("Authorization Error", 403, message=error.message.en)
         elif error.status == 404:
             kind = CkanError("Not Found Error", 404, message=error.message.en)
         elif error.status >= 500:
             kind = CkanError("Internal Server Error", error.status, message=error.message.en)
         else:
+            status = 409 if error.status in (400, 409, 422) else error.status
             kind = CkanError(
-                "Validation Error", 409, fields={error.parameter or "query": [error.message.en]}
+                "Validation Error", status, fields={error.parameter or "query": [error.message.en]}
             )
         response = _error(request, action, kind)
         response.headers.update(error.headers)

@@ -20,7 +20,7 @@ import anyio
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from khlang.api import service
+from khlang.api import publishing, service
 from khlang.api.errors import ApiError
 from khlang.api.http import base_url
 from khlang.api.state import ApiState, api_state, caller
@@ -58,32 +58,6 @@ that one (409 otherwise). Needs an API key with the editor role in the dataset's
     curl -X POST -H "Authorization: Bearer $KEY" -H "Content-Type: application/zip" \\
          --data-binary @allocation.zip "$KHLANG/api/v1/datasets?change_note=FY2568"
 """
-
-
-def _require_key(principal: Principal) -> None:
-    if principal.name == "anonymous":
-        raise ApiError(
-            Text(th="ต้องใช้ API key", en="an API key is required"),
-            code="unauthenticated",
-            status=401,
-            parameter="Authorization",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
-async def _receive(request: Request, limit: int) -> bytes:
-    """The body, refused as soon as it is larger than the limit."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(
-                Text(th=f"ไฟล์ใหญ่เกิน {limit:,} ไบต์", en=f"the upload exceeds {limit:,} bytes"),
-                code="too_large",
-                status=413,
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _safe_name(name: str) -> PurePosixPath:
@@ -184,7 +158,7 @@ async def _publish(
     change_note: str | None,
     if_match: str | None,
 ) -> JSONResponse:
-    _require_key(principal)
+    publishing.require_key(principal)
     kind = ARCHIVE_TYPES.get(request.headers.get("content-type", "").split(";")[0].strip().lower())
     if kind is None:
         raise ApiError(
@@ -198,20 +172,18 @@ async def _publish(
         )
     expected = _expected_version(if_match)
     limit = state.settings.max_upload_bytes
-    body = await _receive(request, limit)
+    body = await publishing.receive(request, limit)
 
     def work() -> Any:
         with tempfile.TemporaryDirectory(prefix="khlang-upload-") as temporary:
             folder = extract(body, kind, Path(temporary), limit * 4)
             if name is not None:
                 _check_name(folder, name)
-            return state.catalog.publish(
-                folder, actor=principal, change_note=change_note, expected_version=expected
+            return publishing.publish_folder(
+                state, principal, folder, change_note=change_note, expected_version=expected
             )
 
     result = await anyio.to_thread.run_sync(work)
-    state.forget()
-    await anyio.to_thread.run_sync(lambda: state.search.refresh(force=True))
     body_out = {
         **result.model_dump(mode="json"),
         "links": {"self": f"{base_url(request)}{service.API}/datasets/{result.dataset}"},
@@ -293,7 +265,7 @@ async def publish_version(
 
 @router.post("/datasets/{name}/withdraw", summary="Withdraw a dataset (kept with its history)")
 def withdraw(state: State, principal: Caller, name: str, note: ChangeNote = None) -> dict[str, Any]:
-    _require_key(principal)
+    publishing.require_key(principal)
     state.catalog.withdraw(name, actor=principal, note=note)
     state.forget()
     state.search.refresh(force=True)
@@ -302,7 +274,7 @@ def withdraw(state: State, principal: Caller, name: str, note: ChangeNote = None
 
 @router.post("/datasets/{name}/reinstate", summary="Offer a withdrawn dataset again")
 def reinstate(state: State, principal: Caller, name: str) -> dict[str, Any]:
-    _require_key(principal)
+    publishing.require_key(principal)
     state.catalog.reinstate(name, actor=principal)
     state.forget()
     state.search.refresh(force=True)

@@ -1,0 +1,99 @@
+"""What every door that writes to the catalog shares: khlang's write API (routes/publish.py)
+and CKAN's write actions (ckan_writes.py) both check the key, read the upload and publish
+through these functions, so both pass the same gate (`Catalog.publish`: the metadata check,
+the table validators, versions) with the same authorization, and refresh this process's
+answers the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from khlang.api.errors import ApiError
+from khlang.api.state import ApiState
+from khlang.catalog import Principal
+from khlang.catalog.publish import PublishResult
+from khlang.i18n import Text
+
+MAX_FORM_FILES = 10
+MAX_FORM_FIELDS = 1000
+
+
+def require_key(principal: Principal) -> None:
+    """Writing needs an API key: anonymous callers are refused before the body is read."""
+    if principal.name == "anonymous":
+        raise ApiError(
+            Text(th="ต้องใช้ API key", en="an API key is required"),
+            code="unauthenticated",
+            status=401,
+            parameter="Authorization",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def too_large(limit: int) -> ApiError:
+    return ApiError(
+        Text(th=f"ไฟล์ใหญ่เกิน {limit:,} ไบต์", en=f"the upload exceeds {limit:,} bytes"),
+        code="too_large",
+        status=413,
+    )
+
+
+async def receive(request: Request, limit: int) -> bytes:
+    """The body, refused as soon as it is larger than the limit."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def receive_form(request: Request, limit: int) -> FormData:
+    """A multipart or url-encoded form (CKAN's resource_create with `upload`): its files are
+    spooled to disk by Starlette's parser, and a body declared or found larger than the
+    limit is refused."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
+    for value in form.values():
+        if hasattr(value, "size") and (value.size or 0) > limit:
+            await form.close()
+            raise too_large(limit)
+    return form
+
+
+def publish_folder(
+    state: ApiState,
+    principal: Principal,
+    folder: Path,
+    *,
+    change_note: str | None = None,
+    expected_version: int | None = None,
+) -> PublishResult:
+    """Publish a dataset folder through the catalog's gate, then let this process see it at
+    once (its remembered answers and its search index)."""
+    result = state.catalog.publish(
+        folder, actor=principal, change_note=change_note, expected_version=expected_version
+    )
+    changed(state)
+    return result
+
+
+def withdraw(state: ApiState, principal: Principal, name: str, note: str | None = None) -> None:
+    state.catalog.withdraw(name, actor=principal, note=note)
+    changed(state)
+
+
+def reinstate(state: ApiState, principal: Principal, name: str) -> None:
+    state.catalog.reinstate(name, actor=principal)
+    changed(state)
+
+
+def changed(state: ApiState) -> None:
+    state.forget()
+    state.search.refresh(force=True)
