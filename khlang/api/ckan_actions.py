@@ -30,6 +30,7 @@ from khlang.catalog import Principal
 from khlang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
 from khlang.catalog.urls import absolute
 from khlang.metadata.ckan import to_ckan
+from khlang.metadata.parquet import stated_size
 from khlang.metadata.vocabularies import LICENSE
 
 CKAN_VERSION = "2.11.0"
@@ -206,8 +207,9 @@ def resource_dict(item: ResourceRecord, ckan: dict[str, Any], package_id: str, b
         "url": url or "",
         "url_type": "upload" if item.has_file else None,
         "mimetype": item.media_type,
-        "size": item.byte_size,
-        "hash": item.sha256 or "",
+        "size": stated_size(item.metadata),
+        # With its algorithm: frictionless-py reads a bare hash as MD5 (a false hash error).
+        "hash": f"sha256:{item.sha256}" if item.sha256 else "",
         "created": item.issued.isoformat(),
         "last_modified": item.modified.isoformat(),
         "metadata_modified": item.modified.isoformat(),
