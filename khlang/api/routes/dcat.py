@@ -7,8 +7,9 @@ and clients written for a CKAN work unchanged:
     /dataset/{name}, /  with `Accept: text/turtle`... a dataset, the catalog (web pages else)
 
 and khlang's own `/api/v1/catalog[.ext]`, the same feed. `rdf` and `xml` are RDF/XML, as in
-ckanext-dcat; the Accept header is read as ckanext-dcat reads it (`q` values, `text/*`), with
-HTML winning ties on pages. Every paging link keeps the request's parameters.
+ckanext-dcat; the Accept header is weighed by its `q` values and wildcards (`text/*`), HTML
+winning ties on pages, so a browser always gets the page. Every paging link keeps the
+request's parameters.
 """
 
 from __future__ import annotations
@@ -105,15 +106,16 @@ def feed_position(request: Request) -> tuple[int, int]:
     for key, default, most in (("page", 1, None), ("size", PAGE_SIZE, MAX_PAGE_SIZE)):
         raw = request.query_params.get(key, str(default))
         if not raw.isdigit() or int(raw) < 1 or (most is not None and int(raw) > most):
-            limit = f"1-{most}" if most else "1 or more"
+            th, en = (f"1–{most}", f"1-{most}") if most else ("ตั้งแต่ 1 ขึ้นไป", "1 or more")
             raise bad_parameter(
-                key, f"{key} ต้องเป็นจำนวนเต็ม {limit}", f"{key} must be an integer, {limit}"
+                key, f"{key} ต้องเป็นจำนวนเต็ม {th}", f"{key} must be an integer, {en}"
             )
         found.append(int(raw))
     return found[0], found[1]
 
 
 _FEED = {200: {"content": {media: {} for media in RDF_TYPES}}}
+_VARY = {"Vary": "Accept"}
 
 
 @router.get(
@@ -183,6 +185,3 @@ def dataset_as(
     if extension not in service.RDF_EXTENSIONS:
         raise unknown_extension(EXTENSIONS)
     return metadata_as(request, state, principal, name, extension, version)
-
-
-_VARY = {"Vary": "Accept"}
