@@ -30,7 +30,7 @@ from khlang.api.middleware import (
     is_ckan_path,
 )
 from khlang.api.openapi import describe_errors
-from khlang.api.routes import ckan, datasets, files, publish, tables
+from khlang.api.routes import ckan, datasets, dcat, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
 from khlang.catalog import ConflictError, NotFoundError, PermissionDeniedError, PublishRejectedError
@@ -91,10 +91,13 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             {"name": "files", "description": "Published files, byte for byte"},
             {"name": "publishing", "description": "The write API for publishers (API key)"},
             {"name": "CKAN API", "description": "CKAN 2.11's read actions"},
+            {"name": "DCAT", "description": "DCAT-AP 3 at ckanext-dcat's URLs"},
         ],
     )
     app.state.khlang = state
-    for router in (datasets.router, tables.router, files.router, publish.router, ckan.router):
+    routers = (datasets.router, dcat.router, tables.router, files.router, publish.router,
+               ckan.router)  # fmt: skip
+    for router in routers:
         app.include_router(router)
     app.add_api_route(f"{service.API}", _index, include_in_schema=False)
     _errors(app)

@@ -35,6 +35,7 @@ from khlang.catalog.urls import absolute, dataset_path
 from khlang.metadata.ckan import plain_extras, to_ckan
 from khlang.metadata.eu import DATA_THEMES, LICENCES
 from khlang.metadata.model import Dataset
+from khlang.metadata.parquet import stated_size
 from khlang.metadata.vocabularies import LICENSE
 
 LIST_LIMIT = 1000
@@ -120,8 +121,9 @@ def resource_dict(item: ResourceRecord, ckan: dict[str, Any], package_id: str, b
         "url": url or "",
         "url_type": "upload" if item.has_file else None,
         "mimetype": item.media_type,
-        "size": item.byte_size,
-        "hash": item.sha256 or "",
+        "size": stated_size(item.metadata),
+        # With its algorithm: frictionless-py reads a bare hash as MD5 (a false hash error).
+        "hash": f"sha256:{item.sha256}" if item.sha256 else "",
         "created": ckan_time(item.issued),
         "last_modified": ckan_time(item.modified),
         "metadata_modified": ckan_time(item.modified),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -359,10 +360,13 @@ def compliance_view(
 
 # --- DCAT-AP -----------------------------------------------------------------------------
 
-RDF_EXTENSIONS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
+RDF_EXTENSIONS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml", "xml": "xml", "n3": "n3"}
+"""The extensions of ckanext-dcat's URLs (`/dataset/NAME.ttl`, `/catalog.rdf`) and their
+serialisations; `rdf` and `xml` are both RDF/XML, as there."""
 RDF_MEDIA_TYPES = {
     media: name for name, (_, media) in RDF_FORMATS.items() if name in RDF_EXTENSIONS.values()
 }
+"""Media type -> serialisation, for content negotiation."""
 
 
 def _download_urls(base: str, version: VersionRecord) -> tuple[str | None, ...]:
@@ -398,13 +402,22 @@ def dataset_rdf(version: VersionRecord, base: str, format: str) -> str:
 
 
 def catalog_rdf(
-    state: ApiState, principal: Principal, base: str, format: str, page: int, size: int
+    state: ApiState,
+    principal: Principal,
+    base: str,
+    format: str,
+    page: int,
+    size: int,
+    page_url: Callable[[int], str],
 ) -> tuple[str, int]:
     """One page of the catalog's DCAT-AP feed, with Hydra paging links (as ckanext-dcat's
-    /catalog.ttl?page=N), and the number of datasets in it."""
+    /catalog.ttl?page=N), and the number of datasets in it. `page_url(n)` is the address of
+    page n with every other parameter of the request kept, so a harvester following
+    `hydra:next` walks the same feed; a page past the last is a 404 rather than an empty
+    page, and no link points at one."""
     total = state.catalog.count_datasets(viewer=principal)
     last = max(1, -(-total // size))
-    if page > last and total:
+    if page > last:
         raise ApiError(
             Text(th=f"มีเพียง {last} หน้า", en=f"there are only {last} pages"),
             code="page_out_of_range",
@@ -413,16 +426,24 @@ def catalog_rdf(
         )
     summaries = state.catalog.datasets(viewer=principal, limit=size, offset=(page - 1) * size)
     versions = list(state.catalog.current_versions([s.name for s in summaries], viewer=principal))
-    extension = next(ext for ext, name in RDF_EXTENSIONS.items() if name == format)
-    url = f"{base}{API}/catalog.{extension}"
     paging = Paging(
-        page_url=f"{url}?page={page}",
+        page_url=page_url(page),
         total_items=total,
-        first_url=f"{url}?page=1",
-        last_url=f"{url}?page={last}",
-        next_url=f"{url}?page={page + 1}" if page < last else None,
-        previous_url=f"{url}?page={page - 1}" if page > 1 else None,
+        items_per_page=size,
+        first_url=page_url(1),
+        last_url=page_url(last),
+        next_url=page_url(page + 1) if page < last else None,
+        previous_url=page_url(page - 1) if page > 1 else None,
     )
+    # Each distribution's downloadURL, as on the dataset's own page.
+    downloads = {
+        id(v.metadata): _url_by_position(v.metadata.resources, _download_urls(base, v))
+        for v in versions
+    }
+
+    def resource_url(dataset: Dataset, resource) -> str | None:
+        return downloads[id(dataset)](dataset, resource)
+
     graph = catalog_graph(
         [v.metadata for v in versions],
         base_url=base,
@@ -432,6 +453,7 @@ def catalog_rdf(
             en="Area-based budget open data published with khlang",
         ),
         publisher=Organization(name="khlang", title=Text(th="คลัง", en="khlang")),
+        resource_url=resource_url,
         paging=paging,
     )
     return serialize(graph, format), len(versions)

@@ -29,6 +29,7 @@ from khlang.metadata.fields import (
     Kind,
 )
 from khlang.metadata.model import Dataset, Resource
+from khlang.metadata.parquet import is_parquet, stated_schema
 from khlang.metadata.vocabularies import LICENSE
 
 Profile = Literal["gdc", "ckan"]
@@ -59,9 +60,15 @@ KHLANG_EXTRA_KEYS = (
     "issued",
     "modified",
 )
-# Resource facts CKAN knows under its own names.
-_RESOURCE_CKAN_NAMES = {"mimetype": "media_type", "size": "byte_size", "hash": "hash"}
-_RESOURCE_KHLANG_EXTRAS = ("path", "schema", "name_en", "description_en", "issued", "modified")
+# Resource facts CKAN knows under its own names. `schema` is the Table Schema where
+# ckanext-validation and ckanext-scheming keep it (an object in `package_show`), and where
+# frictionless-py's CKAN reader and CKAN clients look for it.
+_RESOURCE_CKAN_NAMES = {"mimetype": "media_type", "size": "byte_size", "hash": "hash",
+                        "schema": "table_schema"}  # fmt: skip
+_RESOURCE_KHLANG_EXTRAS = ("path", "name_en", "description_en", "issued", "modified")
+_LEGACY_SCHEMA_KEY = "khlang_schema"
+"""Where earlier khlang releases sent the Table Schema (as JSON text): still read, so that the
+packages they registered load as they did."""
 
 # GD Catalog licence (by code) -> stock CKAN licence id, and back.
 CKAN_LICENSE_IDS = {
@@ -231,13 +238,13 @@ def _resource_to_ckan(resource: Resource, profile: Profile) -> dict[str, Any]:
     for ckan_name, attribute in _RESOURCE_CKAN_NAMES.items():
         if _is_set(resource, attribute):
             result[ckan_name] = getattr(resource, attribute)
+    if "schema" in result:
+        result["schema"] = stated_schema(resource)
+    if is_parquet(resource):
+        result.pop("size", None)
     for key in _RESOURCE_KHLANG_EXTRAS:
-        attribute = "table_schema" if key == "schema" else key
-        if _is_set(resource, attribute):
-            value = getattr(resource, attribute)
-            result[f"khlang_{key}"] = (
-                json.dumps(value, ensure_ascii=False) if key == "schema" else _as_extra(value)
-            )
+        if _is_set(resource, key):
+            result[f"khlang_{key}"] = _as_extra(getattr(resource, key))
     if resource.private or "private" in resource.model_fields_set:
         result["resource_private"] = _to_ckan_value(Kind.YES_NO, resource.private)
     if profile == "ckan":
@@ -306,17 +313,29 @@ def _khlang_extra(key: str, value: str) -> Any:
     return value
 
 
+def _table_schema(value: Any) -> Any:
+    """A resource's `schema` as CKAN holds it: an object, the same as JSON text (a plain
+    ckanext-validation, or a CKAN that keeps extras as text), or the URL of one."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value  # the checks report a schema they cannot read, where it stands
+    return value or None
+
+
 def _resource_from_ckan(item: dict[str, Any]) -> Resource:
     fields: dict[str, Any] = {}
     system: dict[str, Any] = {}
     for key, value in item.items():
         if key in GDC_RESOURCE_KEYS:
             fields[key] = _from_ckan_value(_kind_of(key, RESOURCE_FIELD_BY_KEY), value)
+        elif key in ("schema", _LEGACY_SCHEMA_KEY):
+            fields["table_schema"] = _table_schema(value)
         elif key in _RESOURCE_CKAN_NAMES:
             fields[_RESOURCE_CKAN_NAMES[key]] = value
         elif key.startswith("khlang_") and key.removeprefix("khlang_") in _RESOURCE_KHLANG_EXTRAS:
-            name = key.removeprefix("khlang_")
-            fields[name] = json.loads(value) if name == "schema" else value
+            fields[key.removeprefix("khlang_")] = value
         elif key == "resource_private":
             fields["private"] = _from_ckan_value(Kind.YES_NO, value)
         else:

@@ -7,8 +7,12 @@ one distribution per resource with its URLs, EU file type, IANA media type, size
 dates. Thai vocabulary values become EU authority IRIs where one exists (khlang.metadata.eu).
 
 Every EU concept and class-ranged node the graph points at also carries its type (and, for
-concepts, label and scheme), so the graph passes SEMIC's DCAT-AP 3.0.0 shapes, range shapes
-included, on its own: no vocabulary download is needed to validate it.
+concepts, label and scheme; for a web address, `rdfs:Resource`; for a checksum algorithm,
+`spdx:ChecksumAlgorithm`), so the graph passes SEMIC's DCAT-AP 3.0.0 shapes on its own, both
+`shapes.ttl` + `range.ttl` and the stricter combined `dcat-ap-SHACL.ttl`: no vocabulary
+download is needed to validate it. `dcat:byteSize` is an `xsd:nonNegativeInteger`, as DCAT 3,
+DCAT-AP 3 and the combined file say (the separate `shapes.ttl` of 3.0.0 still says
+`xsd:decimal`, an erratum SEMIC fixed in 3.0.1: see khlang.metadata.shacl).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 """Where `khlang serve` answers by default, so exported IRIs resolve on the same machine."""
 
-RdfFormat = TypingLiteral["turtle", "json-ld", "xml"]
+RdfFormat = TypingLiteral["turtle", "json-ld", "xml", "n3"]
 RDF_FORMATS: dict[str, tuple[RdfFormat, str]] = {
     "turtle": ("turtle", "text/turtle"),
     "ttl": ("turtle", "text/turtle"),
@@ -51,6 +55,7 @@ RDF_FORMATS: dict[str, tuple[RdfFormat, str]] = {
     "jsonld": ("json-ld", "application/ld+json"),
     "xml": ("xml", "application/rdf+xml"),
     "rdf": ("xml", "application/rdf+xml"),
+    "n3": ("n3", "text/n3"),
 }
 """Serialisation names (and their media types) `serialize` accepts."""
 
@@ -64,10 +69,14 @@ from its `path`); None when there is none."""
 
 
 class Paging(BaseModel):
-    """A page of a catalog feed, described with Hydra as ckanext-dcat does."""
+    """A page of a catalog feed, described with Hydra as ckanext-dcat does: typed both
+    `hydra:PartialCollectionView` (Hydra's current term) and `hydra:PagedCollection`, with
+    both the current (`hydra:next`) and the older (`hydra:nextPage`) links, so harvesters of
+    either generation find the next page."""
 
     page_url: str
     total_items: int
+    items_per_page: int | None = None
     first_url: str | None = None
     last_url: str | None = None
     next_url: str | None = None
@@ -148,7 +157,7 @@ def catalog_graph(
 
 
 def serialize(graph: Graph, format: str = "turtle") -> str:
-    """The graph as Turtle, JSON-LD or RDF/XML (see RDF_FORMATS for the accepted names)."""
+    """The graph as Turtle, JSON-LD, RDF/XML or N3 (see RDF_FORMATS for the accepted names)."""
     try:
         rdflib_format, _ = RDF_FORMATS[format.lower()]
     except KeyError:
@@ -187,6 +196,13 @@ class _Builder:
             self.graph.add((node, RDF.type, range_class))
         self.texts(node, SKOS.prefLabel, concept.label.th, concept.label.en)
         self.graph.add((node, SKOS.inScheme, URIRef(concept.scheme_iri)))
+        return node
+
+    def web_resource(self, url: str) -> URIRef:
+        """A web address the graph points at, typed as the resource it is (the combined
+        DCAT-AP shapes check the class of access and download URLs, landing pages...)."""
+        node = URIRef(url)
+        self.graph.add((node, RDF.type, RDFS.Resource))
         return node
 
     def agent(self, name: str, organization: Organization | None) -> URIRef:
@@ -231,7 +247,7 @@ class _Builder:
                 concept = _language(term.code)
                 graph.add((node, DCTERMS.language, self.concept(concept, DCTERMS.LinguisticSystem)))
         if dataset.url:
-            page = URIRef(dataset.url)
+            page = self.web_resource(dataset.url)
             graph.add((node, DCAT.landingPage, page))
             graph.add((page, RDF.type, FOAF.Document))
         if dataset.data_source:
@@ -242,7 +258,7 @@ class _Builder:
         self.add(node, DCTERMS.issued, _optional_date(_issued(dataset)))
         self.add(node, DCTERMS.modified, _optional_date(_modified(dataset)))
         for use in dataset.uses:
-            page = URIRef(use.url)
+            page = self.web_resource(use.url)
             graph.add((node, DCTERMS.isReferencedBy, page))
             graph.add((page, RDFS.label, Literal(use.title)))
         licence = self._licence(dataset)
@@ -352,16 +368,16 @@ class _Builder:
         download = resource.url or (
             self.resource_url(dataset, resource) if self.resource_url else None
         )
-        graph.add((node, DCAT.accessURL, URIRef(download) if download else dataset_node))
+        access = self.web_resource(download or str(dataset_node))
+        graph.add((node, DCAT.accessURL, access))
         if download:
-            graph.add((node, DCAT.downloadURL, URIRef(download)))
+            graph.add((node, DCAT.downloadURL, access))
         found = format_by_name(resource.format) or resource_format(
             media_type=resource.media_type, url=resource.path or resource.url
         )
         self._format(node, resource, found)
-        if resource.byte_size is not None:
-            # The canonical xsd:decimal form ("48213.0"), which Turtle writes back unchanged.
-            size = Literal(f"{resource.byte_size}.0", datatype=XSD.decimal)
+        if resource.byte_size is not None and resource.byte_size >= 0:
+            size = Literal(resource.byte_size, datatype=XSD.nonNegativeInteger)
             graph.add((node, DCAT.byteSize, size))
         self._checksum(node, resource.hash)
         issued = resource.issued or resource.resource_created_date
@@ -396,9 +412,11 @@ class _Builder:
             return
         algorithm, _, digest = value.partition(":")
         checksum = BNode()
+        method = SPDX[f"checksumAlgorithm_{algorithm.lower()}"]
         self.graph.add((node, SPDX.checksum, checksum))
         self.graph.add((checksum, RDF.type, SPDX.Checksum))
-        self.graph.add((checksum, SPDX.algorithm, SPDX[f"checksumAlgorithm_{algorithm.lower()}"]))
+        self.graph.add((checksum, SPDX.algorithm, method))
+        self.graph.add((method, RDF.type, SPDX.ChecksumAlgorithm))
         self.graph.add(
             (checksum, SPDX.checksumValue, Literal(digest.lower(), datatype=XSD.hexBinary))
         )
@@ -484,15 +502,19 @@ def _bounding_box(dataset: Dataset) -> str | None:
 def _add_paging(graph: Graph, paging: Paging) -> None:
     page = URIRef(paging.page_url)
     graph.add((page, RDF.type, HYDRA.PartialCollectionView))
+    graph.add((page, RDF.type, HYDRA.PagedCollection))
     graph.add((page, HYDRA.totalItems, Literal(paging.total_items, datatype=XSD.integer)))
-    for predicate, url in (
-        (HYDRA.first, paging.first_url),
-        (HYDRA.last, paging.last_url),
-        (HYDRA.next, paging.next_url),
-        (HYDRA.previous, paging.previous_url),
+    if paging.items_per_page is not None:
+        graph.add((page, HYDRA.itemsPerPage, Literal(paging.items_per_page, datatype=XSD.integer)))
+    for predicates, url in (
+        ((HYDRA.first, HYDRA.firstPage), paging.first_url),
+        ((HYDRA.last, HYDRA.lastPage), paging.last_url),
+        ((HYDRA.next, HYDRA.nextPage), paging.next_url),
+        ((HYDRA.previous, HYDRA.previousPage), paging.previous_url),
     ):
         if url:
-            graph.add((page, predicate, URIRef(url)))
+            for predicate in predicates:
+                graph.add((page, predicate, URIRef(url)))
 
 
 __all__ = [

@@ -10,11 +10,14 @@ temporal and spatial coverage, uses of the data, file facts) sit beside the stan
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from khlang.i18n import Text
+
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def _number_as_text(value: Any) -> Any:
@@ -105,6 +108,17 @@ class Resource(_Model):
     @classmethod
     def _year_as_text(cls, value: Any) -> Any:
         return _number_as_text(value)
+
+    @field_validator("hash")
+    @classmethod
+    def _algorithm_stated(cls, value: str | None) -> str | None:
+        """A bare 64-digit hex digest is a SHA-256 (no other common digest has that length):
+        it is stated as `sha256:<hex>`, because Frictionless reads a bare hash as MD5 (and
+        reports a false hash error) and DCAT needs the algorithm of a checksum."""
+        text = value.strip() if value else value
+        if text and _SHA256_HEX.fullmatch(text):
+            return f"sha256:{text.lower()}"
+        return text
 
 
 class Dataset(_Model):

@@ -3,6 +3,11 @@
 The shapes ship with khlang (khlang/metadata/shapes/, CC-BY 4.0) so that the check runs offline:
 `shapes.ttl` checks mandatory properties and cardinalities, `range.ttl` the class of each value.
 The graph must carry the types of the nodes it points at, which khlang's DCAT mapping does.
+
+3.0.0's `shapes.ttl` has one known error: it types `dcat:byteSize` as `xsd:decimal`, where the
+specification, DCAT 3 and the release's own combined `dcat-ap-SHACL.ttl` say
+`xsd:nonNegativeInteger` (SEMIC DCAT-AP issue 399, fixed in 3.0.1). No size can satisfy both,
+so the shapes are read with that one constraint corrected (`correct_byte_size`).
 """
 
 from __future__ import annotations
@@ -34,7 +39,23 @@ def shapes_graph() -> Graph:
     graph = Graph()
     for name in SHAPE_FILES:
         graph.parse(SHAPES_DIR / name, format="turtle")
+    correct_byte_size(graph)
     return graph
+
+
+def correct_byte_size(shapes: Graph) -> int:
+    """Make the shapes type `dcat:byteSize` as `xsd:nonNegativeInteger` (DCAT-AP 3.0.1's
+    correction of 3.0.0's `xsd:decimal`); returns how many constraints were corrected."""
+    from rdflib.namespace import DCAT, SH, XSD
+
+    wrong = [
+        shape
+        for shape in shapes.subjects(SH.path, DCAT.byteSize)
+        if (shape, SH.datatype, XSD.decimal) in shapes
+    ]
+    for shape in wrong:
+        shapes.set((shape, SH.datatype, XSD.nonNegativeInteger))
+    return len(wrong)
 
 
 def validate_dcat(graph: Graph, shapes: Graph | None = None) -> ShaclResult:

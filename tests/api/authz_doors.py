@@ -184,6 +184,23 @@ def api_feeds(w: World, who: str, d: Data) -> bool:
     return agree(*(mentions(feed.text, d) for feed in feeds))
 
 
+def dcat_urls(w: World, who: str, d: Data) -> bool:
+    """ckanext-dcat's URLs, by extension and by Accept header, answer as the API does."""
+
+    def get(url: str, accept: str | None = None, **params: object) -> httpx.Response:
+        headers = {**w.headers(who), **({"Accept": accept} if accept else {})}
+        key = (who, "GET", url, accept, json.dumps(params, sort_keys=True))
+        return asked(w, key, lambda: w.client.get(url, params=params, headers=headers))
+
+    shown = [get(f"/dataset/{d.name}.ttl"), get(f"/dataset/{d.name}.rdf"),
+             get(f"/dataset/{d.name}", "text/turtle")]  # fmt: skip
+    feeds = [get("/catalog.ttl", size=1000), get("/catalog", "application/ld+json", size=1000),
+             get("/", "text/turtle", size=1000)]  # fmt: skip
+    for feed in feeds:
+        assert feed.status_code == 200, feed.text
+    return agree(*(served(item, d) for item in shown), *(mentions(f.text, d) for f in feeds))
+
+
 def api_organization(w: World, who: str, d: Data) -> bool:
     body = api_get(w, who, f"{API}/organizations/{d.organization}").json()
     return d.name in {item["name"] for item in body["datasets"]}

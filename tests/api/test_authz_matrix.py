@@ -51,6 +51,7 @@ from tests.api.authz_doors import (
     ckan_public,
     ckan_search_as_caller,
     ckan_show,
+    dcat_urls,
     mentions,
     web_pages,
 )  # fmt: skip
@@ -214,6 +215,7 @@ READS: dict[str, tuple[Callable[[World, str, Data], bool], dict, tuple[str, ...]
         SQLITE,
     ),
     "api DCAT feeds catalog.ttl/jsonld": (api_feeds, SEES, SQLITE),
+    "DCAT at ckanext-dcat's URLs and by Accept": (dcat_urls, SEES, SQLITE),
     "web pages, search, organisation, sitemap, home": (web_pages, PUBLIC, SQLITE),
 }
 

@@ -87,6 +87,9 @@ def test_gdc_registration_arrives_field_by_field(
         "CSV",
     )
     assert resource["khlang_resource_id"] == ours.id
+    # The Table Schema where ckanext-validation/scheming and frictionless's CKAN reader read it.
+    assert resource["schema"] == record.current.metadata.resources[0].table_schema
+    assert "khlang_schema" not in resource
     for key, value in expected["resources"][0].items():
         if key not in ("url",):
             assert _as_set(resource.get(key)) == _as_set(value), key
@@ -168,6 +171,9 @@ def test_plain_ckan_keeps_thai_keywords_where_it_can(
         assert _as_set(extras[item["key"]]) == _as_set(item["value"]), item["key"]
     assert extras["gdc_license_id"] == "Open Data Common"
     assert remote["license_id"] == "other-open"
+    [resource] = remote["resources"]
+    assert resource["schema"] == record.current.metadata.resources[0].table_schema
+    assert resource["hash"] == f"sha256:{record.current.resources[0].sha256}"
     [registration] = catalog.registrations(target=target.name)
     assert [item["value"] for item in registration.adaptations] == ["ข้อมูล", "สถิติ"]
     assert check_drift(catalog, target).ok

@@ -105,3 +105,53 @@ def test_form_tag_string_is_read() -> None:
 def test_stock_ckan_licence_is_read_as_gdc_term() -> None:
     dataset = dataset_from_ckan({"name": "x", "license_id": "cc-by", "extras": []})
     assert dataset.license_id == "Creative Commons Attributions"
+
+
+SCHEMA = {
+    "fields": [
+        {"name": "district_code", "type": "string"},
+        {"name": "allocated", "type": "number", "constraints": {"minimum": 0}},
+    ]
+}
+
+
+@pytest.mark.parametrize("profile", ["gdc", "ckan"])
+def test_resources_carry_schema_and_hash_where_ckan_clients_look(
+    dataset: Dataset, profile: str
+) -> None:
+    """`schema` as ckanext-validation and ckanext-scheming keep it (an object), read by
+    frictionless's CKAN reader; the hash with its algorithm, so it is not taken for MD5."""
+    resource = dataset.resources[0]
+    resource.table_schema = SCHEMA
+    resource.hash = "AB" * 32  # bare: a SHA-256 by its length
+    [sent] = to_ckan(dataset, profile)["resources"]
+    assert sent["schema"] == SCHEMA
+    assert sent["hash"] == "sha256:" + "ab" * 32
+    assert sent["size"] == 48213
+    assert not {key for key in sent if key.endswith("schema") and key != "schema"}
+    back = dataset_from_ckan(to_ckan(dataset, profile)).resources[0]
+    assert (back.table_schema, back.hash) == (SCHEMA, "sha256:" + "ab" * 32)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{"schema": json.dumps(SCHEMA)}, {"khlang_schema": json.dumps(SCHEMA)}, {"schema": SCHEMA}],
+    ids=["json-text", "earlier-khlang", "object"],
+)
+def test_schema_is_read_in_every_form_a_ckan_holds(stored: dict) -> None:
+    """JSON text (a plain ckanext-validation), khlang's earlier `khlang_schema`, an object."""
+    package = {"name": "x", "resources": [{"url": "https://e.example/a.csv", **stored}]}
+    assert dataset_from_ckan(package).resources[0].table_schema == SCHEMA
+
+
+def test_a_parquet_resource_states_what_frictionless_can_check(dataset: Dataset) -> None:
+    """frictionless reads Parquet through pandas: NaN is a missing number, and no size is
+    given that its reader would compare with the bytes it never counts."""
+    resource = dataset.resources[0]
+    resource.format, resource.media_type = "Parquet", "application/vnd.apache.parquet"
+    resource.table_schema = SCHEMA
+    [sent] = to_ckan(dataset, "gdc")["resources"]
+    assert "size" not in sent
+    district, allocated = sent["schema"]["fields"]
+    assert allocated["missingValues"] == ["", "nan"]
+    assert "missingValues" not in district  # "nan" can be a text value

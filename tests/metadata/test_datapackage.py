@@ -99,3 +99,47 @@ def test_unidentifiable_licence_is_not_made_up(statistical: Dataset) -> None:
     descriptor = to_datapackage(statistical)
     assert "licenses" not in descriptor
     assert descriptor["gdc"]["license_id_other"] == "สัญญาอนุญาตของหน่วยงาน"
+
+
+@pytest.mark.slow
+def test_frictionless_accepts_a_parquet_twin_with_empty_cells(
+    tmp_path: Path, statistical: Dataset
+) -> None:
+    """frictionless reads Parquet through pandas: a NULL integer arrives as NaN, which the
+    Parquet resource's schema reads as missing, and no byte count is declared for a reader
+    that counts none; the hash stays."""
+    import duckdb
+
+    path = tmp_path / "data" / "allocation.parquet"
+    path.parent.mkdir()
+    duckdb.sql(
+        "SELECT * FROM (VALUES ('5001', 2567, 1000.5::DOUBLE), ('5002', NULL, NULL)) "
+        "AS t(district_code, fiscal_year, amount)"
+    ).write_parquet(str(path))
+    raw = path.read_bytes()
+    statistical.resources = [
+        Resource(name="งบประมาณ (Parquet)", path="data/allocation.parquet", format="Parquet",
+                 media_type="application/vnd.apache.parquet", byte_size=len(raw),
+                 hash=hashlib.sha256(raw).hexdigest(),
+                 schema={**SCHEMA, "fields": [*SCHEMA["fields"][:2],
+                         {"name": "amount", "type": "number", "constraints": {"minimum": 0}}]})
+    ]  # fmt: skip
+    descriptor = to_datapackage(statistical)
+    [resource] = descriptor["resources"]
+    assert "bytes" not in resource
+    assert resource["hash"] == "sha256:" + hashlib.sha256(raw).hexdigest()
+    assert [f.get("missingValues") for f in resource["schema"]["fields"]] == [
+        None, ["", "nan"], ["", "nan"]
+    ]  # fmt: skip
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    report = _validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_twins_are_named_by_their_format(statistical: Dataset) -> None:
+    statistical.resources = [
+        Resource(name=f"งบประมาณ ({fmt})", path=f"data/allocation.{fmt.lower()}", format=fmt)
+        for fmt in ("CSV", "Parquet", "JSON")
+    ]
+    names = [resource["name"] for resource in to_datapackage(statistical)["resources"]]
+    assert names == ["allocation", "allocation-parquet", "allocation-json"]

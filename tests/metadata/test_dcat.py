@@ -1,7 +1,7 @@
-"""DCAT-AP 3: complete datasets and catalogs pass SEMIC's SHACL shapes with 0 violations
-(read from ../shared, not from khlang's own copy), the shipped shapes are the reference ones,
-every serialisation parses back to the same graph, and the Thai vocabularies land on the EU
-authority IRIs."""
+"""DCAT-AP 3: complete datasets and catalogs pass SEMIC's SHACL shapes with 0 violations, the
+combined file and shapes.ttl + range.ttl (read from ../shared, not from khlang's own copy, see
+tests/dcat_shapes.py), the shipped shapes are the reference ones, every serialisation parses
+back to the same graph, and the Thai vocabularies land on the EU authority IRIs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 from khlang.i18n import Text
 from khlang.metadata import eu
@@ -23,7 +23,8 @@ from khlang.metadata.dcat import (
     serialize,
 )
 from khlang.metadata.model import Dataset, Organization
-from khlang.metadata.shacl import SHAPE_FILES, SHAPES_DIR, validate_dcat
+from khlang.metadata.shacl import SHAPE_FILES, SHAPES_DIR, shapes_graph, validate_dcat
+from tests.dcat_shapes import assert_dcat_ap, read_shapes, shapes
 
 REFERENCE_SHAPES = {
     "dcat-ap-3.0.0-shapes.ttl": "shapes.ttl",
@@ -39,28 +40,22 @@ def reference(shared_dir: Path) -> Path:
     return shared_dir / "reference" / "dcat-ap-3.0.0"
 
 
-def _shapes(reference: Path, *names: str) -> Graph:
-    graph = Graph()
-    for name in names:
-        graph.parse(reference / name, format="turtle")
-    return graph
-
-
-def _violations(graph: Graph, shapes: Graph) -> list:
-    result = validate_dcat(graph, shapes)
-    return [item for item in result.violations if item.severity == "Violation"]
-
-
 def test_shipped_shapes_are_the_reference_files(reference: Path) -> None:
     assert set(SHAPE_FILES) == set(REFERENCE_SHAPES)
     for shipped, original in REFERENCE_SHAPES.items():
         assert (SHAPES_DIR / shipped).read_bytes() == (reference / original).read_bytes()
 
 
+def test_shipped_shapes_correct_only_the_byte_size_erratum(reference: Path) -> None:
+    """khlang's own check (the MQA's compliance points) reads the shipped shapes with 3.0.1's
+    byteSize datatype: the reference files plus that one change."""
+    expected = read_shapes(reference, "shapes.ttl", "range.ttl", corrected=True)
+    assert isomorphic(shapes_graph(), expected)
+
+
 def test_every_example_passes_the_shapes(reference: Path, agency: list[Dataset]) -> None:
-    shapes = _shapes(reference, "shapes.ttl", "range.ttl")
     for dataset in agency:
-        assert _violations(dataset_graph(dataset), shapes) == [], dataset.name
+        assert_dcat_ap(dataset_graph(dataset), reference, dataset.name or "")
 
 
 def test_mandatory_items_only_dataset_passes(reference: Path, statistical: Dataset) -> None:
@@ -69,8 +64,7 @@ def test_mandatory_items_only_dataset_passes(reference: Path, statistical: Datas
                 "last_year_of_data", "accessible_condition"):  # fmt: skip
         setattr(statistical, key, None)
     statistical.spatial, statistical.themes, statistical.uses = [], [], []
-    shapes = _shapes(reference, "shapes.ttl", "range.ttl")
-    assert _violations(dataset_graph(statistical), shapes) == []
+    assert_dcat_ap(dataset_graph(statistical), reference, "14 items only")
 
 
 def test_catalog_passes_the_shapes(reference: Path, agency: list[Dataset]) -> None:
@@ -83,10 +77,35 @@ def test_catalog_passes_the_shapes(reference: Path, agency: list[Dataset]) -> No
         paging=Paging(page_url="http://127.0.0.1:8000/catalog?page=1", total_items=6,
                       next_url="http://127.0.0.1:8000/catalog?page=2"),
     )  # fmt: skip
-    assert _violations(graph, _shapes(reference, "shapes.ttl", "range.ttl")) == []
+    assert_dcat_ap(graph, reference, "catalog")
     catalog = URIRef("http://127.0.0.1:8000/catalog")
     assert len(list(graph.objects(catalog, DCAT.dataset))) == len(agency)
     assert graph.value(catalog, DCTERMS.modified) == Literal("2025-10-05", datatype=XSD.date)
+
+
+def test_catalog_page_links_for_both_hydra_generations(agency: list[Dataset]) -> None:
+    """ckanext-dcat's harvester follows `hydra:next` of a PartialCollectionView or a
+    PagedCollection; older ones `hydra:nextPage` of a PagedCollection."""
+    from khlang.metadata.dcat import HYDRA
+
+    url = "https://d.example/catalog.ttl?size=2&page={}".format
+    graph = catalog_graph(
+        agency[:2],
+        title=Text(th="บัญชีข้อมูล", en="Catalog"),
+        description=Text(th="ข้อมูล", en="Data"),
+        publisher=agency[0].publisher,
+        paging=Paging(page_url=url(2), total_items=6, items_per_page=2, first_url=url(1),
+                      last_url=url(3), next_url=url(3), previous_url=url(1)),
+    )  # fmt: skip
+    page = URIRef(url(2))
+    assert set(graph.objects(page, RDF.type)) == {HYDRA.PartialCollectionView,
+                                                  HYDRA.PagedCollection}  # fmt: skip
+    for current, older, expected in ((HYDRA.next, HYDRA.nextPage, 3), (HYDRA.previous,
+            HYDRA.previousPage, 1), (HYDRA.first, HYDRA.firstPage, 1),
+            (HYDRA.last, HYDRA.lastPage, 3)):  # fmt: skip
+        assert graph.value(page, current) == graph.value(page, older) == URIRef(url(expected))
+    assert graph.value(page, HYDRA.totalItems).toPython() == 6
+    assert graph.value(page, HYDRA.itemsPerPage).toPython() == 2
 
 
 def test_eu_controlled_values_pass_the_vocabulary_shapes(
@@ -94,12 +113,12 @@ def test_eu_controlled_values_pass_the_vocabulary_shapes(
 ) -> None:
     """The values khlang maps to EU lists satisfy mdr-vocabularies.shape.ttl; only the Thai
     publisher and area codes, which no EU list holds, may be reported there (as warnings)."""
-    shapes = _shapes(reference, "mdr-vocabularies.shape.ttl")
+    vocabularies = shapes(reference, "mdr-vocabularies.shape.ttl")
     for dataset in agency:
         graph = dataset_graph(dataset)
         node = dataset_iri(dataset)
         distributions = set(graph.objects(node, DCAT.distribution))
-        for item in validate_dcat(graph, shapes).violations:
+        for item in validate_dcat(graph, vocabularies).violations:
             if item.focus in {str(node), *map(str, distributions)} and item.path:
                 assert URIRef(item.path) not in EU_CONTROLLED, item
 
@@ -145,9 +164,10 @@ def test_dataset_properties(statistical: Dataset) -> None:
     assert graph.value(distribution, DCAT.mediaType) == URIRef(
         "https://www.iana.org/assignments/media-types/text/csv"
     )
-    size = graph.value(distribution, DCAT.byteSize)
-    assert size.datatype == XSD.decimal
-    assert int(size.toPython()) == 48213
+    assert graph.value(distribution, DCAT.byteSize) == Literal(
+        "48213", datatype=XSD.nonNegativeInteger
+    )
+    assert (distribution, DCAT.accessURL, None) in graph
 
 
 def test_licence_checksum_and_years(statistical: Dataset) -> None:
@@ -162,6 +182,7 @@ def test_licence_checksum_and_years(statistical: Dataset) -> None:
     assert graph.value(distribution, DCTERMS.license) == URIRef(eu.LICENCE + "CC_BY_4_0")
     checksum = graph.value(distribution, SPDX.checksum)
     assert graph.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    assert (SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm) in graph
     assert str(graph.value(checksum, SPDX.checksumValue)) == "ab" * 32
     period = graph.value(node, DCTERMS.temporal)
     assert graph.value(period, DCAT.startDate) == Literal("2022", datatype=XSD.gYear)

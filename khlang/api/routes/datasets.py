@@ -1,5 +1,5 @@
 """khlang's JSON API for datasets: search, detail, versions, compliance and both scores,
-metadata as JSON, DCAT-AP and Data Package, and the catalog's DCAT feed."""
+metadata as JSON, DCAT-AP and Data Package (the catalog's DCAT feed is in routes/dcat.py)."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def search(
     result = service.search_datasets(state, principal, query)
     body = result.model_dump(mode="json")
     body["page"], body["size"] = page, size
-    return _json(request, body, cache=_listing_policy(principal))
+    return _json(request, body, cache=listing_policy(principal))
 
 
 def _sort(text: str) -> dict[str, Any]:
@@ -157,7 +157,16 @@ METADATA_TYPES = ["application/json", "text/turtle", "application/ld+json", "app
 RDF_EXTENSIONS = list(service.RDF_EXTENSIONS)
 # Documented as an enum (so clients and generated tests know the forms); an unknown one is
 # still answered by the route, with a 404 naming the forms.
-RdfExtension = Annotated[str, Path(json_schema_extra={"enum": RDF_EXTENSIONS})]
+
+
+def unknown_extension(known: list[str]) -> ApiError:
+    listed = ", ".join(known)
+    return ApiError(
+        Text(th=f"ใช้ได้: {listed}", en=f"use one of {listed}"),
+        code="not_found",
+        status=404,
+        parameter="extension",
+    )
 
 
 @router.get(
@@ -187,7 +196,7 @@ def metadata(
 
 @router.get(
     "/datasets/{name}/metadata.{extension}",
-    summary="Metadata in one form: json, ttl (Turtle), jsonld (JSON-LD) or rdf (RDF/XML)",
+    summary="Metadata in one form: json, ttl (Turtle), jsonld (JSON-LD), rdf or xml (RDF/XML), n3",
     responses={200: {"content": {media: {} for media in METADATA_TYPES}}},
 )
 def metadata_as(
@@ -200,12 +209,7 @@ def metadata_as(
 ) -> Response:
     format = service.RDF_EXTENSIONS.get(extension)
     if format is None and extension != "json":
-        raise ApiError(
-            Text(th="ใช้ได้: json, ttl, jsonld, rdf", en="use one of json, ttl, jsonld, rdf"),
-            code="not_found",
-            status=404,
-            parameter="extension",
-        )
+        raise unknown_extension(["json", *RDF_EXTENSIONS])
     base = base_url(request)
 
     def build() -> Answer:
@@ -243,55 +247,6 @@ def datapackage(
     return _remembered(request, state, principal, ("datapackage", name, version), build)
 
 
-@router.get(
-    "/catalog",
-    summary="The catalog as DCAT-AP, negotiated (Turtle by default), one page at a time",
-    responses={200: {"content": {media: {} for media in METADATA_TYPES[1:]}}},
-)
-def catalog(
-    request: Request,
-    state: State,
-    principal: Caller,
-    page: Annotated[int, Query(ge=1)] = 1,
-    size: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> Response:
-    media = accepted(request, METADATA_TYPES[1:])
-    if media is None:
-        raise not_acceptable(METADATA_TYPES[1:])
-    extension = next(
-        e for e, f in service.RDF_EXTENSIONS.items() if service.RDF_MEDIA_TYPES[media] == f
-    )
-    return catalog_as(request, state, principal, extension, page, size)
-
-
-@router.get(
-    "/catalog.{extension}",
-    summary="The catalog's DCAT-AP feed: ttl, jsonld or rdf",
-    responses={200: {"content": {media: {} for media in METADATA_TYPES[1:]}}},
-)
-def catalog_as(request: Request, state: State, principal: Caller, extension: RdfExtension,
-               page: Annotated[int, Query(ge=1)] = 1,
-               size: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:  # fmt: skip
-    format = service.RDF_EXTENSIONS.get(extension)
-    if format is None:
-        raise ApiError(
-            Text(th="ใช้ได้: ttl, jsonld, rdf", en="use one of ttl, jsonld, rdf"),
-            code="not_found",
-            status=404,
-            parameter="extension",
-        )
-    text, _ = service.catalog_rdf(state, principal, base_url(request), format, page, size)
-    media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
-    cache = _listing_policy(principal)
-    return cached_response(
-        request,
-        text,
-        media_type=f"{media}; charset=utf-8",
-        etag=etag_of("catalog", text),
-        cache_control=cache,
-    )
-
-
 @router.get("/organizations", summary="Organisations")
 def organizations(request: Request, state: State) -> Response:
     found = [o.model_dump(mode="json") for o in state.catalog.organizations()]
@@ -310,10 +265,10 @@ def organization(request: Request, state: State, principal: Caller, name: str) -
         "datasets": [d.model_dump(mode="json") for d in datasets],
         "budget_bureau": service.organization_score(state, name),
     }
-    return _json(request, body, cache=_listing_policy(principal))
+    return _json(request, body, cache=listing_policy(principal))
 
 
-def _listing_policy(principal: Principal) -> str:
+def listing_policy(principal: Principal) -> str:
     """A listing may hold private datasets for a member or a sysadmin: then no shared cache
     may keep it (it would hand it to the next visitor)."""
     return PRIVATE if principal.roles or principal.sysadmin else CURRENT

@@ -47,6 +47,9 @@ SUMMARIES_TH: dict[str, str] = {
     "GET /api/v1/datasets/{name}/datapackage.json": "ไฟล์ datapackage.json ของ Frictionless",
     "GET /api/v1/catalog": "บัญชีข้อมูลทั้งหมดเป็น DCAT-AP ทีละหน้า",
     "GET /api/v1/catalog.{extension}": "บัญชีข้อมูลเป็น DCAT-AP ในรูปแบบที่เลือก",
+    "GET /catalog.{extension}": "บัญชีข้อมูลเป็น DCAT-AP ที่ URL แบบ ckanext-dcat ทีละหน้า",
+    "GET /catalog": "IRI ของบัญชีข้อมูล: DCAT-AP ตามที่ Accept ขอ (เบราว์เซอร์ไปหน้าแรก)",
+    "GET /dataset/{name}.{extension}": "ชุดข้อมูลหนึ่งชุดเป็น DCAT-AP ที่ URL แบบ ckanext-dcat",
     "GET /api/v1/organizations": "หน่วยงาน",
     "GET /api/v1/organizations/{name}": "หน่วยงานหนึ่ง ชุดข้อมูล และคะแนนตัวชี้วัดของสำนักงบประมาณ",
     "GET /api/v1/datasets/{name}/resources/{resource_id}": "ทรัพยากรหนึ่ง: คำอธิบาย Table Schema "

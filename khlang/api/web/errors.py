@@ -5,6 +5,7 @@ stack trace or a JSON body. Requests to the API keep the API's JSON errors."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
@@ -20,11 +21,13 @@ from khlang.i18n import Text
 log = logging.getLogger("khlang.web")
 NOT_FOUND = Text(th="ไม่พบหน้าที่คุณต้องการ", en="Page not found")
 _API_PREFIXES = ("/api/", "/static/")
+_DCAT_PATHS = re.compile(r"/catalog(\.\w+)?|/dataset/[^/]+\.\w+")
+"""ckanext-dcat's URLs (khlang/api/routes/dcat.py): machine doors, answered as the API is."""
 
 
 def is_page_path(path: str) -> bool:
     """Whether a path is (or would be) one of the web pages rather than the API or a file."""
-    if path == "/api" or path.startswith(_API_PREFIXES):
+    if path == "/api" or path.startswith(_API_PREFIXES) or _DCAT_PATHS.fullmatch(path):
         return False
     return "/resource/" not in path  # downloads: /dataset/{name}/resource/{id}/download/...
 

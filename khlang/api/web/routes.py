@@ -9,8 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from khlang.api.http import base_url
+from khlang.api.routes.datasets import metadata_as
+from khlang.api.routes.dcat import catalog_feed, feed_position, wanted_rdf
 from khlang.api.service import API
-from khlang.api.state import api_state
+from khlang.api.state import api_state, caller
 from khlang.api.web import dashboard as dashboard_module
 from khlang.api.web import home as home_module
 from khlang.api.web import organization as organization_module
@@ -53,8 +55,17 @@ def _fmt(request: Request) -> Formatter:
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> Response:
+    if (extension := wanted_rdf(request)) is not None:
+        # ckanext-dcat's content negotiation: the site's root as RDF is the catalog.
+        state, principal = api_state(request), await run_in_threadpool(caller, request)
+        page, size = feed_position(request)
+        return await run_in_threadpool(
+            lambda: catalog_feed(
+                request, state, principal, extension, page, size, links_to=f"/catalog.{extension}"
+            )
+        )
     model = await run_in_threadpool(home_module.home_model, api_state(request))
-    return render(request, "home.html", m=model)
+    return _varies(render(request, "home.html", m=model))
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -100,6 +111,12 @@ async def dataset(request: Request, name: str) -> Response:
     fmt = _fmt(request)
     params = _params(request)
     version = _version(params)
+    if (extension := wanted_rdf(request)) is not None:
+        # ckanext-dcat's content negotiation: the dataset's IRI as RDF is its DCAT-AP.
+        state, principal = api_state(request), await run_in_threadpool(caller, request)
+        return await run_in_threadpool(
+            metadata_as, request, state, principal, name, extension, version
+        )
     path = localized(f"/dataset/{name}", fmt.lang)
     if any(key == "fcol" for key, _ in params):
         # The add-filter form: go to the page's own address for the new set of filters, so
@@ -122,7 +139,7 @@ async def dataset(request: Request, name: str) -> Response:
     except NotFoundError:
         return not_found_page(request, Text(th="ไม่พบชุดข้อมูล", en="No such dataset"), name)
     status = 400 if model.preview and model.preview.error else 200
-    return render(
+    page = render(
         request,
         "dataset.html",
         status_code=status,
@@ -130,6 +147,15 @@ async def dataset(request: Request, name: str) -> Response:
         operators=operators_for_form(),
         agg_labels=AGG_LABELS,
     )
+    return _varies(page)
+
+
+def _varies(page: Response) -> Response:
+    """A page whose address also answers RDF (by the Accept header) says so, so that no
+    shared cache hands the HTML to an RDF client or the Turtle to a browser."""
+    vary = [item.strip() for item in page.headers.get("Vary", "").split(",") if item.strip()]
+    page.headers["Vary"] = ", ".join(["Accept", *vary])
+    return page
 
 
 def _version(params: list[tuple[str, str]]) -> int | None:

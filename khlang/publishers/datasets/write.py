@@ -19,6 +19,7 @@ from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.metadata.datapackage import to_datapackage
 from khlang.metadata.model import Dataset, Resource
+from khlang.metadata.parquet import nan_as_missing
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DatasetSpec, ResourceSpec
 from khlang.publishers.datasets.describe import DataFacts, describe
@@ -74,7 +75,9 @@ def _write_resource(
     table, rows = _materialise(con, spec)
     schema_path = folder / "schemas" / f"{spec.name}.json"
     schema_path.parent.mkdir(parents=True, exist_ok=True)
-    schema = table_schema(spec.columns, primary_key=list(spec.primary_key) or None)
+    # One schema for the CSV, Parquet and JSON twins, so it reads NaN as missing as the
+    # Parquet twin's must (khlang.metadata.parquet).
+    schema = nan_as_missing(table_schema(spec.columns, primary_key=list(spec.primary_key) or None))
     schema_path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
     select = ", ".join(_cast(name) for name in spec.columns)
     resources = []
