@@ -162,6 +162,12 @@ def _python_reader(field: SchemaField) -> Callable[[str], Any]:
     native = _native_reader(field)
     if native is not None:
         return native
+    return frictionless_reader(field)
+
+
+def frictionless_reader(field: SchemaField) -> Callable[[Any], Any]:
+    """frictionless-py's value reader for the field, which also reads the typed values of
+    spreadsheets and JSON (a number, a boolean, a date) by Frictionless's rules."""
     from frictionless import Field
 
     descriptor = {"name": field.name, "type": field.type, "format": field.format}
@@ -238,6 +244,8 @@ def key_type(field: SchemaField) -> pa.DataType:
 
 
 def _key_of(value: Any, kind: str) -> Any:
+    if kind == "boolean" and isinstance(value, bool):
+        return int(value)
     if value is None or kind in KEY_TYPES:
         return _to_arrow_scalar(value, kind)
     if isinstance(value, str):
@@ -253,6 +261,7 @@ class FieldChecker:
         self.field = field
         self.constraints = field.constraints
         self._reader: Callable[[str], Any] | None = None
+        self._typed_reader: Callable[[Any], Any] | None = None
         self._cache: dict[str, Any] = {}
         self._typed_bounds: dict[str, Any] = {}
         self._enum: list[Any] | None = None
@@ -266,6 +275,26 @@ class FieldChecker:
         if self._reader is None:
             self._reader = _python_reader(self.field)
         return self._reader
+
+    def read_typed(self, value: Any) -> Any:
+        """A spreadsheet's or JSON's value, text or typed, as Frictionless reads it."""
+        if isinstance(value, str):
+            return self.read_value(value)
+        if self._typed_reader is None:
+            self._typed_reader = frictionless_reader(self.field)
+        return self._typed_reader(value)
+
+    def check_typed(self, values: list[Any], *, keys: bool = True) -> CellChecks:
+        """Check present cells given as the file types them (spreadsheets, JSON): a number
+        in a string field or 1 in a boolean field is a type error, as in Frictionless."""
+        read = [self.read_typed(value) for value in values]
+        valid = np.array([value is not None for value in read], dtype=bool)
+        found = (
+            pa.array([_key_of(value, self.field.type) for value in read], key_type(self.field))
+            if keys
+            else None
+        )
+        return self._finish(None, read, valid, found, np.zeros(len(read), dtype=bool))
 
     def read_value(self, cell: str) -> Any:
         """One cell by the reference reader (None when it is not of the field's type)."""
@@ -467,7 +496,7 @@ class FieldChecker:
 
     def _finish(
         self,
-        strings: pa.Array,
+        strings: pa.Array | None,
         values: pa.Array | list[Any],
         valid: np.ndarray,
         keys: pa.Array | None,
