@@ -14,6 +14,7 @@ declared tables taken as JSON documents.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import time
@@ -64,12 +65,15 @@ class Resource:
     name: str
     place: str
     files: list[Path] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    """Paths with a scheme (https://, sqlite://): not read."""
     data: list[Any] | None = None
     schema: TableSchema | None = None
     dialect: Dialect = field(default_factory=Dialect)
     encoding: str | None = None
     sheet: str | None = None
     innerpath: str | None = None
+    compression: str | None = None
     declared_bytes: int | None = None
     declared_hash: str | None = None
     table_type: bool = False
@@ -100,6 +104,8 @@ def validate(
     khlang leaves guessing to `infer_schema`, unless `frictionless`). `examples` is how
     many errors of each type the report keeps; counts are always exact."""
     started = time.perf_counter()
+    if frictionless and glob.has_magic(Path(path).name):
+        return _validate_glob(Path(path), schema, examples)
     path = existing_file(path)
     resource = Resource(
         name=name or path.stem, place=str(path), files=[path], schema=_schema(schema),
@@ -110,8 +116,24 @@ def validate(
     return Report(tasks=[task], seconds=time.perf_counter() - started)
 
 
+def _validate_glob(pattern: Path, schema: SchemaInput, examples: int) -> Report:
+    """frictionless-py reads a name with `*`, `?` or `[` as a pattern and validates the files
+    it matches as a package (`[table].csv` matches t.csv, a.csv...), and a pattern that
+    matches nothing as a package without resources, which is invalid."""
+    matches = sorted(path for path in pattern.parent.glob(pattern.name) if path.is_file())
+    if not matches:
+        raise KhlangError(
+            t("frictionless-py อ่านชื่อนี้เป็นรูปแบบ glob ซึ่งไม่ตรงกับแฟ้มใด",
+              "frictionless-py reads this name as a glob pattern, which matches no file"),
+            where=str(pattern),
+        )  # fmt: skip
+    reports = [validate(path, schema, examples=examples, frictionless=True) for path in matches]
+    return Report(tasks=[task for report in reports for task in report.tasks])
+
+
 def _sniffed(resource: Resource, frictionless: bool) -> FormatInfo:
-    info = sniff_format(resource.files[0], by_name=frictionless, innerpath=resource.innerpath)
+    info = sniff_format(resource.files[0], by_name=frictionless, innerpath=resource.innerpath,
+                        compression=resource.compression)  # fmt: skip
     if len(resource.files) > 1:
         size = sum(part.stat().st_size for part in resource.files)
         info = info.model_copy(update={"parts": tuple(map(str, resource.files)), "size": size})
@@ -279,11 +301,10 @@ def validate_package(
     by_name = {resource.name: resource for resource in resources}
     report = Report(tasks=[])
     for resource in resources:
-        missing = [part for part in resource.files if not part.is_file()]
-        if missing:  # frictionless-py's scheme-error, in the resource's task
+        unread = _unreadable(resource)
+        if unread is not None:  # in the resource's task, as frictionless-py reports it
             tally = Tally(limit=examples)
-            tally.add(Finding("scheme-error", t(f"ไม่พบแฟ้ม {missing[0]}",
-                                                f"no such file: {missing[0]}")))  # fmt: skip
+            tally.add(unread)
             report.tasks.append(TaskReport(path=resource.place, name=resource.name, tally=tally))
             continue
         for foreign_key in resource.schema.foreign_keys if resource.schema else []:
@@ -298,6 +319,27 @@ def validate_package(
         report.tasks.append(_validate_resource(resource, examples, keys, frictionless))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _unreadable(resource: Resource) -> Finding | None:
+    """Why a resource's data cannot be read at all: no path and no data, a remote URL
+    (khlang validates files it has; frictionless-py's download fails where there is no
+    network), another scheme, or a file that is not there."""
+    if not resource.files and not resource.urls and resource.data is None:
+        return Finding("scheme-error", t("ทรัพยากรไม่มีทั้ง path และ data",
+                                         "the resource has neither a path nor data"))  # fmt: skip
+    for part in resource.files:
+        text = part.as_posix()
+        if "://" in text or ":/" in text.split("/", 1)[0] + "/":
+            remote = text.split(":", 1)[0] in ("http", "https")
+            return Finding(
+                "source-error" if remote else "scheme-error",
+                t(f"khlang ไม่อ่านแฟ้มจาก {text}: ดาวน์โหลดแฟ้มมาตรวจ",
+                  f"khlang does not read {text}: download the file and validate it"),
+            )  # fmt: skip
+        if not part.is_file():
+            return Finding("scheme-error", t(f"ไม่พบแฟ้ม {part}", f"no such file: {part}"))
+    return None
 
 
 def _read_descriptor(path: Path) -> dict[str, Any]:
@@ -343,6 +385,8 @@ def _prepare_resource(
     base = package.parent
     paths = resource.get("path")
     paths = [paths] if isinstance(paths, str) else paths or []
+    urls = [path for path in paths if "://" in path]
+    paths = [path for path in paths if "://" not in path]
     for relative in paths:
         if Path(relative).is_absolute() or ".." in Path(relative).parts:
             raise KhlangError(
@@ -352,18 +396,22 @@ def _prepare_resource(
                 ),
                 where=where,
             )
-    name = str(resource.get("name") or (Path(paths[0]).stem if paths else f"resource{index + 1}"))
+    first = (paths + urls)[0] if paths or urls else None
+    name = str(resource.get("name") or (Path(first).stem if first else f"resource{index + 1}"))
     encoding = resource.get("encoding")
     return Resource(
         name=name,
-        place=paths[0] if len(paths) == 1 else f"{name} ({', '.join(paths) or 'inline data'})",
+        place=first if len(paths + urls) == 1 and first else
+        f"{name} ({', '.join(paths + urls) or 'inline data'})",
         files=[base / relative for relative in paths],
+        urls=urls,
         data=resource.get("data") if isinstance(resource.get("data"), list) else None,
         schema=_resource_schema(resource.get("schema"), base, where, version),
         dialect=parse_dialect(_dereferenced(resource.get("dialect"), base, f"{where}.dialect"),
                               where=f"{where}.dialect"),
         encoding=known_encoding(encoding) if isinstance(encoding, str) else None,
         innerpath=resource.get("innerpath"),
+        compression=resource.get("compression"),
         declared_bytes=resource.get("bytes"),
         declared_hash=resource.get("hash"),
         table_type=resource.get("type") == "table"

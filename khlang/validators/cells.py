@@ -220,7 +220,8 @@ def _native_reader(field: SchemaField) -> Callable[[str], Any] | None:
             return None
         return value if 0 <= value <= 9999 else None
 
-    pattern = "%Y-%m-%d" if field.format in ("default", "") else field.format
+    # "fmt:" is the legacy (Table Schema v0) prefix of a strptime pattern.
+    pattern = "%Y-%m-%d" if field.format in ("default", "") else field.format.removeprefix("fmt:")
 
     def date(cell: str) -> dt.date | None:
         try:
@@ -319,6 +320,8 @@ class FieldChecker:
             found = strings.cast(pa.int64()) if self.field.type == "boolean" else strings
             valid = np.ones(len(strings), dtype=bool)
             return self._finish(strings, strings, valid, found if keys else None, thai)
+        if self.field.type == "integer" and _has_long_cells(strings):
+            return self._check_python(whole(strings), thai)  # beyond 64 bits: Python's int
         if (self.field.type in FAST_TYPES and self.field.format in ("default", "")) or (
             self.field.type in ("any", "boolean")
         ):
@@ -553,6 +556,8 @@ class FieldChecker:
                 allowed = [value for value in self.constraints.enum or [] if isinstance(value, str)]
             else:
                 allowed = [_to_arrow_scalar(value, kind) for value in self.enum_values()]
+            if kind == "number":  # -0 is 0 (Arrow's set lookup tells their bits apart)
+                values = pc.add(values, pa.scalar(0.0))
             return ~_mask(pc.is_in(values, pa.array(allowed, type=values.type)))
         bound = _to_arrow_scalar(self._bound(name), kind)
         if bound is None:
@@ -630,6 +635,13 @@ class FieldChecker:
     @property
     def _buddhist(self) -> bool:
         return self.field.calendar == Calendar.buddhist
+
+
+def _has_long_cells(strings: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether a cell is long enough to hold an integer beyond 64 bits (19 digits and more:
+    Python's int reads it, Frictionless accepts it, Arrow's int64 cannot hold it)."""
+    longest = pc.max(pc.utf8_length(strings)).as_py()
+    return longest is not None and longest > 19
 
 
 def _year_of(value: Any) -> int:

@@ -108,7 +108,8 @@ class SchemaField(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     name: str = Field(min_length=1)
-    type: str = "any"
+    type: str = "string"
+    """Table Schema v1: a field without a type is a string field."""
     format: str = "default"
     title: str | None = None
     description: str | None = None

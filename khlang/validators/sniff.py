@@ -5,6 +5,7 @@ format table (`khlang.metadata.formats`), so the catalog and the validator agree
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -135,21 +136,30 @@ _ODF_MIMETYPES = {
 
 
 def sniff_format(
-    path: str | Path, *, by_name: bool = False, innerpath: str | None = None
+    path: str | Path,
+    *,
+    by_name: bool = False,
+    innerpath: str | None = None,
+    compression: str | None = None,
 ) -> FormatInfo:
     """Sniff a file's real format, media type, encoding and delimiter from its content;
     a compressed table (gzip, bzip2, xz, a zip of one file) is sniffed inside.
     `by_name` trusts the name for the format and compression and detects the encoding as
-    frictionless-py does (`khlang validate --frictionless`)."""
+    frictionless-py does (`khlang validate --frictionless`); `compression` is what a
+    resource descriptor declares (gz, bz2, xz, zip), trusted over the name."""
     path = Path(path)
     size = path.stat().st_size
+    declared_compression = compression
     name, compression = _compression_by_name(path.name)
+    compression = declared_compression or compression
     declared = format_by_extension(name)
     with path.open("rb") as stream:
         head = stream.read(SAMPLE_BYTES)
     if by_name:
         return _by_name(path, size, declared, compression, innerpath)
-    if size and compressed.compression_of(head):
+    if declared_compression in compressed.SUFFIXES.values():
+        pass  # the descriptor says so
+    elif size and compressed.compression_of(head):
         compression = compressed.compression_of(head)
     elif compression == "zip" and head.startswith(b"PK\x03\x04") and _sniff_zip(path) == "ZIP":
         pass  # a zip named as a zip of a table (data.csv.zip); other zips are archives
@@ -275,7 +285,8 @@ def _sniff_text(
             path=str(path), size=size, format=format_by_name(name), declared=declared, **extra
         )
 
-    if looks_binary(head):
+    wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # UTF-16/32: NULs
+    if not wide and looks_binary(head):
         return info("BIN", what=t("ข้อมูลไบนารี ไม่ใช่ข้อความ", "binary data, not text"))
     encoding = detect_encoding(head, complete=complete)
     if encoding is None:
