@@ -85,6 +85,12 @@ def _schema(schema: SchemaInput) -> TableSchema | None:
         return schema
     if isinstance(schema, dict):
         return parse_schema(schema, where="schema")
+    if not isinstance(schema, str | Path):
+        raise KhlangError(
+            t("สคีมาต้องเป็นออบเจกต์ JSON หรือที่อยู่แฟ้ม",
+              "a schema is a Table Schema object (dict) or the path of one"),
+            where="schema",
+        )  # fmt: skip
     return load_schema(schema)
 
 
@@ -322,9 +328,10 @@ def validate_package(
 
 
 def _unreadable(resource: Resource) -> Finding | None:
-    """Why a resource's data cannot be read at all: no path and no data, a remote URL
-    (khlang validates files it has; frictionless-py's download fails where there is no
-    network), another scheme, or a file that is not there."""
+    """Why a resource's data cannot be read at all, in frictionless-py's terms: no path and
+    no data, a remote URL (khlang validates the files it has; frictionless-py's download is
+    a scheme-error where there is no network), a database URL (a source-error), or a file
+    that is not there."""
     if not resource.files and not resource.urls and resource.data is None:
         return Finding("scheme-error", t("ทรัพยากรไม่มีทั้ง path และ data",
                                          "the resource has neither a path nor data"))  # fmt: skip
@@ -333,7 +340,7 @@ def _unreadable(resource: Resource) -> Finding | None:
         if "://" in text or ":/" in text.split("/", 1)[0] + "/":
             remote = text.split(":", 1)[0] in ("http", "https")
             return Finding(
-                "source-error" if remote else "scheme-error",
+                "scheme-error" if remote else "source-error",
                 t(f"khlang ไม่อ่านแฟ้มจาก {text}: ดาวน์โหลดแฟ้มมาตรวจ",
                   f"khlang does not read {text}: download the file and validate it"),
             )  # fmt: skip

@@ -75,6 +75,8 @@ def open_table(
         else partial(open_decompressed, Path(info.path), info.compression, info.innerpath)
     )
     encoding = encoding or info.encoding
+    if name == "TXT" and info.declared is not None and info.declared.name not in TABLE_FORMATS:
+        raise _not_a_table(info)  # text named as a Parquet, XLSX... file is not that table
     if name in TABLE_FORMATS:
         block = LONG_ROW_BLOCK_BYTES if long_rows else BLOCK_BYTES
         return _open_csv(info, opener, encoding, block, split, dialect, width)
@@ -246,6 +248,12 @@ class _Head:
     until the rows are complete."""
 
     def __init__(self, opener: Opener, encoding: str, dialect: Dialect) -> None:
+        try:
+            self._read(opener, encoding, dialect)
+        except DECOMPRESSION_ERRORS as error:
+            raise _decompression_error(error) from None
+
+    def _read(self, opener: Opener, encoding: str, dialect: Dialect) -> None:
         self.encoding = encoding
         limit = 64 << 10
         with opener() as stream:
@@ -257,8 +265,6 @@ class _Head:
                     text = decoder.decode(data, final=complete)
                 except UnicodeDecodeError as error:
                     raise _decode_error(encoding, data, error) from None
-                except DECOMPRESSION_ERRORS as error:
-                    raise _decompression_error(error) from None
                 bom = encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8)
                 self.bom = len(codecs.BOM_UTF8) if bom else 0
                 text = text.removeprefix("\ufeff")
@@ -277,10 +283,7 @@ class _Head:
                             "mark, or the file is not a CSV table)",
                         ),
                     )
-                try:
-                    data += stream.read(limit)
-                except DECOMPRESSION_ERRORS as error:
-                    raise _decompression_error(error) from None
+                data += stream.read(limit)
                 limit *= 2
 
     def _read_rows(self, lines: list[str], complete: bool) -> bool:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from khlang.i18n import t
+from khlang.validators.compression import ERRORS as DECOMPRESSION_ERRORS
 from khlang.validators.dialect import SAMPLE_ROWS, CsvOptions, Dialect
 from khlang.validators.tables import ReadError, Table, batches_from_rows
 
@@ -47,6 +48,7 @@ def table_from_records(
     """A table from rows of cells: the header found in the first SAMPLE_ROWS rows, the
     data rows numbered from 1 (the first row of the file). `width` is the number of
     fields when the table has no header (a schema's)."""
+    records = guarded(records)
     sample = list(islice(records, SAMPLE_ROWS))
     dialect = dialect.with_header_found(sample)
     labels = dialect.labels(sample)
@@ -55,6 +57,27 @@ def table_from_records(
     rows = dialect.content(enumerate(chain(sample, records), start=1))
     return Table(labels=labels, batches=batches_from_rows(rows, width, typed=typed),
                  encoding=encoding, width=width, dialect=dialect, fragment=fragment)  # fmt: skip
+
+
+def guarded(records: Records) -> Records:
+    """A parser's rows, its failures turned into the errors frictionless-py reports for
+    them (its parsers' error handling): damaged compression, bytes that do not decode, and
+    anything else a parsing library raises on a broken file as a source-error."""
+    try:
+        yield from records
+    except ReadError:
+        raise
+    except DECOMPRESSION_ERRORS as error:
+        raise ReadError(
+            "compression-error", t(f"คลายการบีบอัดไม่ได้: {error}", f"cannot decompress: {error}")
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            "encoding-error", t(f"ถอดรหัสไม่ได้: {error}", f"cannot decode: {error}")
+        ) from None
+    except Exception as error:  # a parsing library's own errors on a broken file
+        raise ReadError("source-error", t(f"อ่านข้อมูลไม่ได้: {error}",
+                                          f"cannot read the data: {error}")) from None  # fmt: skip
 
 
 # CSV in Python ----------------------------------------------------------------------------

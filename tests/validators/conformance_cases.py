@@ -74,8 +74,9 @@ def _field_cases() -> list[Case]:
     for number, (spec, good, bad) in enumerate(FIELDS):
         rows = [["v"], *([cell] for cell in good + bad)]
         schema = {"fields": [{"name": "v", **spec}]}
-        if any(name in spec.get("constraints", {}) for name in ("exclusiveMinimum",
-                                                                 "exclusiveMaximum")):
+        if any(
+            name in spec.get("constraints", {}) for name in ("exclusiveMinimum", "exclusiveMaximum")
+        ):
             continue  # v2 only: the cases below cover them
         label = spec["type"] + "-" + "-".join(sorted(spec.get("constraints", {}))) or ""
         cases.append(Case(f"field-{number:02}-{label.strip('-')}", _csv(rows), schema=schema))
@@ -166,10 +167,21 @@ def _dialect_cases() -> list[Case]:
 def _typed_source_cases() -> list[Case]:
     """Spreadsheets and JSON, whose cells carry types (frictionless-py's parser tests)."""
     when = dt.datetime(2024, 3, 1)
-    mixed = {"fields": [{"name": "s", "type": "string"}, {"name": "b", "type": "boolean"},
-                        {"name": "n", "type": "integer"}, {"name": "d", "type": "datetime"}]}
-    objects = [{"id": 1, "name": "a"}, {"id": "2", "name": 3}, {"name": "c"},
-               {"id": 4, "name": "d", "extra": 5}, {"id": 1.0, "name": True}]
+    mixed = {
+        "fields": [
+            {"name": "s", "type": "string"},
+            {"name": "b", "type": "boolean"},
+            {"name": "n", "type": "integer"},
+            {"name": "d", "type": "datetime"},
+        ]
+    }
+    objects = [
+        {"id": 1, "name": "a"},
+        {"id": "2", "name": 3},
+        {"name": "c"},
+        {"id": 4, "name": "d", "extra": 5},
+        {"id": 1.0, "name": True},
+    ]
     arrays = [["id", "name"], [1, "a"], ["x", None], [2.5, "c", "extra"]]
     return [
         Case("xlsx-typed-cells", _xlsx([["s", "b", "n", "d"], [1, 1, "1", when],
