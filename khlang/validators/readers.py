@@ -183,8 +183,8 @@ def _open_csv(
                   dialect=dialect, fragment=fragment)  # fmt: skip
     options = head.options
     if not _arrow_reads(options, dialect, encoding):
-        decode_error = partial(_decode_error_in, opener, encoding)
-        rows = records.csv_records(opener, encoding, options, decode_error)
+        located = partial(_locate_bad_bytes, opener, encoding)
+        rows = records.csv_records(opener, encoding, options, located)
         table.batches = records.batches_from_rows(
             dialect.content(enumerate(rows, start=1)), max(width, 1)
         )
@@ -565,11 +565,6 @@ def _decompression_error(error: Exception) -> ReadError:
         "compression-error",
         t(f"คลายการบีบอัดไม่ได้: {error}", f"the compressed data is damaged: {error}"),
     )
-
-
-def _decode_error_in(opener: Opener, encoding: str, error: UnicodeDecodeError) -> ReadError:
-    """Where bytes that are not `encoding` are, found by reading the file again."""
-    return _locate_bad_bytes(opener, encoding)
 
 
 def _locate_bad_bytes(opener: Opener, encoding: str) -> ReadError:

@@ -84,17 +84,20 @@ def guarded(records: Records) -> Records:
 
 
 def csv_records(
-    opener: Callable[[], BinaryIO], encoding: str, options: CsvOptions, on_decode_error: Any
+    opener: Callable[[], BinaryIO],
+    encoding: str,
+    options: CsvOptions,
+    decode_error: Callable[[], ReadError],
 ) -> Records:
     """Every record of a CSV file, split by Python's csv module as Frictionless splits it.
-    `on_decode_error(error)` returns the ReadError for bytes that are not `encoding`."""
+    `decode_error()` says where the bytes stop being `encoding` when they do."""
     import csv
 
     with opener() as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
         try:
             yield from options.reader(text)
-        except UnicodeDecodeError as error:
-            raise on_decode_error(error) from None
+        except UnicodeDecodeError:
+            raise decode_error() from None
         except csv.Error as error:
             raise ReadError("source-error", t(f"อ่าน CSV ไม่ได้: {error}", f"CSV: {error}")) from None
 

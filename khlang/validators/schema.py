@@ -13,9 +13,17 @@ import enum
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from khlang.errors import KhlangError
 from khlang.i18n import t
@@ -42,7 +50,7 @@ SUPPORTED_CONSTRAINTS: dict[str, set[str]] = {
     "geojson": {"required", "enum"},
 }
 STRING_FORMATS = {"default", "email", "uri", "uuid", "binary", "wkt"}
-FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
+FieldsMatch = Literal["exact", "equal", "subset", "superset", "partial"]
 V2_PROFILES = "https://datapackage.org/profiles/2.0/"
 
 
@@ -58,6 +66,17 @@ def descriptor_version(descriptor: Any) -> str:
     if "frictionlessdata.io" in profile or "specs.frictionless" in profile:
         return "v1"
     return "unknown"
+
+
+def missing_value_strings(value: Any) -> Any:
+    """v2 missing values may be objects (`{"value": "-", "label": "not asked"}`): their values."""
+    if isinstance(value, list):
+        return [item["value"] if isinstance(item, dict) and "value" in item else item
+                for item in value]  # fmt: skip
+    return value
+
+
+MissingValues = Annotated[list[str], BeforeValidator(missing_value_strings)]
 
 
 class Calendar(enum.StrEnum):
@@ -113,7 +132,7 @@ class SchemaField(BaseModel):
     format: str = "default"
     title: str | None = None
     description: str | None = None
-    missing_values: list[str] | None = Field(default=None, alias="missingValues")
+    missing_values: MissingValues | None = Field(default=None, alias="missingValues")
     constraints: Constraints = Constraints()
     true_values: list[str] = Field(default=DEFAULT_TRUE_VALUES, alias="trueValues")
     false_values: list[str] = Field(default=DEFAULT_FALSE_VALUES, alias="falseValues")
@@ -128,11 +147,6 @@ class SchemaField(BaseModel):
         if isinstance(value, dict) and "required" in value:
             raise ValueError('"required" should be set as "constraints.required"')
         return value
-
-    @field_validator("missing_values", mode="before")
-    @classmethod
-    def _missing_value_objects(cls, value: Any) -> Any:
-        return missing_value_strings(value)
 
     @field_validator("type")
     @classmethod
@@ -190,22 +204,10 @@ class TableSchema(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     fields: list[SchemaField]
-    missing_values: list[str] = Field(default=[""], alias="missingValues")
+    missing_values: MissingValues = Field(default=[""], alias="missingValues")
     primary_key: list[str] = Field(default=[], alias="primaryKey")
     foreign_keys: list[ForeignKey] = Field(default=[], alias="foreignKeys")
-    fields_match: str = Field(default="exact", alias="fieldsMatch")
-
-    @field_validator("fields_match")
-    @classmethod
-    def _match_mode(cls, value: str) -> str:
-        if value not in FIELDS_MATCH:
-            raise ValueError(f"must be one of {', '.join(FIELDS_MATCH)}")
-        return value
-
-    @field_validator("missing_values", mode="before")
-    @classmethod
-    def _missing_value_objects(cls, value: Any) -> Any:
-        return missing_value_strings(value)
+    fields_match: FieldsMatch = Field(default="exact", alias="fieldsMatch")
 
     @field_validator("primary_key", mode="before")
     @classmethod
@@ -231,14 +233,6 @@ class TableSchema(BaseModel):
 
     def to_descriptor(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, exclude_defaults=True)
-
-
-def missing_value_strings(value: Any) -> Any:
-    """v2 missing values may be objects (`{"value": "-", "label": "not asked"}`): their values."""
-    if isinstance(value, list):
-        return [item["value"] if isinstance(item, dict) and "value" in item else item
-                for item in value]  # fmt: skip
-    return value
 
 
 def _version_problems(descriptor: dict[str, Any], version: str) -> list[str]:
