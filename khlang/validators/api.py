@@ -335,15 +335,14 @@ def _unreadable(resource: Resource) -> Finding | None:
     if not resource.files and not resource.urls and resource.data is None:
         return Finding("scheme-error", t("ทรัพยากรไม่มีทั้ง path และ data",
                                          "the resource has neither a path nor data"))  # fmt: skip
+    for url in resource.urls:
+        remote = url.split(":", 1)[0].lower() in ("http", "https")
+        return Finding(
+            "scheme-error" if remote else "source-error",
+            t(f"khlang ไม่อ่านแฟ้มจาก {url}: ดาวน์โหลดแฟ้มมาตรวจ",
+              f"khlang does not read {url}: download the file and validate it"),
+        )  # fmt: skip
     for part in resource.files:
-        text = part.as_posix()
-        if "://" in text or ":/" in text.split("/", 1)[0] + "/":
-            remote = text.split(":", 1)[0] in ("http", "https")
-            return Finding(
-                "scheme-error" if remote else "source-error",
-                t(f"khlang ไม่อ่านแฟ้มจาก {text}: ดาวน์โหลดแฟ้มมาตรวจ",
-                  f"khlang does not read {text}: download the file and validate it"),
-            )  # fmt: skip
         if not part.is_file():
             return Finding("scheme-error", t(f"ไม่พบแฟ้ม {part}", f"no such file: {part}"))
     return None
