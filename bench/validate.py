@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import subprocess
 import sys
@@ -31,7 +32,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("KHLANG_SHARED") or ROOT.parent / "shared")
+"""The shared reference data (real place names); KHLANG_SHARED as the tests read it."""
 LAO_LIST = SHARED / "data/real/lao/lao_list_hoerstemeier_2022.csv"
 TARGET_RATIO = 20
 BIG_BYTES = 2 << 30

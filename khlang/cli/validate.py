@@ -25,7 +25,11 @@ from khlang.validators.report import DEFAULT_EXAMPLES, Report
 
 def validate(
     file: Annotated[
-        Path, typer.Argument(help="A CSV/TSV, XLSX, JSON/NDJSON file or a datapackage.json.")
+        Path,
+        typer.Argument(
+            help="A CSV/TSV, XLSX, XLS, ODS, JSON/NDJSON file (also gzip, bzip2, xz or zip "
+            "compressed) or a datapackage.json."
+        ),
     ],
     schema: Annotated[
         Path | None, typer.Option("--schema", "-s", help="Table Schema (JSON) to check against.")
@@ -40,7 +44,9 @@ def validate(
             "--encoding", help="Read as this encoding (e.g. cp874) instead of the detected one."
         ),
     ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX: the sheet to read.")] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="XLSX, XLS, ODS: the sheet to read.")
+    ] = None,
     examples: Annotated[
         int,
         typer.Option(
@@ -51,6 +57,14 @@ def validate(
         int | None, typer.Option("--sample", min=1, help="--infer: read only this many rows.")
     ] = None,
     lang: LangOption = "both",
+    frictionless: Annotated[
+        bool,
+        typer.Option(
+            "--frictionless",
+            help="frictionless-py's verdict where khlang differs on purpose: format by file "
+            "name, types guessed from 100 rows without a schema, `calendar` ignored.",
+        ),
+    ] = False,
 ) -> None:
     """Validate a table or Data Package; exit 0 when valid, 1 with findings, 2 on bad input."""
     _keep_pandas_out()
@@ -67,9 +81,10 @@ def validate(
         print_json(infer_schema(file, sample_rows=sample, encoding=encoding))
         raise typer.Exit(EXIT_OK)
     if _is_package(file) and schema is None:
-        report = validate_package(file, examples=examples)
+        report = validate_package(file, examples=examples, frictionless=frictionless)
     else:
-        report = validate_file(file, schema, encoding=encoding, sheet=sheet, examples=examples)
+        report = validate_file(file, schema, encoding=encoding, sheet=sheet, examples=examples,
+                               frictionless=frictionless)  # fmt: skip
     if output == OutputFormat.json:
         print_json(report.to_frictionless())
     else:

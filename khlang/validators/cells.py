@@ -162,6 +162,12 @@ def _python_reader(field: SchemaField) -> Callable[[str], Any]:
     native = _native_reader(field)
     if native is not None:
         return native
+    return frictionless_reader(field)
+
+
+def frictionless_reader(field: SchemaField) -> Callable[[Any], Any]:
+    """frictionless-py's value reader for the field, which also reads the typed values of
+    spreadsheets and JSON (a number, a boolean, a date) by Frictionless's rules."""
     from frictionless import Field
 
     descriptor = {"name": field.name, "type": field.type, "format": field.format}
@@ -214,7 +220,8 @@ def _native_reader(field: SchemaField) -> Callable[[str], Any] | None:
             return None
         return value if 0 <= value <= 9999 else None
 
-    pattern = "%Y-%m-%d" if field.format in ("default", "") else field.format
+    # "fmt:" is the legacy (Table Schema v0) prefix of a strptime pattern.
+    pattern = "%Y-%m-%d" if field.format in ("default", "") else field.format.removeprefix("fmt:")
 
     def date(cell: str) -> dt.date | None:
         try:
@@ -238,6 +245,8 @@ def key_type(field: SchemaField) -> pa.DataType:
 
 
 def _key_of(value: Any, kind: str) -> Any:
+    if kind == "boolean" and isinstance(value, bool):
+        return int(value)
     if value is None or kind in KEY_TYPES:
         return _to_arrow_scalar(value, kind)
     if isinstance(value, str):
@@ -253,6 +262,7 @@ class FieldChecker:
         self.field = field
         self.constraints = field.constraints
         self._reader: Callable[[str], Any] | None = None
+        self._typed_reader: Callable[[Any], Any] | None = None
         self._cache: dict[str, Any] = {}
         self._typed_bounds: dict[str, Any] = {}
         self._enum: list[Any] | None = None
@@ -266,6 +276,26 @@ class FieldChecker:
         if self._reader is None:
             self._reader = _python_reader(self.field)
         return self._reader
+
+    def read_typed(self, value: Any) -> Any:
+        """A spreadsheet's or JSON's value, text or typed, as Frictionless reads it."""
+        if isinstance(value, str):
+            return self.read_value(value)
+        if self._typed_reader is None:
+            self._typed_reader = frictionless_reader(self.field)
+        return self._typed_reader(value)
+
+    def check_typed(self, values: list[Any], *, keys: bool = True) -> CellChecks:
+        """Check present cells given as the file types them (spreadsheets, JSON): a number
+        in a string field or 1 in a boolean field is a type error, as in Frictionless."""
+        read = [self.read_typed(value) for value in values]
+        valid = np.array([value is not None for value in read], dtype=bool)
+        found = (
+            pa.array([_key_of(value, self.field.type) for value in read], key_type(self.field))
+            if keys
+            else None
+        )
+        return self._finish(None, read, valid, found, np.zeros(len(read), dtype=bool))
 
     def read_value(self, cell: str) -> Any:
         """One cell by the reference reader (None when it is not of the field's type)."""
@@ -290,6 +320,8 @@ class FieldChecker:
             found = strings.cast(pa.int64()) if self.field.type == "boolean" else strings
             valid = np.ones(len(strings), dtype=bool)
             return self._finish(strings, strings, valid, found if keys else None, thai)
+        if self.field.type == "integer" and _has_long_cells(strings):
+            return self._check_python(whole(strings), thai)  # beyond 64 bits: Python's int
         if (self.field.type in FAST_TYPES and self.field.format in ("default", "")) or (
             self.field.type in ("any", "boolean")
         ):
@@ -467,7 +499,7 @@ class FieldChecker:
 
     def _finish(
         self,
-        strings: pa.Array,
+        strings: pa.Array | None,
         values: pa.Array | list[Any],
         valid: np.ndarray,
         keys: pa.Array | None,
@@ -524,6 +556,8 @@ class FieldChecker:
                 allowed = [value for value in self.constraints.enum or [] if isinstance(value, str)]
             else:
                 allowed = [_to_arrow_scalar(value, kind) for value in self.enum_values()]
+            if kind == "number":  # -0 is 0 (Arrow's set lookup tells their bits apart)
+                values = pc.add(values, pa.scalar(0.0))
             return ~_mask(pc.is_in(values, pa.array(allowed, type=values.type)))
         bound = _to_arrow_scalar(self._bound(name), kind)
         if bound is None:
@@ -601,6 +635,13 @@ class FieldChecker:
     @property
     def _buddhist(self) -> bool:
         return self.field.calendar == Calendar.buddhist
+
+
+def _has_long_cells(strings: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether a cell is long enough to hold an integer beyond 64 bits (19 digits and more:
+    Python's int reads it, Frictionless accepts it, Arrow's int64 cannot hold it)."""
+    longest = pc.max(pc.utf8_length(strings)).as_py()
+    return longest is not None and longest > 19
 
 
 def _year_of(value: Any) -> int:

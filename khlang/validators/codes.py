@@ -64,7 +64,40 @@ COMPRESSION_ERROR = _type(
     "คลายการบีบอัดแฟ้มไม่ได้: {note}",
     "The data source could not be successfully decompressed: {note}",
 )
+SCHEME_ERROR = _type(
+    "scheme-error",
+    "Scheme Error",
+    "#file",
+    "Data reading error because of incorrect scheme.",
+    "โหลดแฟ้มข้อมูลไม่ได้: {note}",
+    "The data source could not be successfully loaded: {note}",
+)
+HASH_COUNT = _type(
+    "hash-count",
+    "Hash Count Error",
+    "#file",
+    "This error can happen if the data is corrupted.",
+    "ค่าแฮชของแฟ้มไม่ตรงกับที่ระบุ: {note}",
+    "The data source does not match the expected hash count: {note}",
+)
+BYTE_COUNT = _type(
+    "byte-count",
+    "Byte Count Error",
+    "#file",
+    "This error can happen if the data is corrupted.",
+    "ขนาดแฟ้มไม่ตรงกับที่ระบุ: {note}",
+    "The data source does not match the expected byte count: {note}",
+)
 # Header.
+UNMATCHED_HEADER = _type(
+    "unmatched-header",
+    "Unmatched Header",
+    "#table #header",
+    'With "fieldsMatch" set to "partial", the header must contain at least one of the fields '
+    "defined in the schema.",
+    'หัวตารางไม่มีฟิลด์ใดในสคีมาเลย (fieldsMatch เป็น "partial")',
+    "None of the fields defined in the schema is present in the header",
+)
 BLANK_HEADER = _type(
     "blank-header",
     "Blank Header",

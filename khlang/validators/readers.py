@@ -3,117 +3,108 @@ Frictionless counts it (the header is row 1, a blank line is a row).
 
 CSV and TSV are parsed by Arrow's streaming CSV reader, serially so that every malformed
 row (extra or missing cells) arrives with its row number; such rows are re-split with
-Python's csv module (Frictionless's parser) and validated in batches of their own. XLSX is
-streamed with openpyxl after a zip-bomb check; JSON and NDJSON with the json module. Every
-reader yields `Batch`es of about `BATCH_ROWS` rows (a CSV's, BATCH_ROWS and one block at
-most), so memory stays bounded whatever the file's size.
+Python's csv module (Frictionless's parser) and validated in batches of their own. The
+first 100 rows are read with Python's csv module too, to find the dialect and the header as
+Frictionless finds them (`dialect`); Arrow starts after the header. A dialect Arrow lacks
+(comment rows, spaces after delimiters) and UTF-16 are read in Python (`records`), and so
+are spreadsheets, JSON and inline data. Compressed tables are decompressed as they are read.
+Every reader yields `Batch`es of about `BATCH_ROWS` rows (a CSV's, BATCH_ROWS and one block
+at most), so memory stays bounded whatever the file's size.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
-import json
-import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
 
-from khlang.i18n import Text, t
+from khlang.i18n import t
+from khlang.validators import records
+from khlang.validators.compression import ERRORS as DECOMPRESSION_ERRORS
+from khlang.validators.compression import open_decompressed, open_parts
 from khlang.validators.csvsplit import split_point
-from khlang.validators.sniff import THAI_ENCODING, FormatInfo
+from khlang.validators.dialect import SAMPLE_ROWS, CsvOptions, Dialect
+from khlang.validators.encoding import THAI_ENCODING
+from khlang.validators.sniff import FormatInfo
+from khlang.validators.tables import BATCH_ROWS, Batch, ReadError, Table
+
+__all__ = ["Batch", "ReadError", "Table", "open_table", "prefetch"]
 
 BLOCK_BYTES = 512 << 10
 LONG_ROW_BLOCK_BYTES = 16 << 20
 """Arrow's CSV block, and so the longest row it reads. Arrow's memory grows with the block
 (2 MB blocks cost 70 MB more than 512 KB ones) while its speed does not; a file with a longer
 row is read again with LONG_ROW_BLOCK_BYTES, the longest row khlang accepts."""
-BATCH_ROWS = 32_768
 MALFORMED_BATCH_ROWS = 4_096
 """Rows with too many or too few cells are checked apart, this many at a time at most."""
-MAX_XLSX_UNCOMPRESSED = 1 << 30
-MAX_XLSX_RATIO = 200
-"""Real worksheets compress 5-50 times; deflate bombs 1,000 times and more."""
-MAX_JSON_BYTES = 512 << 20
+TABLE_FORMATS = {"CSV", "TSV", "TXT"}
+JSON_FORMATS = {"JSON", "NDJSON", "GeoJSON", "JSON-LD"}
+SHEET_FORMATS = {"XLSX", "XLS", "ODS"}
 
-
-class ReadError(Exception):
-    """The file cannot be read as a table; `code` is the Frictionless error type."""
-
-    def __init__(self, code: str, note: Text, offset: int = 0, *, long_row: bool = False) -> None:
-        self.code = code
-        self.note = note
-        self.offset = offset
-        self.long_row = long_row
-        """A row is longer than the block it was read with."""
-        """Where in the file the problem starts, when it is known (bytes)."""
-        super().__init__(note.en)
-
-
-@dataclass
-class Batch:
-    columns: list[pa.Array]
-    """One string array per header position; null marks a cell the row does not have."""
-    row_numbers: np.ndarray
-    """Each row's number; not always in order (malformed rows come after their block)."""
-    extra_cells: dict[int, list[str]] = field(default_factory=dict)
-    """Row index in this batch -> its cells beyond the header's width."""
-
-    def __len__(self) -> int:
-        return len(self.row_numbers)
-
-    def cell(self, position: int, index: int) -> str | None:
-        """One cell as text (a stored value as a CSV would hold it); None when absent."""
-        column = self.columns[position]
-        value = column[index].as_py()
-        if value is None:
-            return None if pa.types.is_string(column.type) else ""
-        return value if isinstance(value, str) else _cell_text(value)
-
-    def cells(self, index: int) -> list[str]:
-        """One row's cells as the file has them (for error examples)."""
-        present = [self.cell(position, index) for position in range(len(self.columns))]
-        return [cell for cell in present if cell is not None] + self.extra_cells.get(index, [])
-
-
-@dataclass
-class Table:
-    labels: list[str]
-    batches: Iterator[Batch]
-    encoding: str | None = None
+csv.field_size_limit(LONG_ROW_BLOCK_BYTES)  # Python's csv module stops at 128 KB a cell
 
 
 def open_table(
     info: FormatInfo,
     *,
     encoding: str | None = None,
-    sheet: str | None = None,
+    sheet: str | int | None = None,
     long_rows: bool = False,
     split: bool = False,
+    dialect: Dialect | None = None,
+    width: int | None = None,
+    keyed_json: bool = True,
 ) -> Table:
     """The table in a sniffed file, or ReadError saying why it is not one. `long_rows`
     reads CSV in blocks large enough for rows of up to 16 MB (after a `long_row` error);
-    `split` lets a large CSV be parsed in two parts at once (see `csvsplit`)."""
+    `split` lets a large CSV be parsed in two parts at once (see `csvsplit`); `dialect`
+    is the resource's (its unset properties are found in the file); `width` is the number
+    of fields a table without a header has; `keyed_json` accepts `{"data": [...]}`."""
+    dialect = dialect or Dialect()
     name = info.format_name
-    if name in ("CSV", "TSV", "TXT"):
+    opener = (
+        partial(open_parts, [Path(part) for part in info.parts], header=dialect.header)
+        if info.parts
+        else partial(open_decompressed, Path(info.path), info.compression, info.innerpath)
+    )
+    encoding = encoding or info.encoding
+    if name == "TXT" and info.declared is not None and info.declared.name not in TABLE_FORMATS:
+        raise _not_a_table(info)  # text named as a Parquet, XLSX... file is not that table
+    if name in TABLE_FORMATS:
         block = LONG_ROW_BLOCK_BYTES if long_rows else BLOCK_BYTES
-        return _open_csv(info, encoding or info.encoding, block, split)
-    if name == "XLSX":
-        return _open_xlsx(Path(info.path), sheet)
-    if name in ("JSON", "NDJSON", "GeoJSON", "JSON-LD"):
-        return _open_json(Path(info.path), name == "NDJSON", encoding or info.encoding)
-    if name == "Parquet":
+        return _open_csv(info, opener, encoding, block, split, dialect, width)
+    if name in SHEET_FORMATS:
+        if info.compression is not None:
+            raise _not_a_table(info)
+        chosen = sheet if sheet is not None else dialect.sheet
+        return records.table_from_records(
+            records.sheet_records(Path(info.path), name, chosen), dialect, width=width
+        )
+    if name in JSON_FORMATS:
+        encoding = encoding or "utf-8"
+        rows = (
+            records.ndjson_records(opener, encoding)
+            if name == "NDJSON"
+            else records.json_records(opener, encoding, size=info.size, wrapped=keyed_json)
+        )
+        return records.table_from_records(rows, dialect, encoding=encoding, width=width)
+    if name == "Parquet" and info.compression is None:
         return _open_parquet(Path(info.path))
+    raise _not_a_table(info)
+
+
+def _not_a_table(info: FormatInfo) -> ReadError:
+    name = info.format_name
     what = info.what.en if info.what else f"a {name} file"
     what_th = info.what.th if info.what else f"แฟ้ม {name}"
-    raise ReadError(
+    return ReadError(
         "format-error",
         t(f"แฟ้มนี้เป็น{what_th} ไม่ใช่ตาราง", f"the file is {what}, not a table khlang can read"),
     )
@@ -159,25 +150,62 @@ def _stored(column: pa.Array) -> pa.Array:
 
 # Delimited text ---------------------------------------------------------------------------
 
+Opener = Callable[[], BinaryIO]
 
-def _open_csv(info: FormatInfo, encoding: str | None, block: int, split: bool) -> Table:
+
+def _open_csv(
+    info: FormatInfo,
+    opener: Opener,
+    encoding: str | None,
+    block: int,
+    split: bool,
+    dialect: Dialect,
+    width: int | None,
+) -> Table:
     if encoding is None:
-        mixed = _locate_bad_bytes(Path(info.path), "utf-8")
+        mixed = _locate_bad_bytes(opener, "utf-8")
         if mixed.offset:  # UTF-8 up to some line, then something else
             raise mixed
         raise ReadError(
             "encoding-error",
             t(
-                "แฟ้มไม่ใช่ UTF-8 และอ่านเป็น cp874 (TIS-620) ไม่ได้ ให้บันทึกใหม่เป็น UTF-8",
-                "the file is neither UTF-8 nor cp874 (TIS-620); save it again as UTF-8",
+                "แฟ้มไม่ใช่ UTF-8 หรือ cp874 (TIS-620) และไม่พบรหัสอักขระที่อ่านได้ ให้บันทึกใหม่เป็น UTF-8",
+                "the file is neither UTF-8 nor cp874 (TIS-620), and no encoding reads it as "
+                "text; save it again as UTF-8",
             ),
         )
-    delimiter = info.delimiter or ","
+    head = _Head(opener, encoding, dialect)
+    dialect = dialect.with_header_found(head.sample)
+    labels = dialect.labels(head.sample)
+    fragment = [cells for _, cells in dialect.content(enumerate(head.sample, start=1))]
+    width = len(labels) or width or (len(fragment[0]) if fragment else 0)
+    table = Table(labels=labels, batches=iter(()), encoding=encoding, width=width,
+                  dialect=dialect, fragment=fragment)  # fmt: skip
+    options = head.options
+    if not _arrow_reads(options, dialect, encoding):
+        located = partial(_locate_bad_bytes, opener, encoding)
+        rows = records.csv_records(opener, encoding, options, located)
+        table.batches = records.batches_from_rows(
+            dialect.content(enumerate(rows, start=1)), max(width, 1)
+        )
+        return table
+    first_row = dialect.first_content_row()
+    start = head.offset_of_row(first_row)
     path = Path(info.path)
-    labels = _read_header(path, encoding, delimiter)
-    width = max(len(labels), 1)
-    cut = split_point(path, info.size, width, delimiter, encoding) if split else None
-    first = _CsvPart(path, 0, cut, width, delimiter, encoding, block)
+    plain = (
+        info.compression is None
+        and not info.parts
+        and options.quote_char == '"'
+        and not options.escape_char
+    )
+    cut = (
+        split_point(path, info.size, max(width, 1), options.delimiter, encoding)
+        if split and plain
+        else None
+    )
+    if cut is not None and cut <= start:
+        cut = None
+    first = _CsvPart(opener, start, cut, max(width, 1), options, encoding, block, first_row)
     first.open()  # a file Arrow cannot start on is an error before the header is judged
 
     def batches() -> Iterator[Batch]:
@@ -185,7 +213,7 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int, split: bool) -
         row numbers moved past part one's rows, which are only counted once it is read."""
         second = None
         if cut is not None:
-            part = _CsvPart(path, cut, None, width, delimiter, encoding, block)
+            part = _CsvPart(opener, cut, None, max(width, 1), options, encoding, block, 1)
             second = prefetch(part.batches(), depth=SECOND_PART_AHEAD)
         try:
             yield from first.batches()
@@ -198,7 +226,105 @@ def _open_csv(info: FormatInfo, encoding: str | None, block: int, split: bool) -
             if second is not None:
                 second.close()
 
-    return Table(labels=labels, batches=batches(), encoding=encoding)
+    table.batches = batches()
+    return table
+
+
+def _arrow_reads(options: CsvOptions, dialect: Dialect, encoding: str) -> bool:
+    """Whether Arrow's reader reads the file as Python's csv module would: the dialect is
+    one Arrow has, and a byte offset in the text is one in the file."""
+    return not (
+        options.skip_initial_space
+        or dialect.comment_char
+        or dialect.comment_rows
+        or dialect.skip_blank_rows
+        or codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    )
+
+
+class _Head:
+    """The first SAMPLE_ROWS rows of a CSV file, read with Python's csv module after the
+    dialect is sniffed on its first lines (Frictionless's sample), in pieces that grow
+    until the rows are complete."""
+
+    def __init__(self, opener: Opener, encoding: str, dialect: Dialect) -> None:
+        try:
+            self._read(opener, encoding, dialect)
+        except DECOMPRESSION_ERRORS as error:
+            raise _decompression_error(error) from None
+
+    def _read(self, opener: Opener, encoding: str, dialect: Dialect) -> None:
+        self.encoding = encoding
+        limit = 64 << 10
+        with opener() as stream:
+            data = stream.read(limit)
+            while True:
+                complete = len(data) < limit
+                decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+                try:
+                    text = decoder.decode(data, final=complete)
+                except UnicodeDecodeError as error:
+                    raise _decode_error(encoding, data, error) from None
+                bom = encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8)
+                self.bom = len(codecs.BOM_UTF8) if bom else 0
+                text = text.removeprefix("\ufeff")
+                lines = io.StringIO(text, newline="").readlines()
+                self.options = dialect.csv_options(lines[:SAMPLE_ROWS])
+                if self._read_rows(lines, complete):
+                    self.text = text
+                    return
+                if limit >= LONG_ROW_BLOCK_BYTES:
+                    mb = LONG_ROW_BLOCK_BYTES >> 20
+                    raise ReadError(
+                        "format-error",
+                        t(
+                            f"มีแถวที่ยาวเกิน {mb} MB (อาจมีเครื่องหมายคำพูดที่ไม่ปิด หรือแฟ้มนี้ไม่ใช่ตาราง CSV)",
+                            f"a row is longer than {mb} MB (perhaps an unclosed quotation "
+                            "mark, or the file is not a CSV table)",
+                        ),
+                    )
+                data += stream.read(limit)
+                limit *= 2
+
+    def _read_rows(self, lines: list[str], complete: bool) -> bool:
+        """Split the rows; False when the text may end inside the last one."""
+        consumed = 0
+        ends: list[int] = []
+        self.sample: list[list[str]] = []
+
+        def fed() -> Iterator[str]:
+            nonlocal consumed
+            for line in lines:
+                consumed += len(line)
+                yield line
+
+        try:
+            for cells in self.options.reader(fed()):
+                self.sample.append(cells)
+                ends.append(consumed)
+                if len(self.sample) > SAMPLE_ROWS:
+                    break
+        except csv.Error as error:
+            if complete:
+                raise ReadError(
+                    "source-error", t(f"อ่าน CSV ไม่ได้: {error}", f"CSV: {error}")
+                ) from None
+            return False
+        if not complete and len(self.sample) <= SAMPLE_ROWS:
+            return False
+        self.sample = self.sample[:SAMPLE_ROWS]
+        self._ends = ends
+        return True
+
+    def offset_of_row(self, number: int) -> int:
+        """The byte offset where row `number` (from 1) starts."""
+        if number <= 1:
+            return self.bom
+        if number - 2 >= len(self._ends):
+            chars = self._ends[-1] if self._ends else 0
+        else:
+            chars = self._ends[number - 2]
+        return self.bom + len(self.text[:chars].encode(self.encoding.replace("-sig", "")))
 
 
 SECOND_PART_AHEAD = 2
@@ -206,13 +332,21 @@ SECOND_PART_AHEAD = 2
 
 
 class _Range(io.RawIOBase):
-    """Bytes `start` to `end` of a file, as a file of their own (Arrow reads each part of a
-    cut file through one). `read` hands over the bytes the system read, without copying them
-    through a buffer."""
+    """Bytes `start` to `end` of a file's (decompressed) content, as a file of their own
+    (Arrow reads each part of a cut file through one). `read` hands over the bytes read,
+    without copying them through another buffer."""
 
-    def __init__(self, path: Path, start: int, end: int | None) -> None:
-        self._file = path.open("rb", buffering=0)
-        self._file.seek(start)
+    def __init__(self, opener: Opener, start: int, end: int | None) -> None:
+        self._file = opener()
+        if hasattr(self._file, "seekable") and self._file.seekable() and start:
+            self._file.seek(start)
+        else:
+            left = start
+            while left:
+                skipped = self._file.read(min(left, 1 << 20))
+                if not skipped:
+                    break
+                left -= len(skipped)
         self._left = None if end is None else end - start
 
     def readable(self) -> bool:
@@ -221,7 +355,10 @@ class _Range(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         if self._left is not None:
             size = self._left if size < 0 else min(size, self._left)
-        data = self._file.read(size) or b""
+        try:
+            data = self._file.read(size) or b""
+        except DECOMPRESSION_ERRORS as error:
+            raise _decompression_error(error) from None
         if self._left is not None:
             self._left -= len(data)
         return data
@@ -233,27 +370,31 @@ class _Range(io.RawIOBase):
 
 class _CsvPart:
     """Arrow's serial CSV reader over one part of a file, numbering its rows as
-    Frictionless does from the part's start: the first part skips the header, which is
-    row 1; the second part's rows are numbered from 1 and moved on by the caller.
-    `next_row` is the number of the row after the last one read."""
+    Frictionless does: the first part starts after the header, at `first_row`; the second
+    part's rows are numbered from 1 and moved on by the caller. `next_row` is the number of
+    the row after the last one read."""
 
     def __init__(
         self,
-        path: Path,
+        opener: Opener,
         start: int,
         end: int | None,
         width: int,
-        delimiter: str,
+        options: CsvOptions,
         encoding: str,
         block: int,
+        first_row: int,
     ) -> None:
-        self.path, self.encoding, self.block = path, encoding, block
-        self.width, self.delimiter = width, delimiter
+        self.opener, self.encoding, self.block = opener, encoding, block
+        self.width, self.options = width, options
         self.start, self.end = start, end
-        self.next_row = 2 if start == 0 else 1
+        self.next_row = first_row
+        self._shift = first_row - 1
+        """Arrow numbers the part's rows from 1."""
         self._reader: Any = None
         self._stream: Any = None
         self._invalid: list[tuple[int, str]] = []
+        self._empty = False
 
     def open(self) -> None:
         """Start Arrow's reader (it reads the first block at once)."""
@@ -262,28 +403,30 @@ class _CsvPart:
         invalid: list[tuple[int, str]] = []
         self._invalid = invalid
 
+        shift = self._shift
+
         def keep_invalid(row: Any) -> str:
-            invalid.append((row.number, row.text))
+            invalid.append((row.number + shift, row.text))
             return "skip"
 
         names = [f"c{index}" for index in range(self.width)]
         # A Python file rather than a path: Arrow then buffers a block or two, not the
         # whole read-ahead it keeps for files it opens itself.
-        stream = _Range(self.path, self.start, self.end)
+        stream = _Range(self.opener, self.start, self.end)
         try:
             reader = arrow_csv.open_csv(
                 stream,
                 read_options=arrow_csv.ReadOptions(
                     column_names=names,
-                    skip_rows=1 if self.start == 0 else 0,
                     use_threads=False,  # serial parsing numbers every malformed row
                     block_size=self.block,
                     encoding=_arrow_encoding(self.encoding),
                 ),
                 parse_options=arrow_csv.ParseOptions(
-                    delimiter=self.delimiter,
-                    quote_char='"',
-                    double_quote=True,
+                    delimiter=self.options.delimiter,
+                    quote_char=self.options.quote_char or False,
+                    double_quote=self.options.double_quote,
+                    escape_char=self.options.escape_char or False,
                     newlines_in_values=True,
                     ignore_empty_lines=False,
                     invalid_row_handler=keep_invalid,
@@ -294,14 +437,19 @@ class _CsvPart:
                     quoted_strings_can_be_null=False,
                 ),
             )
-        except pa.ArrowInvalid as error:
+        except (pa.ArrowInvalid, UnicodeDecodeError) as error:
             stream.close()
-            raise _arrow_error(error, self.path, self.encoding, self.block) from None
+            if str(error).startswith("Empty CSV file"):  # nothing after the header
+                self._empty = True
+                return
+            raise _arrow_error(error, self.opener, self.encoding, self.block) from None
         self._stream, self._reader = stream, reader
 
     def batches(self) -> Iterator[Batch]:
-        if self._reader is None:
+        if self._reader is None and not self._empty:
             self.open()
+        if self._empty:
+            return
         with self._stream:
             try:
                 yield from self._numbered(self._reader, self._invalid)
@@ -319,8 +467,8 @@ class _CsvPart:
                 record_batch = reader.read_next_batch()
             except StopIteration:
                 break
-            except pa.ArrowInvalid as error:
-                raise _arrow_error(error, self.path, self.encoding, self.block) from None
+            except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+                raise _arrow_error(error, self.opener, self.encoding, self.block) from None
             pending.extend(invalid)
             invalid.clear()
             numbers, self.next_row = _number_rows(
@@ -333,7 +481,7 @@ class _CsvPart:
                 yield _joined(gathered)
                 gathered = []
             if len(malformed) >= MALFORMED_BATCH_ROWS:
-                yield _malformed_batch(malformed, self.width, self.delimiter)
+                yield _malformed_batch(malformed, self.width, self.options)
                 malformed = []
         pending.extend(invalid)
         if pending:
@@ -342,7 +490,7 @@ class _CsvPart:
         if gathered:
             yield _joined(gathered)
         if malformed:
-            yield _malformed_batch(malformed, self.width, self.delimiter)
+            yield _malformed_batch(malformed, self.width, self.options)
 
 
 def _joined(parts: list[Batch]) -> Batch:
@@ -372,14 +520,11 @@ def _number_rows(count: int, malformed: set[int], first: int) -> tuple[np.ndarra
     return numbers, following
 
 
-def _malformed_batch(rows: list[tuple[int, str]], width: int, delimiter: str) -> Batch:
+def _malformed_batch(rows: list[tuple[int, str]], width: int, options: CsvOptions) -> Batch:
     """Rows with too many or too few cells, split as Python's csv module (Frictionless's
     parser) splits them."""
     rows = sorted(rows)
-    split = [
-        next(csv.reader(io.StringIO(text), delimiter=delimiter), []) if text else []
-        for _, text in rows
-    ]
+    split = [next(options.reader(io.StringIO(text)), []) if text else [] for _, text in rows]
     columns = [
         pa.array([cells[index] if index < len(cells) else None for cells in split], pa.string())
         for index in range(width)
@@ -389,50 +534,19 @@ def _malformed_batch(rows: list[tuple[int, str]], width: int, delimiter: str) ->
     return Batch(columns, numbers, extra)
 
 
-def _read_header(path: Path, encoding: str, delimiter: str) -> list[str]:
-    """The first row, read in growing pieces until a second row begins (a header is short;
-    a file that is one endless line is not a table)."""
-    limit = 64 << 10
-    with path.open("rb") as stream:
-        head = stream.read(limit)
-        while True:
-            complete = len(head) < limit
-            decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-            try:
-                text = decoder.decode(head, final=complete).removeprefix("\ufeff")
-            except UnicodeDecodeError as error:
-                raise _decode_error(encoding, head, error) from None
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            try:
-                labels = next(reader, [])
-                if complete or next(reader, None) is not None:
-                    return labels
-            except csv.Error as error:
-                raise ReadError(
-                    "format-error", t(f"อ่านหัวตารางไม่ได้: {error}", f"header: {error}")
-                ) from None
-            if limit >= LONG_ROW_BLOCK_BYTES:
-                mb = LONG_ROW_BLOCK_BYTES >> 20
-                raise ReadError(
-                    "format-error",
-                    t(
-                        f"แถวแรกยาวเกิน {mb} MB โดยไม่ขึ้นบรรทัดใหม่ แฟ้มนี้ไม่ใช่ตาราง CSV",
-                        f"the first row runs past {mb} MB without a line break: "
-                        "this is not a CSV table",
-                    ),
-                )
-            head += stream.read(limit)
-            limit *= 2
-
-
 def _arrow_encoding(encoding: str) -> str:
     return "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
 
 
-def _arrow_error(error: Exception, path: Path, encoding: str, block: int) -> ReadError:
+def _arrow_error(error: Exception, opener: Opener, encoding: str, block: int) -> ReadError:
     message = str(error)
-    if "UTF8" in message or "UTF-8" in message or "decode" in message.lower():
-        return _locate_bad_bytes(path, encoding)
+    if (
+        isinstance(error, UnicodeDecodeError)
+        or "UTF8" in message
+        or "UTF-8" in message
+        or "decode" in message.lower()
+    ):
+        return _locate_bad_bytes(opener, encoding)
     if "straddling" in message or "block" in message:
         size = f"{block / (1 << 20):g} MB"
         return ReadError(
@@ -446,20 +560,36 @@ def _arrow_error(error: Exception, path: Path, encoding: str, block: int) -> Rea
     return ReadError("format-error", t(f"อ่าน CSV ไม่ได้: {message}", f"CSV: {message}"))
 
 
-def _locate_bad_bytes(path: Path, encoding: str) -> ReadError:
-    """Find where a file that began as `encoding` stops being it: mixed encodings."""
+def _decompression_error(error: Exception) -> ReadError:
+    return ReadError(
+        "compression-error",
+        t(f"คลายการบีบอัดไม่ได้: {error}", f"the compressed data is damaged: {error}"),
+    )
+
+
+def _locate_bad_bytes(opener: Opener, encoding: str) -> ReadError:
+    """Find where a file that began as `encoding` stops being it: mixed encodings, or a
+    guessed single-byte encoding that has no character for some byte."""
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
     lines = 1
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as error:
-                return _decode_error(encoding, chunk, error, offset, lines)
-            offset += len(chunk)
-            lines += chunk.count(b"\n")
-    return ReadError("encoding-error", t("ถอดรหัสไม่ได้", f"cannot decode as {encoding}"))
+    try:
+        with opener() as stream:
+            while chunk := stream.read(1 << 20):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    return _decode_error(encoding, chunk, error, offset, lines)
+                offset += len(chunk)
+                lines += chunk.count(b"\n")
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        pass
+    except DECOMPRESSION_ERRORS as error:
+        return _decompression_error(error)
+    return ReadError(
+        "encoding-error", t(f"ถอดรหัสเป็น {encoding} ไม่ได้", f"cannot decode as {encoding}")
+    )
 
 
 def _decode_error(
@@ -475,6 +605,16 @@ def _decode_error(
     snippet = chunk[start : end if end != -1 else start + 200][:200]
     as_thai = snippet.decode(THAI_ENCODING, errors="replace")
     where = f"line {line}, byte {offset + error.start}"
+    if not codecs.lookup(encoding).name.startswith("utf-8"):
+        byte = chunk[error.start : error.start + 1].hex()
+        return ReadError(
+            "encoding-error",
+            t(f"บรรทัด {line} (ไบต์ที่ {offset + error.start}): ไบต์ 0x{byte} ไม่มีอักขระใน "
+              f"{encoding} ที่ตรวจพบ ให้ระบุรหัสอักขระของแฟ้ม หรือบันทึกใหม่เป็น UTF-8",
+              f"{where}: byte 0x{byte} has no character in {encoding}, the encoding the "
+              "file's start shows; give the file's encoding, or save it as UTF-8"),
+            offset + error.start,
+        )  # fmt: skip
     return ReadError(
         "encoding-error",
         t(
@@ -485,222 +625,6 @@ def _decode_error(
         ),
         offset + error.start,
     )
-
-
-# Rows from spreadsheets and JSON ----------------------------------------------------------
-
-
-def _cell_text(value: Any) -> str:
-    """A spreadsheet or JSON value as the text a CSV export of it would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
-
-
-def _batches_from_rows(rows: Iterator[tuple[int, list[Any]]], width: int) -> Iterator[Batch]:
-    chunk: list[tuple[int, list[Any]]] = []
-
-    def flush() -> Batch:
-        columns = [
-            pa.array(
-                [_cell_text(cells[i]) if i < len(cells) else None for _, cells in chunk],
-                pa.string(),
-            )
-            for i in range(width)
-        ]
-        extra = {
-            index: [_cell_text(cell) for cell in cells[width:]]
-            for index, (_, cells) in enumerate(chunk)
-            if len(cells) > width
-        }
-        return Batch(columns, np.array([n for n, _ in chunk], dtype=np.int64), extra)
-
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= BATCH_ROWS:
-            yield flush()
-            chunk = []
-    if chunk:
-        yield flush()
-
-
-def _open_xlsx(path: Path, sheet: str | None) -> Table:
-    _check_zip_bomb(path)
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise ReadError(
-            "format-error", t(f"เปิดสมุดงาน XLSX ไม่ได้: {error}", f"not a readable XLSX: {error}")
-        ) from None
-    if sheet is not None and sheet not in workbook.sheetnames:
-        raise ReadError(
-            "format-error",
-            t(f'ไม่มีแผ่นงาน "{sheet}"', f'no sheet "{sheet}" (sheets: {workbook.sheetnames})'),
-        )
-    worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-    rows = worksheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    while header and header[-1] is None:
-        header = header[:-1]
-    labels = [_cell_text(value) for value in header]
-
-    def numbered() -> Iterator[tuple[int, list[Any]]]:
-        for number, values in enumerate(rows, start=2):
-            cells = list(values)
-            while len(cells) > len(labels) and cells[-1] is None:
-                cells.pop()
-            yield number, cells
-
-    def batches() -> Iterator[Batch]:
-        try:
-            yield from _batches_from_rows(numbered(), len(labels))
-        finally:
-            workbook.close()
-
-    return Table(labels=labels, batches=batches(), encoding=None)
-
-
-def _check_zip_bomb(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ReadError(
-            "compression-error", t(f"แฟ้ม zip เสียหาย: {error}", f"damaged zip container: {error}")
-        ) from None
-    total = sum(member.file_size for member in members)
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > 10 << 20 and ratio > MAX_XLSX_RATIO:
-            raise ReadError(
-                "compression-error",
-                t(
-                    f'"{member.filename}" ขยายได้ {member.file_size:,} ไบต์ ({ratio:,.0f} เท่า): '
-                    "เป็นระเบิด zip ไม่ใช่สมุดงาน",
-                    f'"{member.filename}" expands to {member.file_size:,} bytes ({ratio:,.0f} '
-                    "times its size): a zip bomb, not a workbook",
-                ),
-            )
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise ReadError(
-            "compression-error",
-            t(
-                f"สมุดงานขยายได้ {total:,} ไบต์ เกินขีดจำกัด ให้ส่งออกเป็น CSV",
-                f"the workbook expands to {total:,} bytes, over the limit; export it as CSV",
-            ),
-        )
-
-
-def _open_json(path: Path, lines: bool, encoding: str | None) -> Table:
-    encoding = encoding or "utf-8"
-    if lines:
-        return _open_ndjson(path, encoding)
-    if path.stat().st_size > MAX_JSON_BYTES:
-        raise ReadError(
-            "source-error",
-            t(
-                "แฟ้ม JSON ใหญ่เกินจะอ่านทั้งก้อน ให้ใช้ NDJSON (หนึ่งแถวต่อบรรทัด)",
-                "the JSON file is too large to read whole; write it as NDJSON (one row a line)",
-            ),
-        )
-    try:
-        data = json.loads(path.read_text(encoding=encoding))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ReadError(
-            "format-error", t(f"JSON ไม่ถูกต้อง: {error}", f"invalid JSON: {error}")
-        ) from None
-    except RecursionError:
-        raise _too_deep(None) from None
-    if isinstance(data, dict) and isinstance(data.get("data"), list):
-        data = data["data"]
-    if not isinstance(data, list):
-        raise ReadError(
-            "source-error",
-            t("JSON ต้องเป็นอาร์เรย์ของแถว", "the JSON must be an array of rows (objects or arrays)"),
-        )
-    return _table_from_items(enumerate(data, start=1), encoding)
-
-
-def _open_ndjson(path: Path, encoding: str) -> Table:
-    def items() -> Iterator[tuple[int, Any]]:
-        with path.open(encoding=encoding, newline="") as stream:
-            for number, line in enumerate(stream, start=1):
-                if not line.strip():
-                    yield number, []
-                    continue
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ReadError(
-                        "format-error",
-                        t(f"บรรทัด {number}: JSON ไม่ถูกต้อง: {error}", f"line {number}: {error}"),
-                    ) from None
-                except RecursionError:
-                    raise _too_deep(number) from None
-
-    return _table_from_items(items(), encoding)
-
-
-def _too_deep(line: int | None) -> ReadError:
-    """A row nested thousands of levels deep: no table holds that (a hostile or broken file)."""
-    th, en = "โครงสร้าง JSON ซ้อนกันลึกเกินไป", "the JSON is nested too deeply to be a table"
-    if line is not None:
-        th, en = f"บรรทัด {line}: {th}", f"line {line}: {en}"
-    return ReadError("format-error", t(th, en))
-
-
-def _table_from_items(items: Iterator[tuple[int, Any]], encoding: str) -> Table:
-    """Rows of a JSON array: objects (the first one's keys are the header) or arrays (the
-    first one is the header)."""
-    iterator = iter(items)
-    first = next(iterator, None)
-    if first is None:
-        return Table(labels=[], batches=iter(()), encoding=encoding)
-    _, head = first
-    if isinstance(head, dict):
-        labels = [str(key) for key in head]
-
-        def rows() -> Iterator[tuple[int, list[Any]]]:
-            for number, item in [(2, head), *((n + 1, i) for n, i in iterator)]:
-                yield number, _object_cells(item, labels)
-
-    else:
-        labels = [_cell_text(value) for value in head] if isinstance(head, list) else []
-
-        def rows() -> Iterator[tuple[int, list[Any]]]:
-            for number, item in iterator:
-                yield number, item if isinstance(item, list) else [item]
-
-    return Table(labels=labels, batches=_batches_from_rows(rows(), len(labels)), encoding=encoding)
-
-
-def _object_cells(item: Any, labels: list[str]) -> list[Any]:
-    if not isinstance(item, dict):
-        return [item]
-    cells: list[Any] = [item.get(label, _ABSENT) for label in labels]
-    while cells and cells[-1] is _ABSENT:
-        cells.pop()
-    cells = ["" if cell is _ABSENT else cell for cell in cells]
-    return cells + [value for key, value in item.items() if key not in labels]
-
-
-_ABSENT = object()
 
 
 class prefetch:  # noqa: N801 - used as a function that returns an iterator

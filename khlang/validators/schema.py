@@ -1,6 +1,11 @@
-"""Table Schema (Frictionless, v1) as pydantic models, and loading a schema with errors that
-name the file and the field. Custom properties are kept, as the spec allows; khlang reads one:
-`calendar` on year, date and datetime fields (see `Calendar`)."""
+"""Table Schema (Frictionless; v1, and v2 where the descriptor says `$schema`) as pydantic
+models, and loading a schema with errors that name the file and the field. Custom properties
+are kept, as the spec allows; khlang reads one: `calendar` on year, date and datetime fields
+(see `Calendar`).
+
+A descriptor's version is its top `$schema` (a package's over its resources' schemas): none
+means v1, as the spec says, and v1 has neither `exclusiveMinimum`/`exclusiveMaximum` nor
+missing values written as objects; frictionless-py refuses both there, and so does khlang."""
 
 from __future__ import annotations
 
@@ -8,9 +13,17 @@ import enum
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from khlang.errors import KhlangError
 from khlang.i18n import t
@@ -37,6 +50,33 @@ SUPPORTED_CONSTRAINTS: dict[str, set[str]] = {
     "geojson": {"required", "enum"},
 }
 STRING_FORMATS = {"default", "email", "uri", "uuid", "binary", "wkt"}
+FieldsMatch = Literal["exact", "equal", "subset", "superset", "partial"]
+V2_PROFILES = "https://datapackage.org/profiles/2.0/"
+
+
+def descriptor_version(descriptor: Any) -> str:
+    """v1, v2 or unknown (a custom profile, which may allow either) from `$schema`."""
+    profile = descriptor.get("$schema") if isinstance(descriptor, dict) else None
+    if not profile:
+        return "v1"
+    if not isinstance(profile, str):
+        return "unknown"
+    if profile.startswith(V2_PROFILES):
+        return "v2"
+    if "frictionlessdata.io" in profile or "specs.frictionless" in profile:
+        return "v1"
+    return "unknown"
+
+
+def missing_value_strings(value: Any) -> Any:
+    """v2 missing values may be objects (`{"value": "-", "label": "not asked"}`): their values."""
+    if isinstance(value, list):
+        return [item["value"] if isinstance(item, dict) and "value" in item else item
+                for item in value]  # fmt: skip
+    return value
+
+
+MissingValues = Annotated[list[str], BeforeValidator(missing_value_strings)]
 
 
 class Calendar(enum.StrEnum):
@@ -62,7 +102,7 @@ class Constraints(BaseModel):
     exclusive_minimum: Any = Field(default=None, alias="exclusiveMinimum")
     exclusive_maximum: Any = Field(default=None, alias="exclusiveMaximum")
     pattern: str | None = None
-    enum: list[Any] | None = Field(default=None, min_length=1)
+    enum: list[Any] | None = None
 
     @field_validator("pattern")
     @classmethod
@@ -87,18 +127,26 @@ class SchemaField(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     name: str = Field(min_length=1)
-    type: str = "any"
+    type: str = "string"
+    """Table Schema v1: a field without a type is a string field."""
     format: str = "default"
     title: str | None = None
     description: str | None = None
-    missing_values: list[str] | None = Field(default=None, alias="missingValues")
+    missing_values: MissingValues | None = Field(default=None, alias="missingValues")
     constraints: Constraints = Constraints()
     true_values: list[str] = Field(default=DEFAULT_TRUE_VALUES, alias="trueValues")
     false_values: list[str] = Field(default=DEFAULT_FALSE_VALUES, alias="falseValues")
     decimal_char: str | None = Field(default=None, alias="decimalChar", min_length=1)
-    group_char: str | None = Field(default=None, alias="groupChar", min_length=1)
+    group_char: str | None = Field(default=None, alias="groupChar")
     bare_number: bool | None = Field(default=None, alias="bareNumber")
     calendar: Calendar | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _required_in_constraints(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "required" in value:
+            raise ValueError('"required" should be set as "constraints.required"')
+        return value
 
     @field_validator("type")
     @classmethod
@@ -156,9 +204,10 @@ class TableSchema(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     fields: list[SchemaField]
-    missing_values: list[str] = Field(default=[""], alias="missingValues")
+    missing_values: MissingValues = Field(default=[""], alias="missingValues")
     primary_key: list[str] = Field(default=[], alias="primaryKey")
     foreign_keys: list[ForeignKey] = Field(default=[], alias="foreignKeys")
+    fields_match: FieldsMatch = Field(default="exact", alias="fieldsMatch")
 
     @field_validator("primary_key", mode="before")
     @classmethod
@@ -186,11 +235,38 @@ class TableSchema(BaseModel):
         return self.model_dump(by_alias=True, exclude_defaults=True)
 
 
-def parse_schema(descriptor: Any, *, where: str) -> TableSchema:
-    """A Table Schema from a descriptor, or a KhlangError naming `where` and each problem."""
+def _version_problems(descriptor: dict[str, Any], version: str) -> list[str]:
+    """What a v1 descriptor uses that only v2 has."""
+    if version != "v1":
+        return []
+    problems = []
+    fields = descriptor.get("fields") if isinstance(descriptor.get("fields"), list) else []
+    for index, field in enumerate(fields):
+        constraints = field.get("constraints") if isinstance(field, dict) else None
+        for name in ("exclusiveMinimum", "exclusiveMaximum"):
+            if isinstance(constraints, dict) and name in constraints:
+                problems.append(f'fields[{index}]: constraint "{name}" requires datapackage v2 '
+                                f'("$schema": "{V2_PROFILES}tableschema.json")')  # fmt: skip
+    holders = [descriptor, *(f for f in fields if isinstance(f, dict))]
+    for holder in holders:
+        values = holder.get("missingValues")
+        if isinstance(values, list) and any(isinstance(value, dict) for value in values):
+            problems.append("missing values in object form require datapackage v2")
+    return problems
+
+
+def parse_schema(descriptor: Any, *, where: str, version: str | None = None) -> TableSchema:
+    """A Table Schema from a descriptor, or a KhlangError naming `where` and each problem.
+    `version` is the enclosing package's (see `descriptor_version`), else the schema's own."""
     if not isinstance(descriptor, dict):
         raise KhlangError(
             t("สคีมาต้องเป็นออบเจกต์ JSON", "a Table Schema must be a JSON object"), where=where
+        )
+    problems = _version_problems(descriptor, version or descriptor_version(descriptor))
+    if problems:
+        text = "; ".join(problems)
+        raise KhlangError(
+            t(f"สคีมาไม่ถูกต้อง: {text}", f"the Table Schema is invalid: {text}"), where=where
         )
     try:
         return TableSchema.model_validate(descriptor)
@@ -216,8 +292,8 @@ def _describe(problem: Any, descriptor: dict[str, Any]) -> str:
     return f"{''.join(parts) or 'schema'}: {message}"
 
 
-def load_schema(path: str | Path) -> TableSchema:
-    """Read a Table Schema JSON file."""
+def load_schema(path: str | Path, *, version: str | None = None) -> TableSchema:
+    """Read a Table Schema JSON file (`version`: the enclosing package's)."""
     path = Path(path)
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -233,4 +309,4 @@ def load_schema(path: str | Path) -> TableSchema:
             t(f"สคีมาไม่ใช่ JSON ที่อ่านได้: {error}", f"the schema is not readable JSON: {error}"),
             where=str(path),
         ) from None
-    return parse_schema(descriptor, where=str(path))
+    return parse_schema(descriptor, where=str(path), version=version)

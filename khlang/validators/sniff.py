@@ -18,13 +18,16 @@ from pydantic import BaseModel, ConfigDict
 
 from khlang.i18n import Text, t
 from khlang.metadata.formats import FileFormat, format_by_extension, format_by_name
+from khlang.validators import compression as compressed
+from khlang.validators.encoding import THAI_ENCODING, detect_encoding
 
 SAMPLE_BYTES = 256 * 1024
 """How much of a file sniffing reads: enough for many rows of a wide Thai table."""
 
-THAI_ENCODING = "cp874"
-"""Windows-874, the superset of TIS-620 that Thai government systems still export in."""
+FRICTIONLESS_BUFFER = 10_000
+"""The bytes frictionless-py detects a file's encoding from (its `buffer_size`)."""
 
+__all__ = ["THAI_ENCODING", "FormatInfo", "detect_encoding", "sniff_format"]
 DELIMITERS = ",\t;|"
 _TEXT_TABLES = {"CSV", "TSV", "TXT"}
 
@@ -45,6 +48,13 @@ class FormatInfo(BaseModel):
     (an executable, an empty file, a zip bomb)."""
     encoding: str | None = None
     delimiter: str | None = None
+    compression: str | None = None
+    """gz, bz2, xz or zip when the table is compressed (`format` is then the table's)."""
+    innerpath: str | None = None
+    """The zip member read, for a zip of a table."""
+    parts: tuple[str, ...] = ()
+    """The files of a multipart resource, read one after the other (this is the first's
+    sniffing, `size` their total)."""
 
     @property
     def format_name(self) -> str:
@@ -85,6 +95,7 @@ class FormatInfo(BaseModel):
             "machineReadable": bool(self.format and self.format.machine_readable),
             "open": self.is_open,
             "declaredFormat": self.declared.name if self.declared else None,
+            **({"compression": self.compression} if self.compression else {}),
         }
 
 
@@ -124,13 +135,38 @@ _ODF_MIMETYPES = {
 }
 
 
-def sniff_format(path: str | Path) -> FormatInfo:
-    """Sniff a file's real format, media type, encoding and delimiter from its content."""
+def sniff_format(
+    path: str | Path,
+    *,
+    by_name: bool = False,
+    innerpath: str | None = None,
+    compression: str | None = None,
+) -> FormatInfo:
+    """Sniff a file's real format, media type, encoding and delimiter from its content;
+    a compressed table (gzip, bzip2, xz, a zip of one file) is sniffed inside.
+    `by_name` trusts the name for the format and compression and detects the encoding as
+    frictionless-py does (`khlang validate --frictionless`); `compression` is what a
+    resource descriptor declares (gz, bz2, xz, zip), trusted over the name."""
     path = Path(path)
     size = path.stat().st_size
-    declared = format_by_extension(path.name)
+    declared_compression = compression
+    name, compression = _compression_by_name(path.name)
+    compression = declared_compression or compression
+    declared = format_by_extension(name)
     with path.open("rb") as stream:
         head = stream.read(SAMPLE_BYTES)
+    if by_name:
+        return _by_name(path, size, declared, compression, innerpath)
+    if declared_compression in compressed.SUFFIXES.values():
+        pass  # the descriptor says so
+    elif size and compressed.compression_of(head):
+        compression = compressed.compression_of(head)
+    elif compression == "zip" and head.startswith(b"PK\x03\x04") and _sniff_zip(path) == "ZIP":
+        pass  # a zip named as a zip of a table (data.csv.zip); other zips are archives
+    else:
+        compression = None
+    if compression is not None:
+        return _sniff_compressed(path, size, declared, compression, innerpath)
     complete = len(head) == size
     found, what = _sniff_binary(path, head)
     if found is None and what is None:
@@ -138,6 +174,62 @@ def sniff_format(path: str | Path) -> FormatInfo:
     return FormatInfo(
         path=str(path), size=size, format=format_by_name(found), declared=declared, what=what
     )
+
+
+def _compression_by_name(name: str) -> tuple[str, str | None]:
+    """The name without a compression suffix, and the compression it names."""
+    for suffix, compression in compressed.SUFFIXES.items():
+        if name.lower().endswith(suffix) and "." in name[: -len(suffix)]:
+            return name[: -len(suffix)], compression
+    return name, None
+
+
+def _sniff_compressed(
+    path: Path, size: int, declared: FileFormat | None, compression: str, innerpath: str | None
+) -> FormatInfo:
+    archive = format_by_name("ZIP" if compression == "zip" else "GZ")
+    try:
+        head = compressed.read_head(path, compression, SAMPLE_BYTES, innerpath)
+    except compressed.ERRORS as error:
+        return FormatInfo(
+            path=str(path), size=size, format=archive, declared=declared,
+            compression=compression,
+            what=t(f"แฟ้มบีบอัดที่เสียหาย ({error})", f"a damaged {compression} file ({error})"),
+        )  # fmt: skip
+    member = _member_name(path, innerpath) if compression == "zip" else None
+    if not head:  # an empty table: the reader says so
+        return FormatInfo(path=str(path), size=size, format=declared or archive,
+                          declared=declared, compression=compression, innerpath=member)  # fmt: skip
+    if looks_binary(head):
+        return FormatInfo(path=str(path), size=size, format=archive, declared=declared)
+    inner = _sniff_text(path, head, len(head) < SAMPLE_BYTES, size, declared)
+    return inner.model_copy(update={"compression": compression, "innerpath": member})
+
+
+def _member_name(path: Path, innerpath: str | None) -> str | None:
+    with zipfile.ZipFile(path) as archive:
+        return compressed.zip_member(archive, innerpath)
+
+
+def _by_name(
+    path: Path,
+    size: int,
+    declared: FileFormat | None,
+    compression: str | None,
+    innerpath: str | None,
+) -> FormatInfo:
+    """What frictionless-py takes the file for: the format its name says, the encoding its
+    detector finds in the first 10,000 bytes (chardet, UTF-8 below a confidence of 0.5)."""
+    from frictionless import Detector
+
+    try:
+        head = compressed.read_head(path, compression, FRICTIONLESS_BUFFER, innerpath)
+    except compressed.ERRORS:
+        head = b""
+    encoding = Detector().detect_encoding(head) if head else "utf-8"
+    member = _member_name(path, innerpath) if compression == "zip" and head else None
+    return FormatInfo(path=str(path), size=size, format=declared, declared=declared,
+                      encoding=encoding, compression=compression, innerpath=member)  # fmt: skip
 
 
 def _sniff_binary(path: Path, head: bytes) -> tuple[str | None, Text | None]:
@@ -177,26 +269,6 @@ def _sniff_zip(path: Path) -> str:
     return "ZIP"
 
 
-def detect_encoding(sample: bytes, *, complete: bool) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16 by BOM, or cp874 when the bytes are not UTF-8
-    but read as Thai in Windows-874; None when neither fits."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    try:
-        text = sample.decode(THAI_ENCODING)
-    except UnicodeDecodeError:
-        return None
-    return THAI_ENCODING if re.search("[\u0e00-\u0e7f]", text) else None
-
-
 def looks_binary(sample: bytes) -> bool:
     """NUL bytes or many control characters: not text in any encoding we read."""
     if b"\x00" in sample[:8192]:
@@ -213,7 +285,8 @@ def _sniff_text(
             path=str(path), size=size, format=format_by_name(name), declared=declared, **extra
         )
 
-    if looks_binary(head):
+    wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # UTF-16/32: NULs
+    if not wide and looks_binary(head):
         return info("BIN", what=t("ข้อมูลไบนารี ไม่ใช่ข้อความ", "binary data, not text"))
     encoding = detect_encoding(head, complete=complete)
     if encoding is None:
@@ -222,7 +295,7 @@ def _sniff_text(
         claimed = declared.name if declared and declared.name in _TEXT_TABLES else None
         return info(
             claimed,
-            what=t("ข้อความที่ไม่ใช่ UTF-8 หรือ cp874 (TIS-620)", "text neither UTF-8 nor cp874"),
+            what=t("ข้อความในรหัสอักขระที่ไม่รู้จัก", "text in no encoding khlang recognises"),
             delimiter=sniff_delimiter(head.decode("latin-1"), complete=complete)
             if claimed
             else None,

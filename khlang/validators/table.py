@@ -47,30 +47,87 @@ class TableStats:
     warnings: list[Text] = field(default_factory=list)
 
 
-def expected_fields(labels: list[str], schema: TableSchema | None) -> list[SchemaField]:
-    """The field each header position is read as: the schema's field at that position, or
-    an `any` field named after the label where the schema has none (Frictionless does so)."""
-    fields = list(schema.fields[: len(labels)]) if schema else []
-    for position in range(len(fields), len(labels)):
-        fields.append(SchemaField(name=labels[position] or f"field{position + 1}", type="any"))
-    return fields
+def deduplicate(names: list[str]) -> list[str]:
+    """Names made unique as Frictionless makes them: a repeated name becomes the first free
+    one of name2, name3..."""
+    used: set[str] = set()
+    result = []
+    for name in names:
+        new, suffix = name, 2
+        while new in used:
+            new, suffix = f"{name}{suffix}", suffix + 1
+        used.add(new)
+        result.append(new)
+    return result
 
 
-def check_header(labels: list[str], schema: TableSchema | None, tally: Tally) -> None:
+def _any_field(name: str) -> SchemaField:
+    """An `any` field for a column the schema does not describe (its name may be blank)."""
+    return SchemaField.model_construct(name=name, type="any", format="default")
+
+
+def _normal(name: str, ignore_case: bool) -> str:
+    return name.lower() if ignore_case else name
+
+
+def _matched(labels: list[str], schema: TableSchema, ignore_case: bool) -> list[SchemaField | None]:
+    """The schema field each label pairs with: by position (`fieldsMatch` exact), else by
+    name; None for a label no field pairs with."""
+    if schema.fields_match == "exact":
+        return [schema.fields[i] if i < len(schema.fields) else None for i in range(len(labels))]
+    by_name: dict[str, SchemaField] = {}
+    for schema_field in schema.fields:
+        by_name.setdefault(_normal(schema_field.name, ignore_case), schema_field)
+    return [by_name.get(_normal(label, ignore_case)) for label in labels]
+
+
+def expected_fields(
+    labels: list[str], schema: TableSchema | None, width: int = 0, *, ignore_case: bool = False
+) -> list[SchemaField]:
+    """The field each column is read as, as Frictionless pairs them: without a schema, an
+    `any` field named after its label (or field1, field2...), names made unique; with one,
+    the field the label pairs with (see `_matched`), or an `any` field named after a label
+    no field pairs with; without a header, the schema's fields in order."""
+    if schema is None:
+        names = [label or f"field{number}" for number, label in enumerate(labels, start=1)]
+        names = names or [f"field{number}" for number in range(1, width + 1)]
+        return [_any_field(name) for name in deduplicate(names)]
     if not labels:
-        tally.add(Finding("blank-header"))
+        return list(schema.fields)
+    matched = _matched(labels, schema, ignore_case)
+    names = deduplicate(
+        [found.name if found else label for found, label in zip(matched, labels, strict=True)]
+    )
+    return [found or _any_field(name) for found, name in zip(matched, names, strict=True)]
+
+
+def check_header(
+    labels: list[str], schema: TableSchema | None, tally: Tally, *, ignore_case: bool = False
+) -> None:
+    """Frictionless's header errors: labels no field pairs with (extra-label), fields no
+    label pairs with (missing-label), and by position blank, duplicate and incorrect labels.
+    A table without a header has none."""
+    if not labels:
         return
     fields = schema.fields if schema else expected_fields(labels, None)
-    if schema:
-        for number in range(len(fields) + 1, len(labels) + 1):
-            tally.add(
-                Finding("extra-label", label=labels[number - 1], field_name="", field_number=number)
-            )
-        for number in range(len(labels) + 1, len(fields) + 1):
-            tally.add(
-                Finding("missing-label", label="", field_name=fields[number - 1].name,
-                        field_number=number)
-            )  # fmt: skip
+    mode = schema.fields_match if schema else "exact"
+    matched = _matched(labels, schema, ignore_case) if schema else list(fields)
+    if mode not in ("subset", "partial"):
+        for number, (label, found) in enumerate(zip(labels, matched, strict=True), start=1):
+            if found is None:
+                tally.add(Finding("extra-label", label=label, field_name="", field_number=number))
+    if mode == "partial" and fields and not any(matched):
+        tally.add(Finding("unmatched-header"))
+    paired = {id(found) for found in matched if found is not None}
+    missing = [f for f in fields if id(f) not in paired]
+    if mode in ("superset", "partial"):
+        keys = set(schema.primary_key) if schema else set()
+        missing = [f for f in missing if f.constraints.required or f.name in keys]
+    for number, schema_field in enumerate(missing, start=len(labels) + 1):
+        tally.add(Finding("missing-label", label="", field_name=schema_field.name,
+                          field_number=number))  # fmt: skip
+    if mode != "exact":
+        return
     for number, (schema_field, label) in enumerate(zip(fields, labels, strict=False), start=1):
         if not label:
             tally.add(
@@ -84,7 +141,7 @@ def check_header(labels: list[str], schema: TableSchema | None, tally: Tally) ->
                 Finding("duplicate-label", t(f'ตำแหน่ง "{note}"', f'at position "{note}"'),
                         label=label, field_name=schema_field.name, field_number=number)
             )  # fmt: skip
-        elif schema and label != schema_field.name:
+        elif _normal(label, ignore_case) != _normal(schema_field.name, ignore_case):
             tally.add(
                 Finding("incorrect-label", label=label, field_name=schema_field.name,
                         field_number=number)
@@ -131,7 +188,10 @@ class TableValidator:
         self.schema = schema
         self.tally = tally
         self.labels = table.labels
-        self.fields = expected_fields(table.labels, schema)
+        self.ignore_case = not table.dialect.header_case
+        self.fields = expected_fields(
+            table.labels, schema, table.width, ignore_case=self.ignore_case
+        )
         self.checkers = [FieldChecker(f) for f in self.fields]
         self.missing_values = [
             schema.field_missing_values(f) if schema else [""] for f in self.fields
@@ -151,7 +211,9 @@ class TableValidator:
         self.stats = TableStats()
 
     def run(self) -> TableStats:
-        check_header(self.labels, self.schema, self.tally)
+        if not self.labels and not self.table.fragment:
+            self.tally.add(Finding("source-error", t("แฟ้มว่าง", "the source is empty")))
+        check_header(self.labels, self.schema, self.tally, ignore_case=self.ignore_case)
         store = KeyStore(self.specs) if self.specs else None
         batches = prefetch(self.table.batches) if self.parallel else self.table.batches
         try:
@@ -187,16 +249,28 @@ class TableValidator:
             *(stored_values(c, f) for c, f in zip(batch.columns, self.fields, strict=False)),
             *batch.columns[width:],
         ]
-        blank_row = np.ones(size, dtype=bool) if self.fields else np.zeros(size, dtype=bool)
+        # A row is blank when every field's cell is: with no fields, every row (Frictionless).
+        blank_row = np.ones(size, dtype=bool)
         blanks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # Fields that only matter for finding blank rows are looked at last, and not at all
         # once every row is known to have a value.
         order = sorted(range(len(self.fields)), key=lambda index: index in self.plain)
         for index in order:
             column = batch.columns[index]
-            if index in self.plain and not column.null_count and not blank_row.any():
+            typed = batch.natives[index] if batch.natives else None
+            if (
+                index in self.plain
+                and typed is None
+                and not column.null_count
+                and not blank_row.any()
+            ):
                 continue
             absent, blank = blank_cells(column, self.missing_values[index])
+            if typed is not None:  # a typed value is blank when None, or its str() is missing
+                missing = self.missing_values[index]
+                blank = absent | np.array(
+                    [value is None or str(value) in missing for value in typed], dtype=bool
+                )
             blank_row &= blank
             blanks[index] = (absent, blank)
         checks = self._check_columns(batch, blanks)
@@ -216,13 +290,19 @@ class TableValidator:
     def _check_columns(self, batch: Batch, blanks: dict) -> dict[int, CellChecks]:
         """Each field's present cells checked. In this thread: the batches are parsed in
         others meanwhile (see `prefetch`), and more threads would only wait for each other."""
-        return {
-            index: self.checkers[index].check(
-                only(batch.columns[index], ~blank), keys=index in self.key_positions
-            )
-            for index, (_, blank) in blanks.items()
-            if index not in self.plain and not blank.all()
-        }
+        checks = {}
+        for index, (_, blank) in blanks.items():
+            if (index in self.plain and not batch.natives) or blank.all():
+                continue
+            keys = index in self.key_positions
+            typed = batch.natives[index] if batch.natives else None
+            if typed is not None:
+                present = [value for value, gone in zip(typed, blank, strict=True) if not gone]
+                checks[index] = self.checkers[index].check_typed(present, keys=keys)
+            elif index not in self.plain:
+                column = only(batch.columns[index], ~blank)
+                checks[index] = self.checkers[index].check(column, keys=keys)
+        return checks
 
     def _report_cells(self, index, batch, absent, blank, present, checks, blank_row) -> None:
         schema_field = self.fields[index]

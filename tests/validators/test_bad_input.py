@@ -137,7 +137,7 @@ def test_single_100_mb_line(tmp_path) -> None:
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "format-error"
-    assert "without a line break" in error["message"]
+    assert "longer than 16 MB" in error["message"]
 
 
 def test_long_rows(tmp_path) -> None:

@@ -17,9 +17,15 @@ def _write(tmp_path, text: str, name: str = "t.csv"):
     return path
 
 
-def test_blank_header(tmp_path) -> None:
+def test_blank_first_line_is_an_empty_header(tmp_path) -> None:
+    """As in frictionless-py: the header is the first row near the sample's width, here the
+    blank line; the table has no labels, its columns are field1 and field2, and it is valid.
+    A file of one blank line is empty; with no fields, a second blank line is a blank row."""
     report = validate(_write(tmp_path, "\n1,2\n"))
-    assert ("blank-header") in report.error_counts
+    assert report.valid
+    assert report.tasks[0].labels == []
+    assert set(validate(_write(tmp_path, "\n", "e.csv")).error_counts) == {"source-error"}
+    assert errors_of(validate(_write(tmp_path, "\n\n", "b.csv"))) == {(2, None, "blank-row")}
 
 
 def test_blank_and_duplicate_labels(tmp_path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from khlang.errors import KhlangError
 from tests.validators.conftest import errors_of
 from tests.validators.corpus import FIELDS
 
@@ -28,10 +29,17 @@ def test_good_cells_pass_and_bad_cells_fail(case, check) -> None:
     assert codes <= {"type-error", "constraint-error"}
 
 
+V2 = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
 def test_exclusive_bounds(check) -> None:
+    """Table Schema v2's bounds; a v1 schema (no `$schema`) cannot use them, as in
+    frictionless-py."""
     bounds = {"exclusiveMinimum": 0, "exclusiveMaximum": 10}
     schema = {"fields": [{"name": "n", "type": "integer", "constraints": bounds}]}
-    report = check([["n"], ["0"], ["1"], ["9"], ["10"]], schema)
+    with pytest.raises(KhlangError, match="requires datapackage v2"):
+        check([["n"], ["1"]], schema)
+    report = check([["n"], ["0"], ["1"], ["9"], ["10"]], {"$schema": V2, **schema})
     assert errors_of(report) == {(2, 1, "constraint-error"), (5, 1, "constraint-error")}
     notes = {f.note.en for f in report.tasks[0].tally.findings()}
     assert notes == {
