@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "publish": ("khlang.cli.publishers", "app", True),
     "generate": ("khlang.cli.publishers", "app", True),
     "areas": ("khlang.cli.publishers", "app", True),
+    "mapping": ("khlang.cli.mapping", "app", False),
 }
 """Command name -> (module, attribute, whether the attribute is a Typer app whose commands
 sit at the top level). The attribute is a Typer app or a command function."""

@@ -8,6 +8,7 @@ from khlang.publishers.adapters import (
     egp,
     elaas,
     eplan,
+    generic,
     gfmis,
     govspending,
     kaogeek,
@@ -32,6 +33,7 @@ ADAPTERS: dict[str, Adapter] = {
         govspending.ADAPTER,
         kaogeek.ADAPTER,
         wevis.ADAPTER,
+        generic.ADAPTER,
     )
 }
 
