@@ -102,5 +102,7 @@ def _print(console: Console, suggestion, target: Path, command: str) -> None:
     console.print(table)
     for problem in suggestion.problems:
         console.print(f"[bold red]ต้องแก้ / to fix:[/] {escape(str(problem))}", highlight=False)
-    console.print(f"เขียนแล้ว / written: {target}", highlight=False)
-    console.print(f"ตรวจแก้แล้วเผยแพร่ / review it, then: {escape(command)}", highlight=False)
+    console.print(f"เขียนแล้ว / written: {target}", highlight=False, soft_wrap=True)
+    console.print(
+        f"ตรวจแก้แล้วเผยแพร่ / review it, then: {escape(command)}", highlight=False, soft_wrap=True
+    )

@@ -120,6 +120,10 @@ def publish(
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+_FILE_REASONS = ("file-not-read", "file-unreadable")
+"""Issues that repeat the reason a file was not read, which is printed with the file."""
+
+
 def _where(item: dict) -> str:
     return ": ".join(
         str(part)
@@ -169,7 +173,7 @@ def _print_summary(console: Console, document: dict, report_path: Path) -> None:
         key = (item["code"], item["severity"], item.get("file"))
         if item["severity"] == "info" and item["code"] != "column-dropped":
             continue
-        if item["code"] == "file-not-read" or (item["severity"] == "warning" and key in shown):
+        if item["code"] in _FILE_REASONS or (item["severity"] == "warning" and key in shown):
             continue
         shown.add(key)
         more = counts.get(key, 1)

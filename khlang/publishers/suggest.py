@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -230,24 +231,35 @@ def adapter_vocabulary(adapter: str) -> Vocabulary:
 def generic_vocabulary() -> Vocabulary:
     """Names a generic table's columns may take from the model: every model column that
     holds a table's own values (not a code khlang derives or a controlled list), known by
-    its titles and by every mapping's header names, except a name two mappings give to
-    different fields (`งบประมาณ` is e-GP's budget and e-Plan's plan)."""
-    owners: dict[str, set[str]] = {}
+    its titles and by the mappings' header names that are distinctive."""
+    owners: dict[str, Counter[str]] = {}
     for adapter in mapping_adapters():
         for field, spellings in default_mapping(adapter).columns.items():
             for spelling in spellings:
-                owners.setdefault(squash(spelling).lower(), set()).add(field)
+                owners.setdefault(squash(spelling).lower(), Counter())[field] += 1
     names: dict[str, list[str]] = {}
     for field, column in COLUMNS.items():
-        if field in GENERIC_EXCLUDED or column.enum or column.pattern:
+        controlled = (column.enum or column.pattern) and field not in AREA_FIELDS
+        if field in GENERIC_EXCLUDED or controlled:
             continue
         names[field] = _model_titles(field)
     for adapter in mapping_adapters():
         for field, spellings in default_mapping(adapter).columns.items():
             if field not in names:
                 continue
-            names[field] += [s for s in spellings if owners[squash(s).lower()] == {field}]
+            names[field] += [s for s in spellings if _distinctive(s, owners, field)]
     return _field_vocabulary("generic", names)
+
+
+def _distinctive(spelling: str, owners: dict[str, Counter[str]], field: str) -> bool:
+    """Whether a mapping's name for a field can name it in any table: the field most
+    mappings give the name to (`ชื่อโครงการ` is the project in BBL and e-Plan, the tender in
+    e-GP; `งบประมาณ` is four different amounts, so none), and not a short English token
+    (`id`, `PO`) that means the field only inside its own system's export."""
+    if spelling.isascii() and len(spelling) <= 3:
+        return False
+    ranked = owners[squash(spelling).lower()].most_common(2)
+    return ranked[0][0] == field and (len(ranked) == 1 or ranked[0][1] > ranked[1][1])
 
 
 def mapping_adapters() -> list[str]:

@@ -453,9 +453,10 @@ def clean_dates(frame: pd.DataFrame, ctx: Context, file: str, columns: list[str]
 def derive_ids(frame: pd.DataFrame, parts: list[str], prefix: str = "kl-") -> pd.Series:
     """Stable identifiers from the content of a record: the same line read from any file or
     run gets the same id (sha1 of the parts, spaces squashed)."""
-    text = frame[parts[0]].fillna("").astype(str)
-    for part in parts[1:]:
-        text = text + "|" + frame[part].fillna("").astype(str)
+    blank = pd.Series("", index=frame.index)
+    text = frame.get(parts[0], blank).fillna("").astype(str)
+    for part in parts[1:]:  # a part the export lacks counts as blank
+        text = text + "|" + frame.get(part, blank).fillna("").astype(str)
     squashed = text.str.replace(r"\s+", "", regex=True)
     digests = [hashlib.sha1(value.encode()).hexdigest()[:16] for value in squashed]  # noqa: S324
     return pd.Series([prefix + digest for digest in digests], index=frame.index, dtype="string")
