@@ -39,6 +39,13 @@ def suggest(
             help="Folder with the LAO list (lao/), to recognise LAO names by their values.",
         ),
     ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="A table of its own kind: its Thai title.")
+    ] = None,
+    title_en: Annotated[
+        str | None,
+        typer.Option("--title-en", help="A table of its own kind: its English title."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     output_format: FormatOption = OutputFormat.text,
 ) -> None:
@@ -49,6 +56,7 @@ def suggest(
     from khlang.publishers.adapters import ADAPTERS
     from khlang.publishers.areas import load_areas
     from khlang.publishers.mapping_file import mapping_yaml
+    from khlang.publishers.suggest import entitled
     from khlang.publishers.suggest import suggest as propose
 
     if not file.is_file():
@@ -72,6 +80,8 @@ def suggest(
             where=str(target),
         )
     suggestion = propose(file, load_areas(reference), adapter=adapter)
+    if title or title_en:
+        suggestion = entitled(suggestion, title, title_en)
     command = f"khlang publish {file} --mapping {target} --out published"
     target.write_text(mapping_yaml(suggestion, command=command), encoding="utf-8")
     if output_format is OutputFormat.json:

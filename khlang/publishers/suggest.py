@@ -474,6 +474,17 @@ def _dataset_info(path: Path, measures: list[str], money: bool) -> DatasetInfo:
     )
 
 
+def entitled(suggestion: Suggestion, th: str | None, en: str | None) -> Suggestion:
+    """The suggestion with the dataset titled as the officer says (a generic table's)."""
+    info = suggestion.mapping.dataset
+    if info is None:
+        return suggestion
+    title = Text(th=th or info.title.th, en=en or info.title.en)
+    dataset = info.model_copy(update={"title": title, "tags": [*info.tags[:1], title.th[:100]]})
+    mapping = suggestion.mapping.model_copy(update={"dataset": dataset})
+    return suggestion.model_copy(update={"mapping": mapping})
+
+
 def ascii_name(text: str) -> str:
     """A column or dataset name in lower-case ASCII: English words as they are, Thai words
     romanised (Royal Institute system, PyThaiNLP) and joined by `_`."""
