@@ -10,7 +10,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from khlang.cli.common import EXIT_FINDINGS, EXIT_OK, FormatOption, OutputFormat, print_json
+from khlang.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    FormatOption,
+    OutputFormat,
+    print_json,
+    reference_option,
+)
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -33,11 +40,7 @@ def suggest(
     ] = None,
     reference: Annotated[
         Path | None,
-        typer.Option(
-            "--reference",
-            envvar="KHLANG_REAL_DATA",
-            help="Folder with the LAO list (lao/), to recognise LAO names by their values.",
-        ),
+        reference_option("Folder with the LAO list (lao/), to recognise LAO names by values."),
     ] = None,
     title: Annotated[
         str | None, typer.Option("--title", help="A table of its own kind: its Thai title.")
@@ -53,7 +56,7 @@ def suggest(
     system it fits best, or a table of its own kind with every column kept), and write the
     mapping for review. Then publish with `khlang publish FILE --mapping MAPPING`. Exit 0:
     written; 1: written, but something must be fixed in it first (no year column ...)."""
-    from khlang.publishers.adapters import ADAPTERS
+    from khlang.publishers.adapters import adapter_named
     from khlang.publishers.areas import load_areas
     from khlang.publishers.mapping_file import mapping_yaml
     from khlang.publishers.suggest import entitled
@@ -61,14 +64,8 @@ def suggest(
 
     if not file.is_file():
         raise KhlangError(Text(th="ไม่พบไฟล์", en="no such file"), where=str(file))
-    if adapter is not None and adapter not in ADAPTERS:
-        raise KhlangError(
-            Text(
-                th=f"ไม่มีตัวอ่านชื่อ {adapter} (มี: {', '.join(ADAPTERS)})",
-                en=f"no adapter named {adapter} (known: {', '.join(ADAPTERS)})",
-            ),
-            where="--adapter",
-        )
+    if adapter is not None:
+        adapter_named(adapter, "--adapter")
     target = out or file.with_name(f"{file.stem}.mapping.yaml")
     if target.exists() and not force:
         raise KhlangError(

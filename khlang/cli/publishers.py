@@ -16,7 +16,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from khlang.cli.common import EXIT_FINDINGS, EXIT_OK, FormatOption, OutputFormat, print_json
+from khlang.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    FormatOption,
+    OutputFormat,
+    print_json,
+    reference_option,
+)
 
 app = typer.Typer(no_args_is_help=True)
 areas_app = typer.Typer(
@@ -53,10 +60,8 @@ def publish(
     ] = None,
     reference: Annotated[
         Path | None,
-        typer.Option(
-            "--reference",
-            envvar="KHLANG_REAL_DATA",
-            help="Folder with the LAO list and DOPA population (geo/, lao/), read in place.",
+        reference_option(
+            "Folder with the LAO list and DOPA population (geo/, lao/), read in place."
         ),
     ] = None,
     mapping: Annotated[

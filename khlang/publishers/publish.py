@@ -33,7 +33,7 @@ from typing import Any
 from khlang import __version__
 from khlang.errors import KhlangError
 from khlang.i18n import Text
-from khlang.publishers.adapters import ADAPTERS, Adapter
+from khlang.publishers.adapters import ADAPTERS, Adapter, adapter_named
 from khlang.publishers.adapters.common import Context
 from khlang.publishers.adapters.reference import POPULATION
 from khlang.publishers.agency import AGENCY_FILE, Agency
@@ -341,14 +341,8 @@ def publish(
 ) -> PublishReport:
     """Publish the datasets the exports under `sources` support into `out`."""
     started = time.perf_counter()
-    if source is not None and source not in ADAPTERS:
-        raise KhlangError(
-            Text(
-                th=f"ไม่มีตัวอ่านชื่อ {source} (มี: {', '.join(ADAPTERS)})",
-                en=f"no adapter named {source} (known: {', '.join(ADAPTERS)})",
-            ),
-            where="--source",
-        )
+    if source is not None:
+        adapter_named(source, "--source")
     files = source_files(sources)
     today = today or dt.date.today()
     notify = progress or (lambda what, done, total: None)

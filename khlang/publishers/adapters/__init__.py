@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from khlang.errors import KhlangError
+from khlang.i18n import Text
 from khlang.publishers.adapters import (
     bbl,
     ebudget,
@@ -37,4 +39,18 @@ ADAPTERS: dict[str, Adapter] = {
     )
 }
 
-__all__ = ["ADAPTERS", "Adapter"]
+
+def adapter_named(name: str, option: str) -> Adapter:
+    """The adapter an option names; an unknown name is an error listing the known ones."""
+    if name not in ADAPTERS:
+        raise KhlangError(
+            Text(
+                th=f"ไม่มีตัวอ่านชื่อ {name} (มี: {', '.join(ADAPTERS)})",
+                en=f"no adapter named {name} (known: {', '.join(ADAPTERS)})",
+            ),
+            where=option,
+        )
+    return ADAPTERS[name]
+
+
+__all__ = ["ADAPTERS", "Adapter", "adapter_named"]
