@@ -71,6 +71,12 @@ class DatasetInfo(BaseModel):
     unit: str = "บาท"
     """Unit of measure of a statistical dataset (GD Catalog)."""
 
+    @model_validator(mode="after")
+    def _thai_texts(self) -> DatasetInfo:
+        if not self.title.th.strip() or not self.description.th.strip():
+            raise ValueError("the dataset needs a Thai title and a Thai description")
+        return self
+
 
 class ColumnMapping(BaseModel):
     """An export layout: the field -> header names table and what identifies the layout."""

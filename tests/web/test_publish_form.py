@@ -214,6 +214,19 @@ def test_review_check_fix_and_publish(client, home) -> None:
         assert "responsible_unit" in str(schema)
 
 
+def test_a_form_with_problems_comes_back_naming_them(client, home) -> None:
+    csrf = _sign_in(client, home[1]["somchai"])
+    draft = _upload(client, csrf, home[0] / FILE).headers["location"]
+    values = form_values(client.get(draft).text) | {"action": "check"}
+    twice = client.post(draft, data=values | {"name_8": values["name_4"]})
+    assert twice.status_code == 400
+    assert f"ชื่อ {values['name_4']} ซ้ำกับคอลัมน์อื่น" in twice.text
+    untitled = client.post(draft, data=values | {"title_th": " "})
+    assert untitled.status_code == 400
+    assert "Thai title" in untitled.text
+    assert "ยังไม่ได้ตรวจสอบ" in untitled.text  # nothing was saved or run
+
+
 def test_a_draft_is_its_owners_only(client, home) -> None:
     csrf = _sign_in(client, home[1]["somchai"])
     draft = _upload(client, csrf, home[0] / FILE).headers["location"]
