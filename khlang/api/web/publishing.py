@@ -112,9 +112,10 @@ def _too_large(limit: int) -> ApiError:
     )
 
 
-async def _form(request: Request, limit: int, *, files: int = 0) -> Any:
-    """The posted form, its body cut off at `limit` bytes (413 past it, or at once when its
-    Content-Length says so); a file part is spooled to disk by the parser."""
+def limit_body(request: Request, limit: int) -> Request:
+    """The request with its body cut off at `limit` bytes: 413 as soon as it passes them, or
+    at once when its Content-Length says it will (the upload rule of every route that takes
+    a file)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -128,8 +129,14 @@ async def _form(request: Request, limit: int, *, files: int = 0) -> Any:
             raise _too_large(limit)
         return message
 
+    return Request(request.scope, receive)
+
+
+async def _form(request: Request, limit: int, *, files: int = 0) -> Any:
+    """The posted form, read under `limit` bytes; a file part is spooled to disk by the
+    parser."""
     try:
-        return await Request(request.scope, receive).form(max_files=files, max_fields=2_000)
+        return await limit_body(request, limit).form(max_files=files, max_fields=2_000)
     except ClientDisconnect:
         raise _too_large(limit) from None
 
