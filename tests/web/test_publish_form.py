@@ -268,6 +268,8 @@ def test_an_officer_publishes_in_a_browser_without_scripts(browser, home) -> Non
                 locale="th-TH",
             )
             page = context.new_page()
+            # each check publishes the table: seconds, and more on a busy machine
+            page.set_default_timeout(180_000)
             page.goto("/publish")
             page.get_by_label("API key").fill(home[1]["somchai"])
             page.get_by_role("button", name="เข้าสู่ระบบ").click()

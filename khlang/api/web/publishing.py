@@ -3,10 +3,11 @@ proposed mapping and metadata, check, fix what the check finds, publish. Plain H
 each step answered on the server, so it works with scripts disabled (the pages' CSP forbids
 them); the steps are the command line's (`drafts.py`).
 
-The API key is kept in an HttpOnly, SameSite=Strict cookie for the form's pages only, and
-every form carries a token derived from it, so another site can neither read the key nor
-make the browser post a form. Who may publish is decided from the key before an upload is
-read; the catalog's gate decides again what is published, as for every other path.
+The API key is kept in an HttpOnly, SameSite=Strict cookie (which only these pages read: the
+API takes keys from headers alone), and every form carries a token derived from it, so
+another site can neither read the key nor make the browser post a form. Who may publish is
+decided from the key before an upload is read; the catalog's gate decides again what is
+published, as for every other path.
 """
 
 from __future__ import annotations
@@ -50,11 +51,13 @@ NO_STORE = "no-store"
 # --- who is signed in ------------------------------------------------------------------------
 
 
-def _signed_in(request: Request) -> tuple[Principal, str] | None:
+async def _signed_in(request: Request) -> tuple[Principal, str] | None:
+    """The officer whose key the cookie holds, asked of the catalog on every request (a
+    revoked key is refused at once)."""
     token = request.cookies.get(COOKIE)
     if not token:
         return None
-    principal = api_state(request).authenticate(token)
+    principal = await anyio.to_thread.run_sync(api_state(request).authenticate, token)
     return (principal, token) if principal is not None else None
 
 
@@ -147,7 +150,7 @@ async def _form(request: Request, limit: int, *, files: int = 0) -> Any:
 @router.get("/publish", response_class=HTMLResponse)
 async def start_page(request: Request) -> Response:
     state = api_state(request)
-    signed = _signed_in(request)
+    signed = await _signed_in(request)
     if signed is None:
         return _page(request, "publish.html", principal=None, problem=None)
     principal, token = signed
@@ -168,7 +171,7 @@ async def sign_in(request: Request) -> Response:
     form = await _form(request, FORM_FIELDS_LIMIT)
     token = str(form.get("key", "")).strip()
     state = api_state(request)
-    principal = state.authenticate(token) if token else None
+    principal = await anyio.to_thread.run_sync(state.authenticate, token) if token else None
     if principal is None or not publishing_organizations(state, principal):
         problem = (
             Text(
@@ -201,8 +204,8 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-def _require(request: Request) -> tuple[Principal, str]:
-    signed = _signed_in(request)
+async def _require(request: Request) -> tuple[Principal, str]:
+    signed = await _signed_in(request)
     if signed is None or signed[0] == ANONYMOUS:
         raise ApiError(
             Text(th="กรุณาเข้าสู่ระบบด้วย API key ก่อน", en="sign in with an API key first"),
@@ -217,7 +220,7 @@ def _require(request: Request) -> tuple[Principal, str]:
 
 @router.post("/publish/upload", response_class=HTMLResponse)
 async def upload(request: Request) -> Response:
-    principal, token = _require(request)  # before a byte of the body is read
+    principal, token = await _require(request)  # before a byte of the body is read
     state = api_state(request)
     organizations = publishing_organizations(state, principal)
     if not organizations:
@@ -326,9 +329,9 @@ def _review(
 
 @router.get("/publish/draft/{draft_id}", response_class=HTMLResponse)
 async def review(request: Request, draft_id: str) -> Response:
-    if _signed_in(request) is None:
+    if await _signed_in(request) is None:
         return _redirect(_home(request))
-    principal, token = _require(request)
+    principal, token = await _require(request)
     state = api_state(request)
     draft = _draft(state, draft_id, principal)
     return await anyio.to_thread.run_sync(lambda: _review(request, state, principal, token, draft))
@@ -343,7 +346,7 @@ def _draft(state: ApiState, draft_id: str, principal: Principal) -> drafts.Draft
 
 @router.post("/publish/draft/{draft_id}", response_class=HTMLResponse)
 async def save_and_check(request: Request, draft_id: str) -> Response:
-    principal, token = _require(request)
+    principal, token = await _require(request)
     state = api_state(request)
     draft = _draft(state, draft_id, principal)
     form = await _form(request, FORM_FIELDS_LIMIT)
