@@ -19,7 +19,8 @@ from khlang.metadata.compliance import check_dataset
 from khlang.publishers.readers import read_table
 from tests.publishers import own_table
 from tests.web.conftest import LiveServer, make_app
-from tests.web.test_browser import WIDTHS, browser, shot  # noqa: F401 (the browser fixture)
+from tests.web.layout import WIDTHS, layout_problems
+from tests.web.test_browser import shot
 
 OPERATOR = Principal.operator("publish-form-tests")
 OFFICE = "tambon-office"
@@ -249,15 +250,9 @@ def test_an_export_of_a_known_system_is_reviewed_field_by_field(client, home) ->
     assert f"{OFFICE}-budget-allocation" in checked.text
 
 
-def _no_wider_than_the_screen(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-
-
 @pytest.mark.browser
 @pytest.mark.slow
-def test_an_officer_publishes_in_a_browser_without_scripts(browser, home) -> None:  # noqa: F811
+def test_an_officer_publishes_in_a_browser_without_scripts(browser, home) -> None:
     with LiveServer(home[0] / "home") as server:
         for width_name, (width, height) in WIDTHS.items():
             context = browser.new_context(
@@ -276,10 +271,10 @@ def test_an_officer_publishes_in_a_browser_without_scripts(browser, home) -> Non
             page.get_by_label("อีเมลติดต่อ").fill(EMAIL)
             page.get_by_label(re.compile("ไฟล์ตาราง")).set_input_files(str(home[0] / FILE))
             shot(page, f"publish-upload-{width_name}")
-            assert _no_wider_than_the_screen(page) <= 0
+            assert layout_problems(page) == [], width_name
             page.get_by_role("button", name=re.compile("ส่งไฟล์")).click()
             page.wait_for_url(re.compile(r"/publish/draft/"))
-            assert _no_wider_than_the_screen(page) <= 0
+            assert layout_problems(page) == [], width_name
             page.get_by_label("ชื่อชุดข้อมูล (ภาษาไทย)").fill(f"โครงการของเทศบาล ({width_name})")
             page.get_by_label("ชื่อชุดข้อมูล (ภาษาอังกฤษ)").fill(f"Projects ({width_name})")
             page.get_by_label(re.compile("ชื่อใน URL")).fill(f"projects-{width_name}")
@@ -287,6 +282,7 @@ def test_an_officer_publishes_in_a_browser_without_scripts(browser, home) -> Non
             page.get_by_label("ชื่อภาษาอังกฤษของ ผู้รับผิดชอบ").fill("Responsible unit")
             page.get_by_role("button", name="บันทึกและตรวจสอบ").click()
             assert page.get_by_text("ผ่านการตรวจสอบ").is_visible()
+            assert layout_problems(page) == [], width_name
             shot(page, f"publish-review-{width_name}")
             page.get_by_role("button", name="เผยแพร่", exact=True).click()
             page.wait_for_url(f"**/dataset/{OFFICE}-projects-{width_name}?published=1")
