@@ -18,12 +18,14 @@ import secrets
 import shutil
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from khlang.catalog import Catalog, Principal
+from khlang.catalog.publish import PublishResult
 from khlang.catalog.records import OrganizationRecord
 from khlang.errors import KhlangError
 from khlang.i18n import Text
@@ -207,14 +209,16 @@ def last_report(root: Path, draft: Draft) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def publish_checked(root: Path, draft: Draft, catalog: Catalog, actor: Principal) -> list[str]:
-    """Add every dataset the last check published to the catalog (`khlang catalog add`,
-    the same gate); the names published."""
+def publish_checked(
+    root: Path, draft: Draft, publish: Callable[[Path, str], PublishResult]
+) -> list[str]:
+    """Add every dataset the last check published to the catalog with `publish(folder,
+    change_note)` (the write API's own, through the catalog's gate); the names published."""
     folder = _folder(root, draft.id) / "out"
-    names = []
-    for dataset in sorted(path for path in folder.iterdir() if path.is_dir()):
-        result = catalog.publish(dataset, actor=actor, change_note=f"web form: {draft.file}")
-        names.append(result.dataset)
+    names = [
+        publish(dataset, f"web form: {draft.file}").dataset
+        for dataset in sorted(path for path in folder.iterdir() if path.is_dir())
+    ]
     draft.published = names
     save(root, draft)
     return names

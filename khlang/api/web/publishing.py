@@ -24,6 +24,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect
 
 from khlang.api.errors import ApiError
+from khlang.api.publishing import publish_folder, too_large
 from khlang.api.state import ApiState, api_state
 from khlang.api.web import drafts
 from khlang.api.web.i18n import language_of, localized
@@ -107,21 +108,13 @@ def _redirect(path: str) -> RedirectResponse:
 # --- reading forms ---------------------------------------------------------------------------
 
 
-def _too_large(limit: int) -> ApiError:
-    return ApiError(
-        Text(th=f"ไฟล์ที่ส่งใหญ่เกิน {limit:,} ไบต์", en=f"the upload exceeds {limit:,} bytes"),
-        code="too_large",
-        status=413,
-    )
-
-
 def limit_body(request: Request, limit: int) -> Request:
     """The request with its body cut off at `limit` bytes: 413 as soon as it passes them, or
     at once when its Content-Length says it will (the upload rule of every route that takes
     a file)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise too_large(limit)
     size = 0
 
     async def receive() -> Any:
@@ -129,7 +122,7 @@ def limit_body(request: Request, limit: int) -> Request:
         message = await request.receive()
         size += len(message.get("body", b""))
         if size > limit:
-            raise _too_large(limit)
+            raise too_large(limit)
         return message
 
     return Request(request.scope, receive)
@@ -141,7 +134,7 @@ async def _form(request: Request, limit: int, *, files: int = 0) -> Any:
     try:
         return await limit_body(request, limit).form(max_files=files, max_fields=2_000)
     except ClientDisconnect:
-        raise _too_large(limit) from None
+        raise too_large(limit) from None
 
 
 # --- sign in ---------------------------------------------------------------------------------
@@ -386,7 +379,11 @@ def _save_and_check(
         status = 200 if draft.checked or form.get("action") != "publish" else 422
         return _review(request, state, principal, token, draft, status=status)
     try:
-        names = drafts.publish_checked(root, draft, state.catalog, principal)
+        names = drafts.publish_checked(
+            root,
+            draft,
+            lambda folder, note: publish_folder(state, principal, folder, change_note=note),
+        )
     except PublishRejectedError as error:
         return _review(
             request,
@@ -397,7 +394,5 @@ def _save_and_check(
             status=422,
             rejected={"message": error.message, "report": error.report},
         )
-    state.forget()
-    state.search.refresh(force=True)
     lang = language_of(request.url.path)
     return _redirect(localized(f"/dataset/{names[0]}", lang) + "?published=1")
