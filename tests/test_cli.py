@@ -36,6 +36,25 @@ def test_usage_error_exits_2_without_traceback(khlang_cli) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "thai", "english"),
+    [
+        (["metadata", "export", "x.yaml", "--to", "nonsense"], "ค่าของ '--to' ไม่ถูกต้อง",
+         "Invalid value for '--to'"),
+        (["metadata", "check"], "ขาดอาร์กิวเมนต์ที่ต้องระบุ 'paths'", "Missing argument 'paths'"),
+        (["publish", "x", "--bogus"], "ไม่มีตัวเลือก --bogus", "No such option: --bogus"),
+        (["publish", "x", "--out"], "ใช้ตัวเลือก --out ไม่ถูกต้อง", "requires an argument"),
+        (["nosuch"], "ไม่มีคำสั่ง nosuch", "No such command 'nosuch'"),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_in_thai_and_english(khlang_cli, args, thai, english) -> None:
+    result = khlang_cli(*args)
+    assert result.returncode == 2
+    assert f"ข้อผิดพลาด: {thai}" in result.stderr
+    assert english in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_missing_file_exits_2_naming_the_file(khlang_cli, tmp_path) -> None:
     missing = tmp_path / "missing.yaml"
     result = khlang_cli("metadata", "export", str(missing), "--to", "gdc")

@@ -18,6 +18,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import typer
 import typer.main
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from khlang import __version__
@@ -34,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, bool]] = {
     "publish": ("khlang.cli.publishers", "app", True),
     "generate": ("khlang.cli.publishers", "app", True),
     "areas": ("khlang.cli.publishers", "app", True),
+    "mapping": ("khlang.cli.mapping", "app", False),
 }
 """Command name -> (module, attribute, whether the attribute is a Typer app whose commands
 sit at the top level). The attribute is a Typer app or a command function."""
@@ -105,7 +107,12 @@ def main() -> None:
         sys.exit(EXIT_INPUT_ERROR)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
-    except typer.TyperException as error:  # usage errors: unknown option, bad choice, ...
+    except NoArgsIsHelpError as error:  # a group named alone: its help
         error.show()
+        sys.exit(EXIT_INPUT_ERROR)
+    except ClickException as error:  # usage errors: unknown option, bad choice, ...
+        from khlang.cli.usage import show_usage_error
+
+        show_usage_error(error)
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(code if isinstance(code, int) else 0)

@@ -30,6 +30,11 @@ LangOption = Annotated[
 ]
 
 
+def reference_option(help_text: str) -> Any:
+    """`--reference`: the folder of real reference data read in place (or $KHLANG_REAL_DATA)."""
+    return typer.Option("--reference", envvar="KHLANG_REAL_DATA", help=help_text)
+
+
 def print_json(document: Any) -> None:
     """Write JSON with Thai kept readable (not \\u-escaped) and a trailing newline."""
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str))

@@ -104,8 +104,6 @@ def _compliance(out: Writer, report: ComplianceReport) -> None:
 def _fix(out: Writer, finding: Finding) -> RichText:
     if finding.suggestion is not None:
         return RichText(out.say(finding.suggestion), style="bold")
-    if finding.suggested_value is not None:
-        return RichText(out.both("ใช้ ", "use ") + str(finding.suggested_value), style="bold")
     return RichText("")
 
 

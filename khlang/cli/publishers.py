@@ -12,10 +12,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from khlang.cli.common import EXIT_FINDINGS, EXIT_OK, FormatOption, OutputFormat, print_json
+from khlang.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    FormatOption,
+    OutputFormat,
+    print_json,
+    reference_option,
+)
 
 app = typer.Typer(no_args_is_help=True)
 areas_app = typer.Typer(
@@ -52,10 +60,8 @@ def publish(
     ] = None,
     reference: Annotated[
         Path | None,
-        typer.Option(
-            "--reference",
-            envvar="KHLANG_REAL_DATA",
-            help="Folder with the LAO list and DOPA population (geo/, lao/), read in place.",
+        reference_option(
+            "Folder with the LAO list and DOPA population (geo/, lao/), read in place."
         ),
     ] = None,
     mapping: Annotated[
@@ -114,23 +120,42 @@ def publish(
         print_json(document)
     else:
         _print_summary(Console(), document, out / REPORT_FILE)
-    failed = document["summary"]["errors"] or not report.ok
+    nothing = document["summary"]["datasets_published"] == 0
+    failed = document["summary"]["errors"] or not report.ok or nothing
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+_FILE_REASONS = ("file-not-read", "file-unreadable")
+"""Issues that repeat the reason a file was not read, which is printed with the file."""
+
+
+def _where(item: dict) -> str:
+    return ": ".join(
+        str(part)
+        for part in (item.get("file"), item.get("row") and f"row {item['row']}",
+                     item.get("column") and f"column {item['column']}")
+        if part
+    )  # fmt: skip
+
+
+def _bilingual(text: dict) -> str:
+    return text["th"] if text["th"] == text["en"] else f"{text['th']}\n  {text['en']}"
+
+
 def _print_summary(console: Console, document: dict, report_path: Path) -> None:
-    table = Table(title="ชุดข้อมูล / Datasets", title_justify="left")
-    table.add_column("dataset")
-    table.add_column("status")
-    table.add_column("rows", justify="right")
-    table.add_column("note")
-    for item in document["datasets"]:
-        style = {"published": "green", "failed": "red", "skipped": "yellow"}[item["status"]]
-        rows = sum(item.get("rows", {}).values())
-        note = (item.get("reason") or {}).get("en", "")
-        table.add_row(item["name"] or item["key"], f"[{style}]{item['status']}[/]",
-                      f"{rows:,}", note)  # fmt: skip
-    console.print(table)
+    """What was published, and every reason something was not, in Thai and English."""
+    if document["datasets"]:
+        table = Table(title="ชุดข้อมูล / Datasets", title_justify="left")
+        for name, justify in (("dataset", "left"), ("status", "left"), ("rows", "right"),
+                              ("note", "left")):  # fmt: skip
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for item in document["datasets"]:
+            style = {"published": "green", "failed": "red", "skipped": "yellow"}[item["status"]]
+            rows = sum(item.get("rows", {}).values())
+            note = (item.get("reason") or {}).get("en", "")
+            table.add_row(escape(item["name"] or item["key"]), f"[{style}]{item['status']}[/]",
+                          f"{rows:,}", escape(note))  # fmt: skip
+        console.print(table)
     summary = document["summary"]
     console.print(
         f"files read {summary['files_read']}, failed {summary['files_failed']}, skipped "
@@ -138,21 +163,52 @@ def _print_summary(console: Console, document: dict, report_path: Path) -> None:
         f"{summary['warnings']} warnings",
         highlight=False,
     )
-    for item in document["issues"]["items"]:
-        if item["severity"] == "error":
-            where = ": ".join(
-                str(part)
-                for part in (item.get("file"), item.get("row") and f"row {item['row']}",
-                             item.get("column") and f"column {item['column']}")
-                if part
-            )  # fmt: skip
-            console.print(f"[red]error[/] {where}: {item['message']['en']}", highlight=False)
+    for item in document["files"]:
+        if item["status"] in ("failed", "skipped") and item.get("reason"):
+            style = "red" if item["status"] == "failed" else "yellow"
+            console.print(
+                f"[{style}]{item['status']}[/] {escape(item['file'])}: "
+                f"{escape(_bilingual(item['reason']))}",
+                highlight=False,
+            )
+    issues = document["issues"]
+    counts = {(g["code"], g["severity"], g["file"]): g["count"] for g in issues["summary"]}
+    shown: set[tuple] = set()
+    for item in issues["items"]:
+        key = (item["code"], item["severity"], item.get("file"))
+        if item["severity"] == "info" and item["code"] != "column-dropped":
+            continue
+        if item["code"] in _FILE_REASONS or (item["severity"] == "warning" and key in shown):
+            continue
+        shown.add(key)
+        more = counts.get(key, 1)
+        times = f" ({more:,}×)" if item["severity"] == "warning" and more > 1 else ""
+        style = {"error": "red", "warning": "yellow", "info": "cyan"}[item["severity"]]
+        console.print(
+            f"[{style}]{item['severity']}[/] {escape(_where(item))}{times}: "
+            f"{escape(_bilingual(item['message']))}",
+            highlight=False,
+        )
+    for item in document["datasets"]:
+        if item["status"] == "failed":
+            for finding in item.get("checks", {}).get("compliance", {}).get("errors_listed", []):
+                console.print(
+                    f"[red]failed[/] {escape(item['name'] or item['key'])}: {finding['field']}: "
+                    f"{escape(_bilingual(finding['message']))}",
+                    highlight=False,
+                )
     lines = document["reconciliation"].get("lines", {})
-    if lines:
+    if lines and lines["published"]:
         console.print(
             f"budget lines {lines['published']:,}; in several systems "
             f"{lines['in_several_systems']:,}; matched by name and area "
             f"{lines['matched_by_name_and_area']:,}; ambiguous {lines['ambiguous']:,}",
+            highlight=False,
+        )
+    if summary["datasets_published"] == 0:
+        console.print(
+            "[bold red]ไม่ได้เผยแพร่ชุดข้อมูลใด / nothing was published[/]: "
+            "ดูเหตุผลด้านบน / see the reasons above",
             highlight=False,
         )
     console.print(f"report: {report_path}", highlight=False)

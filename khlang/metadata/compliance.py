@@ -94,6 +94,7 @@ FINDING_TYPES = _types(
     ("buddhist-era-date", E, "วันที่เป็นปีพุทธศักราช", "Date written in the Buddhist era"),
     ("date-in-future", W, "วันที่อยู่ในอนาคต", "Date in the future"),
     ("invalid-year", E, "ปีไม่ถูกต้อง", "Invalid year"),
+    ("christian-era-year", E, "ปีเป็นคริสต์ศักราช", "Year written in the Christian era"),
     ("invalid-period", E, "ช่วงเวลาไม่ถูกต้อง", "Period ends before it starts"),
     ("invalid-interval", E, "ค่าความถี่ไม่ถูกต้อง", "Invalid update interval"),
     ("invalid-name", E, "ชื่อ URL ไม่ถูกต้อง", "Invalid URL name"),
@@ -141,6 +142,8 @@ _HASH_LENGTHS = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
 _AREA_CODE = re.compile(r"\d{2}|\d{4}|\d{6}")
 _BUDDHIST_ERA_FROM = 2400
 _BUDDHIST_ERA_OFFSET = 543
+_CHRISTIAN_ERA_FROM = 1900
+"""A 4-digit year from here to _BUDDHIST_ERA_FROM is taken as Christian era."""
 _SHORT_DESCRIPTION = 100
 _NO_INTERVAL_UNITS = frozenset({"unknown", "real_time", "never"})
 _EXCLUSIVE_CODES = frozenset({"unknown", "none"})
@@ -249,6 +252,8 @@ class _Check:
         resource: int | None = None,
     ) -> None:
         base = key.removesuffix("_other")
+        if suggestion is None and suggested_value is not None:
+            suggestion = _use(suggested_value)
         self.findings.append(
             Finding(
                 code=code,
@@ -262,6 +267,15 @@ class _Check:
                 item=None if resource is not None else MANDATORY_KEYS.get(base),
             )
         )
+
+
+def _use(value: Any) -> Text:
+    """The fix that is a value to write, in both languages."""
+    if isinstance(value, bool):
+        shown = Text(th="ใช่ (true)", en="true") if value else Text(th="ไม่ (false)", en="false")
+        return Text(th=f"ใช้ {shown.th}", en=f"use {shown.en}")
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return Text(th=f"ใช้ {text}", en=f"use {text}")
 
 
 def _data_type_code(value: str | None) -> str | None:
@@ -604,12 +618,28 @@ def _check_date(check: _Check, key: str, value: dt.date, resource: int | None) -
 
 
 def _check_year(check: _Check, key: str, value: str, resource: int | None) -> None:
-    if not re.fullmatch(r"\d{4}", value.strip()):
+    """The GD Catalog's year fields are Buddhist-era years (ปี พ.ศ.), unlike its dates."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}", text):
         check.add(
             "invalid-year",
             key,
             Text(th="ต้องเป็นปี 4 หลัก เช่น 2567", en="must be a 4-digit year, e.g. 2567"),
             value=value,
+            resource=resource,
+        )
+    elif _CHRISTIAN_ERA_FROM <= int(text) < _BUDDHIST_ERA_FROM:
+        fixed = str(int(text) + _BUDDHIST_ERA_OFFSET)
+        check.add(
+            "christian-era-year",
+            key,
+            Text(
+                th=f"ปี {text} เป็นคริสต์ศักราช รายการนี้ต้องเป็นปีพุทธศักราช",
+                en=f"{text} is a Christian-era year; this item is a Buddhist-era year",
+            ),
+            suggestion=Text(th=f"ใช้ {fixed} (พ.ศ.)", en=f"use {fixed} (BE)"),
+            value=text,
+            suggested_value=fixed,
             resource=resource,
         )
 
@@ -796,8 +826,8 @@ def _check_periods(check: _Check) -> None:
             if when is not None and when.year >= _BUDDHIST_ERA_FROM:
                 _check_date(check, "temporal", when, None)
     for key, start, end in pairs:
-        if start is None or end is None or _buddhist_era(start) or _buddhist_era(end):
-            continue  # a Buddhist-era date is reported on its own
+        if start is None or end is None or any(map(_wrong_era, (start, end))):
+            continue  # a date or year in the wrong era is reported on its own
         try:
             backwards = start > end if not isinstance(start, str) else int(start) > int(end)
         except ValueError:
@@ -818,8 +848,12 @@ def _check_periods(check: _Check) -> None:
             _check_date(check, key, value, None)
 
 
-def _buddhist_era(value: Any) -> bool:
-    return isinstance(value, dt.date) and value.year >= _BUDDHIST_ERA_FROM
+def _wrong_era(value: Any) -> bool:
+    """A Buddhist-era date, or a Christian-era year where a Buddhist-era year is asked."""
+    if isinstance(value, dt.date):
+        return value.year >= _BUDDHIST_ERA_FROM
+    text = str(value).strip()
+    return text.isdigit() and _CHRISTIAN_ERA_FROM <= int(text) < _BUDDHIST_ERA_FROM
 
 
 def _check_khlang_fields(check: _Check) -> None:

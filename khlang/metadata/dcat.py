@@ -59,6 +59,19 @@ RDF_FORMATS: dict[str, tuple[RdfFormat, str]] = {
 }
 """Serialisation names (and their media types) `serialize` accepts."""
 
+_NOT_IN_IRI = frozenset('<>" {}|\\^`\t\n\r')
+"""Characters an IRI cannot hold (rdflib warns about them and its serialisers break)."""
+
+
+def _iri(text: str | None) -> URIRef | None:
+    """An IRI from a value of the metadata, or None when the value cannot be one (a URL with
+    spaces, say): the compliance check reports such a value; the graph leaves it out."""
+    value = (text or "").strip()
+    if not value or _NOT_IN_IRI & set(value):
+        return None
+    return URIRef(value)
+
+
 _THAI_AREAS = frozenset({"country", "region", "province", "district", "subdistrict", "village",
                          "local_government", "coordinates"})  # fmt: skip
 _THAILAND = Text(th="ประเทศไทย", en="Thailand")
@@ -198,11 +211,13 @@ class _Builder:
         self.graph.add((node, SKOS.inScheme, URIRef(concept.scheme_iri)))
         return node
 
-    def web_resource(self, url: str) -> URIRef:
+    def web_resource(self, url: str | None) -> URIRef | None:
         """A web address the graph points at, typed as the resource it is (the combined
-        DCAT-AP shapes check the class of access and download URLs, landing pages...)."""
-        node = URIRef(url)
-        self.graph.add((node, RDF.type, RDFS.Resource))
+        DCAT-AP shapes check the class of access and download URLs, landing pages...); None
+        when the value cannot be an IRI (see `_iri`)."""
+        node = _iri(url)
+        if node is not None:
+            self.graph.add((node, RDF.type, RDFS.Resource))
         return node
 
     def agent(self, name: str, organization: Organization | None) -> URIRef:
@@ -214,10 +229,14 @@ class _Builder:
             self.texts(node, FOAF.name, title.th, title.en)
         else:
             self.graph.add((node, FOAF.name, Literal(name)))
-        if organization is not None and organization.url:
-            self.graph.add((node, FOAF.homepage, URIRef(organization.url)))
-        if organization is not None and organization.email:
-            self.graph.add((node, FOAF.mbox, URIRef(f"mailto:{organization.email}")))
+        homepage = _iri(organization.url) if organization is not None else None
+        if homepage is not None:
+            self.graph.add((node, FOAF.homepage, homepage))
+        mailbox = (
+            _iri(f"mailto:{organization.email}") if organization and organization.email else None
+        )
+        if mailbox is not None:
+            self.graph.add((node, FOAF.mbox, mailbox))
         return node
 
     def dataset(self, dataset: Dataset) -> URIRef:
@@ -246,10 +265,10 @@ class _Builder:
             if term and term.code in eu.LANGUAGE_CODES:
                 concept = _language(term.code)
                 graph.add((node, DCTERMS.language, self.concept(concept, DCTERMS.LinguisticSystem)))
-        if dataset.url:
-            page = self.web_resource(dataset.url)
-            graph.add((node, DCAT.landingPage, page))
-            graph.add((page, RDF.type, FOAF.Document))
+        landing = self.web_resource(dataset.url)
+        if landing is not None:
+            graph.add((node, DCAT.landingPage, landing))
+            graph.add((landing, RDF.type, FOAF.Document))
         if dataset.data_source:
             provenance = BNode()
             graph.add((node, DCTERMS.provenance, provenance))
@@ -259,6 +278,8 @@ class _Builder:
         self.add(node, DCTERMS.modified, _optional_date(_modified(dataset)))
         for use in dataset.uses:
             page = self.web_resource(use.url)
+            if page is None:
+                continue
             graph.add((node, DCTERMS.isReferencedBy, page))
             graph.add((page, RDFS.label, Literal(use.title)))
         licence = self._licence(dataset)
@@ -277,9 +298,11 @@ class _Builder:
         self.graph.add((contact, RDF.type, VCARD.Organization))
         if dataset.maintainer:
             self.graph.add((contact, VCARD.fn, Literal(dataset.maintainer, lang="th")))
-        if dataset.maintainer_email:
-            email = dataset.maintainer_email.strip()
-            self.graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+        mailbox = (
+            _iri(f"mailto:{dataset.maintainer_email.strip()}") if dataset.maintainer_email else None
+        )
+        if mailbox is not None:
+            self.graph.add((contact, VCARD.hasEmail, mailbox))
 
     def _spatial(self, node: URIRef, dataset: Dataset) -> None:
         for code in dataset.spatial:
@@ -365,13 +388,13 @@ class _Builder:
         graph.add((node, RDF.type, DCAT.Distribution))
         self.texts(node, DCTERMS.title, resource.name, resource.name_en)
         self.texts(node, DCTERMS.description, resource.description, resource.description_en)
-        download = resource.url or (
-            self.resource_url(dataset, resource) if self.resource_url else None
+        download = self.web_resource(
+            resource.url or (self.resource_url(dataset, resource) if self.resource_url else None)
         )
-        access = self.web_resource(download or str(dataset_node))
+        access = download if download is not None else self.web_resource(str(dataset_node))
         graph.add((node, DCAT.accessURL, access))
-        if download:
-            graph.add((node, DCAT.downloadURL, access))
+        if download is not None:
+            graph.add((node, DCAT.downloadURL, download))
         found = format_by_name(resource.format) or resource_format(
             media_type=resource.media_type, url=resource.path or resource.url
         )

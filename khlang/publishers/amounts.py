@@ -30,9 +30,10 @@ def finer_than_satang(values: pd.Series) -> pd.Series:
     return text.str.contains(FINER_THAN_SATANG, regex=True).fillna(False).astype(bool)
 
 
-def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_amounts(values: pd.Series, decimals: int | None = 2) -> tuple[pd.Series, pd.Series]:
     """(amounts in baht as float64 rounded to the satang, mask of unreadable values).
-    Empty cells are missing (NaN) and not unreadable."""
+    Empty cells are missing (NaN) and not unreadable. `decimals=None` keeps every decimal
+    (numbers that are not baht)."""
     text = values.astype("string").str.translate(THAI_DIGITS).str.strip()
     negative = text.str.startswith("(") & text.str.endswith(")")
     cleaned = (
@@ -42,7 +43,9 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     )
     empty = cleaned.isna() | (cleaned == "")
     readable = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-    number = pd.to_numeric(cleaned.where(readable), errors="coerce").round(2)
+    number = pd.to_numeric(cleaned.where(readable), errors="coerce")
+    if decimals is not None:
+        number = number.round(decimals)
     number = number.where(~negative.fillna(False).astype(bool), -number)
     return number.astype("float64"), (~readable & ~empty).astype(bool)
 

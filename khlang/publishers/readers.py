@@ -85,12 +85,33 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame[~blank].reset_index(drop=True)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    encoding = detect_encoding(path)
+def read_sample(path: Path, rows: int) -> pd.DataFrame:
+    """The first `rows` records of a CSV/TSV/XLSX file as text, with the column names
+    `read_table` gives them (without `source_row`): enough to tell what the columns hold."""
+    if path.suffix.lower() == ".xlsx":
+        frame = _read_excel(path, nrows=rows)
+        frame.columns = [str(column).strip() for column in frame.columns]
+        return frame
+    header, delimiter = _csv_header(path)
+    try:
+        return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, nrows=rows,
+                           skiprows=1, header=None, names=_unique_names(header),
+                           encoding=detect_encoding(path))  # fmt: skip
+    except (ValueError, pd.errors.ParserError) as error:
+        raise _not_readable(path, Text(th=str(error), en=str(error))) from error
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """The header of a CSV/TSV file and its delimiter; a file without one is an error."""
     header = read_header(path)
     if not header or all(not name.strip() for name in header):
         raise _not_readable(path, Text(th="ไม่มีแถวหัวตาราง", en="no header row"))
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in ",".join(header) else ","
+    return header, "\t" if path.suffix.lower() == ".tsv" or "\t" in ",".join(header) else ","
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    encoding = detect_encoding(path)
+    header, delimiter = _csv_header(path)
     names = _unique_names(header)
     try:
         table = pacsv.read_csv(

@@ -38,7 +38,7 @@ PHASE_PRIORITY: dict[str, tuple[str, ...]] = {
     "allocated": (ebudget.SYSTEM, bbl.SYSTEM, govspending.SYSTEM, kaogeek.SYSTEM),
     "transferred": (bbl.SYSTEM,),
     "committed": (gfmis.SYSTEM,),
-    "disbursed": (gfmis.SYSTEM, govspending.SYSTEM),
+    "disbursed": (gfmis.SYSTEM, govspending.SYSTEM, bbl.SYSTEM),
 }
 FINANCE_PRIORITY = (elaas_adapter.SYSTEM, wevis.SYSTEM)
 EXAMPLES = 20

@@ -15,25 +15,30 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from khlang.publishers.amounts import to_decimal
-from khlang.publishers.tables import COLUMNS, TABLES, arrow_schema
+from khlang.publishers.tables import COLUMNS, TABLES, Column, arrow_schema
 
 DUCKDB_MEMORY = "1GB"
 DUCKDB_THREADS = 2
 
 
-def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
-    """A canonical frame as an Arrow table of the canonical schema (amounts as decimals)."""
+def columns_to_arrow(frame: pd.DataFrame, columns: list[Column]) -> pa.Table:
+    """The frame's columns as Arrow arrays of their defined types (amounts as decimals)."""
     arrays = []
-    for name in TABLES[table]:
-        column = COLUMNS[name]
-        values = frame[name]
+    for column in columns:
+        values = frame[column.name]
         if column.amount:
             arrays.append(to_decimal(values))
         elif column.type == "string":
             arrays.append(pa.array(values.astype("string"), type=pa.string(), from_pandas=True))
         else:
             arrays.append(pa.array(values, type=column.arrow_type, from_pandas=True))
-    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+    schema = pa.schema([pa.field(column.name, column.arrow_type) for column in columns])
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
+    """A canonical frame as an Arrow table of the canonical schema."""
+    return columns_to_arrow(frame, [COLUMNS[name] for name in TABLES[table]])
 
 
 class PartStore:

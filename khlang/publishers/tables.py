@@ -444,9 +444,12 @@ def table_schema(
     *,
     primary_key: list[str] | None = None,
     foreign_keys: list[dict[str, Any]] | None = None,
+    definitions: dict[str, Column] | None = None,
 ) -> dict[str, Any]:
-    """A Frictionless Table Schema for columns of the model, in the given order."""
-    fields = [COLUMNS[name].table_schema_field() for name in columns]
+    """A Frictionless Table Schema for columns of the model (or defined in `definitions`),
+    in the given order."""
+    known = {**COLUMNS, **(definitions or {})}
+    fields = [known[name].table_schema_field() for name in columns]
     for field in fields:
         if field["name"] in (primary_key or []):
             field.setdefault("constraints", {})["required"] = True

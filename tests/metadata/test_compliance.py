@@ -79,6 +79,10 @@ CASES: list[tuple[str, str, Callable[[Dataset], None]]] = [
     ("buddhist-era-date", "last_updated_date", _set(last_updated_date=dt.date(2568, 10, 1))),
     ("date-in-future", "last_updated_date", _set(last_updated_date=dt.date(2026, 1, 5))),
     ("invalid-year", "first_year_of_data", _set(first_year_of_data="67")),
+    ("christian-era-year", "first_year_of_data", _set(first_year_of_data="2024")),
+    ("christian-era-year", "last_year_of_data", _set(last_year_of_data="2025")),
+    ("christian-era-year", "resources[0].resource_first_year_of_data",
+     _resource(resource_first_year_of_data="2022")),
     ("invalid-period", "last_year_of_data", _set(first_year_of_data="2569")),
     ("invalid-interval", "update_frequency_interval", _set(update_frequency_interval="ทุกปี")),
     ("invalid-name", "name", _set(name="Chiang Mai Budget")),
@@ -132,6 +136,10 @@ def test_finding(statistical: Dataset, code: str, field: str, mutate) -> None:
     assert finding.message.en
     assert finding.label.th
     assert finding.label.en
+    for fix in [f.suggestion for f in report.findings if f.suggested_value is not None]:
+        assert fix is not None
+        assert fix.th.strip()
+        assert fix.en.strip()
     assert report.ok is (not any(f.severity is Severity.ERROR for f in report.findings))
 
 

@@ -43,6 +43,37 @@ def test_check_with_findings_exits_1_and_shows_the_fix(khlang_cli, examples_dir,
     assert "ประเภทชุดข้อมูล" not in result.stdout  # English only
 
 
+def test_every_fix_is_in_both_languages_and_no_library_warns(khlang_cli, examples_dir, tmp_path):
+    """A year in the Christian era, a misspelt data type, an e-mail with a space and a
+    homepage that is no URL: each finding's fix is written in Thai and English, and
+    nothing else (rdflib's 'does not look like a valid URI') reaches the terminal."""
+    text = (examples_dir / EXAMPLE).read_text(encoding="utf-8")
+    for old, new in (
+        ('first_year_of_data: "2565"', "first_year_of_data: 2024"),
+        ("data_type: ข้อมูลสถิติ", 'data_type: "ข้อมูลสถิติ "'),
+        ("url: https://www.chiangmai.go.th", 'url: "www.chiang mai.go.th"'),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    broken = tmp_path / "dataset.yaml"
+    broken.write_text(text, encoding="utf-8")
+    result = khlang_cli("metadata", "check", str(broken))
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert "christian-era-year" in result.stdout
+    assert "ใช้ 2567 (พ.ศ.) / use 2567 (BE)" in result.stdout
+    assert "ใช้  /" not in result.stdout
+    report = json.loads(khlang_cli("metadata", "check", str(broken), "-f", "json").stdout)
+    fixes = [
+        finding["suggestion"]
+        for item in report["datasets"]
+        for finding in item["compliance"]["findings"]
+        if finding.get("suggested_value") is not None
+    ]
+    assert len(fixes) >= 2
+    assert all(fix["th"].strip() and fix["en"].strip() for fix in fixes)
+
+
 def test_unreadable_file_exits_2_but_the_rest_is_reported(khlang_cli, examples_dir, tmp_path):
     (tmp_path / "good.yaml").write_text(
         (examples_dir / EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8"

@@ -130,13 +130,34 @@ def test_an_unreadable_year_and_month_skip_their_rows(samples, tmp_path) -> None
 
 def test_a_missing_column_names_the_mapping_to_edit(samples, tmp_path) -> None:
     path, ctx = _bad_copy(
-        samples, tmp_path, "bbl/bbl_2566.csv", lambda frame: frame.drop(columns="วงเงินที่ขอ")
+        samples, tmp_path, "bbl/bbl_2566.csv", lambda frame: frame.drop(columns="ชื่อโครงการ")
     )
     adapter = ADAPTERS["bbl"]
     with pytest.raises(KhlangError) as error:
         adapter.read(path, ctx, adapter.mapping(ctx))
-    assert "requested: วงเงินที่ขอ" in error.value.message.en
+    assert "project_name: ชื่อโครงการ" in error.value.message.en
     assert "bbl.yaml" in error.value.message.en
+
+
+def test_a_phase_the_export_lacks_is_unknown_and_no_column_is_dropped_silently(
+    samples, tmp_path
+) -> None:
+    """A list of allocations without the requests needs no invented requested column; its
+    disbursed column is read; a column no field takes is named in a warning."""
+
+    def edit(frame):
+        frame = frame.drop(columns="วงเงินที่ขอ")
+        frame["เบิกจ่ายแล้ว"] = "1,000"
+        frame["หมายเหตุ"] = "ตรวจแล้ว"
+        return frame
+
+    path, ctx = _bad_copy(samples, tmp_path, "bbl/bbl_2566.csv", edit)
+    amounts = _read("bbl", path, ctx)["amounts"]
+    assert set(amounts["phase"]) == {"allocated", "transferred", "disbursed"}
+    assert (amounts.loc[amounts["phase"] == "disbursed", "amount"] == 1000).all()
+    unread = [issue for issue in ctx.issues.items if issue.code == "column-not-read"]
+    assert [(issue.severity, issue.column) for issue in unread] == [("warning", "หมายเหตุ")]
+    assert "bbl.yaml" in unread[0].message.en
 
 
 def test_an_edited_mapping_reads_a_renamed_column(samples, tmp_path) -> None:

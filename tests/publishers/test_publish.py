@@ -157,7 +157,7 @@ def test_a_broken_export_is_reported_and_the_rest_publishes(samples, tmp_path, a
     sources = tmp_path / "sources"
     shutil.copytree(samples, sources)
     bbl = sources / "bbl" / "bbl_2567.csv"
-    bbl.write_text(bbl.read_text(encoding="utf-8").replace("วงเงินที่ขอ", "คอลัมน์อื่น"), "utf-8")
+    bbl.write_text(bbl.read_text(encoding="utf-8").replace("ชื่อโครงการ", "คอลัมน์อื่น"), "utf-8")
     gfmis = sources / "gfmis" / "gfmis_2566.csv"
     lines = gfmis.read_text(encoding="utf-8").splitlines()
     gfmis.write_text("\n".join([*lines[:5], lines[5].replace(".", ",x", 1), *lines[6:]]) + "\n",
@@ -166,7 +166,8 @@ def test_a_broken_export_is_reported_and_the_rest_publishes(samples, tmp_path, a
     report = publish(sources, agency=agency, out=out, today=TODAY)
     failed = {item.file: item for item in report.files if item.status == "failed"}
     assert list(failed) == ["bbl/bbl_2567.csv"]
-    assert "requested" in failed["bbl/bbl_2567.csv"].reason.en
+    assert "project_name" in failed["bbl/bbl_2567.csv"].reason.en
+    assert "bbl.yaml" in failed["bbl/bbl_2567.csv"].reason.en
     unreadable = [issue for issue in report.issues.items if issue.code == "amount-unreadable"]
     assert unreadable[0].file == "gfmis/gfmis_2566.csv"
     assert unreadable[0].row == 6

@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from khlang.api.web.downloads import DownloadCountMiddleware
 from khlang.api.web.errors import install_error_pages
 from khlang.api.web.i18n import ENGLISH_PREFIX
+from khlang.api.web.publishing import router as publishing_router
 from khlang.api.web.render import STATIC_PREFIX
 from khlang.api.web.routes import root_router, router
 
@@ -45,6 +46,8 @@ def mount(app: FastAPI) -> None:
     download counter to the application."""
     app.include_router(router)
     app.include_router(router, prefix=ENGLISH_PREFIX)
+    app.include_router(publishing_router)
+    app.include_router(publishing_router, prefix=ENGLISH_PREFIX)
     app.include_router(root_router)
     app.mount(STATIC_PREFIX, _VersionedStatic(directory=STATIC), name="web-static")
     install_error_pages(app)

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
+from khlang.api.errors import ApiError
 from khlang.api.web.render import render
 from khlang.catalog import NotFoundError
 from khlang.errors import KhlangError
@@ -23,6 +24,13 @@ NOT_FOUND = Text(th="ไม่พบหน้าที่คุณต้อง�
 _API_PREFIXES = ("/api/", "/static/")
 _DCAT_PATHS = re.compile(r"/catalog(\.\w+)?|/dataset/[^/]+\.\w+")
 """ckanext-dcat's URLs (khlang/api/routes/dcat.py): machine doors, answered as the API is."""
+
+REFUSALS = {
+    401: Text(th="ต้องเข้าสู่ระบบ", en="Sign in first"),
+    403: Text(th="ไม่มีสิทธิ์", en="Not allowed"),
+    404: NOT_FOUND,
+    413: Text(th="ไฟล์ใหญ่เกินไป", en="The file is too large"),
+}
 
 
 def is_page_path(path: str) -> bool:
@@ -81,6 +89,12 @@ def install_error_pages(app: FastAPI) -> None:
             return not_found_page(request, NOT_FOUND)
         return error_page(request, status, Text(th="คำขอไม่ถูกต้อง", en="Bad request"), None)
 
+    def refused_page(request: Request, error: Exception) -> Response:
+        """A refusal with its own status (401, 403, 413 ...) from a page that takes input."""
+        assert isinstance(error, ApiError)
+        title = REFUSALS.get(error.status, Text(th="คำขอไม่ถูกต้อง", en="Bad request"))
+        return error_page(request, error.status, title, error.message)
+
     def bad_input_page(request: Request, error: Exception) -> Response:
         detail = error.message if isinstance(error, KhlangError) else None
         return error_page(request, 400, Text(th="คำขอไม่ถูกต้อง", en="Bad request"), detail)
@@ -103,5 +117,6 @@ def install_error_pages(app: FastAPI) -> None:
     wrap(HTTPException, http_page)
     wrap(RequestValidationError, bad_input_page)
     wrap(NotFoundError, not_found)
+    wrap(ApiError, refused_page)
     wrap(KhlangError, bad_input_page)
     wrap(Exception, unexpected)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from khlang.errors import KhlangError
+from khlang.i18n import Text
 from khlang.publishers.adapters import (
     bbl,
     ebudget,
     egp,
     elaas,
     eplan,
+    generic,
     gfmis,
     govspending,
     kaogeek,
@@ -32,7 +35,22 @@ ADAPTERS: dict[str, Adapter] = {
         govspending.ADAPTER,
         kaogeek.ADAPTER,
         wevis.ADAPTER,
+        generic.ADAPTER,
     )
 }
 
-__all__ = ["ADAPTERS", "Adapter"]
+
+def adapter_named(name: str, option: str) -> Adapter:
+    """The adapter an option names; an unknown name is an error listing the known ones."""
+    if name not in ADAPTERS:
+        raise KhlangError(
+            Text(
+                th=f"ไม่มีตัวอ่านชื่อ {name} (มี: {', '.join(ADAPTERS)})",
+                en=f"no adapter named {name} (known: {', '.join(ADAPTERS)})",
+            ),
+            where=option,
+        )
+    return ADAPTERS[name]
+
+
+__all__ = ["ADAPTERS", "Adapter", "adapter_named"]

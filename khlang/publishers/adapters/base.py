@@ -20,7 +20,8 @@ Tables = dict[str, pd.DataFrame]
 Reader = Callable[[Path, Context, ColumnMapping | None], Tables]
 Detector = Callable[[Path, ColumnMapping | None], float]
 """How well a file fits an adapter: 0 not at all, 1 (or more) a sure match."""
-Kind = Literal["export", "real", "reference"]
+Kind = Literal["export", "real", "reference", "table"]
+"""A system's export, a real public file, a reference input, or a table of its own kind."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Adapter:
     read: Reader
     detect: Detector
     uses_mapping: bool = True
+    required: tuple[str, ...] = ()
+    """Fields of the mapping a file must have to be read (the rest are optional)."""
 
     def mapping(self, ctx: Context) -> ColumnMapping | None:
         if not self.uses_mapping:

@@ -1,7 +1,10 @@
 """BBL: LAO subsidy requests, allocations and transfers, one row per LAO project.
 
 Layout: `mappings/bbl.yaml`. The budget line code links a row to e-Budgeting when the
-export carries it; otherwise reconciliation matches it by name and area.
+export carries it; otherwise reconciliation matches it by name and area. Only the year, the
+LAO and the project are required: a phase a file does not carry (a list of allocations
+without the requests) is unknown, not zero, and a disbursed column (an LAO's own follow-up
+of its projects) is read as the year's disbursement.
 """
 
 from __future__ import annotations
@@ -26,16 +29,17 @@ from khlang.publishers.readers import read_table
 from khlang.publishers.vocab import BUDGET_TYPES, FUND_SOURCES
 
 SYSTEM = "BBL"
-REQUIRED = ("fiscal_year", "lao_name", "project_name", "requested")
+REQUIRED = ("fiscal_year", "lao_name", "project_name")
+PHASES = ("requested", "allocated", "transferred", "disbursed")
 LINE_ID_PARTS = ["fiscal_year", "budget_unit_name", "item_name", "area_code"]
 
 
 def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
-    frame = apply_mapping(read_table(path), mapping, REQUIRED, file)
+    frame = apply_mapping(read_table(path), mapping, REQUIRED, file, ctx.issues)
     frame = clean_years(frame, ctx, file)
-    frame = clean_amounts(frame, ctx, file, ["requested", "allocated", "transferred"])
+    frame = clean_amounts(frame, ctx, file, list(PHASES))
     frame = clean_terms(frame, ctx, file, "budget_type", BUDGET_TYPES, default="subsidy")
     frame = clean_terms(
         frame, ctx, file, "source_of_funds", FUND_SOURCES, default="specific_subsidy"
@@ -48,10 +52,9 @@ def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     frame = resolve_areas(frame, ctx, file)
     frame = fill_ids(frame, "line_id", LINE_ID_PARTS)
     frame = drop_duplicate_records(frame, ctx, file, key=["line_id", "area_code"])
-    phases = {"requested": "requested", "allocated": "allocated", "transferred": "transferred"}
     return {
         "budget_lines": collapse_lines(frame, SYSTEM, file),
-        "amounts": phase_amounts(frame, phases, SYSTEM, file),
+        "amounts": phase_amounts(frame, {phase: phase for phase in PHASES}, SYSTEM, file),
     }
 
 
@@ -66,4 +69,5 @@ ADAPTER = Adapter(
     kind="export",
     read=read,
     detect=detect_table,
+    required=REQUIRED,
 )

@@ -38,6 +38,9 @@ class Context:
     issues: IssueLog
     sources_dir: Path
     mappings: dict[str, ColumnMapping] = field(default_factory=dict)
+    """The mapping of each adapter that reads through one (`--mapping`, or beside the files)."""
+    tables: list[ColumnMapping] = field(default_factory=list)
+    """Generic mappings: each a table of its own kind, matched to files by their headers."""
     parser: PlaceParser | None = None
 
     def __post_init__(self) -> None:
@@ -51,7 +54,8 @@ class Context:
             return str(path)
 
 
-def _rows(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
+def rows_of(frame: pd.DataFrame, mask: pd.Series) -> list[int]:
+    """The source rows of the records a mask selects, for the issue log."""
     return [int(row) for row in frame.loc[mask, "source_row"]]
 
 
@@ -68,7 +72,7 @@ def clean_years(
         ctx.issues.add_rows(
             "year-unreadable",
             Text(th="อ่านปีงบประมาณไม่ได้ แถวนี้ไม่ถูกนำไปใช้", en="unreadable fiscal year; row skipped"),
-            rows=_rows(frame, bad),
+            rows=rows_of(frame, bad),
             values=list(raw[bad]),
             file=file,
             column=column,
@@ -118,7 +122,7 @@ def clean_amounts(frame: pd.DataFrame, ctx: Context, file: str, columns: list[st
             ctx.issues.add_rows(
                 "amount-unreadable",
                 Text(th="จำนวนเงินไม่ใช่ตัวเลข ไม่นำมารวม", en="amount is not a number; not counted"),
-                rows=_rows(frame, bad),
+                rows=rows_of(frame, bad),
                 values=list(frame.loc[bad, column]),
                 file=file,
                 column=column,
@@ -148,7 +152,7 @@ def clean_terms(
         match = match_term(vocabulary, value)
         codes[value] = match.term.code if match else None
         if match and match.fuzzy:
-            rows = _rows(frame, raw == value)
+            rows = rows_of(frame, raw == value)
             ctx.issues.add_rows(
                 "term-misspelt",
                 Text(
@@ -171,7 +175,7 @@ def clean_terms(
                 th=f"ค่าไม่อยู่ในรายการ {vocabulary.label.th} ({allowed})",
                 en=f"not a {vocabulary.label.en.lower()} ({allowed})",
             ),
-            rows=_rows(frame, unknown),
+            rows=rows_of(frame, unknown),
             values=list(raw[unknown]),
             file=file,
             column=column,
@@ -245,12 +249,13 @@ def resolve_areas(
         ctx.issues.add_rows(
             "area-unknown",
             Text(th="ระบุพื้นที่ไม่ได้จากข้อมูลในแถว", en="no area could be identified from the row"),
-            rows=_rows(frame, unknown),
+            rows=rows_of(frame, unknown),
             values=list(shown),
             file=file,
             column=",".join(inputs),
             severity="warning",
         )
+    _report_unresolved_laos(frame, joined, ctx, file)
     result = frame.drop(columns=[c for c in AREA_INPUTS if c in frame and c != "lao_name"])
     parsed_village = pd.to_numeric(joined["village_no"], errors="coerce").astype("Int64")
     if "village_no" in result:
@@ -261,6 +266,50 @@ def resolve_areas(
     for column in AREA_OUTPUTS[:-1]:
         result[column] = joined[column].astype("string")
     return result
+
+
+def _report_unresolved_laos(
+    frame: pd.DataFrame, joined: pd.DataFrame, ctx: Context, file: str
+) -> None:
+    """Rows naming an LAO that is not identified are published at the area the rest of the
+    row gives (a district, say): say so, so that no LAO is lost without a word."""
+    if "lao_name" not in frame:
+        return
+    named = frame["lao_name"].fillna("").astype(str).str.strip() != ""
+    lost = named & joined["lao_key"].isna()
+    if not lost.any():
+        return
+    levels = joined.loc[lost, "area_level"].fillna("unknown")
+    placed = ", ".join(f"{level} {count:,}" for level, count in levels.value_counts().items())
+    if ctx.registry.laos is None:
+        ctx.issues.add(
+            "lao-unresolved",
+            Text(
+                th=f"{int(lost.sum()):,} แถวระบุชื่อ อปท. แต่ไม่มีทะเบียน อปท. จึงเผยแพร่ตามพื้นที่ที่แถวระบุ "
+                f"({placed}) ไม่ใช่ราย อปท. ระบุ --reference หรือวางทะเบียน อปท. ไว้ในโฟลเดอร์ต้นทาง",
+                en=f"{int(lost.sum()):,} rows name an LAO but there is no LAO register, so they "
+                f"are published at the area the row gives ({placed}), not by LAO; name "
+                "--reference or put an LAO register among the sources",
+            ),
+            severity="warning",
+            file=file,
+            column="lao_name",
+            value=frame.loc[lost, "lao_name"].iloc[0],
+        )
+        return
+    ctx.issues.add_rows(
+        "lao-unresolved",
+        Text(
+            th="ไม่พบ อปท. นี้ในทะเบียน อปท. จึงเผยแพร่ตามพื้นที่ที่แถวระบุ ไม่ใช่ราย อปท.",
+            en="this LAO is not in the LAO register, so the row is published at the area it "
+            "gives, not by LAO",
+        ),
+        rows=rows_of(frame, lost),
+        values=list(frame.loc[lost, "lao_name"]),
+        file=file,
+        column="lao_name",
+        severity="warning",
+    )
 
 
 _RANK = {"province": 1, "district": 2, "subdistrict": 3}
@@ -392,7 +441,7 @@ def clean_dates(frame: pd.DataFrame, ctx: Context, file: str, columns: list[str]
             ctx.issues.add_rows(
                 "date-unreadable",
                 Text(th="อ่านวันที่ไม่ได้", en="unreadable date"),
-                rows=_rows(frame, bad),
+                rows=rows_of(frame, bad),
                 values=list(text[bad]),
                 file=file,
                 column=column,
@@ -404,9 +453,10 @@ def clean_dates(frame: pd.DataFrame, ctx: Context, file: str, columns: list[str]
 def derive_ids(frame: pd.DataFrame, parts: list[str], prefix: str = "kl-") -> pd.Series:
     """Stable identifiers from the content of a record: the same line read from any file or
     run gets the same id (sha1 of the parts, spaces squashed)."""
-    text = frame[parts[0]].fillna("").astype(str)
-    for part in parts[1:]:
-        text = text + "|" + frame[part].fillna("").astype(str)
+    blank = pd.Series("", index=frame.index)
+    text = frame.get(parts[0], blank).fillna("").astype(str)
+    for part in parts[1:]:  # a part the export lacks counts as blank
+        text = text + "|" + frame.get(part, blank).fillna("").astype(str)
     squashed = text.str.replace(r"\s+", "", regex=True)
     digests = [hashlib.sha1(value.encode()).hexdigest()[:16] for value in squashed]  # noqa: S324
     return pd.Series([prefix + digest for digest in digests], index=frame.index, dtype="string")
@@ -439,7 +489,7 @@ def drop_duplicate_records(
                 th="แถวซ้ำกับแถวก่อนหน้าทุกช่อง ไม่นับซ้ำ",
                 en="row repeats an earlier row exactly; not counted twice",
             ),
-            rows=_rows(frame, exact),
+            rows=rows_of(frame, exact),
             values=[f"same as row {int(row)}" for row in first[exact]],
             file=file,
             column=None,
@@ -457,7 +507,7 @@ def drop_duplicate_records(
                 th=f"รหัสใน {id_column} ซ้ำกับรายการอื่นที่มีเนื้อหาต่างกัน จึงเติมลำดับท้ายรหัส",
                 en=f"{id_column} is shared with a different record; a suffix was added",
             ),
-            rows=_rows(frame, later),
+            rows=rows_of(frame, later),
             values=list(frame.loc[later, id_column]),
             file=file,
             column=id_column,

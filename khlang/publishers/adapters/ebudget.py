@@ -33,7 +33,7 @@ LINE_ID_PARTS = ["fiscal_year", "budget_unit_name", "item_name", "area_code"]
 def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
-    frame = apply_mapping(read_table(path), mapping, REQUIRED, file)
+    frame = apply_mapping(read_table(path), mapping, REQUIRED, file, ctx.issues)
     frame = clean_years(frame, ctx, file)
     frame = clean_amounts(frame, ctx, file, ["requested", "allocated"])
     frame = clean_terms(frame, ctx, file, "budget_type", BUDGET_TYPES)
@@ -61,4 +61,5 @@ ADAPTER = Adapter(
     kind="export",
     read=read,
     detect=detect_table,
+    required=REQUIRED,
 )

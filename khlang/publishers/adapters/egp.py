@@ -58,7 +58,7 @@ def _contract_rows(frame: pd.DataFrame, ctx: Context, file: str) -> pd.DataFrame
 
 def read_csv(path: Path, ctx: Context, mapping: ColumnMapping) -> Tables:
     file = ctx.relative(path)
-    frame = apply_mapping(read_table(path), mapping, REQUIRED, file)
+    frame = apply_mapping(read_table(path), mapping, REQUIRED, file, ctx.issues)
     frame = clean_years(frame, ctx, file)
     prefix = mapping.options.get("ocid_prefix", "ocds-th-egp")
     frame = frame.assign(
@@ -301,4 +301,5 @@ ADAPTER = Adapter(
     kind="export",
     read=read,
     detect=detect,
+    required=REQUIRED,
 )

@@ -48,7 +48,7 @@ def categories(frame: pd.DataFrame, ctx: Context, file: str) -> pd.DataFrame:
 def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
-    frame = apply_mapping(read_table(path), mapping, REQUIRED, file)
+    frame = apply_mapping(read_table(path), mapping, REQUIRED, file, ctx.issues)
     frame = clean_years(frame, ctx, file)
     frame = clean_amounts(frame, ctx, file, ["estimate", "actual"])
     frame = clean_terms(frame, ctx, file, "kind", LAO_FINANCE_KINDS)
@@ -77,4 +77,5 @@ ADAPTER = Adapter(
     kind="export",
     read=read,
     detect=detect_table,
+    required=REQUIRED,
 )

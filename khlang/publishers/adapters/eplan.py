@@ -31,7 +31,7 @@ REQUIRED = ("project_id", "lao_name", "fiscal_year", "project_name", "planned")
 def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
-    frame = apply_mapping(read_table(path), mapping, REQUIRED, file)
+    frame = apply_mapping(read_table(path), mapping, REQUIRED, file, ctx.issues)
     frame = clean_years(frame, ctx, file)
     frame = clean_amounts(frame, ctx, file, ["planned"])
     frame = clean_terms(frame, ctx, file, "project_status", PROJECT_STATUSES, default="planned")
@@ -54,4 +54,5 @@ ADAPTER = Adapter(
     kind="export",
     read=read,
     detect=detect_table,
+    required=REQUIRED,
 )

@@ -67,7 +67,7 @@ def _months(frame: pd.DataFrame, ctx: Context, file: str) -> pd.DataFrame:
 def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
-    frame = apply_mapping(read_table(path), mapping, REQUIRED, file)
+    frame = apply_mapping(read_table(path), mapping, REQUIRED, file, ctx.issues)
     frame = clean_years(frame, ctx, file)
     frame = _months(frame, ctx, file)
     frame = clean_amounts(frame, ctx, file, ["committed", "disbursed"])
@@ -96,4 +96,5 @@ ADAPTER = Adapter(
     kind="export",
     read=read,
     detect=detect_table,
+    required=REQUIRED,
 )

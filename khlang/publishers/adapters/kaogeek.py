@@ -63,7 +63,7 @@ def _fund_sources(frame: pd.DataFrame) -> pd.Series:
 def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
-    frame = apply_mapping(read_table(path), mapping, REQUIRED, file)
+    frame = apply_mapping(read_table(path), mapping, REQUIRED, file, ctx.issues)
     logged = frame.get("debug_log", pd.Series(dtype="string")).fillna("").str.strip() != ""
     if logged.any():
         ctx.issues.add(
@@ -111,4 +111,5 @@ ADAPTER = Adapter(
     kind="real",
     read=read,
     detect=detect_table,
+    required=REQUIRED,
 )

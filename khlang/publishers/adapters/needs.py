@@ -63,7 +63,7 @@ def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
     raw = _records(path) if path.suffix.lower() in JSON_SUFFIXES else read_table(path)
-    frame = apply_mapping(raw, mapping, REQUIRED, file)
+    frame = apply_mapping(raw, mapping, REQUIRED, file, ctx.issues)
     frame = clean_years(frame, ctx, file)
     frame = clean_terms(frame, ctx, file, "strategic_area", STRATEGIC_AREA_VOCAB)
     frame = _topics(frame, ctx, file)
@@ -95,4 +95,5 @@ ADAPTER = Adapter(
     kind="export",
     read=read,
     detect=detect,
+    required=REQUIRED,
 )

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from khlang.i18n import Text
 from khlang.publishers.datasets import sql
+from khlang.publishers.tables import COLUMNS, Column
 
 AREA = ("area_code", "area_level", "province_code", "province_name", "district_code",
         "district_name", "subdistrict_code", "subdistrict_name")  # fmt: skip
@@ -29,6 +30,12 @@ class ResourceSpec(BaseModel):
     columns: tuple[str, ...]
     query: Callable[[], str]
     primary_key: tuple[str, ...] = ()
+    fields: tuple[Column, ...] = ()
+    """Definitions of columns the model does not hold (a generic table's own columns)."""
+
+    def column(self, name: str) -> Column:
+        """A column's definition: this resource's own, else the model's."""
+        return next((field for field in self.fields if field.name == name), None) or COLUMNS[name]
 
 
 class DatasetSpec(BaseModel):
@@ -53,6 +60,8 @@ class DatasetSpec(BaseModel):
     license: tuple[str, str | None] | None = None
     """(license_id, license_id_other) when the data's own licence binds the dataset."""
     reference_data: bool = False
+    unit: str = "บาท"
+    """Unit of measure of a statistical dataset's figures (GD Catalog)."""
     resources: tuple[ResourceSpec, ...]
 
 

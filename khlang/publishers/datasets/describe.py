@@ -12,7 +12,7 @@ from khlang.i18n import Text
 from khlang.metadata.model import Dataset, Organization, Resource, Temporal
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DatasetSpec
-from khlang.publishers.fiscal import fiscal_year_bounds
+from khlang.publishers.fiscal import BE_OFFSET, fiscal_year_bounds
 from khlang.publishers.population import METHOD as POPULATION_METHOD
 
 OTHER = "อื่นๆ"
@@ -62,6 +62,8 @@ class DataFacts(BaseModel):
 
     first_year: int | None
     last_year: int | None
+    fiscal_years: bool = True
+    """Whether the years are fiscal years (October to September) or calendar years."""
     provinces: tuple[str, ...]
     levels: dict[str, int]
     """Rows per area level of the main resource."""
@@ -113,12 +115,24 @@ def _scope(agency: Agency) -> tuple[str, str]:
 def _years(facts: DataFacts) -> tuple[str, str]:
     if facts.first_year is None:
         return "", ""
+    th, en = ("ปีงบประมาณ", "fiscal year") if facts.fiscal_years else ("ปี", "year")
     if facts.first_year == facts.last_year:
-        return f" ปีงบประมาณ {facts.first_year}", f", fiscal year {facts.first_year}"
+        return f" {th} {facts.first_year}", f", {en} {facts.first_year}"
     return (
-        f" ปีงบประมาณ {facts.first_year}–{facts.last_year}",
-        f", fiscal years {facts.first_year}-{facts.last_year}",
+        f" {th} {facts.first_year}–{facts.last_year}",
+        f", {en}s {facts.first_year}-{facts.last_year}",
     )
+
+
+def _period(facts: DataFacts) -> Temporal:
+    """The dates the years cover: fiscal years run October to September."""
+    assert facts.first_year is not None
+    assert facts.last_year is not None
+    if facts.fiscal_years:
+        return Temporal(start=fiscal_year_bounds(facts.first_year)[0],
+                        end=fiscal_year_bounds(facts.last_year)[1])  # fmt: skip
+    return Temporal(start=dt.date(facts.first_year - BE_OFFSET, 1, 1),
+                    end=dt.date(facts.last_year - BE_OFFSET, 12, 31))  # fmt: skip
 
 
 def describe(
@@ -171,16 +185,13 @@ def describe(
         "resources": resources,
     }
     if facts.first_year is not None and facts.last_year is not None:
-        values["temporal"] = Temporal(
-            start=fiscal_year_bounds(facts.first_year)[0],
-            end=fiscal_year_bounds(facts.last_year)[1],
-        )
+        values["temporal"] = _period(facts)
     if statistical:
         values |= {
             "first_year_of_data": facts.first_year,
             "last_year_of_data": facts.last_year,
             "disaggregate": ["ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"],
-            "unit_of_measure": "บาท",
+            "unit_of_measure": spec.unit,
             "unit_of_multiplier": "หน่วย",
             "official_statistics": False,
         }

@@ -23,7 +23,7 @@ from khlang.metadata.parquet import nan_as_missing
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DatasetSpec, ResourceSpec
 from khlang.publishers.datasets.describe import DataFacts, describe
-from khlang.publishers.tables import COLUMNS, table_schema
+from khlang.publishers.tables import table_schema
 
 JSON_MAX_ROWS = 100_000
 """Above this a JSON twin is not written: a JSON array must be read whole, and CSV and
@@ -58,9 +58,10 @@ def _materialise(con: duckdb.DuckDBPyConnection, spec: ResourceSpec) -> tuple[st
     return table, con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
-def _cast(name: str) -> str:
+def _cast(spec: ResourceSpec, name: str) -> str:
     """Write amounts with two decimals, everything else as DuckDB prints it."""
-    return f"CAST({name} AS DECIMAL(18, 2)) AS {name}" if COLUMNS[name].amount else name
+    quoted = f'"{name}"'
+    return f"CAST({quoted} AS DECIMAL(18, 2)) AS {quoted}" if spec.column(name).amount else quoted
 
 
 def _write_resource(
@@ -70,6 +71,7 @@ def _write_resource(
     *,
     statistical: bool,
     years: tuple[int | None, int | None],
+    unit: str,
     today: dt.date,
 ) -> tuple[list[Resource], int]:
     table, rows = _materialise(con, spec)
@@ -77,9 +79,14 @@ def _write_resource(
     schema_path.parent.mkdir(parents=True, exist_ok=True)
     # One schema for the CSV, Parquet and JSON twins, so it reads NaN as missing as the
     # Parquet twin's must (khlang.metadata.parquet).
-    schema = nan_as_missing(table_schema(spec.columns, primary_key=list(spec.primary_key) or None))
+    definitions = {field.name: field for field in spec.fields}
+    schema = nan_as_missing(
+        table_schema(
+            spec.columns, primary_key=list(spec.primary_key) or None, definitions=definitions
+        )
+    )
     schema_path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    select = ", ".join(_cast(name) for name in spec.columns)
+    select = ", ".join(_cast(spec, name) for name in spec.columns)
     resources = []
     for label, extension, media_type, options in FORMATS:
         if extension == "json" and rows > JSON_MAX_ROWS:
@@ -92,7 +99,7 @@ def _write_resource(
             extra |= {
                 "resource_first_year_of_data": years[0],
                 "resource_last_year_of_data": years[1],
-                "resource_unit_of_measure": "บาท",
+                "resource_unit_of_measure": unit,
             }
         else:
             extra["resource_created_date"] = today
@@ -120,8 +127,9 @@ def _facts(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, systems: tuple[str
     main = spec.resources[0]
     query = main.query()
     years = (None, None)
-    if "fiscal_year" in main.columns:
-        years = con.execute(f"SELECT min(fiscal_year), max(fiscal_year) FROM ({query})").fetchone()  # noqa: S608
+    year = next((name for name in ("fiscal_year", "year") if name in main.columns), None)
+    if year:
+        years = con.execute(f"SELECT min({year}), max({year}) FROM ({query})").fetchone()  # noqa: S608
     provinces = tuple(
         row[0]
         for row in con.execute(
@@ -135,8 +143,8 @@ def _facts(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, systems: tuple[str
             con.execute(f"SELECT area_level, count(*) FROM ({query}) GROUP BY 1").fetchall()  # noqa: S608
         )
     return DataFacts(
-        first_year=years[0], last_year=years[1], provinces=provinces, levels=levels,
-        systems=systems, source_formats=formats,
+        first_year=years[0], last_year=years[1], fiscal_years=year != "year",
+        provinces=provinces, levels=levels, systems=systems, source_formats=formats,
     )  # fmt: skip
 
 
@@ -160,7 +168,7 @@ def write_dataset(
     for resource in spec.resources:
         written, count = _write_resource(
             con, resource, folder, statistical=statistical,
-            years=(facts.first_year, facts.last_year), today=today,
+            years=(facts.first_year, facts.last_year), unit=spec.unit, today=today,
         )  # fmt: skip
         resources += written
         rows[resource.name] = count
