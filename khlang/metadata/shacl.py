@@ -35,11 +35,19 @@ class ShaclResult(BaseModel):
 
 
 @cache
-def shapes_graph() -> Graph:
+def _shipped_shapes() -> Graph:
     graph = Graph()
     for name in SHAPE_FILES:
         graph.parse(SHAPES_DIR / name, format="turtle")
     correct_byte_size(graph)
+    return graph
+
+
+def shapes_graph() -> Graph:
+    """The shipped shapes, parsed once a process but a new graph each call: pySHACL adds to
+    the shapes graph it validates with (advanced mode), so a shared one would drift."""
+    graph = Graph()
+    graph += _shipped_shapes()
     return graph
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from khlang.api.errors import ApiError
+from khlang.api.routes.dcat import wanted_rdf
 from khlang.api.web.render import render
 from khlang.catalog import NotFoundError
 from khlang.errors import KhlangError
@@ -38,6 +39,12 @@ def is_page_path(path: str) -> bool:
     if path == "/api" or path.startswith(_API_PREFIXES) or _DCAT_PATHS.fullmatch(path):
         return False
     return "/resource/" not in path  # downloads: /dataset/{name}/resource/{id}/download/...
+
+
+def answers_with_page(request: Request) -> bool:
+    """Whether an error is answered with a page: on a page path, unless the caller negotiated
+    RDF there (ckanext-dcat's `/` and `/dataset/NAME`), which gets the API's JSON error."""
+    return is_page_path(request.url.path) and wanted_rdf(request) is None
 
 
 def not_found_page(request: Request, what: Text, name: str | None = None) -> HTMLResponse:
@@ -77,7 +84,7 @@ def install_error_pages(app: FastAPI) -> None:
         original: Handler | None = app.exception_handlers.get(kind)  # type: ignore[assignment]
 
         async def handler(request: Request, error: Exception) -> Response:
-            if is_page_path(request.url.path) or original is None:
+            if answers_with_page(request) or original is None:
                 return page(request, error)
             return await original(request, error)
 
