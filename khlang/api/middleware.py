@@ -3,7 +3,9 @@ security headers.
 
 Rate limits use the `limits` library (moving windows, in memory or in Redis so that several
 workers share the counts): each API key has its own allowance and everyone without one is
-counted by IP address. Every answer says how much is left (`RateLimit-*` headers); a caller
+counted by IP address; expensive requests (`is_expensive`) and cheap metadata reads are
+counted apart, so that a bulk client reading metadata is not refused while the queries keep
+their tight limit. Every answer says how much is left (`RateLimit-*` headers); a caller
 over its limit gets 429 with `Retry-After`, in CKAN's envelope on CKAN's routes.
 """
 
@@ -35,8 +37,25 @@ PUBLISHED_FILE = r"/dataset/(?P<file>[^/]+)(?:/version/\d+)?/resource/[^/]+/down
 _PUBLISHED_FILE = re.compile(f"^{PUBLISHED_FILE}$")
 
 
+_EXPENSIVE_PATH = re.compile(
+    r"(/rows|/aggregate|/download\.\w+|/download/[^/]+|/catalog(\.\w+)?|/dataset/[^/]+\.\w+)$"
+)
+"""Table queries, generated downloads and published files, and the DCAT feed (rdflib)."""
+
+
 def is_ckan_path(path: str) -> bool:
     return path.startswith(CKAN_PREFIXES)
+
+
+def is_expensive(method: str, path: str) -> bool:
+    """Whether a request keeps the tight limits: every write, and the reads whose cost grows
+    with the data (table queries, downloads, the DCAT feed, CKAN's datastore actions). Every
+    other read is answered from the catalog's indexes and caches in milliseconds."""
+    if method not in ("GET", "HEAD"):
+        return True
+    if is_ckan_path(path):
+        return path.rsplit("/", 1)[-1].startswith("datastore_")
+    return _EXPENSIVE_PATH.search(path) is not None
 
 
 class CompressionMiddleware(GZipMiddleware):
@@ -64,6 +83,7 @@ class RateLimitMiddleware:
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage))
         self.anonymous = parse(limits.anonymous)
         self.key = parse(limits.key)
+        self.reads = parse(limits.reads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.enabled or scope["method"] == "OPTIONS":
@@ -71,15 +91,17 @@ class RateLimitMiddleware:
             return
         headers = Headers(scope=scope)
         token = headers.get("authorization") or headers.get("x-ckan-api-key")
+        expensive = is_expensive(scope["method"], scope["path"])
         if token:
             identity = "key:" + hashlib.sha256(token.encode()).hexdigest()[:32]
-            limit = self.key
+            limit = self.key if expensive else self.reads
         else:
             client = scope.get("client")
             identity = f"ip:{client[0] if client else 'unknown'}"
-            limit = self.anonymous
-        allowed = await self.limiter.hit(limit, identity)
-        stats = await self.limiter.get_window_stats(limit, identity)
+            limit = self.anonymous if expensive else self.reads
+        kind = "expensive" if expensive else "read"
+        allowed = await self.limiter.hit(limit, identity, kind)
+        stats = await self.limiter.get_window_stats(limit, identity, kind)
         reset = max(1, math.ceil(stats.reset_time - time.time()))
         quota = {
             "RateLimit-Limit": str(limit.amount),

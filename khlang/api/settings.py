@@ -17,21 +17,27 @@ RATE_LIMIT_STORAGE_ENV = "KHLANG_RATE_LIMIT_STORAGE"
 
 class RateLimits(BaseModel):
     """Requests per caller: an API key gets its own allowance; everyone else is counted per
-    IP address. `storage` is a `limits` storage URI: `memory://` for one process,
-    `redis://host:6379` to share the counts between workers."""
+    IP address. `anonymous` and `key` bound the expensive requests (table queries, downloads,
+    the DCAT feed, datastore actions, writes); `reads` bounds the cheap metadata reads served
+    from the catalog's indexes, generous enough that bulk clients (a harvest, `ckanapi dump
+    datasets --all` of thousands of datasets) finish without a 429. `storage` is a `limits`
+    storage URI: `memory://` for one process, `redis://host:6379` to share the counts between
+    workers."""
 
     enabled: bool = True
     anonymous: str = "120/minute"
     key: str = "1200/minute"
+    reads: str = "3000/minute"
     storage: str = "memory://"
 
     @classmethod
     def parse(cls, text: str) -> RateLimits:
-        """`120/minute;1200/minute` (anonymous;key) or `off`."""
+        """`120/minute;1200/minute[;3000/minute]` (anonymous;key;reads) or `off`."""
         if text.strip().lower() in ("off", "0", "none"):
             return cls(enabled=False)
-        anonymous, _, key = text.partition(";")
-        return cls(anonymous=anonymous.strip(), key=(key or anonymous).strip())
+        anonymous, key, reads = ([*text.split(";"), "", ""])[:3]
+        found = cls(anonymous=anonymous.strip(), key=(key or anonymous).strip())
+        return found.model_copy(update={"reads": reads.strip()}) if reads.strip() else found
 
 
 class ApiSettings(BaseModel):

@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 
 from khlang.catalog import Catalog, Principal
 from khlang.i18n import Text
+from khlang.metadata.files import load_dataset
 from tests.api.sample import rows, write_csv, write_schema
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "khlang" / "metadata" / "examples"
@@ -203,3 +204,18 @@ def agency_package(name: str, title: str, **extra) -> dict:
         "resources": [],
         **extra,
     }
+
+
+def dataset_metadata(
+    name: str, organization: str, title: str, themes: list[str], private: bool
+) -> dict:
+    """The example dataset's metadata under another name, organisation, title and themes;
+    a private one is classified for internal use and not harvestable."""
+    base = load_dataset(EXAMPLE / "budget-allocation.yaml")
+    metadata = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    metadata.update(name=name, title=title, owner_org=organization, themes=themes, private=private)
+    metadata["publisher"]["name"] = organization
+    if private:
+        metadata.update(data_category="ข้อมูลใช้ภายใน", data_classification="ชั้นเผยแพร่ภายในองค์กร",
+                        allow_harvest=False)  # fmt: skip
+    return metadata

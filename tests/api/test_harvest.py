@@ -24,8 +24,7 @@ from khlang.catalog import Catalog
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.tables import DatasetVersion
 from khlang.i18n import Text
-from khlang.metadata.files import load_dataset
-from tests.api.catalog_fixture import EXAMPLE, OPERATOR
+from tests.api.catalog_fixture import OPERATOR, dataset_metadata
 from tests.api.harvester import PAGE_ROWS, HarvestConfig, gather, show
 from tests.api.server import running_khlang
 
@@ -36,17 +35,6 @@ ORGANIZATIONS = {  # name -> (Thai title, public datasets, their EU themes)
     "bkk-office": ("สำนักงานกรุงเทพมหานคร", 20, ["SOCI"]),
 }
 PRIVATE = ["cm-private-1", "cm-private-2", "nn-private-1"]
-
-
-def _metadata(name: str, organization: str, title: str, themes: list[str], private: bool) -> dict:
-    base = load_dataset(EXAMPLE / "budget-allocation.yaml")
-    metadata = base.model_dump(mode="json", by_alias=True, exclude_none=True)
-    metadata.update(name=name, title=title, owner_org=organization, themes=themes, private=private)
-    metadata["publisher"]["name"] = organization
-    if private:
-        metadata.update(data_category="ข้อมูลใช้ภายใน", data_classification="ชั้นเผยแพร่ภายในองค์กร",
-                        allow_harvest=False)  # fmt: skip
-    return metadata
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +56,7 @@ def catalog_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
             names += [p for p in PRIVATE if p.startswith(organization[:3])]
             for name in names:
                 private = name in PRIVATE
-                metadata = _metadata(name, organization, f"งบประมาณ {name}", themes, private)
+                metadata = dataset_metadata(name, organization, f"งบประมาณ {name}", themes, private)
                 path = root / f"{name}.json"
                 path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
                 catalog.publish(path, actor=OPERATOR)
@@ -85,9 +73,7 @@ def catalog_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 @pytest.fixture(scope="module")
 def khlang_url(catalog_home):
     home, _ = catalog_home
-    # khlang's own rate limits are not what this test is about (the limiter's defaults
-    # are tested with bulk clients in test_http_rate_limits.py)
-    with running_khlang(home, "--rate-limit", "off") as url:
+    with running_khlang(home) as url:  # the default rate limits: a harvest is not refused
         yield url
 
 
@@ -189,7 +175,7 @@ def test_incremental_gather_finds_exactly_the_changed_datasets(khlang_url, catal
     with ckanapi.RemoteCKAN(khlang_url, apikey=keys["nn-office"]) as remote:
         remote.action.package_patch(id="nn-office-011", maintainer="กลุ่มงานใหม่")
     # an agency's script publishes a new dataset with ckanapi's command line, unchanged
-    created = _metadata("cm-office-new", "cm-office", "งบประมาณชุดใหม่ของเชียงใหม่",
+    created = dataset_metadata("cm-office-new", "cm-office", "งบประมาณชุดใหม่ของเชียงใหม่",
                         ["GOVE"], False)  # fmt: skip
     package = tmp_path / "package.json"
     package.write_text(json.dumps(created, ensure_ascii=False), encoding="utf-8")
