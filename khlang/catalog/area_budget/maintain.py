@@ -10,6 +10,7 @@ compares a rebuild with the store (verify.py).
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -136,10 +137,7 @@ def _add(
         frame["counted"] = None
         frame["source_system"] = frame["source_system"].fillna(organization)
         matched = line_keys(session, source.id, frame)
-        line_key = frame["line_id"].astype(object)
-        frame["line_key"] = (
-            line_key.map(lambda line: matched.get(line, line)) if matched else line_key
-        )
+        frame["line_key"] = _keys(frame["line_id"], matched)
         frame["group_key"] = group_keys(frame)
         frame["rank"] = ranks(frame, published, dataset.id)
         for name in COLUMNS:
@@ -151,3 +149,9 @@ def _add(
     session.flush()
     election.after_adding(session, source.id)
     return source.id
+
+
+def _keys(lines: pd.Series, matched: dict[str, str]) -> pd.Series:
+    """Each amount's line key: the line it was matched to, else its own id."""
+    plain = lines.astype(object)
+    return plain.map(lambda line: matched.get(line, line)) if matched else plain
