@@ -133,16 +133,15 @@ def _add(
         read = rows_so_far
         if frame.empty:
             continue
+        for name in COLUMNS:
+            if name not in frame:
+                frame[name] = None
         frame["source_id"] = source.id
-        frame["counted"] = None
         frame["source_system"] = frame["source_system"].fillna(organization)
         matched = line_keys(session, source.id, frame)
         frame["line_key"] = _keys(frame["line_id"], matched)
         frame["group_key"] = group_keys(frame)
         frame["rank"] = ranks(frame, published, dataset.id)
-        for name in COLUMNS:
-            if name not in frame:
-                frame[name] = None
         insert_frame(session, AreaAmount.__tablename__, frame[list(COLUMNS)])
         stored += len(frame)
     source.rows, source.amounts = read, stored
