@@ -85,6 +85,12 @@ def totals(
     return found
 
 
+def forget() -> None:
+    """Drop every remembered answer (bench/integrate.py times the store itself)."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def _totals(
     catalog: Catalog, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
 ) -> list[Total]:
