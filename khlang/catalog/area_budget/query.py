@@ -91,6 +91,7 @@ def totals(
         rows = [row._mapping for row in session.execute(query) if row.amounts]
         duplicates = _duplicates(session, filters, by, viewer)
         spread = _datasets(session, filters, by, viewer, rows)
+        rates = _rate_bases(session, filters, by, viewer)
     result = []
     for row in rows:
         key = {name: row[name] for name in by}
@@ -98,11 +99,16 @@ def totals(
         figures = StageFigures(**{stage: baht(row[stage]) for stage in STAGES})
         evidence = filters.model_copy(update={name: [row[name]] for name in by})
         marker = tuple(row[name] for name in by)
+        allocated, disbursed = rates.get(marker, (None, None))
         result.append(
             Total(
                 key=key,
                 figures=figures,
-                disbursement_rate=figures.disbursement_rate,
+                rate_allocated=baht(allocated),
+                rate_disbursed=baht(disbursed),
+                disbursement_rate=(
+                    float(Decimal(disbursed) / Decimal(allocated) * 100) if allocated else None
+                ),
                 amounts=row["amounts"],
                 duplicates=duplicates.get(marker, 0),
                 datasets=spread.get(marker, []),
@@ -110,6 +116,35 @@ def totals(
             )
         )
     return result
+
+
+def _rate_bases(session, filters, by, viewer) -> dict[tuple, tuple[int | None, int | None]]:  # type: ignore[no-untyped-def]
+    """Row key -> (allocated, disbursed) of the lines that report both, in satang: a line
+    whose disbursement nobody reports is left out of the rate rather than read as 0 %
+    disbursed (and a disbursement without its allocation is left out too)."""
+    keys = [dimension(name).label(name) for name in by]
+    per_line = (
+        select(
+            *keys,
+            func.sum(case((AreaAmount.stage == "allocated", AreaAmount.amount))).label("a"),
+            func.sum(case((AreaAmount.stage == "disbursed", AreaAmount.amount))).label("d"),
+        )
+        .select_from(AreaAmount)
+        .join(AreaSource, AreaSource.id == AreaAmount.source_id)
+        .where(AreaAmount.counted.is_(True), AreaAmount.stage.in_(("allocated", "disbursed")))
+        .group_by(*keys, AreaAmount.scope, AreaAmount.line_key, AreaAmount.fiscal_year)
+    )
+    per_line = _filtered(_visible(per_line, viewer), filters).subquery()
+    both = per_line.c.a.is_not(None) & per_line.c.d.is_not(None)
+    outer = [per_line.c[name] for name in by]
+    query = select(
+        *outer,
+        func.sum(case((both, per_line.c.a))),
+        func.sum(case((both, per_line.c.d))),
+    )
+    if outer:
+        query = query.group_by(*outer)
+    return {tuple(row)[:-2]: (row[-2], row[-1]) for row in session.execute(query)}
 
 
 def _duplicates(session, filters, by, viewer) -> dict[tuple, int]:  # type: ignore[no-untyped-def]
