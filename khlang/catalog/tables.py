@@ -329,3 +329,7 @@ class OutboxItem(Base):
     """`host:pid` of the registrar working on the item (see leases.py)."""
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[dict[str, Any] | None] = mapped_column(JSON_DOCUMENT)
+
+
+# The feedback tables share this metadata (the migrations and their test see every table).
+from khlang.catalog import feedback_tables as _feedback_tables  # noqa: E402, F401
