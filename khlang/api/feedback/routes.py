@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from khlang.api import service as api_service
 from khlang.api.feedback import service
 from khlang.api.feedback.service import Proof, parse, request_json, services, thread_json
 from khlang.api.http import PRIVATE
+from khlang.api.openapi import ErrorBody
 from khlang.api.publishing import require_key
 from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
@@ -29,7 +30,17 @@ State = Annotated[ApiState, Depends(api_state)]
 Caller = Annotated[Principal, Depends(caller)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-_JSON_BODY = {"requestBody": {"content": {"application/json": {}}, "required": True}}
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SIGNED_IN = {
+    401: {"model": ErrorBody, "description": "No API key, or an unknown, revoked or expired one."},
+    403: {"model": ErrorBody, "description": "The key's user is not an editor there."},
+}
+
+
+def _json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The request body's description (the routes read the body themselves, bounded)."""
+    schema = model.model_json_schema()
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}, "required": True}}
 
 
 class _Body(BaseModel):
@@ -63,7 +74,7 @@ class ReplyBody(_Body):
 class AnswerBody(_Body):
     body: str
     language: str = "th"
-    fixed_in_version: int | None = Field(default=None, ge=1)
+    fixed_in_version: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 class CloseBody(_Body):
@@ -145,7 +156,7 @@ def threads(
     "/feedback/threads",
     status_code=201,
     summary="Ask a question or report an error (no account needed)",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(QuestionBody),
 )
 async def ask(request: Request, background: BackgroundTasks, principal: Caller) -> JSONResponse:
     body = await _body(request, QuestionBody)
@@ -160,7 +171,7 @@ async def ask(request: Request, background: BackgroundTasks, principal: Caller) 
 
 
 @router.get("/feedback/threads/{thread_id}", summary="A question with its answers")
-def thread(request: Request, state: State, principal: Caller, thread_id: int) -> JSONResponse:
+def thread(request: Request, state: State, principal: Caller, thread_id: Id) -> JSONResponse:
     return _private(
         thread_json(request, state.catalog.feedback.thread(thread_id, viewer=principal))
     )
@@ -170,9 +181,9 @@ def thread(request: Request, state: State, principal: Caller, thread_id: int) ->
     "/feedback/threads/{thread_id}/replies",
     status_code=201,
     summary="Add to a question (no account needed)",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(ReplyBody),
 )
-async def reply(request: Request, state: State, principal: Caller, thread_id: int) -> JSONResponse:
+async def reply(request: Request, state: State, principal: Caller, thread_id: Id) -> JSONResponse:
     body = await _body(request, ReplyBody)
     await service.admit(request, principal, _proof(body))
     message = await run_in_threadpool(
@@ -185,10 +196,10 @@ async def reply(request: Request, state: State, principal: Caller, thread_id: in
     "/feedback/threads/{thread_id}/answers",
     status_code=201,
     summary="Answer in public (an editor of the organisation)",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(AnswerBody),
 )
 async def answer(
-    request: Request, background: BackgroundTasks, principal: Caller, thread_id: int
+    request: Request, background: BackgroundTasks, principal: Caller, thread_id: Id
 ) -> JSONResponse:
     require_key(principal)
     body = await _body(request, AnswerBody)
@@ -201,9 +212,9 @@ async def answer(
 @router.post(
     "/feedback/threads/{thread_id}/close",
     summary="Close with a public reason (an editor of the organisation)",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(CloseBody),
 )
-async def close(request: Request, state: State, principal: Caller, thread_id: int) -> JSONResponse:
+async def close(request: Request, state: State, principal: Caller, thread_id: Id) -> JSONResponse:
     require_key(principal)
     body = await _body(request, CloseBody)
     thread = await run_in_threadpool(
@@ -215,10 +226,10 @@ async def close(request: Request, state: State, principal: Caller, thread_id: in
 @router.post(
     "/feedback/messages/{message_id}/moderation",
     summary="Approve or reject a held message (an editor of the organisation)",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(ModerationBody),
 )
 async def moderate(
-    request: Request, state: State, principal: Caller, message_id: int
+    request: Request, state: State, principal: Caller, message_id: Id
 ) -> JSONResponse:
     require_key(principal)
     body = await _body(request, ModerationBody)
@@ -230,6 +241,7 @@ async def moderate(
 
 @router.get(
     "/organizations/{name}/feedback",
+    responses=SIGNED_IN,  # type: ignore[arg-type]
     summary="The organisation's queue: open questions and held messages (its editors)",
 )
 def queue(request: Request, state: State, principal: Caller, name: str) -> JSONResponse:
@@ -277,7 +289,7 @@ def requests(
     "/requests",
     status_code=201,
     summary="Ask an agency, or any agency, to publish a dataset (no account needed)",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(RequestBody),
 )
 async def create_request(request: Request, state: State, principal: Caller) -> JSONResponse:
     body = await _body(request, RequestBody)
@@ -288,9 +300,7 @@ async def create_request(request: Request, state: State, principal: Caller) -> J
 
 
 @router.get("/requests/{request_id}", summary="A dataset request and its public status")
-def show_request(
-    request: Request, state: State, principal: Caller, request_id: int
-) -> JSONResponse:
+def show_request(request: Request, state: State, principal: Caller, request_id: Id) -> JSONResponse:
     record = state.catalog.feedback.request_record(request_id, viewer=principal)
     return _private(request_json(request, record))
 
@@ -298,10 +308,10 @@ def show_request(
 @router.post(
     "/requests/{request_id}/support",
     summary="Add your support to a request (no account needed)",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(SupportBody),
 )
 async def support(
-    request: Request, state: State, principal: Caller, request_id: int
+    request: Request, state: State, principal: Caller, request_id: Id
 ) -> JSONResponse:
     body = await _body(request, SupportBody)
     await service.admit(request, principal, _proof(body))
@@ -312,11 +322,9 @@ async def support(
 @router.post(
     "/requests/{request_id}/decision",
     summary="Accept, publish (with the dataset) or decline (with a reason) a request",
-    openapi_extra=_JSON_BODY,
+    openapi_extra=_json_body(DecisionBody),
 )
-async def decide(
-    request: Request, state: State, principal: Caller, request_id: int
-) -> JSONResponse:
+async def decide(request: Request, state: State, principal: Caller, request_id: Id) -> JSONResponse:
     require_key(principal)
     body = await _body(request, DecisionBody)
     record = await run_in_threadpool(

@@ -14,9 +14,10 @@ Public forms go through the same guard and catalog calls as the JSON API
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -37,6 +38,7 @@ from khlang.i18n import Text
 router = APIRouter(include_in_schema=False)
 NO_STORE = "no-store"
 SUBJECT_KEYS = ("dataset", "figure", "area", "resource", "row")
+Id = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 
 
 def _fmt(request: Request) -> Formatter:
@@ -167,12 +169,12 @@ def form_values(form: dict[str, str]) -> dict[str, str]:
 
 
 @router.get("/questions/{thread_id}", response_class=HTMLResponse)
-async def thread_page(request: Request, thread_id: int) -> Response:
+async def thread_page(request: Request, thread_id: Id) -> Response:
     return await _thread_page(request, thread_id)
 
 
 async def _thread_page(
-    request: Request, thread_id: int, *, problem: Text | None = None, status: int = 200
+    request: Request, thread_id: Id, *, problem: Text | None = None, status: int = 200
 ) -> Response:
     state = api_state(request)
     try:
@@ -191,7 +193,7 @@ async def _thread_page(
 
 
 @router.post("/questions/{thread_id}/reply", response_class=HTMLResponse)
-async def reply(request: Request, thread_id: int) -> Response:
+async def reply(request: Request, thread_id: Id) -> Response:
     form = await _form(request)
     state = api_state(request)
     try:
@@ -267,12 +269,12 @@ async def make_request(request: Request) -> Response:
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
-async def request_page(request: Request, request_id: int) -> Response:
+async def request_page(request: Request, request_id: Id) -> Response:
     return await _request_page(request, request_id)
 
 
 async def _request_page(
-    request: Request, request_id: int, *, problem: Text | None = None, status: int = 200
+    request: Request, request_id: Id, *, problem: Text | None = None, status: int = 200
 ) -> Response:
     state = api_state(request)
     try:
@@ -290,7 +292,7 @@ async def _request_page(
 
 
 @router.post("/requests/{request_id}/support", response_class=HTMLResponse)
-async def support(request: Request, request_id: int) -> Response:
+async def support(request: Request, request_id: Id) -> Response:
     form = await _form(request)
     state = api_state(request)
     try:
@@ -387,7 +389,7 @@ async def _act(request: Request, name: str, anchor: str, action) -> Response:  #
 
 @router.post("/organization/{name}/feedback/threads/{thread_id}", response_class=HTMLResponse)
 async def officer_thread(
-    request: Request, background: BackgroundTasks, name: str, thread_id: int
+    request: Request, background: BackgroundTasks, name: str, thread_id: Id
 ) -> Response:
     principal, form = await _officer(request, name)
     feedback = api_state(request).catalog.feedback
@@ -402,7 +404,7 @@ async def officer_thread(
         fields = {
             "body": form.get("body", ""),
             "language": language_of(request.url.path),
-            "fixed_in_version": int(version) if version.isdigit() else None,
+            "fixed_in_version": int(version) if version.isdigit() and len(version) < 7 else None,
         }
         await run_in_threadpool(service.answer, request, background, principal, thread_id, fields)
 
@@ -410,7 +412,7 @@ async def officer_thread(
 
 
 @router.post("/organization/{name}/feedback/messages/{message_id}", response_class=HTMLResponse)
-async def officer_moderate(request: Request, name: str, message_id: int) -> Response:
+async def officer_moderate(request: Request, name: str, message_id: Id) -> Response:
     principal, form = await _officer(request, name)
     feedback = api_state(request).catalog.feedback
 
@@ -424,7 +426,7 @@ async def officer_moderate(request: Request, name: str, message_id: int) -> Resp
 
 
 @router.post("/organization/{name}/feedback/requests/{request_id}", response_class=HTMLResponse)
-async def officer_decide(request: Request, name: str, request_id: int) -> Response:
+async def officer_decide(request: Request, name: str, request_id: Id) -> Response:
     principal, form = await _officer(request, name)
     feedback = api_state(request).catalog.feedback
 
