@@ -397,7 +397,7 @@ class Feedback:
             if organization is not None and row.organization_id is None:
                 row.organization_id = _organization(session, organization).id
             if row.organization_id is None:
-                raise KhlangError(
+                raise errors.ConflictError(
                     Text(
                         th="คำขอนี้ถึงทุกหน่วยงาน ระบุหน่วยงานที่รับเรื่อง",
                         en="this request is to any agency: name the organisation taking it up",
@@ -535,7 +535,7 @@ def _published_dataset(session: Session, name: str | None, organization_id: str)
     if row is None or row.current_version_id is None or row.private:
         raise errors.not_found(errors.DATASET, name)
     if row.organization_id != organization_id:
-        raise KhlangError(
+        raise errors.ConflictError(
             Text(
                 th=f"ชุดข้อมูล {name} ไม่ได้เผยแพร่โดยหน่วยงานที่รับคำขอ",
                 en=f"the dataset {name!r} is not published by the organisation of the request",

@@ -23,7 +23,8 @@ _LINK = re.compile(
     r"xyz|top|io|co|ru|cn|th|me|ly|gl|link|click|site|online|shop)\b(?:/|$))",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+EMAIL_PATTERN = r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 def clean(value: str | None, field: str, limit: int, *, required: bool = True) -> str | None:

@@ -68,8 +68,9 @@ class Guard:
         return Challenge(question=question, token=f"{payload}.{self._sign(payload)}")
 
     def check(self, token: str | None, answer: str | None, honeypot: str | None = None) -> None:
-        """Raises a 400 naming `challenge_answer` unless the answer is right and the token
-        is this site's, unexpired; a filled honeypot is refused the same way."""
+        """Raises a 403 naming `challenge_answer` unless the answer is right and the token
+        is this site's, unexpired; a filled honeypot is refused the same way. (403, not
+        400: the request is well formed, the caller has not shown it is a person.)"""
         if honeypot:
             raise _refused(HONEYPOT)
         payload, _, signature = (token or "").rpartition(".")
@@ -85,7 +86,7 @@ class Guard:
                     en="the challenge has expired; open the page again",
                 ),
                 code="bad_challenge",
-                status=400,
+                status=403,
                 parameter="challenge",
             )
         given = (answer or "").strip().translate(_THAI_DIGITS)
@@ -126,7 +127,7 @@ def _refused(parameter: str) -> ApiError:
             en="the answer to the challenge is wrong; answer in digits",
         ),
         code="bad_challenge",
-        status=400,
+        status=403,
         parameter=parameter,
     )
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from khlang.api import service as api_service
@@ -23,6 +23,7 @@ from khlang.api.openapi import ErrorBody
 from khlang.api.publishing import require_key
 from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
+from khlang.catalog import feedback_text as text
 from khlang.catalog.feedback_records import Subject
 
 router = APIRouter(prefix=api_service.API, tags=["feedback"])
@@ -38,75 +39,118 @@ SIGNED_IN = {
 
 
 def _json_body(model: type[BaseModel]) -> dict[str, Any]:
-    """The request body's description (the routes read the body themselves, bounded)."""
-    schema = model.model_json_schema()
+    """The request body's description (the routes read the body themselves, bounded), with
+    its definitions written in place: a `$ref` to `#/$defs/...` would point into the
+    OpenAPI document's root, where they are not."""
+    found = model.model_json_schema()
+    schema = _inlined(found, found.pop("$defs", {}))
     return {"requestBody": {"content": {"application/json": {"schema": schema}}, "required": True}}
 
 
+def _inlined(node: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_inlined(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _inlined(definitions[node["$ref"].rsplit("/", 1)[-1]], definitions)
+    return {
+        key: _inlined(value, definitions) for key, value in node.items() if key != "discriminator"
+    }
+
+
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
 
-class QuestionBody(_Body):
-    dataset: str = Field(max_length=100)
+def _text(limit: int) -> Any:
+    """Text with something in it once control characters and blanks are set aside (the
+    catalog's own check, `feedback_text.clean`, stated for the description)."""
+    return Annotated[str, StringConstraints(max_length=limit, pattern=VISIBLE)]
+
+
+VISIBLE = r"[^\s\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+Title = _text(text.TITLE_LIMIT)
+Body = _text(text.BODY_LIMIT)
+Reason = _text(text.REASON_LIMIT)
+Email = Annotated[str, StringConstraints(max_length=text.EMAIL_LIMIT, pattern=text.EMAIL_PATTERN)]
+Language = Literal["th", "en"]
+Name = Annotated[str, StringConstraints(max_length=100)]
+
+
+class _Proof(_Body):
+    challenge: str | None = Field(default=None, max_length=200)
+    challenge_answer: str | None = Field(default=None, max_length=10)
+    website: str | None = Field(default=None, max_length=200)
+
+
+class QuestionBody(_Proof):
+    dataset: Name
     resource_id: str | None = Field(default=None, max_length=36)
-    row: str | None = None
-    figure: str | None = None
-    area: str | None = Field(default=None, max_length=100)
-    kind: str = "question"
-    title: str
-    body: str
-    language: str = "th"
-    email: str | None = None
-    challenge: str | None = None
-    challenge_answer: str | None = None
-    website: str | None = None
+    row: str | None = Field(default=None, max_length=200)
+    figure: str | None = Field(default=None, max_length=300)
+    area: Name | None = None
+    kind: Literal["question", "error", "missing", "other"] = "question"
+    title: Title
+    body: Body
+    language: Language = "th"
+    email: Email | None = None
 
 
-class ReplyBody(_Body):
-    body: str
-    language: str = "th"
-    challenge: str | None = None
-    challenge_answer: str | None = None
-    website: str | None = None
+class ReplyBody(_Proof):
+    body: Body
+    language: Language = "th"
 
 
 class AnswerBody(_Body):
-    body: str
-    language: str = "th"
+    body: Body
+    language: Language = "th"
     fixed_in_version: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 class CloseBody(_Body):
-    reason: str
+    reason: Reason
 
 
 class ModerationBody(_Body):
     approve: bool
 
 
-class RequestBody(_Body):
-    title: str
-    description: str
-    organization: str | None = Field(default=None, max_length=100)
-    language: str = "th"
-    email: str | None = None
-    challenge: str | None = None
-    challenge_answer: str | None = None
-    website: str | None = None
+class RequestBody(_Proof):
+    title: Title
+    description: Body
+    organization: Name | None = None
+    language: Language = "th"
+    email: Email | None = None
 
 
-class DecisionBody(_Body):
-    state: Literal["open", "accepted", "published", "declined"]
-    reason: str | None = None
-    dataset: str | None = Field(default=None, max_length=100)
-    organization: str | None = Field(default=None, max_length=100)
+class _Decision(_Body):
+    organization: Name | None = None
+    """Who takes up a request made to any agency."""
 
 
-class SupportBody(_Body):
-    challenge: str | None = None
-    challenge_answer: str | None = None
-    website: str | None = None
+class Accept(_Decision):
+    state: Literal["accepted", "open"]
+    reason: Reason | None = None
+
+
+class Publish(_Decision):
+    state: Literal["published"]
+    dataset: Name
+    reason: Reason | None = None
+
+
+class Decline(_Decision):
+    state: Literal["declined"]
+    reason: Reason
+
+
+class DecisionBody(RootModel[Annotated[Accept | Publish | Decline, Field(discriminator="state")]]):
+    """Accepted or open (a note optional), published (the dataset), declined (a reason)."""
+
+
+class SupportBody(_Proof):
+    pass
 
 
 async def _body(request: Request, model: type[service.M]) -> service.M:
@@ -326,14 +370,14 @@ async def support(
 )
 async def decide(request: Request, state: State, principal: Caller, request_id: Id) -> JSONResponse:
     require_key(principal)
-    body = await _body(request, DecisionBody)
+    body = (await _body(request, DecisionBody)).root
     record = await run_in_threadpool(
         lambda: state.catalog.feedback.decide(
             request_id,
             body.state,
             actor=principal,
             reason=body.reason,
-            dataset=body.dataset,
+            dataset=getattr(body, "dataset", None),
             organization=body.organization,
         )
     )
