@@ -22,6 +22,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from khlang import __version__
 from khlang.api import service, web
 from khlang.api.errors import ApiError
+from khlang.api.feedback.routes import router as feedback_router
 from khlang.api.middleware import (
     CompressionMiddleware,
     InternalErrorMiddleware,
@@ -96,11 +97,12 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
                 "name": "area budget",
                 "description": "The integrated area-budget picture: totals, evidence, conflicts",
             },
+            {"name": "feedback", "description": "Public questions, dataset requests, answers"},
         ],
     )
     app.state.khlang = state
     routers = (datasets.router, dcat.router, tables.router, files.router, publish.router,
-               ckan.router, area_budget.router)  # fmt: skip
+               ckan.router, area_budget.router, feedback_router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     app.add_api_route(f"{service.API}", _index, include_in_schema=False)
