@@ -100,29 +100,28 @@ def _totals(
         for name in by
         if (column := agency_name(name)) is not None
     ]
+    counted = AreaAmount.counted.is_(True)
     stages = [
-        func.sum(case((AreaAmount.stage == stage, AreaAmount.amount))).label(stage)
+        func.sum(case((counted & (AreaAmount.stage == stage), AreaAmount.amount))).label(stage)
         for stage in STAGES
     ]
+    # One pass: the counted amounts' sums and count, and the duplicates beside them.
     query = (
         select(
             *keys,
             *names,
             *stages,
-            func.count().label("amounts"),
-            func.min(AreaSource.dataset).label("first_dataset"),
-            func.max(AreaSource.dataset).label("last_dataset"),
+            func.count(case((counted, 1))).label("amounts"),
+            func.count(case((AreaAmount.counted.is_(False), 1))).label("duplicates"),
         )
         .select_from(AreaAmount)
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
-        .where(AreaAmount.counted.is_(True))
     )
     query = _filtered(_visible(query, viewer), filters)
     if keys:
         query = query.group_by(*keys).order_by(*keys)
     with catalog.read() as session:
         rows = [row._mapping for row in session.execute(query) if row.amounts]
-        duplicates = _duplicates(session, filters, by, viewer)
         spread = _datasets(session, filters, by, viewer, rows)
         rates = _rate_bases(session, filters, by, viewer)
     result = []
@@ -143,7 +142,7 @@ def _totals(
                     float(Decimal(disbursed) / Decimal(allocated) * 100) if allocated else None
                 ),
                 amounts=row["amounts"],
-                duplicates=duplicates.get(marker, 0),
+                duplicates=row["duplicates"],
                 datasets=spread.get(marker, []),
                 evidence=evidence,
             )
@@ -178,20 +177,6 @@ def _rate_bases(session, filters, by, viewer) -> dict[tuple, tuple[int | None, i
     if outer:
         query = query.group_by(*outer)
     return {tuple(row)[:-2]: (row[-2], row[-1]) for row in session.execute(query)}
-
-
-def _duplicates(session, filters, by, viewer) -> dict[tuple, int]:  # type: ignore[no-untyped-def]
-    keys = [dimension(name).label(name) for name in by]
-    query = (
-        select(*keys, func.count().label("n"))
-        .select_from(AreaAmount)
-        .join(AreaSource, AreaSource.id == AreaAmount.source_id)
-        .where(AreaAmount.counted.is_(False))
-    )
-    query = _filtered(_visible(query, viewer), filters)
-    if keys:
-        query = query.group_by(*keys)
-    return {tuple(row)[:-1]: row.n for row in session.execute(query)}
 
 
 def _datasets(session, filters, by, viewer, rows) -> dict[tuple, list[str]]:  # type: ignore[no-untyped-def]
