@@ -30,8 +30,9 @@ def serve(
     rate_limit: Annotated[
         str | None,
         typer.Option(
-            help="Requests per IP;per API key, e.g. '120/minute;1200/minute', or 'off' "
-            "(default: KHLANG_RATE_LIMIT or 120/minute;1200/minute)."
+            help="Expensive requests (queries, downloads, feeds, writes) per IP;per API key"
+            "[;cheap metadata reads per caller], e.g. '120/minute;1200/minute;3000/minute', "
+            "or 'off' (default: KHLANG_RATE_LIMIT or 120/minute;1200/minute;3000/minute)."
         ),
     ] = None,
     rate_limit_storage: Annotated[
