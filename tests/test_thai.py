@@ -9,8 +9,10 @@ from khlang.thai import TO_ARABIC_DIGITS, buddhist_year, christian_year, fiscal_
 
 
 def test_years_in_either_era() -> None:
-    assert christian_year(2568) == 2025 and christian_year(2025) == 2025
-    assert buddhist_year(2025) == 2568 and buddhist_year(2568) == 2568
+    assert christian_year(2568) == 2025
+    assert christian_year(2025) == 2025
+    assert buddhist_year(2025) == 2568
+    assert buddhist_year(2568) == 2568
     assert fiscal_year_of(dt.date(2024, 10, 1)) == 2568
     assert fiscal_year_of(dt.date(2025, 9, 30)) == 2568
 
