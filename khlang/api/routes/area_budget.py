@@ -124,7 +124,7 @@ def _links(base: str, query: AreaQuery) -> dict[str, str]:
         "amounts": f"{base}{PATH}/amounts?{filters}",
         "conflicts": f"{base}{PATH}/conflicts?{filters}",
         "sources": f"{base}{PATH}/sources",
-        "documentation": f"{base}/docs/area-budget",
+        "documentation": f"{base}/docs",
     }
 
 

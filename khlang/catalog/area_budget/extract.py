@@ -264,8 +264,8 @@ def _lines(table: SourceTable) -> Iterator[tuple[int, pd.DataFrame]]:
 def _lao_finance(table: SourceTable) -> Iterator[tuple[int, pd.DataFrame]]:
     """An LAO's own budget: the line is the LAO's expenditure of the year, as the publishers
     take one system's figures for each LAO, year and kind (reconcile.py)."""
-    wanted = ("lao_key", "lao_name", "fiscal_year", "kind", "category", "source_of_funds",
-              "estimate", "actual", "province_code", "district_code", *PROVENANCE)  # fmt: skip
+    wanted = ("lao_name", "fiscal_year", "kind", "category", "source_of_funds", "estimate",
+              "actual", *AREA, *PROVENANCE)  # fmt: skip
     read = 0
     for frame in _batches(table.file, wanted):
         base = _common(frame, read + 1)

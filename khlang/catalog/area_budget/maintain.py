@@ -24,7 +24,7 @@ from khlang.catalog.area_budget.extract import (
     version_file,
 )
 from khlang.catalog.area_budget.keys import group_keys, ranks
-from khlang.catalog.area_budget.match import line_keys
+from khlang.catalog.area_budget.match import CHUNK, line_keys
 from khlang.catalog.blobs import BlobStore
 from khlang.catalog.tables import (
     AreaAmount,
@@ -133,21 +133,21 @@ def _add(
         read = rows_so_far
         if frame.empty:
             continue
+        for name in COLUMNS:
+            if name not in frame:
+                frame[name] = None
         frame["source_id"] = source.id
-        frame["counted"] = None
         frame["source_system"] = frame["source_system"].fillna(organization)
         matched = line_keys(session, source.id, frame)
         frame["line_key"] = _keys(frame["line_id"], matched)
         frame["group_key"] = group_keys(frame)
         frame["rank"] = ranks(frame, published, dataset.id)
-        for name in COLUMNS:
-            if name not in frame:
-                frame[name] = None
+        frame["counted"] = _counted_unless_shared(session, frame["group_key"])
         insert_frame(session, AreaAmount.__tablename__, frame[list(COLUMNS)])
         stored += len(frame)
     source.rows, source.amounts = read, stored
     session.flush()
-    election.after_adding(session, source.id)
+    election.after_adding(session, source.id, stored)
     return source.id
 
 
@@ -155,3 +155,19 @@ def _keys(lines: pd.Series, matched: dict[str, str]) -> pd.Series:
     """Each amount's line key: the line it was matched to, else its own id."""
     plain = lines.astype(object)
     return plain.map(lambda line: matched.get(line, line)) if matched else plain
+
+
+def _counted_unless_shared(session: Session, groups: pd.Series) -> pd.Series:
+    """True for amounts of groups no stored amount shares yet (the new source is their only
+    one, so it is counted), None (to be elected) for the others: at national scale most
+    groups are new, and electing them would rewrite millions of rows for nothing."""
+    shared: set[str] = set()
+    unique = groups.unique()
+    for start in range(0, len(unique), CHUNK):
+        chunk = list(unique[start : start + CHUNK])
+        shared.update(
+            session.scalars(
+                select(AreaAmount.group_key).where(AreaAmount.group_key.in_(chunk)).distinct()
+            )
+        )
+    return groups.map(lambda group: None if group in shared else True).astype(object)

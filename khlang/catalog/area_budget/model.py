@@ -61,6 +61,8 @@ class AreaQuery(BaseModel):
 class StageFigures(BaseModel):
     """Counted baht by stage; `None` where no counted amount of that stage exists."""
 
+    model_config = ConfigDict(frozen=True)
+
     requested: Decimal | None = None
     allocated: Decimal | None = None
     transferred: Decimal | None = None
@@ -73,6 +75,8 @@ class StageFigures(BaseModel):
 class Total(BaseModel):
     """One row of a breakdown: the dimension values, the counted figures, and how to find
     the amounts behind them (`amounts(catalog, total.evidence)`, or the API's rows URL)."""
+
+    model_config = ConfigDict(frozen=True)
 
     key: dict[str, Any]
     """Dimension -> value (code); for an agency dimension also `<dimension>_name`."""
