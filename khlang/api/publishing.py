@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from khlang.api.errors import ApiError
 from khlang.api.state import ApiState
-from khlang.catalog import Principal
+from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.publish import PublishResult
 from khlang.i18n import Text
 
@@ -23,7 +23,7 @@ MAX_FORM_FIELDS = 1000
 
 def require_key(principal: Principal) -> None:
     """Writing needs an API key: anonymous callers are refused before the body is read."""
-    if principal.name == "anonymous":
+    if principal == ANONYMOUS:
         raise ApiError(
             Text(th="ต้องใช้ API key", en="an API key is required"),
             code="unauthenticated",
