@@ -29,7 +29,14 @@ from khlang.api.ckan_common import (
 )
 from khlang.api.errors import ApiError
 from khlang.api.query.columns import Column, Op
-from khlang.api.query.language import Conditions, Filter, RowQuery, Schema, SortKey
+from khlang.api.query.language import (
+    Conditions,
+    Filter,
+    RowQuery,
+    Schema,
+    SortKey,
+    search_text,
+)
 from khlang.api.query.tables import TableInfo
 from khlang.api.query.values import parse_scalar
 from khlang.api.state import ApiState
@@ -223,7 +230,7 @@ def _datastore_q(data: dict[str, Any]) -> str | None:
         raise validation("q", "per-field full-text search is not supported; use filters")
     if isinstance(q, str) and q.strip().startswith("{"):
         raise validation("q", "per-field full-text search is not supported; use filters")
-    return str(q)
+    return search_text(str(q), "q")
 
 
 def _datastore_sort(data: dict[str, Any], schema: Schema) -> tuple[SortKey, ...]:

@@ -2,16 +2,17 @@
 security headers.
 
 Rate limits use the `limits` library (moving windows, in memory or in Redis so that several
-workers share the counts): each API key has its own allowance and everyone without one is
-counted by IP address; expensive requests (`is_expensive`) and cheap metadata reads are
-counted apart, so that a bulk client reading metadata is not refused while the queries keep
-their tight limit. Every answer says how much is left (`RateLimit-*` headers); a caller
-over its limit gets 429 with `Retry-After`, in CKAN's envelope on CKAN's routes.
+workers share the counts): each valid API key has its own allowance and everyone else
+(without a key, or with a key that is unknown, revoked or malformed: khlang.api.identity
+verified it) is counted by IP address; expensive requests (`is_expensive`) and cheap
+metadata reads are counted apart, so that a bulk client reading metadata is not refused
+while the queries keep their tight limit. Every answer says how much is left (`RateLimit-*`
+headers); a caller over its limit gets 429 with `Retry-After`, in CKAN's envelope on CKAN's
+routes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -21,13 +22,14 @@ from collections.abc import Callable
 from limits import parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khlang.api.errors import ApiError
+from khlang.api.identity import identity_of
 from khlang.api.settings import RateLimits
 from khlang.i18n import Text
 
@@ -89,15 +91,14 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not self.enabled or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        token = headers.get("authorization") or headers.get("x-ckan-api-key")
+        verified = identity_of(scope)
         expensive = is_expensive(scope["method"], scope["path"])
-        if token:
-            identity = "key:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+        if verified is None:
+            raise RuntimeError("RateLimitMiddleware needs IdentityMiddleware before it")
+        identity = verified.counted_as
+        if verified.principal is not None:
             limit = self.key if expensive else self.reads
         else:
-            client = scope.get("client")
-            identity = f"ip:{client[0] if client else 'unknown'}"
             limit = self.anonymous if expensive else self.reads
         kind = "expensive" if expensive else "read"
         allowed = await self.limiter.hit(limit, identity, kind)
