@@ -56,7 +56,13 @@ DESCRIPTION = """khlang (คลัง) serves Thailand's area-based budget open 
 
 Errors name the parameter at fault in Thai and English: `{"error": {"status": 400, "code":
 "unknown_column", "parameter": "provinse", "message": {"th": "...", "en": "..."}}}`.
-Calls are rate limited per API key or per IP address (429 with `Retry-After`).
+Calls are rate limited per valid API key or per IP address (429 with `Retry-After`); an
+unknown, revoked or malformed key is a 401 and counts against the IP address.
+
+Query limits: a text search (`_q`, `__search`, `__contains`, CKAN's `q`) holds at most
+200 characters and 10 words; one request's queries share a 10 s deadline (`query_timeout`
+400); expensive queries run in a pool shared fairly between clients (a client holds at most
+2 of its places; `busy` 503 with `Retry-After` when its queue is full).
 """
 
 
