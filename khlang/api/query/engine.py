@@ -18,6 +18,7 @@ import concurrent.futures
 import heapq
 import itertools
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -39,6 +40,7 @@ from khlang.errors import KhlangError
 from khlang.i18n import Text
 
 FACET_SIZE = 30
+log = logging.getLogger("khlang.api.query")
 T = TypeVar("T")
 
 
@@ -187,10 +189,14 @@ class QueryEngine:
                 asyncio.shield(asyncio.wrap_future(future)), self.limits.build_wait_seconds
             )
         except KhlangError as error:
+            # DuckDB's text names server paths, SQL and the file's first line: it goes to
+            # the log; the caller is told what is wrong, not where.
+            log.warning("table %s cannot be built: %s", source.key, error.message.en)
             raise ApiError(
                 Text(
-                    th=f"ทรัพยากรนี้ค้นหาไม่ได้: {error.message.th}",
-                    en=f"this resource cannot be queried: {error.message.en}",
+                    th="ทรัพยากรนี้ค้นหาไม่ได้: ไฟล์อ่านตาม Table Schema ของทรัพยากรไม่ได้",
+                    en="this resource cannot be queried: its file does not load with its "
+                    "Table Schema",
                 ),
                 code="resource_not_queryable",
                 status=422,

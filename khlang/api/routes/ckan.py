@@ -15,7 +15,15 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from khlang.api import ckan_actions, ckan_datastore, ckan_search, ckan_site, ckan_writes, publishing
+from khlang.api import (
+    ckan_actions,
+    ckan_datastore,
+    ckan_search,
+    ckan_site,
+    ckan_writes,
+    json_input,
+    publishing,
+)
 from khlang.api.ckan_common import CkanError, Context
 from khlang.api.errors import ApiError
 from khlang.api.http import base_url, json_bytes
@@ -84,7 +92,7 @@ async def _parameters(request: Request, limit: int) -> tuple[dict[str, Any], Any
         data.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         return data, None
     try:
-        parsed = json.loads(body)
+        parsed = json_input.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise CkanError(
             "Bad request", 400, message="Bad request - JSON Error: the body is not valid JSON"
