@@ -29,6 +29,7 @@ from khlang.api.middleware import (
     InternalErrorMiddleware,
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
+    TrustedHostMiddleware,
     is_ckan_path,
 )
 from khlang.api.openapi import describe_errors
@@ -135,6 +136,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
                         "RateLimit-Remaining", "RateLimit-Reset"],
         max_age=86_400,
     )  # fmt: skip
+    app.add_middleware(TrustedHostMiddleware, hosts=settings.trusted_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 

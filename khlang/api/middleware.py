@@ -22,7 +22,7 @@ from collections.abc import Callable
 from limits import parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -130,23 +130,38 @@ class RateLimitMiddleware:
             code="rate_limited",
             status=429,
         )
-        if is_ckan_path(scope["path"]):
-            body = {
-                "help": None,
-                "success": False,
-                "error": {"__type": "Rate Limit Error", "message": error.message.en},
-            }
-        else:
-            body = error.to_json()
-        data = json.dumps(body, ensure_ascii=False).encode()
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(data)).encode()),
+        await send_error(scope, send, error, "Rate Limit Error", [
             (b"retry-after", str(reset).encode()),
             *((key.lower().encode(), value.encode()) for key, value in quota.items()),
-        ]
-        await send({"type": "http.response.start", "status": 429, "headers": headers})
-        await send({"type": "http.response.body", "body": data})
+        ])  # fmt: skip
+
+
+async def send_error(
+    scope: Scope, send: Send, error: ApiError, ckan_type: str, headers: list[tuple[bytes, bytes]]
+) -> None:
+    """An error answered by a middleware, before any route: khlang's error body, or CKAN's
+    envelope (with `ckan_type`) on CKAN's routes."""
+    if is_ckan_path(scope["path"]):
+        body = {
+            "help": None,
+            "success": False,
+            "error": {"__type": ckan_type, "message": error.message.en},
+        }
+    else:
+        body = error.to_json()
+    data = json.dumps(body, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
 
 
 SECURITY_HEADERS = {
@@ -217,3 +232,37 @@ class InternalErrorMiddleware:
             if started:  # half an answer is out: nothing sensible can follow it
                 raise
             await self.respond(Request(scope), error)(scope, receive, send)
+
+
+class TrustedHostMiddleware:
+    """Answers only requests whose `Host` is one of the site's names (400 otherwise): links
+    in answers (redirects, `download_url`, the sitemap, DCAT IRIs) are built from the Host
+    when no base URL is configured, and a cache in front would keep a forged one."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or "*" in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        host = _host_name(Headers(scope=scope).get("host", ""))
+        if host in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        error = ApiError(
+            Text(th="ไม่รู้จักชื่อโฮสต์ในส่วนหัว Host", en="unknown host name in the Host header"),
+            code="unknown_host",
+            status=400,
+            parameter="Host",
+        )
+        await send_error(scope, send, error, "Bad request", [])
+
+
+def _host_name(header: str) -> str:
+    """`example.org:8000` -> `example.org`; `[::1]:8000` -> `::1`."""
+    text = header.strip().lower()
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text

@@ -103,6 +103,11 @@ async def _parameters(request: Request, limit: int) -> tuple[dict[str, Any], Any
     return data, None
 
 
+def _is_upload(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "multipart/form-data"
+
+
 def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
     help_url = f"{base_url(request)}/api/3/action/help_show?name={action}"
     return {"help": help_url, **content}
@@ -145,6 +150,8 @@ async def call_action(
                 403,
                 message=f"Access denied: Action {action} requires an API key",
             )
+        if action in WRITE_ACTIONS and _is_upload(request):  # who, before reading a file
+            await anyio.to_thread.run_sync(publishing.require_publisher, state, principal, None)
         data, form = await _parameters(request, state.settings.max_upload_bytes)
         context = Context(state=state, principal=principal, base=base_url(request))
 
@@ -195,7 +202,9 @@ async def call_action(
             action,
             CkanError("Validation Error", 409, fields={"message": [error.render("en")]}),
         )
-    return Response(content, media_type="application/json;charset=utf-8")
+    # An answer to a key may hold private datasets: no shared cache may keep it.
+    private = {} if principal == ANONYMOUS else {"Cache-Control": "private, no-store"}
+    return Response(content, media_type="application/json;charset=utf-8", headers=private)
 
 
 def _error(request: Request, action: str, error: CkanError) -> JSONResponse:
