@@ -60,6 +60,7 @@ from khlang.metadata.model import Dataset
 if TYPE_CHECKING:
     from khlang.catalog.accounts import Accounts
     from khlang.catalog.consistency import CheckReport
+    from khlang.catalog.feedback import Feedback
     from khlang.catalog.publish import PublishResult
     from khlang.metadata.budget_bureau import CatalogState
 
@@ -374,8 +375,8 @@ class Catalog:
 
     def withdraw(self, name: str, *, actor: Principal, note: str | None = None) -> None:
         """Stop offering a dataset: it stays in the catalog with its history, is left out
-        of listings, and every target it was registered to is told (made private or
-        deleted there, as the target is configured)."""
+        of listings and of the area-budget store, and every target it was registered to is
+        told (made private or deleted there, as the target is configured)."""
         self._set_state(name, "withdrawn", actor, note)
 
     def reinstate(self, name: str, *, actor: Principal) -> None:
@@ -383,6 +384,7 @@ class Catalog:
         self._set_state(name, "active", actor, None)
 
     def _set_state(self, name: str, state: str, actor: Principal, note: str | None) -> None:
+        from khlang.catalog.area_budget import maintain as area_budget
         from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 
         with self.write() as session:
@@ -405,6 +407,7 @@ class Catalog:
             enqueue_for_registered_targets(
                 session, row.id, "withdraw" if state == "withdrawn" else "push"
             )
+            area_budget.refresh(session, self.blobs, row.id)
             audit.record(
                 session,
                 actor.name,
@@ -443,6 +446,13 @@ class Catalog:
         from khlang.catalog.accounts import Accounts
 
         return Accounts(self)
+
+    @cached_property
+    def feedback(self) -> Feedback:
+        """Public questions, error reports, dataset requests and answers (`feedback.py`)."""
+        from khlang.catalog.feedback import Feedback
+
+        return Feedback(self)
 
     # --- organisations and the audit log --------------------------------------------------
 
