@@ -16,8 +16,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from khlang.api.web.synthetic import SyntheticShare, synthetic_share
 from khlang.api.web.i18n import Formatter, Lang, language_of, localized, site_path, with_query
+from khlang.api.web.synthetic import SyntheticShare, synthetic_share
 from khlang.i18n import Text
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -113,7 +113,9 @@ def _amounts(rng: np.random.Generator, size: int, factor: float) -> np.ndarray:
     return np.maximum(np.round(baht / cal.AMOUNT_ROUNDING), 1) * cal.AMOUNT_ROUNDING
 
 
-def _within_reach(allocated: np.ndarray, budget_type: np.ndarray, lao_type: np.ndarray) -> np.ndarray:
+def _within_reach(
+    allocated: np.ndarray, budget_type: np.ndarray, lao_type: np.ndarray
+) -> np.ndarray:
     """Grants to one LAO no larger than the largest real item for an LAO of its type
     (`LAO_ITEM_MAX`): a larger draw is reflected below that ceiling (ceiling² ÷ draw). The
     reflection draws no further random numbers, so every other figure of a seed's world stays
