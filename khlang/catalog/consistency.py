@@ -9,7 +9,9 @@ What it finds (code: meaning -> what `--repair` does):
   `files/damaged/`, then restore it from a backup;
 * `orphan-file`: a stored file no version uses (left by a crash) -> delete it;
 * `temporary-file`: an unfinished copy in `files/tmp/` -> delete it;
-* `unpublished-dataset`: a name held by a first publish that never completed -> nothing.
+* `unpublished-dataset`: a name held by a first publish that never completed -> nothing;
+* `area-store-*`: the area-budget store differs from what the current versions hold ->
+  rebuild it (`area_budget/verify.py`).
 
 The grace period keeps repair away from the files of a publish that is running right now.
 """
@@ -24,6 +26,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from khlang.catalog import leases
+from khlang.catalog.area_budget.verify import check_store
 from khlang.catalog.principals import Principal
 from khlang.catalog.publish import discard_pending
 from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
@@ -74,6 +77,7 @@ def check(
     findings += file_findings
     findings += _orphans(catalog, known | staged_now, repair, grace)
     findings += _unpublished(catalog)
+    findings += check_store(catalog, repair=repair)
     return CheckReport(findings=findings, files_checked=checked, repair=repair)
 
 

@@ -11,7 +11,8 @@
    the pending version (and the files it stored that nothing needs) and says why.
 5. **Commit** (one transaction): move the dataset's `current_version_id` to the new version
    *only if* `lock_version` is still the one noted in step 2 (else: conflict, nothing
-   visible changes), number the version, link its files, queue the registrations, audit.
+   visible changes), number the version, link its files, replace the dataset's amounts in
+   the area-budget store (`area_budget/maintain.py`), queue the registrations, audit.
 
 A crash before step 5 commits leaves the previous version visible. The pending version is
 resumed by the next publish of the same content (its files are already stored) or
@@ -33,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from khlang.catalog import audit, leases
+from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
 from khlang.catalog.errors import (
@@ -449,7 +451,9 @@ def _commit(
 ) -> int:
     try:
         with catalog.write() as session:
-            return _commit_in(session, folder, dataset, staged, report, actor)
+            number = _commit_in(session, folder, dataset, staged, report, actor)
+            area_budget.refresh(session, catalog.blobs, staged.dataset_id)
+            return number
     except _LostRaceError:
         _discard(catalog, staged.version_id, actor, reason="conflict")
         base = _version_words(staged.base_number)

@@ -374,8 +374,8 @@ class Catalog:
 
     def withdraw(self, name: str, *, actor: Principal, note: str | None = None) -> None:
         """Stop offering a dataset: it stays in the catalog with its history, is left out
-        of listings, and every target it was registered to is told (made private or
-        deleted there, as the target is configured)."""
+        of listings and of the area-budget store, and every target it was registered to is
+        told (made private or deleted there, as the target is configured)."""
         self._set_state(name, "withdrawn", actor, note)
 
     def reinstate(self, name: str, *, actor: Principal) -> None:
@@ -383,6 +383,7 @@ class Catalog:
         self._set_state(name, "active", actor, None)
 
     def _set_state(self, name: str, state: str, actor: Principal, note: str | None) -> None:
+        from khlang.catalog.area_budget import maintain as area_budget
         from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 
         with self.write() as session:
@@ -405,6 +406,7 @@ class Catalog:
             enqueue_for_registered_targets(
                 session, row.id, "withdraw" if state == "withdrawn" else "push"
             )
+            area_budget.refresh(session, self.blobs, row.id)
             audit.record(
                 session,
                 actor.name,

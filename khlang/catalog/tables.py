@@ -329,3 +329,93 @@ class OutboxItem(Base):
     """`host:pid` of the registrar working on the item (see leases.py)."""
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[dict[str, Any] | None] = mapped_column(JSON_DOCUMENT)
+
+
+# --- the area-budget store (khlang.catalog.area_budget) -----------------------------------
+
+AREA_SCOPES = ("state", "local")
+AREA_STAGES = ("requested", "allocated", "transferred", "committed", "disbursed", "obligated")
+AREA_TABLE_KINDS = ("ledger", "lines", "lao_finance")
+ROW_ID = BigInteger().with_variant(Integer, "sqlite")
+"""64-bit ids on PostgreSQL; SQLite's INTEGER PRIMARY KEY is already 64-bit (and only it
+auto-increments)."""
+
+
+class AreaSource(Base):
+    """One table of a current, offered dataset version that feeds the area-budget store.
+    Deleting it (superseded, withdrawn) takes its amounts with it."""
+
+    __tablename__ = "area_sources"
+    __table_args__ = (
+        UniqueConstraint("version_id", "resource_id", name="uq_area_sources_version_resource"),
+        _choice("kind", AREA_TABLE_KINDS, "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
+    version_id: Mapped[str] = mapped_column(ForeignKey("dataset_versions.id"))
+    resource_id: Mapped[str] = mapped_column(ForeignKey("resources.id"))
+    dataset: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    organization: Mapped[str] = mapped_column(String(100))
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(12))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    """Data rows read from the table."""
+    amounts: Mapped[int] = mapped_column(Integer, default=0)
+    """Amounts stored from them (a row of a line table holds one per stage)."""
+    ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AreaAmount(Base):
+    """One amount of one stage from one row of a source table, under the store's keys.
+    Amounts are in satang (exact on both back ends). `counted` says whether this amount is
+    the one counted for its group (same line, year, stage, month and scope); the others
+    are evidence (see area_budget/election.py)."""
+
+    __tablename__ = "area_amounts"
+    __table_args__ = (
+        _choice("scope", AREA_SCOPES, "scope"),
+        _choice("stage", AREA_STAGES, "stage"),
+        Index("ix_area_amounts_group", "group_key", "rank"),
+        Index("ix_area_amounts_year_province", "fiscal_year", "province_code"),
+        Index("ix_area_amounts_line_key", "line_key"),
+        Index("ix_area_amounts_name_key", "name_key", "fiscal_year"),
+    )
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("area_sources.id", ondelete="CASCADE"), index=True
+    )
+    row: Mapped[int] = mapped_column(Integer)
+    """1-based data row of the source table (the same in its CSV, Parquet and JSON twins)."""
+    scope: Mapped[str] = mapped_column(String(8))
+    line_id: Mapped[str] = mapped_column(Text)
+    """The line as the source table names it."""
+    line_key: Mapped[str] = mapped_column(Text)
+    """The line it is counted as (another source's line when matched by name and area)."""
+    name_key: Mapped[str | None] = mapped_column(Text)
+    group_key: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(BigInteger)
+    counted: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(12))
+    fiscal_month: Mapped[int | None] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    area_level: Mapped[str | None] = mapped_column(String(12))
+    area_code: Mapped[str | None] = mapped_column(String(40))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    district_code: Mapped[str | None] = mapped_column(String(4))
+    subdistrict_code: Mapped[str | None] = mapped_column(String(6))
+    lao_key: Mapped[str | None] = mapped_column(String(40))
+    ministry_code: Mapped[str | None] = mapped_column(Text)
+    ministry_name: Mapped[str | None] = mapped_column(Text)
+    department_code: Mapped[str | None] = mapped_column(Text)
+    department_name: Mapped[str | None] = mapped_column(Text)
+    budget_unit_code: Mapped[str | None] = mapped_column(Text)
+    budget_unit_name: Mapped[str | None] = mapped_column(Text)
+    budget_type: Mapped[str | None] = mapped_column(String(20))
+    source_of_funds: Mapped[str | None] = mapped_column(String(20))
+    source_system: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str | None] = mapped_column(Text)
+    source_row: Mapped[int | None] = mapped_column(Integer)

@@ -39,6 +39,7 @@ PHASE_PRIORITY: dict[str, tuple[str, ...]] = {
     "transferred": (bbl.SYSTEM,),
     "committed": (gfmis.SYSTEM,),
     "disbursed": (gfmis.SYSTEM, govspending.SYSTEM, bbl.SYSTEM),
+    "obligated": (ebudget.SYSTEM, kaogeek.SYSTEM),
 }
 FINANCE_PRIORITY = (elaas_adapter.SYSTEM, wevis.SYSTEM)
 EXAMPLES = 20

@@ -78,6 +78,9 @@ PHASES = _vocab(
         ("transferred", "โอนจัดสรร", "Transferred", ("โอน", "โอนเงิน")),
         ("committed", "ก่อหนี้ผูกพัน", "Committed", ("ผูกพัน", "PO")),
         ("disbursed", "เบิกจ่าย", "Disbursed", ("เบิกจ่ายแล้ว", "จ่ายจริง")),
+        # A multi-year commitment's amount for a year other than the budget's own: owed in
+        # that year, not allocated by this budget (the budget bill lists both).
+        ("obligated", "ผูกพันข้ามปี", "Multi-year obligation", ("รายการผูกพันข้ามปี",)),
     ],
 )
 PHASE_ORDER = tuple(term.code for term in PHASES.terms)

@@ -8,7 +8,8 @@ and how it is read:
 * OCR slips in the budget type (`งบรายจ่ายอิ่น`): read as the nearest type, with a warning.
 * MINISTRY carries a volume suffix (`จังหวัดและกลุ่มจังหวัด (1)`): removed.
 * A multi-year commitment (OBLIGED? = True) has one row per year: each row is that year's
-  amount, so only the FY2565 rows count towards FY2565.
+  amount. The bill's own year (that of its other rows) is allocated; every other year's row
+  is an obligation of that year (phase `obligated`), never an allocation of it.
 * ITEM_DESCRIPTION is sometimes empty: the deepest category names the line instead.
 * The only area signal is the text (about one item in five names a province): parsed.
 """
@@ -60,6 +61,24 @@ def _fund_sources(frame: pd.DataFrame) -> pd.Series:
     return category.map(lambda value: codes[value].term.code if codes[value] else "budget")
 
 
+PHASE_COLUMNS = {"allocated": "allocated_amount", "obligated": "obligated_amount"}
+
+
+def _by_phase(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each row's amount under its phase: allocated in the bill's year (the year of its rows
+    that are not multi-year), obligated in the other years of a multi-year commitment."""
+    obliged = frame.get("obliged", pd.Series("", index=frame.index)).astype("string")
+    obliged = obliged.str.strip().str.lower().isin(["true", "1", "yes", "ใช่"])
+    years = frame.loc[~obliged, "fiscal_year"]
+    bill_year = (years if len(years) else frame["fiscal_year"]).mode()
+    other_year = frame["fiscal_year"] != (bill_year.iloc[0] if len(bill_year) else None)
+    obligation = obliged & other_year
+    return frame.assign(
+        allocated_amount=frame["amount"].where(~obligation),
+        obligated_amount=frame["amount"].where(obligation),
+    )
+
+
 def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     assert mapping is not None
     file = ctx.relative(path)
@@ -95,7 +114,7 @@ def read(path: Path, ctx: Context, mapping: ColumnMapping | None) -> Tables:
     frame = drop_duplicate_records(frame, ctx, file, key=["line_id"])
     return {
         "budget_lines": finish(frame, "budget_lines", SYSTEM, file),
-        "amounts": phase_amounts(frame, {"allocated": "amount"}, SYSTEM, file),
+        "amounts": phase_amounts(_by_phase(frame), PHASE_COLUMNS, SYSTEM, file),
     }
 
 

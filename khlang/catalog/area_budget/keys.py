@@ -1,0 +1,115 @@
+"""The store's keys: stages, scopes, the dimensions a total can be broken down by, and how
+one budget line's amounts are grouped and ranked so that each is counted once.
+
+A **group** is one budget line's amount for one fiscal year, stage and month in one scope:
+every source that reports it lands in the same group. Within a group, the source with the
+best **rank** is counted; the others are kept as evidence (election.py). The rank puts the
+system with the most authority for the stage first (the order `khlang publish` already uses
+within one publish, `khlang.publishers.reconcile.PHASE_PRIORITY`), then the earlier
+published version, so adding an agency never displaces a figure of equal authority.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+from sqlalchemy import ColumnElement, func
+
+from khlang.catalog.tables import AREA_SCOPES, AREA_STAGES, AreaAmount, AreaSource
+
+Stage = Literal["requested", "allocated", "transferred", "committed", "disbursed", "obligated"]
+Scope = Literal["state", "local"]
+STAGES: tuple[Stage, ...] = AREA_STAGES  # type: ignore[assignment]
+SCOPES: tuple[Scope, ...] = AREA_SCOPES  # type: ignore[assignment]
+Dimension = Literal[
+    "scope",
+    "fiscal_year",
+    "area_level",
+    "province",
+    "district",
+    "subdistrict",
+    "lao",
+    "ministry",
+    "department",
+    "budget_unit",
+    "budget_type",
+    "source_of_funds",
+    "source_system",
+    "organization",
+    "dataset",
+]
+DIMENSIONS: tuple[Dimension, ...] = Dimension.__args__  # type: ignore[attr-defined]
+
+_AGENCY = {
+    "ministry": (AreaAmount.ministry_code, AreaAmount.ministry_name),
+    "department": (AreaAmount.department_code, AreaAmount.department_name),
+    "budget_unit": (AreaAmount.budget_unit_code, AreaAmount.budget_unit_name),
+}
+_PLAIN: dict[str, ColumnElement] = {
+    "scope": AreaAmount.scope,
+    "fiscal_year": AreaAmount.fiscal_year,
+    "area_level": AreaAmount.area_level,
+    "province": AreaAmount.province_code,
+    "district": AreaAmount.district_code,
+    "subdistrict": AreaAmount.subdistrict_code,
+    "lao": AreaAmount.lao_key,
+    "budget_type": AreaAmount.budget_type,
+    "source_of_funds": AreaAmount.source_of_funds,
+    "source_system": AreaAmount.source_system,
+    "organization": AreaSource.organization,
+    "dataset": AreaSource.dataset,
+}
+
+
+def dimension(name: str) -> ColumnElement:
+    """The SQL expression a dimension groups and filters by. An agency is named by its code,
+    or by its name where the source gives none (the budget bill names units, not codes)."""
+    if name in _AGENCY:
+        code, title = _AGENCY[name]
+        return func.coalesce(code, title)
+    return _PLAIN[name]
+
+
+def agency_name(name: str) -> ColumnElement | None:
+    """The name column shown beside an agency dimension's code."""
+    return _AGENCY[name][1] if name in _AGENCY else None
+
+
+def group_key(scope: str, line_key: str, fiscal_year: int, stage: str, month: int | None) -> str:
+    """A fixed-width digest of the group (indexable on both back ends)."""
+    text = f"{scope}\x1f{line_key}\x1f{fiscal_year}\x1f{stage}\x1f{month or 0}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+_UNRANKED = 99
+
+
+def system_ranks() -> dict[str, dict[str, int]]:
+    """stage -> source system -> rank (1 = most authority), from the publishers' rules."""
+    from khlang.publishers.reconcile import FINANCE_PRIORITY, PHASE_PRIORITY
+
+    ranks = {
+        stage: {system: rank for rank, system in enumerate(systems, start=1)}
+        for stage, systems in PHASE_PRIORITY.items()
+    }
+    for stage in ("allocated", "disbursed"):
+        for rank, system in enumerate(FINANCE_PRIORITY, start=1):
+            ranks.setdefault(stage, {}).setdefault(system, rank)
+    return ranks
+
+
+def rank(
+    ranks: dict[str, dict[str, int]],
+    stage: str,
+    system: str,
+    published_at: dt.datetime,
+    dataset_id: str,
+) -> int:
+    """System authority, then publication time (ms), then a stable digit of the dataset:
+    one integer, so the election is one window query on both back ends."""
+    authority = ranks.get(stage, {}).get(system, _UNRANKED)
+    millis = int(published_at.timestamp() * 1000)
+    tie = int(hashlib.blake2b(dataset_id.encode(), digest_size=4).hexdigest(), 16) % 1000
+    return authority * 10**16 + millis * 1000 + tie

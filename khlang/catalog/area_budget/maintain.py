@@ -1,0 +1,164 @@
+"""Keeping the store in step with the catalog, in the caller's transaction.
+
+`refresh(session, blobs, dataset_id)` is called by every write that changes what a dataset
+offers: publishing a version (publish.py, in the commit transaction), withdrawing and
+reinstating (store.py). It drops the amounts of the dataset's previous version and feeds
+those of the current one, if the dataset is offered. `rebuild` does the same for every
+dataset, in publication order, from the stored files alone; `khlang catalog check`
+compares a rebuild with the store (verify.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from khlang.catalog.area_budget import election
+from khlang.catalog.area_budget.extract import (
+    SourceTable,
+    VersionFile,
+    read_amounts,
+    source_tables,
+    version_file,
+)
+from khlang.catalog.area_budget.keys import group_key, rank, system_ranks
+from khlang.catalog.area_budget.match import line_keys
+from khlang.catalog.blobs import BlobStore
+from khlang.catalog.tables import (
+    AreaAmount,
+    AreaSource,
+    DatasetVersion,
+    Organization,
+    VersionResource,
+)
+from khlang.catalog.tables import Dataset as DatasetRow
+
+COLUMNS = tuple(
+    column.key
+    for column in AreaAmount.__table__.columns
+    if column.key not in {"id", "source_id", "line_key", "group_key", "rank", "counted"}
+)
+
+
+def refresh(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
+    """Drop the dataset's amounts and feed those of its current version when it is offered;
+    the ids of the sources added."""
+    remove(session, dataset_id)
+    session.flush()
+    found = session.execute(
+        select(DatasetRow, Organization.name)
+        .join(Organization, Organization.id == DatasetRow.organization_id)
+        .where(DatasetRow.id == dataset_id)
+    ).first()
+    if found is None:
+        return []
+    row, organization = found
+    if row.state != "active" or row.current_version_id is None:
+        return []
+    version = session.get(DatasetVersion, row.current_version_id)
+    if version is None or version.status != "published":
+        return []
+    return [
+        _add(session, table, row, organization, version)
+        for table in source_tables(files_of(session, blobs, version))
+    ]
+
+
+def remove(session: Session, dataset_id: str) -> None:
+    """Take every amount of the dataset out of the store, and count the next best source's
+    amounts where its were counted."""
+    sources = session.scalars(select(AreaSource.id).where(AreaSource.dataset_id == dataset_id))
+    removed = list(sources)
+    for source in removed:
+        election.before_removing(session, source)
+    if not removed:
+        return
+    session.execute(delete(AreaAmount).where(AreaAmount.source_id.in_(removed)))
+    session.execute(delete(AreaSource).where(AreaSource.id.in_(removed)))
+    election.elect_marked(session)
+
+
+def rebuild(session: Session, blobs: BlobStore) -> None:
+    """Empty the store and feed every offered dataset's current version again, oldest
+    publication first (the order incremental updates saw)."""
+    session.execute(delete(AreaAmount))
+    session.execute(delete(AreaSource))
+    datasets = session.scalars(
+        select(DatasetRow.id)
+        .join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
+        .where(DatasetRow.state == "active")
+        .order_by(DatasetVersion.published_at, DatasetRow.name)
+    ).all()
+    for dataset_id in datasets:
+        refresh(session, blobs, dataset_id)
+
+
+def files_of(session: Session, blobs: BlobStore, version: DatasetVersion) -> list[VersionFile]:
+    resources = version.metadata_.get("resources", [])
+    links = session.scalars(
+        select(VersionResource).where(VersionResource.version_id == version.id)
+    ).all()
+    found = []
+    for link in links:
+        path = blobs.path(link.blob_sha256) if link.blob_sha256 else None
+        # A missing file is `catalog check`'s missing-file finding; it feeds nothing here.
+        if path is None or not path.is_file() or link.position >= len(resources):
+            continue
+        item = version_file(link.resource_id, path, resources[link.position])
+        if item is not None:
+            found.append(item)
+    return found
+
+
+def _add(
+    session: Session,
+    table: SourceTable,
+    dataset: DatasetRow,
+    organization: str,
+    version: DatasetVersion,
+) -> int:
+    source = AreaSource(
+        dataset_id=dataset.id,
+        version_id=version.id,
+        resource_id=table.file.resource_id,
+        dataset=dataset.name,
+        version=version.number or 0,
+        organization=organization,
+        private=bool(dataset.private),
+        kind=table.kind,
+    )
+    session.add(source)
+    session.flush()
+    ranks = system_ranks()
+    published = version.published_at or version.created_at
+    read = stored = 0
+    for rows_so_far, batch in read_amounts(table):
+        read = rows_so_far
+        values = [_values(item, source.id, organization) for item in batch]
+        keys = line_keys(session, source.id, values)
+        for item in values:
+            item["line_key"] = keys.get(item["line_id"], item["line_id"])
+            item["group_key"] = group_key(
+                item["scope"],
+                item["line_key"],
+                item["fiscal_year"],
+                item["stage"],
+                item["fiscal_month"],
+            )
+            item["rank"] = rank(ranks, item["stage"], item["source_system"], published, dataset.id)
+        if values:
+            session.execute(insert(AreaAmount), values)
+        stored += len(values)
+    source.rows, source.amounts = read, stored
+    election.after_adding(session, source.id)
+    return source.id
+
+
+def _values(item: dict[str, Any], source_id: int, organization: str) -> dict[str, Any]:
+    values = {name: item.get(name) for name in COLUMNS}
+    values["source_id"] = source_id
+    values["counted"] = None
+    values["source_system"] = values["source_system"] or organization
+    return values

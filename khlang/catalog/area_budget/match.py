@@ -1,0 +1,83 @@
+"""Which line a source's line is counted as, across datasets: the publishers' matching
+rules (khlang/publishers/reconcile.py) applied between the catalog's sources.
+
+1. The same line identifier is the same line, whoever publishes it.
+2. A line whose identifier no other source knows is the line of another source with the
+   same fiscal year, the same item name once spaces and case are ignored, and the same
+   province (or any province, for a line worked in several): when exactly one line fits.
+   Several fitting lines are not guessed between; the line stays on its own.
+
+Earlier sources keep their keys: a line published later is matched to them, never the
+other way round, so adding an agency does not move figures already counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from khlang.catalog.tables import AreaAmount
+
+CHUNK = 5_000
+
+
+def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def line_keys(session: Session, source_id: int, values: list[dict[str, Any]]) -> dict[str, str]:
+    """line id -> the line key of another source it is matched to by name and area (rule 2);
+    lines matched by identifier or not at all are left out (their key is their id)."""
+    named = {
+        item["line_id"]: item for item in values if item["scope"] == "state" and item["name_key"]
+    }
+    if not named:
+        return {}
+    known: set[str] = set()
+    for chunk in _chunks(named):
+        known.update(
+            session.scalars(
+                select(AreaAmount.line_key)
+                .where(AreaAmount.source_id != source_id, AreaAmount.line_key.in_(chunk))
+                .distinct()
+            )
+        )
+    orphans = {line: item for line, item in named.items() if line not in known}
+    if not orphans:
+        return {}
+    candidates: dict[tuple[int, str], set[tuple[str, str | None, str | None]]] = {}
+    for chunk in _chunks({item["name_key"] for item in orphans.values()}):
+        rows = session.execute(
+            select(
+                AreaAmount.fiscal_year,
+                AreaAmount.name_key,
+                AreaAmount.line_key,
+                AreaAmount.province_code,
+                AreaAmount.area_level,
+            )
+            .where(
+                AreaAmount.source_id != source_id,
+                AreaAmount.scope == "state",
+                AreaAmount.name_key.in_(chunk),
+            )
+            .distinct()
+        )
+        for year, name, line, province, level in rows:
+            candidates.setdefault((year, name), set()).add((line, province, level))
+    matched = {}
+    for line, item in orphans.items():
+        fits = {
+            other
+            for other, province, level in candidates.get(
+                (item["fiscal_year"], item["name_key"]), ()
+            )
+            if province == item["province_code"] or level == "multiple"
+        }
+        if len(fits) == 1:
+            matched[line] = fits.pop()
+    return matched
