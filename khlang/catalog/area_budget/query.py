@@ -80,6 +80,7 @@ def totals(
             func.min(AreaSource.dataset).label("first_dataset"),
             func.max(AreaSource.dataset).label("last_dataset"),
         )
+        .select_from(AreaAmount)
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
         .where(AreaAmount.counted.is_(True))
     )
@@ -115,6 +116,7 @@ def _duplicates(session, filters, by, viewer) -> dict[tuple, int]:  # type: igno
     keys = [dimension(name).label(name) for name in by]
     query = (
         select(*keys, func.count().label("n"))
+        .select_from(AreaAmount)
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
         .where(AreaAmount.counted.is_(False))
     )
@@ -131,6 +133,7 @@ def _datasets(session, filters, by, viewer, rows) -> dict[tuple, list[str]]:  # 
     keys = [dimension(name).label(name) for name in by]
     query = (
         select(*keys, AreaSource.dataset)
+        .select_from(AreaAmount)
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
         .where(AreaAmount.counted.is_(True))
         .distinct()
@@ -188,7 +191,11 @@ def amounts(
     """(a page of the amounts the filters select, how many there are in all): counted ones
     only, uncounted ones only (the duplicates), or both (`counted=None`). Ordered by dataset,
     table and row, so a page can be checked against the source table."""
-    query = select(*_amount_columns()).join(AreaSource, AreaSource.id == AreaAmount.source_id)
+    query = (
+        select(*_amount_columns())
+        .select_from(AreaAmount)
+        .join(AreaSource, AreaSource.id == AreaAmount.source_id)
+    )
     query = _filtered(_visible(query, viewer), filters or AreaQuery())
     if counted is not None:
         query = query.where(AreaAmount.counted.is_(counted))
@@ -231,6 +238,7 @@ def conflicts(
             func.sum(AreaAmount.amount).label("total"),
             func.max(case((AreaAmount.counted.is_(True), 1), else_=0)).label("counted"),
         )
+        .select_from(AreaAmount)
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
         .group_by(AreaAmount.group_key, AreaAmount.source_id, AreaAmount.source_system)
     )

@@ -1,0 +1,221 @@
+"""The area-budget store (khlang.catalog.area_budget) on both back ends: agencies publishing
+into one catalog add to the national picture, the same line is counted once, withdrawing a
+dataset removes exactly its contribution, unknown stages stay unknown, and `catalog check`
+finds a store that drifted from the files."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select
+
+from khlang.catalog import Catalog, Principal
+from khlang.catalog.area_budget import AreaQuery, amounts, conflicts, sources, totals
+from khlang.catalog.tables import AreaAmount
+from tests.catalog.area_kit import agency_copy, read_rows, stage_sums
+from tests.published import published, shared_root
+
+pytestmark = pytest.mark.slow
+PROVINCIAL_OFFICE = "chai-nat-provincial-office"
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory, worker_id, shared_dir) -> Path:  # type: ignore[no-untyped-def]
+    """The sample budget-allocation package, as `khlang publish` writes it."""
+    out = published(shared_root(tmp_path_factory, worker_id), shared_dir, "samples")
+    return out / f"{PROVINCIAL_OFFICE}-budget-allocation"
+
+
+def national(catalog: Catalog, **filters: list) -> dict[tuple[int, str], Decimal]:
+    """(fiscal year, stage) -> counted baht of the state budget, stages with data only."""
+    found = {}
+    for row in totals(catalog, AreaQuery(scope=["state"], **filters), by=["fiscal_year"]):
+        for stage, value in row.figures.model_dump().items():
+            if value is not None:
+                found[(row.key["fiscal_year"], stage)] = value
+    return found
+
+
+def only(system: str):  # type: ignore[no-untyped-def]
+    return lambda row: row if row["source_system"] == system else None
+
+
+def renamed(prefix: str, year: str | None = None, names: bool = False):  # type: ignore[no-untyped-def]
+    """Rows under new line ids (and new item names, so no name matches them either)."""
+
+    def change(row):  # type: ignore[no-untyped-def]
+        if year is not None and row["fiscal_year"] != year:
+            return None
+        row["line_id"] = prefix + row["line_id"]
+        if names and "item_name" in row:
+            row["item_name"] += f" ({prefix})"
+        return row
+
+    return change
+
+
+def plus(sums: dict, more: dict) -> dict:
+    return {key: sums.get(key, Decimal(0)) + more.get(key, Decimal(0)) for key in sums | more}
+
+
+def test_agencies_add_up_and_withdrawing_one_removes_exactly_its_share(
+    catalog: Catalog, publish, operator: Principal, sample: Path, tmp_path: Path
+) -> None:
+    own = read_rows(sample, "amounts")
+    publish(sample)
+    assert national(catalog) == stage_sums(own)
+
+    # The Budget Bureau's dataset carries the same lines' e-Budgeting amounts: counted once.
+    bureau = agency_copy(sample, tmp_path, "budget-bureau-watch", amounts=only("e-Budgeting"))
+    publish(bureau)
+    assert national(catalog) == stage_sums(own)
+    bureau_rows = read_rows(bureau, "amounts")
+    (grand,) = totals(catalog, AreaQuery(scope=["state"]))
+    assert grand.duplicates == len(bureau_rows)
+    assert grand.datasets == [f"{PROVINCIAL_OFFICE}-budget-allocation"]
+    assert conflicts(catalog) == []
+
+    # A district office publishes lines of its own (FY2567): they add to the picture.
+    district = agency_copy(
+        sample,
+        tmp_path,
+        "district-office-watch",
+        amounts=renamed("D-", "2567"),
+        lines=renamed("D-", names=True),
+    )
+    publish(district)
+    district_rows = read_rows(district, "amounts")
+    assert national(catalog) == plus(stage_sums(own), stage_sums(district_rows))
+    by_agency = totals(catalog, AreaQuery(scope=["state"]), by=["organization"])
+    counted = {row.key["organization"]: row.amounts for row in by_agency}
+    assert counted == {PROVINCIAL_OFFICE: len(own), "district-office-watch": len(district_rows)}
+
+    catalog.withdraw("district-office-watch-budget-allocation", actor=operator)
+    assert national(catalog) == stage_sums(own)
+    # Without the provincial office, the Budget Bureau's amounts are the ones counted.
+    catalog.withdraw(f"{PROVINCIAL_OFFICE}-budget-allocation", actor=operator)
+    assert national(catalog) == stage_sums(bureau_rows)
+    catalog.reinstate(f"{PROVINCIAL_OFFICE}-budget-allocation", actor=operator)
+    assert national(catalog) == stage_sums(own)
+    assert {source.dataset for source in sources(catalog)} == {
+        f"{PROVINCIAL_OFFICE}-budget-allocation",
+        "budget-bureau-watch-budget-allocation",
+    }
+    assert catalog.check(actor=operator).ok
+
+
+def test_a_line_under_another_id_is_matched_by_name_and_area(
+    catalog: Catalog, publish, sample: Path, tmp_path: Path
+) -> None:
+    lines = read_rows(sample, "budget-lines")
+    seen: dict[tuple[str, str, str], int] = {}
+    for line in lines:
+        key = (
+            line["fiscal_year"],
+            "".join(line["item_name"].split()).lower(),
+            line["province_code"],
+        )
+        seen[key] = seen.get(key, 0) + 1
+    unique = {
+        line["line_id"]
+        for line in lines
+        if seen[(line["fiscal_year"], "".join(line["item_name"].split()).lower(),
+                 line["province_code"])] == 1
+    }  # fmt: skip
+    publish(sample)
+    other = agency_copy(
+        sample,
+        tmp_path,
+        "other-system-watch",
+        amounts=lambda row: renamed("X-")(row) if row["line_id"] in unique else None,
+        lines=lambda row: renamed("X-")(row) if row["line_id"] in unique else None,
+    )
+    publish(other)
+    assert national(catalog) == stage_sums(read_rows(sample, "amounts"))
+    page, count = amounts(catalog, AreaQuery(organization=["other-system-watch"]), limit=1000)
+    assert count == len(read_rows(other, "amounts")) > 0
+    assert all(not item.counted and item.line_key == item.line_id[2:] for item in page)
+
+
+def test_conflicting_amounts_are_reported_and_never_summed(
+    catalog: Catalog, publish, sample: Path, tmp_path: Path
+) -> None:
+    def raised(row):  # type: ignore[no-untyped-def]
+        if row["source_system"] != "e-Budgeting" or row["phase"] != "allocated":
+            return None
+        return {**row, "amount": f"{Decimal(row['amount']) + 1000:.2f}"}
+
+    publish(sample)
+    before = national(catalog)
+    other = agency_copy(sample, tmp_path, "ministry-watch", amounts=raised)
+    publish(other)
+    assert national(catalog) == before
+    changed: dict[tuple[str, int], int] = {}
+    for row in read_rows(other, "amounts"):
+        key = (row["line_id"], int(row["fiscal_year"]))
+        changed[key] = changed.get(key, 0) + 1
+    found = conflicts(catalog, limit=1000)
+    assert len(found) == len(changed)
+    for conflict in found:
+        assert conflict.counted.dataset == f"{PROVINCIAL_OFFICE}-budget-allocation"
+        (theirs,) = conflict.others
+        assert theirs.dataset == "ministry-watch-budget-allocation"
+        rows = changed[(conflict.line_key, conflict.fiscal_year)]
+        assert theirs.total - conflict.counted.total == conflict.difference == 1000 * rows
+
+
+def test_a_new_version_replaces_the_old_and_unknown_stages_stay_unknown(
+    catalog: Catalog, publish, operator: Principal, sample: Path, tmp_path: Path
+) -> None:
+    allocated_only = lambda row: row if row["phase"] == "allocated" else None  # noqa: E731
+    first = agency_copy(sample, tmp_path, "bureau-watch", amounts=allocated_only)
+    publish(first)
+    (grand,) = totals(catalog)
+    assert grand.figures.allocated is not None
+    assert grand.figures.disbursed is None
+    assert grand.figures.committed is None
+    assert grand.disbursement_rate is None
+
+    def fewer(row):
+        return row if row["phase"] == "allocated" and row["fiscal_year"] != "2568" else None
+
+    second = agency_copy(sample, tmp_path, "bureau-watch", amounts=fewer, version="2")
+    assert publish(second).version == 2
+    assert national(catalog) == stage_sums(read_rows(second, "amounts"))
+    assert [(source.dataset, source.version) for source in sources(catalog)] == [
+        ("bureau-watch-budget-allocation", 2)
+    ]
+    assert catalog.check(actor=operator).ok
+
+
+def test_every_amount_leads_back_to_its_table_row(catalog: Catalog, publish, sample) -> None:
+    publish(sample)
+    (row,) = totals(catalog, AreaQuery(fiscal_year=[2567], province=["18"]), by=["district"])[:1]
+    page, count = amounts(catalog, row.evidence, counted=True, limit=10_000)
+    assert count == row.amounts
+    assert all(item.district == row.key["district"] for item in page)
+    ledger = read_rows(sample, "amounts")
+    for item in page:
+        source = ledger[item.row - 1]
+        assert Decimal(source["amount"]) == item.amount
+        assert (source["line_id"], source["phase"]) == (item.line_id, item.stage)
+    record = catalog.version(item.dataset, item.version)
+    assert item.resource_id in {resource.id for resource in record.resources}
+
+
+def test_check_finds_a_drifted_store_and_repair_rebuilds_it(
+    catalog: Catalog, publish, operator: Principal, sample: Path
+) -> None:
+    publish(sample)
+    expected = national(catalog)
+    with catalog.write() as session:
+        victim = session.scalar(select(AreaAmount.id).where(AreaAmount.counted.is_(True)))
+        session.execute(delete(AreaAmount).where(AreaAmount.id == victim))
+    report = catalog.check(actor=operator)
+    assert {finding.code for finding in report.findings} >= {"area-store-amounts"}
+    assert not report.ok
+    assert catalog.check(actor=operator, repair=True).findings
+    assert catalog.check(actor=operator).ok
+    assert national(catalog) == expected
