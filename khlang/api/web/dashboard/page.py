@@ -148,7 +148,8 @@ def _store_part(
     )
     the_map = None
     if not empty:
-        grand = answers.totals(state, selection.query(), [])
+        # by scope, which the selection fixes: one row, the selection's total
+        grand = answers.totals(state, selection.query(), ["scope"])
         if grand:
             totals = figure_row(
                 grand[0], name=fmt.pick("รวม", "Total"), code=None, href=None, path=rows_path
