@@ -25,6 +25,7 @@ from khlang.api.web.dashboard.panels import (
 from khlang.api.web.dashboard.province_map import MapPanel, province_map
 from khlang.api.web.dashboard.selection import Selection, parse_selection
 from khlang.api.web.i18n import Formatter
+from khlang.catalog.area_budget import AreaQuery
 from khlang.catalog.area_budget.places import Place, find_places, place_name
 
 
@@ -129,7 +130,9 @@ def _store_part(
 ) -> DashboardModel:
     """Everything the store answers (blocking database reads: run in a worker thread)."""
     answers = store_answers(state)
-    by_year = answers.totals(state, selection.query(year=False), ["fiscal_year"])
+    # The years of the whole scope: an area or filter without amounts still has its page
+    # (saying "no data"), and the years to choose from do not change with it.
+    by_year = answers.totals(state, AreaQuery(scope=[selection.scope]), ["fiscal_year"])
     years = sorted((total.key["fiscal_year"] for total in by_year), reverse=True)
     year = selection.year if selection.year in years else (years[0] if years else None)
     selection = selection.model_copy(update={"year": year})
