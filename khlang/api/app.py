@@ -22,6 +22,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from khlang import __version__
 from khlang.api import service, web
 from khlang.api.errors import ApiError
+from khlang.api.feedback.routes import router as feedback_router
 from khlang.api.middleware import (
     CompressionMiddleware,
     InternalErrorMiddleware,
@@ -30,7 +31,7 @@ from khlang.api.middleware import (
     is_ckan_path,
 )
 from khlang.api.openapi import describe_errors
-from khlang.api.routes import ckan, datasets, dcat, files, publish, tables
+from khlang.api.routes import area_budget, ckan, datasets, dcat, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
 from khlang.catalog import ConflictError, NotFoundError, PermissionDeniedError, PublishRejectedError
@@ -92,11 +93,16 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             {"name": "publishing", "description": "The write API for publishers (API key)"},
             {"name": "CKAN API", "description": "CKAN 2.11's read actions"},
             {"name": "DCAT", "description": "DCAT-AP 3 at ckanext-dcat's URLs"},
+            {
+                "name": "area budget",
+                "description": "The integrated area-budget picture: totals, evidence, conflicts",
+            },
+            {"name": "feedback", "description": "Public questions, dataset requests, answers"},
         ],
     )
     app.state.khlang = state
     routers = (datasets.router, dcat.router, tables.router, files.router, publish.router,
-               ckan.router)  # fmt: skip
+               ckan.router, area_budget.router, feedback_router)  # fmt: skip
     for router in routers:
         app.include_router(router)
     app.add_api_route(f"{service.API}", _index, include_in_schema=False)
@@ -140,6 +146,7 @@ def _index(request: Request) -> dict:
             "datasets": f"{base}{service.API}/datasets",
             "catalog_dcat": f"{base}{service.API}/catalog.ttl",
             "organizations": f"{base}{service.API}/organizations",
+            "area_budget": f"{base}{service.API}/area-budget/totals",
             "openapi": f"{base}{service.API}/openapi.json",
             "ckan": f"{base}/api/3/action/status_show",
         },

@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khlang.api.errors import ApiError
+from khlang.api.routes.ckan import WRITE_ACTIONS
 from khlang.api.settings import RateLimits
 from khlang.i18n import Text
 
@@ -50,11 +51,13 @@ def is_ckan_path(path: str) -> bool:
 def is_expensive(method: str, path: str) -> bool:
     """Whether a request keeps the tight limits: every write, and the reads whose cost grows
     with the data (table queries, downloads, the DCAT feed, CKAN's datastore actions). Every
-    other read is answered from the catalog's indexes and caches in milliseconds."""
+    other read is answered from the catalog's indexes and caches in milliseconds. CKAN's
+    read actions count as reads whether sent as GET or POST (ckanapi POSTs every call)."""
+    if is_ckan_path(path):
+        action = path.rsplit("/", 1)[-1]
+        return action.startswith("datastore_") or action in WRITE_ACTIONS
     if method not in ("GET", "HEAD"):
         return True
-    if is_ckan_path(path):
-        return path.rsplit("/", 1)[-1].startswith("datastore_")
     return _EXPENSIVE_PATH.search(path) is not None
 
 

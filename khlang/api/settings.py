@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from khlang.api.feedback.settings import FeedbackSettings
 from khlang.api.query.engine import QueryLimits
 
 RATE_LIMIT_ENV = "KHLANG_RATE_LIMIT"
@@ -55,6 +56,8 @@ class ApiSettings(BaseModel):
     prepare_tables: bool = True
     """Build the query tables of every current tabular resource in the background at start."""
     max_upload_bytes: int = 2 * 1024**3
+    feedback: FeedbackSettings = FeedbackSettings()
+    """Public questions and requests: posting limits, SMTP and webhooks."""
 
     @property
     def table_dir(self) -> Path:

@@ -60,6 +60,7 @@ from khlang.metadata.model import Dataset
 if TYPE_CHECKING:
     from khlang.catalog.accounts import Accounts
     from khlang.catalog.consistency import CheckReport
+    from khlang.catalog.feedback import Feedback
     from khlang.catalog.publish import PublishResult
     from khlang.metadata.budget_bureau import CatalogState
 
@@ -445,6 +446,13 @@ class Catalog:
         from khlang.catalog.accounts import Accounts
 
         return Accounts(self)
+
+    @cached_property
+    def feedback(self) -> Feedback:
+        """Public questions, error reports, dataset requests and answers (`feedback.py`)."""
+        from khlang.catalog.feedback import Feedback
+
+        return Feedback(self)
 
     # --- organisations and the audit log --------------------------------------------------
 

@@ -28,6 +28,7 @@ from khlang.cli.common import (
     OutputFormat,
     print_json,
 )
+from khlang.cli.feedback import feedback_dataset
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -50,6 +51,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(member_app, name="member")
 app.add_typer(key_app, name="key")
+app.command("feedback-dataset")(feedback_dataset)
 
 HomeOption = Annotated[
     Path | None,

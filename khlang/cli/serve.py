@@ -30,8 +30,9 @@ def serve(
     rate_limit: Annotated[
         str | None,
         typer.Option(
-            help="Requests per IP;per API key, e.g. '120/minute;1200/minute', or 'off' "
-            "(default: KHLANG_RATE_LIMIT or 120/minute;1200/minute)."
+            help="Expensive requests (queries, downloads, feeds, writes) per IP;per API key"
+            "[;cheap metadata reads per caller], e.g. '120/minute;1200/minute;3000/minute', "
+            "or 'off' (default: KHLANG_RATE_LIMIT or 120/minute;1200/minute;3000/minute)."
         ),
     ] = None,
     rate_limit_storage: Annotated[
@@ -59,6 +60,8 @@ def serve(
     import uvicorn
 
     from khlang.api.app import SETTINGS_ENV, create_app
+    from khlang.api.feedback.settings import SETTINGS_ENV as FEEDBACK_SETTINGS_ENV
+    from khlang.api.feedback.settings import FeedbackSettings
     from khlang.api.settings import (
         RATE_LIMIT_ENV,
         RATE_LIMIT_STORAGE_ENV,
@@ -72,11 +75,13 @@ def serve(
     storage = rate_limit_storage or os.environ.get(RATE_LIMIT_STORAGE_ENV)
     if storage:
         rate_limits = rate_limits.model_copy(update={"storage": storage})
+    feedback_file = os.environ.get(FEEDBACK_SETTINGS_ENV)
     settings = ApiSettings(
         home=home,
         base_url=base_url or os.environ.get("KHLANG_BASE_URL"),
         rate_limits=rate_limits,
         prepare_tables=prepare,
+        **({"feedback": FeedbackSettings.load(Path(feedback_file))} if feedback_file else {}),
     )
     options = {"host": host, "port": port, "proxy_headers": True, "log_level": "warning",
                "timeout_keep_alive": KEEP_ALIVE_SECONDS}  # fmt: skip

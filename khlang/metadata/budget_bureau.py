@@ -132,7 +132,9 @@ def _key(dataset: Dataset, index: int) -> str:
     return dataset.name or dataset.title or f"#{index + 1}"
 
 
-def _part(key: str, label: Text, max_points: int, status: Status, detail: Text, **extra) -> Part:
+def _part(
+    key: str, label: Text, max_points: int, status: Status, detail: Text, **extra: Any
+) -> Part:
     points = max_points if status == "met" else 0
     return Part(
         key=key, label=label, max_points=max_points, points=points, status=status, detail=detail,

@@ -26,6 +26,7 @@ from khlang.metadata.fields import (
     DATASET_FIELDS,
     RESOURCE_FIELD_BY_KEY,
     RESOURCE_FIELDS,
+    FieldSpec,
     Kind,
 )
 from khlang.metadata.model import Dataset, Resource
@@ -161,7 +162,7 @@ def _as_extra(value: Any) -> str:
     return str(value)
 
 
-def _kind_of(key: str, specs: dict) -> Kind:
+def _kind_of(key: str, specs: dict[str, FieldSpec]) -> Kind:
     spec = specs.get(key)
     return spec.kind if spec and key not in _OTHER_KEYS else Kind.TEXT
 

@@ -17,7 +17,7 @@ import enum
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -129,6 +129,8 @@ RESOURCE_DESCRIPTION_CODES = frozenset(
     {"resource-undescribed", "resource-url-missing", "resource-format-missing"}
 )
 """Findings that mean a resource is not described (the Budget Bureau's first part)."""
+
+T = TypeVar("T")
 
 _EMAIL = re.compile(
     # The WHATWG HTML e-mail pattern, which CKAN's email_validator also applies.
@@ -286,8 +288,8 @@ def _data_type_code(value: str | None) -> str | None:
     term = DATA_TYPE.by_value(value)
     if term is None:
         match = closest_term(value, DATA_TYPE)
-        near = match is not None and match.kind in (MatchKind.SPACING, MatchKind.MARKS)
-        term = match.term if near else None
+        near = (MatchKind.SPACING, MatchKind.MARKS)
+        term = match.term if match is not None and match.kind in near else None
     return term.code if term else None
 
 
@@ -357,6 +359,11 @@ def _empty(value: Any) -> bool:
     return value is None or value == []
 
 
+def _given(value: T | None) -> TypeGuard[T]:
+    """Not empty, and so not None: the checks that read a value's text can rely on it."""
+    return not _empty(value)
+
+
 def _check_mandatory(check: _Check) -> None:
     unit = UPDATE_FREQUENCY_UNIT.by_value(check.dataset.update_frequency_unit or "")
     for spec in MANDATORY_FIELDS:
@@ -410,15 +417,15 @@ def _check_field(
             resource=resource,
         )
     if spec.vocabulary is not None and spec.kind in (Kind.SELECT, Kind.MULTI):
-        values = value if isinstance(value, list) else [] if _empty(value) else [value]
+        values = value if isinstance(value, list) else [value] if _given(value) else []
         _check_vocabulary(check, spec, spec.vocabulary, values, other_text, resource)
     elif spec.kind is Kind.DATE and value is not None:
         _check_date(check, spec.key, value, resource)
     elif spec.kind is Kind.YEAR and value is not None:
         _check_year(check, spec.key, value, resource)
-    elif spec.kind is Kind.URL and not _empty(value):
+    elif spec.kind is Kind.URL and _given(value):
         _check_url(check, spec.key, value, resource)
-    elif spec.kind is Kind.SLUG and not _empty(value) and not _SLUG.fullmatch(value):
+    elif spec.kind is Kind.SLUG and _given(value) and not _SLUG.fullmatch(value):
         check.add(
             "invalid-name",
             spec.key,
@@ -429,7 +436,7 @@ def _check_field(
             value=value,
             suggested_value=_slugify(value),
         )
-    if spec.key in _BOUNDS and not _empty(value):
+    if spec.key in _BOUNDS and _given(value):
         _check_bound(check, spec.key, value)
 
 
@@ -503,7 +510,7 @@ def _report_unknown_value(
     other = vocabulary.other
     if match is not None:
         reason = why[match.kind]
-        suggestion = Text(
+        suggestion: Text | None = Text(
             th=f"ใช้ '{match.term.value}' ({reason.th})",
             en=f"use '{match.term.value}' ({reason.en})",
         )
@@ -724,31 +731,31 @@ def _check_classification(check: _Check) -> None:
     names = ", ".join(term.value for term in allowed)
     only = allowed[0].value if len(allowed) == 1 else None
     value = check.dataset.data_classification
-    if _empty(value):
-        check.add(
-            "missing-recommended",
-            "data_classification",
-            Text(
-                th="GD Catalog 2.2 ให้ระบุระดับชั้นข้อมูลตามหมวดหมู่ข้อมูล",
-                en="GD Catalog 2.2 asks for the classification that goes with the data category",
-            ),
-            suggestion=Text(th=f"เลือกจาก: {names}", en=f"choose from: {names}"),
-            suggested_value=only,
-        )
+    if _given(value):
+        level = DATA_CLASSIFICATION.by_value(value)
+        if level is not None and level.code not in CLASSIFICATIONS_BY_CATEGORY[category.code]:
+            check.add(
+                "classification-not-allowed-for-category",
+                "data_classification",
+                Text(
+                    th=f"หมวดหมู่ '{category.value}' ใช้ระดับชั้น '{level.value}' ไม่ได้",
+                    en=f"data category '{category.value}' does not allow '{level.value}'",
+                ),
+                suggestion=Text(th=f"เลือกจาก: {names}", en=f"choose from: {names}"),
+                value=value,
+                suggested_value=only,
+            )
         return
-    level = DATA_CLASSIFICATION.by_value(value)
-    if level is not None and level.code not in CLASSIFICATIONS_BY_CATEGORY[category.code]:
-        check.add(
-            "classification-not-allowed-for-category",
-            "data_classification",
-            Text(
-                th=f"หมวดหมู่ '{category.value}' ใช้ระดับชั้น '{level.value}' ไม่ได้",
-                en=f"data category '{category.value}' does not allow '{level.value}'",
-            ),
-            suggestion=Text(th=f"เลือกจาก: {names}", en=f"choose from: {names}"),
-            value=value,
-            suggested_value=only,
-        )
+    check.add(
+        "missing-recommended",
+        "data_classification",
+        Text(
+            th="GD Catalog 2.2 ให้ระบุระดับชั้นข้อมูลตามหมวดหมู่ข้อมูล",
+            en="GD Catalog 2.2 asks for the classification that goes with the data category",
+        ),
+        suggestion=Text(th=f"เลือกจาก: {names}", en=f"choose from: {names}"),
+        suggested_value=only,
+    )
 
 
 def _check_tags(check: _Check) -> None:
@@ -801,7 +808,7 @@ def _check_emails(check: _Check) -> None:
     if check.dataset.publisher is not None:
         candidates.append(("publisher", check.dataset.publisher.email))
     for key, email in candidates:
-        if not _empty(email) and not _EMAIL.fullmatch(email.strip()):
+        if _given(email) and not _EMAIL.fullmatch(email.strip()):
             check.add(
                 "invalid-email",
                 key,
@@ -941,7 +948,7 @@ def _check_recommended(check: _Check) -> None:
                     en="an English text lets foreign users and EU-style catalogs find it",
                 ),
             )
-    if not _empty(dataset.notes) and len(dataset.notes.strip()) < _SHORT_DESCRIPTION:
+    if _given(dataset.notes) and len(dataset.notes.strip()) < _SHORT_DESCRIPTION:
         check.add(
             "short-description",
             "notes",

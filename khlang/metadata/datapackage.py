@@ -70,8 +70,8 @@ def _licenses(dataset: Dataset) -> list[dict[str, str]]:
         return []
     licence = eu.LICENCES[term.code]
     title = dataset.license_id_other if term.code == "other" else term.value
-    entry = {"name": licence.spdx, "path": licence.url, "title": title}
-    entry = {key: value for key, value in entry.items() if value}
+    given = {"name": licence.spdx, "path": licence.url, "title": title}
+    entry = {key: value for key, value in given.items() if value}
     # The spec wants a name or a path; a licence khlang cannot identify keeps only its title
     # in `gdc.license_id`, rather than a made-up identifier.
     return [entry] if "name" in entry or "path" in entry else []

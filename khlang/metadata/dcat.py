@@ -25,6 +25,7 @@ from typing import Literal as TypingLiteral
 from pydantic import BaseModel
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from khlang.i18n import Text
 from khlang.metadata import eu
@@ -191,11 +192,13 @@ class _Builder:
         self.base = base
         self.resource_url = resource_url
 
-    def add(self, subject, predicate, value) -> None:
+    def add(self, subject: Node, predicate: URIRef, value: Node | None) -> None:
         if value is not None:
             self.graph.add((subject, predicate, value))
 
-    def texts(self, subject, predicate, thai: str | None, english: str | None) -> None:
+    def texts(
+        self, subject: Node, predicate: URIRef, thai: str | None, english: str | None
+    ) -> None:
         if thai and thai.strip():
             self.graph.add((subject, predicate, Literal(thai.strip(), lang="th")))
         if english and english.strip():
@@ -392,7 +395,7 @@ class _Builder:
             resource.url or (self.resource_url(dataset, resource) if self.resource_url else None)
         )
         access = download if download is not None else self.web_resource(str(dataset_node))
-        graph.add((node, DCAT.accessURL, access))
+        self.add(node, DCAT.accessURL, access)
         if download is not None:
             graph.add((node, DCAT.downloadURL, download))
         found = format_by_name(resource.format) or resource_format(
@@ -514,9 +517,14 @@ def _period(dataset: Dataset) -> tuple[Literal | None, Literal | None]:
 
 def _bounding_box(dataset: Dataset) -> str | None:
     try:
-        west, east = float(dataset.west_bound_longitude), float(dataset.east_bound_longitude)
-        south, north = float(dataset.south_bound_longitude), float(dataset.north_bound_longitude)
-    except (TypeError, ValueError):
+        west, east, south, north = (
+            float(bound or "")  # no bound: no box
+            for bound in (
+                dataset.west_bound_longitude, dataset.east_bound_longitude,
+                dataset.south_bound_longitude, dataset.north_bound_longitude,
+            )
+        )  # fmt: skip
+    except ValueError:
         return None
     ring = f"{west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}"
     return f"POLYGON(({ring}))"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -120,7 +121,7 @@ def _position(node: Any, location: tuple[Any, ...]) -> str:
     return found
 
 
-def _describe(error: dict[str, Any]) -> Text:
+def _describe(error: ErrorDetails) -> Text:
     if error["type"] == "extra_forbidden":
         return Text(th="ไม่รู้จักคีย์นี้ในโปรไฟล์ GD Catalog", en="unknown key in the GD Catalog profile")
     return Text(th=f"ค่าไม่ถูกต้อง: {error['msg']}", en=f"invalid value: {error['msg']}")

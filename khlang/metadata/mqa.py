@@ -14,12 +14,13 @@ reported as not checked, never assumed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.term import Node
 
 from khlang.i18n import Text
 from khlang.metadata import eu
@@ -147,10 +148,10 @@ class _Scorer:
         self.url_status = url_status
         self.distributions = sorted(graph.objects(node, DCAT.distribution), key=str)
 
-    def has(self, subject, predicate) -> bool:
+    def has(self, subject: Node, predicate: URIRef) -> bool:
         return self.graph.value(subject, predicate) is not None
 
-    def share(self, test) -> float:
+    def share(self, test: Callable[[Node], bool]) -> float:
         if not self.distributions:
             return 0.0
         return sum(1 for item in self.distributions if test(item)) / len(self.distributions)
@@ -180,7 +181,10 @@ class _Scorer:
             fix=None if status == "met" else fix,
         )
 
-    def dataset_level(self, key, dimension, label, prop, predicate, max_points, fix) -> Indicator:
+    def dataset_level(
+        self, key: str, dimension: str, label: Text, prop: str, predicate: URIRef,
+        max_points: int, fix: Text,
+    ) -> Indicator:  # fmt: skip
         share = 1.0 if self.has(self.node, predicate) else 0.0
         return self.indicator(key, dimension, label, prop, max_points, share, fix)
 
@@ -221,7 +225,7 @@ class _Scorer:
             ),
         ]  # fmt: skip
 
-    def _url_share(self, predicate) -> tuple[float, bool]:
+    def _url_share(self, predicate: URIRef) -> tuple[float, bool]:
         """Share of distributions whose URL answered, and whether every URL was checked."""
         statuses = self.url_status or {}
         urls = [self.graph.value(item, predicate) for item in self.distributions]
@@ -229,7 +233,9 @@ class _Scorer:
         reachable = sum(1 for url in urls if url is not None and _reachable(statuses.get(str(url))))
         return (reachable / len(urls) if urls else 0.0), checked
 
-    def _accessible(self, key, label, prop, predicate, max_points, fix) -> Indicator:
+    def _accessible(
+        self, key: str, label: Text, prop: str, predicate: URIRef, max_points: int, fix: Text
+    ) -> Indicator:
         if self.url_status is None:
             return Indicator(
                 key=key, dimension="accessibility", label=label, property=prop,
@@ -262,13 +268,13 @@ class _Scorer:
             ),
         ]  # fmt: skip
 
-    def _format_of(self, distribution) -> FileFormat | None:
+    def _format_of(self, distribution: Node) -> FileFormat | None:
         value = self.graph.value(distribution, DCTERMS.format)
         if isinstance(value, URIRef) and str(value).startswith(EU_FILE_TYPE):
             return _FORMAT_BY_EU_CODE.get(str(value).removeprefix(EU_FILE_TYPE))
         return None
 
-    def _interoperability_parts(self, distribution) -> dict[str, float]:
+    def _interoperability_parts(self, distribution: Node) -> dict[str, float]:
         fmt = self._format_of(distribution)
         media = self.graph.value(distribution, DCAT.mediaType)
         return {
@@ -364,7 +370,7 @@ class _Scorer:
             ),
         ]  # fmt: skip
 
-    def _dated(self, key, label, prop, predicate, fix) -> Indicator:
+    def _dated(self, key: str, label: Text, prop: str, predicate: URIRef, fix: Text) -> Indicator:
         if self.has(self.node, predicate):
             share = 1.0
         else:

@@ -14,6 +14,7 @@ English labels are our translations except where the schema itself gives one.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -82,7 +83,7 @@ class Vocabulary(BaseModel):
         return None
 
 
-def _vocabulary(key: str, th: str, en: str, rows: Iterable[tuple]) -> Vocabulary:
+def _vocabulary(key: str, th: str, en: str, rows: Iterable[tuple[Any, ...]]) -> Vocabulary:
     """Build a vocabulary from rows of (code, value, english[, thai_label[, extras]])."""
     terms = []
     for row in rows:

@@ -7,9 +7,8 @@ that is itself wrong raises KhlangError, because nothing can be checked against 
 
 `frictionless=True` (`khlang validate --frictionless`) gives frictionless-py's verdict where
 khlang deliberately differs (docs/validators.md, "khlang and frictionless-py"): the format
-and compression by the file's name, the encoding by frictionless's detector, types guessed
-from the first 100 rows when there is no schema, `calendar` ignored, JSON files that are not
-declared tables taken as JSON documents.
+and compression by the file's name, the encoding by frictionless's detector, `calendar`
+ignored, JSON files that are not declared tables taken as JSON documents.
 """
 
 from __future__ import annotations
@@ -106,9 +105,9 @@ def validate(
 ) -> Report:
     """Validate one file: its format and openness, its encoding and, for a table, its
     header, rows and cells against `schema` (a Table Schema path, dict or model). Without a
-    schema only structure is checked (Frictionless would guess types from 100 rows;
-    khlang leaves guessing to `infer_schema`, unless `frictionless`). `examples` is how
-    many errors of each type the report keeps; counts are always exact."""
+    schema the types are guessed from the first 100 rows, as frictionless-py guesses them
+    (`infer_schema` proposes a schema from every row instead, for an officer to review).
+    `examples` is how many errors of each type the report keeps; counts are always exact."""
     started = time.perf_counter()
     if frictionless and glob.has_magic(Path(path).name):
         return _validate_glob(Path(path), schema, examples)
@@ -192,9 +191,7 @@ def _validate_resource(
         try:
             parallel = info is None or info.size <= PARALLEL_MAX_BYTES
             table = _open(resource, info, frictionless, long_rows=long_rows, split=parallel)
-            schema = _frictionless_schema(table, resource.schema) if frictionless else (
-                resource.schema
-            )  # fmt: skip
+            schema = _checked_schema(table, resource.schema, frictionless)
             task.labels = table.labels
             task.fields = len(expected_fields(table.labels, schema, table.width))
             validator = TableValidator(table, schema, tally, reference_keys, parallel=parallel)
@@ -225,14 +222,19 @@ def _frictionless_table(info: FormatInfo, resource: Resource) -> bool:
         "NDJSON", "Parquet")  # fmt: skip
 
 
-def _frictionless_schema(table: Table, schema: TableSchema | None) -> TableSchema:
-    """The schema frictionless-py validates with: its guess from the first 100 rows when
-    there is none (its Detector), and no `calendar` (a property it does not know)."""
+def _checked_schema(table: Table, schema: TableSchema | None, frictionless: bool) -> TableSchema:
+    """The schema the rows are checked against. Without one, frictionless-py's guess from
+    the first 100 rows (its Detector), as frictionless-py validates such a file: a table
+    the catalog calls valid must be one its users' Frictionless tools call valid, and a
+    column of numbers with a stray word further down is worth a look either way. With
+    `frictionless`, the declared schema without `calendar` (a property it does not know)."""
     if schema is None:
         from frictionless import Detector
 
         detected = Detector().detect_schema(table.fragment, labels=table.labels)
         return parse_schema(detected.to_descriptor(), where="schema", version="unknown")
+    if not frictionless:
+        return schema
     fields = [f.model_copy(update={"calendar": None}) for f in schema.fields]
     return schema.model_copy(update={"fields": fields})
 

@@ -33,9 +33,14 @@ def test_limits_per_ip_and_per_key(api_catalog, as_user, resource_id) -> None:
         datastore = client.get("/api/3/action/datastore_search", params={"resource_id": "x"})
         assert datastore.status_code == 429
         assert datastore.json()["success"] is False
-        # metadata reads are counted apart: the queries' limit does not refuse them
+        # metadata reads are counted apart: the queries' limit does not refuse them, even
+        # a CKAN read action POSTed as ckanapi sends every call; a CKAN write is not a read
         assert client.get("/api/v1/datasets").status_code == 200
         assert client.get("/api/3/action/status_show").status_code == 200
+        shown = client.post("/api/3/action/package_show", json={"id": "chiang-mai-allocation"})
+        assert shown.status_code == 200
+        write = client.post("/api/3/action/package_patch", json={"id": "chiang-mai-allocation"})
+        assert write.status_code == 429
 
 
 def test_metadata_reads_have_their_own_allowance(api_catalog) -> None:

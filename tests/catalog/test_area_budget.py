@@ -219,3 +219,25 @@ def test_check_finds_a_drifted_store_and_repair_rebuilds_it(
     assert catalog.check(actor=operator, repair=True).findings
     assert catalog.check(actor=operator).ok
     assert national(catalog) == expected
+
+
+def test_an_lao_budget_feeds_the_local_scope_never_added_to_the_state(
+    catalog: Catalog, publish, sample: Path
+) -> None:
+    finance = sample.with_name(f"{PROVINCIAL_OFFICE}-lao-revenue-expenditure")
+    publish(finance)
+    publish(sample)
+    rows = read_rows(finance, "lao-finance")
+    spent = [row for row in rows if row["kind"] == "expenditure"]
+    assert len(spent) < len(rows)  # revenue rows are no expenditure
+    local = {
+        row.key["fiscal_year"]: row.figures
+        for row in totals(catalog, AreaQuery(scope=["local"]), by=["fiscal_year"])
+    }
+    for year in {int(row["fiscal_year"]) for row in spent}:
+        of_year = [row for row in spent if int(row["fiscal_year"]) == year]
+        assert local[year].allocated == sum(Decimal(row["estimate"]) for row in of_year)
+        assert local[year].disbursed == sum(Decimal(row["actual"]) for row in of_year)
+    assert national(catalog) == stage_sums(read_rows(sample, "amounts"))
+    by_scope = {row.key["scope"] for row in totals(catalog, by=["scope"])}
+    assert by_scope == {"state", "local"}

@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from khlang.api.web.downloads import DownloadCountMiddleware
 from khlang.api.web.errors import install_error_pages
+from khlang.api.web.feedback import router as feedback_router
 from khlang.api.web.i18n import ENGLISH_PREFIX
 from khlang.api.web.publishing import router as publishing_router
 from khlang.api.web.render import STATIC_PREFIX
@@ -48,6 +49,8 @@ def mount(app: FastAPI) -> None:
     app.include_router(router, prefix=ENGLISH_PREFIX)
     app.include_router(publishing_router)
     app.include_router(publishing_router, prefix=ENGLISH_PREFIX)
+    app.include_router(feedback_router)
+    app.include_router(feedback_router, prefix=ENGLISH_PREFIX)
     app.include_router(root_router)
     app.mount(STATIC_PREFIX, _VersionedStatic(directory=STATIC), name="web-static")
     install_error_pages(app)

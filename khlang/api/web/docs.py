@@ -33,8 +33,13 @@ TAGS_TH: dict[str, Text] = {
     "files": Text(th="ไฟล์ตามที่เผยแพร่", en="Files"),
     "publishing": Text(th="การเผยแพร่ (ต้องใช้ API key)", en="Publishing"),
     "CKAN API": Text(th="CKAN Action API", en="CKAN API"),
+    "area budget": Text(th="งบประมาณรายพื้นที่: ยอดรวม หลักฐาน และข้อขัดแย้ง", en="Area budget"),
 }
 SUMMARIES_TH: dict[str, str] = {
+    "GET /api/v1/area-budget/totals": "ยอดงบประมาณที่นับแล้วแยกตามขั้นตอน จำแนกตามมิติใดก็ได้",
+    "GET /api/v1/area-budget/amounts": "จำนวนเงินเบื้องหลังยอดรวม พร้อมชุดข้อมูล ฉบับ ตาราง และแถว",
+    "GET /api/v1/area-budget/conflicts": "รายการที่แหล่งข้อมูลรายงานจำนวนเงินไม่ตรงกัน (ไม่นำมารวม)",
+    "GET /api/v1/area-budget/sources": "ตารางที่ป้อนข้อมูลเข้าคลังงบประมาณรายพื้นที่",
     "GET /api/v1/datasets": "ค้นหาชุดข้อมูล",
     "POST /api/v1/datasets": "เผยแพร่โฟลเดอร์ชุดข้อมูล (ชุดใหม่หรือฉบับใหม่)",
     "GET /api/v1/facets": "ตัวกรองของการค้นหาและชื่อของตัวกรอง",

@@ -104,9 +104,10 @@ async def officer(request: Request, name: str) -> Response:
     try:
         view = await run_in_threadpool(officer_view, state, name, base_url(request))
         org = await run_in_threadpool(state.catalog.organization, name)
+        times = await run_in_threadpool(state.catalog.feedback.response_times, name)
     except NotFoundError:
         return not_found_page(request, Text(th="ไม่พบหน่วยงาน", en="No such organisation"), name)
-    return render(request, "officer.html", v=view, org=org)
+    return render(request, "officer.html", v=view, org=org, times=times)
 
 
 @router.get("/dataset/{name}", response_class=HTMLResponse)

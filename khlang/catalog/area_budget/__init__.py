@@ -35,7 +35,8 @@ count only for viewers who may see them):
     rows = totals(catalog, AreaQuery(scope=["state"]), by=["fiscal_year"])
     rows[0].key              # {"fiscal_year": 2566}
     rows[0].figures          # StageFigures(allocated=Decimal("..."), disbursed=None, ...)
-    rows[0].disbursement_rate  # None when allocated or disbursed has no data
+    rows[0].disbursement_rate  # over the lines reporting both stages (rows[0].rate_allocated,
+                               # rate_disbursed); None when no line does
     rows[0].duplicates       # amounts of the same lines from other sources, not counted
     rows[0].datasets         # the datasets the counted amounts come from
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 _MARK_TOUCHED_BY = text(
     "UPDATE area_amounts SET counted = NULL "
     "WHERE counted IS NOT NULL AND group_key IN "
-    "(SELECT group_key FROM area_amounts WHERE source_id = :source)"
+    "(SELECT group_key FROM area_amounts WHERE source_id = :source AND counted IS NULL)"
 )
 _MARK_COUNTED_BY = text(
     "UPDATE area_amounts SET counted = NULL "
@@ -33,8 +33,16 @@ _ELECT = text(
 )
 
 
-def after_adding(session: Session, source_id: int) -> None:
-    """Elect again every group the new source's amounts (inserted uncounted) fall into."""
+ANALYZE_AFTER = 10_000
+"""New amounts after which PostgreSQL's statistics are refreshed before electing: planned on
+the statistics of a table that was empty, the election's join runs as nested loops."""
+
+
+def after_adding(session: Session, source_id: int, added: int) -> None:
+    """Elect again every group the new source's uncounted amounts (those of groups other
+    sources already had) fall into."""
+    if added >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE area_amounts"))
     session.execute(_MARK_TOUCHED_BY, {"source": source_id})
     elect_marked(session)
 

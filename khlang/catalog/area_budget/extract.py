@@ -21,12 +21,12 @@ are not sources: they would count the same baht again. A table published in seve
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -43,7 +43,7 @@ AGENCY = ("ministry_code", "ministry_name", "department_code", "department_name"
           "budget_unit_code", "budget_unit_name", "budget_type", "source_of_funds")  # fmt: skip
 PROVENANCE = ("source_system", "source_file", "source_row")
 WIDE_STAGES = tuple(stage for stage in STAGES if stage != "obligated")
-BATCH = 20_000
+BATCH = 100_000
 _FORMAT_PREFERENCE = {".parquet": 0, ".csv": 1}
 
 
@@ -136,181 +136,162 @@ def source_tables(files: list[VersionFile]) -> list[SourceTable]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _batches(item: VersionFile, wanted: tuple[str, ...]) -> Iterator[list[dict[str, Any]]]:
+def _batches(item: VersionFile, wanted: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+    """The wanted columns of the table in batches (missing ones as empty columns), text as
+    text, read from Parquet or CSV without loading the whole table."""
     present = [name for name in wanted if name in item.fields]
     if _preference(item) == 0:
-        parquet = pq.ParquetFile(item.path)
-        for batch in parquet.iter_batches(batch_size=BATCH, columns=present):
-            yield batch.to_pylist()
-        return
-    reader = pacsv.open_csv(
-        item.path,
-        read_options=pacsv.ReadOptions(block_size=1 << 22),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in item.fields}, include_columns=present
-        ),
-    )
-    for batch in reader:
-        yield batch.to_pylist()
+        batches: Iterator[pa.RecordBatch] = pq.ParquetFile(item.path).iter_batches(
+            batch_size=BATCH, columns=present
+        )
+    else:
+        batches = pacsv.open_csv(
+            item.path,
+            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in item.fields}, include_columns=present
+            ),
+        )
+    for batch in batches:
+        frame = batch.to_pandas()
+        for name in wanted:
+            if name not in frame:
+                frame[name] = None
+        yield frame
 
 
-def satang(value: Any) -> int | None:
-    """Baht (Decimal, number or text with two decimals) as whole satang; None if empty."""
-    if value is None or value == "":
-        return None
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not number.is_finite():
-        return None
-    return int((number * 100).to_integral_value())
+def satang(values: pd.Series) -> pd.Series:
+    """Baht (decimals, numbers or text with two decimals) as whole satang (Int64; empty or
+    unreadable values are missing). Exact below 90 trillion baht, where float64 still holds
+    every satang."""
+    if values.dtype == object:
+        values = values.map(
+            lambda value: str(value).replace(",", "") if value is not None else None
+        )
+    number = pd.to_numeric(values, errors="coerce").astype("float64")
+    return (number * 100).round().astype("Int64")
 
 
-def _integer(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(Decimal(str(value)))
-    except InvalidOperation:
-        return None
+def _integer(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+def _text(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
 
 
-def name_key(name: Any) -> str | None:
-    """An item name as the publishers compare names: without spaces, lower case."""
-    text = _text(name)
-    return re.sub(r"\s+", "", text).lower() if text else None
+def name_key(values: pd.Series) -> pd.Series:
+    """Item names as the publishers compare names: without spaces, lower case."""
+    return _text(values).str.replace(r"\s+", "", regex=True).str.lower()
 
 
-def _line_attributes(table: VersionFile | None) -> dict[str, dict[str, Any]]:
+def _line_attributes(table: VersionFile | None) -> pd.DataFrame | None:
+    """line_id -> agency, budget type, source of funds and name key, from the line table."""
     if table is None:
-        return {}
-    found: dict[str, dict[str, Any]] = {}
-    for batch in _batches(table, ("line_id", "item_name", *AGENCY)):
-        for row in batch:
-            line = _text(row.get("line_id"))
-            if line is not None and line not in found:
-                found[line] = {name: _text(row.get(name)) for name in AGENCY}
-                found[line]["name_key"] = name_key(row.get("item_name"))
+        return None
+    parts = []
+    for frame in _batches(table, ("line_id", "item_name", *AGENCY)):
+        part = pd.DataFrame({name: _text(frame[name]) for name in ("line_id", *AGENCY)})
+        part["name_key"] = name_key(frame["item_name"])
+        parts.append(part)
+    lines = pd.concat(parts, ignore_index=True) if parts else None
+    return None if lines is None else lines.drop_duplicates("line_id").dropna(subset=["line_id"])
+
+
+def _common(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """Row number, area and provenance of each row."""
+    found = pd.DataFrame({"row": np.arange(first_row, first_row + len(frame), dtype="int64")})
+    for name in AREA:
+        found[name] = _text(frame[name]).array
+    found["source_system"] = _text(frame["source_system"]).array
+    found["source_file"] = _text(frame["source_file"]).array
+    found["source_row"] = _integer(frame["source_row"]).array
     return found
 
 
-def _base(row: dict[str, Any], number: int) -> dict[str, Any]:
-    return {
-        "row": number,
-        **{name: _text(row.get(name)) for name in AREA},
-        "source_system": _text(row.get("source_system")),
-        "source_file": _text(row.get("source_file")),
-        "source_row": _integer(row.get("source_row")),
-    }
+def _line_ids(frame: pd.DataFrame, rows: pd.Series) -> pd.Series:
+    """The line id, or `row:N` for a row without one (a line of its own)."""
+    ids = _text(frame["line_id"]).reset_index(drop=True)
+    return ids.fillna("row:" + rows.astype("string"))
 
 
-def read_amounts(table: SourceTable) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    """The table's amounts in batches, as `area_amounts` values without the store's own
-    columns (source, group, rank, counted), each with the number of data rows read so far.
-    Rows without a year or an amount give none."""
+def read_amounts(table: SourceTable) -> Iterator[tuple[int, pd.DataFrame]]:
+    """The table's amounts in batches, as `area_amounts` columns without the store's own
+    (source, line key, group, rank, counted), each with the number of data rows read so far.
+    Rows without a year or an amount, or of a stage the store does not know, give none."""
     reader = {"ledger": _ledger, "lines": _lines, "lao_finance": _lao_finance}[table.kind]
     yield from reader(table)
 
 
-def _ledger(table: SourceTable) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _ledger(table: SourceTable) -> Iterator[tuple[int, pd.DataFrame]]:
     lines = _line_attributes(table.lines)
     wanted = ("line_id", "fiscal_year", "phase", "fiscal_month", "amount", *AREA, *PROVENANCE)
-    number = 0
-    for batch in _batches(table.file, wanted):
-        out = []
-        for row in batch:
-            number += 1
-            year, amount, stage = (
-                _integer(row.get("fiscal_year")),
-                satang(row.get("amount")),
-                row.get("phase"),
-            )
-            if year is None or amount is None or stage not in STAGES:
-                continue
-            line = _text(row.get("line_id")) or f"row:{number}"
-            attributes = lines.get(line, {})
-            out.append(
-                {
-                    **_base(row, number),
-                    "scope": "state",
-                    "line_id": line,
-                    "fiscal_year": year,
-                    "stage": stage,
-                    "fiscal_month": _integer(row.get("fiscal_month")),
-                    "amount": amount,
-                    **{name: attributes.get(name) for name in AGENCY},
-                    "name_key": attributes.get("name_key"),
-                }
-            )
-        yield number, out
+    read = 0
+    for frame in _batches(table.file, wanted):
+        found = _common(frame, read + 1)
+        read += len(frame)
+        found["scope"] = "state"
+        found["line_id"] = _line_ids(frame, found["row"]).array
+        found["fiscal_year"] = _integer(frame["fiscal_year"]).array
+        found["stage"] = _text(frame["phase"]).array
+        found["fiscal_month"] = _integer(frame["fiscal_month"]).array
+        found["amount"] = satang(frame["amount"]).array
+        if lines is not None:
+            found = found.merge(lines, on="line_id", how="left", sort=False)
+        yield read, _kept(found)
 
 
-def _lines(table: SourceTable) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _lines(table: SourceTable) -> Iterator[tuple[int, pd.DataFrame]]:
     wanted = ("line_id", "fiscal_year", "item_name", *WIDE_STAGES, *AREA, *AGENCY, *PROVENANCE)
-    number = 0
-    for batch in _batches(table.file, wanted):
-        out = []
-        for row in batch:
-            number += 1
-            year = _integer(row.get("fiscal_year"))
-            if year is None:
-                continue
-            line = _text(row.get("line_id")) or f"row:{number}"
-            common = {
-                **_base(row, number),
-                "scope": "state",
-                "line_id": line,
-                "fiscal_year": year,
-                "fiscal_month": None,
-                **{name: _text(row.get(name)) for name in AGENCY},
-                "name_key": name_key(row.get("item_name")),
-            }
-            for stage in WIDE_STAGES:
-                amount = satang(row.get(stage))
-                if amount is not None:
-                    out.append({**common, "stage": stage, "amount": amount})
-        yield number, out
+    read = 0
+    for frame in _batches(table.file, wanted):
+        base = _common(frame, read + 1)
+        read += len(frame)
+        base["scope"] = "state"
+        base["line_id"] = _line_ids(frame, base["row"]).array
+        base["fiscal_year"] = _integer(frame["fiscal_year"]).array
+        base["fiscal_month"] = pd.array([None] * len(frame), dtype="Int64")
+        for name in AGENCY:
+            base[name] = _text(frame[name]).array
+        base["name_key"] = name_key(frame["item_name"]).array
+        parts = [
+            base.assign(stage=stage, amount=satang(frame[stage]).array) for stage in WIDE_STAGES
+        ]
+        yield read, _kept(pd.concat(parts, ignore_index=True).sort_values("row", kind="stable"))
 
 
-def _lao_finance(table: SourceTable) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _lao_finance(table: SourceTable) -> Iterator[tuple[int, pd.DataFrame]]:
     """An LAO's own budget: the line is the LAO's expenditure of the year, as the publishers
     take one system's figures for each LAO, year and kind (reconcile.py)."""
-    wanted = ("lao_key", "lao_name", "fiscal_year", "kind", "category", "source_of_funds",
-              "estimate", "actual", "province_code", "district_code", *PROVENANCE)  # fmt: skip
-    number = 0
-    for batch in _batches(table.file, wanted):
-        out = []
-        for row in batch:
-            number += 1
-            year, lao = _integer(row.get("fiscal_year")), _text(row.get("lao_key"))
-            if year is None or lao is None or row.get("kind") != "expenditure":
-                continue
-            common = {
-                **_base(row, number),
-                "scope": "local",
-                "line_id": f"{lao}/expenditure",
-                "fiscal_year": year,
-                "fiscal_month": None,
-                "area_level": "lao",
-                "area_code": lao,
-                "lao_key": lao,
-                "subdistrict_code": None,
-                "budget_unit_code": lao,
-                "budget_unit_name": _text(row.get("lao_name")),
-                "budget_type": _text(row.get("category")),
-                "source_of_funds": _text(row.get("source_of_funds")),
-                "name_key": None,
-            }
-            for stage, column in (("allocated", "estimate"), ("disbursed", "actual")):
-                amount = satang(row.get(column))
-                if amount is not None:
-                    out.append({**common, "stage": stage, "amount": amount})
-        yield number, out
+    wanted = ("lao_name", "fiscal_year", "kind", "category", "source_of_funds", "estimate",
+              "actual", *AREA, *PROVENANCE)  # fmt: skip
+    read = 0
+    for frame in _batches(table.file, wanted):
+        base = _common(frame, read + 1)
+        read += len(frame)
+        lao = _text(frame["lao_key"]).array
+        base["scope"] = "local"
+        base["line_id"] = pd.Series(lao, dtype="string") + "/expenditure"
+        base["fiscal_year"] = _integer(frame["fiscal_year"]).array
+        base["fiscal_month"] = pd.array([None] * len(frame), dtype="Int64")
+        base["area_level"], base["area_code"], base["lao_key"] = "lao", lao, lao
+        base["subdistrict_code"] = None
+        base["budget_unit_code"] = lao
+        base["budget_unit_name"] = _text(frame["lao_name"]).array
+        base["budget_type"] = _text(frame["category"]).array
+        base["source_of_funds"] = _text(frame["source_of_funds"]).array
+        base = base[(_text(frame["kind"]) == "expenditure").fillna(False).to_numpy()]
+        parts = [
+            base.assign(stage=stage, amount=satang(frame.loc[base.index, column]).array)
+            for stage, column in (("allocated", "estimate"), ("disbursed", "actual"))
+        ]
+        yield read, _kept(pd.concat(parts, ignore_index=True).sort_values("row", kind="stable"))
+
+
+def _kept(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows that are amounts: a year, an amount and a known stage."""
+    keep = (
+        frame["fiscal_year"].notna() & frame["amount"].notna() & frame["stage"].isin(STAGES)
+    ).fillna(False)
+    return frame[keep.to_numpy()].reset_index(drop=True)

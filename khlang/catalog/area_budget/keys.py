@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 from typing import Literal
 
+import pandas as pd
 from sqlalchemy import ColumnElement, func
 
 from khlang.catalog.tables import AREA_SCOPES, AREA_STAGES, AreaAmount, AreaSource
@@ -77,10 +78,18 @@ def agency_name(name: str) -> ColumnElement | None:
     return _AGENCY[name][1] if name in _AGENCY else None
 
 
-def group_key(scope: str, line_key: str, fiscal_year: int, stage: str, month: int | None) -> str:
-    """A fixed-width digest of the group (indexable on both back ends)."""
-    text = f"{scope}\x1f{line_key}\x1f{fiscal_year}\x1f{stage}\x1f{month or 0}"
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def group_keys(frame: pd.DataFrame) -> pd.Series:
+    """Each amount's group as a fixed-width digest (indexable on both back ends): 128 bits,
+    two independent 64-bit hashes of scope, line key, year, stage and month."""
+    text = (
+        frame["scope"].astype("string") + "\x1f" + frame["line_key"].astype("string") + "\x1f"
+        + frame["fiscal_year"].astype("string") + "\x1f" + frame["stage"].astype("string")
+        + "\x1f" + frame["fiscal_month"].fillna(0).astype("string")
+    ).to_numpy(dtype=object)  # fmt: skip
+    first = pd.util.hash_array(text, hash_key="khlang-area-0001")
+    second = pd.util.hash_array(text, hash_key="khlang-area-0002")
+    return pd.Series([f"{a:016x}{b:016x}" for a, b in zip(first, second, strict=True)],
+                     index=frame.index)  # fmt: skip
 
 
 _UNRANKED = 99
@@ -100,16 +109,17 @@ def system_ranks() -> dict[str, dict[str, int]]:
     return ranks
 
 
-def rank(
-    ranks: dict[str, dict[str, int]],
-    stage: str,
-    system: str,
-    published_at: dt.datetime,
-    dataset_id: str,
-) -> int:
-    """System authority, then publication time (ms), then a stable digit of the dataset:
-    one integer, so the election is one window query on both back ends."""
-    authority = ranks.get(stage, {}).get(system, _UNRANKED)
+def ranks(frame: pd.DataFrame, published_at: dt.datetime, dataset_id: str) -> pd.Series:
+    """System authority for the stage, then publication time (ms), then a stable digit of
+    the dataset: one integer per amount, so the election is one window query on both back
+    ends."""
+    authority = {
+        f"{stage}\x1f{system}": rank
+        for stage, systems in system_ranks().items()
+        for system, rank in systems.items()
+    }
+    pairs = frame["stage"].astype("string") + "\x1f" + frame["source_system"].astype("string")
+    level = pairs.map(authority).fillna(_UNRANKED).astype("int64")
     millis = int(published_at.timestamp() * 1000)
     tie = int(hashlib.blake2b(dataset_id.encode(), digest_size=4).hexdigest(), 16) % 1000
-    return authority * 10**16 + millis * 1000 + tie
+    return level * 10**16 + (millis * 1000 + tie)

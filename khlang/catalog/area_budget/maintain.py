@@ -10,12 +10,12 @@ compares a rebuild with the store (verify.py).
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import delete, insert, select
+import pandas as pd
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from khlang.catalog.area_budget import election
+from khlang.catalog.area_budget.bulk import insert_frame
 from khlang.catalog.area_budget.extract import (
     SourceTable,
     VersionFile,
@@ -23,8 +23,8 @@ from khlang.catalog.area_budget.extract import (
     source_tables,
     version_file,
 )
-from khlang.catalog.area_budget.keys import group_key, rank, system_ranks
-from khlang.catalog.area_budget.match import line_keys
+from khlang.catalog.area_budget.keys import group_keys, ranks
+from khlang.catalog.area_budget.match import CHUNK, line_keys
 from khlang.catalog.blobs import BlobStore
 from khlang.catalog.tables import (
     AreaAmount,
@@ -35,11 +35,7 @@ from khlang.catalog.tables import (
 )
 from khlang.catalog.tables import Dataset as DatasetRow
 
-COLUMNS = tuple(
-    column.key
-    for column in AreaAmount.__table__.columns
-    if column.key not in {"id", "source_id", "line_key", "group_key", "rank", "counted"}
-)
+COLUMNS = tuple(column.key for column in AreaAmount.__table__.columns if column.key != "id")
 
 
 def refresh(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
@@ -131,34 +127,47 @@ def _add(
     )
     session.add(source)
     session.flush()
-    ranks = system_ranks()
     published = version.published_at or version.created_at
     read = stored = 0
-    for rows_so_far, batch in read_amounts(table):
+    for rows_so_far, frame in read_amounts(table):
         read = rows_so_far
-        values = [_values(item, source.id, organization) for item in batch]
-        keys = line_keys(session, source.id, values)
-        for item in values:
-            item["line_key"] = keys.get(item["line_id"], item["line_id"])
-            item["group_key"] = group_key(
-                item["scope"],
-                item["line_key"],
-                item["fiscal_year"],
-                item["stage"],
-                item["fiscal_month"],
-            )
-            item["rank"] = rank(ranks, item["stage"], item["source_system"], published, dataset.id)
-        if values:
-            session.execute(insert(AreaAmount), values)
-        stored += len(values)
+        if frame.empty:
+            continue
+        for name in COLUMNS:
+            if name not in frame:
+                frame[name] = None
+        frame["source_id"] = source.id
+        frame["source_system"] = frame["source_system"].fillna(organization)
+        matched = line_keys(session, source.id, frame)
+        frame["line_key"] = _keys(frame["line_id"], matched)
+        frame["group_key"] = group_keys(frame)
+        frame["rank"] = ranks(frame, published, dataset.id)
+        frame["counted"] = _counted_unless_shared(session, frame["group_key"])
+        insert_frame(session, AreaAmount.__tablename__, frame[list(COLUMNS)])
+        stored += len(frame)
     source.rows, source.amounts = read, stored
-    election.after_adding(session, source.id)
+    session.flush()
+    election.after_adding(session, source.id, stored)
     return source.id
 
 
-def _values(item: dict[str, Any], source_id: int, organization: str) -> dict[str, Any]:
-    values = {name: item.get(name) for name in COLUMNS}
-    values["source_id"] = source_id
-    values["counted"] = None
-    values["source_system"] = values["source_system"] or organization
-    return values
+def _keys(lines: pd.Series, matched: dict[str, str]) -> pd.Series:
+    """Each amount's line key: the line it was matched to, else its own id."""
+    plain = lines.astype(object)
+    return plain.map(lambda line: matched.get(line, line)) if matched else plain
+
+
+def _counted_unless_shared(session: Session, groups: pd.Series) -> pd.Series:
+    """True for amounts of groups no stored amount shares yet (the new source is their only
+    one, so it is counted), None (to be elected) for the others: at national scale most
+    groups are new, and electing them would rewrite millions of rows for nothing."""
+    shared: set[str] = set()
+    unique = groups.unique()
+    for start in range(0, len(unique), CHUNK):
+        chunk = list(unique[start : start + CHUNK])
+        shared.update(
+            session.scalars(
+                select(AreaAmount.group_key).where(AreaAmount.group_key.in_(chunk)).distinct()
+            )
+        )
+    return groups.map(lambda group: None if group in shared else True).astype(object)

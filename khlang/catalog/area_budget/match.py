@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,16 +31,15 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
         yield items[start : start + CHUNK]
 
 
-def line_keys(session: Session, source_id: int, values: list[dict[str, Any]]) -> dict[str, str]:
+def line_keys(session: Session, source_id: int, frame: pd.DataFrame) -> dict[str, str]:
     """line id -> the line key of another source it is matched to by name and area (rule 2);
     lines matched by identifier or not at all are left out (their key is their id)."""
-    named = {
-        item["line_id"]: item for item in values if item["scope"] == "state" and item["name_key"]
-    }
-    if not named:
+    named = frame[(frame["scope"] == "state") & frame["name_key"].notna()]
+    if named.empty:
         return {}
+    lines = named.drop_duplicates("line_id").set_index("line_id")
     known: set[str] = set()
-    for chunk in _chunks(named):
+    for chunk in _chunks(lines.index):
         known.update(
             session.scalars(
                 select(AreaAmount.line_key)
@@ -47,11 +47,11 @@ def line_keys(session: Session, source_id: int, values: list[dict[str, Any]]) ->
                 .distinct()
             )
         )
-    orphans = {line: item for line, item in named.items() if line not in known}
-    if not orphans:
+    orphans = lines[~lines.index.isin(list(known))]
+    if orphans.empty:
         return {}
     candidates: dict[tuple[int, str], set[tuple[str, str | None, str | None]]] = {}
-    for chunk in _chunks({item["name_key"] for item in orphans.values()}):
+    for chunk in _chunks(orphans["name_key"].unique()):
         rows = session.execute(
             select(
                 AreaAmount.fiscal_year,
@@ -70,13 +70,18 @@ def line_keys(session: Session, source_id: int, values: list[dict[str, Any]]) ->
         for year, name, line, province, level in rows:
             candidates.setdefault((year, name), set()).add((line, province, level))
     matched = {}
-    for line, item in orphans.items():
+    for line, year, name, province in zip(
+        orphans.index,
+        orphans["fiscal_year"],
+        orphans["name_key"],
+        orphans["province_code"],
+        strict=True,
+    ):
+        province = None if pd.isna(province) else province
         fits = {
             other
-            for other, province, level in candidates.get(
-                (item["fiscal_year"], item["name_key"]), ()
-            )
-            if province == item["province_code"] or level == "multiple"
+            for other, where, level in candidates.get((int(year), name), ())
+            if where == province or level == "multiple"
         }
         if len(fits) == 1:
             matched[line] = fits.pop()

@@ -61,6 +61,8 @@ class AreaQuery(BaseModel):
 class StageFigures(BaseModel):
     """Counted baht by stage; `None` where no counted amount of that stage exists."""
 
+    model_config = ConfigDict(frozen=True)
+
     requested: Decimal | None = None
     allocated: Decimal | None = None
     transferred: Decimal | None = None
@@ -69,22 +71,21 @@ class StageFigures(BaseModel):
     obligated: Decimal | None = None
     """Multi-year obligations falling in the fiscal year: owed, never added to allocations."""
 
-    @property
-    def disbursement_rate(self) -> float | None:
-        """Disbursed / allocated in percent; `None` when either is unknown or allocated is 0."""
-        if self.allocated is None or self.disbursed is None or not self.allocated:
-            return None
-        return float(self.disbursed / self.allocated * 100)
-
 
 class Total(BaseModel):
     """One row of a breakdown: the dimension values, the counted figures, and how to find
     the amounts behind them (`amounts(catalog, total.evidence)`, or the API's rows URL)."""
 
+    model_config = ConfigDict(frozen=True)
+
     key: dict[str, Any]
     """Dimension -> value (code); for an agency dimension also `<dimension>_name`."""
     figures: StageFigures
     disbursement_rate: float | None
+    """Disbursed / allocated in percent over the lines that report both (`rate_*`); None
+    when no line does. Lines whose disbursement no source reports are not counted as 0 %."""
+    rate_allocated: Decimal | None
+    rate_disbursed: Decimal | None
     amounts: int
     """Counted amounts summed."""
     duplicates: int

@@ -52,9 +52,9 @@ def _expected(catalog: Catalog) -> dict[Key, tuple[int, int]]:
         for name, version in rows:
             for table in source_tables(files_of(session, catalog.blobs, version)):
                 count = total = 0
-                for _, batch in read_amounts(table):
-                    count += len(batch)
-                    total += sum(item["amount"] for item in batch)
+                for _, frame in read_amounts(table):
+                    count += len(frame)
+                    total += int(frame["amount"].sum())
                 expected[(name, version.number or 0, table.file.resource_id)] = (count, total)
     return expected
 

@@ -1,0 +1,46 @@
+"""What the feedback tests share: answering the challenge as a person reads it, and a
+client of an app over a catalog of its own on either store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from khlang.api.feedback.guard import WORDS_EN, WORDS_TH
+from tests.api.catalog_fixture import TestCatalog, build
+from tests.api.conftest import make_app
+from tests.postgres import reachable_server, schema_url
+
+
+def answer_to(question: str) -> str:
+    """The sum the challenge asks for, read from its Thai or English words."""
+    english = re.match(r"What is (\w+) plus (\w+)\?", question)
+    if english:
+        return str(WORDS_EN.index(english[1]) + WORDS_EN.index(english[2]))
+    first, second = re.match(r"(\S+) บวก (\S+) เท่ากับ", question).groups()  # type: ignore[union-attr]
+    return str(WORDS_TH.index(first) + WORDS_TH.index(second))
+
+
+def proof(client: TestClient) -> dict[str, str]:
+    """A fresh challenge, answered."""
+    found = client.get("/api/v1/feedback/challenge").json()
+    return {"challenge": found["token"], "challenge_answer": answer_to(found["question"]["en"])}
+
+
+@contextmanager
+def catalog_client(root: Path, store: str, **settings) -> Iterator[tuple[TestClient, TestCatalog]]:  # type: ignore[no-untyped-def]
+    """The API tests' catalog (tests/api/catalog_fixture.py) on SQLite or in a PostgreSQL
+    schema of its own, and a client of an app over it."""
+    if store == "sqlite":
+        built = build(root)
+        with TestClient(make_app(built.home, **settings)) as client:
+            yield client, built
+        return
+    with schema_url(reachable_server()) as url:
+        built = build(root, url)
+        with TestClient(make_app(built.home, database_url=url, **settings)) as client:
+            yield client, built
