@@ -2,7 +2,7 @@
 their messages (answers included), and dataset requests (`feedback_tables.py`).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
