@@ -121,6 +121,12 @@ class Resource(_Model):
         return text
 
 
+SYNTHETIC_TAGS = ("ข้อมูลสังเคราะห์", "synthetic data")
+"""Tags of a dataset whose figures are made up (`khlang generate`, `khlang demo`): the tag
+travels with the metadata to every copy (CKAN, DCAT), and the web site, seeing it, says on
+every page that the figures are synthetic."""
+
+
 class Dataset(_Model):
     """One dataset: the 14 mandatory items, the optional fields of every data type, and
     khlang's additions."""

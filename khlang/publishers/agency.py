@@ -32,6 +32,9 @@ class Agency(BaseModel):
     url: str | None = None
     catalog_type: Literal["agency", "area_based", "local_government", "data_center"] = "agency"
     license: str = DEFAULT_LICENSE
+    synthetic: bool = False
+    """The figures are made up (a demo or test agency, `khlang generate`): every dataset says
+    so in its tags and description."""
 
 
 def load_agency(path: Path) -> Agency:
@@ -60,7 +63,8 @@ def resolve_agency(
         )
     values = base.model_dump() if base else {"name": name}
     if name and base and name != base.name:
-        values = {"name": name}
+        # Another agency's name drops the profile, but made-up figures stay made up.
+        values = {"name": name, "synthetic": base.synthetic}
     overrides = {"email": email, "maintainer": contact, "license": license_name}
     values |= {key: value for key, value in overrides.items() if value}
     if title_th:

@@ -84,6 +84,18 @@ def test_amounts_are_log_normal_and_rounded(province_world) -> None:
     assert (lines["allocated_total"] % 100 == 0).all()
 
 
+def test_no_lao_is_given_more_than_an_lao_of_its_type_ever_was(province_world) -> None:
+    """The synthetic world stays plausible: a grant to one LAO is within the largest real
+    item for its type, so no sub-district SAO is given billions in a year."""
+    lines = province_world.lines.drop_duplicates(["line_id", "fiscal_year"])
+    grants = lines[lines["budget_type"] == "subsidy"]
+    kinds = grants["lao_key"].map(province_world.laos["lao_type"])
+    assert (grants["allocated_total"] <= kinds.map(cal.LAO_ITEM_MAX)).all()
+    yearly = grants.groupby(["lao_key", "fiscal_year"])["allocated_total"].sum()
+    taos = yearly[yearly.index.get_level_values("lao_key").str.startswith("TAO-")]
+    assert taos.max() < 1e9
+
+
 def test_budget_types_and_area_spread_follow_the_real_shares(province_world) -> None:
     lines = province_world.lines.drop_duplicates(["line_id", "fiscal_year"])
     shares = lines["budget_type"].value_counts(normalize=True)

@@ -13,6 +13,7 @@ import pytest
 
 from khlang.metadata.compliance import check_dataset
 from khlang.metadata.files import load_dataset
+from khlang.metadata.model import SYNTHETIC_TAGS
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DATASETS
 from khlang.publishers.gate import check_dataset_folder
@@ -194,6 +195,12 @@ def test_the_command_publishes_the_samples(khlang_cli, samples, tmp_path) -> Non
     document = json.loads(result.stdout)
     assert document["summary"]["datasets_published"] == 7
     assert "Traceback" not in result.stderr
+    # the samples are synthetic whoever publishes them, and every dataset says so
+    for folder in out.glob("cli-office-*"):
+        dataset = load_dataset(folder / "dataset.yaml")
+        assert set(SYNTHETIC_TAGS) <= set(dataset.tags)
+        assert dataset.notes.startswith("ข้อมูลสังเคราะห์")
+        assert dataset.notes_en.startswith("Synthetic data")
 
 
 @pytest.mark.parametrize(

@@ -192,6 +192,9 @@ SCHEMAS = {
     ],
 }
 
+PRIMARY_KEYS = {"budget-lines": {"primaryKey": "line_id"}}
+"""A line table keyed by line_id feeds the area-budget store (and so the dashboard)."""
+
 DATASETS = {
     "chiang-mai-budget-allocation": ("budget-allocation.yaml", "budget-lines", budget_rows,
         "งบประมาณรายจ่ายที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่",
@@ -219,7 +222,11 @@ def dataset_folder(root: Path, name: str) -> Path:
     schema = folder / "schemas" / f"{resource}.json"
     schema.parent.mkdir()
     schema.write_text(
-        json.dumps({"fields": fields, "missingValues": [""]}, ensure_ascii=False, indent=2),
+        json.dumps(
+            {"fields": fields, "missingValues": [""], **PRIMARY_KEYS.get(resource, {})},
+            ensure_ascii=False,
+            indent=2,
+        ),
         encoding="utf-8",
     )
     yaml = YAML()

@@ -93,36 +93,43 @@ def test_preview_sort_page_and_download_the_csv(page) -> None:
     assert total == pytest.approx(sum(row["allocated"] for row in budget_rows()))
 
 
-def test_drill_down_from_province_to_lao_matches_the_api(page) -> None:
+def test_drill_from_the_map_to_an_lao_and_download_its_table(page) -> None:
     page.goto("/dashboard?year=2568")
-    page.locator("table.amounts").first.get_by_role("link", name="เชียงใหม่").click()
-    page.locator("table.amounts").first.get_by_role("link", name="จอมทอง").click()
-    assert "district=5002" in page.url
-    table = page.locator("table.amounts").first
+    # the coloured square lies over the grey one; both lead to the province
+    page.locator('figure.map .layer_1_marks [aria-label^="เชียงใหม่:"]').click()
+    page.wait_for_url("**province=50**")
+    page.locator('table[data-panel="by-district"]').get_by_role("link", name="จอมทอง").click()
+    page.wait_for_url("**district=5002**")
+    table = page.locator('table[data-panel="by-lao"]')
     shown = {}
-    for row in table.locator("tbody tr").all():
-        code = row.get_attribute("data-code")
+    for row in table.locator("tbody tr[data-code]").all():
         cells = row.locator("td[data-field]").all()
-        shown[code] = {cell.get_attribute("data-field"): float(cell.get_attribute("data-value"))
-                       for cell in cells}  # fmt: skip
-    api = page.get_by_role("link", name="คำค้นผ่าน API").first.get_attribute("href")
-    answer = page.request.get(api).json()
-    from_api = {row["lao_key"]: row for row in answer["rows"]}
-    assert shown.keys() == from_api.keys()
-    for code, amounts in shown.items():
-        assert amounts["allocated"] == pytest.approx(from_api[code]["sum_allocated"])
-        assert amounts["disbursed"] == pytest.approx(from_api[code]["sum_disbursed"])
-    lao = table.locator("tbody tr").first
+        shown[row.get_attribute("data-code")] = {
+            cell.get_attribute("data-field"): float(cell.get_attribute("data-value"))
+            for cell in cells
+            if cell.get_attribute("data-value")
+        }
+    lines = [r for r in budget_rows() if r["fiscal_year"] == 2568 and r["district_code"] == "5002"]
+    assert shown.keys() == {r["lao_key"] for r in lines}
+    lao = table.locator("tbody tr[data-code]").first
     key = lao.get_attribute("data-code")
-    lao.get_by_role("link").click()
-    assert f"lao={key}" in page.url
-    stats = page.locator("ul.stats").first.inner_text()
-    allocated = sum(
-        row["allocated"]
-        for row in budget_rows()
-        if row["lao_key"] == key and row["fiscal_year"] == 2568
-    )
-    assert f"{allocated / 1e6:,.2f}" in stats
+    lao.locator("th").get_by_role("link").click()
+    page.wait_for_url(f"**lao={key}**")
+    allocated = sum(r["allocated"] for r in lines if r["lao_key"] == key)
+    assert f"{allocated / 1e6:,.2f}" in page.locator("ul.stats").first.inner_text()
+    with page.expect_download() as download:
+        page.locator("#by-budget-type").locator("..").get_by_role(
+            "link", name="ดาวน์โหลดตารางนี้ (CSV)"
+        ).click()
+    raw = Path(download.value.path()).read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    by_type = {r["code"]: float(r["allocated"]) for r in rows if r["code"]}
+    expected: dict[str, float] = {}
+    for r in lines:
+        if r["lao_key"] == key:
+            expected[r["budget_type"]] = expected.get(r["budget_type"], 0) + r["allocated"]
+    assert by_type == pytest.approx(expected)
 
 
 def test_the_data_officer_view(page) -> None:
@@ -141,6 +148,8 @@ PAGES = {
     "dashboard": "/dashboard?year=2568",
     "dashboard-province": "/dashboard?year=2568&province=50",
     "dashboard-lao": "/dashboard?year=2568&province=50&district=5002&lao=TAO-500201",
+    "dashboard-rows": "/dashboard/amounts?scope=state&fiscal_year=2568&province=50",
+    "glossary": "/dashboard/glossary",
     "organization": f"/organization/{ORGANIZATION}",
     "officer": f"/organization/{ORGANIZATION}/officer",
     "not-found": "/dataset/no-such-dataset",

@@ -32,8 +32,15 @@ def test_the_demo_serves_the_site_and_the_api(demo) -> None:
         year = YEARS.split("-")[1]
         dashboard = client.get("/dashboard", params={"year": year}).text
         footer = dashboard.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
-        shown = float(re.findall(r'<td class="num">([\d,.]+)</td>', footer)[0].replace(",", ""))
+        shown = float(re.findall(r"stage=allocated[^>]*>([\d,.]+)</a>", footer)[0].replace(",", ""))
         assert shown == pytest.approx(float(manifest["totals"][year]["allocated"]) / 1e6, abs=0.01)
+        # every page of the demo says, visibly, that its figures are synthetic
+        dataset = found["results"][0]["name"]
+        for path in ("/", "/search", f"/dataset/{dataset}", "/dashboard", "/en/dashboard",
+                     "/dashboard/glossary", "/organization", "/no-such-page"):  # fmt: skip
+            page = client.get(path).text
+            assert 'id="synthetic-note"' in page, path
+            assert "ข้อมูลสังเคราะห์" in page or "Synthetic data" in page, path
 
 
 @pytest.mark.slow

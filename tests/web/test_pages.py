@@ -3,6 +3,8 @@ data and the API, and search, preview, chart, versions and error pages."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections import defaultdict
@@ -257,15 +259,16 @@ def assert_amounts(shown: dict, expected: dict) -> None:
         assert shown[code] == pytest.approx(dict(amounts)), code
 
 
-def _table(html: str, caption_start: str) -> dict[str, dict[str, float]]:
-    """Rows of the dashboard table whose caption starts so: code -> field -> value."""
-    table = next(t for t in html.split('<table class="amounts">')[1:] if caption_start in t)
+def _table(html: str, panel: str) -> dict[str, dict[str, float]]:
+    """Rows of the dashboard table of a panel (`by-province`): code -> field -> value."""
+    table = html.split(f'<table class="amounts" data-panel="{panel}">', 1)[1]
     table = table.split("</table>", 1)[0]
     found: dict[str, dict[str, float]] = {}
-    for code, cells in re.findall(r'<tr data-code="([^"]+)">(.*?)</tr>', table, re.S):
+    for code, cells in re.findall(r'<tr data-code="([^"]+)"[^>]*>(.*?)</tr>', table, re.S):
         found[code] = {
             field: float(value)
             for field, value in re.findall(r'data-field="(\w+)" data-value="([^"]*)"', cells)
+            if field in ("allocated", "committed", "disbursed")
         }
     return found
 
@@ -273,36 +276,81 @@ def _table(html: str, caption_start: str) -> dict[str, dict[str, float]]:
 def test_dashboard_drills_from_province_to_lao_with_the_right_figures(client) -> None:
     rows = [row for row in budget_rows() if row["fiscal_year"] == 2568]
     html = client.get("/dashboard?year=2568").text
-    provinces = _table(html, "งบประมาณจำแนกตามพื้นที่")
+    provinces = _table(html, "by-province")
     assert_amounts(provinces, _sums([r for r in rows if r["province_code"]], "province_code"))
-    districts = _table(client.get("/dashboard?year=2568&province=50").text, "งบประมาณจำแนก")
+    districts = _table(client.get("/dashboard?year=2568&province=50").text, "by-district")
     assert_amounts(
         districts, _sums([r for r in rows if r["province_code"] == "50"], "district_code")
     )
     laos = client.get("/dashboard?year=2568&province=50&district=5002").text
     assert "เทศบาลตำบลจอมทอง" in laos  # LAO names come from the benchmark table
-    by_lao = _table(laos, "งบประมาณจำแนก")
+    by_lao = _table(laos, "by-lao")
     assert_amounts(by_lao, _sums([r for r in rows if r["district_code"] == "5002"], "lao_key"))
 
 
-def test_dashboard_figures_match_the_api_query_linked_beside_them(client) -> None:
+def test_dashboard_figures_are_the_sums_of_the_rows_linked_behind_them(client) -> None:
     html = client.get("/dashboard?year=2567&province=26&budget_type=subsidy").text
-    shown = _table(html, "งบประมาณจำแนก")
-    api = re.search(r'<a href="(http://testserver/api/v1/[^"]+/aggregate\?[^"]+)"', html)
-    assert api is not None
-    url = api.group(1).replace("&amp;", "&")
-    assert "budget_type=subsidy" in url
-    assert "province_code=26" in url
-    answer = client.get(url).json()
-    from_api = {
-        row["district_code"]: {
-            "allocated": row["sum_allocated"],
-            "committed": row["sum_committed"],
-            "disbursed": row["sum_disbursed"],
-        }
-        for row in answer["rows"]
-    }
-    assert_amounts(shown, from_api)
+    shown = _table(html, "by-district")
+    assert shown
+    for code, figures in shown.items():
+        link = re.search(
+            rf'<tr data-code="{code}".*?<a href="([^"]+)&amp;stage=allocated"', html, re.S
+        )
+        assert link is not None
+        url = link.group(1).replace("&amp;", "&") + "&stage=allocated"
+        assert "budget_type=subsidy" in url
+        assert f"district={code}" in url
+        page = client.get(url).text
+        table = page.split('<table class="evidence">', 1)[1].split("</table>", 1)[0]
+        amounts = [
+            float(v.replace(",", "")) for v in re.findall(r'<td class="num">([\d,.]+)</td>', table)
+        ]
+        assert sum(amounts) == pytest.approx(figures["allocated"])
+        assert "chiang-mai-budget-allocation" in table
+
+
+def test_no_data_is_shown_as_such_never_as_zero(client) -> None:
+    """The fixture's lines have no transferred amounts: the stage has no column, and a
+    figure no source reports reads "no data"."""
+    html = client.get("/en/dashboard?year=2568&scope=local").text
+    assert "no area-budget datasets" in html or "no data" in html
+    html = client.get("/en/dashboard?year=2568").text
+    assert 'data-field="transferred"' not in html
+
+
+def test_a_panel_downloads_as_csv_with_a_bom(client) -> None:
+    answer = client.get("/dashboard/table.csv?panel=by-district&year=2568&province=50")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    text = answer.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    html = client.get("/dashboard?year=2568&province=50").text
+    shown = _table(html, "by-district")
+    from_csv = {r["code"]: float(r["allocated"]) for r in rows if r["code"]}
+    assert from_csv == pytest.approx({code: f["allocated"] for code, f in shown.items()})
+    assert all(r["rows_url"].startswith("http://testserver/dashboard/amounts?") for r in rows)
+    assert client.get("/dashboard/table.csv?panel=nope").status_code == 404
+
+
+def test_a_citizen_finds_their_tambon_by_its_name(client) -> None:
+    html = client.get("/dashboard", params={"place": "ข่วงเปา"}).text
+    found = html.split('class="found"', 1)[1].split("</section>", 1)[0]
+    link = re.search(r'href="([^"]*subdistrict=500204[^"]*)"', found)
+    assert link is not None
+    tambon = client.get(link.group(1).replace("&amp;", "&")).text
+    assert '<strong aria-current="location">ข่วงเปา</strong>' in tambon
+    english = client.get("/en/dashboard", params={"place": "khuang pao"}).text
+    assert "subdistrict=500204" in english.split('class="found"', 1)[1]
+
+
+def test_every_measure_label_links_to_the_glossary(client) -> None:
+    html = client.get("/dashboard?year=2568").text
+    for key in ("allocated", "committed", "disbursed", "disbursement-rate"):
+        assert f'/dashboard/glossary#{key}"' in html
+    glossary = client.get("/dashboard/glossary").text
+    for word in ("จัดสรร", "โอนจัดสรร", "ก่อหนี้ผูกพัน", "เบิกจ่าย", "งบลงทุน"):
+        assert word in glossary
 
 
 def test_dashboard_needs_by_strategic_area(client) -> None:

@@ -196,7 +196,11 @@ def _legend(chart: BarChart) -> dict[str, Any]:
 
 def render_svg(chart: BarChart) -> str:
     """The chart as an SVG element to place inline in a page."""
-    spec = vega_lite(chart)
+    return render_spec(vega_lite(chart))
+
+
+def render_spec(spec: dict[str, Any]) -> str:
+    """Any Vega-Lite specification as an inline SVG element (drawn once, then kept)."""
     return _render(json.dumps(spec, ensure_ascii=False, sort_keys=True))
 
 

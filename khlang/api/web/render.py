@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from khlang.api.web.i18n import Formatter, Lang, language_of, localized, site_path, with_query
+from khlang.api.web.synthetic import SyntheticShare, synthetic_share
 from khlang.i18n import Text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -83,6 +84,13 @@ class PageContext:
             else:
                 params.append((key, str(value)))
         return self.url(self.path, params)
+
+    @functools.cached_property
+    def synthetic(self) -> SyntheticShare | None:
+        """Whether this catalog shows made-up figures (the banner on every page)."""
+        from khlang.api.state import api_state
+
+        return synthetic_share(api_state(self.request))
 
     def absolute(self, path: str) -> str:
         from khlang.api.http import base_url

@@ -9,13 +9,19 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from khlang.i18n import Text
-from khlang.metadata.model import Dataset, Organization, Resource, Temporal
+from khlang.metadata.model import SYNTHETIC_TAGS, Dataset, Organization, Resource, Temporal
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DatasetSpec
-from khlang.publishers.fiscal import BE_OFFSET, fiscal_year_bounds
+from khlang.publishers.fiscal import fiscal_year_bounds
 from khlang.publishers.population import METHOD as POPULATION_METHOD
+from khlang.thai import BUDDHIST_ERA_OFFSET
 
 OTHER = "อื่นๆ"
+SYNTHETIC_NOTE = (
+    "ข้อมูลสังเคราะห์: ตัวเลขในชุดข้อมูลนี้สร้างขึ้นเพื่อการสาธิตและทดสอบ ไม่ใช่งบประมาณจริง\n\n",
+    "Synthetic data: the figures in this dataset are made up for demonstration and testing; "
+    "they are not a real budget.\n\n",
+)
 GEO_BY_LEVEL = {"subdistrict": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
 AGENCY_OF_SYSTEM = {
     "e-Budgeting": ("สำนักงบประมาณ", "Bureau of the Budget"),
@@ -131,8 +137,8 @@ def _period(facts: DataFacts) -> Temporal:
     if facts.fiscal_years:
         return Temporal(start=fiscal_year_bounds(facts.first_year)[0],
                         end=fiscal_year_bounds(facts.last_year)[1])  # fmt: skip
-    return Temporal(start=dt.date(facts.first_year - BE_OFFSET, 1, 1),
-                    end=dt.date(facts.last_year - BE_OFFSET, 12, 31))  # fmt: skip
+    return Temporal(start=dt.date(facts.first_year - BUDDHIST_ERA_OFFSET, 1, 1),
+                    end=dt.date(facts.last_year - BUDDHIST_ERA_OFFSET, 12, 31))  # fmt: skip
 
 
 def describe(
@@ -147,6 +153,7 @@ def describe(
     years_th, years_en = _years(facts)
     source_th, source_en = data_source(facts)
     statistical = spec.data_type == "statistical"
+    synthetic_th, synthetic_en = SYNTHETIC_NOTE if agency.synthetic else ("", "")
     values: dict[str, Any] = {
         "name": f"{agency.name}-{spec.key}"[:70],
         "title": f"{spec.title.th} – {scope_th}{years_th}",
@@ -162,9 +169,9 @@ def describe(
         ),
         "maintainer": agency.maintainer or scope_th,
         "maintainer_email": agency.email,
-        "tags": list(spec.tags),
-        "notes": f"{spec.notes.th}\n\nแหล่งที่มา: {source_th}",
-        "notes_en": f"{spec.notes.en}\n\nSources: {source_en}",
+        "tags": [*spec.tags, *(SYNTHETIC_TAGS if agency.synthetic else ())],
+        "notes": f"{synthetic_th}{spec.notes.th}\n\nแหล่งที่มา: {source_th}",
+        "notes_en": f"{synthetic_en}{spec.notes.en}\n\nSources: {source_en}",
         "objective": ["พันธกิจหน่วยงาน", "เพื่อการให้บริการประชาชน"],
         "update_frequency_unit": spec.frequency[0],
         "update_frequency_interval": spec.frequency[1],

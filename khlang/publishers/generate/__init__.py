@@ -39,6 +39,7 @@ email: opendata@{name}.example.go.th
 maintainer: กลุ่มงานข้อมูลและสารสนเทศ (ข้อมูลสังเคราะห์)
 url: https://{name}.example.go.th
 catalog_type: {catalog_type}
+synthetic: true
 """
 
 

@@ -62,6 +62,17 @@ LAO_BUDGET_MEDIAN = {
 """Typical annual expenditure budget by LAO type (PAO median from WeVis FY2565; the others are
 orders of magnitude from DLA publications)."""
 
+LAO_ITEM_MAX = {
+    "PAO": 346.5e6,
+    "ThesabanNakhon": 46.9e6,
+    "ThesabanMueang": 115.8e6,
+    "ThesabanTambon": 72.8e6,
+    "TAO": 72.7e6,
+}
+"""The largest item naming an LAO of each type among the 11,348 FY2561 Ministry of Interior
+items (govspending): a grant to one LAO stays within what one LAO of its type was given in a
+real year, so no sub-district SAO receives billions from one line."""
+
 LAO_REVENUE_SHARES = {
     "tax": 0.03,
     "fees": 0.015,

@@ -113,6 +113,19 @@ def _amounts(rng: np.random.Generator, size: int, factor: float) -> np.ndarray:
     return np.maximum(np.round(baht / cal.AMOUNT_ROUNDING), 1) * cal.AMOUNT_ROUNDING
 
 
+def _within_reach(
+    allocated: np.ndarray, budget_type: np.ndarray, lao_type: np.ndarray
+) -> np.ndarray:
+    """Grants to one LAO no larger than the largest real item for an LAO of its type
+    (`LAO_ITEM_MAX`): a larger draw is reflected below that ceiling (ceiling² ÷ draw). The
+    reflection draws no further random numbers, so every other figure of a seed's world stays
+    as it was, and amounts below the ceiling keep their log-normal shape."""
+    ceiling = np.array([cal.LAO_ITEM_MAX[kind] for kind in lao_type])
+    over = (budget_type == "subsidy") & (allocated > ceiling)
+    reflected = np.maximum(np.round(ceiling**2 / allocated / cal.AMOUNT_ROUNDING), 1)
+    return np.where(over, reflected * cal.AMOUNT_ROUNDING, allocated)
+
+
 class _Builder:
     def __init__(
         self,
@@ -164,7 +177,9 @@ class _Builder:
                 rng.choice(["one", "two", "nationwide", "central"], count, p=spreads),
             )
             lao_rows = self.laos.iloc[rng.integers(0, len(self.laos), count)].reset_index(drop=True)
-            allocated = _amounts(rng, count, factor)
+            allocated = _within_reach(
+                _amounts(rng, count, factor), budget_type, lao_rows["lao_type"].to_numpy()
+            )
             requested = np.round(allocated * rng.uniform(1.0, 1.25, count) / 100) * 100
             frame = pd.DataFrame(
                 {

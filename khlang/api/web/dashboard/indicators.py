@@ -1,0 +1,415 @@
+"""The panels read from derived tables rather than the store: the LAO benchmark (budget per
+capita, disbursement rate and ranks of each LAO, from a `lao-benchmark` table) and citizens'
+needs by strategic area (a needs table). The store holds amounts only; these indicators and
+counts are the tables' own, found by the columns they must have (`ROLES`) and read through
+the API's query engine, so every figure links to the API query behind it. The LAO
+benchmark's per-capita figures are also what the map's "per person" measure divides by
+(`province_population`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from khlang.api import service
+from khlang.api.errors import ApiError
+from khlang.api.query.language import Schema, parse_aggregate_query, parse_row_query
+from khlang.api.query.tables import TableSource
+from khlang.api.state import ApiState
+from khlang.api.web import charts
+from khlang.api.web.codes import code_label, codes, short_lao_name
+from khlang.api.web.dashboard.selection import Selection
+from khlang.api.web.i18n import Formatter, with_query
+from khlang.catalog import ANONYMOUS
+from khlang.i18n import Text
+
+ROLES: dict[str, frozenset[str]] = {
+    "benchmark": frozenset(
+        {
+            "fiscal_year",
+            "lao_key",
+            "budget_per_capita",
+            "disbursement_rate",
+            "rank_in_province",
+            "rank_in_type",
+        }
+    ),
+    "needs": frozenset({"fiscal_year", "strategic_area", "answered_by"}),
+}
+"""The columns a table must have to feed each panel."""
+PREFERRED: dict[str, tuple[str, ...]] = {
+    "benchmark": ("lao_name", "lao_type", "province_code", "district_code", "population"),
+    "needs": ("province_code", "district_code", "lao_key", "strategic_area_th"),
+}
+"""Columns that make a table a better source when several qualify."""
+BENCHMARK_ROWS = 25
+CHART_BARS = 20
+BENCHMARK_FIELDS = (
+    "lao_key",
+    "lao_name",
+    "lao_type",
+    "province_code",
+    "province_name",
+    "district_code",
+    "district_name",
+    "population",
+    "expenditure_budget",
+    "budget_per_capita",
+    "disbursement_rate",
+    "rank_in_province",
+    "rank_in_type",
+)
+
+
+class Source(BaseModel):
+    """A table that feeds a panel."""
+
+    role: str
+    dataset: str
+    title: Text
+    resource_id: str
+    columns: frozenset[str]
+    table: TableSource
+    aggregate_url: str
+    rows_url: str
+    modified: dt.datetime
+
+
+def area_filters(
+    columns: frozenset[str], province: str | None, district: str | None, lao: str | None = None
+) -> list[tuple[str, str]]:
+    """The API filters of an area, for the columns a table has."""
+    pairs = [("province_code", province), ("district_code", district), ("lao_key", lao)]
+    return [(key, value) for key, value in pairs if value and key in columns]
+
+
+class Panel(BaseModel):
+    """A chart with its table rows, its source and the API query behind it."""
+
+    svg: str | None = None
+    rows: list[Any] = []
+    api_url: str | None = None
+    error: str | None = None
+
+
+class BenchmarkPanel(Panel):
+    year: int | None = None
+    count: int = 0
+    lao: dict[str, Any] | None = None
+    """The selected LAO's own indicators."""
+    source: Source | None = None
+
+
+class NeedsPanel(Panel):
+    year: int | None = None
+    answered_url: str | None = None
+    source: Source | None = None
+
+
+class NeedRow(BaseModel):
+    code: str
+    label: str
+    needs: int
+    answered: int
+
+    @property
+    def share(self) -> float | None:
+        return self.answered / self.needs * 100 if self.needs else None
+
+
+# --- finding the tables ---------------------------------------------------------------------
+
+_cache: dict[tuple[int, str], tuple[tuple, dict[str, Source]]] = {}
+_cache_lock = threading.Lock()
+
+
+def find_sources(state: ApiState, base: str) -> dict[str, Source]:
+    """The best public table for each panel, recomputed only when the catalog changes."""
+    listing = state.catalog.datasets(viewer=ANONYMOUS)
+    fingerprint = tuple((s.name, s.content_hash) for s in listing)
+    key = (id(state), base)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached and cached[0] == fingerprint:
+            return cached[1]
+    candidates: dict[str, list[tuple[tuple, Source]]] = {role: [] for role in ROLES}
+    for summary in listing:
+        version = state.catalog.version(summary.name, viewer=ANONYMOUS)
+        for item in version.resources:
+            if not service.is_tabular(item):
+                continue
+            schema = item.metadata.table_schema
+            columns = (
+                frozenset(
+                    field.get("name")
+                    for field in schema.get("fields", [])
+                    if isinstance(field, dict)
+                )
+                if isinstance(schema, dict)
+                else frozenset()
+            )
+            for role, needed in ROLES.items():
+                if not needed <= columns:
+                    continue
+                table = service.table_source(state, ANONYMOUS, summary.name, item.id, None).source
+                view = service.resource_view(summary.name, item, base)
+                metadata = version.metadata
+                source = Source(
+                    role=role,
+                    dataset=summary.name,
+                    title=Text(
+                        th=metadata.title or summary.name,
+                        en=metadata.title_en or metadata.title or summary.name,
+                    ),
+                    resource_id=item.id,
+                    columns=columns,
+                    table=table,
+                    aggregate_url=view.links["aggregate"],
+                    rows_url=view.links["rows"],
+                    modified=summary.modified,
+                )
+                score = (len(set(PREFERRED[role]) & columns), summary.modified)
+                candidates[role].append((score, source))
+    found = {
+        role: max(items, key=lambda pair: pair[0])[1] for role, items in candidates.items() if items
+    }
+    with _cache_lock:
+        _cache[key] = (fingerprint, found)
+    return found
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+class Queries:
+    """Runs the panels' queries, remembering whether a table is still being prepared."""
+
+    def __init__(self, state: ApiState, fmt: Formatter) -> None:
+        self.state = state
+        self.fmt = fmt
+        self.preparing = False
+
+    async def aggregate(self, source: Source, params: list[tuple[str, str]]) -> Panel:
+        url = with_query(source.aggregate_url, params)
+        try:
+            query = parse_aggregate_query(params, Schema(source.table.columns))
+            result = await self.state.engine.aggregate(source.table, query)
+        except ApiError as error:
+            return self._failed(error, url)
+        return Panel(rows=result.rows, api_url=url)
+
+    async def rows(self, source: Source, params: list[tuple[str, str]]) -> tuple[Panel, int]:
+        url = with_query(source.rows_url, params)
+        try:
+            query = parse_row_query(params, Schema(source.table.columns))
+            page = await self.state.engine.rows(source.table, query)
+        except ApiError as error:
+            return self._failed(error, url), 0
+        return Panel(rows=page.rows, api_url=url), page.count or 0
+
+    def _failed(self, error: ApiError, url: str) -> Panel:
+        if error.code == "table_preparing":
+            self.preparing = True
+            return Panel(api_url=url)
+        return Panel(api_url=url, error=self.fmt.text(error.message))
+
+
+def _years(panel: Panel) -> list[int]:
+    return sorted(
+        (int(row["fiscal_year"]) for row in panel.rows if row.get("fiscal_year")), reverse=True
+    )
+
+
+async def lao_names(
+    queries: Queries, sources: dict[str, Source], province: str | None, district: str | None
+) -> dict[str, str]:
+    """LAO key -> name, from whichever indicator table has both (the store keeps keys)."""
+    for role in ("benchmark", "needs"):
+        source = sources.get(role)
+        if source and {"lao_key", "lao_name"} <= source.columns:
+            where = area_filters(source.columns, province, district)
+            panel = await queries.aggregate(source, [*where, ("_group", "lao_key,lao_name")])
+            return {row["lao_key"]: row["lao_name"] for row in panel.rows if row["lao_key"]}
+    return {}
+
+
+async def province_population(queries: Queries, source: Source | None) -> dict[str, int]:
+    """Province code -> registered population: a PAO's population is its province's (the
+    benchmark's stated method), so the PAO rows of the latest year give every province's."""
+    if source is None or not {"lao_type", "population", "province_code"} <= source.columns:
+        return {}
+    panel = await queries.aggregate(
+        source,
+        [("lao_type", "PAO"), ("_group", "province_code"), ("_agg", "max:population")],
+    )
+    return {
+        row["province_code"]: int(row["max_population"])
+        for row in panel.rows
+        if row.get("province_code") and row.get("max_population")
+    }
+
+
+async def benchmark_panel(
+    queries: Queries,
+    source: Source,
+    selection: Selection,
+    fmt: Formatter,
+    link: Callable[..., str],
+    base: str,
+    names: dict[str, str],
+) -> BenchmarkPanel:
+    columns = source.columns
+    years = _years(await queries.aggregate(source, [("_group", "fiscal_year")]))
+    year = selection.year if selection.year in years else (years[0] if years else None)
+    if year is None:
+        return BenchmarkPanel(source=source)
+    where = [
+        ("fiscal_year", str(year)),
+        *area_filters(columns, selection.province, selection.district),
+    ]
+    if selection.lao_type and "lao_type" in columns:
+        where.append(("lao_type", selection.lao_type))
+    fields = [name for name in BENCHMARK_FIELDS if name in columns]
+    panel, count = await queries.rows(
+        source,
+        [
+            *where,
+            ("_fields", ",".join(fields)),
+            ("_sort", "-budget_per_capita,lao_key"),
+            ("_size", str(BENCHMARK_ROWS)),
+        ],
+    )
+    rows = [
+        {
+            **row,
+            "lao_name": row.get("lao_name") or names.get(row["lao_key"], row["lao_key"]),
+            "lao_type_label": code_label("lao_type", row.get("lao_type"), fmt),
+            "href": link(
+                province=row.get("province_code") or selection.province,
+                district=row.get("district_code") or selection.district,
+                subdistrict=None,
+                lao=row["lao_key"],
+            ),
+            "selected": row["lao_key"] == selection.lao,
+        }
+        for row in panel.rows
+    ]
+    lao = None
+    if selection.lao:
+        own, _ = await queries.rows(
+            source,
+            [("fiscal_year", str(year)), ("lao_key", selection.lao), ("_fields", ",".join(fields))],
+        )
+        if own.rows:
+            lao = {
+                **own.rows[0],
+                "lao_type_label": code_label("lao_type", own.rows[0].get("lao_type"), fmt),
+                "api_url": own.api_url,
+            }
+    svg = None
+    if rows:
+        chart = charts.bar_chart(
+            description=fmt.pick("งบประมาณต่อหัวประชากรของ อปท.", "LAO budget per capita"),
+            category_title=fmt.pick("อปท.", "LAO"),
+            value_title=fmt.pick("บาทต่อคน", "baht per person"),
+            series=[
+                charts.Series(
+                    key="budget_per_capita", label=fmt.pick("งบประมาณต่อหัว", "Budget per capita")
+                )
+            ],
+            rows=[
+                {
+                    "category": short_lao_name(row["lao_name"]),
+                    "budget_per_capita": row["budget_per_capita"],
+                    "href": base + row["href"],
+                }
+                for row in rows[:CHART_BARS]
+            ],
+            value_format=",.0f",
+        )
+        svg = await run_in_threadpool(charts.render_svg, chart)
+    return BenchmarkPanel(
+        rows=rows,
+        svg=svg,
+        api_url=panel.api_url,
+        error=panel.error,
+        year=year,
+        count=count,
+        lao=lao,
+        source=source,
+    )
+
+
+async def needs_panel(
+    queries: Queries, source: Source, selection: Selection, fmt: Formatter
+) -> NeedsPanel:
+    columns = source.columns
+    years = _years(await queries.aggregate(source, [("_group", "fiscal_year")]))
+    year = selection.year if selection.year in years else (years[0] if years else None)
+    if year is None:
+        return NeedsPanel(source=source)
+    where = [
+        ("fiscal_year", str(year)),
+        *area_filters(columns, selection.province, selection.district, selection.lao),
+    ]
+    group = [("_group", "strategic_area"), ("_agg", "count"), ("_sort", "strategic_area")]
+    total = await queries.aggregate(source, [*where, *group])
+    answered = await queries.aggregate(source, [*where, ("answered_by__isnull", "false"), *group])
+    answered_by_area = {row["strategic_area"]: row["count"] for row in answered.rows}
+    order = {code: position for position, code in enumerate(codes("strategic_area"))}
+    rows = sorted(
+        (
+            NeedRow(
+                code=row["strategic_area"] or "",
+                label=code_label("strategic_area", row["strategic_area"], fmt),
+                needs=row["count"],
+                answered=answered_by_area.get(row["strategic_area"], 0),
+            )
+            for row in total.rows
+        ),
+        key=lambda row: order.get(row.code, len(order)),
+    )
+    svg = None
+    if rows:
+        answered_label = fmt.pick(
+            "ได้รับการตอบสนองด้วยโครงการที่ได้รับงบประมาณ", "Answered by a funded project"
+        )
+        waiting_label = fmt.pick("ยังไม่ได้รับการตอบสนอง", "Not yet answered")
+        chart = charts.bar_chart(
+            description=fmt.pick(
+                "ความต้องการของประชาชนจำแนกตามด้าน และจำนวนที่ได้รับการตอบสนอง",
+                "Citizens' needs by strategic area, and how many were answered",
+            ),
+            category_title=fmt.pick("ด้าน", "Strategic area"),
+            value_title=fmt.pick("จำนวนความต้องการ", "Needs"),
+            series=[
+                charts.Series(key="answered", label=answered_label),
+                charts.Series(key="waiting", label=waiting_label),
+            ],
+            rows=[
+                {
+                    "category": row.label,
+                    "answered": row.answered,
+                    "waiting": row.needs - row.answered,
+                }
+                for row in rows
+            ],
+            stacked=True,
+            value_format=",.0f",
+        )
+        svg = await run_in_threadpool(charts.render_svg, chart)
+    return NeedsPanel(
+        rows=rows,
+        svg=svg,
+        api_url=total.api_url,
+        error=total.error or answered.error,
+        year=year,
+        answered_url=answered.api_url,
+        source=source,
+    )
