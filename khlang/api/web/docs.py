@@ -40,6 +40,29 @@ SUMMARIES_TH: dict[str, str] = {
     "GET /api/v1/area-budget/amounts": "จำนวนเงินเบื้องหลังยอดรวม พร้อมชุดข้อมูล ฉบับ ตาราง และแถว",
     "GET /api/v1/area-budget/conflicts": "รายการที่แหล่งข้อมูลรายงานจำนวนเงินไม่ตรงกัน (ไม่นำมารวม)",
     "GET /api/v1/area-budget/sources": "ตารางที่ป้อนข้อมูลเข้าคลังงบประมาณรายพื้นที่",
+    "GET /api/v1/feedback/challenge": "โจทย์ที่ต้องตอบเมื่อส่งข้อความโดยไม่มีคีย์",
+    "GET /api/v1/feedback/threads": "คำถามและคำตอบสาธารณะ ล่าสุดก่อน",
+    "POST /api/v1/feedback/threads": "ถามคำถามหรือแจ้งข้อมูลผิดพลาด (ไม่ต้องมีบัญชี)",
+    "GET /api/v1/feedback/threads/{thread_id}": "คำถามพร้อมคำตอบ",
+    "POST /api/v1/feedback/threads/{thread_id}/replies": "เพิ่มข้อความในคำถาม (ไม่ต้องมีบัญชี)",
+    "POST /api/v1/feedback/threads/{thread_id}/answers": "ตอบแบบสาธารณะ (บรรณาธิการของหน่วยงาน)",
+    "POST /api/v1/feedback/threads/{thread_id}/close": (
+        "ปิดคำถามพร้อมเหตุผลสาธารณะ (บรรณาธิการของหน่วยงาน)"
+    ),
+    "POST /api/v1/feedback/messages/{message_id}/moderation": (
+        "อนุมัติหรือปฏิเสธข้อความที่รอตรวจ (บรรณาธิการของหน่วยงาน)"
+    ),
+    "GET /api/v1/organizations/{name}/feedback": "คิวของหน่วยงาน: คำถามที่ยังเปิดและข้อความที่รอตรวจ",
+    "GET /api/v1/organizations/{name}/feedback/response-times": (
+        "หน่วยงานตอบอย่างไร: จำนวนคำถาม คำตอบ และมัธยฐานชั่วโมงจนได้คำตอบ"
+    ),
+    "GET /api/v1/requests": "คำขอชุดข้อมูล เรียงตามผู้สนับสนุนมากที่สุด",
+    "POST /api/v1/requests": "ขอให้หน่วยงาน (หรือหน่วยงานใดก็ได้) เผยแพร่ชุดข้อมูล (ไม่ต้องมีบัญชี)",
+    "GET /api/v1/requests/{request_id}": "คำขอชุดข้อมูลและสถานะสาธารณะ",
+    "POST /api/v1/requests/{request_id}/support": "สนับสนุนคำขอ (ไม่ต้องมีบัญชี)",
+    "POST /api/v1/requests/{request_id}/decision": (
+        "รับ เผยแพร่ (พร้อมชุดข้อมูล) หรือปฏิเสธ (พร้อมเหตุผล) คำขอ"
+    ),
     "GET /api/v1/datasets": "ค้นหาชุดข้อมูล",
     "POST /api/v1/datasets": "เผยแพร่โฟลเดอร์ชุดข้อมูล (ชุดใหม่หรือฉบับใหม่)",
     "GET /api/v1/facets": "ตัวกรองของการค้นหาและชื่อของตัวกรอง",
@@ -223,7 +246,10 @@ def _operation(
             (status, answer.get("description", ""))
             for status, answer in sorted(operation.get("responses", {}).items())
         ],
-        example=_filled(path, sample, base) if method == "get" else None,
+        # a link a reader can follow: a read that needs no key
+        example=_filled(path, sample, base)
+        if method == "get" and "401" not in operation.get("responses", {})
+        else None,
     )
 
 
