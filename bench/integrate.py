@@ -27,7 +27,9 @@ import shutil
 import statistics
 import sys
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from ruamel.yaml import YAML
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,6 +49,7 @@ from khlang.catalog import Catalog, Principal  # noqa: E402
 from khlang.catalog.area_budget import AreaQuery, amounts, conflicts, totals  # noqa: E402
 from khlang.catalog.area_budget.maintain import rebuild  # noqa: E402
 from khlang.catalog.area_budget.query import forget  # noqa: E402
+from khlang.catalog.database import with_installed_driver  # noqa: E402
 from khlang.metadata.parquet import nan_as_missing  # noqa: E402
 from khlang.publishers.datasets import BUDGET_ALLOCATION  # noqa: E402
 from khlang.publishers.tables import COLUMNS, table_schema  # noqa: E402
@@ -216,6 +221,28 @@ def build_folders(laos: pd.DataFrame, years: list[int], seed: int) -> tuple[list
 # --- the run ---------------------------------------------------------------------------------
 
 
+@contextmanager
+def fresh_schema(database_url: str | None) -> Iterator[str | None]:
+    """A PostgreSQL URL whose search_path is a new schema, dropped afterwards (the catalog's
+    files are in a new folder too, so nothing of an earlier run counts)."""
+    if not database_url:
+        yield None
+        return
+    schema = f"khlang_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(
+        with_installed_driver(make_url(database_url)), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def median_ms(action: Callable[[], Any], *, remembered: bool, runs: int = 5) -> float:
     """Median milliseconds of `action`: each run from the store itself, or (`remembered`)
     answered from the totals remembered since the first run."""
@@ -248,10 +275,7 @@ def main() -> None:
     home = OUT / "home"
     shutil.rmtree(home, ignore_errors=True)
     operator = Principal.operator("bench:integrate")
-    with Catalog.open(home, options.database_url, create=True) as catalog:
-        if options.database_url:
-            with catalog.write() as session:
-                rebuild(session, catalog.blobs)  # an empty store, whatever ran before
+    with fresh_schema(options.database_url) as url, Catalog.open(home, url, create=True) as catalog:
         for folder in folders:
             timed(f"publish {folder.name} (gate + store)", lambda folder=folder: catalog.publish(
                 folder, actor=operator, create_organization=True))  # fmt: skip

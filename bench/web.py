@@ -51,7 +51,9 @@ def main() -> None:
         from tests.web.fixture import build
 
         home = build(Path(tempfile.mkdtemp(prefix="khlang-web-bench-")))
-    app = create_app(ApiSettings(home=home, rate_limits=RateLimits(enabled=False)))
+    app = create_app(
+        ApiSettings(home=home, rate_limits=RateLimits(enabled=False), host_names=["testserver"])
+    )
     with TestClient(app) as client:
         listing = client.get("/api/v1/datasets", params={"size": 1000}).json()["results"]
         first = max(listing, key=lambda d: "budget" in d["name"])

@@ -30,6 +30,7 @@ from khlang.api.ckan_common import (
 from khlang.api.search import SearchQuery, SortKey
 from khlang.api.search_tree import Match
 from khlang.api.state import ApiState, visible_organizations
+from khlang.catalog import NotFoundError
 from khlang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
 from khlang.catalog.urls import absolute, dataset_path
 from khlang.metadata.ckan import plain_extras, to_ckan
@@ -334,7 +335,10 @@ def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     name = state.search.resources.get(resource_id)
     if name is None:
         raise not_found("Resource was not found.")
-    record = state.catalog.dataset(name, viewer=context.principal)
+    try:
+        record = state.catalog.dataset(name, viewer=context.principal)
+    except NotFoundError:  # hidden from the caller: never name the dataset it belongs to
+        raise not_found("Resource was not found.") from None
     package = package_dict(state, record, context.base)
     found = next((r for r in package["resources"] if r["id"] == resource_id), None)
     if found is None:

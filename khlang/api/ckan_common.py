@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from khlang.api import json_input
 from khlang.catalog import Principal
 
 
@@ -60,6 +61,10 @@ class Context(BaseModel):
 # --- parameters --------------------------------------------------------------------------
 
 
+MAX_INTEGER = 2**31 - 1
+"""The largest count, limit or offset a caller may give (a database cannot take 2**70)."""
+
+
 def integer(data: dict[str, Any], key: str, default: int, *, cap: int | None = None) -> int:
     value = data.get(key, default)
     if value in (None, ""):
@@ -70,6 +75,8 @@ def integer(data: dict[str, Any], key: str, default: int, *, cap: int | None = N
         raise validation(key, "Invalid integer") from None
     if number < 0:
         raise validation(key, "Must be a positive integer")
+    if number > MAX_INTEGER:
+        raise validation(key, f"Must be at most {MAX_INTEGER}")
     return min(number, cap) if cap is not None else number
 
 
@@ -95,7 +102,7 @@ def listed(data: dict[str, Any], key: str) -> list[str] | None:
     text = str(value).strip()
     if text.startswith("["):
         try:
-            parsed = json.loads(text)
+            parsed = json_input.loads(text)
         except json.JSONDecodeError:
             raise validation(key, "Invalid JSON list") from None
         if not isinstance(parsed, list):

@@ -17,7 +17,7 @@ from typing import Any
 
 import anyio.from_thread
 
-from khlang.api import service
+from khlang.api import json_input, service
 from khlang.api.ckan_common import (
     Context,
     boolean,
@@ -29,10 +29,18 @@ from khlang.api.ckan_common import (
 )
 from khlang.api.errors import ApiError
 from khlang.api.query.columns import Column, Op
-from khlang.api.query.language import Conditions, Filter, RowQuery, Schema, SortKey
+from khlang.api.query.language import (
+    Conditions,
+    Filter,
+    RowQuery,
+    Schema,
+    SortKey,
+    search_text,
+)
 from khlang.api.query.tables import TableInfo
 from khlang.api.query.values import parse_scalar
 from khlang.api.state import ApiState
+from khlang.catalog import NotFoundError
 
 ROWS_MAX = 32_000
 ROWS_DEFAULT = 100
@@ -59,6 +67,8 @@ def _table(context: Context, data: dict[str, Any]) -> tuple[str, TableInfo]:
         raise not_found(f'Resource "{resource_id}" was not found.')
     try:
         table = service.table_source(state, context.principal, name, resource_id, None)
+    except NotFoundError:  # hidden from the caller: never name the dataset it belongs to
+        raise not_found(f'Resource "{resource_id}" was not found.') from None
     except ApiError as error:
         if error.code == "not_tabular":
             raise not_found(f'Resource "{resource_id}" is not in the DataStore') from None
@@ -187,7 +197,7 @@ def _datastore_filters(data: dict[str, Any], schema: Schema) -> tuple[Filter, ..
         return ()
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = json_input.loads(raw)
         except json.JSONDecodeError:
             raise validation("filters", "Cannot parse JSON") from None
     if not isinstance(raw, dict):
@@ -223,7 +233,7 @@ def _datastore_q(data: dict[str, Any]) -> str | None:
         raise validation("q", "per-field full-text search is not supported; use filters")
     if isinstance(q, str) and q.strip().startswith("{"):
         raise validation("q", "per-field full-text search is not supported; use filters")
-    return str(q)
+    return search_text(str(q), "q")
 
 
 def _datastore_sort(data: dict[str, Any], schema: Schema) -> tuple[SortKey, ...]:

@@ -31,6 +31,7 @@ from khlang.api.ckan_actions import group_dict, package_dict, theme_codes
 from khlang.api.ckan_common import CkanError, Context, identifier, validation
 from khlang.api.state import ApiState
 from khlang.catalog import (
+    ANONYMOUS,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
@@ -119,7 +120,7 @@ def package_delete(context: Context, data: dict[str, Any]) -> None:
 
 
 def _require_writer(context: Context) -> None:
-    if context.principal.name == "anonymous":
+    if context.principal == ANONYMOUS:
         raise CkanError(
             "Authorization Error",
             403,

@@ -2,16 +2,17 @@
 security headers.
 
 Rate limits use the `limits` library (moving windows, in memory or in Redis so that several
-workers share the counts): each API key has its own allowance and everyone without one is
-counted by IP address; expensive requests (`is_expensive`) and cheap metadata reads are
-counted apart, so that a bulk client reading metadata is not refused while the queries keep
-their tight limit. Every answer says how much is left (`RateLimit-*` headers); a caller
-over its limit gets 429 with `Retry-After`, in CKAN's envelope on CKAN's routes.
+workers share the counts): each valid API key has its own allowance and everyone else
+(without a key, or with a key that is unknown, revoked or malformed: khlang.api.identity
+verified it) is counted by IP address; expensive requests (`is_expensive`) and cheap
+metadata reads are counted apart, so that a bulk client reading metadata is not refused
+while the queries keep their tight limit. Every answer says how much is left (`RateLimit-*`
+headers); a caller over its limit gets 429 with `Retry-After`, in CKAN's envelope on CKAN's
+routes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -28,6 +29,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from khlang.api.errors import ApiError
+from khlang.api.identity import identity_of
 from khlang.api.routes.ckan import WRITE_ACTIONS
 from khlang.api.settings import RateLimits
 from khlang.i18n import Text
@@ -92,15 +94,14 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not self.enabled or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        token = headers.get("authorization") or headers.get("x-ckan-api-key")
+        verified = identity_of(scope)
         expensive = is_expensive(scope["method"], scope["path"])
-        if token:
-            identity = "key:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+        if verified is None:
+            raise RuntimeError("RateLimitMiddleware needs IdentityMiddleware before it")
+        identity = verified.counted_as
+        if verified.principal is not None:
             limit = self.key if expensive else self.reads
         else:
-            client = scope.get("client")
-            identity = f"ip:{client[0] if client else 'unknown'}"
             limit = self.anonymous if expensive else self.reads
         kind = "expensive" if expensive else "read"
         allowed = await self.limiter.hit(limit, identity, kind)
@@ -132,23 +133,38 @@ class RateLimitMiddleware:
             code="rate_limited",
             status=429,
         )
-        if is_ckan_path(scope["path"]):
-            body = {
-                "help": None,
-                "success": False,
-                "error": {"__type": "Rate Limit Error", "message": error.message.en},
-            }
-        else:
-            body = error.to_json()
-        data = json.dumps(body, ensure_ascii=False).encode()
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(data)).encode()),
+        await send_error(scope, send, error, "Rate Limit Error", [
             (b"retry-after", str(reset).encode()),
             *((key.lower().encode(), value.encode()) for key, value in quota.items()),
-        ]
-        await send({"type": "http.response.start", "status": 429, "headers": headers})
-        await send({"type": "http.response.body", "body": data})
+        ])  # fmt: skip
+
+
+async def send_error(
+    scope: Scope, send: Send, error: ApiError, ckan_type: str, headers: list[tuple[bytes, bytes]]
+) -> None:
+    """An error answered by a middleware, before any route: khlang's error body, or CKAN's
+    envelope (with `ckan_type`) on CKAN's routes."""
+    if is_ckan_path(scope["path"]):
+        body = {
+            "help": None,
+            "success": False,
+            "error": {"__type": ckan_type, "message": error.message.en},
+        }
+    else:
+        body = error.to_json()
+    data = json.dumps(body, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
 
 
 SECURITY_HEADERS = {
@@ -219,3 +235,37 @@ class InternalErrorMiddleware:
             if started:  # half an answer is out: nothing sensible can follow it
                 raise
             await self.respond(Request(scope), error)(scope, receive, send)
+
+
+class TrustedHostMiddleware:
+    """Answers only requests whose `Host` is one of the site's names (400 otherwise): links
+    in answers (redirects, `download_url`, the sitemap, DCAT IRIs) are built from the Host
+    when no base URL is configured, and a cache in front would keep a forged one."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or "*" in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        host = _host_name(Headers(scope=scope).get("host", ""))
+        if host in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        error = ApiError(
+            Text(th="ไม่รู้จักชื่อโฮสต์ในส่วนหัว Host", en="unknown host name in the Host header"),
+            code="unknown_host",
+            status=400,
+            parameter="Host",
+        )
+        await send_error(scope, send, error, "Bad request", [])
+
+
+def _host_name(header: str) -> str:
+    """`example.org:8000` -> `example.org`; `[::1]:8000` -> `::1`."""
+    text = header.strip().lower()
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text

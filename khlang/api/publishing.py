@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from khlang.api.errors import ApiError
 from khlang.api.state import ApiState
-from khlang.catalog import Principal
+from khlang.catalog import ANONYMOUS, NotFoundError, Principal
 from khlang.catalog.publish import PublishResult
 from khlang.i18n import Text
 
@@ -23,7 +24,7 @@ MAX_FORM_FIELDS = 1000
 
 def require_key(principal: Principal) -> None:
     """Writing needs an API key: anonymous callers are refused before the body is read."""
-    if principal.name == "anonymous":
+    if principal == ANONYMOUS:
         raise ApiError(
             Text(th="ต้องใช้ API key", en="an API key is required"),
             code="unauthenticated",
@@ -31,6 +32,45 @@ def require_key(principal: Principal) -> None:
             parameter="Authorization",
             headers={"WWW-Authenticate": "Bearer"},
         )
+
+
+def require_publisher(state: ApiState, principal: Principal, name: str | None) -> None:
+    """Checked before an upload's body is read: the key may publish somewhere (editor or
+    admin of an organisation, or a sysadmin), and to the organisation of the dataset named,
+    when it exists. The catalog's gate checks the organisation the metadata names again."""
+    require_key(principal)
+    allowed = principal.sysadmin or any(principal.can_publish(org) for org in principal.roles)
+    if allowed and name is not None:
+        try:
+            organization = state.catalog.dataset(name, viewer=principal).organization
+        except NotFoundError:
+            organization = None  # a new dataset (or one the key may not see: refused later)
+        allowed = organization is None or principal.can_publish(organization)
+    if not allowed:
+        raise ApiError(
+            Text(
+                th="API key นี้ไม่มีสิทธิ์เผยแพร่ในองค์กรนี้",
+                en="this API key may not publish to this organisation",
+            ),
+            code="forbidden",
+            status=403,
+            parameter="Authorization",
+        )
+
+
+async def receive_to_file(request: Request, limit: int, path: Path) -> None:
+    """Stream the body to `path` (memory stays at one chunk), refused as soon as it is
+    larger than the limit or declares so."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    size = 0
+    with path.open("wb") as out:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(limit)
+            await anyio.to_thread.run_sync(out.write, chunk)
 
 
 def too_large(limit: int) -> ApiError:

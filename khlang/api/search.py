@@ -52,6 +52,7 @@ from khlang.api.thai import index_terms, query_terms
 from khlang.i18n import Text
 from khlang.metadata.fields import DATASET_FIELD_BY_KEY
 from khlang.metadata.model import Dataset
+from khlang.thai import buddhist_year, fiscal_year_of
 
 FACETS: dict[str, Text] = {
     "organization": DATASET_FIELD_BY_KEY["owner_org"].label,
@@ -77,7 +78,6 @@ SORT_FIELDS = (
 """What a search can be ordered by (CKAN's sort fields; `score` is the free text's rank)."""
 # Weights of the indexed columns (TEXT_COLUMNS) for BM25.
 _WEIGHTS = (10.0, 5.0, 3.0, 1.0, 1.0, 1.0)
-_BUDDHIST_ERA = 543
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -172,9 +172,9 @@ def fiscal_years(dataset: Dataset) -> list[str]:
     first = _year(dataset.first_year_of_data)
     last = _year(dataset.last_year_of_data) or first
     if first is None and dataset.temporal and dataset.temporal.start:
-        first = _fiscal_year(dataset.temporal.start)
+        first = fiscal_year_of(dataset.temporal.start)
         end = dataset.temporal.end
-        last = _fiscal_year(end) if end else first
+        last = fiscal_year_of(end) if end else first
     if first is None or last is None or last < first or last - first > 100:
         return []
     return [str(year) for year in range(first, last + 1)]
@@ -183,12 +183,7 @@ def fiscal_years(dataset: Dataset) -> list[str]:
 def _year(value: str | None) -> int | None:
     if not value or not value.strip().isdigit():
         return None
-    year = int(value)
-    return year + _BUDDHIST_ERA if year < 2400 else year
-
-
-def _fiscal_year(day: dt.date) -> int:
-    return day.year + _BUDDHIST_ERA + (1 if day.month >= 10 else 0)
+    return buddhist_year(int(value))
 
 
 def document_for(

@@ -477,7 +477,7 @@ def table_source(
     """The table behind a resource, or a 404/422 saying why it has none. Answers are kept
     for a moment (`ApiState.remember`), so a client paging through rows does not cost three
     catalog reads a page."""
-    key = ("table", name, resource_id, version, principal.name, tuple(sorted(principal.roles)))
+    key = ("table", name, resource_id, version, principal.cache_key)
     return state.remember(key, lambda: _table_source(state, principal, name, resource_id, version))
 
 

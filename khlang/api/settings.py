@@ -13,6 +13,9 @@ from khlang.api.query.engine import QueryLimits
 RATE_LIMIT_ENV = "KHLANG_RATE_LIMIT"
 """`anonymous;key` limits in the `limits` library's notation, or `off` (e.g. for a bench)."""
 RATE_LIMIT_STORAGE_ENV = "KHLANG_RATE_LIMIT_STORAGE"
+HOST_NAMES_ENV = "KHLANG_HOST_NAMES"
+"""Comma-separated host names the site answers to (ApiSettings.host_names)."""
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 """A `limits` storage URI; `redis://host:6379` shares the counts between workers."""
 
 
@@ -48,6 +51,11 @@ class ApiSettings(BaseModel):
     base_url: str | None = None
     """The public address of the site, for absolute links (DCAT IRIs, CKAN resource URLs);
     by default the address the request came to."""
+    host_names: list[str] = []
+    """Host names the site answers to besides the loopback names (and the host of
+    `base_url`); `*` answers to any. A request for another `Host` gets a 400: without
+    `base_url` absolute links are built from the Host header, which must not be the
+    caller's to choose."""
     site_title: str = "khlang (คลัง)"
     query: QueryLimits = QueryLimits()
     rate_limits: RateLimits = RateLimits()
@@ -58,6 +66,15 @@ class ApiSettings(BaseModel):
     max_upload_bytes: int = 2 * 1024**3
     feedback: FeedbackSettings = FeedbackSettings()
     """Public questions and requests: posting limits, SMTP and webhooks."""
+
+    @property
+    def trusted_hosts(self) -> frozenset[str]:
+        from urllib.parse import urlsplit
+
+        names = {*LOOPBACK_NAMES, *(name.strip().lower() for name in self.host_names)}
+        if self.base_url:
+            names.add((urlsplit(self.base_url).hostname or "").lower())
+        return frozenset(names - {""})
 
     @property
     def table_dir(self) -> Path:

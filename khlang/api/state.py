@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from khlang.api.errors import ApiError
+from khlang.api.identity import identity_of, token_of
 from khlang.api.query.engine import QueryEngine
 from khlang.api.search_service import CatalogSearch
 from khlang.api.settings import ApiSettings
@@ -82,22 +83,20 @@ def api_state(request: Request) -> ApiState:
 
 
 def request_token(request: Request) -> str | None:
-    """The API key of a request: `Authorization: Bearer <key>`, CKAN's bare `Authorization:
-    <key>`, or CKAN's older `X-CKAN-API-Key` header."""
-    header = request.headers.get("authorization") or request.headers.get("x-ckan-api-key")
-    if not header:
-        return None
-    scheme, _, rest = header.strip().partition(" ")
-    return rest.strip() if scheme.lower() == "bearer" and rest else header.strip()
+    return token_of(request.headers)
 
 
 def caller(request: Request) -> Principal:
-    """Who is calling: anonymous without a key; a key that is unknown, revoked or expired is
-    refused rather than silently treated as anonymous."""
-    token = request_token(request)
+    """Who is calling: anonymous without a key; a key that is unknown, revoked, expired or
+    malformed is refused (401) rather than silently treated as anonymous. The key was
+    verified by IdentityMiddleware; an app without it asks the catalog here."""
+    identity = identity_of(request.scope)
+    token = identity.token if identity is not None else request_token(request)
     if token is None:
         return ANONYMOUS
-    principal = api_state(request).authenticate(token)
+    principal = (
+        identity.principal if identity is not None else api_state(request).authenticate(token)
+    )
     if principal is None:
         raise ApiError(
             Text(
@@ -105,8 +104,9 @@ def caller(request: Request) -> Principal:
                 en="the API key is unknown, revoked or expired",
             ),
             code="bad_api_key",
-            status=403,
+            status=401,
             parameter="Authorization",
+            headers={"WWW-Authenticate": "Bearer"},
         )
     return principal
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from khlang.catalog import audit, errors
 from khlang.catalog.folder import NAME_PATTERN
-from khlang.catalog.principals import Principal, capped
+from khlang.catalog.principals import RESERVED_USER_NAMES, Principal, capped
 from khlang.catalog.records import ApiKeyRecord, MemberRecord, OrganizationRecord, UserRecord
 from khlang.catalog.store import organization_record
 from khlang.catalog.tables import (
@@ -109,6 +109,14 @@ class Accounts:
     ) -> UserRecord:
         _require(actor.sysadmin, actor, Text(th="สร้างผู้ใช้", en="create users"))
         _check_name(name, "user")
+        if name in RESERVED_USER_NAMES:
+            raise KhlangError(
+                Text(
+                    th=f"ชื่อ {name} สงวนไว้สำหรับระบบ ใช้เป็นชื่อผู้ใช้ไม่ได้",
+                    en=f"the name {name!r} is reserved and cannot be a user's",
+                ),
+                where=f"user {name!r}",
+            )
         with self.catalog.write() as session:
             row = User(name=name, full_name=full_name, email=email, sysadmin=sysadmin)
             session.add(row)

@@ -275,7 +275,7 @@ class Feedback:
         if state is not None:
             query = query.where(FeedbackThread.state == state)
         with self.catalog.read() as session:
-            return [_thread_record(session, row, officer=officer) for row in session.scalars(query)]
+            return _thread_records(session, list(session.scalars(query)), officer=officer)
 
     def queue(self, organization: str, *, actor: Principal) -> list[ThreadRecord]:
         """What waits for the organisation's editors: open threads and threads with a
@@ -292,7 +292,7 @@ class Feedback:
                 )
                 .order_by(FeedbackThread.id)
             )
-            return [_thread_record(session, row, officer=True) for row in rows]
+            return _thread_records(session, list(rows), officer=True)
 
     def response_times(self, organization: str) -> ResponseTimes:
         """Public figures of how the organisation answers (no content, so no rights)."""
@@ -628,44 +628,70 @@ def _message_record(row: FeedbackMessage, author: str | None) -> MessageRecord:
 
 
 def _thread_record(session: Session, row: FeedbackThread, *, officer: bool) -> ThreadRecord:
-    dataset = session.get(Dataset, row.dataset_id)
-    org = session.get(Organization, row.organization_id)
-    assert dataset is not None
-    assert org is not None
-    messages = session.scalars(
+    return _thread_records(session, [row], officer=officer)[0]
+
+
+def _thread_records(
+    session: Session, rows: list[FeedbackThread], *, officer: bool
+) -> list[ThreadRecord]:
+    """Records of many threads in four queries, whatever their number (datasets and
+    organisations, messages, authors' names): a dataset's page lists a hundred."""
+    if not rows:
+        return []
+    datasets = {
+        found.id: found
+        for found in session.execute(
+            select(Dataset.id, Dataset.name, Dataset.title).where(
+                Dataset.id.in_({row.dataset_id for row in rows})
+            )
+        )
+    }
+    organizations = dict(
+        session.execute(
+            select(Organization.id, Organization.name).where(
+                Organization.id.in_({row.organization_id for row in rows})
+            )
+        ).all()
+    )
+    messages: dict[int, list[FeedbackMessage]] = {row.id: [] for row in rows}
+    for message in session.scalars(
         select(FeedbackMessage)
-        .where(FeedbackMessage.thread_id == row.id)
+        .where(FeedbackMessage.thread_id.in_(list(messages)))
         .order_by(FeedbackMessage.id)
+    ):
+        if message.state == "visible" or officer:
+            messages[message.thread_id].append(message)
+    authors = {m.author for found in messages.values() for m in found if m.author}
+    names = dict(
+        session.execute(select(User.name, User.full_name).where(User.name.in_(authors))).all()
     )
-    names: dict[str | None, str | None] = {}
-    shown = []
-    for message in messages:
-        if message.state != "visible" and not officer:
-            continue
-        if message.author not in names:
-            names[message.author] = _display_name(session, message.author)
-        shown.append(_message_record(message, names[message.author]))
-    return ThreadRecord(
-        id=row.id,
-        organization=org.name,
-        dataset=dataset.name,
-        dataset_title=dataset.title,
-        kind=row.kind,
-        subject=row.subject,
-        resource_id=row.resource_id,
-        row_key=row.row_key,
-        figure=row.figure,
-        title=row.title,
-        language=row.language,
-        state=row.state,
-        moderation=row.moderation,
-        close_reason=row.close_reason,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        answered_at=row.answered_at,
-        has_email=row.email is not None,
-        messages=tuple(shown),
-    )
+    return [
+        ThreadRecord(
+            id=row.id,
+            organization=organizations[row.organization_id],
+            dataset=datasets[row.dataset_id].name,
+            dataset_title=datasets[row.dataset_id].title,
+            kind=row.kind,
+            subject=row.subject,
+            resource_id=row.resource_id,
+            row_key=row.row_key,
+            figure=row.figure,
+            title=row.title,
+            language=row.language,
+            state=row.state,
+            moderation=row.moderation,
+            close_reason=row.close_reason,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            answered_at=row.answered_at,
+            has_email=row.email is not None,
+            messages=tuple(
+                _message_record(m, (names.get(m.author) or m.author) if m.author else None)
+                for m in messages[row.id]
+            ),
+        )
+        for row in rows
+    ]
 
 
 def _request_record(session: Session, row: DatasetRequest) -> RequestRecord:

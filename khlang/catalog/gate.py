@@ -79,8 +79,7 @@ def default_gate(dataset: Dataset, files: list[StagedFile]) -> GateReport:
     ]
     validation = []
     for staged in files:
-        sniffed = sniff_format(staged.path).format
-        if staged.table_schema is None and not (sniffed and sniffed.tabular):
+        if staged.table_schema is None and not sniff_format(staged.path).tabular:
             continue
         result = validate(
             staged.path, staged.table_schema, name=staged.source.name, examples=EXAMPLES

@@ -31,6 +31,13 @@ class Principal(BaseModel):
         anyway, so the CLI acts with full rights and records their login as the author."""
         return cls(name=name or f"cli:{_login()}", sysadmin=True)
 
+    @property
+    def cache_key(self) -> tuple:
+        """Everything that decides what this principal may see or do, for caches of answers
+        that depend on it: the user, the sysadmin flag, the role in each organisation (a
+        narrowed key's own) and the key. Two principals with the same key see the same."""
+        return (self.name, self.sysadmin, tuple(sorted(self.roles.items())), self.key_id)
+
     def role_in(self, organization: str) -> str | None:
         return self.roles.get(organization)
 
@@ -51,6 +58,9 @@ class Principal(BaseModel):
 
 
 ANONYMOUS = Principal(name="anonymous")
+RESERVED_USER_NAMES = frozenset({"anonymous", "khlang-api", "admin", "sysadmin", "system"})
+"""Names no user may take: the catalog's own principals (anonymous visitors, the API's
+indexer) and names that would pass for them in logs, audit records and caches."""
 
 
 def capped(role: str, cap: str | None) -> str:

@@ -27,6 +27,14 @@ def serve(
         str | None,
         typer.Option(help="Public address for absolute links, e.g. https://data.example.go.th."),
     ] = None,
+    host_name: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A host name the site answers to (repeat for several; `*` for any). "
+            "Requests for any other Host get a 400 (default: KHLANG_HOST_NAMES, "
+            "comma-separated; the loopback names and --base-url's host always)."
+        ),
+    ] = None,
     rate_limit: Annotated[
         str | None,
         typer.Option(
@@ -63,6 +71,7 @@ def serve(
     from khlang.api.feedback.settings import SETTINGS_ENV as FEEDBACK_SETTINGS_ENV
     from khlang.api.feedback.settings import FeedbackSettings
     from khlang.api.settings import (
+        HOST_NAMES_ENV,
         RATE_LIMIT_ENV,
         RATE_LIMIT_STORAGE_ENV,
         ApiSettings,
@@ -81,6 +90,11 @@ def serve(
         base_url=base_url or os.environ.get("KHLANG_BASE_URL"),
         rate_limits=rate_limits,
         prepare_tables=prepare,
+        host_names=[
+            *(host_name or []),
+            *(n for n in os.environ.get(HOST_NAMES_ENV, "").split(",") if n.strip()),
+            *([host] if host not in ("0.0.0.0", "::") else []),  # noqa: S104
+        ],
         **({"feedback": FeedbackSettings.load(Path(feedback_file))} if feedback_file else {}),
     )
     options = {"host": host, "port": port, "proxy_headers": True, "log_level": "warning",

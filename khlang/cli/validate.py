@@ -62,7 +62,7 @@ def validate(
         typer.Option(
             "--frictionless",
             help="frictionless-py's verdict where khlang differs on purpose: format by file "
-            "name, types guessed from 100 rows without a schema, `calendar` ignored.",
+            "name (a .txt file is not a table), JSON documents, `calendar` ignored.",
         ),
     ] = False,
 ) -> None:

@@ -49,6 +49,7 @@ from khlang.metadata.vocabularies import (
     Term,
     Vocabulary,
 )
+from khlang.thai import BUDDHIST_ERA_FROM, BUDDHIST_ERA_OFFSET
 
 
 class Severity(enum.StrEnum):
@@ -142,10 +143,8 @@ _SLUG = re.compile(r"[a-z0-9_-]{2,70}")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _HASH_LENGTHS = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
 _AREA_CODE = re.compile(r"\d{2}|\d{4}|\d{6}")
-_BUDDHIST_ERA_FROM = 2400
-_BUDDHIST_ERA_OFFSET = 543
 _CHRISTIAN_ERA_FROM = 1900
-"""A 4-digit year from here to _BUDDHIST_ERA_FROM is taken as Christian era."""
+"""A 4-digit year from here to BUDDHIST_ERA_FROM is taken as Christian era."""
 _SHORT_DESCRIPTION = 100
 _NO_INTERVAL_UNITS = frozenset({"unknown", "real_time", "never"})
 _EXCLUSIVE_CODES = frozenset({"unknown", "none"})
@@ -600,8 +599,8 @@ def _check_multi(
 
 def _check_date(check: _Check, key: str, value: dt.date, resource: int | None) -> None:
     day = value.date() if isinstance(value, dt.datetime) else value
-    if day.year >= _BUDDHIST_ERA_FROM:
-        fixed = day.replace(year=day.year - _BUDDHIST_ERA_OFFSET)
+    if day.year >= BUDDHIST_ERA_FROM:
+        fixed = day.replace(year=day.year - BUDDHIST_ERA_OFFSET)
         check.add(
             "buddhist-era-date",
             key,
@@ -635,8 +634,8 @@ def _check_year(check: _Check, key: str, value: str, resource: int | None) -> No
             value=value,
             resource=resource,
         )
-    elif _CHRISTIAN_ERA_FROM <= int(text) < _BUDDHIST_ERA_FROM:
-        fixed = str(int(text) + _BUDDHIST_ERA_OFFSET)
+    elif _CHRISTIAN_ERA_FROM <= int(text) < BUDDHIST_ERA_FROM:
+        fixed = str(int(text) + BUDDHIST_ERA_OFFSET)
         check.add(
             "christian-era-year",
             key,
@@ -830,7 +829,7 @@ def _check_periods(check: _Check) -> None:
     if dataset.temporal is not None:
         pairs.append(("temporal", dataset.temporal.start, dataset.temporal.end))
         for when in (dataset.temporal.start, dataset.temporal.end):
-            if when is not None and when.year >= _BUDDHIST_ERA_FROM:
+            if when is not None and when.year >= BUDDHIST_ERA_FROM:
                 _check_date(check, "temporal", when, None)
     for key, start, end in pairs:
         if start is None or end is None or any(map(_wrong_era, (start, end))):
@@ -858,9 +857,9 @@ def _check_periods(check: _Check) -> None:
 def _wrong_era(value: Any) -> bool:
     """A Buddhist-era date, or a Christian-era year where a Buddhist-era year is asked."""
     if isinstance(value, dt.date):
-        return value.year >= _BUDDHIST_ERA_FROM
+        return value.year >= BUDDHIST_ERA_FROM
     text = str(value).strip()
-    return text.isdigit() and _CHRISTIAN_ERA_FROM <= int(text) < _BUDDHIST_ERA_FROM
+    return text.isdigit() and _CHRISTIAN_ERA_FROM <= int(text) < BUDDHIST_ERA_FROM
 
 
 def _check_khlang_fields(check: _Check) -> None:

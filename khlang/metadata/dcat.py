@@ -38,6 +38,7 @@ from khlang.metadata.vocabularies import (
     LICENSE,
     UPDATE_FREQUENCY_UNIT,
 )
+from khlang.thai import christian_year
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -501,8 +502,7 @@ def _year(value: str | None) -> int | None:
     """A data year as the Christian era (the GD Catalog's year fields are usually Buddhist)."""
     if not value or not value.strip().isdigit():
         return None
-    year = int(value.strip())
-    return year - 543 if year >= 2400 else year
+    return christian_year(int(value.strip()))
 
 
 def _period(dataset: Dataset) -> tuple[Literal | None, Literal | None]:

@@ -24,8 +24,8 @@ import unicodedata
 from pydantic import BaseModel, ConfigDict
 
 from khlang.metadata.vocabularies import Term, Vocabulary
+from khlang.thai import ZERO_WIDTH
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _WHITESPACE = re.compile(r"\s+")
 # Thai characters written above or below a consonant: mai han-akat, the above/below vowels,
 # phinthu, maitaikhu, the four tone marks, thanthakhat, nikhahit and yamakkan.
@@ -54,7 +54,7 @@ def normalise(text: str) -> str:
     one space between words and none at the ends, PyThaiNLP's canonical mark order, casefolded."""
     from pythainlp.util import normalize as thai_normalize
 
-    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
+    text = ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
     text = _WHITESPACE.sub(" ", text).strip()
     return thai_normalize(text).casefold()
 

@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 from rdflib.term import Node
 
-from khlang.i18n import Text
+from khlang.i18n import Text, t
 from khlang.metadata import eu
 from khlang.metadata.dcat import DEFAULT_BASE_URL, dataset_graph, dataset_iri
 from khlang.metadata.formats import EU_FILE_TYPE, FORMATS, IANA_MEDIA_TYPES, FileFormat
@@ -133,10 +133,6 @@ def mqa_score(
 # --- the indicators ------------------------------------------------------------------------
 
 
-def _t(th: str, en: str) -> Text:
-    return Text(th=th, en=en)
-
-
 def _reachable(status: int | None) -> bool:
     return status is not None and 200 <= status < 400
 
@@ -201,26 +197,26 @@ class _Scorer:
         f = "findability"
         return [
             self.dataset_level(
-                "keyword", f, _t("คำสำคัญ", "Keyword usage"), "dcat:keyword", DCAT.keyword, 30,
-                _t("เพิ่มคำสำคัญ (tags)", "add tags"),
+                "keyword", f, t("คำสำคัญ", "Keyword usage"), "dcat:keyword", DCAT.keyword, 30,
+                t("เพิ่มคำสำคัญ (tags)", "add tags"),
             ),
             self.dataset_level(
-                "theme", f, _t("หมวดหมู่", "Categories"), "dcat:theme", DCAT.theme, 30,
-                _t("เพิ่ม themes เป็นรหัสหมวดหมู่ของสหภาพยุโรป เช่น [GOVE, ECON] สำหรับข้อมูลงบประมาณ",
+                "theme", f, t("หมวดหมู่", "Categories"), "dcat:theme", DCAT.theme, 30,
+                t("เพิ่ม themes เป็นรหัสหมวดหมู่ของสหภาพยุโรป เช่น [GOVE, ECON] สำหรับข้อมูลงบประมาณ",
                    "add `themes` with EU data-theme codes, e.g. [GOVE, ECON] for budget data"),
             ),
             self.dataset_level(
-                "spatial", f, _t("การค้นหาตามพื้นที่", "Geo search"), "dct:spatial",
+                "spatial", f, t("การค้นหาตามพื้นที่", "Geo search"), "dct:spatial",
                 DCTERMS.spatial, 20,
-                _t("เพิ่ม spatial เป็นรหัสพื้นที่ของกรมการปกครอง เช่น ['50'] หรือเลือก geo_coverage "
+                t("เพิ่ม spatial เป็นรหัสพื้นที่ของกรมการปกครอง เช่น ['50'] หรือเลือก geo_coverage "
                    "ระดับพื้นที่ในประเทศไทย",
                    "add `spatial` DOPA area codes, e.g. ['50'], or a Thai area level as "
                    "geo_coverage"),
             ),
             self.dataset_level(
-                "temporal", f, _t("การค้นหาตามช่วงเวลา", "Time-based search"), "dct:temporal",
+                "temporal", f, t("การค้นหาตามช่วงเวลา", "Time-based search"), "dct:temporal",
                 DCTERMS.temporal, 20,
-                _t("เพิ่ม temporal (start, end) หรือ first_year_of_data/last_year_of_data",
+                t("เพิ่ม temporal (start, end) หรือ first_year_of_data/last_year_of_data",
                    "add `temporal` (start, end) or first_year_of_data/last_year_of_data"),
             ),
         ]  # fmt: skip
@@ -240,30 +236,30 @@ class _Scorer:
             return Indicator(
                 key=key, dimension="accessibility", label=label, property=prop,
                 max_points=max_points, points=0, status="not_checked",
-                detail=_t("ยังไม่ได้ตรวจว่าเข้าถึง URL ได้ (ใช้ --check-urls)",
+                detail=t("ยังไม่ได้ตรวจว่าเข้าถึง URL ได้ (ใช้ --check-urls)",
                           "URL reachability not checked (use --check-urls)"),
                 fix=fix,
             )  # fmt: skip
         share, checked = self._url_share(predicate)
-        detail = None if checked else _t("บาง URL ไม่ได้ตรวจ", "some URLs were not checked")
+        detail = None if checked else t("บาง URL ไม่ได้ตรวจ", "some URLs were not checked")
         return self.indicator(key, "accessibility", label, prop, max_points, share, fix, detail)
 
     def accessibility(self) -> list[Indicator]:
-        reach = _t("ทำให้ URL ของทรัพยากรตอบกลับด้วย HTTP 200",
+        reach = t("ทำให้ URL ของทรัพยากรตอบกลับด้วย HTTP 200",
                    "make each resource URL answer with HTTP 200")  # fmt: skip
         return [
             self._accessible(
-                "access_url_accessible", _t("เข้าถึง access URL ได้", "Access URL accessibility"),
+                "access_url_accessible", t("เข้าถึง access URL ได้", "Access URL accessibility"),
                 "dcat:accessURL", DCAT.accessURL, 50, reach,
             ),
             self.indicator(
-                "download_url", "accessibility", _t("มี download URL", "Download URL"),
+                "download_url", "accessibility", t("มี download URL", "Download URL"),
                 "dcat:downloadURL", 20, self.share(lambda d: self.has(d, DCAT.downloadURL)),
-                _t("ใส่ url ของไฟล์ให้ทุกทรัพยากร", "give every resource a direct file `url`"),
+                t("ใส่ url ของไฟล์ให้ทุกทรัพยากร", "give every resource a direct file `url`"),
             ),
             self._accessible(
                 "download_url_accessible",
-                _t("เข้าถึง download URL ได้", "Download URL accessibility"),
+                t("เข้าถึง download URL ได้", "Download URL accessibility"),
                 "dcat:downloadURL", DCAT.downloadURL, 30, reach,
             ),
         ]  # fmt: skip
@@ -291,22 +287,22 @@ class _Scorer:
         best = max(parts, key=lambda part: sum(part.values())) if parts else {}
         i = "interoperability"
         rows = [
-            ("format", _t("ระบุรูปแบบไฟล์", "Format"), "dct:format", 20,
-             _t("ระบุ format ของทรัพยากร", "set each resource's `format`")),
-            ("media_type", _t("ระบุชนิดสื่อ", "Media type"), "dcat:mediaType", 10,
-             _t("ระบุ media_type เช่น text/csv", "set `media_type`, e.g. text/csv")),
-            ("vocabulary", _t("รูปแบบและชนิดสื่อจากรายการมาตรฐาน",
+            ("format", t("ระบุรูปแบบไฟล์", "Format"), "dct:format", 20,
+             t("ระบุ format ของทรัพยากร", "set each resource's `format`")),
+            ("media_type", t("ระบุชนิดสื่อ", "Media type"), "dcat:mediaType", 10,
+             t("ระบุ media_type เช่น text/csv", "set `media_type`, e.g. text/csv")),
+            ("vocabulary", t("รูปแบบและชนิดสื่อจากรายการมาตรฐาน",
                               "Format / media type from a vocabulary"),
              "dct:format, dcat:mediaType", 10,
-             _t("ใช้รูปแบบที่รายการ file-type ของสหภาพยุโรปรู้จัก (CSV, JSON, XML ...) "
+             t("ใช้รูปแบบที่รายการ file-type ของสหภาพยุโรปรู้จัก (CSV, JSON, XML ...) "
                 "และ media type ของ IANA",
                 "use a format the EU file-type list knows (CSV, JSON, XML ...) and an IANA "
                 "media type")),
-            ("non_proprietary", _t("รูปแบบไม่ผูกขาด", "Non-proprietary format"), "dct:format", 20,
-             _t("เผยแพร่ทรัพยากรเป็น CSV, JSON หรือ XML", "publish a CSV, JSON or XML resource")),
-            ("machine_readable", _t("รูปแบบที่เครื่องอ่านได้", "Machine-readable format"),
+            ("non_proprietary", t("รูปแบบไม่ผูกขาด", "Non-proprietary format"), "dct:format", 20,
+             t("เผยแพร่ทรัพยากรเป็น CSV, JSON หรือ XML", "publish a CSV, JSON or XML resource")),
+            ("machine_readable", t("รูปแบบที่เครื่องอ่านได้", "Machine-readable format"),
              "dct:format", 20,
-             _t("เผยแพร่ทรัพยากรเป็น CSV, JSON หรือ XML", "publish a CSV, JSON or XML resource")),
+             t("เผยแพร่ทรัพยากรเป็น CSV, JSON หรือ XML", "publish a CSV, JSON or XML resource")),
         ]  # fmt: skip
         found = [
             self.indicator(key, i, label, prop, points, best.get(key, 0.0) / points, fix)
@@ -314,15 +310,15 @@ class _Scorer:
         ]
         violations = [item for item in shacl.violations if item.severity == "Violation"]
         detail = (
-            _t(f"ผิด {len(violations)} ข้อ: {violations[0].message}",
+            t(f"ผิด {len(violations)} ข้อ: {violations[0].message}",
                f"{len(violations)} violation(s): {violations[0].message}")
             if violations else None
         )  # fmt: skip
         found.append(
             self.indicator(
-                "dcat_ap_compliance", i, _t("สอดคล้องกับ DCAT-AP", "DCAT-AP compliance"),
+                "dcat_ap_compliance", i, t("สอดคล้องกับ DCAT-AP", "DCAT-AP compliance"),
                 "SHACL", 30, 1.0 if shacl.conforms else 0.0,
-                _t("แก้ข้อผิดพลาดตาม SHACL ที่แสดง", "fix the SHACL violations listed"), detail,
+                t("แก้ข้อผิดพลาดตาม SHACL ที่แสดง", "fix the SHACL violations listed"), detail,
             )
         )  # fmt: skip
         return found
@@ -332,41 +328,41 @@ class _Scorer:
         rights = self.graph.value(self.node, DCTERMS.accessRights)
         return [
             self.indicator(
-                "licence", r, _t("ระบุสัญญาอนุญาต", "Licence information"), "dct:license", 20,
+                "licence", r, t("ระบุสัญญาอนุญาต", "Licence information"), "dct:license", 20,
                 self.share(lambda d: self.has(d, DCTERMS.license)),
-                _t("เลือก license_id", "set `license_id`"),
+                t("เลือก license_id", "set `license_id`"),
             ),
             self.indicator(
-                "licence_vocabulary", r, _t("สัญญาอนุญาตจากรายการมาตรฐาน", "Licence from vocabulary"),
+                "licence_vocabulary", r, t("สัญญาอนุญาตจากรายการมาตรฐาน", "Licence from vocabulary"),
                 "dct:license", 10,
                 self.share(lambda d: str(self.graph.value(d, DCTERMS.license) or "").startswith(
                     eu.LICENCE)),
-                _t("เลือกสัญญาอนุญาต Creative Commons ซึ่งมีในรายการของสหภาพยุโรป "
+                t("เลือกสัญญาอนุญาต Creative Commons ซึ่งมีในรายการของสหภาพยุโรป "
                    "('Open Data Common' และ 'อื่นๆ' ไม่มี)",
                    "choose a Creative Commons licence, which the EU licence list has "
                    "('Open Data Common' and 'อื่นๆ' have no EU entry)"),
             ),
             self.dataset_level(
-                "access_rights", r, _t("ระบุสิทธิการเข้าถึง", "Access restrictions"),
+                "access_rights", r, t("ระบุสิทธิการเข้าถึง", "Access restrictions"),
                 "dct:accessRights", DCTERMS.accessRights, 10,
-                _t("เลือก data_category", "set `data_category`"),
+                t("เลือก data_category", "set `data_category`"),
             ),
             self.indicator(
                 "access_rights_vocabulary", r,
-                _t("สิทธิการเข้าถึงจากรายการมาตรฐาน", "Access restrictions from vocabulary"),
+                t("สิทธิการเข้าถึงจากรายการมาตรฐาน", "Access restrictions from vocabulary"),
                 "dct:accessRights", 5,
                 1.0 if str(rights or "").startswith(eu.ACCESS_RIGHT) else 0.0,
-                _t("เลือก data_category จากรายการ GD Catalog", "set a GD Catalog `data_category`"),
+                t("เลือก data_category จากรายการ GD Catalog", "set a GD Catalog `data_category`"),
             ),
             self.dataset_level(
-                "contact_point", r, _t("ผู้ติดต่อ", "Contact point"), "dcat:contactPoint",
+                "contact_point", r, t("ผู้ติดต่อ", "Contact point"), "dcat:contactPoint",
                 DCAT.contactPoint, 20,
-                _t("กรอก maintainer และ maintainer_email",
+                t("กรอก maintainer และ maintainer_email",
                    "fill in maintainer and maintainer_email"),
             ),
             self.dataset_level(
-                "publisher", r, _t("ผู้เผยแพร่", "Publisher"), "dct:publisher", DCTERMS.publisher,
-                10, _t("กรอก owner_org", "fill in owner_org"),
+                "publisher", r, t("ผู้เผยแพร่", "Publisher"), "dct:publisher", DCTERMS.publisher,
+                10, t("กรอก owner_org", "fill in owner_org"),
             ),
         ]  # fmt: skip
 
@@ -381,25 +377,25 @@ class _Scorer:
         c = "contextuality"
         return [
             self.indicator(
-                "rights", c, _t("เงื่อนไขการใช้สิทธิ", "Rights"), "dct:rights", 5,
+                "rights", c, t("เงื่อนไขการใช้สิทธิ", "Rights"), "dct:rights", 5,
                 self.share(lambda d: self.has(d, DCTERMS.rights)),
-                _t("กรอก accessible_condition (เงื่อนไขในการเข้าถึงข้อมูล)",
+                t("กรอก accessible_condition (เงื่อนไขในการเข้าถึงข้อมูล)",
                    "fill in accessible_condition"),
             ),
             self.indicator(
-                "byte_size", c, _t("ขนาดไฟล์", "File size"), "dcat:byteSize", 5,
+                "byte_size", c, t("ขนาดไฟล์", "File size"), "dcat:byteSize", 5,
                 self.share(lambda d: self.has(d, DCAT.byteSize)),
-                _t("ระบุ byte_size ของทุกทรัพยากร (khlang publish ใส่ให้)",
+                t("ระบุ byte_size ของทุกทรัพยากร (khlang publish ใส่ให้)",
                    "set every resource's `byte_size` (khlang publish fills it)"),
             ),
             self._dated(
-                "issued", _t("วันที่เผยแพร่", "Date of issue"), "dct:issued", DCTERMS.issued,
-                _t("ระบุ issued (วันที่เผยแพร่ครั้งแรก)", "set `issued`"),
+                "issued", t("วันที่เผยแพร่", "Date of issue"), "dct:issued", DCTERMS.issued,
+                t("ระบุ issued (วันที่เผยแพร่ครั้งแรก)", "set `issued`"),
             ),
             self._dated(
-                "modified", _t("วันที่แก้ไข", "Modification date"), "dct:modified",
+                "modified", t("วันที่แก้ไข", "Modification date"), "dct:modified",
                 DCTERMS.modified,
-                _t("ระบุ last_updated_date หรือ modified", "set `last_updated_date` or `modified`"),
+                t("ระบุ last_updated_date หรือ modified", "set `last_updated_date` or `modified`"),
             ),
         ]  # fmt: skip
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from khlang.publishers.fiscal import THAI_DIGITS
+from khlang.thai import TO_ARABIC_DIGITS
 
 AMOUNT_TYPE = pa.decimal128(18, 2)
 """Up to 9,999,999,999,999,999.99 baht: room for any national total."""
@@ -34,7 +34,7 @@ def parse_amounts(values: pd.Series, decimals: int | None = 2) -> tuple[pd.Serie
     """(amounts in baht as float64 rounded to the satang, mask of unreadable values).
     Empty cells are missing (NaN) and not unreadable. `decimals=None` keeps every decimal
     (numbers that are not baht)."""
-    text = values.astype("string").str.translate(THAI_DIGITS).str.strip()
+    text = values.astype("string").str.translate(TO_ARABIC_DIGITS).str.strip()
     negative = text.str.startswith("(") & text.str.endswith(")")
     cleaned = (
         text.str.replace(r"[(),\s\u00a0]|บาท", "", regex=True)

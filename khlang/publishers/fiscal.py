@@ -15,13 +15,16 @@ import pandas as pd
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+from khlang.thai import (
+    BUDDHIST_ERA_FROM,
+    BUDDHIST_ERA_OFFSET,
+    FIRST_FISCAL_MONTH,
+    TO_ARABIC_DIGITS,
+)
 
-BE_OFFSET = 543
-BE_RANGE = (2400, 2700)
+BE_RANGE = (BUDDHIST_ERA_FROM, 2700)
 CE_RANGE = (1900, 2160)
-FIRST_FISCAL_MONTH = 10
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 THAI_MONTHS = (
     ("ม.ค.", "มกราคม"),
     ("ก.พ.", "กุมภาพันธ์"),
@@ -42,14 +45,14 @@ _YEAR = re.compile(r"(\d{4})")
 def to_be_year(value: object) -> tuple[int, bool]:
     """(BE year, converted_from_ce) for a year written either way: 2565, "พ.ศ. 2565",
     "FY2022", 2022. A value that is no plausible year raises KhlangError."""
-    text = str(value).translate(THAI_DIGITS).strip() if value is not None else ""
+    text = str(value).translate(TO_ARABIC_DIGITS).strip() if value is not None else ""
     found = _YEAR.search(text)
     if found:
         year = int(found.group(1))
         if BE_RANGE[0] <= year <= BE_RANGE[1]:
             return year, False
         if CE_RANGE[0] <= year <= CE_RANGE[1]:
-            return year + BE_OFFSET, True
+            return year + BUDDHIST_ERA_OFFSET, True
     raise KhlangError(
         Text(
             th=f"ไม่ใช่ปีงบประมาณที่อ่านได้: {value!r} (ต้องเป็นปี พ.ศ. หรือ ค.ศ. 4 หลัก)",
@@ -61,17 +64,14 @@ def to_be_year(value: object) -> tuple[int, bool]:
 def be_years(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Vectorised `to_be_year`: (BE years as nullable Int64, converted-from-CE flags).
     Values that are no plausible year come back as <NA> for the caller to report."""
-    digits = values.astype("string").str.translate(THAI_DIGITS).str.extract(_YEAR, expand=False)
+    digits = (
+        values.astype("string").str.translate(TO_ARABIC_DIGITS).str.extract(_YEAR, expand=False)
+    )
     year = pd.to_numeric(digits, errors="coerce").astype("Int64")
     is_be = year.between(*BE_RANGE)
     is_ce = year.between(*CE_RANGE)
-    be = year.where(is_be, year + BE_OFFSET).where(is_be | is_ce)
+    be = year.where(is_be, year + BUDDHIST_ERA_OFFSET).where(is_be | is_ce)
     return be.astype("Int64"), is_ce.fillna(False).astype(bool)
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """The BE fiscal year a date falls in."""
-    return day.year + BE_OFFSET + (1 if day.month >= FIRST_FISCAL_MONTH else 0)
 
 
 def fiscal_month_of(month: int) -> int:
@@ -82,20 +82,20 @@ def fiscal_month_of(month: int) -> int:
 def calendar_month(fiscal_year: int, fiscal_month: int) -> tuple[int, int]:
     """(CE year, month) of fiscal month 1-12 of a BE fiscal year."""
     month = (fiscal_month + FIRST_FISCAL_MONTH - 2) % 12 + 1
-    year = fiscal_year - BE_OFFSET - (1 if month >= FIRST_FISCAL_MONTH else 0)
+    year = fiscal_year - BUDDHIST_ERA_OFFSET - (1 if month >= FIRST_FISCAL_MONTH else 0)
     return year, month
 
 
 def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
     """First and last day of a BE fiscal year."""
-    ce = fiscal_year - BE_OFFSET
+    ce = fiscal_year - BUDDHIST_ERA_OFFSET
     return dt.date(ce - 1, FIRST_FISCAL_MONTH, 1), dt.date(ce, 9, 30)
 
 
 def parse_month(value: object) -> tuple[int, int] | None:
     """(CE year, month) of a month as exports write it: `2021-10`, `10/2564`, `ต.ค. 64`,
     `ตุลาคม 2564`. Two-digit years are BE (the Thai habit). None when unreadable."""
-    text = str(value).translate(THAI_DIGITS).strip()
+    text = str(value).translate(TO_ARABIC_DIGITS).strip()
     iso = re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?", text)
     if iso:
         year, month = int(iso.group(1)), int(iso.group(2))
@@ -108,7 +108,7 @@ def parse_month(value: object) -> tuple[int, int] | None:
     if not month or not 1 <= month <= 12:
         return None
     if BE_RANGE[0] <= year <= BE_RANGE[1]:
-        year -= BE_OFFSET
+        year -= BUDDHIST_ERA_OFFSET
     return (year, month) if CE_RANGE[0] <= year <= CE_RANGE[1] else None
 
 

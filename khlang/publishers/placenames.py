@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 
 from khlang.publishers.areas import Area, AreaRegistry, Level
-from khlang.publishers.fiscal import THAI_DIGITS
 from khlang.publishers.vocab import squash
+from khlang.thai import TO_ARABIC_DIGITS, ZERO_WIDTH
 
 _MARKERS: dict[Level, tuple[str, ...]] = {
     "province": ("จังหวัด", "จ."),
@@ -41,7 +41,6 @@ _LAO_MARKERS = (
 )
 _MUNICIPAL = ("ThesabanTambon", "ThesabanMueang", "ThesabanNakhon")
 _VILLAGE = re.compile(r"(?:หมู่ที่|หมู่|ม\.)\s*(\d{1,3})")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
 _MUEANG = "เมือง"
 _LEVELS: tuple[Level, ...] = ("province", "district", "subdistrict")
 
@@ -62,7 +61,7 @@ class PlaceMatch:
 
 
 def _normalise(text: str) -> str:
-    return _ZERO_WIDTH.sub("", text.translate(THAI_DIGITS))
+    return ZERO_WIDTH.sub("", text.translate(TO_ARABIC_DIGITS))
 
 
 def _names_at(text: str, start: int, names: dict[str, list[str]], longest: int) -> list[str]:

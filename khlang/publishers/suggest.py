@@ -34,7 +34,7 @@ from khlang.metadata.vocabularies import Term, Vocabulary
 from khlang.publishers.adapters import ADAPTERS, Adapter
 from khlang.publishers.amounts import parse_amounts
 from khlang.publishers.areas import AreaRegistry
-from khlang.publishers.fiscal import BE_RANGE, CE_RANGE, THAI_DIGITS
+from khlang.publishers.fiscal import BE_RANGE, CE_RANGE
 from khlang.publishers.mapping import (
     GENERIC,
     ColumnMapping,
@@ -46,6 +46,7 @@ from khlang.publishers.mapping import (
 from khlang.publishers.readers import read_sample
 from khlang.publishers.tables import COLUMNS
 from khlang.publishers.vocab import match_term, squash
+from khlang.thai import TO_ARABIC_DIGITS
 
 SAMPLE_ROWS = 1_000
 SHOWN_VALUES = 3
@@ -145,7 +146,7 @@ def profile(header: str, values: pd.Series, registry: AreaRegistry) -> ColumnPro
 def _kind(header: str, distinct: list[str]) -> str:
     if not distinct:
         return "empty"
-    digits = [value.translate(THAI_DIGITS) for value in distinct]
+    digits = [value.translate(TO_ARABIC_DIGITS) for value in distinct]
     years = [_YEAR.fullmatch(value) for value in digits]
     if all(years) and all(_plausible_year(int(match.group(1))) for match in years if match):
         return "year"
@@ -492,7 +493,7 @@ def ascii_name(text: str) -> str:
     from pythainlp.transliterate import romanize
 
     words = []
-    for word in word_tokenize(text.translate(THAI_DIGITS), keep_whitespace=False):
+    for word in word_tokenize(text.translate(TO_ARABIC_DIGITS), keep_whitespace=False):
         if re.search("[\u0e00-\u0e7f]", word):
             word = romanize(word, engine="royin")
         words += re.findall(r"[a-z0-9]+", word.lower())

@@ -185,6 +185,9 @@ def _validate_resource(
     if info is not None:
         _format_warnings(task, info)
         _check_stats(task, resource)
+        if info.hidden_compression:
+            tally.add(_hidden_compression_finding(info))
+            return task
         if frictionless and not _frictionless_table(info, resource):
             return task  # frictionless-py validates such a file as a file: its bytes and hash
     for long_rows in (False, True):
@@ -266,6 +269,21 @@ def _count_finding(code: str, expected: Any, actual: Any) -> Finding:
         code,
         t(f'ที่ระบุคือ "{expected}" แต่แฟ้มเป็น "{actual}"',
           f'expected is "{expected}" and actual is "{actual}"'),
+    )  # fmt: skip
+
+
+def _hidden_compression_finding(info: FormatInfo) -> Finding:
+    """A compressed file named as a plain text table: frictionless-py, and every tool that
+    goes by the name, decodes the compressed bytes as text and fails (an encoding-error)."""
+    named = info.declared.name if info.declared else "text"
+    kind = info.hidden_compression
+    name = Path(info.path).name
+    return Finding(
+        "encoding-error",
+        t(f"แฟ้ม {name} มีชื่อเป็น {named} แต่เนื้อหาถูกบีบอัดแบบ {kind} จึงอ่านเป็นข้อความไม่ได้: "
+          f"ตั้งชื่อเป็น {name}.{kind} หรือคลายการบีบอัดก่อน",
+          f"{name} is named as {named} but its bytes are {kind}-compressed, which no tool "
+          f"reads as text: name it {name}.{kind} or decompress it"),
     )  # fmt: skip
 
 

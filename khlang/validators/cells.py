@@ -23,12 +23,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from khlang.thai import BUDDHIST_ERA_FROM, THAI_DIGITS
 from khlang.validators.schema import Calendar, SchemaField
-
-THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-BE_OFFSET = 543
-BE_FIRST_YEAR = 2400
-"""Years from 2400 are read as Buddhist era (CE 1857 on); budget data has nothing older."""
 
 _INTEGER = r"^[+-]?[0-9]{1,18}$"
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
@@ -626,10 +622,10 @@ class FieldChecker:
     def _calendar_errors(self, values: pa.Array | list[Any], valid: np.ndarray) -> np.ndarray:
         if isinstance(values, pa.Array | pa.ChunkedArray):
             years = values if self.field.type == "year" else pc.year(values)
-            years = np.asarray(pc.fill_null(years, BE_FIRST_YEAR if self._buddhist else 0))
+            years = np.asarray(pc.fill_null(years, BUDDHIST_ERA_FROM if self._buddhist else 0))
         else:
             years = np.array([_year_of(value) for value in values], dtype=np.int64)
-        wrong = years < BE_FIRST_YEAR if self._buddhist else years >= BE_FIRST_YEAR
+        wrong = years < BUDDHIST_ERA_FROM if self._buddhist else years >= BUDDHIST_ERA_FROM
         return wrong & valid
 
     @property
@@ -647,7 +643,7 @@ def _has_long_cells(strings: pa.Array | pa.ChunkedArray) -> bool:
 def _year_of(value: Any) -> int:
     if isinstance(value, int):
         return value
-    return getattr(value, "year", BE_FIRST_YEAR)
+    return getattr(value, "year", BUDDHIST_ERA_FROM)
 
 
 def _to_arrow_scalar(value: Any, kind: str) -> Any:

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from khlang.errors import KhlangError
-from khlang.validators.cells import BE_FIRST_YEAR, THAI_DIGITS, blank_cells, only
+from khlang.thai import BUDDHIST_ERA_FROM, THAI_DIGITS
+from khlang.validators.cells import blank_cells, only
 from khlang.validators.inputs import existing_file, known_encoding
 from khlang.validators.readers import ReadError, open_table
 from khlang.validators.sniff import sniff_format
@@ -109,9 +110,9 @@ class _Column:
         kind = proposed["type"]
         if kind in ("year", "date", "datetime") and self.years:
             low, high = min(self.years), max(self.years)
-            if low >= BE_FIRST_YEAR:
+            if low >= BUDDHIST_ERA_FROM:
                 proposed["calendar"] = "buddhist"
-            elif high < BE_FIRST_YEAR and named_year and kind == "year":
+            elif high < BUDDHIST_ERA_FROM and named_year and kind == "year":
                 proposed["calendar"] = "gregorian"
         constraints: dict[str, Any] = {}
         if whole_file and self.present and not self.blank:

@@ -30,6 +30,8 @@ FRICTIONLESS_BUFFER = 10_000
 __all__ = ["THAI_ENCODING", "FormatInfo", "detect_encoding", "sniff_format"]
 DELIMITERS = ",\t;|"
 _TEXT_TABLES = {"CSV", "TSV", "TXT"}
+_TEXT_TABLE_NAMES = {"CSV", "TSV", "NDJSON"}
+"""Names that promise a table as text, which Frictionless decodes as text."""
 
 
 class FormatInfo(BaseModel):
@@ -55,6 +57,11 @@ class FormatInfo(BaseModel):
     parts: tuple[str, ...] = ()
     """The files of a multipart resource, read one after the other (this is the first's
     sniffing, `size` their total)."""
+    hidden_compression: str | None = None
+    """gz, bz2, xz or zip when the bytes are compressed but neither the name nor the
+    descriptor says so (a gzip named `data.csv`): a user's tool that goes by the name reads
+    the bytes as text and fails, as frictionless-py does (an encoding-error), so the file is
+    not read but reported."""
 
     @property
     def format_name(self) -> str:
@@ -70,7 +77,9 @@ class FormatInfo(BaseModel):
 
     @property
     def tabular(self) -> bool:
-        return bool(self.format and self.format.tabular)
+        """A table, or a file named as one whose compression is hidden (still to be checked
+        and reported as a table that cannot be read)."""
+        return bool(self.format and self.format.tabular) or self.hidden_compression is not None
 
     @property
     def is_open(self) -> bool:
@@ -150,13 +159,18 @@ def sniff_format(
     path = Path(path)
     size = path.stat().st_size
     declared_compression = compression
-    name, compression = _compression_by_name(path.name)
-    compression = declared_compression or compression
+    name, name_compression = _compression_by_name(path.name)
+    compression = declared_compression or name_compression
     declared = format_by_extension(name)
     with path.open("rb") as stream:
         head = stream.read(SAMPLE_BYTES)
     if by_name:
         return _by_name(path, size, declared, compression, innerpath)
+    hidden = _hidden_compression(path, head, declared, declared_compression or name_compression)
+    if hidden is not None:
+        archive = format_by_name("ZIP" if hidden == "zip" else "GZ")
+        return FormatInfo(path=str(path), size=size, format=archive, declared=declared,
+                          hidden_compression=hidden)  # fmt: skip
     if declared_compression in compressed.SUFFIXES.values():
         pass  # the descriptor says so
     elif size and compressed.compression_of(head):
@@ -174,6 +188,21 @@ def sniff_format(
     return FormatInfo(
         path=str(path), size=size, format=format_by_name(found), declared=declared, what=what
     )
+
+
+def _hidden_compression(
+    path: Path, head: bytes, declared: FileFormat | None, claimed: str | None
+) -> str | None:
+    """The compression of a file named as a text table (CSV, TSV, NDJSON) whose bytes are
+    compressed when neither its name nor its descriptor (`claimed`) says so: a gzip, bzip2
+    or xz stream, or a zip archive that is not a document."""
+    if declared is None or declared.name not in _TEXT_TABLE_NAMES or claimed:
+        return None
+    if found := compressed.compression_of(head):
+        return found
+    if head.startswith(b"PK\x03\x04") and _sniff_zip(path) == "ZIP":
+        return "zip"
+    return None
 
 
 def _compression_by_name(name: str) -> tuple[str, str | None]:

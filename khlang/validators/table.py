@@ -19,10 +19,8 @@ import numpy as np
 import pyarrow as pa
 
 from khlang.i18n import Text, t
+from khlang.thai import BUDDHIST_ERA_FROM, BUDDHIST_ERA_OFFSET, THAI_DIGITS, TO_ARABIC_DIGITS
 from khlang.validators.cells import (
-    BE_FIRST_YEAR,
-    BE_OFFSET,
-    THAI_DIGITS,
     CellChecks,
     FieldChecker,
     blank_cells,
@@ -479,7 +477,7 @@ def type_hint(schema_field: SchemaField, cell: str) -> Text | None:
     kind = schema_field.type
     stripped = cell.strip()
     if any(digit in cell for digit in THAI_DIGITS):
-        latin = cell.translate(str.maketrans(THAI_DIGITS, "0123456789"))
+        latin = cell.translate(TO_ARABIC_DIGITS)
         return t(f'เขียนด้วยเลขไทย ให้ใช้เลขอารบิก "{latin}"', f'Thai digits: write "{latin}"')
     if kind in ("number", "integer"):
         if "บาท" in stripped or "฿" in stripped:
@@ -517,8 +515,8 @@ def calendar_hint(schema_field: SchemaField, cell: str, checker: FieldChecker) -
     if year is None:
         return None
     buddhist = schema_field.calendar == "buddhist"
-    fixed = year + BE_OFFSET if buddhist else year - BE_OFFSET
-    if (buddhist and fixed < BE_FIRST_YEAR) or (not buddhist and fixed <= 0):
+    fixed = year + BUDDHIST_ERA_OFFSET if buddhist else year - BUDDHIST_ERA_OFFSET
+    if (buddhist and fixed < BUDDHIST_ERA_FROM) or (not buddhist and fixed <= 0):
         return None
     text = cell.replace(str(year), str(fixed), 1)
     era_th, era_en = ("พ.ศ.", "BE") if buddhist else ("ค.ศ.", "CE")

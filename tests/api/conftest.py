@@ -45,6 +45,7 @@ def make_app(home, **settings):
         "rate_limits": RateLimits(enabled=False),
         "prepare_tables": False,
         "query": QueryLimits(build_wait_seconds=300),
+        "host_names": ["testserver"],  # the test client's requests come to this host
         **settings,
     }
     return create_app(ApiSettings(home=home, **options))

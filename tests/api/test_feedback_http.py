@@ -6,6 +6,7 @@ shown; a request from open to published; the feedback dataset through the gate."
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_the_email_is_never_shown(world) -> None:
     thread = _ask(client)
     client.post(
         f"{API}/feedback/threads/{thread['id']}/answers",
-        json={"body": "แก้ไขแล้ว"},
+        json={"body": "แก้ไขแล้ว", "fixed_in_version": 1},
         headers=_headers(built, "cm-editor"),
     )
     pages = [
@@ -102,6 +103,13 @@ def test_the_email_is_never_shown(world) -> None:
         assert page.status_code == 200, page.url
         assert EMAIL not in page.text, page.url
     assert "has_email" not in thread
+    fixed = f'class="badge ok" href="/dataset/{PUBLIC}?version=1"'
+    dataset_page = client.get(f"/dataset/{PUBLIC}").text
+    report = re.search(r'class="report-line" href="([^"]+)"', dataset_page)
+    form = client.get(report.group(1).replace("&amp;", "&")).text
+    assert re.search(r'<option value="error" selected>', form)
+    assert re.search(r'<option value="[0-9a-f-]{36}" selected>allocation.csv', form)
+    assert fixed in client.get(f"/questions/{thread['id']}").text
 
 
 def test_a_request_goes_from_open_to_published_with_a_link(world) -> None:

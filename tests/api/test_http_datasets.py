@@ -50,7 +50,7 @@ def test_search_english_facets_and_filters(client) -> None:
 
 def test_a_bad_key_is_refused_not_ignored(client) -> None:
     response = client.get(f"{API}/datasets", headers={"Authorization": "Bearer khlang_nope"})
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["error"]["code"] == "bad_api_key"
 
 

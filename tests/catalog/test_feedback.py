@@ -13,9 +13,12 @@ from khlang.catalog import Catalog, ConflictError, NotFoundError, PermissionDeni
 from khlang.catalog.feedback_records import Subject
 from khlang.catalog.feedback_tables import FeedbackThread
 from khlang.errors import KhlangError
+from tests.catalog import test_cli_catalog
 from tests.catalog.folders import write_folder
 
 OPERATOR = Principal.operator("cli:tester")
+command_line = test_cli_catalog.cli
+"""`command_line("catalog", ...)`: the command-line tests' fixture, on this catalog."""
 ORG = "test-org"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -234,3 +237,22 @@ def test_response_times_count_the_first_answer(catalog: Catalog, setup) -> None:
     assert (times.threads, times.answered, times.open) == (3, 2, 1)
     assert times.median_hours == pytest.approx(24, abs=0.1)
     assert times.within_week == 100.0
+
+
+def test_the_feedback_dataset_from_the_command_line(catalog: Catalog, setup, command_line) -> None:
+    cli = command_line
+    thread = _ask(catalog)
+    catalog.feedback.answer(thread.id, "ตอบแล้ว", actor=setup["editor"])
+    first = cli("catalog", "feedback-dataset", ORG, "--base-url", "https://data.example.go.th")
+    assert (first.returncode, first.stdout.strip()) == (
+        0,
+        f"published {ORG}-public-feedback version 1",
+    )
+    again = cli("catalog", "feedback-dataset", ORG, "--base-url", "https://data.example.go.th")
+    assert again.stdout.strip() == f"unchanged {ORG}-public-feedback version 1"
+    answers = catalog.version(f"{ORG}-public-feedback").resources[1]
+    text = catalog.resource_file(f"{ORG}-public-feedback", answers.id).path.read_text()
+    assert "Editor Person" in text
+    assert "citizen@example.com" not in text
+    unknown = cli("catalog", "feedback-dataset", "no-such-org")
+    assert unknown.returncode != 0

@@ -14,10 +14,10 @@ from khlang.publishers.fiscal import (
     calendar_month,
     fiscal_month_of,
     fiscal_year_bounds,
-    fiscal_year_of,
     parse_month,
     to_be_year,
 )
+from khlang.thai import fiscal_year_of
 
 
 @pytest.mark.parametrize(

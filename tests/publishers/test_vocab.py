@@ -19,7 +19,10 @@ def test_the_five_budget_types_and_six_sources_of_funds() -> None:
         "เงินงบประมาณ", "เงินอุดหนุนทั่วไป", "เงินอุดหนุนเฉพาะกิจ", "รายได้จัดเก็บเอง", "เงินกู้",
         "เงินนอกงบประมาณ",
     ]  # fmt: skip
-    assert PHASE_ORDER == ("requested", "allocated", "transferred", "committed", "disbursed")
+    # The five stages of a year's budget, then a multi-year commitment's other years.
+    assert PHASE_ORDER == (
+        "requested", "allocated", "transferred", "committed", "disbursed", "obligated"
+    )  # fmt: skip
 
 
 def test_five_strategic_areas_of_five_topics() -> None:

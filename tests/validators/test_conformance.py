@@ -24,8 +24,8 @@ from tests.validators.frictionless_fixtures import VERSION, data_folder
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "validators.md"
 
 DELIBERATE = {
-    "format-from-content": "khlang reads a file as what its bytes are (a gzip or zip named "
-    ".csv, a table named .txt); frictionless-py goes by the name",
+    "format-from-content": "khlang reads a file as what its bytes are (a table named .txt); "
+    "frictionless-py goes by the name",
     "json-as-table": "khlang validates a JSON array as a table; frictionless-py takes a .json "
     "file that is not declared a table for a JSON document, valid whatever it holds",
     "calendar": "khlang's calendar property flags years of the other era",
@@ -36,8 +36,6 @@ DELIBERATE = {
 
 FIXTURE_DIFFERENCES = {
     "[table].csv": "glob-names",
-    "compression/implicit-gz.csv": "format-from-content",
-    "compression/implicit-zip.csv": "format-from-content",
     "fixtures/summary/multiline-scheme-error.txt": "format-from-content",
     "schema-invalid-wrong-type.json": "json-as-table",
 }

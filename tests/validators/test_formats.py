@@ -117,3 +117,32 @@ def test_dataset_open_format_rule(tmp_path) -> None:
     report = validate_package(descriptor)
     assert report.meets_open_format_rule
     assert report.to_frictionless()["openFormat"] == {"meetsRule": True}
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz", "zip"])
+def test_compression_hidden_by_the_name(tmp_path, kind) -> None:
+    """A compressed table named `budget.csv` is an encoding-error naming the fix (every tool
+    that goes by the name decodes the bytes as text and fails); named `budget.csv.gz`, or
+    declared by a package resource's `compression`, it is read."""
+    import bz2
+    import gzip
+    import lzma
+
+    table = b"id,name\n1,a\n2,b\n"
+    packed = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress,
+              "zip": lambda data: _zip({"budget.csv": data})}[kind](table)  # fmt: skip
+    hidden = tmp_path / "budget.csv"
+    hidden.write_bytes(packed)
+    report = validate(hidden)
+    assert [error["type"] for error in report.to_frictionless()["tasks"][0]["errors"]] == [
+        "encoding-error"
+    ]
+    assert f"name it budget.csv.{kind}" in report.tasks[0].tally.findings()[0].note.en
+    assert sniff_format(hidden).tabular  # the catalog's gate still checks it
+    named = tmp_path / f"budget.csv.{kind}"
+    named.write_bytes(packed)
+    assert validate(named).valid
+    descriptor = tmp_path / "datapackage.json"
+    resource = {"name": "budget", "path": "budget.csv", "compression": kind}
+    descriptor.write_text(json.dumps({"resources": [resource]}))
+    assert validate_package(descriptor).valid

@@ -33,7 +33,9 @@ def make_app(home: Path, **settings):
     from khlang.api.app import create_app
     from khlang.api.settings import ApiSettings, RateLimits
 
-    options = {"rate_limits": RateLimits(enabled=False), "prepare_tables": False, **settings}
+    # The test client's requests come to the host `testserver`.
+    options = {"rate_limits": RateLimits(enabled=False), "prepare_tables": False,
+               "host_names": ["testserver"], **settings}  # fmt: skip
     return create_app(ApiSettings(home=home, **options))
 
 

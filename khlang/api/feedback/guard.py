@@ -30,12 +30,12 @@ from starlette.requests import Request
 from khlang.api.errors import ApiError
 from khlang.api.feedback.settings import FeedbackSettings
 from khlang.i18n import Text
+from khlang.thai import TO_ARABIC_DIGITS
 
 HONEYPOT = "website"
 """The field people never see (`.hp` in site.css) and bots fill in."""
 WORDS_TH = ("ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า")
 WORDS_EN = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 class Challenge(BaseModel):
@@ -89,7 +89,7 @@ class Guard:
                 status=403,
                 parameter="challenge",
             )
-        given = (answer or "").strip().translate(_THAI_DIGITS)
+        given = (answer or "").strip().translate(TO_ARABIC_DIGITS)
         if not given.isdigit() or int(given) != sum(self._numbers(payload)):
             raise _refused("challenge_answer")
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from khlang.api.query.columns import Column, Op, quote_identifier
 from khlang.api.query.language import AggFunction, AggregateQuery, Conditions, Filter, SortKey
 from khlang.api.query.tables import TableInfo
-from khlang.api.thai import query_terms, words
+from khlang.api.thai import query_terms
 
 ROW = "rowid"
 _COMPARISONS = {Op.eq: "=", Op.lt: "<", Op.lte: "<=", Op.gt: ">", Op.gte: ">="}
@@ -80,26 +80,47 @@ class Compiler:
         return sql, [terms, len(terms)]
 
     def _text_search(self, text: str) -> tuple[str, list[Any]]:
-        """`_q`: every word of the text in some word-indexed column of the row."""
-        indexed = list(self.info.term_columns)
-        if not indexed:
-            searchable = [quote_identifier(c.name) for c in self.info.columns if c.is_text]
-            if not searchable:
-                return "FALSE", []
-            clauses, params = [], []
-            for word in words(text) or [text]:
-                parts = [_contains(column, word) for column in searchable]
-                clauses.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
-                params.extend(v for _, values in parts for v in values)
-            return " AND ".join(clauses), params
-        clauses: list[str] = []
+        """`_q`: every word of the text in some text column of the row, as one predicate
+        whose cost does not grow with the number of words (at most MAX_SEARCH_WORDS, checked
+        by the query language): with word indexes, each indexed column is joined once to the
+        bit mask of the query's words its value holds, and a row matches when its masks
+        together hold every word; without, the row's text columns are joined into one text
+        and each word is a substring of it. Text of stopwords only is matched as it is."""
+        terms = query_terms(text)
+        if terms and self.info.term_columns:
+            return self._indexed_text_search(terms)
+        indexed = [quote_identifier(name) for name in self.info.term_columns]
+        searchable = indexed or [quote_identifier(c.name) for c in self.info.columns if c.is_text]
+        if not searchable:
+            return "FALSE", []
+        needles = [term.lower() for term in terms] or [text.lower()]
+        haystack = f"lower(concat_ws(chr(31), {', '.join(searchable)}))"
+        return (
+            f"list_bool_and(list_transform(?::VARCHAR[], lambda w: contains({haystack}, w)))",
+            [needles],
+        )
+
+    def _indexed_text_search(self, terms: list[str]) -> tuple[str, list[Any]]:
+        joins: list[str] = []
+        masks: list[str] = []
         params: list[Any] = []
-        for word in words(text) or [text]:
-            per_column = [self._search(name, word) for name in indexed]
-            clauses.append("(" + " OR ".join(sql for sql, _ in per_column) + ")")
-            for _, values in per_column:
-                params.extend(values)
-        return " AND ".join(clauses), params
+        for position, (name, table) in enumerate(self.info.term_columns.items()):
+            alias = f"__m{position}"
+            bit = "1::BIGINT << (list_position(?::VARCHAR[], term) - 1)"
+            source = f"{self.catalog}.{quote_identifier(table)}"
+            joins.append(
+                f"LEFT JOIN (SELECT value, bit_or({bit}) AS mask FROM {source} "  # noqa: S608
+                f"WHERE term = ANY(?::VARCHAR[]) GROUP BY value) AS {alias} "
+                f"ON __r.{quote_identifier(name)} = {alias}.value"
+            )
+            masks.append(f"coalesce({alias}.mask, 0)")
+            params.extend([terms, terms])
+        params.append((1 << len(terms)) - 1)
+        sql = (
+            f"{ROW} IN (SELECT __r.{ROW} FROM {self.table} AS __r {' '.join(joins)} "  # noqa: S608
+            f"WHERE ({' | '.join(masks)}) = ?)"
+        )
+        return sql, params
 
     # --- rows --------------------------------------------------------------------------------
 

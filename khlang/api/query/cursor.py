@@ -17,6 +17,7 @@ import hashlib
 import json
 from typing import Any
 
+from khlang.api import json_input
 from khlang.api.errors import bad_parameter
 from khlang.api.query.columns import Column
 
@@ -48,7 +49,7 @@ def decode_cursor(
         raise _malformed(parameter)
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        found_signature, values, row = json.loads(raw.decode())
+        found_signature, values, row = json_input.loads(raw.decode())
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         raise _malformed(parameter) from None
     if not isinstance(found_signature, str) or not isinstance(values, list):

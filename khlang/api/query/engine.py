@@ -1,8 +1,11 @@
 """Running queries: one DuckDB instance per server process, tables attached read-only.
 
 Every query runs in a worker thread (the event loop never waits on DuckDB), at most
-`max_concurrent` at once, under a time limit (a timer interrupts the query and the caller
-gets a clear 400) and the instance's memory limit. Exact counts and facet counts depend only
+`max_concurrent` at once and at most `client_share` of those for one client, admitted fairly
+between clients (khlang.api.query.pool), under the instance's memory limit and one deadline
+for the whole request: every statement it runs (page, count, facets) shares
+`timeout_seconds`, and the watchdog interrupts DuckDB's connection when it passes (the caller
+gets a clear 400). Exact counts and facet counts depend only
 on the table and the filters, and a table never changes once built, so they are cached.
 A table that is not built yet is built in the background; a request waits a few seconds for
 it and otherwise gets a 503 with Retry-After.
@@ -15,6 +18,7 @@ import concurrent.futures
 import heapq
 import itertools
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -30,11 +34,13 @@ from khlang.api.query.columns import Column, quote_identifier
 from khlang.api.query.compile import Compiler, Sql
 from khlang.api.query.cursor import decode_cursor, encode_cursor, sort_signature
 from khlang.api.query.language import AggregateQuery, Conditions, RowQuery, SortKey
+from khlang.api.query.pool import QUERY_CLIENT, FairPool
 from khlang.api.query.tables import TableInfo, TableSource, ensure_table, read_info
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
 FACET_SIZE = 30
+log = logging.getLogger("khlang.api.query")
 T = TypeVar("T")
 
 
@@ -45,7 +51,16 @@ class QueryLimits(BaseModel):
     download_timeout_seconds: float = 900.0
     memory_limit: str = "1GB"
     threads: int = 2
-    max_concurrent: int = 4
+    max_concurrent: int = 3
+    """Queries running at once: on 2 cores, two heavy ones and the place kept for light
+    clients (`light_reserve`); more only share the same CPU and answer later."""
+    client_share: int = 2
+    """Of the `max_concurrent` places, how many one client (an API key, or an IP address
+    without one) may hold: the others stay free for everyone else."""
+    light_reserve: int = 1
+    """Places kept for clients whose queries are light (see khlang.api.query.pool), so a
+    cheap query never waits behind heavy ones."""
+    light_seconds: float = 0.25
     max_waiting: int = 512
     """Queries queued behind the running ones before new ones get a 503. Waiting costs
     little, so the bound is well above the connections one process serves at its rated load
@@ -143,7 +158,15 @@ class QueryEngine:
         self._attached: dict[str, TableInfo] = {}
         self._builds: dict[str, concurrent.futures.Future[Path]] = {}
         self._builder = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="khlang-build")
-        self._limiter = anyio.CapacityLimiter(self.limits.max_concurrent)
+        self.pool = FairPool(
+            self.limits.max_concurrent,
+            self.limits.client_share,
+            self.limits.max_waiting,
+            reserve=self.limits.light_reserve,
+            light_seconds=self.limits.light_seconds,
+        )
+        self._threads = anyio.CapacityLimiter(self.limits.max_concurrent)
+        self._deadline = threading.local()
         self._cache: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._watchdog = Watchdog()
@@ -166,10 +189,14 @@ class QueryEngine:
                 asyncio.shield(asyncio.wrap_future(future)), self.limits.build_wait_seconds
             )
         except KhlangError as error:
+            # DuckDB's text names server paths, SQL and the file's first line: it goes to
+            # the log; the caller is told what is wrong, not where.
+            log.warning("table %s cannot be built: %s", source.key, error.message.en)
             raise ApiError(
                 Text(
-                    th=f"ทรัพยากรนี้ค้นหาไม่ได้: {error.message.th}",
-                    en=f"this resource cannot be queried: {error.message.en}",
+                    th="ทรัพยากรนี้ค้นหาไม่ได้: ไฟล์อ่านตาม Table Schema ของทรัพยากรไม่ได้",
+                    en="this resource cannot be queried: its file does not load with its "
+                    "Table Schema",
                 ),
                 code="resource_not_queryable",
                 status=422,
@@ -235,33 +262,49 @@ class QueryEngine:
 
     # --- running -----------------------------------------------------------------------------
 
-    async def _run(self, function: Callable[[], T]) -> T:
-        if self._limiter.statistics().tasks_waiting >= self.limits.max_waiting:
-            raise ApiError(
-                Text(th="เซิร์ฟเวอร์มีงานค้นหามากเกินไป", en="too many queries are running"),
-                code="busy",
-                status=503,
-                headers={"Retry-After": "2"},
+    async def run(self, function: Callable[[], T]) -> T:
+        """`function()` in a worker thread once the caller (`QUERY_CLIENT`) has a place in
+        the pool, with one deadline for every statement it runs."""
+        async with self.pool.slot(QUERY_CLIENT.get()):
+            return await anyio.to_thread.run_sync(
+                self.within_deadline, function, limiter=self._threads
             )
-        return await anyio.to_thread.run_sync(function, limiter=self._limiter)
+
+    def within_deadline(self, function: Callable[[], T]) -> T:
+        """`function()` with the request's deadline set for `_fetch` (in this thread)."""
+        self._deadline.at = time.monotonic() + self.limits.timeout_seconds
+        try:
+            return function()
+        finally:
+            self._deadline.at = None
+
+    def _timeout(self) -> ApiError:
+        return ApiError(
+            Text(
+                th=f"การค้นหาใช้เวลาเกิน {self.limits.timeout_seconds:g} วินาที "
+                "กรุณาเพิ่มตัวกรองหรือลดจำนวนกลุ่ม",
+                en=f"the query took longer than {self.limits.timeout_seconds:g} s; "
+                "add filters or group by fewer columns",
+            ),
+            code="query_timeout",
+            status=400,
+        )
 
     def _fetch(self, sql: Sql) -> list[tuple]:
-        """Run one statement on its own cursor, interrupted at the time limit."""
+        """Run one statement on its own cursor, interrupted at the request's deadline (or
+        `timeout_seconds` from now outside a request)."""
+        deadline = getattr(self._deadline, "at", None)
+        seconds = (
+            deadline - time.monotonic() if deadline is not None else self.limits.timeout_seconds
+        )
+        if seconds <= 0:
+            raise self._timeout()
         cursor = self._db.cursor()
-        deadline = self._watchdog.watch(cursor, self.limits.timeout_seconds)
+        ticket = self._watchdog.watch(cursor, seconds)
         try:
             return cursor.execute(sql.text, sql.params).fetchall()
         except self._duckdb.InterruptException:
-            raise ApiError(
-                Text(
-                    th=f"การค้นหาใช้เวลาเกิน {self.limits.timeout_seconds:g} วินาที "
-                    "กรุณาเพิ่มตัวกรองหรือลดจำนวนกลุ่ม",
-                    en=f"the query took longer than {self.limits.timeout_seconds:g} s; "
-                    "add filters or group by fewer columns",
-                ),
-                code="query_timeout",
-                status=400,
-            ) from None
+            raise self._timeout() from None
         except self._duckdb.OutOfMemoryException:
             raise ApiError(
                 Text(
@@ -273,7 +316,7 @@ class QueryEngine:
                 status=400,
             ) from None
         finally:
-            self._watchdog.release(deadline)
+            self._watchdog.release(ticket)
             cursor.close()
 
     def _cached(self, key: str, sql: Sql, compute: Callable[[], Any]) -> Any:
@@ -308,7 +351,7 @@ class QueryEngine:
 
     async def rows(self, source: TableSource, query: RowQuery, *, offset: int = 0) -> RowPage:
         info = await self.table(source)
-        return await self._run(lambda: self.rows_sync(info, query, offset=offset))
+        return await self.run(lambda: self.rows_sync(info, query, offset=offset))
 
     def rows_sync(self, info: TableInfo, query: RowQuery, *, offset: int = 0) -> RowPage:
         compiler = self.compiler(info)
@@ -365,7 +408,7 @@ class QueryEngine:
 
     async def aggregate(self, source: TableSource, query: AggregateQuery) -> AggregateResult:
         info = await self.table(source)
-        return await self._run(lambda: self.aggregate_sync(info, query))
+        return await self.run(lambda: self.aggregate_sync(info, query))
 
     def aggregate_sync(self, info: TableInfo, query: AggregateQuery) -> AggregateResult:
         sql = self.compiler(info).aggregate(query)

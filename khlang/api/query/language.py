@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from khlang.api.errors import bad_parameter
 from khlang.api.query.columns import Column, Op
-from khlang.api.query.values import MAX_TEXT_VALUE, parse_flag, parse_list, parse_scalar
+from khlang.api.query.values import parse_flag, parse_list, parse_scalar
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1_000
@@ -37,6 +37,10 @@ MAX_SORT_KEYS = 5
 MAX_GROUP_COLUMNS = 5
 MAX_AGGREGATES = 10
 MAX_FACETS = 5
+MAX_SEARCH_LENGTH = 200
+"""Characters of a text search (`_q`, `__search`, `__contains`, CKAN's `q`)."""
+MAX_SEARCH_WORDS = 10
+"""Distinct words of a text search: each is one bit of the predicate `_q` compiles to."""
 
 
 class Filter(BaseModel):
@@ -229,9 +233,32 @@ def _conditions(items: list[tuple[str, str]], text: str | None, schema: Schema) 
     if len(items) > MAX_FILTERS:
         _at_most(items[MAX_FILTERS][0], len(items), MAX_FILTERS, "ตัวกรอง", "filters")
     filters = tuple(_filter(key, value, schema) for key, value in items)
-    if text is not None and len(text) > MAX_TEXT_VALUE:
-        raise bad_parameter("_q", "ข้อความค้นหายาวเกินไป", "the search text is too long")
-    return Conditions(filters=filters, text=(text or "").strip() or None)
+    return Conditions(filters=filters, text=search_text(text, "_q") if text else None)
+
+
+def search_text(raw: str, parameter: str) -> str | None:
+    """A text search as the caller gave it, checked against the bounds that keep its
+    query's cost small (MAX_SEARCH_LENGTH characters, MAX_SEARCH_WORDS words); None when
+    it is blank."""
+    from khlang.api.thai import query_terms
+
+    text = raw.strip()
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise bad_parameter(
+            parameter,
+            f"ข้อความค้นหายาวเกิน {MAX_SEARCH_LENGTH} ตัวอักษร",
+            f"the search text is longer than {MAX_SEARCH_LENGTH} characters",
+            code="search_too_long",
+        )
+    found = len(query_terms(text))
+    if found > MAX_SEARCH_WORDS:
+        raise bad_parameter(
+            parameter,
+            f"ข้อความค้นหามี {found} คำ ค้นได้ไม่เกิน {MAX_SEARCH_WORDS} คำ",
+            f"the search text has {found} words; at most {MAX_SEARCH_WORDS} are searched",
+            code="search_too_many_words",
+        )
+    return text or None
 
 
 def _filter(key: str, raw: str, schema: Schema) -> Filter:
@@ -261,8 +288,8 @@ def _filter(key: str, raw: str, schema: Schema) -> Filter:
     elif op is Op.isnull:
         value = parse_flag(raw, key)
     elif op in (Op.contains, Op.search):
-        value = raw.strip()
-        if not value:
+        value = search_text(raw, key)
+        if value is None:
             raise bad_parameter(key, "ข้อความค้นหาว่าง", "the search text is empty")
     else:
         value = parse_scalar(column, raw, key)

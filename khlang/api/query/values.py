@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from khlang.api import json_input
 from khlang.api.errors import bad_parameter
 from khlang.api.query.columns import Column
 
@@ -60,7 +61,7 @@ def parse_list(column: Column, raw: str, parameter: str) -> list[Any]:
     text = raw.strip()
     if text.startswith("["):
         try:
-            items = json.loads(text)
+            items = json_input.loads(text)
         except json.JSONDecodeError as error:
             raise bad_parameter(
                 parameter,

@@ -15,12 +15,20 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from khlang.api import ckan_actions, ckan_datastore, ckan_search, ckan_site, ckan_writes, publishing
+from khlang.api import (
+    ckan_actions,
+    ckan_datastore,
+    ckan_search,
+    ckan_site,
+    ckan_writes,
+    json_input,
+    publishing,
+)
 from khlang.api.ckan_common import CkanError, Context
 from khlang.api.errors import ApiError
 from khlang.api.http import base_url, json_bytes
 from khlang.api.state import api_state, caller
-from khlang.catalog import NotFoundError, PermissionDeniedError
+from khlang.catalog import ANONYMOUS, NotFoundError, PermissionDeniedError
 from khlang.errors import KhlangError
 
 router = APIRouter(tags=["CKAN API"])
@@ -84,7 +92,7 @@ async def _parameters(request: Request, limit: int) -> tuple[dict[str, Any], Any
         data.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         return data, None
     try:
-        parsed = json.loads(body)
+        parsed = json_input.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise CkanError(
             "Bad request", 400, message="Bad request - JSON Error: the body is not valid JSON"
@@ -93,6 +101,11 @@ async def _parameters(request: Request, limit: int) -> tuple[dict[str, Any], Any
         raise CkanError("Bad request", 400, message="Bad request - JSON Error: not a JSON object")
     data.update(parsed)
     return data, None
+
+
+def _is_upload(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "multipart/form-data"
 
 
 def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
@@ -131,16 +144,26 @@ async def call_action(
             )
         state = api_state(request)
         principal = await anyio.to_thread.run_sync(caller, request)
-        if action in WRITE_ACTIONS and principal.name == "anonymous":
+        if action in WRITE_ACTIONS and principal == ANONYMOUS:
             raise CkanError(
                 "Authorization Error",
                 403,
                 message=f"Access denied: Action {action} requires an API key",
             )
+        if action in WRITE_ACTIONS and _is_upload(request):  # who, before reading a file
+            await anyio.to_thread.run_sync(publishing.require_publisher, state, principal, None)
         data, form = await _parameters(request, state.settings.max_upload_bytes)
         context = Context(state=state, principal=principal, base=base_url(request))
+
+        def answer() -> bytes:  # the JSON of 32,000 records is work too: not on the loop
+            result = function(context, data)
+            return json_bytes(_envelope(request, action, success=True, result=result))
+
         try:
-            result = await anyio.to_thread.run_sync(function, context, data)
+            if action.startswith("datastore_"):  # queries: through the engine's fair pool
+                content = await state.engine.run(answer)
+            else:
+                content = await anyio.to_thread.run_sync(answer)
         finally:
             if form is not None:
                 await form.close()
@@ -160,7 +183,7 @@ async def call_action(
         )
     except ApiError as error:
         if error.status in (401, 403):
-            kind = CkanError("Authorization Error", 403, message=error.message.en)
+            kind = CkanError("Authorization Error", error.status, message=error.message.en)
         elif error.status == 404:
             kind = CkanError("Not Found Error", 404, message=error.message.en)
         elif error.status >= 500:
@@ -179,10 +202,9 @@ async def call_action(
             action,
             CkanError("Validation Error", 409, fields={"message": [error.render("en")]}),
         )
-    return Response(
-        json_bytes(_envelope(request, action, success=True, result=result)),
-        media_type="application/json;charset=utf-8",
-    )
+    # An answer to a key may hold private datasets: no shared cache may keep it.
+    private = {} if principal == ANONYMOUS else {"Cache-Control": "private, no-store"}
+    return Response(content, media_type="application/json;charset=utf-8", headers=private)
 
 
 def _error(request: Request, action: str, error: CkanError) -> JSONResponse:

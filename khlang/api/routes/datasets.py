@@ -289,7 +289,7 @@ def _remembered(
     answers: a popular dataset is asked for many times a second, and building its JSON (a
     200 KB metadata dump) or its DCAT-AP costs 8-17 ms of CPU each time (bench/load.py).
     Kept per caller, as `service.table_source` is, so no one gets what only another may see."""
-    who = (principal.name, principal.sysadmin, tuple(sorted(principal.roles.items())))
+    who = principal.cache_key
     body, media, etag, cache = state.remember(("answer", *key, base_url(request), who), build)
     return cached_response(request, body, media_type=media, etag=etag, cache_control=cache)
 

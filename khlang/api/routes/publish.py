@@ -8,11 +8,11 @@ editor of an organisation publishes and withdraws that organisation's datasets, 
 
 from __future__ import annotations
 
-import io
 import shutil
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
@@ -39,6 +39,10 @@ ARCHIVE_TYPES = {
     "application/x-gtar": "tar",
 }
 MAX_FILES = 10_000
+MAX_RATIO = 200
+"""Unpacked bytes per archive byte: real tables compress 5-30 times, a bomb thousands."""
+MIN_RATIO_CHECK = 10 * 1024**2
+"""Below this many unpacked bytes the ratio does not matter."""
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 ARCHIVE_BODY = {
     "requestBody": {
@@ -71,49 +75,75 @@ def _safe_name(name: str) -> PurePosixPath:
     return path
 
 
-def extract(body: bytes, kind: str, target: Path, limit: int) -> Path:
-    """Unpack an upload into `target` (refusing links, absolute or `..` paths, more than
-    MAX_FILES members or more than `limit` bytes unpacked) and return the dataset folder."""
-    total = 0
+def extract(archive_path: Path, kind: str, target: Path, limit: int) -> Path:
+    """Unpack an uploaded archive into `target` and return the dataset folder. Its table of
+    contents is checked before anything is written: links, absolute or `..` paths, more
+    than MAX_FILES members, more than `limit` bytes declared unpacked, or a compression
+    ratio over MAX_RATIO (an 850-byte archive of a 1 GB file) are refused."""
+    packed = max(1, archive_path.stat().st_size)
+    target.mkdir(parents=True, exist_ok=True)
     try:
         if kind == "zip":
-            with zipfile.ZipFile(io.BytesIO(body)) as archive:
-                members = [m for m in archive.infolist() if not m.is_dir()]
-                if len(members) > MAX_FILES:
-                    raise _too_many()
+            with zipfile.ZipFile(archive_path) as archive:
+                members = _checked(
+                    (m for m in archive.infolist() if not m.is_dir()),
+                    lambda m: (m.filename, m.file_size, True),
+                    limit,
+                    packed,
+                )
                 for member in members:
-                    path = _safe_name(member.filename)
-                    total += member.file_size
-                    if total > limit:
-                        raise _too_big(limit)
-                    destination = target.joinpath(*path.parts)
+                    destination = target.joinpath(*_safe_name(member.filename).parts)
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     with archive.open(member) as source, destination.open("wb") as out:
                         shutil.copyfileobj(source, out)
         else:
-            with tarfile.open(fileobj=io.BytesIO(body), mode="r:*") as archive:
-                members = archive.getmembers()
-                if len(members) > MAX_FILES:
-                    raise _too_many()
-                for member in members:
-                    _safe_name(member.name)
-                    if not (member.isfile() or member.isdir()):
-                        raise ApiError(
-                            Text(th="ไฟล์บีบอัดมีลิงก์", en=f"the archive holds a link: {member.name}"),
-                            code="bad_archive",
-                            status=400,
-                        )
-                    total += member.size
-                    if total > limit:
-                        raise _too_big(limit)
-                archive.extractall(target, filter="data")
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as error:
+            with tarfile.open(archive_path, mode="r:*") as archive:
+                members = _checked(
+                    archive,  # read lazily: a flood of members stops at MAX_FILES
+                    lambda m: (m.name, m.size, m.isfile() or m.isdir()),
+                    limit,
+                    packed,
+                )
+                archive.extractall(target, members=members, filter="data")
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error):
+        # the library's text names server paths: the caller is told what, not where
         raise ApiError(
-            Text(th=f"อ่านไฟล์บีบอัดไม่ได้: {error}", en=f"cannot read the archive: {error}"),
+            Text(th="อ่านไฟล์บีบอัดไม่ได้ (ไฟล์เสียหรือไม่ใช่ zip/tar.gz)",
+                 en="cannot read the archive (damaged, or not a zip or tar.gz)"),
             code="bad_archive",
             status=400,
-        ) from None
+        ) from None  # fmt: skip
     return _dataset_folder(target)
+
+
+def _checked(members, describe, limit: int, packed: int) -> list:
+    """The archive's members once all of them pass the bounds (see `extract`)."""
+    kept, total = [], 0
+    for member in members:
+        name, size, plain = describe(member)
+        _safe_name(name)
+        if not plain:
+            raise ApiError(
+                Text(th="ไฟล์บีบอัดมีลิงก์", en=f"the archive holds a link: {name}"),
+                code="bad_archive",
+                status=400,
+            )
+        kept.append(member)
+        total += size
+        if len(kept) > MAX_FILES:
+            raise _too_many()
+        if total > limit:
+            raise _too_big(limit)
+    if total > MIN_RATIO_CHECK and total / packed > MAX_RATIO:
+        raise ApiError(
+            Text(
+                th=f"ไฟล์บีบอัดขยายได้เกิน {MAX_RATIO} เท่าของขนาด",
+                en=f"the archive unpacks to more than {MAX_RATIO} times its size",
+            ),
+            code="bad_archive",
+            status=400,
+        )
+    return kept
 
 
 def _dataset_folder(root: Path) -> Path:
@@ -171,19 +201,21 @@ async def _publish(
             parameter="Content-Type",
         )
     expected = _expected_version(if_match)
+    await anyio.to_thread.run_sync(publishing.require_publisher, state, principal, name)
     limit = state.settings.max_upload_bytes
-    body = await publishing.receive(request, limit)
+    with tempfile.TemporaryDirectory(prefix="khlang-upload-") as temporary:
+        archive = Path(temporary) / "upload"
+        await publishing.receive_to_file(request, limit, archive)
 
-    def work() -> Any:
-        with tempfile.TemporaryDirectory(prefix="khlang-upload-") as temporary:
-            folder = extract(body, kind, Path(temporary), limit * 4)
+        def work() -> Any:
+            folder = extract(archive, kind, Path(temporary) / "folder", limit * 4)
             if name is not None:
                 _check_name(folder, name)
             return publishing.publish_folder(
                 state, principal, folder, change_note=change_note, expected_version=expected
             )
 
-    result = await anyio.to_thread.run_sync(work)
+        result = await anyio.to_thread.run_sync(work)
     body_out = {
         **result.model_dump(mode="json"),
         "links": {"self": f"{base_url(request)}{service.API}/datasets/{result.dataset}"},

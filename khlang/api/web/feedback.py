@@ -93,7 +93,7 @@ def _bounded(params: Any) -> dict[str, str]:
 
 @router.get("/questions", response_class=HTMLResponse)
 async def questions(request: Request) -> Response:
-    values = _bounded(request.query_params)
+    values = {**_bounded(request.query_params), "kind": request.query_params.get("kind", "")[:20]}
     return await _subject_page(request, values, sent=request.query_params.get("sent"))
 
 

@@ -13,10 +13,10 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from khlang.i18n import Text
+from khlang.thai import BUDDHIST_ERA_OFFSET
 
 Lang = Literal["th", "en"]
 ENGLISH_PREFIX = "/en"
-BUDDHIST_ERA = 543
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -122,8 +122,8 @@ class Formatter:
             return str(year)
         if self.lang == "th":
             return f"ปีงบประมาณ {value}"
-        return f"FY{value - BUDDHIST_ERA} ({value} BE)"
+        return f"FY{value - BUDDHIST_ERA_OFFSET} ({value} BE)"
 
     def fiscal_year_short(self, year: int) -> str:
         """For chart labels: `2567`, or `FY2024`."""
-        return str(year) if self.lang == "th" else f"FY{year - BUDDHIST_ERA}"
+        return str(year) if self.lang == "th" else f"FY{year - BUDDHIST_ERA_OFFSET}"

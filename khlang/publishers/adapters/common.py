@@ -19,12 +19,13 @@ from khlang.i18n import Text
 from khlang.metadata.vocabularies import Vocabulary
 from khlang.publishers.amounts import finer_than_satang, parse_amounts
 from khlang.publishers.areas import COUNTRY_CODE, AreaRegistry
-from khlang.publishers.fiscal import BE_OFFSET, BE_RANGE, THAI_DIGITS, be_years
+from khlang.publishers.fiscal import BE_RANGE, be_years
 from khlang.publishers.issues import IssueLog
 from khlang.publishers.mapping import ColumnMapping
 from khlang.publishers.placenames import PlaceParser
 from khlang.publishers.tables import COLUMNS, TABLES
 from khlang.publishers.vocab import match_term, squash
+from khlang.thai import BUDDHIST_ERA_OFFSET, TO_ARABIC_DIGITS
 
 NATIONWIDE = {"ทั่วประเทศ", "ทั้งประเทศ", "ประเทศ", "ส่วนกลาง/ทั่วประเทศ"}
 CENTRAL = {"ส่วนกลาง", "กรุงเทพฯ(ส่วนกลาง)"}
@@ -426,13 +427,13 @@ def clean_dates(frame: pd.DataFrame, ctx: Context, file: str, columns: list[str]
     for column in columns:
         if column not in frame:
             continue
-        text = frame[column].astype("string").str.translate(THAI_DIGITS).str.strip()
+        text = frame[column].astype("string").str.translate(TO_ARABIC_DIGITS).str.strip()
         iso = text.str.extract(_ISO_DATE)
         dmy = text.str.extract(_DATE)
         year = pd.to_numeric(iso[0].fillna(dmy[2]), errors="coerce")
         month = pd.to_numeric(iso[1].fillna(dmy[1]), errors="coerce")
         day = pd.to_numeric(iso[2].fillna(dmy[0]), errors="coerce")
-        year = year.where(year < BE_RANGE[0], year - BE_OFFSET)
+        year = year.where(year < BE_RANGE[0], year - BUDDHIST_ERA_OFFSET)
         dates = pd.to_datetime(
             pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
         )

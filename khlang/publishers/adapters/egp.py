@@ -29,10 +29,10 @@ from khlang.publishers.adapters.common import (
     finish,
     resolve_areas,
 )
-from khlang.publishers.fiscal import fiscal_year_of
 from khlang.publishers.mapping import ColumnMapping, apply_mapping
 from khlang.publishers.readers import JSON_SUFFIXES, read_json, read_table
 from khlang.publishers.vocab import OCDS_METHODS, PROCUREMENT_METHODS, match_term
+from khlang.thai import fiscal_year_of
 
 SYSTEM = "e-GP"
 REQUIRED = ("egp_project_id", "fiscal_year", "title", "method")

@@ -23,9 +23,10 @@ from khlang.publishers.adapters.common import (
     phase_amounts,
     resolve_areas,
 )
-from khlang.publishers.fiscal import fiscal_month_of, fiscal_year_of, parse_month
+from khlang.publishers.fiscal import fiscal_month_of, parse_month
 from khlang.publishers.mapping import ColumnMapping, apply_mapping
 from khlang.publishers.readers import read_table
+from khlang.thai import fiscal_year_of
 
 SYSTEM = "GFMIS"
 REQUIRED = ("fiscal_year", "month", "line_id", "disbursed")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
-from khlang.i18n import Text
+from khlang.i18n import Text, t
 from khlang.publishers.datasets import sql
 from khlang.publishers.tables import COLUMNS, Column
 
@@ -65,14 +65,10 @@ class DatasetSpec(BaseModel):
     resources: tuple[ResourceSpec, ...]
 
 
-def _t(th: str, en: str) -> Text:
-    return Text(th=th, en=en)
-
-
 BUDGET_ALLOCATION = DatasetSpec(
     key="budget-allocation",
-    title=_t("งบประมาณรายจ่ายที่ได้รับจัดสรรรายพื้นที่", "Budget allocation by area"),
-    notes=_t(
+    title=t("งบประมาณรายจ่ายที่ได้รับจัดสรรรายพื้นที่", "Budget allocation by area"),
+    notes=t(
         "งบประมาณที่ขอ ได้รับจัดสรร และโอนจัดสรร จำแนกตามพื้นที่ (จังหวัด อำเภอ ตำบล อปท.) ปีงบประมาณ "
         "หน่วยงาน ประเภทงบรายจ่าย และแหล่งเงิน พร้อมรายการงบประมาณรายรายการที่มีรหัสคงที่ และบัญชีจำนวนเงิน"
         "ที่ระบุระบบ ไฟล์ และแถวต้นทางของทุกตัวเลข",
@@ -89,8 +85,8 @@ BUDGET_ALLOCATION = DatasetSpec(
     resources=(
         ResourceSpec(
             name="allocation-by-area",
-            title=_t("งบประมาณจัดสรรรายพื้นที่", "Allocation by area"),
-            description=_t(
+            title=t("งบประมาณจัดสรรรายพื้นที่", "Allocation by area"),
+            description=t(
                 "ผลรวมคำขอ จัดสรร และโอนจัดสรร หนึ่งแถวต่อปีงบประมาณ พื้นที่ หน่วยรับงบประมาณ "
                 "ประเภทงบรายจ่าย และแหล่งเงิน",
                 "Requested, allocated and transferred totals, one row per fiscal year, area, "
@@ -119,8 +115,8 @@ BUDGET_ALLOCATION = DatasetSpec(
         ),
         ResourceSpec(
             name="budget-lines",
-            title=_t("รายการงบประมาณ", "Budget lines"),
-            description=_t(
+            title=t("รายการงบประมาณ", "Budget lines"),
+            description=t(
                 "หนึ่งแถวต่อรายการงบประมาณ พร้อมจำนวนเงินทุกขั้นตอน ระบบที่พบรายการ และแหล่งที่มาของรายการ",
                 "One row per budget line with its amount in every phase, the systems it appears "
                 "in and the record it was described from.",
@@ -157,8 +153,8 @@ BUDGET_ALLOCATION = DatasetSpec(
         ),
         ResourceSpec(
             name="amounts",
-            title=_t("บัญชีจำนวนเงินและแหล่งที่มา", "Amounts with provenance"),
-            description=_t(
+            title=t("บัญชีจำนวนเงินและแหล่งที่มา", "Amounts with provenance"),
+            description=t(
                 "ทุกจำนวนเงินที่นับรวม หนึ่งแถวต่อรายการ ขั้นตอน เดือน และพื้นที่ พร้อมระบบ ไฟล์ และแถวต้นทาง",
                 "Every amount counted, one row per line, phase, month and area, with its source "
                 "system, file and row.",
@@ -184,8 +180,8 @@ BUDGET_ALLOCATION = DatasetSpec(
 
 DISBURSEMENT = DatasetSpec(
     key="disbursement-progress",
-    title=_t("ความก้าวหน้าการเบิกจ่ายงบประมาณรายพื้นที่รายเดือน", "Disbursement progress by area and month"),
-    notes=_t(
+    title=t("ความก้าวหน้าการเบิกจ่ายงบประมาณรายพื้นที่รายเดือน", "Disbursement progress by area and month"),
+    notes=t(
         "งบประมาณที่ได้รับจัดสรร การก่อหนี้ผูกพัน และการเบิกจ่ายรายเดือนและสะสม พร้อมอัตราการเบิกจ่าย "
         "จำแนกตามอำเภอหรือจังหวัด",
         "Allocated budget, commitments and disbursement by month and to date, with the "
@@ -200,8 +196,8 @@ DISBURSEMENT = DatasetSpec(
     resources=(
         ResourceSpec(
             name="disbursement-by-area-month",
-            title=_t("การเบิกจ่ายรายพื้นที่รายเดือน", "Disbursement by area and month"),
-            description=_t(
+            title=t("การเบิกจ่ายรายพื้นที่รายเดือน", "Disbursement by area and month"),
+            description=t(
                 "หนึ่งแถวต่อปีงบประมาณ พื้นที่ และเดือน (เดือนว่างเมื่อแหล่งข้อมูลให้เพียงยอดทั้งปี) "
                 "งบจัดสรรเป็นยอดทั้งปีของพื้นที่ซ้ำทุกเดือนเพื่อคำนวณอัตราการเบิกจ่ายสะสม",
                 "One row per fiscal year, area and month (empty when the source gives only a "
@@ -232,8 +228,8 @@ DISBURSEMENT = DatasetSpec(
 
 PROJECTS = DatasetSpec(
     key="projects",
-    title=_t("โครงการ สถานะ และพื้นที่ดำเนินการ", "Projects with status and location"),
-    notes=_t(
+    title=t("โครงการ สถานะ และพื้นที่ดำเนินการ", "Projects with status and location"),
+    notes=t(
         "โครงการในแผนพัฒนาท้องถิ่นและรายการงบประมาณ พร้อมสถานะ พื้นที่ดำเนินการ งบตามแผน งบจัดสรร "
         "การเบิกจ่าย จำนวนสัญญา และระบบที่พบโครงการ",
         "Projects of the local development plans and budget lines, with status, location, "
@@ -247,8 +243,8 @@ PROJECTS = DatasetSpec(
     resources=(
         ResourceSpec(
             name="projects",
-            title=_t("โครงการ", "Projects"),
-            description=_t(
+            title=t("โครงการ", "Projects"),
+            description=t(
                 "หนึ่งแถวต่อโครงการและปีงบประมาณ โครงการที่ไม่อยู่ในแผนพัฒนาท้องถิ่นใช้รหัสรายการงบประมาณ",
                 "One row per project and fiscal year; a budget line without a plan project is "
                 "listed under its line identifier.",
@@ -276,8 +272,8 @@ PROJECTS = DatasetSpec(
 
 CONTRACTS = DatasetSpec(
     key="procurement-contracts",
-    title=_t("สัญญาจัดซื้อจัดจ้างที่เชื่อมโยงกับโครงการ", "Procurement contracts linked to projects"),
-    notes=_t(
+    title=t("สัญญาจัดซื้อจัดจ้างที่เชื่อมโยงกับโครงการ", "Procurement contracts linked to projects"),
+    notes=t(
         "การจัดซื้อจัดจ้างตามโครงสร้างมาตรฐาน Open Contracting (ocid วิธีการจัดหา ราคากลาง ผู้ชนะ สัญญา) "
         "เชื่อมโยงกับรายการงบประมาณและโครงการด้วยรหัส",
         "Procurement shaped like the Open Contracting Data Standard (ocid, method, reference "
@@ -292,8 +288,8 @@ CONTRACTS = DatasetSpec(
     resources=(
         ResourceSpec(
             name="contracts",
-            title=_t("สัญญาจัดซื้อจัดจ้าง", "Contracts"),
-            description=_t(
+            title=t("สัญญาจัดซื้อจัดจ้าง", "Contracts"),
+            description=t(
                 "หนึ่งแถวต่อสัญญา (หรือต่อกระบวนการจัดซื้อที่ยังไม่มีสัญญา) ผู้ขายระบุด้วยเลขประจำตัวผู้เสียภาษีของนิติบุคคล",
                 "One row per contract (or per process without a contract yet); suppliers are "
                 "juristic persons identified by tax number.",
@@ -330,8 +326,8 @@ CONTRACTS = DatasetSpec(
 
 LAO_FINANCE = DatasetSpec(
     key="lao-revenue-expenditure",
-    title=_t("รายรับและรายจ่ายขององค์กรปกครองส่วนท้องถิ่น", "LAO revenue and expenditure"),
-    notes=_t(
+    title=t("รายรับและรายจ่ายขององค์กรปกครองส่วนท้องถิ่น", "LAO revenue and expenditure"),
+    notes=t(
         "ประมาณการและรายรับจริงตามหมวด และงบประมาณรายจ่ายตามประเภทงบ "
         "ขององค์กรปกครองส่วนท้องถิ่น รายปีงบประมาณ",
         "Estimated and actual revenue by category and expenditure by budget type of local "
@@ -346,8 +342,8 @@ LAO_FINANCE = DatasetSpec(
     resources=(
         ResourceSpec(
             name="lao-finance",
-            title=_t("รายรับรายจ่าย อปท.", "LAO revenue and expenditure"),
-            description=_t(
+            title=t("รายรับรายจ่าย อปท.", "LAO revenue and expenditure"),
+            description=t(
                 "หนึ่งแถวต่อ อปท. ปีงบประมาณ และหมวดรายรับหรือประเภทงบรายจ่าย",
                 "One row per LAO, fiscal year and revenue category or budget type.",
             ),
@@ -370,8 +366,8 @@ LAO_FINANCE = DatasetSpec(
 
 NEEDS = DatasetSpec(
     key="citizens-needs",
-    title=_t("ความต้องการของประชาชนและการติดตามผล", "Citizens' needs and their follow-up"),
-    notes=_t(
+    title=t("ความต้องการของประชาชนและการติดตามผล", "Citizens' needs and their follow-up"),
+    notes=t(
         "ความต้องการของชุมชนที่ผู้นำชุมชนบันทึก จำแนกตาม 5 ด้าน (เศรษฐกิจ สังคม สิ่งแวดล้อม โครงสร้างพื้นฐาน "
         "ความมั่นคงปลอดภัย) และประเด็น พร้อมสถานะและโครงการที่ตอบสนอง ไม่เผยแพร่ชื่อบุคคล",
         "Community needs entered by their leaders, by the five strategic areas (economy, society, "
@@ -387,8 +383,8 @@ NEEDS = DatasetSpec(
     resources=(
         ResourceSpec(
             name="needs",
-            title=_t("ความต้องการของประชาชน", "Citizens' needs"),
-            description=_t(
+            title=t("ความต้องการของประชาชน", "Citizens' needs"),
+            description=t(
                 "หนึ่งแถวต่อความต้องการ พร้อมโครงการที่ตอบสนองและสถานะของโครงการ",
                 "One row per need, with the answering project and its status.",
             ),
@@ -422,8 +418,8 @@ NEEDS = DatasetSpec(
 
 BENCHMARK = DatasetSpec(
     key="lao-benchmark",
-    title=_t("ตัวชี้วัดเปรียบเทียบองค์กรปกครองส่วนท้องถิ่น", "LAO benchmark indicators"),
-    notes=_t(
+    title=t("ตัวชี้วัดเปรียบเทียบองค์กรปกครองส่วนท้องถิ่น", "LAO benchmark indicators"),
+    notes=t(
         "งบประมาณต่อหัวประชากร อัตราการเบิกจ่าย สัดส่วนงบลงทุน สัดส่วนรายได้จัดเก็บเอง และอันดับภายในจังหวัด"
         "และประเภท อปท. โดยใช้จำนวนประชากรตามทะเบียนราษฎรของกรมการปกครอง",
         "Budget per capita, disbursement rate, investment share, own-revenue share and rank "
@@ -438,8 +434,8 @@ BENCHMARK = DatasetSpec(
     resources=(
         ResourceSpec(
             name="lao-benchmark",
-            title=_t("ตัวชี้วัด อปท.", "LAO indicators"),
-            description=_t(
+            title=t("ตัวชี้วัด อปท.", "LAO indicators"),
+            description=t(
                 "หนึ่งแถวต่อ อปท. และปีงบประมาณ อันดับเรียงจากงบประมาณต่อหัวสูงสุด",
                 "One row per LAO and fiscal year; ranks run from the highest budget per capita.",
             ),

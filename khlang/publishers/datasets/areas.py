@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from khlang.i18n import Text
+from khlang.i18n import t
 from khlang.publishers.agency import Agency
 from khlang.publishers.areas import AreaRegistry
 from khlang.publishers.datasets import DatasetSpec, ResourceSpec
@@ -27,14 +27,10 @@ MIT_SOURCES = (
 LAO_SOURCE = "Ahoerstemeier/tambon (ราชกิจจานุเบกษา กรมการปกครอง กรมส่งเสริมการปกครองท้องถิ่น)"
 
 
-def _t(th: str, en: str) -> Text:
-    return Text(th=th, en=en)
-
-
 PROVINCES = ResourceSpec(
     name="provinces",
-    title=_t("จังหวัด", "Provinces"),
-    description=_t("77 จังหวัด รหัส 2 หลักของกรมการปกครอง พร้อมภาค", "The 77 provinces with "
+    title=t("จังหวัด", "Provinces"),
+    description=t("77 จังหวัด รหัส 2 หลักของกรมการปกครอง พร้อมภาค", "The 77 provinces with "
                    "their two-digit DOPA codes and regions."),
     columns=("province_code", "province_name", "province_name_en", "region_code",
              "region_name", "region_name_en"),
@@ -47,8 +43,8 @@ PROVINCES = ResourceSpec(
 )  # fmt: skip
 DISTRICTS = ResourceSpec(
     name="districts",
-    title=_t("อำเภอ", "Districts"),
-    description=_t("อำเภอและเขต รหัส 4 หลัก", "Districts (amphoe and khet), four-digit codes."),
+    title=t("อำเภอ", "Districts"),
+    description=t("อำเภอและเขต รหัส 4 หลัก", "Districts (amphoe and khet), four-digit codes."),
     columns=("district_code", "district_name", "district_name_en", "province_code",
              "postal_code"),
     query=lambda: """
@@ -59,8 +55,8 @@ DISTRICTS = ResourceSpec(
 )  # fmt: skip
 SUBDISTRICTS = ResourceSpec(
     name="subdistricts",
-    title=_t("ตำบล", "Sub-districts"),
-    description=_t("ตำบลและแขวง รหัส 6 หลัก", "Sub-districts (tambon and khwaeng), six-digit codes."),
+    title=t("ตำบล", "Sub-districts"),
+    description=t("ตำบลและแขวง รหัส 6 หลัก", "Sub-districts (tambon and khwaeng), six-digit codes."),
     columns=("subdistrict_code", "subdistrict_name", "subdistrict_name_en", "district_code",
              "province_code", "postal_code"),
     query=lambda: """
@@ -71,8 +67,8 @@ SUBDISTRICTS = ResourceSpec(
 )  # fmt: skip
 DIFFERENCES = ResourceSpec(
     name="source-differences",
-    title=_t("ความแตกต่างระหว่างแหล่งข้อมูลพื้นที่", "Differences between the area sources"),
-    description=_t(
+    title=t("ความแตกต่างระหว่างแหล่งข้อมูลพื้นที่", "Differences between the area sources"),
+    description=t(
         "รหัสและชื่อที่สองรายการสาธารณะไม่ตรงกัน และวิธีตัดสิน (เสียงข้างมากเมื่อใช้รายการประชากรของ"
         "กรมการปกครองเป็นพยานที่สาม)",
         "Codes and names the two public lists disagree on, and how each was settled (the "
@@ -87,8 +83,8 @@ DIFFERENCES = ResourceSpec(
 )  # fmt: skip
 LAOS = ResourceSpec(
     name="laos",
-    title=_t("องค์กรปกครองส่วนท้องถิ่น", "Local administrative organisations"),
-    description=_t("อปท. และพื้นที่ที่อยู่ในเขต", "LAOs and the areas they cover."),
+    title=t("องค์กรปกครองส่วนท้องถิ่น", "Local administrative organisations"),
+    description=t("อปท. และพื้นที่ที่อยู่ในเขต", "LAOs and the areas they cover."),
     columns=("lao_key", "lao_type", "lao_name", "lao_name_en", "province_code",
              "district_code", "subdistrict_code", "covered_subdistricts"),
     query=lambda: """
@@ -105,8 +101,8 @@ LAOS = ResourceSpec(
 def areas_spec(with_laos: bool) -> DatasetSpec:
     return DatasetSpec(
         key="administrative-areas",
-        title=_t("ข้อมูลอ้างอิงเขตการปกครองของประเทศไทย", "Thai administrative areas (reference)"),
-        notes=_t(
+        title=t("ข้อมูลอ้างอิงเขตการปกครองของประเทศไทย", "Thai administrative areas (reference)"),
+        notes=t(
             "จังหวัด อำเภอ ตำบล พร้อมรหัสของกรมการปกครอง ชื่อภาษาไทยและอังกฤษ และภาค รวบรวมจากสองรายการ"
             "สาธารณะภายใต้สัญญาอนุญาต MIT และรายงานความแตกต่างระหว่างสองรายการ"
             + (" พร้อมองค์กรปกครองส่วนท้องถิ่นและพื้นที่ในเขต" if with_laos else ""),

@@ -12,8 +12,9 @@ from khlang.i18n import Text
 from khlang.metadata.model import SYNTHETIC_TAGS, Dataset, Organization, Resource, Temporal
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DatasetSpec
-from khlang.publishers.fiscal import BE_OFFSET, fiscal_year_bounds
+from khlang.publishers.fiscal import fiscal_year_bounds
 from khlang.publishers.population import METHOD as POPULATION_METHOD
+from khlang.thai import BUDDHIST_ERA_OFFSET
 
 OTHER = "อื่นๆ"
 SYNTHETIC_NOTE = (
@@ -136,8 +137,8 @@ def _period(facts: DataFacts) -> Temporal:
     if facts.fiscal_years:
         return Temporal(start=fiscal_year_bounds(facts.first_year)[0],
                         end=fiscal_year_bounds(facts.last_year)[1])  # fmt: skip
-    return Temporal(start=dt.date(facts.first_year - BE_OFFSET, 1, 1),
-                    end=dt.date(facts.last_year - BE_OFFSET, 12, 31))  # fmt: skip
+    return Temporal(start=dt.date(facts.first_year - BUDDHIST_ERA_OFFSET, 1, 1),
+                    end=dt.date(facts.last_year - BUDDHIST_ERA_OFFSET, 12, 31))  # fmt: skip
 
 
 def describe(

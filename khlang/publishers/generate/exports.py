@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from khlang.publishers.fiscal import BE_OFFSET, calendar_month
+from khlang.publishers.fiscal import calendar_month
 from khlang.publishers.generate.names import PLANS
 from khlang.publishers.generate.world import World
 from khlang.publishers.mapping import default_mapping
@@ -34,6 +34,7 @@ from khlang.publishers.vocab import (
     STRATEGIC_AREA_VOCAB,
     TOPIC_VOCAB,
 )
+from khlang.thai import BUDDHIST_ERA_OFFSET
 
 CE_YEAR_RATE = 0.03
 SQUASHED_NAME_RATE = 0.08
@@ -79,7 +80,9 @@ class Writer:
     def _years(self, years: pd.Series, file: str) -> pd.Series:
         ce = self._mask(len(years), CE_YEAR_RATE)
         self._count(file, "ce_years", int(ce.sum()))
-        return pd.Series(np.where(ce, years - BE_OFFSET, years), index=years.index).astype(str)
+        return pd.Series(
+            np.where(ce, years - BUDDHIST_ERA_OFFSET, years), index=years.index
+        ).astype(str)
 
     @staticmethod
     def _amounts(values: pd.Series, commas: bool) -> pd.Series:
@@ -213,10 +216,12 @@ class Writer:
             line_ids = rows["line_id"].where(~mistyped, rows["line_id"].str[:-1] + "X")
             calendar = [calendar_month(year, month) for month in rows["fiscal_month"]]
             if year % 2:
-                month = [f"{THAI_MONTHS_SHORT[m - 1]} {(y + BE_OFFSET) % 100:02d}" for y, m in
-                         calendar]  # fmt: skip
+                month = [
+                    f"{THAI_MONTHS_SHORT[m - 1]} {(y + BUDDHIST_ERA_OFFSET) % 100:02d}"
+                    for y, m in calendar
+                ]
             else:
-                month = [f"{y + BE_OFFSET}-{m:02d}" for y, m in calendar]
+                month = [f"{y + BUDDHIST_ERA_OFFSET}-{m:02d}" for y, m in calendar]
             central = rows["spread"] == "central"
             frame = pd.DataFrame(
                 {
@@ -339,7 +344,7 @@ class Writer:
         package = {
             "uri": f"https://khlang.example/ocds/egp-{year}.json",
             "version": "1.1",
-            "publishedDate": f"{year - BE_OFFSET}-09-30T00:00:00+07:00",
+            "publishedDate": f"{year - BUDDHIST_ERA_OFFSET}-09-30T00:00:00+07:00",
             "publisher": {"name": "กรมบัญชีกลาง (ข้อมูลสังเคราะห์)"},
             "releases": releases,
         }
@@ -449,5 +454,6 @@ def _value(amount: float) -> dict[str, Any]:
 def _be_dates(dates: pd.Series) -> pd.Series:
     """Dates as e-GP shows them: day/month/BE year."""
     return pd.Series(
-        [f"{d.day:02d}/{d.month:02d}/{d.year + BE_OFFSET}" for d in dates], index=dates.index
+        [f"{d.day:02d}/{d.month:02d}/{d.year + BUDDHIST_ERA_OFFSET}" for d in dates],
+        index=dates.index,
     )

@@ -1,8 +1,8 @@
 """Public feedback: questions and error reports on datasets, budget lines and area figures,
 their messages (answers included), and dataset requests (`feedback_tables.py`).
 
-Revision ID: 0006
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 from khlang.catalog.tables import UTCDateTime
 
-revision = "0006"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,1 @@
+"""Adversarial tests of `khlang serve`: what an attacker found, closed (issue 15)."""
