@@ -307,6 +307,17 @@ def test_dashboard_figures_are_the_sums_of_the_rows_linked_behind_them(client) -
         ]
         assert sum(amounts) == pytest.approx(figures["allocated"])
         assert "chiang-mai-budget-allocation" in table
+    # and the API query linked beside the table gives the same figures
+    section = html.split('data-panel="by-district"', 1)[1]
+    api = re.search(r'<a href="(http://testserver/api/v1/area-budget/totals\?[^"]+)"', section)
+    assert api is not None
+    rows = client.get(api.group(1).replace("&amp;", "&")).json()["rows"]
+    from_api = {
+        row["key"]["district"]: {s: float(row[s]) for s in ("allocated", "committed", "disbursed")}
+        for row in rows
+        if row["key"]["district"]
+    }
+    assert_amounts(shown, from_api)
 
 
 def test_no_data_is_shown_as_such_never_as_zero(client) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from khlang.api.area_params import query_string
+from khlang.api.service import API
 from khlang.api.state import ApiState
 from khlang.api.web import charts
 from khlang.api.web.codes import code_label, short_lao_name
@@ -70,6 +72,8 @@ class Panel(BaseModel):
     svg: str | None = None
     rows_url: str
     """Every amount of the panel."""
+    api_url: str
+    """The API's area totals that give the same table (`/api/v1/area-budget/totals`)."""
     selected: str | None = None
     """The row code the selection already filters by."""
 
@@ -129,6 +133,7 @@ def place_panel(context: PanelContext, selection: Selection, level: str) -> Pane
         category=label,
         rows=rows,
         evidence=selection,
+        by=level,
     )
 
 
@@ -168,6 +173,7 @@ def dimension_panel(context: PanelContext, selection: Selection, by: str) -> Pan
         category=label,
         rows=rows,
         evidence=selection,
+        by=by,
         evidence_changes={by: None},
         year=by != "fiscal_year",
         selected=None if current is None else str(current),
@@ -199,6 +205,7 @@ def _panel(
     category: str,
     rows: list[FigureRow],
     evidence: Selection,
+    by: str,
     evidence_changes: dict[str, Any] | None = None,
     year: bool = True,
     selected: str | None = None,
@@ -215,6 +222,7 @@ def _panel(
         if rows
         else None,
         rows_url=rows_url(query, context.rows_path),
+        api_url=f"{context.base}{API}/area-budget/totals?{query_string(query, by=by)}",
         selected=selected,
     )
 
