@@ -11,6 +11,7 @@ from pathlib import Path
 import anyio
 from starlette.datastructures import FormData
 from starlette.requests import Request
+from starlette.types import Message
 
 from khlang.api.errors import ApiError
 from khlang.api.state import ApiState
@@ -58,21 +59,6 @@ def require_publisher(state: ApiState, principal: Principal, name: str | None) -
         )
 
 
-async def receive_to_file(request: Request, limit: int, path: Path) -> None:
-    """Stream the body to `path` (memory stays at one chunk), refused as soon as it is
-    larger than the limit or declares so."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
-    size = 0
-    with path.open("wb") as out:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise too_large(limit)
-            await anyio.to_thread.run_sync(out.write, chunk)
-
-
 def too_large(limit: int) -> ApiError:
     return ApiError(
         Text(th=f"ไฟล์ใหญ่เกิน {limit:,} ไบต์", en=f"the upload exceeds {limit:,} bytes"),
@@ -81,30 +67,44 @@ def too_large(limit: int) -> ApiError:
     )
 
 
-async def receive(request: Request, limit: int) -> bytes:
-    """The body, refused as soon as it is larger than the limit."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def receive_form(request: Request, limit: int) -> FormData:
-    """A multipart or url-encoded form (CKAN's resource_create with `upload`): its files are
-    spooled to disk by Starlette's parser, and a body declared or found larger than the
-    limit is refused."""
+def limited(request: Request, limit: int) -> Request:
+    """The request with its body cut off at `limit` bytes: 413 at once when its
+    Content-Length says it will pass them, or as soon as it does (a chunked body declares
+    nothing). Every door that takes a body reads it through this."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
-    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
-    for value in form.values():
-        if hasattr(value, "size") and (value.size or 0) > limit:
-            await form.close()
+    size = 0
+
+    async def receive() -> Message:
+        nonlocal size
+        message = await request.receive()
+        size += len(message.get("body", b""))
+        if size > limit:
             raise too_large(limit)
-    return form
+        return message
+
+    return Request(request.scope, receive)
+
+
+async def receive(request: Request, limit: int) -> bytes:
+    """The body, in memory: for JSON bodies, which are small."""
+    return await limited(request, limit).body()
+
+
+async def receive_to_file(request: Request, limit: int, path: Path) -> None:
+    """Stream the body to `path`: memory stays at one chunk."""
+    with path.open("wb") as out:
+        async for chunk in limited(request, limit).stream():
+            await anyio.to_thread.run_sync(out.write, chunk)
+
+
+async def receive_form(
+    request: Request, limit: int, *, files: int = MAX_FORM_FILES, fields: int = MAX_FORM_FIELDS
+) -> FormData:
+    """A multipart or url-encoded form (CKAN's resource_create with `upload`, the web
+    forms): its files are spooled to disk by Starlette's parser."""
+    return await limited(request, limit).form(max_files=files, max_fields=fields)
 
 
 def publish_folder(

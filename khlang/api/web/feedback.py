@@ -24,11 +24,12 @@ from starlette.concurrency import run_in_threadpool
 from khlang.api.errors import ApiError
 from khlang.api.feedback import service
 from khlang.api.feedback.service import Proof, services
+from khlang.api.publishing import receive_form
 from khlang.api.state import api_state
 from khlang.api.web import feedback_format
 from khlang.api.web.errors import not_found_page
 from khlang.api.web.i18n import Formatter, language_of, localized, with_query
-from khlang.api.web.publishing import _check_csrf, _csrf, _signed_in, limit_body
+from khlang.api.web.publishing import _check_csrf, _csrf, _signed_in
 from khlang.api.web.render import render
 from khlang.catalog import NotFoundError, Principal
 from khlang.catalog.feedback_records import Subject
@@ -67,7 +68,7 @@ def _redirect(path: str) -> RedirectResponse:
 
 async def _form(request: Request) -> dict[str, str]:
     limit = services(request).settings.max_body_bytes
-    form = await limit_body(request, limit).form(max_files=0, max_fields=40)
+    form = await receive_form(request, limit, files=0, fields=40)
     return {key: str(value) for key, value in form.items()}
 
 

@@ -24,7 +24,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect
 
 from khlang.api.errors import ApiError
-from khlang.api.publishing import publish_folder, too_large
+from khlang.api.publishing import publish_folder, receive_form, too_large
 from khlang.api.state import ApiState, api_state
 from khlang.api.web import drafts
 from khlang.api.web.i18n import language_of, localized
@@ -108,31 +108,11 @@ def _redirect(path: str) -> RedirectResponse:
 # --- reading forms ---------------------------------------------------------------------------
 
 
-def limit_body(request: Request, limit: int) -> Request:
-    """The request with its body cut off at `limit` bytes: 413 as soon as it passes them, or
-    at once when its Content-Length says it will (the upload rule of every route that takes
-    a file)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
-    size = 0
-
-    async def receive() -> Any:
-        nonlocal size
-        message = await request.receive()
-        size += len(message.get("body", b""))
-        if size > limit:
-            raise too_large(limit)
-        return message
-
-    return Request(request.scope, receive)
-
-
 async def _form(request: Request, limit: int, *, files: int = 0) -> Any:
     """The posted form, read under `limit` bytes; a file part is spooled to disk by the
     parser."""
     try:
-        return await limit_body(request, limit).form(max_files=files, max_fields=2_000)
+        return await receive_form(request, limit, files=files, fields=2_000)
     except ClientDisconnect:
         raise too_large(limit) from None
 
