@@ -33,17 +33,17 @@ def setup(catalog: Catalog, publish, tmp_path: Path):  # type: ignore[no-untyped
     accounts.create_organization(
         "thesabantambon-500100", actor=OPERATOR, catalog_type="local_government"
     )
-    for user, org, role in (
-        ("member", ORG, "member"),
-        ("editor", ORG, "editor"),
-        ("admin", ORG, "admin"),
-        ("outsider", "other-org", "editor"),
-        ("lao-editor", "thesabantambon-500100", "editor"),
-    ):
+    users = {  # who -> (user name, organisation, role); "admin" is a reserved user name
+        "member": ("member", ORG, "member"),
+        "editor": ("editor", ORG, "editor"),
+        "admin": ("org-admin", ORG, "admin"),
+        "outsider": ("outsider", "other-org", "editor"),
+        "lao-editor": ("lao-editor", "thesabantambon-500100", "editor"),
+    }
+    for user, org, role in users.values():
         accounts.create_user(user, actor=OPERATOR, full_name=f"{user.title()} Person")
         accounts.set_member(org, user, role, actor=OPERATOR)
-    return {name: accounts.principal(name) for name in
-            ("member", "editor", "admin", "outsider", "lao-editor")}  # fmt: skip
+    return {who: accounts.principal(user) for who, (user, _, _) in users.items()}
 
 
 def _ask(catalog: Catalog, **changes):  # type: ignore[no-untyped-def]
