@@ -225,6 +225,7 @@ READS: dict[str, tuple[Callable[[World, str, Data], bool], dict, tuple[str, ...]
     [(backend, door) for door, (*_, backends) in READS.items() for backend in backends],
     indirect=["world"],
 )
+@pytest.mark.slow
 def test_who_sees_what(world: World, door: str) -> None:
     read, expected, _ = READS[door]
     observed = {
@@ -407,6 +408,7 @@ def _api_write(w: World, who: str, column: str) -> int:
     return _checked(w, who, kind, name, organization, run, {200, 201})
 
 
+@pytest.mark.slow
 def test_who_changes_what_through_the_api(writable: World) -> None:
     observed = {
         who: {column: str(_api_write(writable, who, column)) for column in API_WRITES}
@@ -443,6 +445,7 @@ def _ckan_write(w: World, who: str, column: str, template: dict) -> int:
     return _checked(w, who, kind, name, organization, run, {200})
 
 
+@pytest.mark.slow
 def test_who_changes_what_through_the_ckan_api(writable: World) -> None:
     """package_patch, package_create and package_delete follow the same roles as khlang's
     write API, and change exactly what their answer says."""
@@ -526,6 +529,7 @@ def _cli(w: World, monkeypatch: pytest.MonkeyPatch, capsys) -> Callable[..., tup
 
 
 @BACKENDS
+@pytest.mark.slow
 def test_who_sees_what_on_the_command_line(world: World, monkeypatch, capsys) -> None:
     run = _cli(world, monkeypatch, capsys)
     observed = {}
@@ -556,6 +560,7 @@ CLI_WRITE_COLUMNS = {
 }
 
 
+@pytest.mark.slow
 def test_who_changes_what_on_the_command_line(writable: World, monkeypatch, capsys) -> None:
     accounts = writable.client.app.state.khlang.catalog.accounts
     record, writable.built.keys["revoked"] = accounts.create_key("cm-editor", actor=OPERATOR)
@@ -606,6 +611,7 @@ def test_api_keys_are_stored_only_as_hashes(world: World) -> None:
         assert [token for token in tokens if token.encode() in raw] == []
 
 
+@pytest.mark.slow
 def test_a_running_server_refuses_a_key_at_once_when_revoked_expired_or_disabled(
     writable: World, monkeypatch, capsys
 ) -> None:

@@ -104,6 +104,7 @@ def published(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
     return home, accepted, refused
 
 
+@pytest.mark.slow
 def test_the_corpus_reaches_both_outcomes(published) -> None:
     _, accepted, refused = published
     assert len(accepted) >= 10  # free text: titles, notes, descriptions, tags...

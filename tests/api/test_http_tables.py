@@ -16,6 +16,7 @@ def table_url(resource_id) -> str:
     return f"{API}/datasets/chiang-mai-allocation/resources/{resource_id('chiang-mai-allocation')}"
 
 
+@pytest.mark.slow
 def test_rows_filtered_sorted_with_count_facets_and_next(client, table_url, sample_rows) -> None:
     response = client.get(
         f"{table_url}/rows",

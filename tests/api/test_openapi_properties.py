@@ -38,6 +38,7 @@ def _labels() -> list[str]:
     return sorted(f"{method.upper()} {path}" for path, item in paths.items() for method in item)
 
 
+@pytest.mark.slow
 def test_every_operation_is_covered(world) -> None:
     app, _ = world
     described = {operation.label for operation in operations(app)}

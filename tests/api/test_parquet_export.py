@@ -99,6 +99,7 @@ def test_bad_destination_is_a_clear_error_naming_it(api_catalog, tmp_path: Path,
     assert "cannot write Parquet files to this destination" in str(raised.value)
 
 
+@pytest.mark.slow
 def test_cli_exports_and_refuses_a_private_dataset(api_catalog, khlang_cli, tmp_path: Path):
     home = ["--home", str(api_catalog.home)]
     done = khlang_cli("catalog", "export-parquet", str(tmp_path / "out"), *home)

@@ -25,6 +25,7 @@ def test_serve_refuses_a_home_without_a_catalog(khlang_cli, tmp_path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_serve_keeps_idle_connections_longer_than_clients_do(api_catalog) -> None:
     """A connection idle for 6 s still answers: uvicorn's default (5 s) closes it as the
     clients' pools (httpx: 5 s) reuse it, and the request sent on it fails under load."""
@@ -77,6 +78,7 @@ def test_a_fresh_server_answers_its_first_requests_for_rows(tmp_path) -> None:
                 assert answer.status_code == 200, answer.text
 
 
+@pytest.mark.slow
 def test_workers_share_rate_limit_counts_through_redis(api_catalog, as_user) -> None:
     """Two `khlang serve` processes (workers behind a load balancer) with the counts in
     Redis: a key's allowance is spent across both, not granted once per worker."""

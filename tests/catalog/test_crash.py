@@ -206,6 +206,7 @@ def _debris(catalog: Catalog) -> set[str]:
     return {finding.code for finding in catalog.check(actor=OPERATOR).findings}
 
 
+@pytest.mark.slow
 def test_killed_catalog_add_never_shows_half_a_version(
     catalog: Catalog, readers: Readers, home: Path, database_url: str, tmp_path: Path
 ) -> None:

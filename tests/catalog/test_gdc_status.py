@@ -91,6 +91,7 @@ def _registered(catalog: Catalog, publish, tmp_path, name: str, **changes: Any) 
     return remote_id
 
 
+@pytest.mark.slow
 def test_states_are_read_and_recorded(catalog: Catalog, publish, tmp_path, harvester) -> None:
     done = _registered(catalog, publish, tmp_path, "done")
     waiting = _registered(catalog, publish, tmp_path, "waiting")

@@ -56,6 +56,7 @@ def _queued(catalog: Catalog, target: str) -> int:
         return outbox.pending_count(session, target)
 
 
+@pytest.mark.slow
 def test_an_outage_in_the_middle_loses_nothing(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
@@ -91,6 +92,7 @@ def test_an_outage_in_the_middle_loses_nothing(
     assert check_drift(catalog, make_target(gdc_kit)).ok
 
 
+@pytest.mark.slow
 def test_the_breaker_stops_a_run_when_writes_keep_failing(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:

@@ -151,6 +151,7 @@ def _ckan_packages(kit: PrivateKit, organization: str) -> list[tuple[str, str, s
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.slow
 def test_a_push_survives_ckan_stopped_slow_and_failing(
     catalog: Catalog, publish, tmp_path, unique, private_kit: PrivateKit, make_target
 ) -> None:

@@ -94,6 +94,7 @@ def test_lao_population_follows_the_covered_subdistricts(real_dir: Path) -> None
     assert covered > 0.97
 
 
+@pytest.mark.slow
 def test_the_reference_dataset_is_published(tmp_path) -> None:
     from khlang.metadata.files import load_dataset
     from khlang.publishers.agency import Agency

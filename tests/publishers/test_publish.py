@@ -27,6 +27,7 @@ def _folders(out: Path) -> dict[str, Path]:
     return {path.name: path for path in out.iterdir() if path.is_dir()}
 
 
+@pytest.mark.slow
 def test_the_seven_datasets_are_published(published) -> None:
     report, out = published
     assert report.ok, report.to_json()["summary"]
@@ -142,6 +143,7 @@ def test_the_disbursement_rate_reaches_the_ratio_of_the_year(published) -> None:
     assert (september["disbursement_rate"] - expected).abs().max() < 0.01
 
 
+@pytest.mark.slow
 def test_a_failing_dataset_is_not_written_and_the_reason_is_reported(samples, tmp_path) -> None:
     agency = Agency(name="bad-office", email="not an email address")
     out = tmp_path / "out"
@@ -154,6 +156,7 @@ def test_a_failing_dataset_is_not_written_and_the_reason_is_reported(samples, tm
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_a_broken_export_is_reported_and_the_rest_publishes(samples, tmp_path, agency) -> None:
     sources = tmp_path / "sources"
     shutil.copytree(samples, sources)
@@ -175,6 +178,7 @@ def test_a_broken_export_is_reported_and_the_rest_publishes(samples, tmp_path, a
     assert all(item.status == "published" for item in report.datasets)
 
 
+@pytest.mark.slow
 def test_publishing_again_replaces_the_datasets(samples, tmp_path, agency) -> None:
     out = tmp_path / "out"
     publish(samples, agency=agency, out=out, today=TODAY)

@@ -128,6 +128,7 @@ def test_damaged_xlsx(tmp_path) -> None:
     assert _only_error(document)["type"] in ("format-error", "compression-error")
 
 
+@pytest.mark.slow
 def test_single_100_mb_line(tmp_path) -> None:
     path = tmp_path / "line.csv"
     with path.open("wb") as stream:

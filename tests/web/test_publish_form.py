@@ -237,6 +237,7 @@ def test_a_draft_is_its_owners_only(client, home) -> None:
     assert client.get(draft, follow_redirects=False).headers["location"] == "/publish"
 
 
+@pytest.mark.slow
 def test_an_export_of_a_known_system_is_reviewed_field_by_field(client, home) -> None:
     samples = Path(__file__).resolve().parents[2] / "khlang" / "publishers" / "samples"
     csrf = _sign_in(client, home[1]["somchai"])

@@ -67,6 +67,7 @@ def test_warm_caches_never_widen_what_a_principal_sees(world: World, door: str) 
 
 
 @pytest.mark.parametrize("name", ["anonymous", "khlang-api", "sysadmin"])
+@pytest.mark.slow
 def test_reserved_names_cannot_become_users(api_catalog, name) -> None:
     with Catalog.open(api_catalog.home) as catalog, pytest.raises(KhlangError) as refused:
         catalog.accounts.create_user(name, actor=OPERATOR, sysadmin=True)
