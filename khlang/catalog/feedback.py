@@ -73,14 +73,7 @@ class Feedback:
         """A new thread from a member of the public. It waits in the moderation queue when
         it carries a link or `hold` says so (the caller's spam checks); otherwise it is
         public at once."""
-        if kind not in THREAD_KINDS:
-            raise KhlangError(
-                Text(
-                    th=f"ประเภทต้องเป็นหนึ่งใน {', '.join(THREAD_KINDS)}",
-                    en=f"the kind must be one of {', '.join(THREAD_KINDS)}",
-                ),
-                where="kind",
-            )
+        text.one_of(kind, THREAD_KINDS, "kind", Text(th="ประเภท", en="kind"))
         clean_title = text.clean(title, "title", text.TITLE_LIMIT)
         clean_body = text.clean(body, "body", text.BODY_LIMIT)
         lang, address = text.language(language), text.email(email)
@@ -383,14 +376,7 @@ class Feedback:
         """Move a request to `accepted`, `published` (naming the published dataset) or
         `declined` (with a reason), or approve a held one (`open`). A request to any agency
         is taken up by naming `organization`, which the actor must edit for."""
-        if state not in REQUEST_STATES:
-            raise KhlangError(
-                Text(
-                    th=f"สถานะต้องเป็นหนึ่งใน {', '.join(REQUEST_STATES)}",
-                    en=f"the state must be one of {', '.join(REQUEST_STATES)}",
-                ),
-                where="state",
-            )
+        text.one_of(state, REQUEST_STATES, "state", Text(th="สถานะ", en="state"))
         note = text.clean(reason, "reason", text.REASON_LIMIT, required=state == "declined")
         with self.catalog.write() as session:
             row = _request(session, request_id, actor)

@@ -77,3 +77,13 @@ def language(value: str | None) -> str:
             where="language",
         )
     return text
+
+
+def one_of(value: str, allowed: tuple[str, ...], field: str, label: Text) -> None:
+    """Refuse a value outside its vocabulary, naming the field and every allowed value."""
+    if value not in allowed:
+        names = ", ".join(allowed)
+        raise KhlangError(
+            Text(th=f"{label.th}ต้องเป็นหนึ่งใน {names}", en=f"the {label.en} must be one of {names}"),
+            where=field,
+        )
