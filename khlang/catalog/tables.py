@@ -421,5 +421,63 @@ class AreaAmount(Base):
     source_row: Mapped[int | None] = mapped_column(Integer)
 
 
+AREA_GRAINS = ("country", "province", "district", "lao")
+
+
+class AreaCell(Base):
+    """Pre-summed counted amounts (area_budget/cells.py): one row per grain, scope, fiscal
+    year, stage, area, agency, budget type, source of funds, source system and source table,
+    so that a dashboard page sums hundreds of rows instead of millions of amounts. The grain
+    says which area columns are kept (`country`: none, `province`, `district`, `lao`: all);
+    the others are NULL. Derived from `area_amounts`, recomputed for the scope and fiscal
+    years a publish or withdrawal touches, in the same transaction."""
+
+    __tablename__ = "area_cells"
+    __table_args__ = (
+        _choice("grain", AREA_GRAINS, "grain"),
+        Index(
+            "ix_area_cells_grain_year",
+            "grain",
+            "scope",
+            "fiscal_year",
+            "province_code",
+            "district_code",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    grain: Mapped[str] = mapped_column(String(12))
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("area_sources.id", ondelete="CASCADE"), index=True
+    )
+    scope: Mapped[str] = mapped_column(String(8))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(12))
+    area_level: Mapped[str | None] = mapped_column(String(12))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    district_code: Mapped[str | None] = mapped_column(String(4))
+    subdistrict_code: Mapped[str | None] = mapped_column(String(6))
+    lao_key: Mapped[str | None] = mapped_column(String(40))
+    ministry: Mapped[str | None] = mapped_column(Text)
+    """The ministry's code, or its name where the source gives none (keys.dimension)."""
+    ministry_name: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    department_name: Mapped[str | None] = mapped_column(Text)
+    budget_unit: Mapped[str | None] = mapped_column(Text)
+    budget_unit_name: Mapped[str | None] = mapped_column(Text)
+    budget_type: Mapped[str | None] = mapped_column(String(20))
+    source_of_funds: Mapped[str | None] = mapped_column(String(20))
+    source_system: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    """Satang of the counted amounts; NULL when none of the cell's amounts is counted."""
+    rated_amount: Mapped[int | None] = mapped_column(BigInteger)
+    """Satang of the counted amounts whose line reports both allocated and disbursed in the
+    fiscal year (the base of disbursement rates)."""
+    amounts: Mapped[int] = mapped_column(Integer)
+    """Counted amounts summed."""
+    duplicates: Mapped[int] = mapped_column(Integer)
+    """Amounts left uncounted (another source's amount of the same group is counted)."""
+
+
 # The feedback tables share this metadata (the migrations and their test see every table).
 from khlang.catalog import feedback_tables as _feedback_tables  # noqa: E402, F401

@@ -83,3 +83,35 @@ def stage_sums(rows: list[Row]) -> dict[tuple[int, str], Decimal]:
         key = (int(row["fiscal_year"]), row["phase"])
         sums[key] = sums.get(key, Decimal(0)) + Decimal(row["amount"])
     return sums
+
+
+def assert_cells_agree(catalog: Any) -> None:
+    """Every breakdown the dashboard and the API ask, summed from the pre-summed cells,
+    equals the same breakdown summed straight from the amounts, to the satang: each
+    dimension alone, the drill-down from the country to an LAO, filters with "no value",
+    by stage, agency and organisation, for anonymous readers and for a sysadmin."""
+    from khlang.catalog import Principal
+    from khlang.catalog.area_budget import DIMENSIONS, AreaQuery, totals
+    from khlang.catalog.area_budget.query import forget, totals_from_amounts
+    from khlang.catalog.principals import ANONYMOUS
+
+    questions: list[tuple[AreaQuery, list[str]]] = [(AreaQuery(), [])]
+    questions += [(AreaQuery(), [name]) for name in DIMENSIONS]
+    years = [row.key["fiscal_year"] for row in totals_from_amounts(catalog, by=["fiscal_year"])]
+    for year in years[-2:]:
+        state = AreaQuery(scope=["state"], fiscal_year=[year])
+        questions += [(state, ["province"]), (state, ["ministry"]), (state, ["source_system"])]
+        questions += [(state.model_copy(update={"province": [None]}), ["budget_type"])]
+        questions += [(state.model_copy(update={"stage": ["allocated"]}), ["organization"])]
+        for row in totals_from_amounts(catalog, state, ["province"])[:2]:
+            province = state.model_copy(update={"province": [row.key["province"]]})
+            questions += [(province, ["district"]), (province, ["department", "budget_type"])]
+            for district in totals_from_amounts(catalog, province, ["district"])[:2]:
+                inside = province.model_copy(update={"district": [district.key["district"]]})
+                questions += [(inside, ["lao"]), (inside, ["subdistrict"]), (inside, ["dataset"])]
+    for viewer in (ANONYMOUS, Principal.operator("tests:cells")):
+        for query, by in questions:
+            forget()
+            cells = totals(catalog, query, by, viewer=viewer)  # type: ignore[arg-type]
+            direct = totals_from_amounts(catalog, query, by, viewer=viewer)  # type: ignore[arg-type]
+            assert cells == direct, (query, by)

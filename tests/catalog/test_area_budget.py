@@ -9,12 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.area_budget import AreaQuery, amounts, conflicts, sources, totals
-from khlang.catalog.tables import AreaAmount
-from tests.catalog.area_kit import agency_copy, read_rows, stage_sums
+from khlang.catalog.tables import AreaAmount, AreaCell
+from tests.catalog.area_kit import agency_copy, assert_cells_agree, read_rows, stage_sums
 from tests.published import published, shared_root
 
 pytestmark = pytest.mark.slow
@@ -76,6 +76,7 @@ def test_agencies_add_up_and_withdrawing_one_removes_exactly_its_share(
     assert grand.duplicates == len(bureau_rows)
     assert grand.datasets == [f"{PROVINCIAL_OFFICE}-budget-allocation"]
     assert conflicts(catalog) == []
+    assert_cells_agree(catalog)
 
     # A district office publishes lines of its own (FY2567): they add to the picture.
     district = agency_copy(
@@ -91,12 +92,14 @@ def test_agencies_add_up_and_withdrawing_one_removes_exactly_its_share(
     by_agency = totals(catalog, AreaQuery(scope=["state"]), by=["organization"])
     counted = {row.key["organization"]: row.amounts for row in by_agency}
     assert counted == {PROVINCIAL_OFFICE: len(own), "district-office-watch": len(district_rows)}
+    assert_cells_agree(catalog)
 
     catalog.withdraw("district-office-watch-budget-allocation", actor=operator)
     assert national(catalog) == stage_sums(own)
     # Without the provincial office, the Budget Bureau's amounts are the ones counted.
     catalog.withdraw(f"{PROVINCIAL_OFFICE}-budget-allocation", actor=operator)
     assert national(catalog) == stage_sums(bureau_rows)
+    assert_cells_agree(catalog)
     catalog.reinstate(f"{PROVINCIAL_OFFICE}-budget-allocation", actor=operator)
     assert national(catalog) == stage_sums(own)
     assert {source.dataset for source in sources(catalog)} == {
@@ -164,6 +167,7 @@ def test_conflicting_amounts_are_reported_and_never_summed(
         assert theirs.dataset == "ministry-watch-budget-allocation"
         rows = changed[(conflict.line_key, conflict.fiscal_year)]
         assert theirs.total - conflict.counted.total == conflict.difference == 1000 * rows
+    assert_cells_agree(catalog)
 
 
 def test_a_new_version_replaces_the_old_and_unknown_stages_stay_unknown(
@@ -177,6 +181,7 @@ def test_a_new_version_replaces_the_old_and_unknown_stages_stay_unknown(
     assert grand.figures.disbursed is None
     assert grand.figures.committed is None
     assert grand.disbursement_rate is None
+    assert_cells_agree(catalog)
 
     def fewer(row):
         return row if row["phase"] == "allocated" and row["fiscal_year"] != "2568" else None
@@ -241,3 +246,28 @@ def test_an_lao_budget_feeds_the_local_scope_never_added_to_the_state(
     assert national(catalog) == stage_sums(read_rows(sample, "amounts"))
     by_scope = {row.key["scope"] for row in totals(catalog, by=["scope"])}
     assert by_scope == {"state", "local"}
+    assert_cells_agree(catalog)
+
+
+def test_check_finds_drifted_cells_and_repair_recomputes_them(
+    catalog: Catalog, publish, operator: Principal, sample: Path
+) -> None:
+    """The pre-summed cells are derived data: a cell that no longer equals the sum of its
+    amounts (here one of each grain, changed by a satang) is a finding, and --repair
+    recomputes them."""
+    publish(sample)
+    expected = national(catalog)
+    with catalog.write() as session:
+        for grain in ("country", "province", "district", "lao"):
+            victim = session.scalar(
+                select(AreaCell.id).where(AreaCell.grain == grain, AreaCell.amount.is_not(None))
+            )
+            session.execute(
+                update(AreaCell).where(AreaCell.id == victim).values(amount=AreaCell.amount + 1)
+            )
+    report = catalog.check(actor=operator)
+    assert {finding.code for finding in report.findings} == {"area-store-cells"}
+    assert catalog.check(actor=operator, repair=True).findings
+    assert catalog.check(actor=operator).ok
+    assert national(catalog) == expected
+    assert_cells_agree(catalog)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from typing import Literal
 
 import pandas as pd
 from sqlalchemy import ColumnElement, func
 
-from khlang.catalog.tables import AREA_SCOPES, AREA_STAGES, AreaAmount, AreaSource
+from khlang.catalog.tables import AREA_SCOPES, AREA_STAGES, AreaAmount, AreaCell, AreaSource
 
 Stage = Literal["requested", "allocated", "transferred", "committed", "disbursed", "obligated"]
 Scope = Literal["state", "local"]
@@ -76,6 +77,51 @@ def dimension(name: str) -> ColumnElement:
 def agency_name(name: str) -> ColumnElement | None:
     """The name column shown beside an agency dimension's code."""
     return _AGENCY[name][1] if name in _AGENCY else None
+
+
+_CELL_AGENCY = {
+    "ministry": (AreaCell.ministry, AreaCell.ministry_name),
+    "department": (AreaCell.department, AreaCell.department_name),
+    "budget_unit": (AreaCell.budget_unit, AreaCell.budget_unit_name),
+}
+_CELL_PLAIN: dict[str, ColumnElement] = {
+    "scope": AreaCell.scope,
+    "fiscal_year": AreaCell.fiscal_year,
+    "stage": AreaCell.stage,
+    "area_level": AreaCell.area_level,
+    "province": AreaCell.province_code,
+    "district": AreaCell.district_code,
+    "subdistrict": AreaCell.subdistrict_code,
+    "lao": AreaCell.lao_key,
+    "budget_type": AreaCell.budget_type,
+    "source_of_funds": AreaCell.source_of_funds,
+    "source_system": AreaCell.source_system,
+    "organization": AreaSource.organization,
+    "dataset": AreaSource.dataset,
+}
+GRAIN_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "country": (),
+    "province": ("province",),
+    "district": ("province", "district"),
+    "lao": ("province", "district", "subdistrict", "lao"),
+}
+"""The area dimensions each grain of cells keeps (tables.AREA_GRAINS, coarsest first)."""
+
+
+def cell_dimension(name: str) -> ColumnElement:
+    """The column of `area_cells` a dimension (or `stage`) groups and filters by: the same
+    values `dimension(name)` gives on the amounts."""
+    return _CELL_AGENCY[name][0] if name in _CELL_AGENCY else _CELL_PLAIN[name]
+
+
+def cell_agency_name(name: str) -> ColumnElement | None:
+    return _CELL_AGENCY[name][1] if name in _CELL_AGENCY else None
+
+
+def grain_for(names: Iterable[str]) -> str:
+    """The coarsest grain of cells that keeps every area dimension named."""
+    wanted = set(names) & set(GRAIN_DIMENSIONS["lao"])
+    return next(grain for grain, kept in GRAIN_DIMENSIONS.items() if wanted <= set(kept))
 
 
 def group_keys(frame: pd.DataFrame) -> pd.Series:

@@ -3,9 +3,10 @@
 `refresh(session, blobs, dataset_id)` is called by every write that changes what a dataset
 offers: publishing a version (publish.py, in the commit transaction), withdrawing and
 reinstating (store.py). It drops the amounts of the dataset's previous version and feeds
-those of the current one, if the dataset is offered. `rebuild` does the same for every
-dataset, in publication order, from the stored files alone; `khlang catalog check`
-compares a rebuild with the store (verify.py).
+those of the current one, if the dataset is offered, and recomputes the pre-summed cells
+of the fiscal years either touches (cells.py). `rebuild` does the same for every dataset,
+in publication order, from the stored files alone; `khlang catalog check` compares a
+rebuild with the store (verify.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from khlang.catalog.area_budget import election
+from khlang.catalog.area_budget import cells, election
 from khlang.catalog.area_budget.bulk import insert_frame
 from khlang.catalog.area_budget.extract import (
     SourceTable,
@@ -28,6 +29,7 @@ from khlang.catalog.area_budget.match import CHUNK, line_keys
 from khlang.catalog.blobs import BlobStore
 from khlang.catalog.tables import (
     AreaAmount,
+    AreaCell,
     AreaSource,
     DatasetVersion,
     Organization,
@@ -39,8 +41,21 @@ COLUMNS = tuple(column.key for column in AreaAmount.__table__.columns if column.
 
 
 def refresh(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
-    """Drop the dataset's amounts and feed those of its current version when it is offered;
-    the ids of the sources added."""
+    """Drop the dataset's amounts and feed those of its current version when it is offered,
+    then recompute the cells of the fiscal years either had; the ids of the sources added."""
+    before = cells.partitions_of(session, _source_ids(session, dataset_id))
+    added = _replace(session, blobs, dataset_id)
+    cells.recompute(session, before | cells.partitions_of(session, added))
+    return added
+
+
+def _source_ids(session: Session, dataset_id: str) -> list[int]:
+    return list(session.scalars(select(AreaSource.id).where(AreaSource.dataset_id == dataset_id)))
+
+
+def _replace(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
+    """The amounts of the dataset's current version in place of its earlier ones (cells
+    left as they were)."""
     remove(session, dataset_id)
     session.flush()
     found = session.execute(
@@ -65,8 +80,7 @@ def refresh(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
 def remove(session: Session, dataset_id: str) -> None:
     """Take every amount of the dataset out of the store, and count the next best source's
     amounts where its were counted."""
-    sources = session.scalars(select(AreaSource.id).where(AreaSource.dataset_id == dataset_id))
-    removed = list(sources)
+    removed = _source_ids(session, dataset_id)
     for source in removed:
         election.before_removing(session, source)
     if not removed:
@@ -78,7 +92,8 @@ def remove(session: Session, dataset_id: str) -> None:
 
 def rebuild(session: Session, blobs: BlobStore) -> None:
     """Empty the store and feed every offered dataset's current version again, oldest
-    publication first (the order incremental updates saw)."""
+    publication first (the order incremental updates saw); then every cell again."""
+    session.execute(delete(AreaCell))
     session.execute(delete(AreaAmount))
     session.execute(delete(AreaSource))
     datasets = session.scalars(
@@ -88,7 +103,8 @@ def rebuild(session: Session, blobs: BlobStore) -> None:
         .order_by(DatasetVersion.published_at, DatasetRow.name)
     ).all()
     for dataset_id in datasets:
-        refresh(session, blobs, dataset_id)
+        _replace(session, blobs, dataset_id)
+    cells.recompute_all(session)
 
 
 def files_of(session: Session, blobs: BlobStore, version: DatasetVersion) -> list[VersionFile]:

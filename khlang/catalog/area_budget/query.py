@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 
-from khlang.catalog.area_budget.keys import STAGES, Dimension, agency_name, dimension
+from khlang.catalog.area_budget.keys import (
+    STAGES,
+    Dimension,
+    agency_name,
+    cell_agency_name,
+    cell_dimension,
+    dimension,
+    grain_for,
+)
 from khlang.catalog.area_budget.model import (
     AmountRecord,
     AreaQuery,
@@ -27,7 +35,7 @@ from khlang.catalog.area_budget.model import (
     Total,
 )
 from khlang.catalog.principals import ANONYMOUS, Principal
-from khlang.catalog.tables import AreaAmount, AreaSource
+from khlang.catalog.tables import AreaAmount, AreaCell, AreaSource
 
 if TYPE_CHECKING:
     from khlang.catalog.store import Catalog
@@ -46,9 +54,13 @@ def _visible(query: Select[Any], viewer: Principal) -> Select[Any]:
     return query.where(AreaSource.private.is_(False) | AreaSource.organization.in_(allowed or [""]))
 
 
-def _filtered(query: Select[Any], filters: AreaQuery) -> Select[Any]:
+def _filtered(
+    query: Select[Any], filters: AreaQuery, columns: Callable[[str], Any] = dimension
+) -> Select[Any]:
+    """The query with every filter set (`columns`: a dimension's expression on the table
+    asked, the amounts or the cells)."""
     for name, values in filters.filters().items():
-        column = AreaAmount.stage if name == "stage" else dimension(name)
+        column = AreaAmount.stage if name == "stage" and columns is dimension else columns(name)
         query = query.where(match_any(column, values))
     return query
 
@@ -94,6 +106,68 @@ def forget() -> None:
 def _totals(
     catalog: Catalog, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
 ) -> list[Total]:
+    """The totals summed from the pre-summed cells (cells.py) of the coarsest grain that
+    has every area dimension asked for."""
+    grain = grain_for([*by, *filters.filters()])
+    keys = [cell_dimension(name).label(name) for name in by]
+    names = [
+        func.min(column).label(f"{name}_name")
+        for name in by
+        if (column := cell_agency_name(name)) is not None
+    ]
+    stages = [
+        func.sum(case((AreaCell.stage == stage, AreaCell.amount))).label(stage) for stage in STAGES
+    ]
+    rated = [
+        func.sum(case((AreaCell.stage == stage, AreaCell.rated_amount))).label(f"rate_{stage}")
+        for stage in ("allocated", "disbursed")
+    ]
+    query = (
+        select(
+            *keys,
+            *names,
+            *stages,
+            *rated,
+            func.sum(AreaCell.amounts).label("amounts"),
+            func.sum(AreaCell.duplicates).label("duplicates"),
+        )
+        .select_from(AreaCell)
+        .join(AreaSource, AreaSource.id == AreaCell.source_id)
+        .where(AreaCell.grain == grain)
+    )
+    query = _filtered(_visible(query, viewer), filters, cell_dimension)
+    spread = (
+        select(*keys, AreaSource.dataset)
+        .select_from(AreaCell)
+        .join(AreaSource, AreaSource.id == AreaCell.source_id)
+        .where(AreaCell.grain == grain, AreaCell.amounts > 0)
+        .distinct()
+    )
+    spread = _filtered(_visible(spread, viewer), filters, cell_dimension)
+    if keys:
+        query = query.group_by(*keys).order_by(*keys)
+        spread = spread.order_by(*keys, AreaSource.dataset)
+    with catalog.read() as session:
+        rows = [row._mapping for row in session.execute(query) if row.amounts]
+        datasets: dict[tuple, list[str]] = {}
+        if rows:
+            for row in session.execute(spread):
+                datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
+    return [_total(row, filters, by, datasets) for row in rows]
+
+
+def totals_from_amounts(
+    catalog: Catalog,
+    filters: AreaQuery | None = None,
+    by: Sequence[Dimension] = (),
+    *,
+    viewer: Principal = ANONYMOUS,
+) -> list[Total]:
+    """`totals` summed straight from the amounts, every time: the reference the pre-summed
+    cells are compared with (tests, `bench/integrate.py`). The same rules in one query:
+    counted amounts only, no data where no counted amount reports a stage, the rate base
+    over the lines that report both allocated and disbursed in the fiscal year."""
+    filters = filters or AreaQuery()
     keys = [dimension(name).label(name) for name in by]
     names = [
         func.min(column).label(f"{name}_name")
@@ -101,101 +175,86 @@ def _totals(
         if (column := agency_name(name)) is not None
     ]
     counted = AreaAmount.counted.is_(True)
-    stages = [
-        func.sum(case((counted & (AreaAmount.stage == stage), AreaAmount.amount))).label(stage)
-        for stage in STAGES
-    ]
-    # One pass: the counted amounts' sums and count, and the duplicates beside them.
+    both = (
+        select(AreaAmount.scope, AreaAmount.fiscal_year, AreaAmount.line_key)
+        .where(counted, AreaAmount.stage.in_(("allocated", "disbursed")))
+        .group_by(AreaAmount.scope, AreaAmount.fiscal_year, AreaAmount.line_key)
+        .having(func.count(AreaAmount.stage.distinct()) == 2)
+        .subquery()
+    )
+    rated = counted & both.c.line_key.is_not(None)
     query = (
         select(
             *keys,
             *names,
-            *stages,
+            *[
+                func.sum(case((counted & (AreaAmount.stage == stage), AreaAmount.amount))).label(
+                    stage
+                )
+                for stage in STAGES
+            ],
+            *[
+                func.sum(case((rated & (AreaAmount.stage == stage), AreaAmount.amount))).label(
+                    f"rate_{stage}"
+                )
+                for stage in ("allocated", "disbursed")
+            ],
             func.count(case((counted, 1))).label("amounts"),
             func.count(case((AreaAmount.counted.is_(False), 1))).label("duplicates"),
         )
         .select_from(AreaAmount)
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
-    )
-    query = _filtered(_visible(query, viewer), filters)
-    if keys:
-        query = query.group_by(*keys).order_by(*keys)
-    with catalog.read() as session:
-        rows = [row._mapping for row in session.execute(query) if row.amounts]
-        spread = _datasets(session, filters, by, viewer, rows)
-        rates = _rate_bases(session, filters, by, viewer)
-    result = []
-    for row in rows:
-        key = {name: row[name] for name in by}
-        key |= {f"{name}_name": row[f"{name}_name"] for name in by if agency_name(name) is not None}
-        figures = StageFigures(**{stage: baht(row[stage]) for stage in STAGES})
-        evidence = filters.model_copy(update={name: [row[name]] for name in by})
-        marker = tuple(row[name] for name in by)
-        allocated, disbursed = rates.get(marker, (None, None))
-        result.append(
-            Total(
-                key=key,
-                figures=figures,
-                rate_allocated=baht(allocated),
-                rate_disbursed=baht(disbursed),
-                disbursement_rate=(
-                    float(Decimal(disbursed) / Decimal(allocated) * 100) if allocated else None
-                ),
-                amounts=row["amounts"],
-                duplicates=row["duplicates"],
-                datasets=spread.get(marker, []),
-                evidence=evidence,
-            )
+        .outerjoin(
+            both,
+            and_(
+                both.c.scope == AreaAmount.scope,
+                both.c.fiscal_year == AreaAmount.fiscal_year,
+                both.c.line_key == AreaAmount.line_key,
+            ),
         )
-    return result
-
-
-def _rate_bases(session, filters, by, viewer) -> dict[tuple, tuple[int | None, int | None]]:  # type: ignore[no-untyped-def]
-    """Row key -> (allocated, disbursed) of the lines that report both, in satang: a line
-    whose disbursement nobody reports is left out of the rate rather than read as 0 %
-    disbursed (and a disbursement without its allocation is left out too)."""
-    keys = [dimension(name).label(name) for name in by]
-    per_line = (
-        select(
-            *keys,
-            func.sum(case((AreaAmount.stage == "allocated", AreaAmount.amount))).label("a"),
-            func.sum(case((AreaAmount.stage == "disbursed", AreaAmount.amount))).label("d"),
-        )
-        .select_from(AreaAmount)
-        .join(AreaSource, AreaSource.id == AreaAmount.source_id)
-        .where(AreaAmount.counted.is_(True), AreaAmount.stage.in_(("allocated", "disbursed")))
-        .group_by(*keys, AreaAmount.scope, AreaAmount.line_key, AreaAmount.fiscal_year)
     )
-    per_line = _filtered(_visible(per_line, viewer), filters).subquery()
-    both = per_line.c.a.is_not(None) & per_line.c.d.is_not(None)
-    outer = [per_line.c[name] for name in by]
-    query = select(
-        *outer,
-        func.sum(case((both, per_line.c.a))),
-        func.sum(case((both, per_line.c.d))),
-    )
-    if outer:
-        query = query.group_by(*outer)
-    return {tuple(row)[:-2]: (row[-2], row[-1]) for row in session.execute(query)}
-
-
-def _datasets(session, filters, by, viewer, rows) -> dict[tuple, list[str]]:  # type: ignore[no-untyped-def]
-    """Row key -> the datasets its counted amounts come from (one grouped query)."""
-    if not rows:
-        return {}
-    keys = [dimension(name).label(name) for name in by]
-    query = (
+    query = _filtered(_visible(query, viewer), filters, dimension)
+    spread = (
         select(*keys, AreaSource.dataset)
         .select_from(AreaAmount)
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
-        .where(AreaAmount.counted.is_(True))
+        .where(counted)
         .distinct()
     )
-    query = _filtered(_visible(query, viewer), filters)
-    found: dict[tuple, list[str]] = {}
-    for row in session.execute(query.order_by(*keys, AreaSource.dataset)):
-        found.setdefault(tuple(row)[:-1], []).append(row[-1])
-    return found
+    spread = _filtered(_visible(spread, viewer), filters, dimension)
+    if keys:
+        query = query.group_by(*keys).order_by(*keys)
+        spread = spread.order_by(*keys, AreaSource.dataset)
+    with catalog.read() as session:
+        rows = [row._mapping for row in session.execute(query) if row.amounts]
+        datasets: dict[tuple, list[str]] = {}
+        for row in session.execute(spread):
+            datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
+    return [_total(row, filters, by, datasets) for row in rows]
+
+
+def _total(
+    row: Any, filters: AreaQuery, by: Sequence[Dimension], datasets: dict[tuple, list[str]]
+) -> Total:
+    """One row of a breakdown as a Total: figures in baht, the rate over the lines that
+    report both stages (None unless the row has both parts), the evidence query."""
+    key = {name: row[name] for name in by}
+    key |= {f"{name}_name": row[f"{name}_name"] for name in by if agency_name(name) is not None}
+    allocated, disbursed = row["rate_allocated"], row["rate_disbursed"]
+    has_rate = bool(allocated) and disbursed is not None
+    return Total(
+        key=key,
+        figures=StageFigures(**{stage: baht(row[stage]) for stage in STAGES}),
+        rate_allocated=baht(allocated) if has_rate else None,
+        rate_disbursed=baht(disbursed) if has_rate else None,
+        disbursement_rate=(
+            float(Decimal(disbursed) / Decimal(allocated) * 100) if has_rate else None
+        ),
+        amounts=int(row["amounts"]),
+        duplicates=int(row["duplicates"]),
+        datasets=datasets.get(tuple(row[name] for name in by), []),
+        evidence=filters.model_copy(update={name: [row[name]] for name in by}),
+    )
 
 
 def _amount_columns() -> list[Any]:

@@ -4,7 +4,8 @@ current, offered versions say, each group counted once?
 * `area-store-missing` / `area-store-stale`: a table that should feed the store does not,
   or a table that should not (superseded, withdrawn) still does;
 * `area-store-amounts`: a table's stored amounts differ from its file (count or sum);
-* `area-store-election`: a group with no counted source, several, or not the best one.
+* `area-store-election`: a group with no counted source, several, or not the best one;
+* `area-store-cells`: pre-summed cells (cells.py) that differ from the amounts' sums.
 
 `--repair` rebuilds the store from the stored files (maintain.rebuild).
 """
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
 
+from khlang.catalog.area_budget.cells import differences
 from khlang.catalog.area_budget.extract import read_amounts, source_tables
 from khlang.catalog.area_budget.maintain import files_of, rebuild
 from khlang.catalog.tables import AreaAmount, AreaSource, DatasetVersion
@@ -101,8 +103,11 @@ def check_store(catalog: Catalog, *, repair: bool) -> list[CheckFinding]:
             )
     with catalog.read() as session:
         bad = int(session.scalar(_BAD_ELECTION) or 0) + int(session.scalar(_NOT_BEST) or 0)
+        wrong_cells = differences(session)
     if bad:
         problems.append(("area-store-election", "area_amounts", _election(bad)))
+    if wrong_cells:
+        problems.append(("area-store-cells", "area_cells", _cells(wrong_cells)))
     if repair and problems:
         with catalog.write() as session:
             rebuild(session, catalog.blobs)
@@ -121,6 +126,13 @@ def _election(count: int) -> Text:
         th=f"{count} กลุ่มจำนวนเงินนับไม่ถูกต้อง (ไม่มีแหล่งที่นับ นับหลายแหล่ง หรือไม่ใช่แหล่งที่ควรนับ)",
         en=f"{count} groups of amounts are counted wrongly (no source counted, several, or "
         "not the best one)",
+    )
+
+
+def _cells(count: int) -> Text:
+    return Text(
+        th=f"ผลรวมสำเร็จรูป {count} แถวไม่ตรงกับจำนวนเงินในคลัง (--repair เพื่อคำนวณใหม่)",
+        en=f"{count} pre-summed cells differ from the stored amounts (--repair recomputes them)",
     )
 
 

@@ -1,0 +1,70 @@
+"""Pre-summed area-budget figures (`area_cells`, area_budget/cells.py): the dashboard sums
+hundreds of cells instead of millions of amounts. Filled from the amounts already stored.
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from khlang.catalog.area_budget.cells import recompute_all
+from khlang.catalog.tables import ROW_ID
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "area_cells",
+        sa.Column("id", ROW_ID, autoincrement=True, nullable=False),
+        sa.Column("grain", sa.String(length=12), nullable=False),
+        sa.Column("source_id", ROW_ID, nullable=False),
+        sa.Column("scope", sa.String(length=8), nullable=False),
+        sa.Column("fiscal_year", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.String(length=12), nullable=False),
+        sa.Column("area_level", sa.String(length=12), nullable=True),
+        sa.Column("province_code", sa.String(length=2), nullable=True),
+        sa.Column("district_code", sa.String(length=4), nullable=True),
+        sa.Column("subdistrict_code", sa.String(length=6), nullable=True),
+        sa.Column("lao_key", sa.String(length=40), nullable=True),
+        sa.Column("ministry", sa.Text(), nullable=True),
+        sa.Column("ministry_name", sa.Text(), nullable=True),
+        sa.Column("department", sa.Text(), nullable=True),
+        sa.Column("department_name", sa.Text(), nullable=True),
+        sa.Column("budget_unit", sa.Text(), nullable=True),
+        sa.Column("budget_unit_name", sa.Text(), nullable=True),
+        sa.Column("budget_type", sa.String(length=20), nullable=True),
+        sa.Column("source_of_funds", sa.String(length=20), nullable=True),
+        sa.Column("source_system", sa.Text(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=True),
+        sa.Column("rated_amount", sa.BigInteger(), nullable=True),
+        sa.Column("amounts", sa.Integer(), nullable=False),
+        sa.Column("duplicates", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "grain IN ('country', 'province', 'district', 'lao')", name=op.f("ck_area_cells_grain")
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["area_sources.id"],
+            name=op.f("fk_area_cells_source_id_area_sources"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_area_cells")),
+    )
+    with op.batch_alter_table("area_cells", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_area_cells_grain_year",
+            ["grain", "scope", "fiscal_year", "province_code", "district_code"],
+        )
+        batch_op.create_index(batch_op.f("ix_area_cells_source_id"), ["source_id"])
+    recompute_all(op.get_bind())
+
+
+def downgrade() -> None:
+    op.drop_table("area_cells")
