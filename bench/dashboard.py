@@ -1,6 +1,14 @@
-"""Median time of the dashboard's pages over HTTP, as a browser gets them: a real uvicorn
-server on a free port over a catalog home (e.g. bench/integrate.py's national store), each
-page asked once cold (the store's answers not yet cached) and then RUNS times warm.
+"""Time of the dashboard's pages over HTTP, as a browser gets them: a real uvicorn server on
+a free port over a catalog home (e.g. bench/integrate.py's national store), for each page
+kind (country, province, district, LAO) several places asked in turn:
+
+* uncached: every answer cache emptied before each request (the store's remembered totals
+  and the dashboard's), so each page is summed from the database as on the first request
+  after a publish;
+* warm: the same pages again with the caches kept (what a busy site mostly serves).
+
+Prints median and p95 per page kind and the load average beside them (the machine is
+shared: read the figures with it).
 
     python bench/dashboard.py --home bench/out/integrate/home
     python bench/dashboard.py --home khlang-demo --runs 20
@@ -9,46 +17,77 @@ page asked once cold (the store's answers not yet cached) and then RUNS times wa
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).absolute().parents[1]
 sys.path.insert(0, str(ROOT))
 
+PLACES = 5
+"""Places of each kind asked in turn (the largest provinces, their districts and LAOs)."""
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, required=True)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
+
+def page_paths(home: Path, database_url: str | None) -> dict[str, list[str]]:
+    """Dashboard paths by page kind: the country, and the largest provinces, districts and
+    LAOs of the latest year (places with the most money have the most rows to sum)."""
+    from khlang.catalog import Catalog
+    from khlang.catalog.area_budget import AreaQuery, totals
+
+    def largest(query: AreaQuery, by: str) -> list[str]:
+        rows = [row for row in totals(catalog, query, [by]) if row.key[by]]  # type: ignore[list-item]
+        rows.sort(key=lambda row: -(row.figures.allocated or 0))
+        return [row.key[by] for row in rows[:PLACES]]
+
+    with Catalog.open(home, database_url) as catalog:
+        state = AreaQuery(scope=["state"])
+        provinces = largest(state, "province")
+        districts = largest(state.model_copy(update={"province": provinces[:1]}), "district")
+        laos = largest(state.model_copy(update={"district": districts[:1]}), "lao")
+    return {
+        "country": ["/dashboard", "/dashboard?budget_type=investment", "/dashboard?ministry=15000"],
+        "province": [f"/dashboard?province={code}" for code in provinces],
+        "district": [f"/dashboard?district={code}" for code in districts],
+        "lao": [f"/dashboard?district={districts[0]}&lao={key}" for key in laos],
+    }
+
+
+def forget_answers() -> None:
+    """Empty every cache of store answers: the store's and the dashboard's."""
+    from khlang.api.web.dashboard import figures
+    from khlang.catalog.area_budget.query import forget
+
+    forget()
+    figures._answers.clear()
+
+
+def percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(home: Path, database_url: str | None, runs: int, say: Callable[[str], None]) -> None:
+    """Serve the catalog and print the page times (runs requests per kind and mode)."""
     import httpx
     import uvicorn
 
     from khlang.api.app import create_app
     from khlang.api.settings import ApiSettings, RateLimits
-    from khlang.catalog import Catalog
-    from khlang.catalog.area_budget import AreaQuery, totals
 
-    with Catalog.open(args.home, args.database_url) as catalog:
-        provinces = totals(catalog, AreaQuery(scope=["state"]), ["province"])
-        province = max(provinces, key=lambda t: t.figures.allocated or 0).key["province"]
-        districts = totals(catalog, AreaQuery(scope=["state"], province=[province]), ["district"])
-        district = next(t.key["district"] for t in districts if t.key["district"])
-        laos = totals(catalog, AreaQuery(scope=["state"], district=[district]), ["lao"])
-        lao = next((t.key["lao"] for t in laos if t.key["lao"]), None)
+    pages = page_paths(home, database_url)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     app = create_app(
         ApiSettings(
-            home=args.home,
-            database_url=args.database_url,
+            home=home,
+            database_url=database_url,
             base_url=url,
             rate_limits=RateLimits(enabled=False),
             prepare_tables=False,
@@ -59,30 +98,39 @@ def main() -> None:
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    pages = {
-        "country": "/dashboard",
-        "province": f"/dashboard?province={province}",
-        "district": f"/dashboard?province={province}&district={district}",
-        **({"lao": f"/dashboard?district={district}&lao={lao}"} if lao else {}),
-        "country, by agency": "/dashboard?ministry=15000",
-    }
-    print(f"catalog: {args.home}; {args.runs} warm requests per page after one cold one")
-    print(f"{'page':<22}{'cold ms':>9}{'median ms':>11}{'p90 ms':>9}")
-    with httpx.Client(base_url=url, timeout=300) as client:
-        for name, path in pages.items():
-            started = time.perf_counter()
-            assert client.get(path).status_code == 200, path
-            cold = (time.perf_counter() - started) * 1000
-            times = []
-            for _ in range(args.runs):
-                started = time.perf_counter()
-                client.get(path).raise_for_status()
-                times.append((time.perf_counter() - started) * 1000)
-            times.sort()
-            print(f"{name:<22}{cold:>9.0f}{statistics.median(times):>11.0f}"
-                  f"{times[int(len(times) * 0.9) - 1]:>9.0f}")  # fmt: skip
+    say(f"dashboard over HTTP ({url}), {runs} requests per page kind and mode, "
+        f"{PLACES} places per kind in turn")  # fmt: skip
+    say(f"  {'page':<10}{'mode':<10}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}  load average")
+    with httpx.Client(base_url=url, timeout=600) as client:
+        client.get("/dashboard").raise_for_status()  # the app's own first-request set-up
+        for kind, paths in pages.items():
+            for mode in ("uncached", "warm"):
+                if mode == "warm":
+                    for path in paths:
+                        client.get(path).raise_for_status()
+                times = []
+                for run in range(runs):
+                    if mode == "uncached":
+                        forget_answers()
+                    path = paths[run % len(paths)]
+                    started = time.perf_counter()
+                    response = client.get(path)
+                    times.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (path, response.status_code)
+                load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+                say(f"  {kind:<10}{mode:<10}{statistics.median(times):>10.0f}"
+                    f"{percentile(times, 0.95):>9.0f}{max(times):>9.0f}  {load}")  # fmt: skip
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    measure(args.home, args.database_url, args.runs, print)
 
 
 if __name__ == "__main__":

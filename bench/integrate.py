@@ -2,7 +2,10 @@
 datasets for every local administrative organisation (7,848 real LAOs x 10 fiscal years,
 about 4 million amounts) into one catalog, each line reported by several of them, and the
 store integrates them (counted once, conflicts listed). Prints wall time and peak memory of
-every step, and the time of store questions a dashboard asks.
+every step, the time of the store questions a dashboard asks (summed from the pre-summed
+cells, and straight from the amounts for comparison), and the dashboard's pages over HTTP
+(bench/dashboard.py: median and p95 per page kind, uncached and warm, with the load
+average).
 
     python bench/integrate.py                          # SQLite, the full national bench
     python bench/integrate.py --laos 500 --years 2    # a quick run
@@ -47,12 +50,16 @@ sys.path.insert(0, str(ROOT))
 
 from khlang.catalog import Catalog, Principal  # noqa: E402
 from khlang.catalog.area_budget import AreaQuery, amounts, conflicts, totals  # noqa: E402
+from khlang.catalog.area_budget.cells import recompute_all  # noqa: E402
 from khlang.catalog.area_budget.maintain import rebuild  # noqa: E402
-from khlang.catalog.area_budget.query import forget  # noqa: E402
+from khlang.catalog.area_budget.query import forget, totals_from_amounts  # noqa: E402
 from khlang.catalog.database import with_installed_driver  # noqa: E402
 from khlang.metadata.parquet import nan_as_missing  # noqa: E402
 from khlang.publishers.datasets import BUDGET_ALLOCATION  # noqa: E402
 from khlang.publishers.tables import COLUMNS, table_schema  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from dashboard import measure as measure_pages  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "integrate"
 REFERENCE = Path(os.environ.get("KHLANG_SHARED", ROOT.parent / "shared")) / "data" / "real"
@@ -243,7 +250,7 @@ def fresh_schema(database_url: str | None) -> Iterator[str | None]:
         admin.dispose()
 
 
-def median_ms(action: Callable[[], Any], *, remembered: bool, runs: int = 5) -> float:
+def median_ms(action: Callable[[], Any], *, remembered: bool, runs: int = 3) -> float:
     """Median milliseconds of `action`: each run from the store itself, or (`remembered`)
     answered from the totals remembered since the first run."""
     times = []
@@ -256,6 +263,12 @@ def median_ms(action: Callable[[], Any], *, remembered: bool, runs: int = 5) -> 
     return statistics.median(times)
 
 
+def timed_ms(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--laos", type=int, default=None, help="the first N LAOs only")
@@ -263,12 +276,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
+    parser.add_argument("--page-runs", type=int, default=20,
+                        help="requests per dashboard page kind and mode")  # fmt: skip
     options = parser.parse_args()
     laos = pd.read_csv(options.reference / "lao" / "lao_list_hoerstemeier_2022.csv", dtype=str)
     laos = laos.iloc[: options.laos] if options.laos else laos
     years = list(range(2569 - options.years, 2569))
     print(f"{len(laos):,} LAOs x {len(years)} fiscal years, seed {options.seed}, "
-          f"{'PostgreSQL' if options.database_url else 'SQLite'}")  # fmt: skip
+          f"{'PostgreSQL' if options.database_url else 'SQLite'}, {os.cpu_count()} cores, "
+          f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}")  # fmt: skip
     print(f"{'step':<58} {'time':>10} {'peak RSS':>11}")
     folders, rows = timed("generate the three agencies' tables", lambda: build_folders(
         laos, years, options.seed))  # fmt: skip
@@ -284,6 +300,9 @@ def main() -> None:
         with catalog.write() as session:
             timed("rebuild the whole store from the catalog", lambda: rebuild(
                 session, catalog.blobs))  # fmt: skip
+        with catalog.write() as session:
+            timed("of which: every pre-summed cell from the amounts", lambda: recompute_all(
+                session))  # fmt: skip
         year = years[-1]
         national = AreaQuery(scope=["state"], fiscal_year=[year])
         (grand,) = totals(catalog, national)
@@ -309,11 +328,22 @@ def main() -> None:
             "a page of the amounts behind a total": lambda: amounts(
                 catalog, national.model_copy(update={"district": ["5001"]}), limit=100),
         }  # fmt: skip
-        print(f"  {'question (median of 5)':<44} {'from the store':>15} {'remembered':>11}")
+        direct_questions = {
+            "national total of a year": lambda: totals_from_amounts(catalog, national),
+            "by province, one year": lambda: totals_from_amounts(catalog, national, ["province"]),
+            "one district's LAOs": lambda: totals_from_amounts(
+                catalog, national.model_copy(update={"district": ["5001"]}), ["lao"]),
+        }  # fmt: skip
+        by_province = direct_questions["by province, one year"]()
+        assert totals(catalog, national, ["province"]) == by_province, "cells and amounts differ"
+        print(f"  {'question':<44} {'cells':>9} {'amounts':>9} {'remembered':>11}")
         for label, question in questions.items():
             fresh = median_ms(question, remembered=False)
             again = median_ms(question, remembered=True)
-            print(f"  {label:<44} {fresh:>12.0f} ms {again:>8.1f} ms")
+            direct = direct_questions.get(label)
+            slow = f"{timed_ms(direct):>6.0f} ms" if direct else f"{'':>9}"
+            print(f"  {label:<44} {fresh:>6.0f} ms {slow} {again:>8.1f} ms")
+        measure_pages(home, url, options.page_runs, print)
         agency = f"{folders[1].name}-budget-allocation"
         timed(f"withdraw {agency}", lambda: catalog.withdraw(agency, actor=operator))
         timed(f"reinstate {agency}", lambda: catalog.reinstate(agency, actor=operator))

@@ -144,9 +144,9 @@ def _totals(
         .distinct()
     )
     spread = _filtered(_visible(spread, viewer), filters, cell_dimension)
+    spread = spread.order_by(*keys, AreaSource.dataset)
     if keys:
         query = query.group_by(*keys).order_by(*keys)
-        spread = spread.order_by(*keys, AreaSource.dataset)
     with catalog.read() as session:
         rows = [row._mapping for row in session.execute(query) if row.amounts]
         datasets: dict[tuple, list[str]] = {}
@@ -222,9 +222,9 @@ def totals_from_amounts(
         .distinct()
     )
     spread = _filtered(_visible(spread, viewer), filters, dimension)
+    spread = spread.order_by(*keys, AreaSource.dataset)
     if keys:
         query = query.group_by(*keys).order_by(*keys)
-        spread = spread.order_by(*keys, AreaSource.dataset)
     with catalog.read() as session:
         rows = [row._mapping for row in session.execute(query) if row.amounts]
         datasets: dict[tuple, list[str]] = {}
