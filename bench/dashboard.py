@@ -2,10 +2,12 @@
 a free port over a catalog home (e.g. bench/integrate.py's national store), for each page
 kind (country, province, district, LAO) several places asked in turn:
 
-* uncached: every answer cache emptied before each request (the store's remembered totals
-  and the dashboard's), so each page is summed from the database as on the first request
-  after a publish;
-* warm: the same pages again with the caches kept (what a busy site mostly serves).
+* cold: every cache emptied before each request — the store's remembered totals, the
+  dashboard's, and the drawn charts — as on the first request after a publish that changed
+  the page's figures;
+* uncached: the store's and the dashboard's answers emptied, the charts kept (their figures
+  did not change): the first request after a publish elsewhere, summed from the database;
+* warm: the same pages again with every cache kept (what a busy site mostly serves).
 
 Prints median and p95 per page kind and the load average beside them (the machine is
 shared: read the figures with it).
@@ -57,13 +59,17 @@ def page_paths(home: Path, database_url: str | None) -> dict[str, list[str]]:
     }
 
 
-def forget_answers() -> None:
-    """Empty every cache of store answers: the store's and the dashboard's."""
+def forget_answers(*, charts: bool = False) -> None:
+    """Empty every cache of store answers (the store's and the dashboard's), and the drawn
+    charts when asked."""
+    from khlang.api.web import charts as drawn
     from khlang.api.web.dashboard import figures
     from khlang.catalog.area_budget.query import forget
 
     forget()
     figures._answers.clear()
+    if charts:
+        drawn._render.cache_clear()
 
 
 def percentile(times: list[float], share: float) -> float:
@@ -104,14 +110,14 @@ def measure(home: Path, database_url: str | None, runs: int, say: Callable[[str]
     with httpx.Client(base_url=url, timeout=600) as client:
         client.get("/dashboard").raise_for_status()  # the app's own first-request set-up
         for kind, paths in pages.items():
-            for mode in ("uncached", "warm"):
-                if mode == "warm":
+            for mode in ("cold", "uncached", "warm"):
+                if mode != "cold":
                     for path in paths:
                         client.get(path).raise_for_status()
                 times = []
                 for run in range(runs):
-                    if mode == "uncached":
-                        forget_answers()
+                    if mode != "warm":
+                        forget_answers(charts=mode == "cold")
                     path = paths[run % len(paths)]
                     started = time.perf_counter()
                     response = client.get(path)
