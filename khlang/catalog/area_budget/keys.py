@@ -52,6 +52,7 @@ _AGENCY = {
 _PLAIN: dict[str, ColumnElement] = {
     "scope": AreaAmount.scope,
     "fiscal_year": AreaAmount.fiscal_year,
+    "stage": AreaAmount.stage,
     "area_level": AreaAmount.area_level,
     "province": AreaAmount.province_code,
     "district": AreaAmount.district_code,
@@ -66,8 +67,9 @@ _PLAIN: dict[str, ColumnElement] = {
 
 
 def dimension(name: str) -> ColumnElement:
-    """The SQL expression a dimension groups and filters by. An agency is named by its code,
-    or by its name where the source gives none (the budget bill names units, not codes)."""
+    """The SQL expression a dimension (or `stage`) groups and filters by. An agency is named
+    by its code, or by its name where the source gives none (the budget bill names units,
+    not codes)."""
     if name in _AGENCY:
         code, title = _AGENCY[name]
         return func.coalesce(code, title)

@@ -60,8 +60,7 @@ def _filtered(
     """The query with every filter set (`columns`: a dimension's expression on the table
     asked, the amounts or the cells)."""
     for name, values in filters.filters().items():
-        column = AreaAmount.stage if name == "stage" and columns is dimension else columns(name)
-        query = query.where(match_any(column, values))
+        query = query.where(match_any(columns(name), values))
     return query
 
 
