@@ -443,6 +443,16 @@ class AreaCell(Base):
             "province_code",
             "district_code",
         ),
+        # A place's figures over every year (the years panel) without reading every year's
+        # cells of the grain.
+        Index(
+            "ix_area_cells_grain_place",
+            "grain",
+            "scope",
+            "province_code",
+            "district_code",
+            "lao_key",
+        ),
     )
 
     id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)

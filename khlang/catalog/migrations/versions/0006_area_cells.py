@@ -62,6 +62,10 @@ def upgrade() -> None:
             "ix_area_cells_grain_year",
             ["grain", "scope", "fiscal_year", "province_code", "district_code"],
         )
+        batch_op.create_index(
+            "ix_area_cells_grain_place",
+            ["grain", "scope", "province_code", "district_code", "lao_key"],
+        )
         batch_op.create_index(batch_op.f("ix_area_cells_source_id"), ["source_id"])
     recompute_all(op.get_bind())
 
