@@ -44,7 +44,7 @@ from khlang.catalog.errors import (
     not_found,
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
-from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, sniff
+from khlang.catalog.gate import Gate, default_gate, sniff
 from khlang.catalog.principals import Principal
 from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 from khlang.catalog.tables import (
@@ -58,9 +58,12 @@ from khlang.catalog.tables import (
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.unused import delete_unused, lock_files
 from khlang.i18n import Text
+from khlang.metadata.compliance import ComplianceReport, Finding, Severity
+from khlang.metadata.fields import field_label
 from khlang.metadata.formats import format_by_extension
 from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
+from khlang.publishers.gate import GateReport, StagedFile
 
 if TYPE_CHECKING:
     from khlang.catalog.store import Catalog
@@ -146,7 +149,7 @@ def publish(
             _discard(catalog, staged.version_id, actor, reason=str(error))
         raise
     if not report.passed:
-        _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.summary())
+        _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.to_dict())
         raise _rejected(dataset.name or "", report)
     number = _commit(catalog, folder, described, staged, report, actor)
     return PublishResult(
@@ -156,7 +159,7 @@ def publish(
         content_hash=digest,
         resumed=staged.resumed,
         created_organization=staged.created_organization,
-        checks=report.summary(),
+        checks=report.to_dict(),
     )
 
 
@@ -319,19 +322,16 @@ def _refuse_duplicate_title(
         en=f"title: {f'the dataset {named}' if named else 'another dataset'} of this catalog "
         "already uses this title (the GD Catalog refuses duplicate titles)",
     )
+    finding = Finding(
+        code="duplicate-title",
+        severity=Severity.ERROR,
+        field="title",
+        label=field_label("title"),
+        value=title,
+        message=message,
+    )
     report = GateReport(
-        passed=False,
-        compliance={
-            "findings": [
-                {
-                    "code": "duplicate-title",
-                    "severity": "error",
-                    "field": "title",
-                    "value": title,
-                    "message": message.model_dump(),
-                }
-            ]
-        },
+        compliance=ComplianceReport(name=row.name, title=title, findings=[finding]),
         validation=[],
         problems=[message],
     )
@@ -531,7 +531,7 @@ def _commit_in(
     version.number = number
     version.status = "published"
     version.metadata_ = _dump(final)
-    version.checks = report.summary()
+    version.checks = report.to_dict()
     version.published_at = now
     version.lease_until = None
     enqueue_for_registered_targets(session, staged.dataset_id, "push")
@@ -701,7 +701,7 @@ def _rejected(name: str, report: GateReport) -> PublishRejectedError:
             en=f"not published: {len(report.problems)} check(s) failed:\n{lines_en}",
         ),
         where=name,
-        report=report.summary(),
+        report=report,
     )
 
 
