@@ -94,7 +94,7 @@ def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmak
 
 
 def alembic_config(connection):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
+    from alembic.config import Config  # lazy: alembic, +250-500 ms
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -103,7 +103,7 @@ def alembic_config(connection):  # type: ignore[no-untyped-def]
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # lazy: alembic, +250-500 ms
 
     config = alembic_config(None)
     head = ScriptDirectory.from_config(config).get_current_head()
@@ -112,7 +112,7 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext  # lazy: alembic, +250-500 ms
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
@@ -125,7 +125,7 @@ def migrate(engine: Engine, location: CatalogLocation) -> bool:
             return False
     except OperationalError as error:
         raise _unreachable(location, error) from error
-    from alembic import command
+    from alembic import command  # lazy: alembic, +250-500 ms
 
     with _migration_lock(engine, location), engine.begin() as connection:
         config = alembic_config(connection)

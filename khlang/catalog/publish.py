@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import func, select, update
@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from khlang.catalog import audit, leases
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
 from khlang.catalog.errors import (
     ConflictError,
@@ -45,8 +46,8 @@ from khlang.catalog.errors import (
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
 from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, sniff
+from khlang.catalog.outbox import enqueue_for_registered_targets
 from khlang.catalog.principals import Principal
-from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 from khlang.catalog.tables import (
     Blob,
     DatasetVersion,
@@ -61,9 +62,6 @@ from khlang.i18n import Text
 from khlang.metadata.formats import format_by_extension
 from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
-
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
 
 LEASE = dt.timedelta(minutes=15)
 # Facts the catalog derives itself: left out of the content hash, so that a folder whose
@@ -109,7 +107,7 @@ def content_hash(dataset: Dataset, folder: PublishedFolder) -> str:
 
 
 def publish(
-    catalog: Catalog,
+    catalog: CatalogContext,
     path: Path,
     *,
     actor: Principal,
@@ -164,7 +162,7 @@ def publish(
 
 
 def _stage(
-    catalog: Catalog,
+    catalog: CatalogContext,
     folder: PublishedFolder,
     digest: str,
     actor: Principal,
@@ -385,7 +383,9 @@ def _claim_pending(
 # --- 3. store ------------------------------------------------------------------------------
 
 
-def _store_files(catalog: Catalog, folder: PublishedFolder, staged: _Staged) -> list[StagedFile]:
+def _store_files(
+    catalog: CatalogContext, folder: PublishedFolder, staged: _Staged
+) -> list[StagedFile]:
     result = []
     for item in folder.files:
         stored = catalog.blobs.put(item.source)
@@ -442,7 +442,7 @@ def _changed_meanwhile(source: Path) -> ConflictError:
 
 
 def _commit(
-    catalog: Catalog,
+    catalog: CatalogContext,
     folder: PublishedFolder,
     dataset: Dataset,
     staged: _Staged,
@@ -551,7 +551,7 @@ def _commit_in(
     return number
 
 
-def _current_number(catalog: Catalog, dataset_id: str) -> int:
+def _current_number(catalog: CatalogContext, dataset_id: str) -> int:
     with catalog.read() as session:
         return (
             session.scalar(
@@ -645,7 +645,7 @@ def _link(
 
 
 def _discard(
-    catalog: Catalog,
+    catalog: CatalogContext,
     version_id: str,
     actor: Principal,
     *,

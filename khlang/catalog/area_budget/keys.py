@@ -97,6 +97,7 @@ _UNRANKED = 99
 
 def system_ranks() -> dict[str, dict[str, int]]:
     """stage -> source system -> rank (1 = most authority), from the publishers' rules."""
+    # lazy: the publishers' reconciliation rules cost +0.5 s of start-up
     from khlang.publishers.reconcile import FINANCE_PRIORITY, PHASE_PRIORITY
 
     ranks = {

@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 
@@ -26,11 +26,9 @@ from khlang.catalog.area_budget.model import (
     StageFigures,
     Total,
 )
+from khlang.catalog.context import CatalogReader
 from khlang.catalog.principals import ANONYMOUS, Principal
 from khlang.catalog.tables import AreaAmount, AreaSource
-
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
 
 SATANG = Decimal("0.01")
 
@@ -59,7 +57,7 @@ _memo_lock = threading.Lock()
 
 
 def totals(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     by: Sequence[Dimension] = (),
     *,
@@ -92,7 +90,7 @@ def forget() -> None:
 
 
 def _totals(
-    catalog: Catalog, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
+    catalog: CatalogReader, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
 ) -> list[Total]:
     keys = [dimension(name).label(name) for name in by]
     names = [
@@ -233,7 +231,7 @@ def _amount_columns() -> list[Any]:
 
 
 def amounts(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     *,
     counted: bool | None = None,
@@ -265,7 +263,7 @@ def amounts(
     return records, total
 
 
-def sources(catalog: Catalog, *, viewer: Principal = ANONYMOUS) -> list[SourceRecord]:
+def sources(catalog: CatalogReader, *, viewer: Principal = ANONYMOUS) -> list[SourceRecord]:
     """The tables feeding the store, by dataset."""
     query = _visible(select(AreaSource), viewer).order_by(AreaSource.dataset, AreaSource.id)
     with catalog.read() as session:
@@ -275,7 +273,7 @@ def sources(catalog: Catalog, *, viewer: Principal = ANONYMOUS) -> list[SourceRe
 
 
 def conflicts(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     *,
     limit: int = 100,
@@ -356,7 +354,7 @@ def conflicts(
     return found
 
 
-def stamp(catalog: Catalog) -> tuple[int, int]:
+def stamp(catalog: CatalogReader) -> tuple[int, int]:
     """Changes whenever the store does (a source added or removed): for callers' caches."""
     with catalog.read() as session:
         count, top = session.execute(

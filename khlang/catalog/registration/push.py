@@ -32,10 +32,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import and_, select
 
-from khlang.catalog import audit
+from khlang.catalog import audit, outbox
 from khlang.catalog.principals import Principal
 from khlang.catalog.records import DatasetRecord
-from khlang.catalog.registration import outbox
 from khlang.catalog.registration.client import CkanClient, TargetError
 from khlang.catalog.registration.mapping import (
     ID_EXTRA,
