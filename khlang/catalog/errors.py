@@ -4,6 +4,8 @@ still shows a clear message."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -24,7 +26,9 @@ class PermissionDeniedError(KhlangError):
 class PublishRejectedError(KhlangError):
     """The version failed the gate (metadata check or table validation); `report` says why."""
 
-    def __init__(self, message: Text, *, where: str | None = None, report: dict | None = None):
+    def __init__(
+        self, message: Text, *, where: str | None = None, report: dict[str, Any] | None = None
+    ):
         super().__init__(message, where=where)
         self.report = report or {}
 

@@ -25,10 +25,10 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -206,14 +206,14 @@ def _stage(
         current = (
             session.get(DatasetVersion, row.current_version_id) if row.current_version_id else None
         )
-        current_number = current.number if current else 0
+        current_number = (current.number or 0) if current else 0
         if expected_version is not None and expected_version != current_number:
             raise _moved_on(name, expected_version, current_number)
         if current is not None and current.content_hash == digest:
             return PublishResult(
                 dataset=name,
                 status="unchanged",
-                version=current_number or 0,
+                version=current_number,
                 content_hash=digest,
                 checks=current.checks,
             )
@@ -486,17 +486,24 @@ def _commit_in(
     now = utcnow()
     # First statement of the transaction: on SQLite it runs under the write lock taken by
     # BEGIN IMMEDIATE; on PostgreSQL it waits for a concurrent commit and re-checks.
-    moved = session.execute(
-        update(DatasetRow)
-        .where(DatasetRow.id == staged.dataset_id, DatasetRow.lock_version == staged.lock_version)
-        .values(
-            lock_version=DatasetRow.lock_version + 1,
-            current_version_id=staged.version_id,
-            title=dataset.title,
-            title_key=normalise(dataset.title) if dataset.title else None,
-            private=dataset.private,
-            updated_at=now,
-        )
+    # An UPDATE's result is a CursorResult (the one that has rowcount; execute() is typed
+    # for every statement).
+    moved = cast(
+        CursorResult[Any],
+        session.execute(
+            update(DatasetRow)
+            .where(
+                DatasetRow.id == staged.dataset_id, DatasetRow.lock_version == staged.lock_version
+            )
+            .values(
+                lock_version=DatasetRow.lock_version + 1,
+                current_version_id=staged.version_id,
+                title=dataset.title,
+                title_key=normalise(dataset.title) if dataset.title else None,
+                private=dataset.private,
+                updated_at=now,
+            )
+        ),
     )
     if moved.rowcount != 1:
         raise _LostRaceError

@@ -42,7 +42,8 @@ def catalog_state(catalog: CatalogContext, *, organization: str | None = None) -
                 Registration.gdc_state.is_not(None)
             )
         ):
-            states.setdefault(dataset_id, []).append(state)
+            if state is not None:
+                states.setdefault(dataset_id, []).append(state)
     return CatalogState(
         datasets={
             name: DatasetState(

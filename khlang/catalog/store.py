@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
@@ -61,6 +61,8 @@ from khlang.metadata.model import Dataset
 
 if TYPE_CHECKING:
     from khlang.catalog.publish import PublishResult
+
+_Columns = TypeVarTuple("_Columns")
 
 
 class Catalog:
@@ -183,7 +185,7 @@ class Catalog:
 
     def _listing(
         self, viewer: Principal, organization: str | None, include_withdrawn: bool
-    ) -> Select[Any]:
+    ) -> Select[*tuple[Any, ...]]:
         query = select(
             DatasetRow.id,
             DatasetRow.name,
@@ -200,8 +202,11 @@ class Catalog:
 
     @staticmethod
     def _visible(
-        query: Select[Any], viewer: Principal, organization: str | None, include_withdrawn: bool
-    ) -> Select[Any]:
+        query: Select[*_Columns],
+        viewer: Principal,
+        organization: str | None,
+        include_withdrawn: bool,
+    ) -> Select[*_Columns]:
         query = query.join(Organization, Organization.id == DatasetRow.organization_id).where(
             DatasetRow.current_version_id.is_not(None)
         )
