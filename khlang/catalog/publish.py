@@ -25,10 +25,10 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from khlang.catalog import audit, leases
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
 from khlang.catalog.errors import (
     ConflictError,
@@ -45,8 +46,8 @@ from khlang.catalog.errors import (
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
 from khlang.catalog.gate import Gate, default_gate, sniff
+from khlang.catalog.outbox import enqueue_for_registered_targets
 from khlang.catalog.principals import Principal
-from khlang.catalog.registration.outbox import enqueue_for_registered_targets
 from khlang.catalog.tables import (
     Blob,
     DatasetVersion,
@@ -64,9 +65,6 @@ from khlang.metadata.formats import format_by_extension
 from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
 from khlang.publishers.gate import GateReport, StagedFile
-
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
 
 LEASE = dt.timedelta(minutes=15)
 # Facts the catalog derives itself: left out of the content hash, so that a folder whose
@@ -112,7 +110,7 @@ def content_hash(dataset: Dataset, folder: PublishedFolder) -> str:
 
 
 def publish(
-    catalog: Catalog,
+    catalog: CatalogContext,
     path: Path,
     *,
     actor: Principal,
@@ -167,7 +165,7 @@ def publish(
 
 
 def _stage(
-    catalog: Catalog,
+    catalog: CatalogContext,
     folder: PublishedFolder,
     digest: str,
     actor: Principal,
@@ -211,14 +209,14 @@ def _stage(
         current = (
             session.get(DatasetVersion, row.current_version_id) if row.current_version_id else None
         )
-        current_number = current.number if current else 0
+        current_number = (current.number or 0) if current else 0
         if expected_version is not None and expected_version != current_number:
             raise _moved_on(name, expected_version, current_number)
         if current is not None and current.content_hash == digest:
             return PublishResult(
                 dataset=name,
                 status="unchanged",
-                version=current_number or 0,
+                version=current_number,
                 content_hash=digest,
                 checks=current.checks,
             )
@@ -385,7 +383,9 @@ def _claim_pending(
 # --- 3. store ------------------------------------------------------------------------------
 
 
-def _store_files(catalog: Catalog, folder: PublishedFolder, staged: _Staged) -> list[StagedFile]:
+def _store_files(
+    catalog: CatalogContext, folder: PublishedFolder, staged: _Staged
+) -> list[StagedFile]:
     result = []
     for item in folder.files:
         stored = catalog.blobs.put(item.source)
@@ -442,7 +442,7 @@ def _changed_meanwhile(source: Path) -> ConflictError:
 
 
 def _commit(
-    catalog: Catalog,
+    catalog: CatalogContext,
     folder: PublishedFolder,
     dataset: Dataset,
     staged: _Staged,
@@ -486,17 +486,24 @@ def _commit_in(
     now = utcnow()
     # First statement of the transaction: on SQLite it runs under the write lock taken by
     # BEGIN IMMEDIATE; on PostgreSQL it waits for a concurrent commit and re-checks.
-    moved = session.execute(
-        update(DatasetRow)
-        .where(DatasetRow.id == staged.dataset_id, DatasetRow.lock_version == staged.lock_version)
-        .values(
-            lock_version=DatasetRow.lock_version + 1,
-            current_version_id=staged.version_id,
-            title=dataset.title,
-            title_key=normalise(dataset.title) if dataset.title else None,
-            private=dataset.private,
-            updated_at=now,
-        )
+    # An UPDATE's result is a CursorResult (the one that has rowcount; execute() is typed
+    # for every statement).
+    moved = cast(
+        CursorResult[Any],
+        session.execute(
+            update(DatasetRow)
+            .where(
+                DatasetRow.id == staged.dataset_id, DatasetRow.lock_version == staged.lock_version
+            )
+            .values(
+                lock_version=DatasetRow.lock_version + 1,
+                current_version_id=staged.version_id,
+                title=dataset.title,
+                title_key=normalise(dataset.title) if dataset.title else None,
+                private=dataset.private,
+                updated_at=now,
+            )
+        ),
     )
     if moved.rowcount != 1:
         raise _LostRaceError
@@ -551,7 +558,7 @@ def _commit_in(
     return number
 
 
-def _current_number(catalog: Catalog, dataset_id: str) -> int:
+def _current_number(catalog: CatalogContext, dataset_id: str) -> int:
     with catalog.read() as session:
         return (
             session.scalar(
@@ -645,7 +652,7 @@ def _link(
 
 
 def _discard(
-    catalog: Catalog,
+    catalog: CatalogContext,
     version_id: str,
     actor: Principal,
     *,
