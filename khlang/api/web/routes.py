@@ -91,7 +91,9 @@ async def organizations(request: Request) -> Response:
 async def organization(request: Request, name: str) -> Response:
     try:
         model = await run_in_threadpool(
-            organization_module.organization_page, api_state(request), name
+            lambda: organization_module.organization_page(
+                api_state(request), name, base=base_url(request), lang=_fmt(request).lang
+            )
         )
     except NotFoundError:
         return not_found_page(request, Text(th="ไม่พบหน่วยงาน", en="No such organisation"), name)
