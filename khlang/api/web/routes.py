@@ -89,7 +89,11 @@ async def organizations(request: Request) -> Response:
 
 @router.get("/organization/{name}", response_class=HTMLResponse)
 async def organization(request: Request, name: str) -> Response:
-    model = await run_in_threadpool(organization_module.organization_page, api_state(request), name)
+    model = await run_in_threadpool(
+        lambda: organization_module.organization_page(
+            api_state(request), name, base=base_url(request), lang=_fmt(request).lang
+        )
+    )
     return render(request, "organization.html", m=model, catalog_types=CATALOG_TYPES)
 
 
