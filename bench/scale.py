@@ -130,7 +130,8 @@ def template_rows(catalog: Any, names: list[str]) -> list[dict[str, Any]]:
             templates.append(
                 {
                     "suffix": name.removeprefix("scale-template-"),
-                    "metadata": version.metadata_,
+                    "metadata": version.metadata_,  # as stored: schemas by hash
+                    "schema_positions": version.schema_positions,
                     "checks": version.checks,
                     "links": [(_columns(link), key) for link, key in links],
                 }
@@ -221,6 +222,7 @@ def bulk_copies(catalog: Any, templates: list[dict[str, Any]], total: int, orgs:
             versions.append(
                 {"id": version_id, "dataset_id": dataset_id, "number": 1, "status": "published",
                  "content_hash": f"sha256:{digest}", "metadata_": metadata,
+                 "schema_positions": template["schema_positions"],
                  "author": OPERATOR_NAME, "checks": template["checks"], "source": "bench",
                  "created_at": when, "published_at": when}
             )  # fmt: skip

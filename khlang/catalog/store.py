@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from khlang.catalog import audit, errors
+from khlang.catalog import audit, errors, table_schemas
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE, BlobStore
 from khlang.catalog.database import (
     create_catalog_engine,
@@ -243,8 +243,9 @@ class Catalog:
                     if not private or viewer.can_see_private(organization)
                 ]
                 links = _links(session, [version.id for _, version in shown])
+                metadata = table_schemas.full_metadata(session, [version for _, version in shown])
                 for name, version in shown:
-                    yield _record_of(version, name, links.get(version.id, []))
+                    yield _record_of(version, name, metadata[version.id], links.get(version.id, []))
 
     def dataset(self, name: str, *, viewer: Principal = ANONYMOUS) -> DatasetRecord:
         """A dataset (by name or id) with its current version."""
@@ -550,7 +551,8 @@ def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
 
 
 def _version_record(session: Session, version: DatasetVersion, dataset: str) -> VersionRecord:
-    return _record_of(version, dataset, _links(session, [version.id]).get(version.id, []))
+    metadata = table_schemas.full_metadata(session, [version])[version.id]
+    return _record_of(version, dataset, metadata, _links(session, [version.id]).get(version.id, []))
 
 
 def _links(
@@ -572,9 +574,13 @@ def _links(
 
 
 def _record_of(
-    version: DatasetVersion, dataset: str, links: list[tuple[VersionResource, str]]
+    version: DatasetVersion,
+    dataset: str,
+    whole: dict[str, Any],
+    links: list[tuple[VersionResource, str]],
 ) -> VersionRecord:
-    metadata = Dataset.model_validate(version.metadata_)
+    """A version as readers see it; `whole` is its metadata with the schemas put back."""
+    metadata = Dataset.model_validate(whole)
     resources = tuple(
         ResourceRecord(
             id=resource_id,
