@@ -151,6 +151,46 @@ class Catalog:
         with self.read() as session:
             return [DatasetSummary.model_validate(row._mapping) for row in session.execute(query)]
 
+    def names(
+        self,
+        *,
+        viewer: Principal = ANONYMOUS,
+        start: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[str]:
+        """The names of the datasets `viewer` sees (published, not withdrawn), by name,
+        from `start` on (itself included): a walk of the name index, no version read."""
+        query = self._visible(select(DatasetRow.name), viewer, None, False)
+        if start is not None:
+            query = query.where(DatasetRow.name >= start)
+        query = query.order_by(DatasetRow.name).offset(offset).limit(limit)
+        with self.read() as session:
+            return list(session.scalars(query))
+
+    def name_marks(self, every: int, *, viewer: Principal = ANONYMOUS) -> list[str]:
+        """Every `every`-th name of `names()` (the 1st, the every+1-th, ...), numbered in the
+        database by a window over the name index and sent back alone (100 names for
+        100,000 datasets by 1,000). With them, an offset becomes a keyset:
+        `names(start=marks[offset // every], offset=offset % every)` walks fewer than
+        `every` entries however deep the offset."""
+        numbered = self._visible(
+            select(
+                DatasetRow.name,
+                func.row_number().over(order_by=DatasetRow.name).label("position"),
+            ),
+            viewer,
+            None,
+            False,
+        ).subquery()
+        query = (
+            select(numbered.c.name)
+            .where((numbered.c.position - 1) % every == 0)
+            .order_by(numbered.c.position)
+        )
+        with self.read() as session:
+            return list(session.scalars(query))
+
     def count_datasets(
         self,
         *,
