@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from khlang.api.feed_cache import FeedCache
 from khlang.api.identity import identity_of, token_of
 from khlang.api.query.engine import QueryEngine
 from khlang.api.search_service import CatalogSearch
@@ -32,6 +33,7 @@ class ApiState:
         self.settings = settings
         self.catalog = Catalog.open(settings.home, settings.database_url)
         self.engine = QueryEngine(settings.table_dir, settings.query)
+        self.feeds = FeedCache(settings.feed_dir)
         self.search = CatalogSearch(self.catalog, refresh_seconds=settings.search_refresh_seconds)
         self._remembered: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()

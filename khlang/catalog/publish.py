@@ -33,7 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khlang.catalog import audit, leases
+from khlang.catalog import audit, leases, table_schemas
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
@@ -227,13 +227,13 @@ def _stage(
             pending = DatasetVersion(
                 dataset_id=row.id,
                 content_hash=digest,
-                metadata_=_dump(dataset),
                 author=actor.name,
                 change_note=change_note,
                 source=str(folder.folder),
                 owner=leases.owner(),
                 lease_until=utcnow() + LEASE,
             )
+            table_schemas.store(session, pending, _dump(dataset))
             session.add(pending)
             session.flush()
             audit.record(
@@ -537,7 +537,7 @@ def _commit_in(
     assert version is not None
     version.number = number
     version.status = "published"
-    version.metadata_ = _dump(final)
+    table_schemas.store(session, version, _dump(final))
     version.checks = report.to_dict()
     version.published_at = now
     version.lease_until = None

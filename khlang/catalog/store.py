@@ -22,11 +22,15 @@ from typing import TYPE_CHECKING, Any, TypeVarTuple
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from khlang.catalog import audit, errors
+from khlang.catalog import audit, errors, table_schemas
 from khlang.catalog.accounts import Accounts, organization_record
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
-from khlang.catalog.database import create_catalog_engine, current_revision, migrate
+from khlang.catalog.database import (
+    create_catalog_engine,
+    current_revision,
+    migrate,
+)
 from khlang.catalog.feedback import Feedback
 from khlang.catalog.gate import Gate, default_gate
 from khlang.catalog.location import CatalogLocation, resolve_location
@@ -147,6 +151,46 @@ class Catalog:
         with self.read() as session:
             return [DatasetSummary.model_validate(row._mapping) for row in session.execute(query)]
 
+    def names(
+        self,
+        *,
+        viewer: Principal = ANONYMOUS,
+        start: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[str]:
+        """The names of the datasets `viewer` sees (published, not withdrawn), by name,
+        from `start` on (itself included): a walk of the name index, no version read."""
+        query = self._visible(select(DatasetRow.name), viewer, None, False)
+        if start is not None:
+            query = query.where(DatasetRow.name >= start)
+        query = query.order_by(DatasetRow.name).offset(offset).limit(limit)
+        with self.read() as session:
+            return list(session.scalars(query))
+
+    def name_marks(self, every: int, *, viewer: Principal = ANONYMOUS) -> list[str]:
+        """Every `every`-th name of `names()` (the 1st, the every+1-th, ...), numbered in the
+        database by a window over the name index and sent back alone (100 names for
+        100,000 datasets by 1,000). With them, an offset becomes a keyset:
+        `names(start=marks[offset // every], offset=offset % every)` walks fewer than
+        `every` entries however deep the offset."""
+        numbered = self._visible(
+            select(
+                DatasetRow.name,
+                func.row_number().over(order_by=DatasetRow.name).label("position"),
+            ),
+            viewer,
+            None,
+            False,
+        ).subquery()
+        query = (
+            select(numbered.c.name)
+            .where((numbered.c.position - 1) % every == 0)
+            .order_by(numbered.c.position)
+        )
+        with self.read() as session:
+            return list(session.scalars(query))
+
     def count_datasets(
         self,
         *,
@@ -242,8 +286,9 @@ class Catalog:
                     if not private or viewer.can_see_private(organization)
                 ]
                 links = _links(session, [version.id for _, version in shown])
+                metadata = table_schemas.full_metadata(session, [version for _, version in shown])
                 for name, version in shown:
-                    yield _record_of(version, name, links.get(version.id, []))
+                    yield _record_of(version, name, metadata[version.id], links.get(version.id, []))
 
     def dataset(self, name: str, *, viewer: Principal = ANONYMOUS) -> DatasetRecord:
         """A dataset (by name or id) with its current version."""
@@ -527,7 +572,8 @@ def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
 
 
 def _version_record(session: Session, version: DatasetVersion, dataset: str) -> VersionRecord:
-    return _record_of(version, dataset, _links(session, [version.id]).get(version.id, []))
+    metadata = table_schemas.full_metadata(session, [version])[version.id]
+    return _record_of(version, dataset, metadata, _links(session, [version.id]).get(version.id, []))
 
 
 def _links(
@@ -549,9 +595,13 @@ def _links(
 
 
 def _record_of(
-    version: DatasetVersion, dataset: str, links: list[tuple[VersionResource, str]]
+    version: DatasetVersion,
+    dataset: str,
+    whole: dict[str, Any],
+    links: list[tuple[VersionResource, str]],
 ) -> VersionRecord:
-    metadata = Dataset.model_validate(version.metadata_)
+    """A version as readers see it; `whole` is its metadata with the schemas put back."""
+    metadata = Dataset.model_validate(whole)
     resources = tuple(
         ResourceRecord(
             id=resource_id,
