@@ -33,7 +33,9 @@ def schema_hash(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def split(metadata: Mapping[str, Any]) -> tuple[dict[str, Any], list[int], dict[str, dict[str, Any]]]:
+def split(
+    metadata: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[int], dict[str, dict[str, Any]]]:
     """Metadata as stored: a copy with each inline schema (a JSON object) replaced by its
     hash, the positions of the resources replaced, and the schemas by hash."""
     stored = copy.deepcopy(dict(metadata))
@@ -50,7 +52,9 @@ def split(metadata: Mapping[str, Any]) -> tuple[dict[str, Any], list[int], dict[
 
 
 def joined(
-    stored: Mapping[str, Any], positions: Sequence[int] | None, documents: Mapping[str, dict[str, Any]]
+    stored: Mapping[str, Any],
+    positions: Sequence[int] | None,
+    documents: Mapping[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """The whole metadata of a stored version: each referenced schema put back in place."""
     if not positions:
@@ -98,7 +102,9 @@ def documents_of(session: Session, hashes: Iterable[str]) -> dict[str, dict[str,
     return found
 
 
-def full_metadata(session: Session, versions: Sequence[DatasetVersion]) -> dict[str, dict[str, Any]]:
+def full_metadata(
+    session: Session, versions: Sequence[DatasetVersion]
+) -> dict[str, dict[str, Any]]:
     """Version id -> its whole metadata, with one query for the schemas of all of them."""
     wanted: set[str] = set()
     for version in versions:

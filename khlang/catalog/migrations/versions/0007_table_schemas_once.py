@@ -44,7 +44,7 @@ UPDATE = (
 )
 
 
-def _batches(connection: sa.Connection, *, moved: bool) -> Iterator[Sequence[sa.Row[Any]]]:
+def _batches(connection: sa.Connection, *, moved: bool) -> Iterator[Sequence[Any]]:
     """(id, metadata, schema_positions) of every version, BATCH at a time; with `moved`,
     the positions column is read too (it exists)."""
     columns = [VERSIONS.c.id, VERSIONS.c.metadata]
@@ -101,7 +101,9 @@ def downgrade() -> None:
                 sa.select(SCHEMAS.c.sha256, SCHEMAS.c.document).where(
                     SCHEMAS.c.sha256.in_(sorted(wanted))
                 )
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
         updates = [
             {"version_id": version_id, "stored": joined(stored, positions, documents),
