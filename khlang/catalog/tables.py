@@ -191,7 +191,7 @@ class Dataset(Base):
     state: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    """Moved by every publish, withdrawal and reinstatement (`Catalog.change_stamp`)."""
+    """Moved by every publish, withdrawal and reinstatement."""
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_note: Mapped[str | None] = mapped_column(Text)
 
@@ -421,5 +421,7 @@ class AreaAmount(Base):
     source_row: Mapped[int | None] = mapped_column(Integer)
 
 
-# The feedback tables share this metadata (the migrations and their test see every table).
+# The feedback and search tables share this metadata (the migrations and their test see
+# every table).
 from khlang.catalog import feedback_tables as _feedback_tables  # noqa: E402, F401
+from khlang.catalog.search import tables as _search_tables  # noqa: E402, F401
