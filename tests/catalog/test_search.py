@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import delete, text, update
 from sqlalchemy.orm import Session
 
-from khlang.catalog import Catalog
+from khlang.catalog import Catalog, Principal
 from khlang.catalog.search import maintain
 from khlang.catalog.search.document import fiscal_years
 from khlang.catalog.search.query import SearchQuery, minimum_match
+from khlang.catalog.search.tables import FTS_TABLE, SearchEntry
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.tables import DatasetVersion, Organization
 from khlang.metadata.model import Dataset, Temporal
 from tests.api.search_corpus import LABELLED_QUERIES, corpus
+from tests.catalog.folders import write_folder
 
 RECALL_TARGET = 0.98
 
@@ -172,3 +175,47 @@ def test_fiscal_years_from_years_or_temporal_coverage() -> None:
 @pytest.mark.parametrize(("words", "needed"), [(1, 1), (2, 2), (3, 2), (5, 4), (6, 5), (10, 8)])
 def test_minimum_match_follows_ckan(words, needed) -> None:
     assert minimum_match(words) == needed
+
+
+def _names_of(catalog: Catalog, q: str) -> list[str]:
+    return catalog.search(SearchQuery(q=q), visible_organizations=set()).names
+
+
+def test_publish_withdraw_and_reinstate_write_the_search_entry(
+    catalog: Catalog, publish, operator: Principal, tmp_path
+) -> None:
+    publish(write_folder(tmp_path, "lamphun-budget", title="งบประมาณจังหวัดลำพูน"))
+    assert _names_of(catalog, "ลำพูน") == ["lamphun-budget"]
+    catalog.withdraw("lamphun-budget", actor=operator)
+    assert _names_of(catalog, "ลำพูน") == []
+    catalog.reinstate("lamphun-budget", actor=operator)
+    assert _names_of(catalog, "ลำพูน") == ["lamphun-budget"]
+
+
+def test_check_finds_drifted_search_tables_and_repair_rewrites_them(
+    catalog: Catalog, publish, operator: Principal, tmp_path
+) -> None:
+    publish(write_folder(tmp_path, "lamphun-budget", title="งบประมาณจังหวัดลำพูน"))
+    publish(write_folder(tmp_path, "lampang-budget", title="งบประมาณจังหวัดลำปาง"))
+    assert catalog.check(actor=operator).ok
+    with catalog.write() as session:
+        session.execute(delete(SearchEntry).where(SearchEntry.name == "lamphun-budget"))
+        session.execute(
+            update(SearchEntry).where(SearchEntry.name == "lampang-budget").values(private=True)
+        )
+    codes = {(f.code, f.subject) for f in catalog.check(actor=operator).findings}
+    assert codes >= {("search-missing", "lamphun-budget"), ("search-stale", "lampang-budget")}
+    catalog.check(actor=operator, repair=True)
+    assert catalog.check(actor=operator).ok
+    assert _names_of(catalog, "ลำพูน") == ["lamphun-budget"]
+    assert _names_of(catalog, "ลำปาง") == ["lampang-budget"]
+    with catalog.write() as session:  # the words lost, the entries kept
+        if catalog.engine.dialect.name == "postgresql":
+            session.execute(update(SearchEntry).values(words=None))
+        else:
+            session.execute(text(f"DELETE FROM {FTS_TABLE}"))  # noqa: S608
+    assert _names_of(catalog, "ลำพูน") == []
+    assert {f.code for f in catalog.check(actor=operator).findings} == {"search-words"}
+    catalog.check(actor=operator, repair=True)
+    assert catalog.check(actor=operator).ok
+    assert _names_of(catalog, "ลำพูน") == ["lamphun-budget"]

@@ -282,9 +282,7 @@ def _ranked(page: Any, words: list[str], postgres: bool) -> tuple[Any, tuple[Any
     """The page's statement with what ranks it: (words matched, relevance) to sort by,
     best first when descending."""
     # when every word is needed, every result matched them all: relevance alone ranks
-    matched = (
-        (_words_matched(postgres, words),) if minimum_match(len(words)) < len(words) else ()
-    )
+    matched = (_words_matched(postgres, words),) if minimum_match(len(words)) < len(words) else ()
     if postgres:
         relevance = func.ts_rank(
             literal_column(f"'{_RANK_WEIGHTS}'::real[]"),

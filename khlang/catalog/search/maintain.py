@@ -85,16 +85,6 @@ def rebuild(session: Session, *, chunk: int = 500) -> int:
     return len(ids)
 
 
-def expected_versions(session: Session) -> dict[str, str]:
-    """Dataset id -> the version its entry must hold (every active current version)."""
-    rows = session.execute(
-        select(DatasetRow.id, DatasetRow.current_version_id).where(
-            DatasetRow.state == "active", DatasetRow.current_version_id.is_not(None)
-        )
-    )
-    return dict(rows.tuples().all())
-
-
 class _Entry:
     """What one dataset writes: its entry row, exact values and segmented text."""
 
