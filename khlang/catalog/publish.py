@@ -12,7 +12,8 @@
 5. **Commit** (one transaction): move the dataset's `current_version_id` to the new version
    *only if* `lock_version` is still the one noted in step 2 (else: conflict, nothing
    visible changes), number the version, link its files, replace the dataset's amounts in
-   the area-budget store (`area_budget/maintain.py`), queue the registrations, audit.
+   the area-budget store (`area_budget/maintain.py`), write its search entry
+   (`search/maintain.py`), queue the registrations, audit.
 
 A crash before step 5 commits leaves the previous version visible. The pending version is
 resumed by the next publish of the same content (its files are already stored) or
@@ -48,6 +49,7 @@ from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
 from khlang.catalog.gate import Gate, default_gate, sniff
 from khlang.catalog.outbox import enqueue_for_registered_targets
 from khlang.catalog.principals import Principal
+from khlang.catalog.search import maintain as search
 from khlang.catalog.tables import (
     Blob,
     DatasetVersion,
@@ -453,6 +455,7 @@ def _commit(
         with catalog.write() as session:
             number = _commit_in(session, folder, dataset, staged, report, actor)
             area_budget.refresh(session, catalog.blobs, staged.dataset_id)
+            search.refresh(session, staged.dataset_id)
             return number
     except _LostRaceError:
         _discard(catalog, staged.version_id, actor, reason="conflict")

@@ -49,6 +49,8 @@ from khlang.catalog.records import (
     VersionSummary,
 )
 from khlang.catalog.score import catalog_state
+from khlang.catalog.search import engine as search_engine
+from khlang.catalog.search.query import DatasetCard, SearchQuery, SearchResult
 from khlang.catalog.tables import (
     AuditEntry,
     DatasetVersion,
@@ -213,20 +215,6 @@ class Catalog:
         with self.read() as session:
             return {name: int(count) for name, count in session.execute(query)}
 
-    def change_stamp(self) -> tuple[Any, ...]:
-        """A value that changes whenever a dataset is published, withdrawn, reinstated or
-        created: every such write bumps `lock_version` and `updated_at`. One aggregate
-        query, so a reader (the API's search index) can poll it instead of re-listing
-        100,000 datasets to learn that nothing changed."""
-        query = select(
-            func.count(DatasetRow.id),
-            func.coalesce(func.sum(DatasetRow.lock_version), 0),
-            func.max(DatasetRow.updated_at),
-        ).where(DatasetRow.current_version_id.is_not(None))
-        with self.read() as session:
-            count, locks, updated = session.execute(query).one()
-        return (int(count), int(locks), str(updated))
-
     def _listing(
         self, viewer: Principal, organization: str | None, include_withdrawn: bool
     ) -> Select[*tuple[Any, ...]]:
@@ -289,6 +277,31 @@ class Catalog:
                 metadata = table_schemas.full_metadata(session, [version for _, version in shown])
                 for name, version in shown:
                     yield _record_of(version, name, metadata[version.id], links.get(version.id, []))
+
+    def search(self, query: SearchQuery, *, visible_organizations: set[str] | None) -> SearchResult:
+        """The datasets matching a search that a member of `visible_organizations` may see
+        (None: every dataset), answered from the search tables every process shares."""
+        with self.read() as session:
+            return search_engine.search(session, query, visible_organizations=visible_organizations)
+
+    def dataset_cards(
+        self, names: list[str], *, visible_organizations: set[str] | None
+    ) -> dict[str, DatasetCard]:
+        """The search cards of these datasets that the caller may see, by name."""
+        with self.read() as session:
+            return search_engine.cards(session, names, visible_organizations=visible_organizations)
+
+    def dataset_of_resource(self, resource_id: str) -> str | None:
+        """The name of the offered dataset whose current version holds this resource."""
+        with self.read() as session:
+            return session.scalar(
+                select(DatasetRow.name)
+                .join(
+                    VersionResource,
+                    VersionResource.version_id == DatasetRow.current_version_id,
+                )
+                .where(VersionResource.resource_id == resource_id, DatasetRow.state == "active")
+            )
 
     def dataset(self, name: str, *, viewer: Principal = ANONYMOUS) -> DatasetRecord:
         """A dataset (by name or id) with its current version."""
@@ -430,6 +443,7 @@ class Catalog:
     def _set_state(self, name: str, state: str, actor: Principal, note: str | None) -> None:
         # lazy: pandas via area_budget, +0.5-1 s
         from khlang.catalog.area_budget import maintain as area_budget
+        from khlang.catalog.search import maintain as search
 
         with self.write() as session:
             row, organization = self._visible_dataset(session, name, actor)
@@ -452,6 +466,7 @@ class Catalog:
                 session, row.id, "withdraw" if state == "withdrawn" else "push"
             )
             area_budget.refresh(session, self.blobs, row.id)
+            search.refresh(session, row.id)
             audit.record(
                 session,
                 actor.name,
