@@ -174,17 +174,17 @@ def test_files_a_publish_relies_on_are_never_deleted(catalog: Catalog, publish, 
     def gate_that_sweeps(dataset, files):  # type: ignore[no-untyped-def]
         hashes = {item.path.parent.name + item.path.name for item in files}
         seen.append(hashes)
-        assert delete_unused(catalog, hashes, older_than=utcnow()) == set()
+        assert delete_unused(catalog.context, hashes, older_than=utcnow()) == set()
         assert all(item.path.is_file() for item in files)
         return default_gate(dataset, files)
 
     folder = write_folder(tmp_path, "budget-swept")
     publish(folder, gate=gate_that_sweeps)
-    assert delete_unused(catalog, seen[0]) == set()
+    assert delete_unused(catalog.context, seen[0]) == set()
     stray = catalog.blobs.put(
         write_folder(tmp_path / "x", "stray", csv=rows_csv(7)) / "data/allocation.csv"
     )
-    assert delete_unused(catalog, {stray.sha256, *seen[0]}) == {stray.sha256}
+    assert delete_unused(catalog.context, {stray.sha256, *seen[0]}) == {stray.sha256}
     assert not catalog.blobs.exists(stray.sha256)
     assert catalog.blobs.exists(next(iter(seen[0])))
 
