@@ -12,7 +12,8 @@
 5. **Commit** (one transaction): move the dataset's `current_version_id` to the new version
    *only if* `lock_version` is still the one noted in step 2 (else: conflict, nothing
    visible changes), number the version, link its files, replace the dataset's amounts in
-   the area-budget store (`area_budget/maintain.py`), queue the registrations, audit.
+   the area-budget store (`area_budget/maintain.py`), write its search entry
+   (`search/maintain.py`), queue the registrations, audit.
 
 A crash before step 5 commits leaves the previous version visible. The pending version is
 resumed by the next publish of the same content (its files are already stored) or
@@ -33,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khlang.catalog import audit, leases
+from khlang.catalog import audit, leases, table_schemas
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
@@ -45,9 +46,10 @@ from khlang.catalog.errors import (
     not_found,
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
-from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, sniff
+from khlang.catalog.gate import Gate, default_gate, sniff
 from khlang.catalog.outbox import enqueue_for_registered_targets
 from khlang.catalog.principals import Principal
+from khlang.catalog.search import maintain as search
 from khlang.catalog.tables import (
     Blob,
     DatasetVersion,
@@ -59,9 +61,12 @@ from khlang.catalog.tables import (
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.unused import delete_unused, lock_files
 from khlang.i18n import Text
+from khlang.metadata.compliance import ComplianceReport, Finding, Severity
+from khlang.metadata.fields import field_label
 from khlang.metadata.formats import format_by_extension
 from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
+from khlang.publishers.gate import GateReport, StagedFile
 
 LEASE = dt.timedelta(minutes=15)
 # Facts the catalog derives itself: left out of the content hash, so that a folder whose
@@ -144,7 +149,7 @@ def publish(
             _discard(catalog, staged.version_id, actor, reason=str(error))
         raise
     if not report.passed:
-        _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.summary())
+        _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.to_dict())
         raise _rejected(dataset.name or "", report)
     number = _commit(catalog, folder, described, staged, report, actor)
     return PublishResult(
@@ -154,7 +159,7 @@ def publish(
         content_hash=digest,
         resumed=staged.resumed,
         created_organization=staged.created_organization,
-        checks=report.summary(),
+        checks=report.to_dict(),
     )
 
 
@@ -224,13 +229,13 @@ def _stage(
             pending = DatasetVersion(
                 dataset_id=row.id,
                 content_hash=digest,
-                metadata_=_dump(dataset),
                 author=actor.name,
                 change_note=change_note,
                 source=str(folder.folder),
                 owner=leases.owner(),
                 lease_until=utcnow() + LEASE,
             )
+            table_schemas.store(session, pending, _dump(dataset))
             session.add(pending)
             session.flush()
             audit.record(
@@ -317,19 +322,16 @@ def _refuse_duplicate_title(
         en=f"title: {f'the dataset {named}' if named else 'another dataset'} of this catalog "
         "already uses this title (the GD Catalog refuses duplicate titles)",
     )
+    finding = Finding(
+        code="duplicate-title",
+        severity=Severity.ERROR,
+        field="title",
+        label=field_label("title"),
+        value=title,
+        message=message,
+    )
     report = GateReport(
-        passed=False,
-        compliance={
-            "findings": [
-                {
-                    "code": "duplicate-title",
-                    "severity": "error",
-                    "field": "title",
-                    "value": title,
-                    "message": message.model_dump(),
-                }
-            ]
-        },
+        compliance=ComplianceReport(name=row.name, title=title, findings=[finding]),
         validation=[],
         problems=[message],
     )
@@ -453,6 +455,7 @@ def _commit(
         with catalog.write() as session:
             number = _commit_in(session, folder, dataset, staged, report, actor)
             area_budget.refresh(session, catalog.blobs, staged.dataset_id)
+            search.refresh(session, staged.dataset_id)
             return number
     except _LostRaceError:
         _discard(catalog, staged.version_id, actor, reason="conflict")
@@ -537,8 +540,8 @@ def _commit_in(
     assert version is not None
     version.number = number
     version.status = "published"
-    version.metadata_ = _dump(final)
-    version.checks = report.summary()
+    table_schemas.store(session, version, _dump(final))
+    version.checks = report.to_dict()
     version.published_at = now
     version.lease_until = None
     enqueue_for_registered_targets(session, staged.dataset_id, "push")
@@ -708,7 +711,7 @@ def _rejected(name: str, report: GateReport) -> PublishRejectedError:
             en=f"not published: {len(report.problems)} check(s) failed:\n{lines_en}",
         ),
         where=name,
-        report=report.summary(),
+        report=report,
     )
 
 

@@ -149,9 +149,9 @@ def test_gate_refusal_keeps_the_previous_version(catalog: Catalog, publish, tmp_
     write_folder(tmp_path, "budget-refused", csv=rows_csv(2) + "2568,5099,not-a-number\n")
     with pytest.raises(PublishRejectedError, match="type-error 1") as raised:
         publish(folder)
-    [validation] = raised.value.report["validation"]
-    assert validation["valid"] is False
-    assert validation["tasks"][0]["errors"][0]["rowNumber"] == 4
+    [validation] = raised.value.report.validation
+    assert validation.valid is False
+    assert validation.report.tasks[0].tally.findings()[0].row_number == 4
     record = catalog.dataset("budget-refused")
     assert record.version == 1
     stored = catalog.resource_file("budget-refused", record.current.resources[0].id)
