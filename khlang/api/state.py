@@ -15,14 +15,13 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from khlang.api.errors import ApiError
 from khlang.api.identity import identity_of, token_of
 from khlang.api.query.engine import QueryEngine
 from khlang.api.search_service import CatalogSearch
 from khlang.api.settings import ApiSettings
 from khlang.catalog import ANONYMOUS, Catalog, Principal
+from khlang.catalog.errors import bad_api_key
 from khlang.catalog.records import OrganizationRecord
-from khlang.i18n import Text
 
 T = TypeVar("T")
 REMEMBER_SECONDS = 2.0
@@ -98,16 +97,7 @@ def caller(request: Request) -> Principal:
         identity.principal if identity is not None else api_state(request).authenticate(token)
     )
     if principal is None:
-        raise ApiError(
-            Text(
-                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
-                en="the API key is unknown, revoked or expired",
-            ),
-            code="bad_api_key",
-            status=401,
-            parameter="Authorization",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise bad_api_key("Authorization")
     return principal
 
 

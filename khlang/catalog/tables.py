@@ -267,6 +267,11 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON_DOCUMENT)
 
 
+GDC_NOT_FOUND = "NOT_FOUND"
+"""`Registration.gdc_state` when the GD Catalog harvester does not know the dataset; its other
+values are the harvester's states (`khlang.metadata.budget_bureau.RegistrationState`)."""
+
+
 class Registration(Base):
     """What a target catalog holds of a dataset, as far as khlang pushed it."""
 
@@ -419,7 +424,3 @@ class AreaAmount(Base):
     source_system: Mapped[str] = mapped_column(Text)
     source_file: Mapped[str | None] = mapped_column(Text)
     source_row: Mapped[int | None] = mapped_column(Integer)
-
-
-# The feedback tables share this metadata (the migrations and their test see every table).
-from khlang.catalog import feedback_tables as _feedback_tables  # noqa: E402, F401

@@ -9,14 +9,14 @@ from alembic.migration import MigrationContext
 
 from khlang.catalog import Catalog
 from khlang.catalog.database import alembic_config, current_revision, head_revision
-from khlang.catalog.tables import Base
+from khlang.catalog.schema import METADATA
 
 
 def test_migrated_schema_matches_the_models(catalog: Catalog) -> None:
     assert current_revision(catalog.engine) == head_revision()
     with catalog.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, METADATA) == []
 
 
 def test_downgrade_and_upgrade_again(catalog: Catalog) -> None:
