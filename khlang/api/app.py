@@ -171,14 +171,16 @@ def _index(request: Request) -> dict:
 
 def _warm_up(state: ApiState) -> None:
     """Pay at start what the first requests would otherwise pay while every other request
-    to the process waits behind them: the search index (with pythainlp's dictionary, about
-    a second), the dashboard's place names (the area master and its LAO keys, a few
-    seconds) and pyarrow's first use, which imports pandas (half a second; the first
-    download would do it). Under bench/load.py's 200 clients these stalls of a fresh worker
-    took several seconds."""
+    to the process waits behind them: pythainlp's dictionary for segmenting Thai queries
+    (about a second; the search itself is in the catalog's database), the dashboard's place
+    names (the area master and its LAO keys, a few seconds) and pyarrow's first use, which
+    imports pandas (half a second; the first download would do it). Under bench/load.py's
+    200 clients these stalls of a fresh worker took several seconds."""
     try:
-        state.search.refresh(force=True)
         from khlang.catalog.area_budget.places import place
+        from khlang.catalog.search.words import query_terms
+
+        query_terms("งบประมาณ")
 
         place("province", "10")  # the dashboard's place names, a few seconds to build
         import pyarrow

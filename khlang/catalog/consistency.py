@@ -11,7 +11,9 @@ What it finds (code: meaning -> what `--repair` does):
 * `temporary-file`: an unfinished copy in `files/tmp/` -> delete it;
 * `unpublished-dataset`: a name held by a first publish that never completed -> nothing;
 * `area-store-*`: the area-budget store differs from what the current versions hold ->
-  rebuild it (`area_budget/verify.py`).
+  rebuild it (`area_budget/verify.py`);
+* `search-*`: the search tables differ from the offered datasets' current versions ->
+  rewrite the entries concerned, or all of them (`search/verify.py`).
 
 The grace period keeps repair away from the files of a publish that is running right now.
 """
@@ -29,6 +31,7 @@ from khlang.catalog.context import CatalogContext
 from khlang.catalog.principals import Principal
 from khlang.catalog.publish import discard_pending
 from khlang.catalog.records import CheckFinding, CheckReport
+from khlang.catalog.search.verify import check_search
 from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.unused import delete_unused
@@ -53,6 +56,7 @@ def check(
     findings += _orphans(catalog, known | staged_now, repair, grace)
     findings += _unpublished(catalog)
     findings += check_store(catalog, repair=repair)
+    findings += check_search(catalog, repair=repair)
     return CheckReport(findings=findings, files_checked=checked, repair=repair)
 
 

@@ -12,7 +12,8 @@
 5. **Commit** (one transaction): move the dataset's `current_version_id` to the new version
    *only if* `lock_version` is still the one noted in step 2 (else: conflict, nothing
    visible changes), number the version, link its files, replace the dataset's amounts in
-   the area-budget store (`area_budget/maintain.py`), queue the registrations, audit.
+   the area-budget store (`area_budget/maintain.py`), write its search entry
+   (`search/maintain.py`), queue the registrations, audit.
 
 A crash before step 5 commits leaves the previous version visible. The pending version is
 resumed by the next publish of the same content (its files are already stored) or
@@ -33,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khlang.catalog import audit, leases
+from khlang.catalog import audit, leases, table_schemas
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
@@ -48,6 +49,7 @@ from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
 from khlang.catalog.gate import Gate, default_gate, sniff
 from khlang.catalog.outbox import enqueue_for_registered_targets
 from khlang.catalog.principals import Principal
+from khlang.catalog.search import maintain as search
 from khlang.catalog.tables import (
     Blob,
     DatasetVersion,
@@ -227,13 +229,13 @@ def _stage(
             pending = DatasetVersion(
                 dataset_id=row.id,
                 content_hash=digest,
-                metadata_=_dump(dataset),
                 author=actor.name,
                 change_note=change_note,
                 source=str(folder.folder),
                 owner=leases.owner(),
                 lease_until=utcnow() + LEASE,
             )
+            table_schemas.store(session, pending, _dump(dataset))
             session.add(pending)
             session.flush()
             audit.record(
@@ -453,6 +455,7 @@ def _commit(
         with catalog.write() as session:
             number = _commit_in(session, folder, dataset, staged, report, actor)
             area_budget.refresh(session, catalog.blobs, staged.dataset_id)
+            search.refresh(session, staged.dataset_id)
             return number
     except _LostRaceError:
         _discard(catalog, staged.version_id, actor, reason="conflict")
@@ -537,7 +540,7 @@ def _commit_in(
     assert version is not None
     version.number = number
     version.status = "published"
-    version.metadata_ = _dump(final)
+    table_schemas.store(session, version, _dump(final))
     version.checks = report.to_dict()
     version.published_at = now
     version.lease_until = None

@@ -22,11 +22,15 @@ from typing import TYPE_CHECKING, Any, TypeVarTuple
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from khlang.catalog import audit, errors
+from khlang.catalog import audit, errors, table_schemas
 from khlang.catalog.accounts import Accounts, organization_record
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
-from khlang.catalog.database import create_catalog_engine, current_revision, migrate
+from khlang.catalog.database import (
+    create_catalog_engine,
+    current_revision,
+    migrate,
+)
 from khlang.catalog.feedback import Feedback
 from khlang.catalog.gate import Gate, default_gate
 from khlang.catalog.location import CatalogLocation, resolve_location
@@ -45,6 +49,8 @@ from khlang.catalog.records import (
     VersionSummary,
 )
 from khlang.catalog.score import catalog_state
+from khlang.catalog.search import engine as search_engine
+from khlang.catalog.search.query import DatasetCard, SearchQuery, SearchResult
 from khlang.catalog.tables import (
     AuditEntry,
     DatasetVersion,
@@ -147,6 +153,46 @@ class Catalog:
         with self.read() as session:
             return [DatasetSummary.model_validate(row._mapping) for row in session.execute(query)]
 
+    def names(
+        self,
+        *,
+        viewer: Principal = ANONYMOUS,
+        start: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[str]:
+        """The names of the datasets `viewer` sees (published, not withdrawn), by name,
+        from `start` on (itself included): a walk of the name index, no version read."""
+        query = self._visible(select(DatasetRow.name), viewer, None, False)
+        if start is not None:
+            query = query.where(DatasetRow.name >= start)
+        query = query.order_by(DatasetRow.name).offset(offset).limit(limit)
+        with self.read() as session:
+            return list(session.scalars(query))
+
+    def name_marks(self, every: int, *, viewer: Principal = ANONYMOUS) -> list[str]:
+        """Every `every`-th name of `names()` (the 1st, the every+1-th, ...), numbered in the
+        database by a window over the name index and sent back alone (100 names for
+        100,000 datasets by 1,000). With them, an offset becomes a keyset:
+        `names(start=marks[offset // every], offset=offset % every)` walks fewer than
+        `every` entries however deep the offset."""
+        numbered = self._visible(
+            select(
+                DatasetRow.name,
+                func.row_number().over(order_by=DatasetRow.name).label("position"),
+            ),
+            viewer,
+            None,
+            False,
+        ).subquery()
+        query = (
+            select(numbered.c.name)
+            .where((numbered.c.position - 1) % every == 0)
+            .order_by(numbered.c.position)
+        )
+        with self.read() as session:
+            return list(session.scalars(query))
+
     def count_datasets(
         self,
         *,
@@ -168,20 +214,6 @@ class Catalog:
         ).group_by(Organization.name)
         with self.read() as session:
             return {name: int(count) for name, count in session.execute(query)}
-
-    def change_stamp(self) -> tuple[Any, ...]:
-        """A value that changes whenever a dataset is published, withdrawn, reinstated or
-        created: every such write bumps `lock_version` and `updated_at`. One aggregate
-        query, so a reader (the API's search index) can poll it instead of re-listing
-        100,000 datasets to learn that nothing changed."""
-        query = select(
-            func.count(DatasetRow.id),
-            func.coalesce(func.sum(DatasetRow.lock_version), 0),
-            func.max(DatasetRow.updated_at),
-        ).where(DatasetRow.current_version_id.is_not(None))
-        with self.read() as session:
-            count, locks, updated = session.execute(query).one()
-        return (int(count), int(locks), str(updated))
 
     def _listing(
         self, viewer: Principal, organization: str | None, include_withdrawn: bool
@@ -242,8 +274,34 @@ class Catalog:
                     if not private or viewer.can_see_private(organization)
                 ]
                 links = _links(session, [version.id for _, version in shown])
+                metadata = table_schemas.full_metadata(session, [version for _, version in shown])
                 for name, version in shown:
-                    yield _record_of(version, name, links.get(version.id, []))
+                    yield _record_of(version, name, metadata[version.id], links.get(version.id, []))
+
+    def search(self, query: SearchQuery, *, visible_organizations: set[str] | None) -> SearchResult:
+        """The datasets matching a search that a member of `visible_organizations` may see
+        (None: every dataset), answered from the search tables every process shares."""
+        with self.read() as session:
+            return search_engine.search(session, query, visible_organizations=visible_organizations)
+
+    def dataset_cards(
+        self, names: list[str], *, visible_organizations: set[str] | None
+    ) -> dict[str, DatasetCard]:
+        """The search cards of these datasets that the caller may see, by name."""
+        with self.read() as session:
+            return search_engine.cards(session, names, visible_organizations=visible_organizations)
+
+    def dataset_of_resource(self, resource_id: str) -> str | None:
+        """The name of the offered dataset whose current version holds this resource."""
+        with self.read() as session:
+            return session.scalar(
+                select(DatasetRow.name)
+                .join(
+                    VersionResource,
+                    VersionResource.version_id == DatasetRow.current_version_id,
+                )
+                .where(VersionResource.resource_id == resource_id, DatasetRow.state == "active")
+            )
 
     def dataset(self, name: str, *, viewer: Principal = ANONYMOUS) -> DatasetRecord:
         """A dataset (by name or id) with its current version."""
@@ -385,6 +443,7 @@ class Catalog:
     def _set_state(self, name: str, state: str, actor: Principal, note: str | None) -> None:
         # lazy: pandas via area_budget, +0.5-1 s
         from khlang.catalog.area_budget import maintain as area_budget
+        from khlang.catalog.search import maintain as search
 
         with self.write() as session:
             row, organization = self._visible_dataset(session, name, actor)
@@ -407,6 +466,7 @@ class Catalog:
                 session, row.id, "withdraw" if state == "withdrawn" else "push"
             )
             area_budget.refresh(session, self.blobs, row.id)
+            search.refresh(session, row.id)
             audit.record(
                 session,
                 actor.name,
@@ -527,7 +587,8 @@ def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
 
 
 def _version_record(session: Session, version: DatasetVersion, dataset: str) -> VersionRecord:
-    return _record_of(version, dataset, _links(session, [version.id]).get(version.id, []))
+    metadata = table_schemas.full_metadata(session, [version])[version.id]
+    return _record_of(version, dataset, metadata, _links(session, [version.id]).get(version.id, []))
 
 
 def _links(
@@ -549,9 +610,13 @@ def _links(
 
 
 def _record_of(
-    version: DatasetVersion, dataset: str, links: list[tuple[VersionResource, str]]
+    version: DatasetVersion,
+    dataset: str,
+    whole: dict[str, Any],
+    links: list[tuple[VersionResource, str]],
 ) -> VersionRecord:
-    metadata = Dataset.model_validate(version.metadata_)
+    """A version as readers see it; `whole` is its metadata with the schemas put back."""
+    metadata = Dataset.model_validate(whole)
     resources = tuple(
         ResourceRecord(
             id=resource_id,

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from khlang.api import service
-from khlang.api.search import SearchQuery
-from khlang.api.search_service import DatasetCard
 from khlang.api.state import ApiState
 from khlang.api.web.dashboard.share import AreaShare, area_share
 from khlang.api.web.i18n import Lang, localized
 from khlang.catalog import ANONYMOUS
 from khlang.catalog.records import OrganizationRecord
+from khlang.catalog.search.query import DatasetCard, SearchQuery
 
 MAX_LISTED = 1000
 

@@ -61,10 +61,17 @@ async def home(request: Request) -> Response:
     if (extension := wanted_rdf(request)) is not None:
         # ckanext-dcat's content negotiation: the site's root as RDF is the catalog.
         state, principal = api_state(request), await run_in_threadpool(caller, request)
-        page, size = feed_position(request)
+        page, size, after = feed_position(request)
         return await run_in_threadpool(
             lambda: catalog_feed(
-                request, state, principal, extension, page, size, links_to=f"/catalog.{extension}"
+                request,
+                state,
+                principal,
+                extension,
+                page,
+                size,
+                after,
+                links_to=f"/catalog.{extension}",
             )
         )
     model = await run_in_threadpool(home_module.home_model, api_state(request))
