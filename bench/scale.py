@@ -4,6 +4,8 @@
     python bench/scale.py --datasets 5000 --repeat 10              # a smoke run
     python bench/scale.py --sqlite                 # the same on SQLite, for comparison
     python bench/scale.py --reuse                  # keep the catalog a previous run built
+    python bench/scale.py --reuse --feeds          # DCAT feed cache, package_list offsets and
+                                                   # Table Schema dedup sizes (issue 19)
 
 1. Templates: `khlang generate --scale province` and `khlang publish` write the seven area-budget
    datasets of one agency; `Catalog.publish` stores them through the catalog's own gate
@@ -135,7 +137,8 @@ def template_rows(catalog: Any, names: list[str]) -> list[dict[str, Any]]:
             templates.append(
                 {
                     "suffix": name.removeprefix("scale-template-"),
-                    "metadata": version.metadata_,
+                    "metadata": version.metadata_,  # as stored: schemas by hash
+                    "schema_positions": version.schema_positions,
                     "checks": version.checks,
                     "links": [(_columns(link), key) for link, key in links],
                 }
@@ -226,6 +229,7 @@ def bulk_copies(catalog: Any, templates: list[dict[str, Any]], total: int, orgs:
             versions.append(
                 {"id": version_id, "dataset_id": dataset_id, "number": 1, "status": "published",
                  "content_hash": f"sha256:{digest}", "metadata_": metadata,
+                 "schema_positions": template["schema_positions"],
                  "author": OPERATOR_NAME, "checks": template["checks"], "source": "bench",
                  "created_at": when, "published_at": when}
             )  # fmt: skip
@@ -417,6 +421,95 @@ def measure(client: httpx.Client, urls: list[str], repeat: int) -> dict[str, flo
     return {"first": first, "p50": statistics.median(times), "p95": p95, "max": times[-1]}
 
 
+# --- 5. feeds, lists and stored schemas (issue 19; --feeds) ------------------------------------
+
+SCHEMA_DEDUP = "0007"
+"""The migration that stores Table Schemas once (khlang/catalog/table_schemas.py)."""
+INLINE = "0005"
+"""The revision before it: every version's schemas inline."""
+
+
+def database_sizes(engine: Any) -> dict[str, int]:
+    """Bytes of the whole database, of dataset_versions (with its TOAST and indexes) and of
+    table_schemas, after VACUUM FULL of both tables so that dead rows are not counted."""
+    from sqlalchemy import inspect, text
+
+    tables = [t for t in ("dataset_versions", "table_schemas") if inspect(engine).has_table(t)]
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in tables:
+            connection.execute(text(f"VACUUM FULL ANALYZE {table}"))
+        sizes = {"database": connection.scalar(text("SELECT pg_database_size(current_database())"))}
+        for table in tables:
+            sizes[table] = connection.scalar(text(f"SELECT pg_total_relation_size('{table}')"))
+    return sizes
+
+
+def schema_dedup(database_url: str) -> None:
+    """The database's size with every Table Schema inline (revision 0005) and stored once
+    (0007), and how long the migration takes each way, on the bench's catalog."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from khlang.catalog.database import alembic_config, current_revision, with_installed_driver
+
+    engine = create_engine(with_installed_driver(make_url(database_url)))
+
+    def move(step: Any, revision: str) -> float:
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            step(alembic_config(connection), revision)
+        return time.perf_counter() - started
+
+    if current_revision(engine) != INLINE:
+        print(f"downgrade to {INLINE} (schemas inline): {move(command.downgrade, INLINE):.0f} s")
+    inline = database_sizes(engine)
+    upgrade = move(command.upgrade, SCHEMA_DEDUP)
+    stored_once = database_sizes(engine)
+    print(f"upgrade to {SCHEMA_DEDUP} (schemas stored once): {upgrade:.0f} s")
+    print(f"\n{'size (MB, after VACUUM FULL)':38} {'inline':>10} {'once':>10}")
+    for part in ("database", "dataset_versions", "table_schemas"):
+        before, after = inline.get(part, 0) / 1e6, stored_once.get(part, 0) / 1e6
+        print(f"{part:38} {before:10.1f} {after:10.1f}")
+    engine.dispose()
+
+
+def measure_each(client: httpx.Client, urls: list[str]) -> dict[str, float]:
+    """Each URL once: p50/p95/max in milliseconds (cold pages are only cold once)."""
+    times = sorted(timed(client, url) * 1000 for url in urls)
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"n": len(times), "p50": statistics.median(times), "p95": p95, "max": times[-1]}
+
+
+def _heading(label: str, first: str) -> str:
+    return f"\n{label:38} {first:>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)"
+
+
+def feeds(client: httpx.Client, home: Path, total: int, repeat: int) -> None:
+    """DCAT feed pages cold (nothing cached) and unchanged (read back), by keyset (the
+    hydra:next links) and by number (old links), and package_list at offsets 0, 50,000 and
+    99,000 (scaled to --datasets)."""
+    shutil.rmtree(home / "api" / "feeds", ignore_errors=True)
+    public = total - total // PRIVATE_EVERY
+    depths = [public * i // 10 for i in range(10)]
+    action = "/api/3/action/package_list"
+    cursors = [client.get(f"{action}?offset={d}&limit=1").json()["result"][0] for d in depths]
+    keyset = [f"/api/v1/catalog.jsonld?{urlencode({'after': c})}" for c in cursors]
+    numbered = [f"/api/v1/catalog.jsonld?page={max(1, d // 100)}" for d in depths[1:]]
+    print(_heading("DCAT page (100 datasets, JSON-LD)", "n"))
+    for label, urls in (("keyset (after=), cold", keyset), ("numbered (page=), cold", numbered)):
+        figures = measure_each(client, urls)
+        print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+    for label, urls in (("keyset, unchanged", keyset), ("numbered, unchanged", numbered)):
+        figures = measure_each(client, [urls[i % len(urls)] for i in range(repeat)])
+        print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+    print(_heading("CKAN package_list (limit 100)", "first"))
+    for offset in (0, public // 2, max(0, public - 100)):  # the last: the deepest full page
+        figures = measure(client, [f"{action}?offset={offset}&limit=100"], repeat)
+        label = f"offset {offset:,}"
+        print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=100_000)
@@ -427,6 +520,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="keep the catalog already built")
     parser.add_argument("--only", help="measure only the questions whose label contains this")
+    parser.add_argument(
+        "--feeds",
+        action="store_true",
+        help="measure the DCAT feed cache, package_list offsets and Table Schema dedup "
+        "(PostgreSQL; migrates the catalog to 0005 and back) instead of the questions",
+    )
     options = parser.parse_args()
     backend = "sqlite" if options.sqlite else "postgresql"
     home = options.work / backend / "home"
@@ -435,8 +534,9 @@ def main() -> None:
     )
     if not options.reuse:
         build(database_url, home, options.datasets, options.organizations)
-    else:
-        migrate_first(database_url, home)
+    if options.feeds and not options.sqlite:
+        schema_dedup(database_url)
+    migrate_first(database_url, home)
     port = free_port()
     server = serve(database_url, home, port)
     try:
@@ -444,6 +544,10 @@ def main() -> None:
         print(f"\n{backend}, {options.datasets:,} datasets: first Thai search answered "
               f"{ready:.1f} s after the server process started; load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
+        if options.feeds:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+                feeds(client, home, options.datasets, options.repeat)
+            return
         orgs = organizations(options.organizations)
         print(f"\n{'question':38} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)")
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:

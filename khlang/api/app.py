@@ -22,7 +22,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from khlang import __version__
 from khlang.api import service, web
-from khlang.api.errors import ApiError
+from khlang.api.errors import ApiError, error_body, headers_of
 from khlang.api.feedback.routes import router as feedback_router
 from khlang.api.identity import IdentityMiddleware
 from khlang.api.middleware import (
@@ -37,7 +37,6 @@ from khlang.api.openapi import describe_errors
 from khlang.api.routes import area_budget, ckan, datasets, dcat, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
-from khlang.catalog import ConflictError, NotFoundError, PermissionDeniedError, PublishRejectedError
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -203,16 +202,18 @@ async def _prepare_tables(state: ApiState) -> None:
         log.exception("preparing query tables stopped")
 
 
-def _error_response(request: Request, error: ApiError) -> JSONResponse:
+def _error_response(request: Request, error: KhlangError) -> JSONResponse:
+    """The one answer to an error, from its own `status` and `code` (`khlang.errors`)."""
+    headers = headers_of(error)
     if is_ckan_path(request.url.path):
         body = {"success": False, "error": {"__type": "Bad request", "message": error.message.en}}
-        return JSONResponse(body, status_code=error.status, headers=error.headers)
-    return JSONResponse(error.to_json(), status_code=error.status, headers=error.headers)
+        return JSONResponse(body, status_code=error.status, headers=headers)
+    return JSONResponse(error_body(error), status_code=error.status, headers=headers)
 
 
 def _errors(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+    @app.exception_handler(KhlangError)
+    async def khlang_error(request: Request, error: KhlangError) -> JSONResponse:
         return _error_response(request, error)
 
     @app.exception_handler(RequestValidationError)
@@ -251,34 +252,6 @@ def _errors(app: FastAPI) -> None:
             text = Text(th=str(error.detail), en=str(error.detail))
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         return _error_response(request, ApiError(text, code=code, status=error.status_code))
-
-    catalog_errors = {
-        NotFoundError: (404, "not_found"),
-        PermissionDeniedError: (403, "forbidden"),
-        ConflictError: (409, "conflict"),
-    }
-    for kind, (status, code) in catalog_errors.items():
-
-        async def handler(
-            request: Request, error: KhlangError, status=status, code=code
-        ) -> JSONResponse:
-            return _error_response(
-                request, ApiError(error.message, code=code, status=status, parameter=error.where)
-            )
-
-        app.add_exception_handler(kind, handler)
-
-    @app.exception_handler(PublishRejectedError)
-    async def rejected(request: Request, error: PublishRejectedError) -> JSONResponse:
-        body = ApiError(error.message, code="publish_rejected", status=422).to_json()
-        body["error"]["report"] = error.report
-        return JSONResponse(body, status_code=422)
-
-    @app.exception_handler(KhlangError)
-    async def khlang_error(request: Request, error: KhlangError) -> JSONResponse:
-        return _error_response(
-            request, ApiError(error.message, code="bad_request", status=400, parameter=error.where)
-        )
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -27,6 +27,7 @@ from khlang.api.ckan_common import (
     not_found,
     validation,
 )
+from khlang.api.name_offsets import public_names
 from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import NotFoundError
 from khlang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
@@ -199,16 +200,14 @@ def package_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def package_list(context: Context, data: dict[str, Any]) -> list[str]:
-    """The names of the public datasets, by name. Parameters: limit, offset."""
-    state: ApiState = context.state
+    """The names of the public datasets, by name. Parameters: limit, offset (answered from
+    the name marks of name_offsets.py, so a deep offset does not walk the index)."""
     limit = data.get("limit")
-    return [
-        s.name
-        for s in state.catalog.datasets(
-            limit=integer(data, "limit", 0) if limit not in (None, "") else None,
-            offset=integer(data, "offset", 0),
-        )
-    ]
+    return public_names(
+        context.state,
+        integer(data, "offset", 0),
+        integer(data, "limit", 0) if limit not in (None, "") else None,
+    )
 
 
 def _listing(

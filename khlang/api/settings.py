@@ -80,3 +80,10 @@ class ApiSettings(BaseModel):
         from khlang.catalog.location import resolve_location
 
         return resolve_location(self.home, self.database_url).home / "api" / "tables"
+
+    @property
+    def feed_dir(self) -> Path:
+        """Rendered DCAT feed pages (khlang/api/feed_cache.py); workers may share it."""
+        from khlang.catalog.location import resolve_location
+
+        return resolve_location(self.home, self.database_url).home / "api" / "feeds"

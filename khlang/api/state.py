@@ -15,13 +15,13 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from khlang.api.errors import ApiError
+from khlang.api.feed_cache import FeedCache
 from khlang.api.identity import identity_of, token_of
 from khlang.api.query.engine import QueryEngine
 from khlang.api.settings import ApiSettings
 from khlang.catalog import ANONYMOUS, Catalog, Principal
+from khlang.catalog.errors import bad_api_key
 from khlang.catalog.records import OrganizationRecord
-from khlang.i18n import Text
 
 T = TypeVar("T")
 INDEXER = Principal(name="khlang-api", sysadmin=True)
@@ -34,6 +34,7 @@ class ApiState:
         self.settings = settings
         self.catalog = Catalog.open(settings.home, settings.database_url)
         self.engine = QueryEngine(settings.table_dir, settings.query)
+        self.feeds = FeedCache(settings.feed_dir)
         self._remembered: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -98,16 +99,7 @@ def caller(request: Request) -> Principal:
         identity.principal if identity is not None else api_state(request).authenticate(token)
     )
     if principal is None:
-        raise ApiError(
-            Text(
-                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
-                en="the API key is unknown, revoked or expired",
-            ),
-            code="bad_api_key",
-            status=401,
-            parameter="Authorization",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise bad_api_key("Authorization")
     return principal
 
 

@@ -26,16 +26,16 @@ import numpy as np
 import pyarrow as pa
 
 from khlang.i18n import t
+from khlang.metadata.encoding import THAI_ENCODING
 from khlang.validators import records
 from khlang.validators.compression import ERRORS as DECOMPRESSION_ERRORS
 from khlang.validators.compression import open_decompressed, open_parts
 from khlang.validators.csvsplit import split_point
 from khlang.validators.dialect import SAMPLE_ROWS, CsvOptions, Dialect
-from khlang.validators.encoding import THAI_ENCODING
 from khlang.validators.sniff import FormatInfo
 from khlang.validators.tables import BATCH_ROWS, Batch, ReadError, Table
 
-__all__ = ["Batch", "ReadError", "Table", "open_table", "prefetch"]
+__all__ = ["Batch", "ReadError", "Table", "arrow_encoding", "open_table", "prefetch"]
 
 BLOCK_BYTES = 512 << 10
 LONG_ROW_BLOCK_BYTES = 16 << 20
@@ -420,7 +420,7 @@ class _CsvPart:
                     column_names=names,
                     use_threads=False,  # serial parsing numbers every malformed row
                     block_size=self.block,
-                    encoding=_arrow_encoding(self.encoding),
+                    encoding=arrow_encoding(self.encoding),
                 ),
                 parse_options=arrow_csv.ParseOptions(
                     delimiter=self.options.delimiter,
@@ -534,7 +534,9 @@ def _malformed_batch(rows: list[tuple[int, str]], width: int, options: CsvOption
     return Batch(columns, numbers, extra)
 
 
-def _arrow_encoding(encoding: str) -> str:
+def arrow_encoding(encoding: str) -> str:
+    """The name Arrow's CSV reader takes for a Python codec: `utf8` is decoded natively,
+    any other name through Python's codec (UTF-8's BOM Arrow skips itself)."""
     return "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
 
 

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 
 from khlang.catalog import Catalog
 from khlang.catalog.database import alembic_config, current_revision, head_revision
+from khlang.catalog.schema import METADATA
 from khlang.catalog.search.tables import FTS_TABLE
-from khlang.catalog.tables import Base
 
 
 def _described(name: str | None, kind: str, _parents: object) -> bool:
@@ -25,7 +25,7 @@ def test_migrated_schema_matches_the_models(catalog: Catalog) -> None:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_name": _described}
         )
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, METADATA) == []
 
 
 def test_downgrade_and_upgrade_again(catalog: Catalog) -> None:

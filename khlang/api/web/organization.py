@@ -7,6 +7,8 @@ from pydantic import BaseModel
 
 from khlang.api import service
 from khlang.api.state import ApiState
+from khlang.api.web.dashboard.share import AreaShare, area_share
+from khlang.api.web.i18n import Lang, localized
 from khlang.catalog import ANONYMOUS
 from khlang.catalog.records import OrganizationRecord
 from khlang.catalog.search.query import DatasetCard, SearchQuery
@@ -25,6 +27,8 @@ class OrganizationPage(BaseModel):
     datasets: list[DatasetCard]
     score: dict
     """The Budget Bureau indicator (`service.organization_score`), public datasets only."""
+    area_share: AreaShare | None
+    """What the area-budget picture counts of its datasets, beside the dashboard's."""
 
 
 def organizations(state: ApiState) -> list[OrganizationSummary]:
@@ -36,7 +40,7 @@ def organizations(state: ApiState) -> list[OrganizationSummary]:
     ]
 
 
-def organization_page(state: ApiState, name: str) -> OrganizationPage:
+def organization_page(state: ApiState, name: str, *, base: str, lang: Lang) -> OrganizationPage:
     """Raises the catalog's NotFoundError for an unknown organisation."""
     record = state.catalog.organization(name)
     parent = state.catalog.organization(record.parent) if record.parent else None
@@ -55,4 +59,12 @@ def organization_page(state: ApiState, name: str) -> OrganizationPage:
         parent=parent,
         datasets=found.results,
         score=service.organization_score(state, record.name),
+        area_share=area_share(
+            state,
+            "organization",
+            record.name,
+            base=base,
+            rows_path=localized("/dashboard/amounts", lang),
+            dashboard_path=localized("/dashboard", lang),
+        ),
     )

@@ -38,6 +38,7 @@ from khlang.api.web.mapping_form import (
 )
 from khlang.api.web.render import render
 from khlang.catalog import ANONYMOUS, PermissionDeniedError, Principal, PublishRejectedError
+from khlang.catalog.errors import BAD_API_KEY
 from khlang.catalog.principals import ROLE_RANK
 from khlang.errors import KhlangError
 from khlang.i18n import Text
@@ -147,10 +148,7 @@ async def sign_in(request: Request) -> Response:
     principal = await anyio.to_thread.run_sync(state.authenticate, token) if token else None
     if principal is None or not publishing_organizations(state, principal):
         problem = (
-            Text(
-                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
-                en="the API key is unknown, revoked or expired",
-            )
+            BAD_API_KEY
             if principal is None
             else Text(
                 th="API key นี้ไม่มีสิทธิ์เผยแพร่ในหน่วยงานใด (ต้องเป็น editor ขึ้นไป)",
@@ -372,7 +370,7 @@ def _save_and_check(
             token,
             draft,
             status=422,
-            rejected={"message": error.message, "report": error.report},
+            rejected={"message": error.message},
         )
     lang = language_of(request.url.path)
     return _redirect(localized(f"/dataset/{names[0]}", lang) + "?published=1")

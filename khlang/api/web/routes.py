@@ -27,7 +27,7 @@ from khlang.api.web.preview import AGG_LABELS, operators_for_form, page_filters
 from khlang.api.web.render import render
 from khlang.api.web.search import SORT_LABELS, run_search
 from khlang.api.web.seo import sitemap
-from khlang.catalog import ANONYMOUS, NotFoundError
+from khlang.catalog import ANONYMOUS
 from khlang.catalog.area_budget.glossary import GLOSSARY, TERMS
 from khlang.i18n import Text
 
@@ -61,10 +61,17 @@ async def home(request: Request) -> Response:
     if (extension := wanted_rdf(request)) is not None:
         # ckanext-dcat's content negotiation: the site's root as RDF is the catalog.
         state, principal = api_state(request), await run_in_threadpool(caller, request)
-        page, size = feed_position(request)
+        page, size, after = feed_position(request)
         return await run_in_threadpool(
             lambda: catalog_feed(
-                request, state, principal, extension, page, size, links_to=f"/catalog.{extension}"
+                request,
+                state,
+                principal,
+                extension,
+                page,
+                size,
+                after,
+                links_to=f"/catalog.{extension}",
             )
         )
     model = await run_in_threadpool(home_module.home_model, api_state(request))
@@ -89,24 +96,20 @@ async def organizations(request: Request) -> Response:
 
 @router.get("/organization/{name}", response_class=HTMLResponse)
 async def organization(request: Request, name: str) -> Response:
-    try:
-        model = await run_in_threadpool(
-            organization_module.organization_page, api_state(request), name
+    model = await run_in_threadpool(
+        lambda: organization_module.organization_page(
+            api_state(request), name, base=base_url(request), lang=_fmt(request).lang
         )
-    except NotFoundError:
-        return not_found_page(request, Text(th="ไม่พบหน่วยงาน", en="No such organisation"), name)
+    )
     return render(request, "organization.html", m=model, catalog_types=CATALOG_TYPES)
 
 
 @router.get("/organization/{name}/officer", response_class=HTMLResponse)
 async def officer(request: Request, name: str) -> Response:
     state = api_state(request)
-    try:
-        view = await run_in_threadpool(officer_view, state, name, base_url(request))
-        org = await run_in_threadpool(state.catalog.organization, name)
-        times = await run_in_threadpool(state.catalog.feedback.response_times, name)
-    except NotFoundError:
-        return not_found_page(request, Text(th="ไม่พบหน่วยงาน", en="No such organisation"), name)
+    view = await run_in_threadpool(officer_view, state, name, base_url(request))
+    org = await run_in_threadpool(state.catalog.organization, name)
+    times = await run_in_threadpool(state.catalog.feedback.response_times, name)
     return render(request, "officer.html", v=view, org=org, times=times)
 
 
@@ -129,19 +132,16 @@ async def dataset(request: Request, name: str) -> Response:
         filters = [("filter", item) for item in page_filters(params)]
         return RedirectResponse(with_query(path, kept + filters) + "#preview", status_code=303)
     base = base_url(request)
-    try:
-        model = await dataset_page(
-            api_state(request),
-            name,
-            version=version,
-            params=params,
-            base=base,
-            fmt=fmt,
-            page_url=base + path,
-            url_for=lambda p: with_query(path, p),
-        )
-    except NotFoundError:
-        return not_found_page(request, Text(th="ไม่พบชุดข้อมูล", en="No such dataset"), name)
+    model = await dataset_page(
+        api_state(request),
+        name,
+        version=version,
+        params=params,
+        base=base,
+        fmt=fmt,
+        page_url=base + path,
+        url_for=lambda p: with_query(path, p),
+    )
     status = 400 if model.preview and model.preview.error else 200
     page = render(
         request,

@@ -157,7 +157,7 @@ def _write(session: Session, entries: list[_Entry]) -> None:
     if not entries:
         return
     postgres = session.get_bind().dialect.name == "postgresql"
-    columns = {key: bindparam(key) for key in entries[0].row}
+    columns: dict[str, Any] = {key: bindparam(key) for key in entries[0].row}
     if postgres:
         columns["words"] = _TSVECTOR
         columns["facets"] = bindparam("facets", type_=ARRAY(TextType()))

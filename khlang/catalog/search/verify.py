@@ -12,19 +12,15 @@ Findings (code: meaning -> what `--repair` does):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from khlang.catalog.context import CatalogContext
+from khlang.catalog.records import CheckFinding
 from khlang.catalog.search import maintain
 from khlang.catalog.search.tables import FTS_TABLE, SearchEntry
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
-
-if TYPE_CHECKING:
-    from khlang.catalog.consistency import CheckFinding
-    from khlang.catalog.store import Catalog
 
 _MESSAGES = {
     "search-missing": Text(
@@ -42,9 +38,7 @@ _MESSAGES = {
 }
 
 
-def check_search(catalog: Catalog, *, repair: bool) -> list[CheckFinding]:
-    from khlang.catalog.consistency import CheckFinding
-
+def check_search(catalog: CatalogContext, *, repair: bool) -> list[CheckFinding]:
     with catalog.read() as session:
         expected = _expected(session)
         stored = {

@@ -20,7 +20,7 @@ from khlang.catalog.search.tree import TEXT_COLUMNS
 from khlang.catalog.tables import JSON_DOCUMENT, ROW_ID
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
