@@ -34,8 +34,9 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from khlang.catalog.search.maintain import WEIGHTS, microseconds, quoted
+from khlang.catalog.search.maintain import FACET_SEPARATOR, WEIGHTS, microseconds, quoted
 from khlang.catalog.search.query import (
+    FACETS,
     DatasetCard,
     FacetCount,
     SearchQuery,
@@ -320,18 +321,38 @@ def _ordering(keys: tuple[SortKey, ...], score: tuple[Any, ...], postgres: bool)
     return [*order, columns["name"]]
 
 
+def _counted(
+    session: Session, facets: tuple[str, ...], where: ColumnElement[bool]
+) -> list[tuple[str, str, int]]:
+    """(field, value, matching entries) of the facets' values."""
+    if session.get_bind().dialect.name == "postgresql" and set(facets) <= set(FACETS):
+        value = func.unnest(SearchEntry.facets).table_valued("value").render_derived()
+        pairs = session.execute(
+            select(value.c.value, func.count())
+            .select_from(SearchEntry)
+            .join(value, true())
+            .where(where)
+            .group_by(value.c.value)
+        )
+        return [(*pair.split(FACET_SEPARATOR, 1), number) for pair, number in pairs]
+    matching = select(SearchEntry.id).where(where)
+    return [
+        (field, value, number)
+        for field, value, number in session.execute(
+            select(SearchValue.field, SearchValue.value, func.count())
+            .where(SearchValue.field.in_(facets), SearchValue.entry_id.in_(matching))
+            .group_by(SearchValue.field, SearchValue.value)
+        )
+    ]
+
+
 def _facets(
     session: Session, query: SearchQuery, where: ColumnElement[bool], seen: ColumnElement[bool]
 ) -> dict[str, list[FacetCount]]:
-    matching = select(SearchEntry.id).where(where)
-    counted = session.execute(
-        select(SearchValue.field, SearchValue.value, func.count())
-        .where(SearchValue.field.in_(query.facets), SearchValue.entry_id.in_(matching))
-        .group_by(SearchValue.field, SearchValue.value)
-    ).all()
     counts: dict[str, dict[str, int]] = {facet: {} for facet in query.facets}
-    for field, value, number in counted:
-        counts[field][value] = number
+    for field, value, number in _counted(session, query.facets, where):
+        if field in counts:
+            counts[field][value] = number
     if query.facet_mincount <= 0:  # every value the caller can see, counted or not
         shown = session.execute(
             select(SearchValue.field, SearchValue.value)

@@ -18,12 +18,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import Text as TextType
 from sqlalchemy import bindparam, cast, delete, func, insert, select, text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Session
 
 from khlang.catalog.search.document import SearchDocument, document_for
-from khlang.catalog.search.query import DatasetCard
+from khlang.catalog.search.query import FACETS, DatasetCard
 from khlang.catalog.search.tables import FTS_TABLE, VALUE_LENGTH, SearchEntry, SearchValue
 from khlang.catalog.search.tree import TEXT_COLUMNS
 from khlang.catalog.search.words import index_terms
@@ -35,6 +36,8 @@ from khlang.metadata.model import Dataset
 WEIGHTS = {"title": "A", "tags": "B", "organization": "B", "notes": "C"}
 """PostgreSQL's weight of each text column (the rest, resources and body, weigh D): the
 title ranks highest, as FTS5's BM25 weights do on SQLite (`engine.BM25_WEIGHTS`)."""
+FACET_SEPARATOR = "\x1f"
+"""Between a facet's field and value in `search_entries.facets` (no value holds it)."""
 _MAX_POSITION = 16_383
 _MAX_LEXEME_BYTES = 2_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -157,11 +160,12 @@ def _write(session: Session, entries: list[_Entry]) -> None:
     columns: dict[str, Any] = {key: bindparam(key) for key in entries[0].row}
     if postgres:
         columns["words"] = _TSVECTOR
+        columns["facets"] = bindparam("facets", type_=ARRAY(TextType()))
     statement = (
         insert(SearchEntry).values(columns).returning(SearchEntry.id, sort_by_parameter_order=True)
     )
     parameters = [
-        {**entry.row, **(_tsvector_parameters(entry) if postgres else {})} for entry in entries
+        {**entry.row, **(_postgres_parameters(entry) if postgres else {})} for entry in entries
     ]
     # the ids are the FTS5 rowids and the values' keys
     ids = session.scalars(statement, parameters).all()
@@ -199,6 +203,13 @@ _TSVECTOR = (
     .op("||")(_english("D"))
 )
 """The entry's words: the segmented terms as given, with the English stems of the Latin ones."""
+
+
+def _postgres_parameters(entry: _Entry) -> dict[str, Any]:
+    facets = [
+        f"{field}{FACET_SEPARATOR}{value}" for field, value in entry.values if field in FACETS
+    ]
+    return {**_tsvector_parameters(entry), "facets": facets}
 
 
 def _tsvector_parameters(entry: _Entry) -> dict[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Session
 
 from khlang.catalog.search import maintain
@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("num_tags", sa.Integer(), nullable=False),
         sa.Column("card", JSON_DOCUMENT, nullable=False),
         sa.Column("words", sa.Text().with_variant(TSVECTOR(), "postgresql"), nullable=True),
+        sa.Column("facets", sa.Text().with_variant(ARRAY(sa.Text()), "postgresql"), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_entries")),
         sa.UniqueConstraint("dataset_id", name=op.f("uq_search_entries_dataset_id")),
         sa.UniqueConstraint("name", name=op.f("uq_search_entries_name")),
