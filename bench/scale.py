@@ -4,6 +4,8 @@
     python bench/scale.py --datasets 5000 --repeat 10              # a smoke run
     python bench/scale.py --sqlite                 # the same on SQLite, for comparison
     python bench/scale.py --reuse                  # keep the catalog a previous run built
+    python bench/scale.py --reuse --feeds          # DCAT feed cache, package_list offsets
+    python bench/scale.py --reuse --feeds --schema-sizes   # and Table Schema dedup sizes
 
 1. Templates: `khlang generate --scale province` and `khlang publish` write the seven area-budget
    datasets of one agency; `Catalog.publish` stores them through the catalog's own gate
@@ -16,8 +18,12 @@
    dataset_versions row with the whole metadata and the gate's checks, resources,
    version_resources pointing at the template's stored blobs, and the audit entries); nothing
    is published that the gate did not pass, since the files and checks are the template's.
-3. Serve: `khlang serve` (uvicorn) on loopback, rate limit off; the time until the first
-   search answers (the search index is built at start) is printed.
+   The copies' search entries are then written in one pass (`khlang.catalog.search.maintain.
+   rebuild`, what migration 0008 does to an existing catalog), and its time printed.
+3. Serve: `khlang serve` (uvicorn) on loopback, rate limit off; the time from starting the
+   process until it answers its first Thai search is printed (the search is in the
+   database: nothing is built per process). A `--reuse`d catalog of an older schema is
+   migrated first, timed apart.
 4. Measure: one keep-alive httpx client asks each question once to warm up, then `--repeat`
    times, cycling through variants (Thai and English words, organisations, pages); prints
    p50/p95/max in milliseconds per question.
@@ -55,6 +61,7 @@ OPERATOR_NAME = "bench:scale"
 BATCH = 2000
 FIRST_YEAR = 2559
 PRIVATE_EVERY = 20
+FIRST_SEARCH = quote("งบประมาณ เชียงใหม่")
 
 
 # --- 1. templates ---------------------------------------------------------------------------
@@ -130,7 +137,8 @@ def template_rows(catalog: Any, names: list[str]) -> list[dict[str, Any]]:
             templates.append(
                 {
                     "suffix": name.removeprefix("scale-template-"),
-                    "metadata": version.metadata_,
+                    "metadata": version.metadata_,  # as stored: schemas by hash
+                    "schema_positions": version.schema_positions,
                     "checks": version.checks,
                     "links": [(_columns(link), key) for link, key in links],
                 }
@@ -221,6 +229,7 @@ def bulk_copies(catalog: Any, templates: list[dict[str, Any]], total: int, orgs:
             versions.append(
                 {"id": version_id, "dataset_id": dataset_id, "number": 1, "status": "published",
                  "content_hash": f"sha256:{digest}", "metadata_": metadata,
+                 "schema_positions": template["schema_positions"],
                  "author": OPERATOR_NAME, "checks": template["checks"], "source": "bench",
                  "created_at": when, "published_at": when}
             )  # fmt: skip
@@ -284,12 +293,46 @@ def build(database_url: str, home: Path, total: int, orgs: int) -> None:
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         seconds = bulk_copies(catalog, template_rows(catalog, names), total, orgs)
         print(f"bulk: {total - len(names):,} copies in {seconds:.0f} s")
+        index_copies(catalog)
+
+
+def index_copies(catalog: Any) -> None:
+    """Write every dataset's search entry (the copies were inserted without one)."""
+    from sqlalchemy import text
+
+    from khlang.catalog.search import maintain
+
+    started = time.perf_counter()
+    with catalog.write() as session:
+        written = maintain.rebuild(session)
+    if catalog.engine.dialect.name == "postgresql":
+        with catalog.engine.connect() as connection:
+            connection.execute(text("ANALYZE search_entries, search_values"))
+            connection.commit()
+    print(f"search tables: {written:,} entries in {time.perf_counter() - started:.0f} s")
+
+
+def migrate_first(database_url: str, home: Path) -> None:
+    """Bring a reused catalog to the current schema before timing the server's start (the
+    search migration fills the search tables of every dataset once)."""
+    from sqlalchemy import text
+
+    from khlang.catalog import Catalog
+
+    started = time.perf_counter()
+    with Catalog.open(home, database_url) as catalog:
+        if catalog.engine.dialect.name == "postgresql":
+            with catalog.engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+    print(f"catalog opened (migrated when older) and analysed in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
 # --- 3. serve -------------------------------------------------------------------------------
 
 
-def serve(database_url: str, home: Path, port: int) -> subprocess.Popen:
+def serve(database_url: str, home: Path, port: int, *, prepare: bool = True) -> subprocess.Popen:
     environment = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -297,7 +340,7 @@ def serve(database_url: str, home: Path, port: int) -> subprocess.Popen:
     }
     command = [
         sys.executable, "-m", "khlang", "serve", "--home", str(home), "--port", str(port),
-        "--rate-limit", "off",
+        "--rate-limit", "off", *([] if prepare else ["--no-prepare"]),
     ]  # fmt: skip
     return subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
 
@@ -378,6 +421,95 @@ def measure(client: httpx.Client, urls: list[str], repeat: int) -> dict[str, flo
     return {"first": first, "p50": statistics.median(times), "p95": p95, "max": times[-1]}
 
 
+# --- 5. feeds, lists and stored schemas (issue 19; --feeds) ------------------------------------
+
+SCHEMA_DEDUP = "0007"
+"""The migration that stores Table Schemas once (khlang/catalog/table_schemas.py)."""
+INLINE = "0005"
+"""The revision before it: every version's schemas inline."""
+
+
+def database_sizes(engine: Any) -> dict[str, int]:
+    """Bytes of the whole database, of dataset_versions (with its TOAST and indexes) and of
+    table_schemas, after VACUUM FULL of both tables so that dead rows are not counted."""
+    from sqlalchemy import inspect, text
+
+    tables = [t for t in ("dataset_versions", "table_schemas") if inspect(engine).has_table(t)]
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in tables:
+            connection.execute(text(f"VACUUM FULL ANALYZE {table}"))
+        sizes = {"database": connection.scalar(text("SELECT pg_database_size(current_database())"))}
+        for table in tables:
+            sizes[table] = connection.scalar(text(f"SELECT pg_total_relation_size('{table}')"))
+    return sizes
+
+
+def schema_dedup(database_url: str) -> None:
+    """The database's size with every Table Schema inline (revision 0005) and stored once
+    (0007), and how long the migration takes each way, on the bench's catalog."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from khlang.catalog.database import alembic_config, current_revision, with_installed_driver
+
+    engine = create_engine(with_installed_driver(make_url(database_url)))
+
+    def move(step: Any, revision: str) -> float:
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            step(alembic_config(connection), revision)
+        return time.perf_counter() - started
+
+    if current_revision(engine) != INLINE:
+        print(f"downgrade to {INLINE} (schemas inline): {move(command.downgrade, INLINE):.0f} s")
+    inline = database_sizes(engine)
+    upgrade = move(command.upgrade, SCHEMA_DEDUP)
+    stored_once = database_sizes(engine)
+    print(f"upgrade to {SCHEMA_DEDUP} (schemas stored once): {upgrade:.0f} s")
+    print(f"\n{'size (MB, after VACUUM FULL)':38} {'inline':>10} {'once':>10}")
+    for part in ("database", "dataset_versions", "table_schemas"):
+        before, after = inline.get(part, 0) / 1e6, stored_once.get(part, 0) / 1e6
+        print(f"{part:38} {before:10.1f} {after:10.1f}")
+    engine.dispose()
+
+
+def measure_each(client: httpx.Client, urls: list[str]) -> dict[str, float]:
+    """Each URL once: p50/p95/max in milliseconds (cold pages are only cold once)."""
+    times = sorted(timed(client, url) * 1000 for url in urls)
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"n": len(times), "p50": statistics.median(times), "p95": p95, "max": times[-1]}
+
+
+def _heading(label: str, first: str) -> str:
+    return f"\n{label:38} {first:>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)"
+
+
+def feeds(client: httpx.Client, home: Path, total: int, repeat: int) -> None:
+    """DCAT feed pages cold (nothing cached) and unchanged (read back), by keyset (the
+    hydra:next links) and by number (old links), and package_list at offsets 0, 50,000 and
+    99,000 (scaled to --datasets)."""
+    shutil.rmtree(home / "api" / "feeds", ignore_errors=True)
+    public = total - total // PRIVATE_EVERY
+    depths = [public * i // 10 for i in range(10)]
+    action = "/api/3/action/package_list"
+    cursors = [client.get(f"{action}?offset={d}&limit=1").json()["result"][0] for d in depths]
+    keyset = [f"/api/v1/catalog.jsonld?{urlencode({'after': c})}" for c in cursors]
+    numbered = [f"/api/v1/catalog.jsonld?page={max(1, d // 100)}" for d in depths[1:]]
+    print(_heading("DCAT page (100 datasets, JSON-LD)", "n"))
+    for label, urls in (("keyset (after=), cold", keyset), ("numbered (page=), cold", numbered)):
+        figures = measure_each(client, urls)
+        print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+    for label, urls in (("keyset, unchanged", keyset), ("numbered, unchanged", numbered)):
+        figures = measure_each(client, [urls[i % len(urls)] for i in range(repeat)])
+        print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+    print(_heading("CKAN package_list (limit 100)", "first"))
+    for offset in (0, public // 2, max(0, public - 100)):  # the last: the deepest full page
+        figures = measure(client, [f"{action}?offset={offset}&limit=100"], repeat)
+        label = f"offset {offset:,}"
+        print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=100_000)
@@ -388,6 +520,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="keep the catalog already built")
     parser.add_argument("--only", help="measure only the questions whose label contains this")
+    parser.add_argument(
+        "--feeds",
+        action="store_true",
+        help="measure the DCAT feed cache and package_list offsets instead of the questions "
+        "(the server starts without warm-up: neither needs the search index or the tables)",
+    )
+    parser.add_argument(
+        "--schema-sizes",
+        action="store_true",
+        help="first measure the database with Table Schemas inline (0005) and stored once "
+        "(0007) (PostgreSQL; migrates the catalog down and up again)",
+    )
     options = parser.parse_args()
     backend = "sqlite" if options.sqlite else "postgresql"
     home = options.work / backend / "home"
@@ -396,12 +540,25 @@ def main() -> None:
     )
     if not options.reuse:
         build(database_url, home, options.datasets, options.organizations)
+    if options.schema_sizes and not options.sqlite:
+        schema_dedup(database_url)
+    migrate_first(database_url, home)
     port = free_port()
-    server = serve(database_url, home, port)
+    server = serve(database_url, home, port, prepare=not options.feeds)
     try:
-        ready = wait_for(f"http://127.0.0.1:{port}/api/v1/datasets?size=1", server)
-        print(f"\n{backend}, {options.datasets:,} datasets: ready {ready:.1f} s after the server "
-              "started (it takes requests once its search index and tables are built)")  # fmt: skip
+        first = (
+            "/api/3/action/package_list?limit=1"
+            if options.feeds
+            else f"/api/v1/datasets?q={FIRST_SEARCH}"
+        )
+        ready = wait_for(f"http://127.0.0.1:{port}{first}", server)
+        print(f"\n{backend}, {options.datasets:,} datasets: {first} answered {ready:.1f} s after "
+              f"the server process started; load average "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
+        if options.feeds:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
+                feeds(client, home, options.datasets, options.repeat)
+            return
         orgs = organizations(options.organizations)
         print(f"\n{'question':38} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)")
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from khlang.api.errors import ApiError
+from khlang.api.feed_cache import page_key
 from khlang.api.query.tables import TableSource, table_format
-from khlang.api.search import FACETS, FacetCount, SearchQuery
-from khlang.api.search_service import INDEXER, DatasetCard
-from khlang.api.state import ApiState, visible_organizations
+from khlang.api.state import INDEXER, ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.records import (
     DatasetRecord,
@@ -29,6 +29,7 @@ from khlang.catalog.records import (
     VersionRecord,
     VersionSummary,
 )
+from khlang.catalog.search.query import FACETS, DatasetCard, FacetCount, SearchQuery
 from khlang.catalog.urls import absolute
 from khlang.i18n import Text
 from khlang.metadata.budget_bureau import (
@@ -64,13 +65,12 @@ class SearchPage(BaseModel):
 
 
 def search_datasets(state: ApiState, principal: Principal, query: SearchQuery) -> SearchPage:
-    result = state.search.search(query, visible=visible_organizations(principal))
-    cards = state.search.cards
+    result = state.catalog.search(query, visible_organizations=visible_organizations(principal))
     return SearchPage(
         count=result.count,
         start=query.start,
         rows=query.rows,
-        results=[cards[name] for name in result.names if name in cards],
+        results=result.cards,
         facets={
             facet: FacetView(label=FACETS[facet], items=items)
             for facet, items in result.facets.items()
@@ -401,40 +401,97 @@ def dataset_rdf(version: VersionRecord, base: str, format: str) -> str:
     return serialize(graph, format)
 
 
+FeedLink = Callable[[str, str | int], str]
+"""The address of a feed page at a position: `("page", n)` or `("after", name)`."""
+
+
+class FeedPage(BaseModel):
+    """A page of the DCAT feed as served: its gzip-compressed text (as the feed cache keeps
+    it), its cache key (also its ETag) and how many datasets it lists."""
+
+    compressed: bytes
+    key: str
+    count: int
+
+    @property
+    def text(self) -> str:
+        return gzip.decompress(self.compressed).decode()
+
+
 def catalog_rdf(
     state: ApiState,
     principal: Principal,
     base: str,
     format: str,
-    page: int,
     size: int,
-    page_url: Callable[[int], str],
-) -> tuple[str, int]:
+    link: FeedLink,
+    *,
+    page: int = 1,
+    after: str | None = None,
+) -> FeedPage:
     """One page of the catalog's DCAT-AP feed, with Hydra paging links (as ckanext-dcat's
-    /catalog.ttl?page=N), and the number of datasets in it. `page_url(n)` is the address of
-    page n with every other parameter of the request kept, so a harvester following
-    `hydra:next` walks the same feed; a page past the last is a 404 rather than an empty
-    page, and no link points at one."""
-    total = state.catalog.count_datasets(viewer=principal)
+    /catalog.ttl?page=N), read from the feed cache when nothing on it changed.
+
+    A page is asked for by number (`page`, ckanext-dcat's and the old links: the catalog
+    skips the earlier datasets) or by keyset (`after`, the last name of the previous page:
+    the name index is walked from there, so the last page costs what the first does).
+    `hydra:next` always carries the keyset, so a harvester following it walks the feed in
+    constant time a page; `hydra:first` and `hydra:last` are numbered pages, and
+    `hydra:previous` is given on numbered pages only. A numbered page past the last is a 404;
+    a keyset page past the end (datasets withdrawn since the link was made) is empty, with no
+    next link. `link` keeps every other parameter of the request."""
+    catalog = state.catalog
+    total = catalog.count_datasets(viewer=principal)
     last = max(1, -(-total // size))
-    if page > last:
+    if after is None and page > last:
         raise ApiError(
             Text(th=f"มีเพียง {last} หน้า", en=f"there are only {last} pages"),
             code="page_out_of_range",
             status=404,
             parameter="page",
         )
-    summaries = state.catalog.datasets(viewer=principal, limit=size, offset=(page - 1) * size)
-    versions = list(state.catalog.current_versions([s.name for s in summaries], viewer=principal))
+    if after is None:
+        listed = catalog.datasets(viewer=principal, limit=size + 1, offset=(page - 1) * size)
+    else:
+        listed = catalog.datasets(viewer=principal, limit=size + 1, after=after)
+    listed, more = listed[:size], len(listed) > size
     paging = Paging(
-        page_url=page_url(page),
+        page_url=link("page", page) if after is None else link("after", after),
         total_items=total,
         items_per_page=size,
-        first_url=page_url(1),
-        last_url=page_url(last),
-        next_url=page_url(page + 1) if page < last else None,
-        previous_url=page_url(page - 1) if page > 1 else None,
+        first_url=link("page", 1),
+        last_url=link("page", last),
+        next_url=link("after", listed[-1].name) if more else None,
+        previous_url=link("page", page - 1) if after is None and page > 1 else None,
     )
+    key = page_key(
+        principal, listed, format=format, base=base, title=state.settings.site_title,
+        paging=paging.model_dump(),
+    )  # fmt: skip
+    compressed = state.feeds.get(key)
+    if compressed is None:
+        text, as_listed = _catalog_page(state, principal, base, format, listed, paging)
+        if as_listed:
+            compressed = state.feeds.put(key, text)
+        else:  # a dataset changed between the two reads: served, not kept
+            compressed = gzip.compress(text.encode(), mtime=0)
+    return FeedPage(compressed=compressed, key=key, count=len(listed))
+
+
+def _catalog_page(
+    state: ApiState,
+    principal: Principal,
+    base: str,
+    format: str,
+    listed: list[DatasetSummary],
+    paging: Paging,
+) -> tuple[str, bool]:
+    """The feed page of the `listed` datasets, built and serialised by rdflib, and whether
+    the versions read are the ones listed (the page may be kept under the listing's key)."""
+    versions = list(state.catalog.current_versions([s.name for s in listed], viewer=principal))
+    as_listed = [(v.dataset, v.number, v.content_hash) for v in versions] == [
+        (s.name, s.version, s.content_hash) for s in listed
+    ]
     # Each distribution's downloadURL, as on the dataset's own page.
     downloads = {
         id(v.metadata): _url_by_position(v.metadata.resources, _download_urls(base, v))
@@ -456,7 +513,7 @@ def catalog_rdf(
         resource_url=resource_url,
         paging=paging,
     )
-    return serialize(graph, format), len(versions)
+    return serialize(graph, format), as_listed
 
 
 # --- tabular resources -------------------------------------------------------------------

@@ -167,6 +167,18 @@ class Blob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class TableSchema(Base):
+    """A Table Schema, stored once by the SHA-256 of its canonical JSON (sorted keys) however
+    many versions and resources declare it (table_schemas.py): a catalog of 2.2 million
+    versions sharing a few hundred schemas does not store them 2.2 million times."""
+
+    __tablename__ = "table_schemas"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON_DOCUMENT)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Dataset(Base):
     __tablename__ = "datasets"
     __table_args__ = (
@@ -191,7 +203,7 @@ class Dataset(Base):
     state: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    """Moved by every publish, withdrawal and reinstatement (`Catalog.change_stamp`)."""
+    """Moved by every publish, withdrawal and reinstatement."""
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_note: Mapped[str | None] = mapped_column(Text)
 
@@ -211,6 +223,10 @@ class DatasetVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(80))
     """`sha256:<hex>` of the declared metadata and the files' hashes (see publish.py)."""
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON_DOCUMENT)
+    """The metadata as stored: the inline Table Schema of each resource at `schema_positions`
+    is replaced by its hash in `table_schemas`. Read it with table_schemas.full_metadata."""
+    schema_positions: Mapped[list[int] | None] = mapped_column(JSON_DOCUMENT)
+    """The resources whose `schema` is a hash into `table_schemas` (None: none is)."""
     author: Mapped[str] = mapped_column(Text)
     change_note: Mapped[str | None] = mapped_column(Text)
     checks: Mapped[dict[str, Any] | None] = mapped_column(JSON_DOCUMENT)
@@ -265,6 +281,11 @@ class AuditEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     object_name: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON_DOCUMENT)
+
+
+GDC_NOT_FOUND = "NOT_FOUND"
+"""`Registration.gdc_state` when the GD Catalog harvester does not know the dataset; its other
+values are the harvester's states (`khlang.metadata.budget_bureau.RegistrationState`)."""
 
 
 class Registration(Base):
@@ -487,7 +508,3 @@ class AreaCell(Base):
     """Counted amounts summed."""
     duplicates: Mapped[int] = mapped_column(Integer)
     """Amounts left uncounted (another source's amount of the same group is counted)."""
-
-
-# The feedback tables share this metadata (the migrations and their test see every table).
-from khlang.catalog import feedback_tables as _feedback_tables  # noqa: E402, F401

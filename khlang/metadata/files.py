@@ -8,6 +8,7 @@ file is not UTF-8.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,17 @@ from ruamel.yaml.error import MarkedYAMLError
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.metadata.ckan import dataset_from_ckan, looks_like_ckan
+from khlang.metadata.encoding import THAI_ENCODING, detect_encoding
 from khlang.metadata.model import Dataset
 
 DATASET_SUFFIXES = (".yaml", ".yml", ".json")
 DATASET_FILE_NAMES = tuple(f"dataset{suffix}" for suffix in DATASET_SUFFIXES)
 NOT_DATASET_FILES = {"datapackage.json", "datapackage.yaml", "khlang.yaml"}
+MAX_OPENING_RUN = 64
+"""Brackets opened in a row (spaces between) that a metadata file never has: refused before
+parsing, since ruamel's scanner takes about 12 s over such a file before Python's recursion
+limit stops it."""
+_OPENING_RUN = re.compile(r"[\[{](?:\s*[\[{]){" + str(MAX_OPENING_RUN - 1) + "}")
 
 
 def read_text(path: Path) -> str:
@@ -40,29 +47,36 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        found = guess_encoding(raw)
+        found = describe_encoding(raw)
         raise KhlangError(
             Text(
-                th=f"ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8 (พบ {found}) กรุณาบันทึกใหม่เป็น UTF-8",
-                en=f"the file is not UTF-8 (found {found}); save it again as UTF-8",
+                th=f"ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8 (พบ {found.th}) กรุณาบันทึกใหม่เป็น UTF-8",
+                en=f"the file is not UTF-8 (found {found.en}); save it again as UTF-8",
             ),
             where=f"{path}: byte {error.start}",
         ) from error
 
 
-def guess_encoding(raw: bytes) -> str:
-    """Name the likely encoding of bytes that are not UTF-8: Thai government systems
-    mostly export Windows-874 (TIS-620), so that is tried first."""
-    try:
-        text = raw.decode("cp874")
-    except UnicodeDecodeError:
-        text = ""
-    if text and any("\u0e01" <= char <= "\u0e5b" for char in text):
-        return "cp874 (TIS-620 / Windows-874)"
-    from charset_normalizer import from_bytes
+def describe_encoding(raw: bytes) -> Text:
+    """What encoding bytes that are not UTF-8 seem to be in, for the error that asks for
+    UTF-8: the detector the validators and publishers read files with (`encoding.py`)."""
+    found = detect_encoding(raw, complete=True)
+    if found == THAI_ENCODING:
+        return Text(th="cp874 (TIS-620 / Windows-874)", en="cp874 (TIS-620 / Windows-874)")
+    if found is None:
+        return Text(th="รหัสอักขระที่ไม่รู้จักหรือหลายรหัสปนกัน", en="an unknown or mixed encoding")
+    return Text(th=found, en=found)
 
-    best = from_bytes(raw).best()
-    return best.encoding if best else "unknown"
+
+def _too_deep(path: Path) -> KhlangError:
+    """A metadata file nests a few levels; thousands are an attack or a broken export."""
+    return KhlangError(
+        Text(
+            th="โครงสร้างซ้อนกันลึกเกินไป ไม่ใช่ไฟล์ข้อมูลกำกับที่อ่านได้",
+            en="nested too deeply to be a metadata file",
+        ),
+        where=str(path),
+    )
 
 
 def parse_document(path: Path) -> Any:
@@ -71,6 +85,8 @@ def parse_document(path: Path) -> Any:
     if not text.strip():
         raise KhlangError(Text(th="ไฟล์ว่างเปล่า", en="the file is empty"), where=str(path))
     try:
+        if _OPENING_RUN.search(text):
+            raise _too_deep(path)
         if path.suffix.lower() == ".json":
             json.loads(text)
         return YAML(typ="rt").load(text)
@@ -80,14 +96,7 @@ def parse_document(path: Path) -> Any:
             where=f"{path}:{error.lineno}:{error.colno}",
         ) from error
     except RecursionError:
-        # A metadata file nests a few levels; thousands are an attack or a broken export.
-        raise KhlangError(
-            Text(
-                th="โครงสร้างซ้อนกันลึกเกินไป ไม่ใช่ไฟล์ข้อมูลกำกับที่อ่านได้",
-                en="nested too deeply to be a metadata file",
-            ),
-            where=str(path),
-        ) from None
+        raise _too_deep(path) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

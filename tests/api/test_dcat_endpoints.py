@@ -124,27 +124,51 @@ def test_the_site_root_answers_the_catalog_by_accept(client) -> None:
 
 @pytest.mark.parametrize("path", ["/catalog.ttl", "/catalog.xml", "/api/v1/catalog.ttl"])
 def test_paging_keeps_every_parameter_and_reaches_every_page(client, path) -> None:
+    """`hydra:next` pages by keyset (`after` the previous page's last dataset); first, last
+    and previous are numbered pages, and the old `?page=N` is still answered."""
     extension = path.rsplit(".", 1)[1]
     whole = _datasets(_graph(client.get(path), extension))
     pages = _walk(client, f"{path}?size=1", extension)
     assert len(pages) == len(whole) >= 2
     seen = [dataset for _, graph in pages for dataset in _datasets(graph)]
     assert sorted(seen) == sorted(whole)  # each dataset once
+    assert seen == sorted(seen)  # in name order
     for number, (url, graph) in enumerate(pages, start=1):
         query = parse_qs(urlsplit(url).query)
-        assert query == {"size": ["1"], "page": [str(number)]}
+        if number == 1:
+            assert query == {"size": ["1"], "page": ["1"]}
+        else:
+            previous_name = str(seen[number - 2]).rsplit("/", 1)[1]
+            assert query == {"size": ["1"], "after": [previous_name]}
         assert urlsplit(url).path == path
         view = URIRef(url)
         assert graph.value(view, HYDRA.totalItems).toPython() == len(whole)
         assert graph.value(view, HYDRA.itemsPerPage).toPython() == 1
+        assert str(graph.value(view, HYDRA.first)).endswith("size=1&page=1")
         assert str(graph.value(view, HYDRA.last)).endswith(f"page={len(pages)}")
-        assert (graph.value(view, HYDRA.previous) is None) == (number == 1)
+        assert graph.value(view, HYDRA.previous) is None  # keyset pages have none
+        numbered = _graph(client.get(f"{path}?size=1&page={number}"), extension)
+        assert _datasets(numbered) == _datasets(graph)
+        numbered_view = URIRef(f"http://testserver{path}?size=1&page={number}")
+        assert (numbered.value(numbered_view, HYDRA.previous) is None) == (number == 1)
+        assert numbered.value(numbered_view, HYDRA.next) == graph.value(view, HYDRA.next)
     assert client.get(f"{path}?size=1&page={len(pages) + 1}").status_code == 404
+    past_the_end = _graph(client.get(f"{path}?size=1&after=zzzz"), extension)
+    assert _datasets(past_the_end) == set()
 
 
 def test_the_negotiated_feed_pages_at_its_own_address(client) -> None:
     pages = _walk(client, "/catalog?size=1")
-    assert [urlsplit(url).query for url, _ in pages][:2] == ["size=1&page=1", "size=1&page=2"]
+    queries = [urlsplit(url).query for url, _ in pages]
+    assert queries[0] == "size=1&page=1"
+    assert urlsplit(pages[1][0]).path == "/catalog"
+    assert queries[1].startswith("size=1&after=")
+
+
+def test_page_and_after_together_are_refused(client) -> None:
+    answer = client.get("/catalog.ttl?page=2&after=a")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["parameter"] == "after"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from khlang.api import name_offsets
 from tests.api.server import running_khlang
 
 ACTION = "/api/3/action"
@@ -71,6 +72,18 @@ def test_package_show_carries_gd_catalog_fields_in_thai(client) -> None:
         assert resource["datastore_active"] is True
     by_id = _call(client, "package_show", id=package["id"])[1]["result"]
     assert by_id["name"] == "chiang-mai-allocation"
+
+
+@pytest.mark.parametrize("every", [1, 2, 1000])
+def test_package_list_offsets_from_name_marks(client, monkeypatch, every) -> None:
+    """Whatever the marks' spacing, every offset and limit gives the offset walk's page."""
+    monkeypatch.setattr(name_offsets, "MARK_EVERY", every)
+    names = ["chiang-mai-allocation", "nakhon-nayok-allocation"]
+    for offset in range(4):
+        for limit in (None, 1, 2):
+            data = {"offset": offset} if limit is None else {"offset": offset, "limit": limit}
+            expected = names[offset:] if limit is None else names[offset : offset + limit]
+            assert _call(client, "package_list", **data)[1]["result"] == expected
 
 
 def test_lists(client) -> None:

@@ -1,7 +1,7 @@
 """The catalog and its datasets as DCAT-AP, at ckanext-dcat's URLs, so that DCAT harvesters
 and clients written for a CKAN work unchanged:
 
-    /catalog.{ttl,rdf,xml,jsonld,n3}?page=&size=      the catalog feed, with Hydra paging
+    /catalog.{ttl,rdf,xml,jsonld,n3}?page=&size=&after= the catalog feed, with Hydra paging
     /catalog                                          the catalog's IRI: its feed, negotiated
     /dataset/{name}.{ttl,rdf,xml,jsonld,n3}           one dataset
     /dataset/{name}, /  with `Accept: text/turtle`... a dataset, the catalog (web pages else)
@@ -9,7 +9,8 @@ and clients written for a CKAN work unchanged:
 and khlang's own `/api/v1/catalog[.ext]`, the same feed. `rdf` and `xml` are RDF/XML, as in
 ckanext-dcat; the Accept header is weighed by its `q` values and wildcards (`text/*`), HTML
 winning ties on pages, so a browser always gets the page. Every paging link keeps the
-request's parameters.
+request's parameters; `hydra:next` pages by keyset (`after`, the last name of the page), and
+pages are served from the feed cache while their datasets are unchanged (service.catalog_rdf).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from fastapi.responses import RedirectResponse
 
 from khlang.api import service
 from khlang.api.errors import bad_parameter
-from khlang.api.http import accepted, base_url, cached_response, etag_of, not_acceptable
+from khlang.api.http import accepted, accepts_gzip, base_url, cached_response, not_acceptable
 from khlang.api.routes.datasets import listing_policy, metadata_as, unknown_extension
 from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
@@ -38,8 +39,18 @@ Extension = Annotated[str, Path(json_schema_extra={"enum": EXTENSIONS})]
 PAGE_SIZE = 100
 """Datasets per feed page unless `size` says otherwise (ckanext-dcat's default)."""
 MAX_PAGE_SIZE = 1000
-FEED_PARAMETERS = ("page", "size")
+FEED_PARAMETERS = ("page", "size", "after")
+POSITION = ("page", "after")
 Page = Annotated[int, Query(ge=1, description="The page, from 1.")]
+After = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="Keyset paging: the datasets named after this one (the last name of the "
+        "previous page), as `hydra:next` links give it. Not with `page`.",
+    ),
+]
 Size = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description="Datasets per page (1-1000, default 100).")
 ]
@@ -65,12 +76,13 @@ def catalog_feed(
     extension: str,
     page: int = 1,
     size: int = PAGE_SIZE,
+    after: str | None = None,
     *,
     links_to: str | None = None,
 ) -> Response:
     """One page of the feed in the serialisation of `extension`. Its paging links go to the
-    request's own address with its parameters kept (only `page` changes), or to the path
-    `links_to` (the site's root answers RDF, but pages the feed at /catalog.ext)."""
+    request's own address with its parameters kept (only `page` or `after` changes), or to
+    the path `links_to` (the site's root answers RDF, but pages the feed at /catalog.ext)."""
     format = service.RDF_EXTENSIONS.get(extension)
     if format is None:
         raise unknown_extension(EXTENSIONS)
@@ -78,30 +90,44 @@ def catalog_feed(
     if unknown:
         raise bad_parameter(
             unknown[0],
-            "บัญชีข้อมูล DCAT รับเฉพาะ page และ size ค้นหาได้ที่ /api/v1/datasets หรือ package_search",
-            "the DCAT feed takes only page and size; search with /api/v1/datasets or "
+            "บัญชีข้อมูล DCAT รับเฉพาะ page, size และ after ค้นหาได้ที่ /api/v1/datasets หรือ package_search",
+            "the DCAT feed takes only page, size and after; search with /api/v1/datasets or "
             "package_search",
             code="unknown_parameter",
         )
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    if after is not None and "page" in request.query_params:
+        raise bad_parameter(
+            "after",
+            "ระบุได้อย่างใดอย่างหนึ่ง: page หรือ after",
+            "give either page or after, not both",
+        )
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in POSITION]
     address = f"{base_url(request)}{links_to or request.url.path}"
 
-    def page_url(number: int) -> str:
-        return f"{address}?{urlencode([*kept, ('page', number)])}"
+    def link(position: str, value: str | int) -> str:
+        return f"{address}?{urlencode([*kept, (position, value)])}"
 
-    text, _ = service.catalog_rdf(state, principal, base_url(request), format, page, size, page_url)
+    found = service.catalog_rdf(
+        state, principal, base_url(request), format, size, link, page=page, after=after
+    )
     media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
+    gzipped = accepts_gzip(request)
     return cached_response(
         request,
-        text,
+        found.compressed if gzipped else found.text,
         media_type=f"{media}; charset=utf-8",
-        etag=etag_of("catalog", text),
+        etag=f'"{found.key[:32]}"',
         cache_control=listing_policy(principal),
+        headers={
+            "Vary": "Accept, Accept-Encoding",
+            **({"Content-Encoding": "gzip"} if gzipped else {}),
+        },
     )
 
 
-def feed_position(request: Request) -> tuple[int, int]:
-    """`page` and `size` of a request whose route does not declare them (the site's root)."""
+def feed_position(request: Request) -> tuple[int, int, str | None]:
+    """`page`, `size` and `after` of a request whose route does not declare them (the
+    site's root)."""
     found = []
     for key, default, most in (("page", 1, None), ("size", PAGE_SIZE, MAX_PAGE_SIZE)):
         raw = request.query_params.get(key, str(default))
@@ -111,7 +137,12 @@ def feed_position(request: Request) -> tuple[int, int]:
                 key, f"{key} ต้องเป็นจำนวนเต็ม {th}", f"{key} must be an integer, {en}"
             )
         found.append(int(raw))
-    return found[0], found[1]
+    after = request.query_params.get("after")
+    if after is not None and not 1 <= len(after) <= 200:
+        raise bad_parameter(
+            "after", "after ต้องยาว 1–200 ตัวอักษร", "after must be 1-200 characters long"
+        )
+    return found[0], found[1], after
 
 
 _FEED = {200: {"content": {media: {} for media in RDF_TYPES}}}
@@ -126,8 +157,9 @@ _VARY = {"Vary": "Accept"}
     responses=_FEED,
 )
 def catalog_as(request: Request, state: State, principal: Caller, extension: Extension,
-               page: Page = 1, size: Size = PAGE_SIZE) -> Response:  # fmt: skip
-    return catalog_feed(request, state, principal, extension, page, size)
+               page: Page = 1, size: Size = PAGE_SIZE,
+               after: After = None) -> Response:  # fmt: skip
+    return catalog_feed(request, state, principal, extension, page, size, after)
 
 
 @router.get(
@@ -137,13 +169,13 @@ def catalog_as(request: Request, state: State, principal: Caller, extension: Ext
     responses={**_FEED, 303: {"description": "HTML was asked for: see the home page."}},
 )
 def catalog(request: Request, state: State, principal: Caller, page: Page = 1,
-            size: Size = PAGE_SIZE) -> Response:  # fmt: skip
+            size: Size = PAGE_SIZE, after: After = None) -> Response:  # fmt: skip
     media = accepted(request, [*RDF_TYPES, "text/html"])
     if media is None:
         raise not_acceptable(RDF_TYPES)
     if media == "text/html":
         return RedirectResponse(f"{base_url(request)}/", status_code=303, headers=_VARY)
-    return catalog_feed(request, state, principal, extension_of(media), page, size)
+    return catalog_feed(request, state, principal, extension_of(media), page, size, after)
 
 
 @router.get(
@@ -152,8 +184,9 @@ def catalog(request: Request, state: State, principal: Caller, page: Page = 1,
     responses=_FEED,
 )
 def api_catalog_as(request: Request, state: State, principal: Caller, extension: Extension,
-                   page: Page = 1, size: Size = PAGE_SIZE) -> Response:  # fmt: skip
-    return catalog_feed(request, state, principal, extension, page, size)
+                   page: Page = 1, size: Size = PAGE_SIZE,
+                   after: After = None) -> Response:  # fmt: skip
+    return catalog_feed(request, state, principal, extension, page, size, after)
 
 
 @router.get(
@@ -162,11 +195,11 @@ def api_catalog_as(request: Request, state: State, principal: Caller, extension:
     responses=_FEED,
 )
 def api_catalog(request: Request, state: State, principal: Caller, page: Page = 1,
-                size: Size = PAGE_SIZE) -> Response:  # fmt: skip
+                size: Size = PAGE_SIZE, after: After = None) -> Response:  # fmt: skip
     media = accepted(request, RDF_TYPES)
     if media is None:
         raise not_acceptable(RDF_TYPES)
-    return catalog_feed(request, state, principal, extension_of(media), page, size)
+    return catalog_feed(request, state, principal, extension_of(media), page, size, after)
 
 
 @router.get(

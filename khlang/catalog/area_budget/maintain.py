@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from khlang.catalog import table_schemas
 from khlang.catalog.area_budget import cells, election
 from khlang.catalog.area_budget.bulk import insert_frame
 from khlang.catalog.area_budget.extract import (
@@ -108,7 +109,7 @@ def rebuild(session: Session, blobs: BlobStore) -> None:
 
 
 def files_of(session: Session, blobs: BlobStore, version: DatasetVersion) -> list[VersionFile]:
-    resources = version.metadata_.get("resources", [])
+    resources = table_schemas.full_metadata(session, [version])[version.id].get("resources", [])
     links = session.scalars(
         select(VersionResource).where(VersionResource.version_id == version.id)
     ).all()

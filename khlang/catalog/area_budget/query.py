@@ -12,9 +12,19 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import (
+    Label,
+    RowMapping,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+)
 
 from khlang.catalog.area_budget.keys import (
     STAGES,
@@ -34,20 +44,19 @@ from khlang.catalog.area_budget.model import (
     StageFigures,
     Total,
 )
+from khlang.catalog.context import CatalogReader
 from khlang.catalog.principals import ANONYMOUS, Principal
 from khlang.catalog.tables import AreaAmount, AreaCell, AreaSource
 
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
-
 SATANG = Decimal("0.01")
+_Columns = TypeVarTuple("_Columns")
 
 
 def baht(satang: int | None) -> Decimal | None:
     return None if satang is None else (Decimal(int(satang)) * SATANG).quantize(SATANG)
 
 
-def _visible(query: Select[Any], viewer: Principal) -> Select[Any]:
+def _visible(query: Select[*_Columns], viewer: Principal) -> Select[*_Columns]:
     if viewer.sysadmin:
         return query
     allowed = [name for name in viewer.roles if viewer.can_see_private(name)]
@@ -55,8 +64,10 @@ def _visible(query: Select[Any], viewer: Principal) -> Select[Any]:
 
 
 def _filtered(
-    query: Select[Any], filters: AreaQuery, columns: Callable[[str], Any] = dimension
-) -> Select[Any]:
+    query: Select[*_Columns],
+    filters: AreaQuery,
+    columns: Callable[[str], SQLColumnExpression[Any]] = dimension,
+) -> Select[*_Columns]:
     """The query with every filter set (`columns`: a dimension's expression on the table
     asked, the amounts or the cells)."""
     for name, values in filters.filters().items():
@@ -65,12 +76,12 @@ def _filtered(
 
 
 _MEMO_SIZE = 512
-_memo: OrderedDict[tuple, list[Total]] = OrderedDict()
+_memo: OrderedDict[tuple[Any, ...], list[Total]] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
 def totals(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     by: Sequence[Dimension] = (),
     *,
@@ -103,12 +114,12 @@ def forget() -> None:
 
 
 def _totals(
-    catalog: Catalog, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
+    catalog: CatalogReader, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
 ) -> list[Total]:
     """The totals summed from the pre-summed cells (cells.py) of the coarsest grain that
     has every area dimension asked for."""
     grain = grain_for([*by, *filters.filters()])
-    keys = [cell_dimension(name).label(name) for name in by]
+    keys: list[Label[Any]] = [cell_dimension(name).label(name) for name in by]
     names = [
         func.min(column).label(f"{name}_name")
         for name in by
@@ -148,7 +159,7 @@ def _totals(
         query = query.group_by(*keys).order_by(*keys)
     with catalog.read() as session:
         rows = [row._mapping for row in session.execute(query) if row.amounts]
-        datasets: dict[tuple, list[str]] = {}
+        datasets: dict[tuple[Any, ...], list[str]] = {}
         if rows:
             for row in session.execute(spread):
                 datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
@@ -156,7 +167,7 @@ def _totals(
 
 
 def totals_from_amounts(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     by: Sequence[Dimension] = (),
     *,
@@ -167,7 +178,7 @@ def totals_from_amounts(
     counted amounts only, no data where no counted amount reports a stage, the rate base
     over the lines that report both allocated and disbursed in the fiscal year."""
     filters = filters or AreaQuery()
-    keys = [dimension(name).label(name) for name in by]
+    keys: list[Label[Any]] = [dimension(name).label(name) for name in by]
     names = [
         func.min(column).label(f"{name}_name")
         for name in by
@@ -226,18 +237,21 @@ def totals_from_amounts(
         query = query.group_by(*keys).order_by(*keys)
     with catalog.read() as session:
         rows = [row._mapping for row in session.execute(query) if row.amounts]
-        datasets: dict[tuple, list[str]] = {}
+        datasets: dict[tuple[Any, ...], list[str]] = {}
         for row in session.execute(spread):
             datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
     return [_total(row, filters, by, datasets) for row in rows]
 
 
 def _total(
-    row: Any, filters: AreaQuery, by: Sequence[Dimension], datasets: dict[tuple, list[str]]
+    row: RowMapping,
+    filters: AreaQuery,
+    by: Sequence[Dimension],
+    datasets: dict[tuple[Any, ...], list[str]],
 ) -> Total:
     """One row of a breakdown as a Total: figures in baht, the rate over the lines that
     report both stages (None unless the row has both parts), the evidence query."""
-    key = {name: row[name] for name in by}
+    key: dict[str, Any] = {name: row[name] for name in by}
     key |= {f"{name}_name": row[f"{name}_name"] for name in by if agency_name(name) is not None}
     allocated, disbursed = row["rate_allocated"], row["rate_disbursed"]
     has_rate = bool(allocated) and disbursed is not None
@@ -291,7 +305,7 @@ def _amount_columns() -> list[Any]:
 
 
 def amounts(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     *,
     counted: bool | None = None,
@@ -323,7 +337,7 @@ def amounts(
     return records, total
 
 
-def sources(catalog: Catalog, *, viewer: Principal = ANONYMOUS) -> list[SourceRecord]:
+def sources(catalog: CatalogReader, *, viewer: Principal = ANONYMOUS) -> list[SourceRecord]:
     """The tables feeding the store, by dataset."""
     query = _visible(select(AreaSource), viewer).order_by(AreaSource.dataset, AreaSource.id)
     with catalog.read() as session:
@@ -333,7 +347,7 @@ def sources(catalog: Catalog, *, viewer: Principal = ANONYMOUS) -> list[SourceRe
 
 
 def conflicts(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     *,
     limit: int = 100,
@@ -341,7 +355,7 @@ def conflicts(
 ) -> list[Conflict]:
     """Groups whose sources report different totals (more than half a satang apart), the
     largest differences first."""
-    per_source = (
+    per_source_query = (
         select(
             AreaAmount.group_key,
             AreaAmount.source_id,
@@ -353,7 +367,7 @@ def conflicts(
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
         .group_by(AreaAmount.group_key, AreaAmount.source_id, AreaAmount.source_system)
     )
-    per_source = _filtered(_visible(per_source, viewer), filters or AreaQuery()).subquery()
+    per_source = _filtered(_visible(per_source_query, viewer), filters or AreaQuery()).subquery()
     spread = (
         select(per_source.c.group_key)
         .group_by(per_source.c.group_key)
@@ -414,7 +428,7 @@ def conflicts(
     return found
 
 
-def stamp(catalog: Catalog) -> tuple[int, int]:
+def stamp(catalog: CatalogReader) -> tuple[int, int]:
     """Changes whenever the store does (a source added or removed): for callers' caches."""
     with catalog.read() as session:
         count, top = session.execute(

@@ -2,7 +2,7 @@
 hundreds of cells instead of millions of amounts. Filled from the amounts already stored.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0008 (re-chained after main's 0007 and 0008 on merging main)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from khlang.catalog.area_budget.cells import recompute_all
 from khlang.catalog.tables import ROW_ID
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,41 @@
+"""Deep offsets of CKAN's package_list without walking them (khlang/api/name_offsets.py):
+the catalog's name marks, and pages read from them, equal the offset walk, on both back
+ends, with private and withdrawn datasets left out as the listing leaves them out."""
+
+from __future__ import annotations
+
+import pytest
+
+from khlang.api.name_offsets import names_at
+from khlang.catalog import Catalog
+from tests.catalog.folders import write_folder
+
+NAMES = [f"budget-{letter}" for letter in "abcdefg"]
+
+
+@pytest.fixture
+def seven(catalog: Catalog, publish, operator, tmp_path) -> Catalog:
+    for name in NAMES:
+        publish(write_folder(tmp_path / name, name))
+    catalog.withdraw("budget-c", actor=operator)
+    return catalog
+
+
+def test_marks_are_every_nth_listed_name(seven: Catalog) -> None:
+    listed = seven.names()
+    assert listed == [name for name in NAMES if name != "budget-c"]
+    assert listed == [summary.name for summary in seven.datasets()]
+    for every in (1, 2, 3, 10):
+        assert seven.name_marks(every) == listed[::every]
+
+
+def test_pages_from_the_marks_are_the_offset_walk(seven: Catalog) -> None:
+    listed = seven.names()
+    for every in (1, 2, 4):
+        marks = seven.name_marks(every)
+        for offset in range(len(listed) + 2):
+            for limit in (None, 0, 1, 2, 5):
+                expected = listed[offset:] if limit is None else listed[offset : offset + limit]
+                assert names_at(seven, marks, every, offset, limit) == expected, (
+                    every, offset, limit
+                )  # fmt: skip
