@@ -508,8 +508,13 @@ def main() -> None:
     try:
         first = "/api/3/action/package_list?limit=1" if options.feeds else "/api/v1/datasets?size=1"
         ready = wait_for(f"http://127.0.0.1:{port}{first}", server)
+        how = (
+            "started with --no-prepare: no search index or tables built"
+            if options.feeds
+            else "it takes requests once its search index and tables are built"
+        )
         print(f"\n{backend}, {options.datasets:,} datasets: ready {ready:.1f} s after the server "
-              "started (it takes requests once its search index and tables are built)")  # fmt: skip
+              f"started ({how})")  # fmt: skip
         if options.feeds:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
                 feeds(client, home, options.datasets, options.repeat)
