@@ -18,8 +18,12 @@
    dataset_versions row with the whole metadata and the gate's checks, resources,
    version_resources pointing at the template's stored blobs, and the audit entries); nothing
    is published that the gate did not pass, since the files and checks are the template's.
-3. Serve: `khlang serve` (uvicorn) on loopback, rate limit off; the time until the first
-   search answers (the search index is built at start) is printed.
+   The copies' search entries are then written in one pass (`khlang.catalog.search.maintain.
+   rebuild`, what migration 0008 does to an existing catalog), and its time printed.
+3. Serve: `khlang serve` (uvicorn) on loopback, rate limit off; the time from starting the
+   process until it answers its first Thai search is printed (the search is in the
+   database: nothing is built per process). A `--reuse`d catalog of an older schema is
+   migrated first, timed apart.
 4. Measure: one keep-alive httpx client asks each question once to warm up, then `--repeat`
    times, cycling through variants (Thai and English words, organisations, pages); prints
    p50/p95/max in milliseconds per question.
@@ -57,6 +61,7 @@ OPERATOR_NAME = "bench:scale"
 BATCH = 2000
 FIRST_YEAR = 2559
 PRIVATE_EVERY = 20
+FIRST_SEARCH = quote("งบประมาณ เชียงใหม่")
 
 
 # --- 1. templates ---------------------------------------------------------------------------
@@ -288,6 +293,40 @@ def build(database_url: str, home: Path, total: int, orgs: int) -> None:
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         seconds = bulk_copies(catalog, template_rows(catalog, names), total, orgs)
         print(f"bulk: {total - len(names):,} copies in {seconds:.0f} s")
+        index_copies(catalog)
+
+
+def index_copies(catalog: Any) -> None:
+    """Write every dataset's search entry (the copies were inserted without one)."""
+    from sqlalchemy import text
+
+    from khlang.catalog.search import maintain
+
+    started = time.perf_counter()
+    with catalog.write() as session:
+        written = maintain.rebuild(session)
+    if catalog.engine.dialect.name == "postgresql":
+        with catalog.engine.connect() as connection:
+            connection.execute(text("ANALYZE search_entries, search_values"))
+            connection.commit()
+    print(f"search tables: {written:,} entries in {time.perf_counter() - started:.0f} s")
+
+
+def migrate_first(database_url: str, home: Path) -> None:
+    """Bring a reused catalog to the current schema before timing the server's start (the
+    search migration fills the search tables of every dataset once)."""
+    from sqlalchemy import text
+
+    from khlang.catalog import Catalog
+
+    started = time.perf_counter()
+    with Catalog.open(home, database_url) as catalog:
+        if catalog.engine.dialect.name == "postgresql":
+            with catalog.engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+    print(f"catalog opened (migrated when older) and analysed in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
 # --- 3. serve -------------------------------------------------------------------------------
@@ -503,18 +542,19 @@ def main() -> None:
         build(database_url, home, options.datasets, options.organizations)
     if options.schema_sizes and not options.sqlite:
         schema_dedup(database_url)
+    migrate_first(database_url, home)
     port = free_port()
     server = serve(database_url, home, port, prepare=not options.feeds)
     try:
-        first = "/api/3/action/package_list?limit=1" if options.feeds else "/api/v1/datasets?size=1"
-        ready = wait_for(f"http://127.0.0.1:{port}{first}", server)
-        how = (
-            "started with --no-prepare: no search index or tables built"
+        first = (
+            "/api/3/action/package_list?limit=1"
             if options.feeds
-            else "it takes requests once its search index and tables are built"
+            else f"/api/v1/datasets?q={FIRST_SEARCH}"
         )
-        print(f"\n{backend}, {options.datasets:,} datasets: ready {ready:.1f} s after the server "
-              f"started ({how})")  # fmt: skip
+        ready = wait_for(f"http://127.0.0.1:{port}{first}", server)
+        print(f"\n{backend}, {options.datasets:,} datasets: {first} answered {ready:.1f} s after "
+              f"the server process started; load average "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
         if options.feeds:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
                 feeds(client, home, options.datasets, options.repeat)

@@ -22,7 +22,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from khlang import __version__
 from khlang.api import service, web
-from khlang.api.errors import ApiError
+from khlang.api.errors import ApiError, error_body, headers_of
 from khlang.api.feedback.routes import router as feedback_router
 from khlang.api.identity import IdentityMiddleware
 from khlang.api.middleware import (
@@ -37,7 +37,6 @@ from khlang.api.openapi import describe_errors
 from khlang.api.routes import area_budget, ckan, datasets, dcat, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
-from khlang.catalog import ConflictError, NotFoundError, PermissionDeniedError, PublishRejectedError
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -123,7 +122,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.add_api_route(f"{service.API}", _index, include_in_schema=False)
     _errors(app)
     describe_errors(app)
-    web.mount(app)
+    web.mount(app, dashboard=settings.dashboard)
     app.add_middleware(InternalErrorMiddleware, respond=_unexpected)
     app.add_middleware(
         CompressionMiddleware,
@@ -172,14 +171,16 @@ def _index(request: Request) -> dict:
 
 def _warm_up(state: ApiState) -> None:
     """Pay at start what the first requests would otherwise pay while every other request
-    to the process waits behind them: the search index (with pythainlp's dictionary, about
-    a second), the dashboard's place names (the area master and its LAO keys, a few
-    seconds) and pyarrow's first use, which imports pandas (half a second; the first
-    download would do it). Under bench/load.py's 200 clients these stalls of a fresh worker
-    took several seconds."""
+    to the process waits behind them: pythainlp's dictionary for segmenting Thai queries
+    (about a second; the search itself is in the catalog's database), the dashboard's place
+    names (the area master and its LAO keys, a few seconds) and pyarrow's first use, which
+    imports pandas (half a second; the first download would do it). Under bench/load.py's
+    200 clients these stalls of a fresh worker took several seconds."""
     try:
-        state.search.refresh(force=True)
         from khlang.catalog.area_budget.places import place
+        from khlang.catalog.search.words import query_terms
+
+        query_terms("งบประมาณ")
 
         place("province", "10")  # the dashboard's place names, a few seconds to build
         import pyarrow
@@ -201,16 +202,18 @@ async def _prepare_tables(state: ApiState) -> None:
         log.exception("preparing query tables stopped")
 
 
-def _error_response(request: Request, error: ApiError) -> JSONResponse:
+def _error_response(request: Request, error: KhlangError) -> JSONResponse:
+    """The one answer to an error, from its own `status` and `code` (`khlang.errors`)."""
+    headers = headers_of(error)
     if is_ckan_path(request.url.path):
         body = {"success": False, "error": {"__type": "Bad request", "message": error.message.en}}
-        return JSONResponse(body, status_code=error.status, headers=error.headers)
-    return JSONResponse(error.to_json(), status_code=error.status, headers=error.headers)
+        return JSONResponse(body, status_code=error.status, headers=headers)
+    return JSONResponse(error_body(error), status_code=error.status, headers=headers)
 
 
 def _errors(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+    @app.exception_handler(KhlangError)
+    async def khlang_error(request: Request, error: KhlangError) -> JSONResponse:
         return _error_response(request, error)
 
     @app.exception_handler(RequestValidationError)
@@ -249,34 +252,6 @@ def _errors(app: FastAPI) -> None:
             text = Text(th=str(error.detail), en=str(error.detail))
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         return _error_response(request, ApiError(text, code=code, status=error.status_code))
-
-    catalog_errors = {
-        NotFoundError: (404, "not_found"),
-        PermissionDeniedError: (403, "forbidden"),
-        ConflictError: (409, "conflict"),
-    }
-    for kind, (status, code) in catalog_errors.items():
-
-        async def handler(
-            request: Request, error: KhlangError, status=status, code=code
-        ) -> JSONResponse:
-            return _error_response(
-                request, ApiError(error.message, code=code, status=status, parameter=error.where)
-            )
-
-        app.add_exception_handler(kind, handler)
-
-    @app.exception_handler(PublishRejectedError)
-    async def rejected(request: Request, error: PublishRejectedError) -> JSONResponse:
-        body = ApiError(error.message, code="publish_rejected", status=422).to_json()
-        body["error"]["report"] = error.report
-        return JSONResponse(body, status_code=422)
-
-    @app.exception_handler(KhlangError)
-    async def khlang_error(request: Request, error: KhlangError) -> JSONResponse:
-        return _error_response(
-            request, ApiError(error.message, code="bad_request", status=400, parameter=error.where)
-        )
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:

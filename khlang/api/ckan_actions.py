@@ -28,11 +28,11 @@ from khlang.api.ckan_common import (
     validation,
 )
 from khlang.api.name_offsets import names_from
-from khlang.api.search import SearchQuery, SortKey
-from khlang.api.search_tree import Match
 from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import NotFoundError
 from khlang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
+from khlang.catalog.search.query import SearchQuery, SortKey
+from khlang.catalog.search.tree import Match
 from khlang.catalog.urls import absolute, dataset_path
 from khlang.metadata.ckan import plain_extras, to_ckan
 from khlang.metadata.eu import DATA_THEMES, LICENCES
@@ -255,8 +255,8 @@ def group_list(context: Context, data: dict[str, Any]) -> list[Any]:
 
 
 def _group_counts(state: ApiState) -> dict[str, int]:
-    found = state.search.search(
-        SearchQuery(rows=0, facets=("groups",), facet_limit=None), visible=set()
+    found = state.catalog.search(
+        SearchQuery(rows=0, facets=("groups",), facet_limit=None), visible_organizations=set()
     )
     return {item.value: item.count for item in found.facets["groups"]}
 
@@ -288,14 +288,14 @@ def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     code = next((c for c in DATA_THEMES if key in (c.lower(), c, _GROUP_IDS[c])), None)
     if code is None:
         raise not_found("Group not found")
-    found = state.search.search(
+    found = state.catalog.search(
         SearchQuery(
             where=Match(field="groups", value=code.lower()),
             order=(SortKey(field="name"),),
             rows=LIST_LIMIT if boolean(data, "include_datasets", False) else 0,
             facets=(),
         ),
-        visible=visible_organizations(context.principal),
+        visible_organizations=visible_organizations(context.principal),
     )
     result = group_dict(code, found.count)
     if boolean(data, "include_datasets", False):
@@ -315,9 +315,10 @@ def _show_extras(result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
 def tag_list(context: Context, data: dict[str, Any]) -> list[Any]:
     """The tags of public datasets. Parameters: query (a part of the tag), all_fields."""
     state: ApiState = context.state
-    state.search.refresh()
-    visible = {name for name, card in state.search.cards.items() if not card.private}
-    tags = sorted({tag for name in visible for tag in state.search.cards[name].tags})
+    found = state.catalog.search(
+        SearchQuery(rows=0, facets=("tags",), facet_limit=None), visible_organizations=set()
+    )
+    tags = sorted(item.value for item in found.facets["tags"])
     query = str(data.get("query") or data.get("q") or "").strip()
     if query:
         tags = [tag for tag in tags if query.casefold() in tag.casefold()]
@@ -330,8 +331,7 @@ def resource_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     """A resource (`id`) as a CKAN resource dict."""
     state: ApiState = context.state
     resource_id = identifier(data, "id")
-    state.search.refresh()
-    name = state.search.resources.get(resource_id)
+    name = state.catalog.dataset_of_resource(resource_id)
     if name is None:
         raise not_found("Resource was not found.")
     try:

@@ -61,8 +61,7 @@ def _table(context: Context, data: dict[str, Any]) -> tuple[str, TableInfo]:
     unknown, hidden from the caller, or not a table."""
     state: ApiState = context.state
     resource_id = identifier(data, "resource_id", "id")
-    state.search.refresh()
-    name = state.search.resources.get(resource_id)
+    name = state.catalog.dataset_of_resource(resource_id)
     if name is None:
         raise not_found(f'Resource "{resource_id}" was not found.')
     try:

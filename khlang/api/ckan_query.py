@@ -3,7 +3,7 @@
 CKAN hands `q` and `fq` to Solr: a `q` without a colon is free text matched with dismax
 (`mm=2<-1 5<80%`), anything else is Lucene syntax with `AND` as the default operator and
 `text` as the default field. khlang parses the Lucene syntax with luqum (a maintained Lucene
-query parser) and turns the parse tree into `khlang.api.search_tree` nodes: field queries on
+query parser) and turns the parse tree into `khlang.catalog.search.tree` nodes: field queries on
 the fields CKAN indexes, ranges (`[a TO b]`, `{a TO b}`, `*`, `>=a`), `AND` / `OR` / `NOT` /
 `+` / `-`, quotes, grouping, wildcards and Solr's date math (`NOW-1DAY/DAY`).
 
@@ -25,8 +25,8 @@ from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.thread import parse
 
-from khlang.api.search import SORT_FIELDS, SortKey
-from khlang.api.search_tree import (
+from khlang.catalog.search.query import SORT_FIELDS, SortKey
+from khlang.catalog.search.tree import (
     FIELDS,
     GDC_KEYWORDS,
     And,

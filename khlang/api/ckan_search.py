@@ -21,10 +21,10 @@ from khlang.api.ckan_query import (
     parse_q,
     parse_sort,
 )
-from khlang.api.search import SearchQuery
-from khlang.api.search_tree import FIELDS, FieldKind, all_of
 from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS
+from khlang.catalog.search.query import SearchQuery
+from khlang.catalog.search.tree import FIELDS, FieldKind, all_of
 
 ROWS_MAX = 1000
 ROWS_DEFAULT = 10
@@ -62,7 +62,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         facet_limit=facet_limit,
         facet_mincount=integer(data, "facet.mincount", 1),
     )
-    result = state.search.search(query, visible=visible_organizations(principal))
+    result = state.catalog.search(query, visible_organizations=visible_organizations(principal))
     packages = [
         package_dict(state, state.catalog.dataset(name, viewer=principal), context.base)
         for name in result.names

@@ -41,6 +41,7 @@ from khlang.catalog.records import DatasetRecord, ResourceRecord
 from khlang.catalog.urls import absolute, dataset_path
 from khlang.errors import KhlangError
 from khlang.metadata.ckan import dataset_from_ckan
+from khlang.metadata.compliance import Severity
 from khlang.metadata.eu import DATA_THEMES
 from khlang.metadata.model import Dataset
 
@@ -315,19 +316,18 @@ def _findings(error: PublishRejectedError) -> dict[str, list[str]]:
     """The gate's report as CKAN's error dict: each refused field with its messages (Thai
     and English), and each invalid file under `resources[N]`."""
     fields: dict[str, list[str]] = {}
-    for finding in error.report.get("compliance", {}).get("findings", []):
-        if finding.get("severity") != "error":
+    for finding in error.report.compliance.findings:
+        if finding.severity is not Severity.ERROR:
             continue
-        message = finding.get("message") or {}
-        text = f"{message.get('en', '')} ({message.get('th', '')})"
-        fields.setdefault(finding.get("field") or "package", []).append(text)
-    for checked in error.report.get("validation", []):
-        if checked.get("valid", True):
+        text = f"{finding.message.en} ({finding.message.th})"
+        fields.setdefault(finding.field or "package", []).append(text)
+    for checked in error.report.validation:
+        if checked.valid:
             continue
-        counts = (checked.get("stats") or {}).get("errorCounts") or {}
-        summary = ", ".join(f"{kind} {count}" for kind, count in counts.items())
-        fields.setdefault(f"resources[{checked.get('position')}]", []).append(
-            f"{checked.get('file')}: the table is not valid ({summary}) (ตารางไม่ผ่านการตรวจ)"
+        counts = sorted(checked.report.error_counts.items())
+        summary = ", ".join(f"{kind} {count}" for kind, count in counts)
+        fields.setdefault(f"resources[{checked.position}]", []).append(
+            f"{checked.file}: the table is not valid ({summary}) (ตารางไม่ผ่านการตรวจ)"
         )
     return fields or {"package": [error.message.en]}
 

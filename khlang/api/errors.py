@@ -1,9 +1,9 @@
 """Errors the API answers with a 4xx: what was wrong, in which parameter, in Thai and English.
 
-`ApiError` is a `KhlangError`, so the same bad input gets the same message from the CLI and
-from HTTP. Each carries a stable `code` a program can branch on, the HTTP status, and the
-parameter it is about; khlang's own endpoints and the CKAN-compatible ones render it in their
-own envelopes.
+`ApiError` is a `KhlangError` whose `code` and `status` are chosen where it is raised (every
+other error class carries its own, `khlang.errors`), so the same bad input gets the same
+message from the CLI and from HTTP. `error_body` is khlang's JSON for any of them;
+khlang's own endpoints and the CKAN-compatible ones render it in their own envelopes.
 """
 
 from __future__ import annotations
@@ -33,15 +33,30 @@ class ApiError(KhlangError):
         self.headers = headers or {}
 
     def to_json(self) -> dict[str, Any]:
-        """khlang's error body: `{"error": {"status", "code", "parameter", "message"}}`."""
-        return {
-            "error": {
-                "status": self.status,
-                "code": self.code,
-                "parameter": self.parameter,
-                "message": {"th": self.message.th, "en": self.message.en},
-            }
+        return error_body(self)
+
+
+def error_body(error: KhlangError) -> dict[str, Any]:
+    """khlang's error body: `{"error": {"status", "code", "parameter", "message", ...}}`,
+    with what the error adds for programs (a refused publish's `report`)."""
+    return {
+        "error": {
+            "status": error.status,
+            "code": error.code,
+            "parameter": error.where,
+            "message": {"th": error.message.th, "en": error.message.en},
+            **error.details(),
         }
+    }
+
+
+def headers_of(error: KhlangError) -> dict[str, str]:
+    """The response headers an error needs: its own (an ApiError's `Retry-After`), and the
+    scheme to authenticate with on a 401 (RFC 9110)."""
+    headers = dict(error.headers) if isinstance(error, ApiError) else {}
+    if error.status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return headers
 
 
 def bad_parameter(parameter: str, th: str, en: str, *, code: str = "bad_parameter") -> ApiError:

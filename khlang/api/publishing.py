@@ -136,4 +136,3 @@ def reinstate(state: ApiState, principal: Principal, name: str) -> None:
 
 def changed(state: ApiState) -> None:
     state.forget()
-    state.search.refresh(force=True)

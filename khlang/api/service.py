@@ -20,9 +20,7 @@ from khlang.api.errors import ApiError
 from khlang.api.feed_cache import page_key, visibility_class
 from khlang.api.name_offsets import names_from
 from khlang.api.query.tables import TableSource, table_format
-from khlang.api.search import FACETS, FacetCount, SearchQuery
-from khlang.api.search_service import INDEXER, DatasetCard
-from khlang.api.state import ApiState, visible_organizations
+from khlang.api.state import INDEXER, ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.records import (
     DatasetRecord,
@@ -32,6 +30,7 @@ from khlang.catalog.records import (
     VersionRecord,
     VersionSummary,
 )
+from khlang.catalog.search.query import FACETS, DatasetCard, FacetCount, SearchQuery
 from khlang.catalog.urls import absolute
 from khlang.i18n import Text
 from khlang.metadata.budget_bureau import (
@@ -67,13 +66,12 @@ class SearchPage(BaseModel):
 
 
 def search_datasets(state: ApiState, principal: Principal, query: SearchQuery) -> SearchPage:
-    result = state.search.search(query, visible=visible_organizations(principal))
-    cards = state.search.cards
+    result = state.catalog.search(query, visible_organizations=visible_organizations(principal))
     return SearchPage(
         count=result.count,
         start=query.start,
         rows=query.rows,
-        results=[cards[name] for name in result.names if name in cards],
+        results=result.cards,
         facets={
             facet: FacetView(label=FACETS[facet], items=items)
             for facet, items in result.facets.items()

@@ -60,9 +60,11 @@ class ApiSettings(BaseModel):
     query: QueryLimits = QueryLimits()
     rate_limits: RateLimits = RateLimits()
     cors_origins: list[str] = ["*"]
-    search_refresh_seconds: float = 2.0
     prepare_tables: bool = True
     """Build the query tables of every current tabular resource in the background at start."""
+    dashboard: bool = True
+    """Mount the area-budget dashboard (its pages, links and sitemap entry); the generic
+    catalog site works without it."""
     max_upload_bytes: int = 2 * 1024**3
     feedback: FeedbackSettings = FeedbackSettings()
     """Public questions and requests: posting limits, SMTP and webhooks."""

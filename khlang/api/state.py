@@ -1,5 +1,5 @@
-"""What every request of one server process shares: the catalog, the query engine, the search
-index, and who the caller is.
+"""What every request of one server process shares: the catalog (whose database answers
+searches too), the query engine, and who the caller is.
 
 The API only reads the catalog through its read API and writes through `Catalog.publish`,
 the same gate the CLI uses; it never touches the catalog's tables.
@@ -15,17 +15,17 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from khlang.api.errors import ApiError
 from khlang.api.feed_cache import FeedCache
 from khlang.api.identity import identity_of, token_of
 from khlang.api.query.engine import QueryEngine
-from khlang.api.search_service import CatalogSearch
 from khlang.api.settings import ApiSettings
 from khlang.catalog import ANONYMOUS, Catalog, Principal
+from khlang.catalog.errors import bad_api_key
 from khlang.catalog.records import OrganizationRecord
-from khlang.i18n import Text
 
 T = TypeVar("T")
+INDEXER = Principal(name="khlang-api", sysadmin=True)
+"""The API's own reader, for work done for every caller (preparing every table)."""
 REMEMBER_SECONDS = 2.0
 STAMPED_SECONDS = 3600.0
 """How long `while_unchanged` keeps an answer while the change stamp stays the same."""
@@ -37,7 +37,6 @@ class ApiState:
         self.catalog = Catalog.open(settings.home, settings.database_url)
         self.engine = QueryEngine(settings.table_dir, settings.query)
         self.feeds = FeedCache(settings.feed_dir)
-        self.search = CatalogSearch(self.catalog, refresh_seconds=settings.search_refresh_seconds)
         self._remembered: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -110,16 +109,7 @@ def caller(request: Request) -> Principal:
         identity.principal if identity is not None else api_state(request).authenticate(token)
     )
     if principal is None:
-        raise ApiError(
-            Text(
-                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
-                en="the API key is unknown, revoked or expired",
-            ),
-            code="bad_api_key",
-            status=401,
-            parameter="Authorization",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise bad_api_key("Authorization")
     return principal
 
 

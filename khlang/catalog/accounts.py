@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from khlang.catalog import audit, errors
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.folder import NAME_PATTERN
 from khlang.catalog.principals import RESERVED_USER_NAMES, Principal, capped
 from khlang.catalog.records import ApiKeyRecord, MemberRecord, OrganizationRecord, UserRecord
-from khlang.catalog.store import organization_record
 from khlang.catalog.tables import (
     CATALOG_TYPES,
     ROLES,
@@ -33,9 +32,6 @@ from khlang.catalog.tables import (
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
-
 TOKEN_PREFIX = "khlang_"  # noqa: S105 - a public marker, not a secret
 # last_used_at is refreshed at most this often, so authenticating is not a write per request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -46,7 +42,7 @@ def hash_token(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: CatalogContext) -> None:
         self.catalog = catalog
 
     # --- organisations --------------------------------------------------------------------
@@ -446,4 +442,20 @@ def _key_record(row: ApiKey, user: str, organization: str | None) -> ApiKeyRecor
         expires_at=row.expires_at,
         revoked_at=row.revoked_at,
         last_used_at=row.last_used_at,
+    )
+
+
+def organization_record(row: Organization, parent: str | None) -> OrganizationRecord:
+    title = None
+    if row.title_th or row.title_en:
+        title = Text(th=row.title_th or row.title_en or "", en=row.title_en or row.title_th or "")
+    return OrganizationRecord(
+        id=row.id,
+        name=row.name,
+        title=title,
+        parent=parent,
+        catalog_type=row.catalog_type,
+        email=row.email,
+        url=row.url,
+        created_at=row.created_at,
     )

@@ -11,7 +11,9 @@ What it finds (code: meaning -> what `--repair` does):
 * `temporary-file`: an unfinished copy in `files/tmp/` -> delete it;
 * `unpublished-dataset`: a name held by a first publish that never completed -> nothing;
 * `area-store-*`: the area-budget store differs from what the current versions hold ->
-  rebuild it (`area_budget/verify.py`).
+  rebuild it (`area_budget/verify.py`);
+* `search-*`: the search tables differ from the offered datasets' current versions ->
+  rewrite the entries concerned, or all of them (`search/verify.py`).
 
 The grace period keeps repair away from the files of a publish that is running right now.
 """
@@ -20,50 +22,26 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from khlang.catalog import leases
 from khlang.catalog.area_budget.verify import check_store
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.principals import Principal
 from khlang.catalog.publish import discard_pending
+from khlang.catalog.records import CheckFinding, CheckReport
+from khlang.catalog.search.verify import check_search
 from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.unused import delete_unused
 from khlang.i18n import Text
 
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
-
 DEFAULT_GRACE = dt.timedelta(hours=1)
 
 
-class CheckFinding(BaseModel):
-    code: str
-    severity: Literal["error", "warning", "info"]
-    subject: str
-    """The dataset, version or file concerned."""
-    message: Text
-    repaired: bool = False
-
-
-class CheckReport(BaseModel):
-    findings: list[CheckFinding]
-    files_checked: int
-    repair: bool
-
-    @property
-    def ok(self) -> bool:
-        """Nothing left to fix (repaired findings and information do not count)."""
-        return not any(
-            finding.severity != "info" and not finding.repaired for finding in self.findings
-        )
-
-
 def check(
-    catalog: Catalog,
+    catalog: CatalogContext,
     *,
     actor: Principal,
     repair: bool = False,
@@ -78,10 +56,13 @@ def check(
     findings += _orphans(catalog, known | staged_now, repair, grace)
     findings += _unpublished(catalog)
     findings += check_store(catalog, repair=repair)
+    findings += check_search(catalog, repair=repair)
     return CheckReport(findings=findings, files_checked=checked, repair=repair)
 
 
-def _pending_versions(catalog: Catalog, actor: Principal, repair: bool) -> list[CheckFinding]:
+def _pending_versions(
+    catalog: CatalogContext, actor: Principal, repair: bool
+) -> list[CheckFinding]:
     found = []
     with catalog.write() if repair else catalog.read() as session:
         rows = session.execute(
@@ -125,7 +106,7 @@ def _pending_versions(catalog: Catalog, actor: Principal, repair: bool) -> list[
     return found
 
 
-def _live_staged(catalog: Catalog) -> set[str]:
+def _live_staged(catalog: CatalogContext) -> set[str]:
     """Files a running publish has stored but not yet committed: never orphans."""
     with catalog.read() as session:
         staged: set[str] = set()
@@ -138,7 +119,7 @@ def _live_staged(catalog: Catalog) -> set[str]:
 
 
 def _stored_files(
-    catalog: Catalog, repair: bool, verify: bool
+    catalog: CatalogContext, repair: bool, verify: bool
 ) -> tuple[set[str], int, list[CheckFinding]]:
     found = []
     with catalog.read() as session:
@@ -187,7 +168,7 @@ def _stored_files(
 
 
 def _orphans(
-    catalog: Catalog, known: set[str], repair: bool, grace: dt.timedelta
+    catalog: CatalogContext, known: set[str], repair: bool, grace: dt.timedelta
 ) -> list[CheckFinding]:
     found = []
     cutoff = utcnow() - grace
@@ -236,7 +217,7 @@ _TEMPORARY = Text(
 _TOO_RECENT = Text(th=" ยังใหม่เกินกว่าจะลบ", en="; too recent to delete yet")
 
 
-def _unpublished(catalog: Catalog) -> list[CheckFinding]:
+def _unpublished(catalog: CatalogContext) -> list[CheckFinding]:
     with catalog.read() as session:
         names = session.scalars(
             select(DatasetRow.name).where(DatasetRow.current_version_id.is_(None))

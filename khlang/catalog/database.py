@@ -17,15 +17,20 @@ import fcntl
 import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from khlang.catalog.location import CatalogLocation
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE_OPTION = "khlang_write"
@@ -63,7 +68,7 @@ def with_installed_driver(url: URL) -> URL:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own handling
         # would start transactions late and never as IMMEDIATE).
         dbapi_connection.isolation_level = None
@@ -78,7 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get(WRITE_OPTION)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -93,8 +98,8 @@ def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmak
 # --- migrations -----------------------------------------------------------------------------
 
 
-def alembic_config(connection):  # type: ignore[no-untyped-def]
-    from alembic.config import Config
+def alembic_config(connection: Connection | None) -> Config:
+    from alembic.config import Config  # lazy: alembic, +250-500 ms
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -103,7 +108,7 @@ def alembic_config(connection):  # type: ignore[no-untyped-def]
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # lazy: alembic, +250-500 ms
 
     config = alembic_config(None)
     head = ScriptDirectory.from_config(config).get_current_head()
@@ -112,7 +117,7 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext  # lazy: alembic, +250-500 ms
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
@@ -125,7 +130,7 @@ def migrate(engine: Engine, location: CatalogLocation) -> bool:
             return False
     except OperationalError as error:
         raise _unreachable(location, error) from error
-    from alembic import command
+    from alembic import command  # lazy: alembic, +250-500 ms
 
     with _migration_lock(engine, location), engine.begin() as connection:
         config = alembic_config(connection)

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from khlang.catalog import audit, errors
 from khlang.catalog import feedback_text as text
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.feedback_records import (
     MessageRecord,
     RequestRecord,
@@ -39,12 +39,16 @@ from khlang.catalog.feedback_tables import (
     FeedbackThread,
 )
 from khlang.catalog.principals import ANONYMOUS, Principal
-from khlang.catalog.tables import Dataset, DatasetVersion, Organization, User, utcnow
+from khlang.catalog.tables import (
+    Dataset,
+    DatasetVersion,
+    Organization,
+    User,
+    VersionResource,
+    utcnow,
+)
 from khlang.errors import KhlangError
 from khlang.i18n import Text
-
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
 
 THREAD = Text(th="คำถาม", en="question")
 MESSAGE = Text(th="ข้อความ", en="message")
@@ -54,7 +58,7 @@ FIGURE_LIMIT = 300
 
 
 class Feedback:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: CatalogContext) -> None:
         self.catalog = catalog
 
     # --- asking ---------------------------------------------------------------------------
@@ -472,8 +476,6 @@ def _askable_dataset(session: Session, name: str) -> tuple[Dataset, Organization
 
 
 def _check_resource(session: Session, dataset: Dataset, resource_id: str) -> None:
-    from khlang.catalog.tables import VersionResource
-
     found = session.get(VersionResource, (dataset.current_version_id, resource_id))
     if found is None:
         raise errors.not_found(errors.RESOURCE, resource_id)

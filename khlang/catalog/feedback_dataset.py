@@ -172,7 +172,9 @@ def _request(item: RequestRecord) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _write_table(folder: Path, name: str, fields: list[dict], rows: list[dict]) -> None:
+def _write_table(
+    folder: Path, name: str, fields: list[dict[str, Any]], rows: list[dict[str, Any]]
+) -> None:
     (folder / "data").mkdir(parents=True, exist_ok=True)
     (folder / "schemas").mkdir(parents=True, exist_ok=True)
     with (folder / "data" / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:

@@ -32,7 +32,7 @@ class Principal(BaseModel):
         return cls(name=name or f"cli:{_login()}", sysadmin=True)
 
     @property
-    def cache_key(self) -> tuple:
+    def cache_key(self) -> tuple[str, bool, tuple[tuple[str, str], ...], str | None]:
         """Everything that decides what this principal may see or do, for caches of answers
         that depend on it: the user, the sysadmin flag, the role in each organisation (a
         narrowed key's own) and the key. Two principals with the same key see the same."""

@@ -12,7 +12,8 @@
 5. **Commit** (one transaction): move the dataset's `current_version_id` to the new version
    *only if* `lock_version` is still the one noted in step 2 (else: conflict, nothing
    visible changes), number the version, link its files, replace the dataset's amounts in
-   the area-budget store (`area_budget/maintain.py`), queue the registrations, audit.
+   the area-budget store (`area_budget/maintain.py`), write its search entry
+   (`search/maintain.py`), queue the registrations, audit.
 
 A crash before step 5 commits leaves the previous version visible. The pending version is
 resumed by the next publish of the same content (its files are already stored) or
@@ -25,10 +26,10 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 from khlang.catalog import audit, leases, table_schemas
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
 from khlang.catalog.errors import (
     ConflictError,
@@ -44,9 +46,10 @@ from khlang.catalog.errors import (
     not_found,
 )
 from khlang.catalog.folder import FolderFile, PublishedFolder, read_folder
-from khlang.catalog.gate import Gate, GateReport, StagedFile, default_gate, sniff
+from khlang.catalog.gate import Gate, default_gate, sniff
+from khlang.catalog.outbox import enqueue_for_registered_targets
 from khlang.catalog.principals import Principal
-from khlang.catalog.registration.outbox import enqueue_for_registered_targets
+from khlang.catalog.search import maintain as search
 from khlang.catalog.tables import (
     Blob,
     DatasetVersion,
@@ -58,12 +61,12 @@ from khlang.catalog.tables import (
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.unused import delete_unused, lock_files
 from khlang.i18n import Text
+from khlang.metadata.compliance import ComplianceReport, Finding, Severity
+from khlang.metadata.fields import field_label
 from khlang.metadata.formats import format_by_extension
 from khlang.metadata.matching import normalise
 from khlang.metadata.model import Dataset
-
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
+from khlang.publishers.gate import GateReport, StagedFile
 
 LEASE = dt.timedelta(minutes=15)
 # Facts the catalog derives itself: left out of the content hash, so that a folder whose
@@ -109,7 +112,7 @@ def content_hash(dataset: Dataset, folder: PublishedFolder) -> str:
 
 
 def publish(
-    catalog: Catalog,
+    catalog: CatalogContext,
     path: Path,
     *,
     actor: Principal,
@@ -146,7 +149,7 @@ def publish(
             _discard(catalog, staged.version_id, actor, reason=str(error))
         raise
     if not report.passed:
-        _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.summary())
+        _discard(catalog, staged.version_id, actor, reason="rejected", checks=report.to_dict())
         raise _rejected(dataset.name or "", report)
     number = _commit(catalog, folder, described, staged, report, actor)
     return PublishResult(
@@ -156,7 +159,7 @@ def publish(
         content_hash=digest,
         resumed=staged.resumed,
         created_organization=staged.created_organization,
-        checks=report.summary(),
+        checks=report.to_dict(),
     )
 
 
@@ -164,7 +167,7 @@ def publish(
 
 
 def _stage(
-    catalog: Catalog,
+    catalog: CatalogContext,
     folder: PublishedFolder,
     digest: str,
     actor: Principal,
@@ -208,14 +211,14 @@ def _stage(
         current = (
             session.get(DatasetVersion, row.current_version_id) if row.current_version_id else None
         )
-        current_number = current.number if current else 0
+        current_number = (current.number or 0) if current else 0
         if expected_version is not None and expected_version != current_number:
             raise _moved_on(name, expected_version, current_number)
         if current is not None and current.content_hash == digest:
             return PublishResult(
                 dataset=name,
                 status="unchanged",
-                version=current_number or 0,
+                version=current_number,
                 content_hash=digest,
                 checks=current.checks,
             )
@@ -319,19 +322,16 @@ def _refuse_duplicate_title(
         en=f"title: {f'the dataset {named}' if named else 'another dataset'} of this catalog "
         "already uses this title (the GD Catalog refuses duplicate titles)",
     )
+    finding = Finding(
+        code="duplicate-title",
+        severity=Severity.ERROR,
+        field="title",
+        label=field_label("title"),
+        value=title,
+        message=message,
+    )
     report = GateReport(
-        passed=False,
-        compliance={
-            "findings": [
-                {
-                    "code": "duplicate-title",
-                    "severity": "error",
-                    "field": "title",
-                    "value": title,
-                    "message": message.model_dump(),
-                }
-            ]
-        },
+        compliance=ComplianceReport(name=row.name, title=title, findings=[finding]),
         validation=[],
         problems=[message],
     )
@@ -385,7 +385,9 @@ def _claim_pending(
 # --- 3. store ------------------------------------------------------------------------------
 
 
-def _store_files(catalog: Catalog, folder: PublishedFolder, staged: _Staged) -> list[StagedFile]:
+def _store_files(
+    catalog: CatalogContext, folder: PublishedFolder, staged: _Staged
+) -> list[StagedFile]:
     result = []
     for item in folder.files:
         stored = catalog.blobs.put(item.source)
@@ -442,7 +444,7 @@ def _changed_meanwhile(source: Path) -> ConflictError:
 
 
 def _commit(
-    catalog: Catalog,
+    catalog: CatalogContext,
     folder: PublishedFolder,
     dataset: Dataset,
     staged: _Staged,
@@ -453,6 +455,7 @@ def _commit(
         with catalog.write() as session:
             number = _commit_in(session, folder, dataset, staged, report, actor)
             area_budget.refresh(session, catalog.blobs, staged.dataset_id)
+            search.refresh(session, staged.dataset_id)
             return number
     except _LostRaceError:
         _discard(catalog, staged.version_id, actor, reason="conflict")
@@ -486,17 +489,24 @@ def _commit_in(
     now = utcnow()
     # First statement of the transaction: on SQLite it runs under the write lock taken by
     # BEGIN IMMEDIATE; on PostgreSQL it waits for a concurrent commit and re-checks.
-    moved = session.execute(
-        update(DatasetRow)
-        .where(DatasetRow.id == staged.dataset_id, DatasetRow.lock_version == staged.lock_version)
-        .values(
-            lock_version=DatasetRow.lock_version + 1,
-            current_version_id=staged.version_id,
-            title=dataset.title,
-            title_key=normalise(dataset.title) if dataset.title else None,
-            private=dataset.private,
-            updated_at=now,
-        )
+    # An UPDATE's result is a CursorResult (the one that has rowcount; execute() is typed
+    # for every statement).
+    moved = cast(
+        CursorResult[Any],
+        session.execute(
+            update(DatasetRow)
+            .where(
+                DatasetRow.id == staged.dataset_id, DatasetRow.lock_version == staged.lock_version
+            )
+            .values(
+                lock_version=DatasetRow.lock_version + 1,
+                current_version_id=staged.version_id,
+                title=dataset.title,
+                title_key=normalise(dataset.title) if dataset.title else None,
+                private=dataset.private,
+                updated_at=now,
+            )
+        ),
     )
     if moved.rowcount != 1:
         raise _LostRaceError
@@ -531,7 +541,7 @@ def _commit_in(
     version.number = number
     version.status = "published"
     table_schemas.store(session, version, _dump(final))
-    version.checks = report.summary()
+    version.checks = report.to_dict()
     version.published_at = now
     version.lease_until = None
     enqueue_for_registered_targets(session, staged.dataset_id, "push")
@@ -551,7 +561,7 @@ def _commit_in(
     return number
 
 
-def _current_number(catalog: Catalog, dataset_id: str) -> int:
+def _current_number(catalog: CatalogContext, dataset_id: str) -> int:
     with catalog.read() as session:
         return (
             session.scalar(
@@ -645,7 +655,7 @@ def _link(
 
 
 def _discard(
-    catalog: Catalog,
+    catalog: CatalogContext,
     version_id: str,
     actor: Principal,
     *,
@@ -701,7 +711,7 @@ def _rejected(name: str, report: GateReport) -> PublishRejectedError:
             en=f"not published: {len(report.problems)} check(s) failed:\n{lines_en}",
         ),
         where=name,
-        report=report.summary(),
+        report=report,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -186,3 +186,25 @@ class RegistrationRecord(_Record):
     gdc_state: str | None
     gdc_detail: dict[str, Any] | None
     gdc_checked_at: dt.datetime | None
+
+
+class CheckFinding(BaseModel):
+    code: str
+    severity: Literal["error", "warning", "info"]
+    subject: str
+    """The dataset, version or file concerned."""
+    message: Text
+    repaired: bool = False
+
+
+class CheckReport(BaseModel):
+    findings: list[CheckFinding]
+    files_checked: int
+    repair: bool
+
+    @property
+    def ok(self) -> bool:
+        """Nothing left to fix (repaired findings and information do not count)."""
+        return not any(
+            finding.severity != "info" and not finding.repaired for finding in self.findings
+        )

@@ -12,20 +12,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import func, select
 
-from khlang.catalog.registration.gdc_status import COMPLETED, NOT_FOUND
+from khlang.catalog.context import CatalogContext
+from khlang.catalog.tables import GDC_NOT_FOUND, Organization, Registration, VersionResource
 from khlang.catalog.tables import Dataset as DatasetRow
-from khlang.catalog.tables import Organization, Registration, VersionResource
 from khlang.metadata.budget_bureau import CatalogState, DatasetState, RegistrationState
 
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
 
-
-def catalog_state(catalog: Catalog, *, organization: str | None = None) -> CatalogState:
+def catalog_state(catalog: CatalogContext, *, organization: str | None = None) -> CatalogState:
     resources = (
         select(VersionResource.version_id, func.count().label("count"))
         .group_by(VersionResource.version_id)
@@ -47,7 +42,8 @@ def catalog_state(catalog: Catalog, *, organization: str | None = None) -> Catal
                 Registration.gdc_state.is_not(None)
             )
         ):
-            states.setdefault(dataset_id, []).append(state)
+            if state is not None:
+                states.setdefault(dataset_id, []).append(state)
     return CatalogState(
         datasets={
             name: DatasetState(
@@ -62,10 +58,10 @@ def _best(states: list[str]) -> RegistrationState | None:
     """The most advanced state any GD Catalog target reported."""
     if not states:
         return None
-    if COMPLETED in states:
+    if RegistrationState.COMPLETED in states:
         return RegistrationState.COMPLETED
     state = states[0]
-    if state == NOT_FOUND:
+    if state == GDC_NOT_FOUND:
         return RegistrationState.WAIT
     try:
         return RegistrationState(state)

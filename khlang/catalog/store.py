@@ -14,27 +14,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from khlang.catalog import audit, errors, table_schemas
-from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE, BlobStore
+from khlang.catalog.accounts import Accounts, organization_record
+from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.database import (
     create_catalog_engine,
     current_revision,
     migrate,
-    session_factories,
 )
+from khlang.catalog.feedback import Feedback
 from khlang.catalog.gate import Gate, default_gate
 from khlang.catalog.location import CatalogLocation, resolve_location
+from khlang.catalog.outbox import enqueue_for_registered_targets
 from khlang.catalog.principals import ANONYMOUS, Principal
 from khlang.catalog.records import (
     AuditRecord,
+    CheckReport,
     DatasetRecord,
     DatasetSummary,
     OrganizationRecord,
@@ -44,6 +48,9 @@ from khlang.catalog.records import (
     VersionRecord,
     VersionSummary,
 )
+from khlang.catalog.score import catalog_state
+from khlang.catalog.search import engine as search_engine
+from khlang.catalog.search.query import DatasetCard, SearchQuery, SearchResult
 from khlang.catalog.tables import (
     AuditEntry,
     DatasetVersion,
@@ -55,14 +62,13 @@ from khlang.catalog.tables import (
 )
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
+from khlang.metadata.budget_bureau import CatalogState
 from khlang.metadata.model import Dataset
 
 if TYPE_CHECKING:
-    from khlang.catalog.accounts import Accounts
-    from khlang.catalog.consistency import CheckReport
-    from khlang.catalog.feedback import Feedback
     from khlang.catalog.publish import PublishResult
-    from khlang.metadata.budget_bureau import CatalogState
+
+_Columns = TypeVarTuple("_Columns")
 
 
 class Catalog:
@@ -70,10 +76,10 @@ class Catalog:
     and closes its own session."""
 
     def __init__(self, location: CatalogLocation, engine: Engine) -> None:
+        self.context = CatalogContext.of(location, engine)
         self.location = location
         self.engine = engine
-        self.blobs = BlobStore(location.files)
-        self._read, self._write = session_factories(engine)
+        self.blobs = self.context.blobs
 
     # --- opening --------------------------------------------------------------------------
 
@@ -111,17 +117,13 @@ class Catalog:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        with self._read() as session:
-            yield session
+    def read(self) -> AbstractContextManager[Session]:
+        return self.context.read()
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self) -> AbstractContextManager[Session]:
         """A write transaction: committed when the block ends, rolled back on an error.
         On SQLite it holds the database's write lock from its first statement."""
-        with self._write() as session, session.begin():
-            yield session
+        return self.context.write()
 
     # --- datasets -------------------------------------------------------------------------
 
@@ -219,8 +221,8 @@ class Catalog:
     def change_stamp(self) -> tuple[Any, ...]:
         """A value that changes whenever a dataset is published, withdrawn, reinstated or
         created: every such write bumps `lock_version` and `updated_at`. One aggregate
-        query, so a reader (the API's search index) can poll it instead of re-listing
-        100,000 datasets to learn that nothing changed."""
+        query, so a reader (the API's feed total and name marks, ApiState.while_unchanged)
+        can poll it instead of re-listing 100,000 datasets to learn that nothing changed."""
         query = select(
             func.count(DatasetRow.id),
             func.coalesce(func.sum(DatasetRow.lock_version), 0),
@@ -232,7 +234,7 @@ class Catalog:
 
     def _listing(
         self, viewer: Principal, organization: str | None, include_withdrawn: bool
-    ) -> Select[Any]:
+    ) -> Select[*tuple[Any, ...]]:
         query = select(
             DatasetRow.id,
             DatasetRow.name,
@@ -249,8 +251,11 @@ class Catalog:
 
     @staticmethod
     def _visible(
-        query: Select[Any], viewer: Principal, organization: str | None, include_withdrawn: bool
-    ) -> Select[Any]:
+        query: Select[*_Columns],
+        viewer: Principal,
+        organization: str | None,
+        include_withdrawn: bool,
+    ) -> Select[*_Columns]:
         query = query.join(Organization, Organization.id == DatasetRow.organization_id).where(
             DatasetRow.current_version_id.is_not(None)
         )
@@ -289,6 +294,31 @@ class Catalog:
                 metadata = table_schemas.full_metadata(session, [version for _, version in shown])
                 for name, version in shown:
                     yield _record_of(version, name, metadata[version.id], links.get(version.id, []))
+
+    def search(self, query: SearchQuery, *, visible_organizations: set[str] | None) -> SearchResult:
+        """The datasets matching a search that a member of `visible_organizations` may see
+        (None: every dataset), answered from the search tables every process shares."""
+        with self.read() as session:
+            return search_engine.search(session, query, visible_organizations=visible_organizations)
+
+    def dataset_cards(
+        self, names: list[str], *, visible_organizations: set[str] | None
+    ) -> dict[str, DatasetCard]:
+        """The search cards of these datasets that the caller may see, by name."""
+        with self.read() as session:
+            return search_engine.cards(session, names, visible_organizations=visible_organizations)
+
+    def dataset_of_resource(self, resource_id: str) -> str | None:
+        """The name of the offered dataset whose current version holds this resource."""
+        with self.read() as session:
+            return session.scalar(
+                select(DatasetRow.name)
+                .join(
+                    VersionResource,
+                    VersionResource.version_id == DatasetRow.current_version_id,
+                )
+                .where(VersionResource.resource_id == resource_id, DatasetRow.state == "active")
+            )
 
     def dataset(self, name: str, *, viewer: Principal = ANONYMOUS) -> DatasetRecord:
         """A dataset (by name or id) with its current version."""
@@ -405,10 +435,10 @@ class Catalog:
         """Publish a dataset folder as a new version, atomically (see `publish.py`).
         Raises PublishRejectedError (with `.report`), ConflictError, PermissionDeniedError,
         NotFoundError (unknown organisation) or KhlangError (malformed folder)."""
-        from khlang.catalog.publish import publish
+        from khlang.catalog.publish import publish  # lazy: pandas via area_budget, +0.5-1 s
 
         return publish(
-            self,
+            self.context,
             folder,
             actor=actor,
             change_note=change_note,
@@ -428,8 +458,9 @@ class Catalog:
         self._set_state(name, "active", actor, None)
 
     def _set_state(self, name: str, state: str, actor: Principal, note: str | None) -> None:
+        # lazy: pandas via area_budget, +0.5-1 s
         from khlang.catalog.area_budget import maintain as area_budget
-        from khlang.catalog.registration.outbox import enqueue_for_registered_targets
+        from khlang.catalog.search import maintain as search
 
         with self.write() as session:
             row, organization = self._visible_dataset(session, name, actor)
@@ -452,6 +483,7 @@ class Catalog:
                 session, row.id, "withdraw" if state == "withdrawn" else "push"
             )
             area_budget.refresh(session, self.blobs, row.id)
+            search.refresh(session, row.id)
             audit.record(
                 session,
                 actor.name,
@@ -472,31 +504,25 @@ class Catalog:
     ) -> CheckReport:
         """Compare the database with the stored files (`consistency.py`). Repair deletes
         stray files only once they are older than `grace` (default an hour)."""
-        from khlang.catalog.consistency import DEFAULT_GRACE, check
+        from khlang.catalog.consistency import DEFAULT_GRACE, check  # lazy: pandas, +0.5-1 s
 
         grace = DEFAULT_GRACE if grace is None else grace
-        return check(self, actor=actor, repair=repair, verify=verify, grace=grace)
+        return check(self.context, actor=actor, repair=repair, verify=verify, grace=grace)
 
     def catalog_state(self, *, organization: str | None = None) -> CatalogState:
         """Catalog and GD Catalog registration facts for the Budget Bureau indicator
         (`score.py`)."""
-        from khlang.catalog.score import catalog_state
-
-        return catalog_state(self, organization=organization)
+        return catalog_state(self.context, organization=organization)
 
     @cached_property
     def accounts(self) -> Accounts:
         """Organisations, users, members and API keys (`accounts.py`)."""
-        from khlang.catalog.accounts import Accounts
-
-        return Accounts(self)
+        return Accounts(self.context)
 
     @cached_property
     def feedback(self) -> Feedback:
         """Public questions, error reports, dataset requests and answers (`feedback.py`)."""
-        from khlang.catalog.feedback import Feedback
-
-        return Feedback(self)
+        return Feedback(self.context)
 
     # --- organisations and the audit log --------------------------------------------------
 
@@ -563,22 +589,6 @@ class Catalog:
 
 
 # --- rows -> records ------------------------------------------------------------------------
-
-
-def organization_record(row: Organization, parent: str | None) -> OrganizationRecord:
-    title = None
-    if row.title_th or row.title_en:
-        title = Text(th=row.title_th or row.title_en or "", en=row.title_en or row.title_th or "")
-    return OrganizationRecord(
-        id=row.id,
-        name=row.name,
-        title=title,
-        parent=parent,
-        catalog_type=row.catalog_type,
-        email=row.email,
-        url=row.url,
-        created_at=row.created_at,
-    )
 
 
 def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:

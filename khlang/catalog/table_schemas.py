@@ -33,12 +33,14 @@ def schema_hash(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def split(metadata: Mapping[str, Any]) -> tuple[dict[str, Any], list[int], dict[str, dict]]:
+def split(
+    metadata: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[int], dict[str, dict[str, Any]]]:
     """Metadata as stored: a copy with each inline schema (a JSON object) replaced by its
     hash, the positions of the resources replaced, and the schemas by hash."""
     stored = copy.deepcopy(dict(metadata))
     positions: list[int] = []
-    documents: dict[str, dict] = {}
+    documents: dict[str, dict[str, Any]] = {}
     for position, resource in enumerate(stored.get("resources") or []):
         schema = resource.get("schema") if isinstance(resource, dict) else None
         if isinstance(schema, dict):
@@ -50,7 +52,9 @@ def split(metadata: Mapping[str, Any]) -> tuple[dict[str, Any], list[int], dict[
 
 
 def joined(
-    stored: Mapping[str, Any], positions: Sequence[int] | None, documents: Mapping[str, dict]
+    stored: Mapping[str, Any],
+    positions: Sequence[int] | None,
+    documents: Mapping[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """The whole metadata of a stored version: each referenced schema put back in place."""
     if not positions:
@@ -77,7 +81,7 @@ def store(session: Session, version: DatasetVersion, metadata: Mapping[str, Any]
     version.schema_positions = positions or None
 
 
-def insert_missing(session: Session, documents: Mapping[str, dict]) -> Any:
+def insert_missing(session: Session, documents: Mapping[str, dict[str, Any]]) -> Any:
     """INSERT of `documents` into table_schemas, doing nothing for a hash already there."""
     rows = [{"sha256": digest, "document": document} for digest, document in documents.items()]
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -85,9 +89,9 @@ def insert_missing(session: Session, documents: Mapping[str, dict]) -> Any:
     return build(TableSchema).values(rows).on_conflict_do_nothing(index_elements=["sha256"])
 
 
-def documents_of(session: Session, hashes: Iterable[str]) -> dict[str, dict]:
+def documents_of(session: Session, hashes: Iterable[str]) -> dict[str, dict[str, Any]]:
     wanted = sorted(set(hashes))
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):
         rows = session.execute(
             select(TableSchema.sha256, TableSchema.document).where(
@@ -98,7 +102,9 @@ def documents_of(session: Session, hashes: Iterable[str]) -> dict[str, dict]:
     return found
 
 
-def full_metadata(session: Session, versions: Sequence[DatasetVersion]) -> dict[str, dict]:
+def full_metadata(
+    session: Session, versions: Sequence[DatasetVersion]
+) -> dict[str, dict[str, Any]]:
     """Version id -> its whole metadata, with one query for the schemas of all of them."""
     wanted: set[str] = set()
     for version in versions:

@@ -203,7 +203,7 @@ class Dataset(Base):
     state: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    """Moved by every publish, withdrawal and reinstatement (`Catalog.change_stamp`)."""
+    """Moved by every publish, withdrawal and reinstatement."""
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_note: Mapped[str | None] = mapped_column(Text)
 
@@ -281,6 +281,11 @@ class AuditEntry(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     object_name: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON_DOCUMENT)
+
+
+GDC_NOT_FOUND = "NOT_FOUND"
+"""`Registration.gdc_state` when the GD Catalog harvester does not know the dataset; its other
+values are the harvester's states (`khlang.metadata.budget_bureau.RegistrationState`)."""
 
 
 class Registration(Base):
@@ -435,7 +440,3 @@ class AreaAmount(Base):
     source_system: Mapped[str] = mapped_column(Text)
     source_file: Mapped[str | None] = mapped_column(Text)
     source_row: Mapped[int | None] = mapped_column(Integer)
-
-
-# The feedback tables share this metadata (the migrations and their test see every table).
-from khlang.catalog import feedback_tables as _feedback_tables  # noqa: E402, F401

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.tables import Blob, DatasetVersion
-
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
 
 # The advisory lock's key: "khlb" (khlang blobs), and the schema, as for migrations.
 _PG_BLOB_LOCK = 0x6B686C62
@@ -38,7 +35,7 @@ def lock_files(session: Session) -> None:
 
 
 def delete_unused(
-    catalog: Catalog, hashes: Iterable[str], *, older_than: dt.datetime | None = None
+    catalog: CatalogContext, hashes: Iterable[str], *, older_than: dt.datetime | None = None
 ) -> set[str]:
     """Delete the stored files among `hashes` that no version names (and, with
     `older_than`, that were last written before it); the hashes deleted."""

@@ -22,8 +22,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from khlang import __version__
-from khlang.cli.common import EXIT_INPUT_ERROR
-from khlang.errors import KhlangError
+from khlang.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, KhlangError
 
 COMMANDS: dict[str, tuple[str, str, bool]] = {
     "metadata": ("khlang.cli.metadata", "app", False),
@@ -93,18 +92,21 @@ def root(
 
 
 def main() -> None:
-    """Entry point: a KhlangError is the user's to fix, so it is printed plainly, never as
-    a traceback, and the process exits with 2; so do click's usage errors."""
+    """Entry point, and the CLI's one handler of errors: a KhlangError is the user's to act
+    on, so it is printed plainly, never as a traceback, and the process exits with the
+    error's own `exit_code` (2 bad input, 1 a refusal: khlang.errors); click's usage errors
+    exit 2."""
     try:
         code = app(standalone_mode=False)
     except KhlangError as error:
         from rich.console import Console
         from rich.markup import escape
 
+        label = "refused" if error.exit_code == EXIT_FINDINGS else "error"
         Console(stderr=True).print(
-            f"[bold red]error:[/] {escape(error.render())}", highlight=False, soft_wrap=True
+            f"[bold red]{label}:[/] {escape(error.render())}", highlight=False, soft_wrap=True
         )
-        sys.exit(EXIT_INPUT_ERROR)
+        sys.exit(error.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
     except NoArgsIsHelpError as error:  # a group named alone: its help

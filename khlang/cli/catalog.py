@@ -18,11 +18,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from khlang.catalog.errors import ConflictError, PermissionDeniedError, PublishRejectedError
+from khlang.catalog.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    PublishRejectedError,
+    bad_api_key,
+)
 from khlang.catalog.principals import Principal
 from khlang.cli.common import (
     EXIT_FINDINGS,
-    EXIT_INPUT_ERROR,
     EXIT_OK,
     FormatOption,
     OutputFormat,
@@ -90,20 +94,8 @@ def _actor(catalog: Catalog, api_key: str | None, author: str | None = None) -> 
         return Principal.operator(author)
     principal = catalog.accounts.authenticate(api_key)
     if principal is None:
-        raise KhlangError(
-            Text(
-                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
-                en="the API key is unknown, revoked or expired",
-            ),
-            where="--api-key",
-        )
+        raise bad_api_key("--api-key")
     return principal
-
-
-def _refused(error: PermissionDeniedError) -> typer.Exit:
-    """A change the actor may not make: reported on stderr, exit 1 (as `add` reports it)."""
-    Console(stderr=True, highlight=False).print(f"refused: {error.render()}", soft_wrap=True)
-    return typer.Exit(EXIT_FINDINGS)
 
 
 def _console() -> Console:
@@ -180,15 +172,9 @@ def add(
                     "folder": str(folder),
                     **result.model_dump(mode="json", exclude={"checks"}),
                 }
-            except PublishRejectedError as error:
-                exit_code = max(exit_code, EXIT_FINDINGS)
-                entry = _failure(folder, "rejected", error) | {"report": error.report}
-            except (ConflictError, PermissionDeniedError) as error:
-                exit_code = max(exit_code, EXIT_FINDINGS)
-                entry = _failure(folder, "refused", error)
-            except KhlangError as error:
-                exit_code = EXIT_INPUT_ERROR
-                entry = _failure(folder, "error", error)
+            except KhlangError as error:  # each folder on its own: report it, go on
+                exit_code = max(exit_code, error.exit_code)
+                entry = _failure(folder, error) | error.details()
             results.append(entry)
             if output is OutputFormat.text:
                 _print_add(entry)
@@ -197,13 +183,21 @@ def add(
     raise typer.Exit(exit_code)
 
 
-def _failure(folder: Path, status: str, error: KhlangError) -> dict[str, Any]:
+def _failure(folder: Path, error: KhlangError) -> dict[str, Any]:
     return {
         "folder": str(folder),
-        "status": status,
+        "status": _FAILURES.get(type(error), "error"),
         "error": error.render(),
         "message": error.message.model_dump(),
     }
+
+
+_FAILURES: dict[type[KhlangError], str] = {
+    PublishRejectedError: "rejected",
+    ConflictError: "refused",
+    PermissionDeniedError: "refused",
+}
+"""The status `catalog add --format json` gives a folder each error left unpublished."""
 
 
 def _print_add(entry: dict[str, Any]) -> None:
@@ -453,10 +447,7 @@ def withdraw(
     """Stop offering a dataset (kept with its history); registered copies are made private
     or deleted at the next `khlang register`, as each target is configured."""
     with _open(home) as catalog:
-        try:
-            catalog.withdraw(name, actor=_actor(catalog, api_key, author), note=note)
-        except PermissionDeniedError as error:
-            raise _refused(error) from None
+        catalog.withdraw(name, actor=_actor(catalog, api_key, author), note=note)
     typer.echo(f"withdrawn {name}")
 
 
@@ -469,10 +460,7 @@ def reinstate(
 ) -> None:
     """Offer a withdrawn dataset again."""
     with _open(home) as catalog:
-        try:
-            catalog.reinstate(name, actor=_actor(catalog, api_key, author))
-        except PermissionDeniedError as error:
-            raise _refused(error) from None
+        catalog.reinstate(name, actor=_actor(catalog, api_key, author))
     typer.echo(f"reinstated {name}")
 
 

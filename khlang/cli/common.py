@@ -9,9 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_INPUT_ERROR = 2
+# The exit codes are the errors' (khlang.errors), re-exported for the commands.
+from khlang.errors import EXIT_FINDINGS as EXIT_FINDINGS
+from khlang.errors import EXIT_INPUT_ERROR as EXIT_INPUT_ERROR
+from khlang.errors import EXIT_OK as EXIT_OK
 
 
 class OutputFormat(enum.StrEnum):

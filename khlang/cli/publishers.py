@@ -191,10 +191,10 @@ def _print_summary(console: Console, document: dict, report_path: Path) -> None:
         )
     for item in document["datasets"]:
         if item["status"] == "failed":
-            for finding in item.get("checks", {}).get("compliance", {}).get("errors_listed", []):
+            for problem in item.get("checks", {}).get("problems", []):
                 console.print(
-                    f"[red]failed[/] {escape(item['name'] or item['key'])}: {finding['field']}: "
-                    f"{escape(_bilingual(finding['message']))}",
+                    f"[red]failed[/] {escape(item['name'] or item['key'])}: "
+                    f"{escape(_bilingual(problem))}",
                     highlight=False,
                 )
     lines = document["reconciliation"].get("lines", {})

@@ -91,7 +91,7 @@ def main(
                     ),
                     where=target.name,
                 )
-            statuses = poll_gdc_status(catalog, target, actor=actor)
+            statuses = poll_gdc_status(catalog.context, target, actor=actor)
             _show_status(statuses, output)
             raise typer.Exit(EXIT_FINDINGS if any(item.error for item in statuses) else EXIT_OK)
         run = register(catalog, target, actor=actor, datasets=dataset, retry_failed=retry_failed)

@@ -504,6 +504,8 @@ def _report_unknown_value(
                               en="a tone mark or vowel is missing or extra"),
         MatchKind.ENGLISH: Text(th="ใช้รหัสหรือชื่อภาษาอังกฤษแทนค่าภาษาไทย",
                                 en="the code or English name was used instead of the stored value"),
+        MatchKind.AFFIX: Text(th="มีคำอื่นต่อหน้าหรือต่อท้ายค่าที่อนุญาต",
+                              en="the allowed value with words added before or after it"),
         MatchKind.CLOSEST: Text(th="ค่าที่ใกล้เคียงที่สุด", en="the closest allowed value"),
     }  # fmt: skip
     other = vocabulary.other

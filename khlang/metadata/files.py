@@ -21,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.metadata.ckan import dataset_from_ckan, looks_like_ckan
+from khlang.metadata.encoding import THAI_ENCODING, detect_encoding
 from khlang.metadata.model import Dataset
 
 DATASET_SUFFIXES = (".yaml", ".yml", ".json")
@@ -40,29 +41,25 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        found = guess_encoding(raw)
+        found = describe_encoding(raw)
         raise KhlangError(
             Text(
-                th=f"ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8 (พบ {found}) กรุณาบันทึกใหม่เป็น UTF-8",
-                en=f"the file is not UTF-8 (found {found}); save it again as UTF-8",
+                th=f"ไฟล์ไม่ได้เข้ารหัสแบบ UTF-8 (พบ {found.th}) กรุณาบันทึกใหม่เป็น UTF-8",
+                en=f"the file is not UTF-8 (found {found.en}); save it again as UTF-8",
             ),
             where=f"{path}: byte {error.start}",
         ) from error
 
 
-def guess_encoding(raw: bytes) -> str:
-    """Name the likely encoding of bytes that are not UTF-8: Thai government systems
-    mostly export Windows-874 (TIS-620), so that is tried first."""
-    try:
-        text = raw.decode("cp874")
-    except UnicodeDecodeError:
-        text = ""
-    if text and any("\u0e01" <= char <= "\u0e5b" for char in text):
-        return "cp874 (TIS-620 / Windows-874)"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    return best.encoding if best else "unknown"
+def describe_encoding(raw: bytes) -> Text:
+    """What encoding bytes that are not UTF-8 seem to be in, for the error that asks for
+    UTF-8: the detector the validators and publishers read files with (`encoding.py`)."""
+    found = detect_encoding(raw, complete=True)
+    if found == THAI_ENCODING:
+        return Text(th="cp874 (TIS-620 / Windows-874)", en="cp874 (TIS-620 / Windows-874)")
+    if found is None:
+        return Text(th="รหัสอักขระที่ไม่รู้จักหรือหลายรหัสปนกัน", en="an unknown or mixed encoding")
+    return Text(th=found, en=found)
 
 
 def parse_document(path: Path) -> Any:

@@ -46,7 +46,7 @@ _KHLANG_RESOURCE_FIELDS: tuple[tuple[str, str], ...] = (
 def data_type_term(value: str) -> Term:
     """The data type a user named by its Thai value, code or English label."""
     match = closest_term(value.strip(), DATA_TYPE)
-    if match is None or match.kind is MatchKind.CLOSEST:
+    if match is None or match.kind in (MatchKind.AFFIX, MatchKind.CLOSEST):
         choices = ", ".join(f"{term.value} ({term.code})" for term in DATA_TYPE.terms)
         raise KhlangError(
             Text(

@@ -42,7 +42,7 @@ from khlang.publishers.datasets import DATASETS, DatasetSpec
 from khlang.publishers.datasets.sql import prepare, systems_of
 from khlang.publishers.datasets.tables import OwnTable, own_table, table_spec
 from khlang.publishers.datasets.write import write_dataset
-from khlang.publishers.gate import check_dataset_folder
+from khlang.publishers.gate import GateReport, check_dataset_folder
 from khlang.publishers.issues import IssueLog
 from khlang.publishers.mapping import GENERIC, MAPPING_SUFFIX, ColumnMapping, load_mapping
 from khlang.publishers.readers import TABLE_SUFFIXES, read_header
@@ -84,7 +84,7 @@ class DatasetResult:
     """published, failed or skipped."""
     rows: dict[str, int] = field(default_factory=dict)
     reason: Text | None = None
-    checks: dict[str, Any] = field(default_factory=dict)
+    checks: GateReport | None = None
 
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = {"key": self.key, "name": self.name, "status": self.status}
@@ -92,8 +92,8 @@ class DatasetResult:
             result["rows"] = self.rows
         if self.reason:
             result["reason"] = self.reason.model_dump()
-        if self.checks:
-            result["checks"] = self.checks
+        if self.checks is not None:
+            result["checks"] = self.checks.to_dict()
         return result
 
 
@@ -576,7 +576,7 @@ def place_dataset(
     except KhlangError as error:
         return DatasetResult(spec.key, name, "failed", reason=error.message)
     checks = check_dataset_folder(folder, dataset, today=today)
-    if not checks["passed"]:
+    if not checks.passed:
         shutil.rmtree(folder, ignore_errors=True)
         return DatasetResult(
             spec.key, name, "failed", rows=rows, checks=checks,

@@ -1,8 +1,10 @@
 """Reading export files into tables of text, with the row number of every record.
 
-Government systems export CSV (UTF-8, often with a BOM, or Windows-874), Excel workbooks and
-JSON. Everything is read as text: a code like `0105` or an amount like `1,160,100` must reach
-the adapter exactly as written, so it can be read correctly or reported where it stands.
+Government systems export CSV (UTF-8, often with a BOM, Windows-874, now and then UTF-16),
+Excel workbooks and JSON; a text file is decoded in the encoding the validator finds for it
+(`khlang.validators.sniff.file_encoding`), so both read the same letters. Everything is read
+as text: a code like `0105` or an amount like `1,160,100` must reach the adapter exactly as
+written, so it can be read correctly or reported where it stands.
 `source_row` follows Frictionless (the header is row 1) for tables and counts records from 1
 in JSON files.
 """
@@ -22,11 +24,11 @@ import pyarrow.csv as pacsv
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
-from khlang.metadata.files import guess_encoding
+from khlang.validators.readers import arrow_encoding
+from khlang.validators.sniff import file_encoding
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
-SNIFF_BYTES = 64 * 1024
 
 
 def _not_readable(path: Path, why: Text) -> KhlangError:
@@ -35,32 +37,11 @@ def _not_readable(path: Path, why: Text) -> KhlangError:
     )
 
 
-def detect_encoding(path: Path) -> str:
-    """`utf-8-sig` when the start of the file is UTF-8, else `cp874` when it reads as Thai in
-    Windows-874 (how Thai government systems export), else an error naming what it seems to be."""
-    head = path.read_bytes()[:SNIFF_BYTES]
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:  # not just a character cut by the sniff window
-            found = guess_encoding(head)
-            if found.startswith("cp874"):
-                return "cp874"
-            raise _not_readable(
-                path,
-                Text(
-                    th=f"ไม่ใช่ UTF-8 หรือ Windows-874 (พบ {found})",
-                    en=f"neither UTF-8 nor Windows-874 (found {found})",
-                ),
-            ) from error
-    return "utf-8-sig"
-
-
 def read_header(path: Path) -> list[str]:
     """The column names of a table file (first row of a CSV, first sheet of a workbook)."""
     if path.suffix.lower() == ".xlsx":
         return [str(name) for name in _read_excel(path, nrows=0).columns]
-    encoding = detect_encoding(path)
+    encoding = file_encoding(path)
     with path.open(encoding=encoding, newline="") as handle:
         first = handle.readline()
     dialect_delimiter = "\t" if first.count("\t") > first.count(",") else ","
@@ -96,7 +77,7 @@ def read_sample(path: Path, rows: int) -> pd.DataFrame:
     try:
         return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, nrows=rows,
                            skiprows=1, header=None, names=_unique_names(header),
-                           encoding=detect_encoding(path))  # fmt: skip
+                           encoding=file_encoding(path))  # fmt: skip
     except (ValueError, pd.errors.ParserError) as error:
         raise _not_readable(path, Text(th=str(error), en=str(error))) from error
 
@@ -110,14 +91,14 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    encoding = detect_encoding(path)
+    encoding = file_encoding(path)
     header, delimiter = _csv_header(path)
     names = _unique_names(header)
     try:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                encoding="utf8" if encoding == "utf-8-sig" else encoding,
+                encoding=arrow_encoding(encoding),
                 column_names=names,
                 skip_rows=1,
                 block_size=16 << 20,
@@ -194,5 +175,5 @@ def _json_lines(path: Path, text: str) -> Iterator[Any]:
 
 
 def _text(path: Path) -> str:
-    encoding = detect_encoding(path)
+    encoding = file_encoding(path)
     return path.read_text(encoding=encoding)

@@ -3,11 +3,10 @@
 An officer's export rarely names its columns exactly as a shipped mapping does: `ปี งบฯ`,
 `วงเงินที่ได้รับจัดสรร (บาท)`, `จังหวัด ` with a trailing space, English headers. For each
 adapter, every header is compared with the names its mapping knows for each field (and the
-model's Thai and English titles) through `vocab.match_term`, the matcher that reads
-controlled values: spacing and case ignored, a header's trailing unit in brackets set
-aside, and difflib's closeness for a slip. On the real files (tests/publishers/
-test_matchers.py) it made no wrong match where the compliance check's RapidFuzz WRatio,
-built for finding the closest of a short list, took a long item name for `budget`. A
+model's Thai and English titles) through `khlang.metadata.matching.closest_term`, the
+matcher that reads controlled values: spacing and case ignored, a header's trailing unit in
+brackets set aside, a word added before or after a name, and a slip of a letter or two. On
+the real files (tests/publishers/test_matchers.py) it makes no wrong match. A
 header that matches is still refused when its values cannot be the field's (a `ปี` column
 of names is no year).
 
@@ -30,6 +29,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from khlang.i18n import Text
+from khlang.metadata.matching import closest_term
 from khlang.metadata.vocabularies import Term, Vocabulary
 from khlang.publishers.adapters import ADAPTERS, Adapter
 from khlang.publishers.amounts import parse_amounts
@@ -45,7 +45,7 @@ from khlang.publishers.mapping import (
 )
 from khlang.publishers.readers import read_sample
 from khlang.publishers.tables import COLUMNS
-from khlang.publishers.vocab import match_term, squash
+from khlang.publishers.vocab import squash
 from khlang.thai import TO_ARABIC_DIGITS
 
 SAMPLE_ROWS = 1_000
@@ -293,7 +293,7 @@ def _assign(vocabulary: Vocabulary, columns: list[ColumnProfile]) -> dict[str, C
     taken by the first column that fits it."""
     matches = []
     for position, column in enumerate(columns):
-        match = match_term(vocabulary, header_key(column.header))
+        match = closest_term(header_key(column.header), vocabulary)
         if match is not None:
             matches.append((match.fuzzy, position, column, match.term.code))
     taken: set[str] = set()

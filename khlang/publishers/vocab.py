@@ -4,25 +4,20 @@ strategic areas of citizens' needs with their topics.
 
 Values are the Thai terms the Budget Bureau, the Comptroller General's Department and the
 Department of Local Administration use in their systems; each carries a stable English code
-for programs and the spellings found in real exports as aliases. `match_term` reads a raw
-value the way an officer would: ignoring spacing, accepting the aliases, and recognising an
-OCR slip (`งบรายจ่ายอิ่น`) as the term it obviously is, while saying it did so.
+for programs and the spellings found in real exports as aliases. `khlang.metadata.matching.
+closest_term` reads a raw value as one of them the way an officer would: ignoring spacing,
+accepting the aliases, and recognising an OCR slip (`งบรายจ่ายอิ่น`) as the term it obviously
+is, while saying it did so (`Match.fuzzy`).
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
 
 from pydantic import BaseModel, ConfigDict
 
 from khlang.i18n import Text
 from khlang.metadata.vocabularies import Term, Vocabulary
-
-FUZZY_CUTOFF = 0.85
-"""Similarity (difflib ratio) above which a misspelt value is read as a term: high enough
-that งบลงทุน is never taken for งบกลาง, low enough for one or two OCR slips."""
 
 
 def _vocab(key: str, th: str, en: str, rows: list[tuple]) -> Vocabulary:
@@ -263,34 +258,3 @@ _SPACES = re.compile(r"\s+")
 def squash(value: str) -> str:
     """A value with all whitespace removed: Thai exports differ mostly in spacing."""
     return _SPACES.sub("", value)
-
-
-class TermMatch(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    term: Term
-    fuzzy: bool = False
-    """True when the value was a misspelling read as the term (reported as a warning)."""
-
-
-@functools.cache
-def _index(vocabulary: Vocabulary) -> dict[str, Term]:
-    index: dict[str, Term] = {}
-    for term in vocabulary.terms:
-        for spelling in (term.value, term.code, term.label.en, *term.aliases):
-            index.setdefault(squash(spelling).lower(), term)
-    return index
-
-
-def match_term(vocabulary: Vocabulary, raw: str | None) -> TermMatch | None:
-    """The term a raw export value means, or None when it means none of them."""
-    if raw is None:
-        return None
-    key = squash(str(raw)).lower()
-    if not key:
-        return None
-    index = _index(vocabulary)
-    if key in index:
-        return TermMatch(term=index[key])
-    close = difflib.get_close_matches(key, index.keys(), n=1, cutoff=FUZZY_CUTOFF)
-    return TermMatch(term=index[close[0]], fuzzy=True) if close else None

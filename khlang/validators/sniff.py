@@ -16,10 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from khlang.errors import KhlangError
 from khlang.i18n import Text, t
+from khlang.metadata.encoding import THAI_ENCODING, detect_encoding
 from khlang.metadata.formats import FileFormat, format_by_extension, format_by_name
 from khlang.validators import compression as compressed
-from khlang.validators.encoding import THAI_ENCODING, detect_encoding
 
 SAMPLE_BYTES = 256 * 1024
 """How much of a file sniffing reads: enough for many rows of a wide Thai table."""
@@ -27,7 +28,7 @@ SAMPLE_BYTES = 256 * 1024
 FRICTIONLESS_BUFFER = 10_000
 """The bytes frictionless-py detects a file's encoding from (its `buffer_size`)."""
 
-__all__ = ["THAI_ENCODING", "FormatInfo", "detect_encoding", "sniff_format"]
+__all__ = ["THAI_ENCODING", "FormatInfo", "file_encoding", "sniff_format"]
 DELIMITERS = ",\t;|"
 _TEXT_TABLES = {"CSV", "TSV", "TXT"}
 _TEXT_TABLE_NAMES = {"CSV", "TSV", "NDJSON"}
@@ -188,6 +189,27 @@ def sniff_format(
     return FormatInfo(
         path=str(path), size=size, format=format_by_name(found), declared=declared, what=what
     )
+
+
+def file_encoding(path: Path) -> str:
+    """The encoding of a text file (a CSV or JSON export) as the validator reads it, told
+    from its first SAMPLE_BYTES: a reader that is handed the file next decodes the same
+    letters the validator checked. A KhlangError naming the file when no encoding reads it
+    as text, or when it is UTF-8 up to some byte and another encoding after it."""
+    with path.open("rb") as stream:
+        head = stream.read(SAMPLE_BYTES + 1)
+    found = detect_encoding(head[:SAMPLE_BYTES], complete=len(head) <= SAMPLE_BYTES)
+    if found is None:
+        raise KhlangError(
+            t(
+                "อ่านแฟ้มไม่ได้: ไม่ใช่ UTF-8 หรือ cp874 (TIS-620) ไม่พบรหัสอักขระที่อ่านได้ "
+                "หรือแฟ้มปนหลายรหัสอักขระ ให้บันทึกใหม่เป็น UTF-8",
+                "cannot read the file: it is neither UTF-8 nor cp874 (TIS-620), and no encoding "
+                "reads it as text, or it mixes encodings; save it again as UTF-8",
+            ),
+            where=str(path),
+        )
+    return found
 
 
 def _hidden_compression(

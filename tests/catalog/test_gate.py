@@ -30,9 +30,9 @@ def test_metadata_errors_refuse_the_version(catalog: Catalog, publish, tmp_path)
     message = raised.value.render()
     assert "maintainer_email" in message
     assert "data_type" in message
-    findings = raised.value.report["compliance"]["findings"]
-    suggestion = next(item for item in findings if item["field"] == "data_type")
-    assert suggestion["suggested_value"] == "ข้อมูลสถิติ"
+    findings = raised.value.report.compliance.findings
+    suggestion = next(item for item in findings if item.field == "data_type")
+    assert suggestion.suggested_value == "ข้อมูลสถิติ"
     assert catalog.count_datasets() == 0
 
 
@@ -77,3 +77,51 @@ def test_a_title_another_dataset_uses_is_refused(catalog: Catalog, publish, tmp_
     assert (
         publish(write_folder(tmp_path, "second-title", title="งบประมาณจังหวัด เชียงใหม่")).version == 1
     )
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "passed"),
+    [
+        # A document: `khlang publish`'s gate once refused it (format-error) where the
+        # catalog's passed it; a dataset may carry its documentation through both doors.
+        ("docs/manual.pdf", "%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n", True),
+        # A table without a Table Schema: checked as one (types guessed) through both doors.
+        ("data/notes.csv", "year,amount\n2568,1\n2569\n", False),
+    ],
+)
+def test_a_file_without_a_schema_gets_one_verdict_through_both_doors(
+    catalog: Catalog, publish, tmp_path, file: str, content: str, passed: bool
+) -> None:
+    import copy
+    import datetime as dt
+
+    from ruamel.yaml import YAML
+
+    from khlang.metadata.files import load_dataset
+    from khlang.publishers.gate import check_dataset_folder
+
+    folder = write_folder(tmp_path, "with-a-file", extra_files={file: content})
+    yaml = YAML()
+    metadata = yaml.load((folder / "dataset.yaml").read_text(encoding="utf-8"))
+    extra = copy.deepcopy(metadata["resources"][0])
+    del extra["schema"]
+    extra.update(name="ไฟล์ประกอบ", name_en="Companion file", path=file)
+    extra["format"] = file.rsplit(".")[-1].upper()
+    extra["url"] = f"https://khlang.example.go.th/dataset/with-a-file/{file}"
+    metadata["resources"].append(extra)
+    with (folder / "dataset.yaml").open("w", encoding="utf-8") as handle:
+        yaml.dump(metadata, handle)
+
+    by_publish = check_dataset_folder(
+        folder, load_dataset(folder / "dataset.yaml"), today=dt.date.today()
+    )
+    assert by_publish.passed is passed, by_publish.problems
+    if passed:
+        assert publish(folder).version == 1
+        checked = catalog.dataset("with-a-file").current.checks["validation"]
+        assert [item["file"] for item in checked] == ["data/allocation.csv"]
+    else:
+        with pytest.raises(PublishRejectedError, match=f"{file}: the table is not valid") as raised:
+            publish(folder)
+        assert [item.file for item in raised.value.report.validation if not item.valid] == [file]
+        assert [item.file for item in by_publish.validation if not item.valid] == [file]

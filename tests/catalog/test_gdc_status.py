@@ -117,7 +117,8 @@ def test_states_are_read_and_recorded(catalog: Catalog, publish, tmp_path, harve
         gdc=GdcSettings(harvester_url=harvester.url),
     )
 
-    statuses = {item.dataset: item for item in poll_gdc_status(catalog, target, actor=OPERATOR)}
+    polled = poll_gdc_status(catalog.context, target, actor=OPERATOR)
+    statuses = {item.dataset: item for item in polled}
     assert set(statuses) == {"done", "waiting", "rejected", "unknown", "broken"}
     assert (statuses["done"].state, statuses["done"].registered) == ("COMPLETED", True)
     assert statuses["done"].published_name == "done"

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from khlang.api.search_service import INDEXER, CatalogSearch
 from khlang.catalog import Catalog
+from khlang.catalog.search import maintain as search_tables
+from khlang.catalog.search.query import SearchQuery
 from tests.catalog.folders import write_folder
 
 COPIES = 3000
@@ -115,9 +116,15 @@ def statements(catalog: Catalog) -> Iterator[list[tuple[str, Any]]]:
         event.remove(catalog.engine, "before_cursor_execute", record)
 
 
-def plan(catalog: Catalog, statement: str, parameters: Any) -> dict[str, Any]:
+def plan(
+    catalog: Catalog, statement: str, parameters: Any, *, scan_if_cheaper: bool = True
+) -> dict[str, Any]:
+    """The statement's plan; with `scan_if_cheaper=False`, the plan when an index can be
+    used at all (at a few thousand rows a sequential scan may cost less than any index)."""
     with catalog.engine.connect() as connection:
         raw = connection.connection.dbapi_connection.cursor()
+        if not scan_if_cheaper:
+            raw.execute("SET LOCAL enable_seqscan = off")
         raw.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
         found = raw.fetchone()[0]
     return (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
@@ -152,20 +159,24 @@ def test_an_organisations_datasets_come_from_its_index(big_catalog: Catalog):
     assert any(n.get("Index Name") == "ix_datasets_organization_name" for n in nodes(found)), found
 
 
-def test_search_index_polls_one_aggregate_and_reads_versions_in_bulk(big_catalog: Catalog):
-    search = CatalogSearch(big_catalog, refresh_seconds=0)
+def test_search_reads_the_gin_index_and_follows_a_withdrawal(big_catalog: Catalog):
+    with big_catalog.write() as session:  # the copies were made in SQL: index them
+        assert search_tables.rebuild(session) == COPIES + 1
+    with big_catalog.engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    query = SearchQuery(q="00042", rows=5)  # the name, in the title column
     with statements(big_catalog) as seen:
-        search.refresh()
-    assert len(search.index) == COPIES + 1
-    # stamp, listing, organisations, then two queries per 500 versions (not three per dataset)
-    assert len(seen) <= 3 + 2 * (-(-(COPIES + 1) // 500))
-    with statements(big_catalog) as seen:
-        search.refresh()
-    assert len(seen) == 1  # nothing changed: the change stamp alone
+        found = big_catalog.search(query, visible_organizations=None)
+    assert found.names == ["copy-00042"]
+    counting = next(s for s in seen if "count(" in s[0] and "search_entries" in s[0])
+    used = {n.get("Index Name") for n in nodes(plan(big_catalog, *counting, scan_if_cheaper=False))}
+    assert "ix_search_entries_words" in used, used
+    everything = big_catalog.search(SearchQuery(rows=0), visible_organizations=None)
+    assert everything.count == COPIES + 1
     big_catalog.withdraw("copy-00001", actor=_operator())
-    search.refresh()
-    assert search.index.get("copy-00001") is None
-    assert big_catalog.count_datasets(viewer=INDEXER) == COPIES
+    after = big_catalog.search(SearchQuery(rows=0), visible_organizations=None)
+    assert after.count == COPIES
+    assert big_catalog.dataset_cards(["copy-00001"], visible_organizations=None) == {}
 
 
 def test_counting_needs_no_version_rows(big_catalog: Catalog):

@@ -14,8 +14,7 @@ import ckanapi
 import pytest
 from sqlalchemy import select
 
-from khlang.catalog import Catalog, Principal
-from khlang.catalog.registration import outbox
+from khlang.catalog import Catalog, Principal, outbox
 from khlang.catalog.registration.drift import check_drift
 from khlang.catalog.registration.push import register
 from khlang.catalog.registration.settings import ad_hoc_target

@@ -149,9 +149,9 @@ def test_gate_refusal_keeps_the_previous_version(catalog: Catalog, publish, tmp_
     write_folder(tmp_path, "budget-refused", csv=rows_csv(2) + "2568,5099,not-a-number\n")
     with pytest.raises(PublishRejectedError, match="type-error 1") as raised:
         publish(folder)
-    [validation] = raised.value.report["validation"]
-    assert validation["valid"] is False
-    assert validation["tasks"][0]["errors"][0]["rowNumber"] == 4
+    [validation] = raised.value.report.validation
+    assert validation.valid is False
+    assert validation.report.tasks[0].tally.findings()[0].row_number == 4
     record = catalog.dataset("budget-refused")
     assert record.version == 1
     stored = catalog.resource_file("budget-refused", record.current.resources[0].id)
@@ -174,17 +174,17 @@ def test_files_a_publish_relies_on_are_never_deleted(catalog: Catalog, publish, 
     def gate_that_sweeps(dataset, files):  # type: ignore[no-untyped-def]
         hashes = {item.path.parent.name + item.path.name for item in files}
         seen.append(hashes)
-        assert delete_unused(catalog, hashes, older_than=utcnow()) == set()
+        assert delete_unused(catalog.context, hashes, older_than=utcnow()) == set()
         assert all(item.path.is_file() for item in files)
         return default_gate(dataset, files)
 
     folder = write_folder(tmp_path, "budget-swept")
     publish(folder, gate=gate_that_sweeps)
-    assert delete_unused(catalog, seen[0]) == set()
+    assert delete_unused(catalog.context, seen[0]) == set()
     stray = catalog.blobs.put(
         write_folder(tmp_path / "x", "stray", csv=rows_csv(7)) / "data/allocation.csv"
     )
-    assert delete_unused(catalog, {stray.sha256, *seen[0]}) == {stray.sha256}
+    assert delete_unused(catalog.context, {stray.sha256, *seen[0]}) == {stray.sha256}
     assert not catalog.blobs.exists(stray.sha256)
     assert catalog.blobs.exists(next(iter(seen[0])))
 

@@ -150,8 +150,8 @@ def test_a_failing_dataset_is_not_written_and_the_reason_is_reported(samples, tm
     report = publish(samples, agency=agency, out=out, today=TODAY)
     assert not report.ok
     assert all(item.status == "failed" for item in report.datasets)
-    reasons = report.datasets[0].checks["compliance"]["errors_listed"]
-    assert any(finding["field"] == "maintainer_email" for finding in reasons)
+    reasons = report.datasets[0].checks.compliance.findings
+    assert any(finding.field == "maintainer_email" for finding in reasons)
     assert sorted(path.name for path in out.iterdir()) == [REPORT_FILE]
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
@@ -189,6 +189,7 @@ def test_publishing_again_replaces_the_datasets(samples, tmp_path, agency) -> No
     assert not [path for path in out.iterdir() if path.name.endswith(".old")]
 
 
+@pytest.mark.slow  # 23 s: the whole publish of the samples, in a process of its own
 def test_the_command_publishes_the_samples(khlang_cli, samples, tmp_path) -> None:
     out = tmp_path / "out"
     result = khlang_cli(
@@ -235,12 +236,15 @@ def test_the_gate_refuses_files_that_break_their_schema(published, tmp_path) -> 
                    encoding="utf-8")  # fmt: skip
     (folder / "data" / "needs.parquet").write_bytes(b"not parquet")
     checks = check_dataset_folder(folder, dataset, today=TODAY)
-    assert not checks["passed"]
-    assert checks["validation"]["errorCounts"] == {"type-error": 1, "format-error": 1}
-    assert checks["validation"]["errors_listed"][0]["resource"] == "data/needs.csv"
-    assert checks["validation"]["errors_listed"][1]["resource"] == "data/needs.parquet"
+    assert not checks.passed
+    invalid = [item for item in checks.validation if not item.valid]
+    assert {item.file: dict(item.report.error_counts) for item in invalid} == {
+        "data/needs.csv": {"type-error": 1},
+        "data/needs.parquet": {"format-error": 1},
+    }
 
 
+@pytest.mark.slow  # 25 s: seven datasets through the catalog's gate, by the command
 def test_the_catalog_accepts_the_published_folders(khlang_cli, published, tmp_path) -> None:
     _, out = published
     home = tmp_path / "home"

@@ -4,7 +4,9 @@ table, long Thai names): no horizontal overflow of the page, no chart label or t
 off at the chart's edge, no running text squeezed into a column narrower than 200 px
 (tests/web/layout.py says how each is measured).
 
-The dashboard pages are being rewritten elsewhere; they join this list once they pass.
+The dashboard's pages are among them: the country, a province, a district, an LAO (with its
+benchmark card and long LAO names), the rows behind a figure (the evidence table) and the
+glossary.
 """
 
 from __future__ import annotations
@@ -43,7 +45,28 @@ def page_kinds(address: str) -> dict[str, str]:
         "&measure=amount&by=source_system&agg=sum",
     }
     pages |= {f"dataset-{name}": f"/dataset/{name}" for name in names}
-    return pages
+    return pages | dashboard_pages(address)
+
+
+def dashboard_pages(address: str) -> dict[str, str]:
+    """The dashboard at every level, down to the LAO with the largest allocation."""
+    rows = httpx.get(
+        f"{address}/api/v1/area-budget/totals",
+        params={"by": "province,district,lao", "scope": "state"},
+        timeout=60,
+    ).json()["rows"]
+    placed = [row for row in rows if row["key"]["lao"] and row["key"]["district"]]
+    lao = max(placed, key=lambda row: float(row["allocated"] or 0))["key"]
+    province, district = lao["province"], lao["district"]
+    return {
+        "dashboard": "/dashboard",
+        "dashboard-province": f"/dashboard?province={province}",
+        "dashboard-district": f"/dashboard?province={province}&district={district}",
+        "dashboard-lao": f"/dashboard?province={province}&district={district}&lao={lao['lao']}",
+        "dashboard-local": f"/dashboard?scope=local&province={province}",
+        "dashboard-amounts": f"/dashboard/amounts?province={province}&stage=allocated",
+        "dashboard-glossary": "/dashboard/glossary",
+    }
 
 
 @pytest.mark.slow

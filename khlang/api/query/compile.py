@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from khlang.api.query.columns import Column, Op, quote_identifier
 from khlang.api.query.language import AggFunction, AggregateQuery, Conditions, Filter, SortKey
 from khlang.api.query.tables import TableInfo
-from khlang.api.thai import query_terms
+from khlang.catalog.search.words import query_terms
 
 ROW = "rowid"
 _COMPARISONS = {Op.eq: "=", Op.lt: "<", Op.lte: "<=", Op.gt: ">", Op.gte: ">="}

@@ -240,7 +240,7 @@ def search_text(raw: str, parameter: str) -> str | None:
     """A text search as the caller gave it, checked against the bounds that keep its
     query's cost small (MAX_SEARCH_LENGTH characters, MAX_SEARCH_WORDS words); None when
     it is blank."""
-    from khlang.api.thai import query_terms
+    from khlang.catalog.search.words import query_terms
 
     text = raw.strip()
     if len(text) > MAX_SEARCH_LENGTH:

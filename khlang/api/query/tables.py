@@ -261,7 +261,7 @@ def _build_term_indexes(connection: Any, columns: list[Column]) -> dict[str, str
     rows, keeps this affordable: a national table repeats the same names millions of times."""
     import pyarrow as pa
 
-    from khlang.api.thai import index_terms
+    from khlang.catalog.search.words import index_terms
 
     indexes: dict[str, str] = {}
     for position, column in enumerate(columns):

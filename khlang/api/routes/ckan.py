@@ -25,10 +25,11 @@ from khlang.api import (
     publishing,
 )
 from khlang.api.ckan_common import CkanError, Context
-from khlang.api.errors import ApiError
+from khlang.api.errors import ApiError, headers_of
 from khlang.api.http import base_url, json_bytes
 from khlang.api.state import api_state, caller
 from khlang.catalog import ANONYMOUS, NotFoundError, PermissionDeniedError
+from khlang.catalog.errors import BadApiKeyError
 from khlang.errors import KhlangError
 
 router = APIRouter(tags=["CKAN API"])
@@ -181,7 +182,7 @@ async def call_action(
             action,
             CkanError("Authorization Error", 403, message=f"Access denied: {error.message.en}"),
         )
-    except ApiError as error:
+    except (ApiError, BadApiKeyError) as error:
         if error.status in (401, 403):
             kind = CkanError("Authorization Error", error.status, message=error.message.en)
         elif error.status == 404:
@@ -191,10 +192,10 @@ async def call_action(
         else:
             status = 409 if error.status in (400, 409, 422) else error.status
             kind = CkanError(
-                "Validation Error", status, fields={error.parameter or "query": [error.message.en]}
+                "Validation Error", status, fields={error.where or "query": [error.message.en]}
             )
         response = _error(request, action, kind)
-        response.headers.update(error.headers)
+        response.headers.update(headers_of(error))
         return response
     except KhlangError as error:
         return _error(

@@ -21,9 +21,9 @@ from khlang.api.http import (
     json_bytes,
     not_acceptable,
 )
-from khlang.api.search import FACETS, SORT_ORDERS, SearchQuery
 from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
+from khlang.catalog.search.query import FACETS, SORT_ORDERS, SearchQuery
 from khlang.i18n import Text
 from khlang.metadata.datapackage import to_datapackage
 

@@ -300,7 +300,6 @@ def withdraw(state: State, principal: Caller, name: str, note: ChangeNote = None
     publishing.require_key(principal)
     state.catalog.withdraw(name, actor=principal, note=note)
     state.forget()
-    state.search.refresh(force=True)
     return {"dataset": name, "state": "withdrawn"}
 
 
@@ -309,5 +308,4 @@ def reinstate(state: State, principal: Caller, name: str) -> dict[str, Any]:
     publishing.require_key(principal)
     state.catalog.reinstate(name, actor=principal)
     state.forget()
-    state.search.refresh(force=True)
     return {"dataset": name, "state": "active"}

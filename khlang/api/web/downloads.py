@@ -54,17 +54,12 @@ class DownloadCounter:
                 (dataset,),
             )
 
-    def top(self, limit: int) -> list[tuple[str, int]]:
+    def counts(self) -> list[tuple[str, int]]:
+        """Every downloaded dataset with its count, most downloaded first."""
         with self._connect() as db:
             return db.execute(
-                "SELECT dataset, count FROM downloads ORDER BY count DESC, dataset LIMIT ?",
-                (limit,),
+                "SELECT dataset, count FROM downloads ORDER BY count DESC, dataset"
             ).fetchall()
-
-    def total(self, datasets: set[str]) -> int:
-        with self._connect() as db:
-            rows = db.execute("SELECT dataset, count FROM downloads").fetchall()
-        return sum(count for name, count in rows if name in datasets)
 
 
 _counters: dict[Path, DownloadCounter] = {}

@@ -13,7 +13,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
-from khlang.api.errors import ApiError
 from khlang.api.routes.dcat import wanted_rdf
 from khlang.api.web.render import render
 from khlang.catalog import NotFoundError
@@ -22,6 +21,7 @@ from khlang.i18n import Text
 
 log = logging.getLogger("khlang.web")
 NOT_FOUND = Text(th="ไม่พบหน้าที่คุณต้องการ", en="Page not found")
+BAD_REQUEST = Text(th="คำขอไม่ถูกต้อง", en="Bad request")
 _API_PREFIXES = ("/api/", "/static/")
 _DCAT_PATHS = re.compile(r"/catalog(\.\w+)?|/dataset/[^/]+\.\w+")
 """ckanext-dcat's URLs (khlang/api/routes/dcat.py): machine doors, answered as the API is."""
@@ -94,20 +94,21 @@ def install_error_pages(app: FastAPI) -> None:
         status = error.status_code if isinstance(error, HTTPException) else 500
         if status == 404:
             return not_found_page(request, NOT_FOUND)
-        return error_page(request, status, Text(th="คำขอไม่ถูกต้อง", en="Bad request"), None)
+        return error_page(request, status, BAD_REQUEST, None)
 
-    def refused_page(request: Request, error: Exception) -> Response:
-        """A refusal with its own status (401, 403, 413 ...) from a page that takes input."""
-        assert isinstance(error, ApiError)
-        title = REFUSALS.get(error.status, Text(th="คำขอไม่ถูกต้อง", en="Bad request"))
+    def khlang_page(request: Request, error: Exception) -> Response:
+        """Any error that knows its outcome: what could not be found, by its kind and name;
+        a refusal (401, 403, 409, 413 ...) or bad input with its message."""
+        assert isinstance(error, KhlangError)
+        if isinstance(error, NotFoundError) and error.kind is not None:
+            kind = error.kind
+            title = Text(th=f"ไม่พบ{kind.th}", en=f"No such {kind.en}")
+            return not_found_page(request, title, error.where)
+        title = REFUSALS.get(error.status, BAD_REQUEST)
         return error_page(request, error.status, title, error.message)
 
     def bad_input_page(request: Request, error: Exception) -> Response:
-        detail = error.message if isinstance(error, KhlangError) else None
-        return error_page(request, 400, Text(th="คำขอไม่ถูกต้อง", en="Bad request"), detail)
-
-    def not_found(request: Request, error: Exception) -> Response:
-        return not_found_page(request, NOT_FOUND)
+        return error_page(request, 400, BAD_REQUEST, None)
 
     def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on page %s", request.url.path)
@@ -123,7 +124,5 @@ def install_error_pages(app: FastAPI) -> None:
 
     wrap(HTTPException, http_page)
     wrap(RequestValidationError, bad_input_page)
-    wrap(NotFoundError, not_found)
-    wrap(ApiError, refused_page)
-    wrap(KhlangError, bad_input_page)
+    wrap(KhlangError, khlang_page)
     wrap(Exception, unexpected)

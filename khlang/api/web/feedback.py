@@ -21,23 +21,25 @@ from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from khlang.api.errors import ApiError
 from khlang.api.feedback import service
 from khlang.api.feedback.service import Proof, services
 from khlang.api.publishing import receive_form
 from khlang.api.state import api_state
 from khlang.api.web import feedback_format
-from khlang.api.web.errors import not_found_page
 from khlang.api.web.i18n import Formatter, language_of, localized, with_query
-from khlang.api.web.publishing import _check_csrf, _csrf, _signed_in
+from khlang.api.web.publishing import _check_csrf, _csrf, _signed_in, require_signed_in
 from khlang.api.web.render import render
-from khlang.catalog import NotFoundError, Principal
+from khlang.catalog import Principal
 from khlang.catalog.feedback_records import Subject
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
 router = APIRouter(include_in_schema=False)
 NO_STORE = "no-store"
+TOO_MANY = 429
+ANSWERED_BY_THE_HANDLER = (404, TOO_MANY)
+"""Errors a form does not show again but leaves to the pages' one handler: what the form is
+about does not exist (404 page), or the client posts too often (429)."""
 SUBJECT_KEYS = ("dataset", "figure", "area", "resource", "row")
 Id = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 
@@ -109,12 +111,7 @@ async def _subject_page(
     state = api_state(request)
     dataset = None
     if values["dataset"]:
-        try:
-            dataset = await run_in_threadpool(state.catalog.dataset, values["dataset"])
-        except NotFoundError:
-            return not_found_page(
-                request, Text(th="ไม่พบชุดข้อมูล", en="No such dataset"), values["dataset"]
-            )
+        dataset = await run_in_threadpool(state.catalog.dataset, values["dataset"])
     found = await run_in_threadpool(
         lambda: state.catalog.feedback.threads(
             dataset=dataset.name if dataset else None, figure=values["figure"] or None
@@ -149,13 +146,9 @@ async def ask(request: Request, background: BackgroundTasks) -> Response:
         fields = {key: form.get(key, "") for key in ("kind", "title", "body", "language", "email")}
         fields["language"] = fields["language"] or language_of(request.url.path)
         thread = await run_in_threadpool(service.ask, request, background, subject, fields)
-    except ApiError as error:
-        if error.status == 429:
-            raise
-        return await _subject_page(request, form_values(form), problem=_problem(error), status=400)
-    except NotFoundError:
-        raise
     except KhlangError as error:
+        if error.status in ANSWERED_BY_THE_HANDLER:
+            raise
         return await _subject_page(request, form_values(form), problem=_problem(error), status=400)
     if thread.moderation != "visible":
         query = [(key, values[key]) for key in SUBJECT_KEYS if values[key]]
@@ -178,10 +171,7 @@ async def _thread_page(
     request: Request, thread_id: Id, *, problem: Text | None = None, status: int = 200
 ) -> Response:
     state = api_state(request)
-    try:
-        thread = await run_in_threadpool(state.catalog.feedback.thread, thread_id)
-    except NotFoundError:
-        return not_found_page(request, Text(th="ไม่พบคำถาม", en="No such question"), str(thread_id))
+    thread = await run_in_threadpool(state.catalog.feedback.thread, thread_id)
     return _page(
         request,
         "feedback_thread.html",
@@ -204,13 +194,9 @@ async def reply(request: Request, thread_id: Id) -> Response:
                 thread_id, form.get("body", ""), language=language_of(request.url.path)
             )
         )
-    except ApiError as error:
-        if error.status == 429:
-            raise
-        return await _thread_page(request, thread_id, problem=_problem(error), status=400)
-    except NotFoundError:
-        raise
     except KhlangError as error:
+        if error.status in ANSWERED_BY_THE_HANDLER:
+            raise
         return await _thread_page(request, thread_id, problem=_problem(error), status=400)
     return _redirect(_path(request, f"/questions/{thread_id}") + "#answers")
 
@@ -258,11 +244,9 @@ async def make_request(request: Request) -> Response:
                 email=form.get("email"),
             )
         )
-    except ApiError as error:
-        if error.status == 429:
-            raise
-        return await _requests_page(request, values, problem=_problem(error), status=400)
     except KhlangError as error:
+        if error.status == TOO_MANY:  # an unknown organisation is the form's to show
+            raise
         return await _requests_page(request, values, problem=_problem(error), status=400)
     if record.moderation != "visible":
         return _redirect(with_query(_path(request, "/requests"), [("sent", "held")]))
@@ -278,10 +262,7 @@ async def _request_page(
     request: Request, request_id: Id, *, problem: Text | None = None, status: int = 200
 ) -> Response:
     state = api_state(request)
-    try:
-        record = await run_in_threadpool(state.catalog.feedback.request_record, request_id)
-    except NotFoundError:
-        return not_found_page(request, Text(th="ไม่พบคำขอ", en="No such request"), str(request_id))
+    record = await run_in_threadpool(state.catalog.feedback.request_record, request_id)
     return _page(
         request,
         "feedback_request.html",
@@ -299,13 +280,9 @@ async def support(request: Request, request_id: Id) -> Response:
     try:
         await service.admit(request, Principal(name="anonymous"), _proof(form))
         await run_in_threadpool(state.catalog.feedback.support, request_id)
-    except ApiError as error:
-        if error.status == 429:
-            raise
-        return await _request_page(request, request_id, problem=_problem(error), status=400)
-    except NotFoundError:
-        raise
     except KhlangError as error:
+        if error.status in ANSWERED_BY_THE_HANDLER:
+            raise
         return await _request_page(request, request_id, problem=_problem(error), status=400)
     return _redirect(_path(request, f"/requests/{request_id}"))
 
@@ -322,10 +299,7 @@ async def _queue_page(
     request: Request, name: str, *, problem: Text | None = None, status: int = 200
 ) -> Response:
     state = api_state(request)
-    try:
-        org = await run_in_threadpool(state.catalog.organization, name)
-    except NotFoundError:
-        return not_found_page(request, Text(th="ไม่พบหน่วยงาน", en="No such organisation"), name)
+    org = await run_in_threadpool(state.catalog.organization, name)
     signed = await _signed_in(request)
     times = await run_in_threadpool(state.catalog.feedback.response_times, name)
     context: dict[str, Any] = {"org": org, "times": times, "problem": problem, "allowed": False}
@@ -363,14 +337,7 @@ def _versions(state, organization: str) -> dict[str, list[int]]:  # type: ignore
 
 async def _officer(request: Request, name: str) -> tuple[Principal, dict[str, str]]:
     """The signed-in editor and the posted form (with its token checked)."""
-    signed = await _signed_in(request)
-    if signed is None:
-        raise ApiError(
-            Text(th="กรุณาเข้าสู่ระบบด้วย API key ก่อน", en="sign in with an API key first"),
-            code="unauthenticated",
-            status=401,
-        )
-    principal, token = signed
+    principal, token = await require_signed_in(request)
     form = await _form(request)
     _check_csrf(form, token)
     return principal, form
@@ -381,10 +348,7 @@ async def _act(request: Request, name: str, anchor: str, action) -> Response:  #
     try:
         await action()
     except KhlangError as error:
-        status = error.status if isinstance(error, ApiError) else 400
-        if isinstance(error, NotFoundError):
-            status = 404
-        return await _queue_page(request, name, problem=_problem(error), status=status)
+        return await _queue_page(request, name, problem=_problem(error), status=error.status)
     return _redirect(_path(request, f"/organization/{name}/feedback") + anchor)
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from khlang.api import service
-from khlang.api.search import SearchQuery
-from khlang.api.search_service import DatasetCard
 from khlang.api.state import ApiState
 from khlang.api.web.downloads import counter_for
 from khlang.catalog import ANONYMOUS
+from khlang.catalog.search.query import DatasetCard, SearchQuery
 from khlang.i18n import Text
 
 SHOWN = 6
@@ -33,24 +32,21 @@ class HomeModel(BaseModel):
 
 def home_model(state: ApiState) -> HomeModel:
     everything = service.search_datasets(state, ANONYMOUS, SearchQuery(sort="modified", rows=SHOWN))
-    cards = state.search.cards
     counts = {item.value: item.count for item in everything.facets["organization"].items}
     titles = {o.name: o.title for o in state.organizations().values()}
     organizations = [
         OrganizationCard(name=name, title=titles.get(name), datasets=count)
         for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
-    public = {name: card for name, card in cards.items() if not card.private}
-    counter = counter_for(state)
-    most = [
-        (public[name], count) for name, count in counter.top(len(public) or 1) if name in public
-    ][:SHOWN]
+    counted = counter_for(state).counts()
+    public = state.catalog.dataset_cards([name for name, _ in counted], visible_organizations=set())
+    downloads = [(public[name], count) for name, count in counted if name in public]
     years = sorted((item.value for item in everything.facets["fiscal_year"].items), reverse=True)
     return HomeModel(
         datasets=everything.count,
         organizations=organizations,
-        downloads=counter.total(set(public)),
+        downloads=sum(count for _, count in downloads),
         fiscal_years=years,
         newest=everything.results,
-        most_downloaded=most,
+        most_downloaded=downloads[:SHOWN],
     )

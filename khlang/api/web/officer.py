@@ -16,8 +16,7 @@ from collections import defaultdict
 from pydantic import BaseModel
 
 from khlang.api import service
-from khlang.api.search_service import INDEXER
-from khlang.api.state import ApiState
+from khlang.api.state import INDEXER, ApiState
 from khlang.catalog.records import VersionRecord
 from khlang.i18n import Text
 from khlang.metadata.budget_bureau import MIN_DATASETS

@@ -6,11 +6,12 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from khlang.api import service
-from khlang.api.search import SearchQuery
-from khlang.api.search_service import DatasetCard
 from khlang.api.state import ApiState
+from khlang.api.web.dashboard.share import AreaShare, area_share
+from khlang.api.web.i18n import Lang, localized
 from khlang.catalog import ANONYMOUS
 from khlang.catalog.records import OrganizationRecord
+from khlang.catalog.search.query import DatasetCard, SearchQuery
 
 MAX_LISTED = 1000
 
@@ -26,6 +27,8 @@ class OrganizationPage(BaseModel):
     datasets: list[DatasetCard]
     score: dict
     """The Budget Bureau indicator (`service.organization_score`), public datasets only."""
+    area_share: AreaShare | None
+    """What the area-budget picture counts of its datasets, beside the dashboard's."""
 
 
 def organizations(state: ApiState) -> list[OrganizationSummary]:
@@ -37,7 +40,7 @@ def organizations(state: ApiState) -> list[OrganizationSummary]:
     ]
 
 
-def organization_page(state: ApiState, name: str) -> OrganizationPage:
+def organization_page(state: ApiState, name: str, *, base: str, lang: Lang) -> OrganizationPage:
     """Raises the catalog's NotFoundError for an unknown organisation."""
     record = state.catalog.organization(name)
     parent = state.catalog.organization(record.parent) if record.parent else None
@@ -56,4 +59,14 @@ def organization_page(state: ApiState, name: str) -> OrganizationPage:
         parent=parent,
         datasets=found.results,
         score=service.organization_score(state, record.name),
+        area_share=area_share(
+            state,
+            "organization",
+            record.name,
+            base=base,
+            rows_path=localized("/dashboard/amounts", lang),
+            dashboard_path=localized("/dashboard", lang),
+        )
+        if state.settings.dashboard  # the dashboard's figure, where the dashboard is mounted
+        else None,
     )

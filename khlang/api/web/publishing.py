@@ -38,6 +38,7 @@ from khlang.api.web.mapping_form import (
 )
 from khlang.api.web.render import render
 from khlang.catalog import ANONYMOUS, PermissionDeniedError, Principal, PublishRejectedError
+from khlang.catalog.errors import BAD_API_KEY
 from khlang.catalog.principals import ROLE_RANK
 from khlang.errors import KhlangError
 from khlang.i18n import Text
@@ -147,10 +148,7 @@ async def sign_in(request: Request) -> Response:
     principal = await anyio.to_thread.run_sync(state.authenticate, token) if token else None
     if principal is None or not publishing_organizations(state, principal):
         problem = (
-            Text(
-                th="API key ไม่ถูกต้อง ถูกเพิกถอน หรือหมดอายุ",
-                en="the API key is unknown, revoked or expired",
-            )
+            BAD_API_KEY
             if principal is None
             else Text(
                 th="API key นี้ไม่มีสิทธิ์เผยแพร่ในหน่วยงานใด (ต้องเป็น editor ขึ้นไป)",
@@ -177,7 +175,8 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-async def _require(request: Request) -> tuple[Principal, str]:
+async def require_signed_in(request: Request) -> tuple[Principal, str]:
+    """The signed-in officer and the key, or a 401 (the publishing and feedback pages')."""
     signed = await _signed_in(request)
     if signed is None or signed[0] == ANONYMOUS:
         raise ApiError(
@@ -193,7 +192,7 @@ async def _require(request: Request) -> tuple[Principal, str]:
 
 @router.post("/publish/upload", response_class=HTMLResponse)
 async def upload(request: Request) -> Response:
-    principal, token = await _require(request)  # before a byte of the body is read
+    principal, token = await require_signed_in(request)  # before a byte of the body is read
     state = api_state(request)
     organizations = publishing_organizations(state, principal)
     if not organizations:
@@ -304,7 +303,7 @@ def _review(
 async def review(request: Request, draft_id: str) -> Response:
     if await _signed_in(request) is None:
         return _redirect(_home(request))
-    principal, token = await _require(request)
+    principal, token = await require_signed_in(request)
     state = api_state(request)
     draft = _draft(state, draft_id, principal)
     return await anyio.to_thread.run_sync(lambda: _review(request, state, principal, token, draft))
@@ -319,7 +318,7 @@ def _draft(state: ApiState, draft_id: str, principal: Principal) -> drafts.Draft
 
 @router.post("/publish/draft/{draft_id}", response_class=HTMLResponse)
 async def save_and_check(request: Request, draft_id: str) -> Response:
-    principal, token = await _require(request)
+    principal, token = await require_signed_in(request)
     state = api_state(request)
     draft = _draft(state, draft_id, principal)
     form = await _form(request, FORM_FIELDS_LIMIT)
@@ -372,7 +371,7 @@ def _save_and_check(
             token,
             draft,
             status=422,
-            rejected={"message": error.message, "report": error.report},
+            rejected={"message": error.message},
         )
     lang = language_of(request.url.path)
     return _redirect(localized(f"/dataset/{names[0]}", lang) + "?published=1")

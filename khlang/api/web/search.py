@@ -11,12 +11,11 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from khlang.api import service
-from khlang.api.search import FACETS, SORT_ORDERS, SearchQuery
-from khlang.api.search_service import DatasetCard
 from khlang.api.state import ApiState
 from khlang.api.web.i18n import Formatter, with_query
 from khlang.api.web.labels import vocabulary_label
 from khlang.catalog import ANONYMOUS
+from khlang.catalog.search.query import FACETS, SORT_ORDERS, DatasetCard, SearchQuery
 from khlang.i18n import Text
 
 PAGE_SIZE = 20

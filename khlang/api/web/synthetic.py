@@ -8,9 +8,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from khlang.api import service
-from khlang.api.search import SearchQuery
 from khlang.api.state import ApiState
 from khlang.catalog import ANONYMOUS
+from khlang.catalog.search.query import SearchQuery
 from khlang.metadata.model import SYNTHETIC_TAGS
 
 

@@ -4,6 +4,8 @@ PostgreSQL (ORM inserts cost about 40 µs a row; a national build has four milli
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -20,20 +22,23 @@ def insert_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
     values = frame.astype(object).where(frame.notna(), None)
     rows = values.itertuples(index=False, name=None)
     connection = session.connection()
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None, "a checked-out connection holds its DBAPI connection"
     names = ", ".join(f'"{name}"' for name in columns)
     if connection.dialect.name == "postgresql":
-        _copy(connection.connection.dbapi_connection, table, names, rows)
+        _copy(dbapi_connection, table, names, rows)
         return
     marks = ", ".join("?" for _ in columns)
-    cursor = connection.connection.dbapi_connection.cursor()
+    cursor = dbapi_connection.cursor()
     try:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
     finally:
         cursor.close()
 
 
-def _copy(dbapi_connection, table: str, names: str, rows) -> None:  # type: ignore[no-untyped-def]
-    """COPY FROM STDIN in PostgreSQL's text format (psycopg2), a chunk at a time."""
+def _copy(dbapi_connection: Any, table: str, names: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    """COPY FROM STDIN in PostgreSQL's text format (psycopg2), a chunk at a time.
+    `dbapi_connection` is psycopg2's connection (its cursors' `copy_expert` is not DB-API)."""
     cursor = dbapi_connection.cursor()
     try:
         while True:

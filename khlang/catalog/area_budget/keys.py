@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import pandas as pd
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import SQLColumnExpression, func
 
 from khlang.catalog.tables import AREA_SCOPES, AREA_STAGES, AreaAmount, AreaSource
 
 Stage = Literal["requested", "allocated", "transferred", "committed", "disbursed", "obligated"]
 Scope = Literal["state", "local"]
-STAGES: tuple[Stage, ...] = AREA_STAGES  # type: ignore[assignment]
-SCOPES: tuple[Scope, ...] = AREA_SCOPES  # type: ignore[assignment]
+# The table's CHECK values, typed as the Literals above (which list the same words).
+STAGES: tuple[Stage, ...] = AREA_STAGES  # type: ignore[assignment]  # same words
+SCOPES: tuple[Scope, ...] = AREA_SCOPES  # type: ignore[assignment]  # same words
 Dimension = Literal[
     "scope",
     "fiscal_year",
@@ -41,14 +42,14 @@ Dimension = Literal[
     "organization",
     "dataset",
 ]
-DIMENSIONS: tuple[Dimension, ...] = Dimension.__args__  # type: ignore[attr-defined]
+DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
 
 _AGENCY = {
     "ministry": (AreaAmount.ministry_code, AreaAmount.ministry_name),
     "department": (AreaAmount.department_code, AreaAmount.department_name),
     "budget_unit": (AreaAmount.budget_unit_code, AreaAmount.budget_unit_name),
 }
-_PLAIN: dict[str, ColumnElement] = {
+_PLAIN: dict[str, SQLColumnExpression[Any]] = {
     "scope": AreaAmount.scope,
     "fiscal_year": AreaAmount.fiscal_year,
     "area_level": AreaAmount.area_level,
@@ -64,7 +65,7 @@ _PLAIN: dict[str, ColumnElement] = {
 }
 
 
-def dimension(name: str) -> ColumnElement:
+def dimension(name: str) -> SQLColumnExpression[Any]:
     """The SQL expression a dimension groups and filters by. An agency is named by its code,
     or by its name where the source gives none (the budget bill names units, not codes)."""
     if name in _AGENCY:
@@ -73,7 +74,7 @@ def dimension(name: str) -> ColumnElement:
     return _PLAIN[name]
 
 
-def agency_name(name: str) -> ColumnElement | None:
+def agency_name(name: str) -> SQLColumnExpression[Any] | None:
     """The name column shown beside an agency dimension's code."""
     return _AGENCY[name][1] if name in _AGENCY else None
 
@@ -97,6 +98,7 @@ _UNRANKED = 99
 
 def system_ranks() -> dict[str, dict[str, int]]:
     """stage -> source system -> rank (1 = most authority), from the publishers' rules."""
+    # lazy: the publishers' reconciliation rules cost +0.5 s of start-up
     from khlang.publishers.reconcile import FINANCE_PRIORITY, PHASE_PRIORITY
 
     ranks = {

@@ -50,7 +50,7 @@ def line_keys(session: Session, source_id: int, frame: pd.DataFrame) -> dict[str
     orphans = lines[~lines.index.isin(list(known))]
     if orphans.empty:
         return {}
-    candidates: dict[tuple[int, str], set[tuple[str, str | None, str | None]]] = {}
+    candidates: dict[tuple[int, str | None], set[tuple[str, str | None, str | None]]] = {}
     for chunk in _chunks(orphans["name_key"].unique()):
         rows = session.execute(
             select(

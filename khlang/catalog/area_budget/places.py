@@ -37,6 +37,7 @@ class Place(BaseModel):
 
 @functools.cache
 def _places() -> dict[tuple[str, str], Place]:
+    # lazy: the packaged area registry and the synthetic world cost +150-250 ms
     from khlang.publishers.areas import packaged_areas
     from khlang.publishers.generate.world import synthetic_laos
 

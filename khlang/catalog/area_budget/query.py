@@ -12,9 +12,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Label, RowMapping, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
 
 from khlang.catalog.area_budget.keys import STAGES, Dimension, agency_name, dimension
 from khlang.catalog.area_budget.model import (
@@ -26,27 +27,26 @@ from khlang.catalog.area_budget.model import (
     StageFigures,
     Total,
 )
+from khlang.catalog.context import CatalogReader
 from khlang.catalog.principals import ANONYMOUS, Principal
 from khlang.catalog.tables import AreaAmount, AreaSource
 
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
-
 SATANG = Decimal("0.01")
+_Columns = TypeVarTuple("_Columns")
 
 
 def baht(satang: int | None) -> Decimal | None:
     return None if satang is None else (Decimal(int(satang)) * SATANG).quantize(SATANG)
 
 
-def _visible(query: Select[Any], viewer: Principal) -> Select[Any]:
+def _visible(query: Select[*_Columns], viewer: Principal) -> Select[*_Columns]:
     if viewer.sysadmin:
         return query
     allowed = [name for name in viewer.roles if viewer.can_see_private(name)]
     return query.where(AreaSource.private.is_(False) | AreaSource.organization.in_(allowed or [""]))
 
 
-def _filtered(query: Select[Any], filters: AreaQuery) -> Select[Any]:
+def _filtered(query: Select[*_Columns], filters: AreaQuery) -> Select[*_Columns]:
     for name, values in filters.filters().items():
         column = AreaAmount.stage if name == "stage" else dimension(name)
         query = query.where(match_any(column, values))
@@ -54,12 +54,12 @@ def _filtered(query: Select[Any], filters: AreaQuery) -> Select[Any]:
 
 
 _MEMO_SIZE = 512
-_memo: OrderedDict[tuple, list[Total]] = OrderedDict()
+_memo: OrderedDict[tuple[Any, ...], list[Total]] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
 def totals(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     by: Sequence[Dimension] = (),
     *,
@@ -92,9 +92,9 @@ def forget() -> None:
 
 
 def _totals(
-    catalog: Catalog, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
+    catalog: CatalogReader, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
 ) -> list[Total]:
-    keys = [dimension(name).label(name) for name in by]
+    keys: list[Label[Any]] = [dimension(name).label(name) for name in by]
     names = [
         func.min(column).label(f"{name}_name")
         for name in by
@@ -126,7 +126,7 @@ def _totals(
         rates = _rate_bases(session, filters, by, viewer)
     result = []
     for row in rows:
-        key = {name: row[name] for name in by}
+        key: dict[str, Any] = {name: row[name] for name in by}
         key |= {f"{name}_name": row[f"{name}_name"] for name in by if agency_name(name) is not None}
         figures = StageFigures(**{stage: baht(row[stage]) for stage in STAGES})
         evidence = filters.model_copy(update={name: [row[name]] for name in by})
@@ -139,7 +139,9 @@ def _totals(
                 rate_allocated=baht(allocated),
                 rate_disbursed=baht(disbursed),
                 disbursement_rate=(
-                    float(Decimal(disbursed) / Decimal(allocated) * 100) if allocated else None
+                    float(Decimal(disbursed) / Decimal(allocated) * 100)
+                    if allocated and disbursed is not None
+                    else None
                 ),
                 amounts=row["amounts"],
                 duplicates=row["duplicates"],
@@ -150,12 +152,14 @@ def _totals(
     return result
 
 
-def _rate_bases(session, filters, by, viewer) -> dict[tuple, tuple[int | None, int | None]]:  # type: ignore[no-untyped-def]
+def _rate_bases(
+    session: Session, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
+) -> dict[tuple[Any, ...], tuple[int | None, int | None]]:
     """Row key -> (allocated, disbursed) of the lines that report both, in satang: a line
     whose disbursement nobody reports is left out of the rate rather than read as 0 %
     disbursed (and a disbursement without its allocation is left out too)."""
-    keys = [dimension(name).label(name) for name in by]
-    per_line = (
+    keys: list[Label[Any]] = [dimension(name).label(name) for name in by]
+    per_line_query = (
         select(
             *keys,
             func.sum(case((AreaAmount.stage == "allocated", AreaAmount.amount))).label("a"),
@@ -166,7 +170,7 @@ def _rate_bases(session, filters, by, viewer) -> dict[tuple, tuple[int | None, i
         .where(AreaAmount.counted.is_(True), AreaAmount.stage.in_(("allocated", "disbursed")))
         .group_by(*keys, AreaAmount.scope, AreaAmount.line_key, AreaAmount.fiscal_year)
     )
-    per_line = _filtered(_visible(per_line, viewer), filters).subquery()
+    per_line = _filtered(_visible(per_line_query, viewer), filters).subquery()
     both = per_line.c.a.is_not(None) & per_line.c.d.is_not(None)
     outer = [per_line.c[name] for name in by]
     query = select(
@@ -179,11 +183,17 @@ def _rate_bases(session, filters, by, viewer) -> dict[tuple, tuple[int | None, i
     return {tuple(row)[:-2]: (row[-2], row[-1]) for row in session.execute(query)}
 
 
-def _datasets(session, filters, by, viewer, rows) -> dict[tuple, list[str]]:  # type: ignore[no-untyped-def]
+def _datasets(
+    session: Session,
+    filters: AreaQuery,
+    by: Sequence[Dimension],
+    viewer: Principal,
+    rows: list[RowMapping],
+) -> dict[tuple[Any, ...], list[str]]:
     """Row key -> the datasets its counted amounts come from (one grouped query)."""
     if not rows:
         return {}
-    keys = [dimension(name).label(name) for name in by]
+    keys: list[Label[Any]] = [dimension(name).label(name) for name in by]
     query = (
         select(*keys, AreaSource.dataset)
         .select_from(AreaAmount)
@@ -192,7 +202,7 @@ def _datasets(session, filters, by, viewer, rows) -> dict[tuple, list[str]]:  # 
         .distinct()
     )
     query = _filtered(_visible(query, viewer), filters)
-    found: dict[tuple, list[str]] = {}
+    found: dict[tuple[Any, ...], list[str]] = {}
     for row in session.execute(query.order_by(*keys, AreaSource.dataset)):
         found.setdefault(tuple(row)[:-1], []).append(row[-1])
     return found
@@ -233,7 +243,7 @@ def _amount_columns() -> list[Any]:
 
 
 def amounts(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     *,
     counted: bool | None = None,
@@ -265,7 +275,7 @@ def amounts(
     return records, total
 
 
-def sources(catalog: Catalog, *, viewer: Principal = ANONYMOUS) -> list[SourceRecord]:
+def sources(catalog: CatalogReader, *, viewer: Principal = ANONYMOUS) -> list[SourceRecord]:
     """The tables feeding the store, by dataset."""
     query = _visible(select(AreaSource), viewer).order_by(AreaSource.dataset, AreaSource.id)
     with catalog.read() as session:
@@ -275,7 +285,7 @@ def sources(catalog: Catalog, *, viewer: Principal = ANONYMOUS) -> list[SourceRe
 
 
 def conflicts(
-    catalog: Catalog,
+    catalog: CatalogReader,
     filters: AreaQuery | None = None,
     *,
     limit: int = 100,
@@ -283,7 +293,7 @@ def conflicts(
 ) -> list[Conflict]:
     """Groups whose sources report different totals (more than half a satang apart), the
     largest differences first."""
-    per_source = (
+    per_source_query = (
         select(
             AreaAmount.group_key,
             AreaAmount.source_id,
@@ -295,7 +305,7 @@ def conflicts(
         .join(AreaSource, AreaSource.id == AreaAmount.source_id)
         .group_by(AreaAmount.group_key, AreaAmount.source_id, AreaAmount.source_system)
     )
-    per_source = _filtered(_visible(per_source, viewer), filters or AreaQuery()).subquery()
+    per_source = _filtered(_visible(per_source_query, viewer), filters or AreaQuery()).subquery()
     spread = (
         select(per_source.c.group_key)
         .group_by(per_source.c.group_key)
@@ -356,7 +366,7 @@ def conflicts(
     return found
 
 
-def stamp(catalog: Catalog) -> tuple[int, int]:
+def stamp(catalog: CatalogReader) -> tuple[int, int]:
     """Changes whenever the store does (a source added or removed): for callers' caches."""
     with catalog.read() as session:
         count, top = session.execute(

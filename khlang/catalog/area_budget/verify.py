@@ -11,19 +11,15 @@ current, offered versions say, each group counted once?
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import func, select, text
 
 from khlang.catalog.area_budget.extract import read_amounts, source_tables
 from khlang.catalog.area_budget.maintain import files_of, rebuild
+from khlang.catalog.context import CatalogContext
+from khlang.catalog.records import CheckFinding
 from khlang.catalog.tables import AreaAmount, AreaSource, DatasetVersion
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
-
-if TYPE_CHECKING:
-    from khlang.catalog.consistency import CheckFinding
-    from khlang.catalog.store import Catalog
 
 _BAD_ELECTION = text(
     "SELECT count(*) FROM (SELECT group_key FROM area_amounts GROUP BY group_key "
@@ -40,7 +36,7 @@ Key = tuple[str, int, str]
 """(dataset, version, resource id)"""
 
 
-def _expected(catalog: Catalog) -> dict[Key, tuple[int, int]]:
+def _expected(catalog: CatalogContext) -> dict[Key, tuple[int, int]]:
     """What each table that should feed the store holds: (amounts, satang)."""
     expected: dict[Key, tuple[int, int]] = {}
     with catalog.read() as session:
@@ -59,7 +55,7 @@ def _expected(catalog: Catalog) -> dict[Key, tuple[int, int]]:
     return expected
 
 
-def _stored(catalog: Catalog) -> dict[Key, tuple[int, int]]:
+def _stored(catalog: CatalogContext) -> dict[Key, tuple[int, int]]:
     with catalog.read() as session:
         rows = session.execute(
             select(
@@ -75,9 +71,7 @@ def _stored(catalog: Catalog) -> dict[Key, tuple[int, int]]:
     return {(name, version, resource): (int(n), int(s)) for name, version, resource, n, s in rows}
 
 
-def check_store(catalog: Catalog, *, repair: bool) -> list[CheckFinding]:
-    from khlang.catalog.consistency import CheckFinding
-
+def check_store(catalog: CatalogContext, *, repair: bool) -> list[CheckFinding]:
     expected, stored = _expected(catalog), _stored(catalog)
     problems: list[tuple[str, str, Text]] = []
     for key in sorted(expected.keys() - stored.keys()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from khlang.catalog.tables import Base
+from khlang.catalog.schema import METADATA
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -13,7 +13,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=METADATA,
     # SQLite cannot ALTER most things; batch mode rebuilds tables when a migration needs it.
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, cast
 
 import ckanapi
 import requests
@@ -183,7 +183,7 @@ class CkanClient:
     def show(self, action: str, identifier: str) -> dict[str, Any] | None:
         """package_show / organization_show / ...; None when it does not exist."""
         try:
-            return self.call(action, {"id": identifier})
+            return cast(dict[str, Any], self.call(action, {"id": identifier}))  # an object
         except RemoteNotFoundError:
             return None
 

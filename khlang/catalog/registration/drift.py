@@ -136,7 +136,7 @@ def _judge(
 ) -> None:
     offered = remote is not None and remote.get("state") != "deleted"
     if dataset.state == "withdrawn":
-        still = offered and (target.withdraw == "delete" or not remote.get("private"))
+        still = offered and (target.withdraw == "delete" or not (remote or {}).get("private"))
         if still:
             report.withdrawn_still_offered.append(dataset.name)
         return

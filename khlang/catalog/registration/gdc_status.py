@@ -20,7 +20,7 @@ client against a local server that follows the request and reply shapes above.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 from pydantic import BaseModel
@@ -28,17 +28,16 @@ from sqlalchemy import select
 
 from khlang import __version__
 from khlang.catalog import audit
+from khlang.catalog.context import CatalogContext
 from khlang.catalog.principals import Principal
 from khlang.catalog.registration.settings import Target
+from khlang.catalog.tables import GDC_NOT_FOUND, DatasetVersion, Registration, utcnow
 from khlang.catalog.tables import Dataset as DatasetRow
-from khlang.catalog.tables import DatasetVersion, Registration, utcnow
 from khlang.i18n import Text
+from khlang.metadata.budget_bureau import RegistrationState
 
-if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
-
-COMPLETED = "COMPLETED"
-NOT_FOUND = "NOT_FOUND"
+COMPLETED = RegistrationState.COMPLETED.value
+NOT_FOUND = GDC_NOT_FOUND
 STATE_LABELS = {
     "WAIT": Text(th="พร้อมลงทะเบียน", en="ready to register"),
     "VALIDATE": Text(th="อยู่ระหว่างตรวจสอบ", en="being validated"),
@@ -69,7 +68,7 @@ class GdcStatus(BaseModel):
 
 
 def poll_gdc_status(
-    catalog: Catalog, target: Target, *, actor: Principal, client: httpx.Client | None = None
+    catalog: CatalogContext, target: Target, *, actor: Principal, client: httpx.Client | None = None
 ) -> list[GdcStatus]:
     """Ask the harvester about every dataset registered to `target` and record the answers
     in the registrations (`gdc_state`, `gdc_detail`, `gdc_checked_at`)."""

@@ -27,15 +27,15 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel
 from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
 
-from khlang.catalog import audit
+from khlang.catalog import audit, outbox
 from khlang.catalog.principals import Principal
 from khlang.catalog.records import DatasetRecord
-from khlang.catalog.registration import outbox
 from khlang.catalog.registration.client import CkanClient, TargetError
 from khlang.catalog.registration.mapping import (
     ID_EXTRA,
@@ -365,7 +365,7 @@ class _Drain:
         """package_create; None when the name is taken (the copy may be khlang's own, left
         by an interrupted run, or another dataset's: the caller looks)."""
         try:
-            return self.client.call("package_create", desired.package)
+            return cast(dict[str, Any], self.client.call("package_create", desired.package))
         except TargetError as error:
             if error.status == 409 and "name" in error.fields:
                 return None
@@ -554,7 +554,7 @@ class _Drain:
         return Outcome(dataset=dataset.name, action=action, error=record)
 
 
-def _registration(session: Any, target: str, dataset_id: str) -> Registration:
+def _registration(session: Session, target: str, dataset_id: str) -> Registration:
     row = session.scalar(
         select(Registration).where(
             Registration.target == target, Registration.dataset_id == dataset_id

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from khlang.i18n import Text
+from khlang.metadata.matching import closest_term
 from khlang.metadata.vocabularies import Vocabulary
 from khlang.publishers.amounts import finer_than_satang, parse_amounts
 from khlang.publishers.areas import COUNTRY_CODE, AreaRegistry
@@ -24,7 +25,7 @@ from khlang.publishers.issues import IssueLog
 from khlang.publishers.mapping import ColumnMapping
 from khlang.publishers.placenames import PlaceParser
 from khlang.publishers.tables import COLUMNS, TABLES
-from khlang.publishers.vocab import match_term, squash
+from khlang.publishers.vocab import squash
 from khlang.thai import BUDDHIST_ERA_OFFSET, TO_ARABIC_DIGITS
 
 NATIONWIDE = {"ทั่วประเทศ", "ทั้งประเทศ", "ประเทศ", "ส่วนกลาง/ทั่วประเทศ"}
@@ -150,7 +151,7 @@ def clean_terms(
         if not value:
             codes[value] = default
             continue
-        match = match_term(vocabulary, value)
+        match = closest_term(value, vocabulary)
         codes[value] = match.term.code if match else None
         if match and match.fuzzy:
             rows = rows_of(frame, raw == value)

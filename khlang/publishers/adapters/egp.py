@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+from khlang.metadata.matching import closest_term
 from khlang.publishers.adapters.base import Adapter, Tables, detect_table
 from khlang.publishers.adapters.common import (
     Context,
@@ -31,7 +32,7 @@ from khlang.publishers.adapters.common import (
 )
 from khlang.publishers.mapping import ColumnMapping, apply_mapping
 from khlang.publishers.readers import JSON_SUFFIXES, read_json, read_table
-from khlang.publishers.vocab import OCDS_METHODS, PROCUREMENT_METHODS, match_term
+from khlang.publishers.vocab import OCDS_METHODS, PROCUREMENT_METHODS
 from khlang.thai import fiscal_year_of
 
 SYSTEM = "e-GP"
@@ -267,7 +268,7 @@ def _ocds_method_detail(value: object) -> str | None:
     """e-GP's Thai method when the release names it, else OCDS's coarse method."""
     if value is None or pd.isna(value):
         return None
-    match = match_term(PROCUREMENT_METHODS, str(value))
+    match = closest_term(str(value), PROCUREMENT_METHODS)
     if match:
         return match.term.value
     return {"open": "e-bidding", "selective": "วิธีคัดเลือก", "limited": "วิธีเฉพาะเจาะจง"}.get(

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from khlang.i18n import Text
+from khlang.metadata.matching import closest_term
 from khlang.publishers.adapters.base import Adapter, Tables, detect_table
 from khlang.publishers.adapters.common import (
     Context,
@@ -35,7 +36,7 @@ from khlang.publishers.adapters.common import (
 )
 from khlang.publishers.mapping import ColumnMapping, apply_mapping
 from khlang.publishers.readers import read_table
-from khlang.publishers.vocab import BUDGET_TYPES, FUND_SOURCES, match_term
+from khlang.publishers.vocab import BUDGET_TYPES, FUND_SOURCES
 
 SYSTEM = "ร่าง พ.ร.บ. งบประมาณ 2565 (KaoGeek)"
 REQUIRED = ("budget_unit_name", "fiscal_year", "amount", "budget_type")
@@ -57,7 +58,7 @@ def _fund_sources(frame: pd.DataFrame) -> pd.Series:
     """The subsidy kind of LAO lines (CATEGORY_LV2) is their source of funds; every other
     line of the bill is government budget."""
     category = frame.get("category_2", pd.Series("", index=frame.index)).fillna("")
-    codes = {value: match_term(FUND_SOURCES, value) for value in category.unique()}
+    codes = {value: closest_term(value, FUND_SOURCES) for value in category.unique()}
     return category.map(lambda value: codes[value].term.code if codes[value] else "budget")
 
 

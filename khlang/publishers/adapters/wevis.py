@@ -18,11 +18,12 @@ import pandas as pd
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+from khlang.metadata.matching import MatchKind, closest_term
 from khlang.publishers.adapters.base import Adapter, Tables
 from khlang.publishers.adapters.common import Context, finish
 from khlang.publishers.adapters.elaas import categories
 from khlang.publishers.readers import read_json
-from khlang.publishers.vocab import REVENUE_CATEGORIES, match_term, squash
+from khlang.publishers.vocab import REVENUE_CATEGORIES, squash
 
 SYSTEM = "ข้อบัญญัติงบประมาณ อบจ. (WeVis × ACT)"
 _YEAR_FOLDER = re.compile(r"^25\d\d$")
@@ -50,15 +51,13 @@ _INCOME_TYPE_FALLBACK = {
 
 def _revenue_category(income_type: str, category: str) -> str:
     """The DLA revenue category of a WeVis income line. A few ordinances subdivide a
-    category (`หมวดเงินอุดหนุนทั่วไป (การศึกษา)`) or list a single item in its place; those
-    take the category they start with, else the catch-all of their income type."""
-    if match_term(REVENUE_CATEGORIES, category):
-        return category
-    squashed = squash(category)
-    for term in REVENUE_CATEGORIES.terms:
-        if squashed.startswith(squash(term.value)):
-            return term.value
-    return _INCOME_TYPE_FALLBACK.get(squash(income_type), category)
+    category (`หมวดเงินอุดหนุนทั่วไป (การศึกษา)`): those take the category they name; a
+    misspelt one is kept as written, for the reader to report; a single item listed in the
+    category's place takes the catch-all of its income type."""
+    match = closest_term(category, REVENUE_CATEGORIES)
+    if match is None:
+        return _INCOME_TYPE_FALLBACK.get(squash(income_type), category)
+    return match.term.value if match.kind is MatchKind.AFFIX else category
 
 
 def _pao(document: dict, path: Path, ctx: Context, file: str) -> Tables:

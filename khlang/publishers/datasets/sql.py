@@ -84,8 +84,11 @@ def _area(alias: str) -> tuple[str, str]:
 
 
 def _phase_sums(phases: tuple[str, ...], alias: str = "a") -> str:
+    """A column per phase: its sum, or NULL ("no data") when no amount of it exists. Never
+    0 for a phase nobody reports: the area-budget store and the API say no data there, and
+    the downloads must say the same (issue 13, the same number everywhere)."""
     return ",\n    ".join(
-        f"coalesce(sum({alias}.amount) FILTER (WHERE {alias}.phase = '{phase}'), 0) AS {phase}"
+        f"sum({alias}.amount) FILTER (WHERE {alias}.phase = '{phase}') AS {phase}"
         for phase in phases
     )
 
@@ -322,17 +325,22 @@ WITH spending AS (
               AND category IN (SELECT code FROM ref_revenue_groups WHERE grp = 'own')
         ) AS own_revenue
     FROM lao_finance WHERE lao_key IS NOT NULL GROUP BY ALL
-), lines_of_lao AS (
-    SELECT lao_key, fiscal_year,
+), line_of_lao AS (
+    SELECT lao_key, fiscal_year, line_id,
         sum(amount) FILTER (WHERE phase = 'allocated') AS allocated,
         sum(amount) FILTER (WHERE phase = 'disbursed') AS disbursed
     FROM amounts WHERE lao_key IS NOT NULL GROUP BY ALL
+), lines_of_lao AS (
+    -- the rate over the lines that report both stages, as the area-budget store counts it:
+    -- a line whose disbursement nobody reports is no data, not 0 % disbursed
+    SELECT lao_key, fiscal_year, sum(allocated) AS allocated, sum(disbursed) AS disbursed
+    FROM line_of_lao WHERE allocated IS NOT NULL AND disbursed IS NOT NULL GROUP BY ALL
 ), measured AS (
     SELECT s.fiscal_year, s.lao_key, o.lao_name, o.lao_type, o.province_code,
         o.district_code, pop.population, pop.population_date, s.expenditure_budget,
         CASE WHEN pop.population > 0 THEN
             round(s.expenditure_budget / pop.population, 2) END AS budget_per_capita,
-        CASE WHEN l.allocated > 0 THEN round(100 * coalesce(l.disbursed, 0) / l.allocated, 2)
+        CASE WHEN l.allocated > 0 THEN round(100 * l.disbursed / l.allocated, 2)
             END AS disbursement_rate,
         CASE WHEN s.expenditure_budget > 0 THEN
             round(100 * coalesce(s.investment, 0) / s.expenditure_budget, 2) END

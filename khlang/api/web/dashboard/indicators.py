@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,9 +25,11 @@ from khlang.api.query.tables import TableSource
 from khlang.api.state import ApiState
 from khlang.api.web import charts
 from khlang.api.web.codes import code_label, codes, short_lao_name
+from khlang.api.web.dashboard.figures import store_answers
 from khlang.api.web.dashboard.selection import Selection
 from khlang.api.web.i18n import Formatter, with_query
 from khlang.catalog import ANONYMOUS
+from khlang.catalog.area_budget import AreaQuery, Total
 from khlang.i18n import Text
 
 ROLES: dict[str, frozenset[str]] = {
@@ -43,6 +46,9 @@ ROLES: dict[str, frozenset[str]] = {
     "needs": frozenset({"fiscal_year", "strategic_area", "answered_by"}),
 }
 """The columns a table must have to feed each panel."""
+SATANG = Decimal("0.01")
+RATE_TOLERANCE = 0.005
+"""Percentage points: the benchmark table rounds its rates to two decimals."""
 PREFERRED: dict[str, tuple[str, ...]] = {
     "benchmark": ("lao_name", "lao_type", "province_code", "district_code", "population"),
     "needs": ("province_code", "district_code", "lao_key", "strategic_area_th"),
@@ -285,9 +291,11 @@ async def benchmark_panel(
             ("_size", str(BENCHMARK_ROWS)),
         ],
     )
+    store = await run_in_threadpool(_store_figures, queries.state, selection, year)
     rows = [
         {
             **row,
+            **_against_store(row, store),
             "lao_name": row.get("lao_name") or names.get(row["lao_key"], row["lao_key"]),
             "lao_type_label": code_label("lao_type", row.get("lao_type"), fmt),
             "href": link(
@@ -309,6 +317,7 @@ async def benchmark_panel(
         if own.rows:
             lao = {
                 **own.rows[0],
+                **_against_store(own.rows[0], store),
                 "lao_type_label": code_label("lao_type", own.rows[0].get("lao_type"), fmt),
                 "api_url": own.api_url,
             }
@@ -344,6 +353,56 @@ async def benchmark_panel(
         lao=lao,
         source=source,
     )
+
+
+class StoreFigures(BaseModel):
+    """The area-budget store's figures of the benchmark's LAOs for its year: an LAO's own
+    budget (local scope, what the benchmark's expenditure budget sums) and the disbursement
+    rate of the state budget placed in it (what the dashboard's LAO table shows)."""
+
+    budget: dict[str, Total]
+    rate: dict[str, Total]
+
+
+def _store_figures(state: ApiState, selection: Selection, year: int) -> StoreFigures:
+    answers = store_answers(state)
+    place = {"province": selection.province, "district": selection.district}
+    area = {key: [value] for key, value in place.items() if value}
+
+    def by_lao(scope: str) -> dict[str, Total]:
+        query = AreaQuery(scope=[scope], fiscal_year=[year], **area)  # type: ignore[list-item]
+        return {t.key["lao"]: t for t in answers.totals(state, query, ["lao"]) if t.key["lao"]}
+
+    return StoreFigures(budget=by_lao("local"), rate=by_lao("state"))
+
+
+def _against_store(row: dict[str, Any], store: StoreFigures) -> dict[str, Any]:
+    """The row's figures beside the store's: the disbursement rate shown is the store's (the
+    dashboard's LAO table and the API give the same), and where the benchmark table's own
+    figure differs, the difference and the datasets the store counts instead."""
+    key = row["lao_key"]
+    local, state = store.budget.get(key), store.rate.get(key)
+    counted = local.figures.allocated if local else None
+    own = row.get("expenditure_budget")
+    own_budget = None if own is None else Decimal(str(own)).quantize(SATANG)
+    table_rate = row.get("disbursement_rate")
+    rate = state.disbursement_rate if state else None
+    rate_differs = (rate is None) != (table_rate is None) or (
+        rate is not None and abs(rate - float(table_rate)) >= RATE_TOLERANCE
+    )
+    return {
+        "rate": rate,
+        "table_rate": table_rate,
+        "rate_differs": rate_differs,
+        "rate_datasets": state.datasets if state else [],
+        "store_budget": None if counted is None else float(counted),
+        "expenditure_budget": own,
+        # a benchmark table without the column (budget per capita only) has nothing to compare
+        "budget_difference": None
+        if own_budget == counted or "expenditure_budget" not in row
+        else float((counted or 0) - (own_budget or 0)),
+        "budget_datasets": local.datasets if local else [],
+    }
 
 
 async def needs_panel(

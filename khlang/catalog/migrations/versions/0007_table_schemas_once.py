@@ -10,7 +10,7 @@ Revises: 0005
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,7 +44,7 @@ UPDATE = (
 )
 
 
-def _batches(connection: sa.Connection, *, moved: bool) -> Iterator[list[Any]]:
+def _batches(connection: sa.Connection, *, moved: bool) -> Iterator[Sequence[Any]]:
     """(id, metadata, schema_positions) of every version, BATCH at a time; with `moved`,
     the positions column is read too (it exists)."""
     columns = [VERSIONS.c.id, VERSIONS.c.metadata]

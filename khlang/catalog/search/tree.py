@@ -1,9 +1,9 @@
 """A dataset search condition as a small typed tree, independent of how it is evaluated.
 
 The CKAN API parses Solr/Lucene syntax into this tree (`khlang.api.ckan_query`); the search
-index evaluates it (`khlang.api.search`). A database-backed search evaluates the same nodes:
-a `Match` on a keyword field is an equality on a (dataset, field, value) table, a `Range` a
-comparison, `Words` a full-text match, and `And` / `Or` / `Not` the boolean operators.
+engine (`khlang.catalog.search.engine`) evaluates it in SQL: a `Match` on a keyword field is
+an `IN` over the (entry, field, value) table, a `Range` a comparison, `Words` a full-text
+match, and `And` / `Or` / `Not` the boolean operators.
 
 Fields are khlang's search fields (`FIELDS`): keyword fields hold exact values (names, tags,
 vocabulary values, formats), text fields hold segmented words, date and integer fields are

@@ -15,6 +15,7 @@ import functools
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 
 _MAX_PARTS_LENGTH = 30
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -60,8 +61,11 @@ ABBREVIATIONS = {
 }
 
 
+_Segmenter = tuple[Callable[..., list[str]], Callable[[str], str], frozenset[str], frozenset[str]]
+
+
 @functools.cache
-def _pythainlp():
+def _pythainlp() -> _Segmenter:
     """pythainlp takes a second to import: only search pays for it, once."""
     with _lock:
         from pythainlp.corpus import thai_stopwords, thai_words

@@ -1,0 +1,112 @@
+"""A dataset's or an organisation's part of the integrated area-budget picture, for its own
+page: what the store counts of it by scope and fiscal year, beside the dashboard's figure
+for the same scope and year, and, where the two differ, by how much and why.
+
+Issue 13 asks for the same number everywhere, or the difference and its reason on the page.
+The reasons are the store's own: the dashboard adds the amounts of other datasets (this one
+covers only its publisher's budget lines), and amounts of this dataset that another source
+also reports are counted once, from that source (election.py). Both are read from the
+store, never guessed: `others` are the datasets the dashboard's figure counts besides the
+subject's, `own.duplicates` the subject's amounts left uncounted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+from khlang.api.area_params import query_string
+from khlang.api.service import API
+from khlang.api.state import ApiState
+from khlang.api.web.dashboard.figures import FigureRow, figure_row, stages_of, store_answers
+from khlang.api.web.i18n import with_query
+from khlang.catalog.area_budget import AreaQuery, Total
+
+Subject = Literal["dataset", "organization"]
+BY = ["scope", "fiscal_year"]
+
+
+class ShareRow(BaseModel):
+    scope: str
+    fiscal_year: int
+    own: FigureRow
+    """What the store counts of the subject's amounts."""
+    whole: FigureRow
+    """The dashboard's figure for the scope and year: every source, each line counted once."""
+    others: list[str]
+    """The datasets the dashboard's figure also counts."""
+    difference: dict[str, float]
+    """Stage -> dashboard's figure less the subject's (only stages that differ)."""
+    dashboard_url: str
+
+
+class AreaShare(BaseModel):
+    subject: Subject
+    rows: list[ShareRow]
+    stages: list[str]
+    api_url: str
+    """The API's totals of the subject by scope and year (the `own` columns)."""
+
+
+def _difference(own: FigureRow, whole: FigureRow, stages: list[str]) -> dict[str, float]:
+    found = {}
+    for stage in stages:
+        mine, everyone = getattr(own, stage), getattr(whole, stage)
+        if mine != everyone:
+            found[stage] = round((everyone or 0) - (mine or 0), 2)
+    return found
+
+
+def area_share(
+    state: ApiState,
+    subject: Subject,
+    name: str,
+    *,
+    base: str,
+    rows_path: str,
+    dashboard_path: str,
+) -> AreaShare | None:
+    """The subject's rows by scope and fiscal year, newest first; None when the store holds
+    no amount of it (a dataset that is not an area-budget source)."""
+    query = AreaQuery(**{subject: [name]})
+    answers = store_answers(state)
+    own = answers.totals(state, query, BY)  # type: ignore[arg-type]
+    if not own:
+        return None
+    whole: dict[tuple, Total] = {
+        (total.key["scope"], total.key["fiscal_year"]): total
+        for total in answers.totals(state, AreaQuery(), BY)  # type: ignore[arg-type]
+    }
+
+    def row(total: Total) -> FigureRow:
+        key = total.key
+        return figure_row(
+            total, name=str(key["fiscal_year"]), code=key["fiscal_year"], href=None, path=rows_path
+        )
+
+    own = sorted(own, key=lambda total: (total.key["scope"], -total.key["fiscal_year"]))
+    pairs = [(total.key, row(total), row(whole[(total.key["scope"], total.key["fiscal_year"])]))
+             for total in own]  # fmt: skip
+    stages = stages_of([figures for _, mine, everyone in pairs for figures in (mine, everyone)])
+    rows = []
+    for key, mine, everyone in pairs:
+        scope, year = key["scope"], key["fiscal_year"]
+        params = [("year", str(year))] + ([("scope", scope)] if scope != "state" else [])
+        rows.append(
+            ShareRow(
+                scope=scope,
+                fiscal_year=year,
+                own=mine,
+                whole=everyone,
+                others=[d for d in everyone.datasets if d not in set(mine.datasets)],
+                difference=_difference(mine, everyone, stages),
+                dashboard_url=with_query(dashboard_path, params),
+            )
+        )
+    return AreaShare(
+        subject=subject,
+        rows=rows,
+        stages=stages,
+        api_url=f"{base}{API}/area-budget/totals?{query_string(query, by=','.join(BY))}",
+    )

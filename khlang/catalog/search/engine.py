@@ -1,0 +1,385 @@
+"""Answering a search from the search tables, with SQL: nothing is held in a process.
+
+A condition (`tree`) becomes one SQL predicate over `search_entries`: a keyword `Match` is an
+`IN` over `search_values`, a number or date a comparison of the entry's column, words a
+full-text match — FTS5's `MATCH` in the SQLite catalog file, `tsvector @@ tsquery` (GIN) on
+PostgreSQL. Free text follows CKAN's minimum match (`query.minimum_match`); results rank by
+the words matched, then BM25 with the title weighted highest (FTS5) or `ts_rank` with the
+columns' weights (PostgreSQL, `maintain.WEIGHTS`). Facets are one `GROUP BY` over the
+matching entries' values. The caller's visibility is part of every statement, counts
+included: a private dataset is counted and shown only to members of its organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from khlang.catalog.search.maintain import FACET_SEPARATOR, WEIGHTS, microseconds, quoted
+from khlang.catalog.search.query import (
+    FACETS,
+    DatasetCard,
+    FacetCount,
+    SearchQuery,
+    SearchResult,
+    SortKey,
+    minimum_match,
+)
+from khlang.catalog.search.tables import FTS_TABLE, VALUE_LENGTH, SearchEntry, SearchValue
+from khlang.catalog.search.tree import (
+    TEXT_COLUMNS,
+    TEXT_FIELDS,
+    And,
+    Everything,
+    Match,
+    Node,
+    Not,
+    Or,
+    Pattern,
+    Range,
+    Value,
+    Words,
+    ranking_words,
+)
+from khlang.catalog.search.words import query_terms
+
+BM25_WEIGHTS = (10.0, 5.0, 3.0, 1.0, 1.0, 1.0)
+"""FTS5's BM25 weight of each text column (TEXT_COLUMNS order)."""
+_RANK_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
+"""ts_rank's weights of D, C, B and A."""
+_NUMBERS = {
+    "metadata_modified": SearchEntry.modified,
+    "metadata_created": SearchEntry.created,
+    "num_resources": SearchEntry.num_resources,
+    "num_tags": SearchEntry.num_tags,
+}
+_FTS = table(FTS_TABLE, literal_column("rowid"))
+
+
+def search(
+    session: Session, query: SearchQuery, *, visible_organizations: set[str] | None
+) -> SearchResult:
+    """The datasets matching the query that a member of `visible_organizations` may see
+    (None: a reader who sees everything)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    condition = query.condition()
+    seen = _visible(visible_organizations)
+    where = and_(seen, _Predicates(session, postgres).of(condition))
+    words = query_terms(" ".join(ranking_words(condition)))
+    keys = query.sort_keys(bool(words))
+    count = session.scalar(select(func.count()).select_from(SearchEntry).where(where)) or 0
+    page = select(SearchEntry.card).where(where)
+    if any(key.field == "score" for key in keys):
+        page, score = _ranked(page, words, postgres)
+    else:
+        score = ()
+    page = page.order_by(*_ordering(keys, score, postgres)).offset(query.start).limit(query.rows)
+    cards = [DatasetCard.model_validate(card) for card in session.scalars(page)]
+    facets = _facets(session, query, where, seen) if query.facets else {}
+    return SearchResult(count=count, cards=cards, facets=facets)
+
+
+def _visible(organizations: set[str] | None) -> ColumnElement[bool]:
+    if organizations is None:
+        return true()
+    if not organizations:
+        return SearchEntry.private.is_(False)
+    return or_(SearchEntry.private.is_(False), SearchEntry.organization.in_(sorted(organizations)))
+
+
+class _Predicates:
+    """A condition as SQL over `search_entries`."""
+
+    def __init__(self, session: Session, postgres: bool) -> None:
+        self.session, self.postgres = session, postgres
+
+    def of(self, node: Node) -> ColumnElement[bool]:
+        if isinstance(node, Everything):
+            return true()
+        if isinstance(node, And):
+            return and_(true(), *(self.of(item) for item in node.items))
+        if isinstance(node, Or):
+            return or_(false(), *(self.of(item) for item in node.items))
+        if isinstance(node, Not):
+            return not_(self.of(node.item))
+        if isinstance(node, Words):
+            return self._words(node)
+        if node.field in TEXT_FIELDS:
+            return self._text(node)
+        if node.field in _NUMBERS:
+            return _number(node)
+        return self._keyword(node)
+
+    def _words(self, node: Words) -> ColumnElement[bool]:
+        words = query_terms(node.text)
+        if not words:  # nothing searchable (punctuation, stop words): no condition
+            return true()
+        needed = minimum_match(len(words)) if node.minimum_match else len(words)
+        if needed == len(words):
+            return _matching(self.postgres, words, TEXT_COLUMNS)
+        matched = _words_matched(self.postgres, words)
+        return and_(_any_of(self.postgres, words), matched >= needed)
+
+    def _text(self, node: Match | Pattern | Range) -> ColumnElement[bool]:
+        columns = TEXT_FIELDS[node.field]
+        if isinstance(node, Pattern):
+            words = query_terms(node.pattern.rstrip("*"))
+            return _matching(self.postgres, words, columns, prefix=True) if words else true()
+        if not isinstance(node, Match):
+            return false()
+        words = query_terms(str(node.value))
+        return _matching(self.postgres, words, columns) if words else false()
+
+    def _keyword(self, node: Match | Pattern | Range) -> ColumnElement[bool]:
+        field = node.field
+        if isinstance(node, Match):
+            chosen = select(SearchValue.entry_id).where(
+                SearchValue.field == field, SearchValue.value == str(node.value)[:VALUE_LENGTH]
+            )
+            return SearchEntry.id.in_(chosen)
+        # patterns and ranges compare the field's distinct values as Python does
+        values = self.session.scalars(
+            select(SearchValue.value).where(SearchValue.field == field).distinct()
+        ).all()
+        wanted = [value for value in values if _accepts(node, value)]
+        if not wanted:
+            return false()
+        return SearchEntry.id.in_(
+            select(SearchValue.entry_id).where(
+                SearchValue.field == field, SearchValue.value.in_(wanted)
+            )
+        )
+
+
+def _matching(
+    postgres: bool, words: list[str], columns: tuple[str, ...], *, prefix: bool = False
+) -> ColumnElement[bool]:
+    """Entries holding every word in these columns (the last word as a prefix)."""
+    if postgres:
+        terms = [
+            _tsquery(word, columns, prefix=prefix and i == len(words) - 1)
+            for i, word in enumerate(words)
+        ]
+        return SearchEntry.words.op("@@")(_joined(terms, "&&"))
+    phrases = [_phrase(word) for word in words]
+    if prefix:
+        phrases[-1] += " *"
+    expression = " AND ".join(phrases)
+    if columns != TEXT_COLUMNS:
+        expression = "{" + " ".join(columns) + "} : (" + expression + ")"
+    return SearchEntry.id.in_(_fts_match(expression))
+
+
+def _any_of(postgres: bool, words: list[str]) -> ColumnElement[bool]:
+    if postgres:
+        return SearchEntry.words.op("@@")(_any_query(words))
+    return SearchEntry.id.in_(_fts_match(" OR ".join(map(_phrase, words))))
+
+
+def _any_query(words: list[str]) -> Any:
+    return _joined([_tsquery(word, TEXT_COLUMNS) for word in words], "||")
+
+
+def _joined(terms: list[Any], operator: str) -> Any:
+    combined = terms[0]
+    for term in terms[1:]:
+        combined = combined.op(operator)(term)
+    return combined
+
+
+def _words_matched(postgres: bool, words: list[str]) -> Any:
+    """How many of the words an entry holds (a number per row)."""
+    return sum(
+        (case((_matching(postgres, [word], TEXT_COLUMNS), 1), else_=0) for word in words),
+        literal(0),
+    )
+
+
+def _accepts(node: Pattern | Range, value: str) -> bool:
+    if isinstance(node, Pattern):
+        return bool(_wildcard(node.pattern).fullmatch(value))
+    low = None if node.low is None else str(node.low)
+    high = None if node.high is None else str(node.high)
+    above = low is None or value > low or (node.include_low and value == low)
+    below = high is None or value < high or (node.include_high and value == high)
+    return above and below
+
+
+def _number(node: Match | Pattern | Range) -> ColumnElement[bool]:
+    column = _NUMBERS[node.field]
+    if isinstance(node, Match):
+        return column == _integer(node.value)
+    if not isinstance(node, Range):
+        return false()
+    parts: list[ColumnElement[bool]] = []
+    if node.low is not None:
+        low = _integer(node.low)
+        parts.append(column >= low if node.include_low else column > low)
+    if node.high is not None:
+        high = _integer(node.high)
+        parts.append(column <= high if node.include_high else column < high)
+    return and_(true(), *parts)
+
+
+def _integer(value: Value) -> int:
+    """A number, or a time as the microseconds the entries hold."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return int(value)
+    return microseconds(value)
+
+
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    """A Lucene wildcard (`*`, `?`) as a regular expression over a whole value."""
+    parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern]
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _tsquery(word: str, columns: tuple[str, ...], *, prefix: bool = False) -> Any:
+    """A word as a `tsquery` restricted to the columns' weights; over every column, a Latin
+    word also matches its English stem."""
+    weights = (
+        ""
+        if columns == TEXT_COLUMNS
+        else "".join(sorted({WEIGHTS.get(column, "D") for column in columns}))
+    )
+    label = ":" + ("*" if prefix else "") + weights if prefix or weights else ""
+    exact = cast(literal(quoted(word) + label), TSQUERY)
+    if columns == TEXT_COLUMNS and word.isascii() and not prefix:
+        return exact.op("||")(func.plainto_tsquery(literal("english"), literal(word)))
+    return exact
+
+
+def _phrase(word: str) -> str:
+    """A word as an FTS5 string (quoted, so no word is read as an operator)."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _fts_match(expression: str) -> Any:
+    return select(_FTS.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(expression))
+
+
+def _ranked(page: Any, words: list[str], postgres: bool) -> tuple[Any, tuple[Any, ...]]:
+    """The page's statement with what ranks it: (words matched, relevance) to sort by,
+    best first when descending."""
+    # when every word is needed, every result matched them all: relevance alone ranks
+    matched = (_words_matched(postgres, words),) if minimum_match(len(words)) < len(words) else ()
+    if postgres:
+        relevance = func.ts_rank(
+            literal_column(f"'{_RANK_WEIGHTS}'::real[]"),
+            SearchEntry.words,
+            _any_query(words),
+        )
+        return page, (*matched, relevance)
+    weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+    ranking = (
+        select(
+            _FTS.c.rowid.label("entry"),
+            cast(literal_column(f"-bm25({FTS_TABLE}, {weights})"), Float).label("relevance"),
+        )
+        .where(literal_column(FTS_TABLE).op("MATCH")(" OR ".join(map(_phrase, words))))
+        .subquery()
+    )
+    joined = page.outerjoin(ranking, ranking.c.entry == SearchEntry.id)
+    return joined, (*matched, func.coalesce(ranking.c.relevance, 0.0))
+
+
+def _ordering(keys: tuple[SortKey, ...], score: tuple[Any, ...], postgres: bool) -> list[Any]:
+    def sortable(column: Any) -> Any:
+        return column.collate("C") if postgres else column
+
+    columns = {
+        "name": sortable(SearchEntry.name),
+        "id": sortable(SearchEntry.dataset_id),
+        "title": sortable(SearchEntry.title_key),
+        **_NUMBERS,
+    }
+    order: list[Any] = []
+    for key in keys:
+        chosen = list(score) if key.field == "score" else [columns[key.field]]
+        order += [item.desc() if key.descending else item.asc() for item in chosen]
+    return [*order, columns["name"]]
+
+
+def _counted(
+    session: Session, facets: tuple[str, ...], where: ColumnElement[bool]
+) -> list[tuple[str, str, int]]:
+    """(field, value, matching entries) of the facets' values."""
+    if session.get_bind().dialect.name == "postgresql" and set(facets) <= set(FACETS):
+        value = func.unnest(SearchEntry.facets).table_valued("value").render_derived()
+        pairs = session.execute(
+            select(value.c.value, func.count())
+            .select_from(SearchEntry)
+            .join(value, true())
+            .where(where)
+            .group_by(value.c.value)
+        )
+        return [(*pair.split(FACET_SEPARATOR, 1), number) for pair, number in pairs]
+    matching = select(SearchEntry.id).where(where)
+    return [
+        (field, value, number)
+        for field, value, number in session.execute(
+            select(SearchValue.field, SearchValue.value, func.count())
+            .where(SearchValue.field.in_(facets), SearchValue.entry_id.in_(matching))
+            .group_by(SearchValue.field, SearchValue.value)
+        )
+    ]
+
+
+def _facets(
+    session: Session, query: SearchQuery, where: ColumnElement[bool], seen: ColumnElement[bool]
+) -> dict[str, list[FacetCount]]:
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in query.facets}
+    for field, value, number in _counted(session, query.facets, where):
+        if field in counts:
+            counts[field][value] = number
+    if query.facet_mincount <= 0:  # every value the caller can see, counted or not
+        shown = session.execute(
+            select(SearchValue.field, SearchValue.value)
+            .where(
+                SearchValue.field.in_(query.facets),
+                SearchValue.entry_id.in_(select(SearchEntry.id).where(seen)),
+            )
+            .distinct()
+        ).all()
+        for field, value in shown:
+            counts[field].setdefault(value, 0)
+    result = {}
+    for facet, values in counts.items():
+        items = sorted(
+            ((count, value) for value, count in values.items() if count >= query.facet_mincount),
+            key=lambda item: (-item[0], item[1]),
+        )
+        chosen = items if query.facet_limit is None else items[: query.facet_limit]
+        result[facet] = [FacetCount(value=value, count=count) for count, value in chosen]
+    return result
+
+
+def cards(
+    session: Session, names: list[str], *, visible_organizations: set[str] | None
+) -> dict[str, DatasetCard]:
+    """The cards of these datasets that the caller may see, by name."""
+    found = session.scalars(
+        select(SearchEntry.card).where(SearchEntry.name.in_(names), _visible(visible_organizations))
+    )
+    return {card["name"]: DatasetCard.model_validate(card) for card in found}
