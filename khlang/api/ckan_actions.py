@@ -27,7 +27,7 @@ from khlang.api.ckan_common import (
     not_found,
     validation,
 )
-from khlang.api.name_offsets import public_names
+from khlang.api.name_offsets import names_from
 from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import NotFoundError
 from khlang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
@@ -203,7 +203,7 @@ def package_list(context: Context, data: dict[str, Any]) -> list[str]:
     """The names of the public datasets, by name. Parameters: limit, offset (answered from
     the name marks of name_offsets.py, so a deep offset does not walk the index)."""
     limit = data.get("limit")
-    return public_names(
+    return names_from(
         context.state,
         integer(data, "offset", 0),
         integer(data, "limit", 0) if limit not in (None, "") else None,

@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from khlang.api.errors import ApiError
-from khlang.api.feed_cache import page_key
+from khlang.api.feed_cache import page_key, visibility_class
+from khlang.api.name_offsets import names_from
 from khlang.api.query.tables import TableSource, table_format
 from khlang.api.state import INDEXER, ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS, Principal
@@ -441,7 +442,10 @@ def catalog_rdf(
     a keyset page past the end (datasets withdrawn since the link was made) is empty, with no
     next link. `link` keeps every other parameter of the request."""
     catalog = state.catalog
-    total = catalog.count_datasets(viewer=principal)
+    total = state.while_unchanged(
+        ("visible-count", *visibility_class(principal)),
+        lambda: catalog.count_datasets(viewer=principal),
+    )
     last = max(1, -(-total // size))
     if after is None and page > last:
         raise ApiError(
@@ -450,8 +454,9 @@ def catalog_rdf(
             status=404,
             parameter="page",
         )
-    if after is None:
-        listed = catalog.datasets(viewer=principal, limit=size + 1, offset=(page - 1) * size)
+    if after is None:  # numbered: from the name at the page's offset (name_offsets.py)
+        first = names_from(state, (page - 1) * size, 1, principal)
+        listed = catalog.datasets(viewer=principal, limit=size + 1, start=first[0]) if first else []
     else:
         listed = catalog.datasets(viewer=principal, limit=size + 1, after=after)
     listed, more = listed[:size], len(listed) > size

@@ -27,6 +27,8 @@ T = TypeVar("T")
 INDEXER = Principal(name="khlang-api", sysadmin=True)
 """The API's own reader, for work done for every caller (preparing every table)."""
 REMEMBER_SECONDS = 2.0
+STAMPED_SECONDS = 3600.0
+"""How long `while_unchanged` keeps an answer while the change stamp stays the same."""
 
 
 class ApiState:
@@ -59,6 +61,14 @@ class ApiState:
             while len(self._remembered) > 10_000:
                 self._remembered.popitem(last=False)
         return value
+
+    def while_unchanged(self, key: tuple, compute: Callable[[], T]) -> T:
+        """`compute()`, kept while the catalog's change stamp stays the same (the stamp is
+        read at most every REMEMBER_SECONDS): answers that only a publish, a withdrawal or
+        a new dataset change, and that cost a pass over the catalog (a count, the name
+        marks), so that they are not paid on every request."""
+        stamp = self.remember(("change-stamp",), self.catalog.change_stamp)
+        return self.remember((*key, stamp), compute, seconds=STAMPED_SECONDS)
 
     def organizations(self) -> dict[str, OrganizationRecord]:
         """Every organisation by name, kept for REMEMBER_SECONDS: pages and CKAN results need

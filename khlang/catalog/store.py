@@ -136,17 +136,20 @@ class Catalog:
         limit: int | None = None,
         offset: int = 0,
         after: str | None = None,
+        start: str | None = None,
     ) -> list[DatasetSummary]:
         """Datasets with a published version, by name. Private ones only for viewers with a
         role in their organisation; withdrawn ones only when asked.
 
         Page with `after` (the last name of the previous page, keyset paging: it walks the
         name index from there, so page 5,000 costs what page 1 does) rather than `offset`
-        (which reads and skips every earlier row); only the summary's columns are read,
-        never a version's metadata."""
+        (which reads and skips every earlier row), or from `start` (that name included);
+        only the summary's columns are read, never a version's metadata."""
         query = self._listing(viewer, organization, include_withdrawn)
         if after is not None:
             query = query.where(DatasetRow.name > after)
+        if start is not None:
+            query = query.where(DatasetRow.name >= start)
         query = query.order_by(DatasetRow.name).offset(offset)
         if limit is not None:
             query = query.limit(limit)
@@ -218,8 +221,8 @@ class Catalog:
     def change_stamp(self) -> tuple[Any, ...]:
         """A value that changes whenever a dataset is published, withdrawn, reinstated or
         created: every such write bumps `lock_version` and `updated_at`. One aggregate
-        query, so a reader (the API's `package_list` marks) can poll it instead of
-        re-listing 100,000 datasets to learn that nothing changed."""
+        query, so a reader (the API's feed total and name marks, ApiState.while_unchanged)
+        can poll it instead of re-listing 100,000 datasets to learn that nothing changed."""
         query = select(
             func.count(DatasetRow.id),
             func.coalesce(func.sum(DatasetRow.lock_version), 0),

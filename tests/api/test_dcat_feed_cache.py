@@ -83,6 +83,17 @@ def test_a_private_dataset_never_leaks_through_the_cache(app_client, built, monk
     for headers in (member, {}, outsider, member, {}):
         seen = _datasets(app_client.get("/catalog.ttl", headers=headers).text)
         assert (PRIVATE in seen) == (headers is member), headers
+    # numbered pages of one dataset each: name marks are per visibility class too
+    for headers, count in ((member, 3), ({}, 2), (member, 3), (outsider, 2)):
+        pages = [
+            _datasets(app_client.get(f"/catalog.ttl?size=1&page={n}", headers=headers).text)
+            for n in range(1, count + 1)
+        ]
+        assert sum(PRIVATE in page for page in pages) == (headers is member), headers
+        assert (
+            app_client.get(f"/catalog.ttl?size=1&page={count + 1}", headers=headers).status_code
+            == 404
+        )
     # with every page cached, the answers stay right without building anything
     _no_rdflib(monkeypatch)
     for headers in ({}, outsider, member):

@@ -8,7 +8,7 @@ import pytest
 
 from khlang.api.name_offsets import names_at
 from khlang.catalog import Catalog
-from tests.catalog.folders import write_folder
+from tests.catalog.folders import rows_csv, write_folder
 
 NAMES = [f"budget-{letter}" for letter in "abcdefg"]
 
@@ -39,3 +39,18 @@ def test_pages_from_the_marks_are_the_offset_walk(seven: Catalog) -> None:
                 assert names_at(seven, marks, every, offset, limit) == expected, (
                     every, offset, limit
                 )  # fmt: skip
+
+
+def test_the_change_stamp_moves_with_every_publish_and_withdrawal(
+    seven: Catalog, publish, operator, tmp_path
+) -> None:
+    """What the API keeps its name marks and feed totals by (ApiState.while_unchanged)."""
+    stamps = [seven.change_stamp()]
+    assert seven.change_stamp() == stamps[0]
+    publish(write_folder(tmp_path / "new", "budget-h"))
+    stamps.append(seven.change_stamp())
+    seven.withdraw("budget-h", actor=operator)
+    stamps.append(seven.change_stamp())
+    publish(write_folder(tmp_path / "again", "budget-a", csv=rows_csv(4)))
+    stamps.append(seven.change_stamp())
+    assert len(set(stamps)) == len(stamps)
