@@ -1,8 +1,8 @@
 """Pre-summed area-budget figures (`area_cells`, area_budget/cells.py): the dashboard sums
 hundreds of cells instead of millions of amounts. Filled from the amounts already stored.
 
-Revision ID: 0006
-Revises: 0008 (re-chained after main's 0007 and 0008 on merging main)
+Revision ID: 0009
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from khlang.catalog.area_budget.cells import recompute_all
 from khlang.catalog.tables import ROW_ID
 
-revision = "0006"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
