@@ -215,6 +215,20 @@ class Catalog:
         with self.read() as session:
             return {name: int(count) for name, count in session.execute(query)}
 
+    def change_stamp(self) -> tuple[Any, ...]:
+        """A value that changes whenever a dataset is published, withdrawn, reinstated or
+        created: every such write bumps `lock_version` and `updated_at`. One aggregate
+        query, so a reader can poll it instead of re-listing 100,000 datasets to learn that
+        nothing changed."""
+        query = select(
+            func.count(DatasetRow.id),
+            func.coalesce(func.sum(DatasetRow.lock_version), 0),
+            func.max(DatasetRow.updated_at),
+        ).where(DatasetRow.current_version_id.is_not(None))
+        with self.read() as session:
+            count, locks, updated = session.execute(query).one()
+        return (int(count), int(locks), str(updated))
+
     def _listing(
         self, viewer: Principal, organization: str | None, include_withdrawn: bool
     ) -> Select[*tuple[Any, ...]]:

@@ -334,7 +334,7 @@ def _counted(
             .where(where)
             .group_by(value.c.value)
         )
-        return [(*pair.split(FACET_SEPARATOR, 1), number) for pair, number in pairs]  # type: ignore[misc]
+        return [(*pair.split(FACET_SEPARATOR, 1), number) for pair, number in pairs]
     matching = select(SearchEntry.id).where(where)
     return [
         (field, value, number)
