@@ -122,7 +122,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.add_api_route(f"{service.API}", _index, include_in_schema=False)
     _errors(app)
     describe_errors(app)
-    web.mount(app)
+    web.mount(app, dashboard=settings.dashboard)
     app.add_middleware(InternalErrorMiddleware, respond=_unexpected)
     app.add_middleware(
         CompressionMiddleware,

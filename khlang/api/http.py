@@ -89,6 +89,19 @@ def not_modified(request: Request, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
+def accepts_gzip(request: Request) -> bool:
+    """Whether `Accept-Encoding` takes gzip (named, or `*`, with a q above 0)."""
+    for item in request.headers.get("accept-encoding", "").split(","):
+        name, _, parameters = item.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = parameters.strip().removeprefix("q=")
+            try:
+                return float(q) > 0 if q else True
+            except ValueError:
+                return False
+    return False
+
+
 def cached_response(
     request: Request,
     body: bytes | str,

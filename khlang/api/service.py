@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -405,12 +406,16 @@ FeedLink = Callable[[str, str | int], str]
 
 
 class FeedPage(BaseModel):
-    """A page of the DCAT feed as served: its text, its cache key (also its ETag) and how
-    many datasets it lists."""
+    """A page of the DCAT feed as served: its gzip-compressed text (as the feed cache keeps
+    it), its cache key (also its ETag) and how many datasets it lists."""
 
-    text: str
+    compressed: bytes
     key: str
     count: int
+
+    @property
+    def text(self) -> str:
+        return gzip.decompress(self.compressed).decode()
 
 
 def catalog_rdf(
@@ -463,12 +468,14 @@ def catalog_rdf(
         principal, listed, format=format, base=base, title=state.settings.site_title,
         paging=paging.model_dump(),
     )  # fmt: skip
-    text = state.feeds.get(key)
-    if text is None:
+    compressed = state.feeds.get(key)
+    if compressed is None:
         text, as_listed = _catalog_page(state, principal, base, format, listed, paging)
-        if as_listed:  # else a dataset changed between the two reads: built, not kept
-            state.feeds.put(key, text)
-    return FeedPage(text=text, key=key, count=len(listed))
+        if as_listed:
+            compressed = state.feeds.put(key, text)
+        else:  # a dataset changed between the two reads: served, not kept
+            compressed = gzip.compress(text.encode(), mtime=0)
+    return FeedPage(compressed=compressed, key=key, count=len(listed))
 
 
 def _catalog_page(

@@ -62,6 +62,9 @@ class ApiSettings(BaseModel):
     cors_origins: list[str] = ["*"]
     prepare_tables: bool = True
     """Build the query tables of every current tabular resource in the background at start."""
+    dashboard: bool = True
+    """Mount the area-budget dashboard (its pages, links and sitemap entry); the generic
+    catalog site works without it."""
     max_upload_bytes: int = 2 * 1024**3
     feedback: FeedbackSettings = FeedbackSettings()
     """Public questions and requests: posting limits, SMTP and webhooks."""

@@ -20,7 +20,9 @@ class NotFoundError(KhlangError):
     code = "not_found"
     status = 404
 
-    def __init__(self, message: Text, *, where: str | None = None, kind: Text | None = None):
+    def __init__(
+        self, message: Text, *, where: str | None = None, kind: Text | None = None
+    ) -> None:
         super().__init__(message, where=where)
         self.kind = kind
 

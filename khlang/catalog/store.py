@@ -218,8 +218,8 @@ class Catalog:
     def change_stamp(self) -> tuple[Any, ...]:
         """A value that changes whenever a dataset is published, withdrawn, reinstated or
         created: every such write bumps `lock_version` and `updated_at`. One aggregate
-        query, so a reader can poll it instead of re-listing 100,000 datasets to learn that
-        nothing changed."""
+        query, so a reader (the API's `package_list` marks) can poll it instead of
+        re-listing 100,000 datasets to learn that nothing changed."""
         query = select(
             func.count(DatasetRow.id),
             func.coalesce(func.sum(DatasetRow.lock_version), 0),

@@ -98,7 +98,7 @@ def documents_of(session: Session, hashes: Iterable[str]) -> dict[str, dict[str,
                 TableSchema.sha256.in_(wanted[start : start + 500])
             )
         )
-        found.update(dict(rows.tuples().all()))
+        found.update(rows.all())
     return found
 
 

@@ -22,9 +22,9 @@ from khlang.catalog.errors import (
     ConflictError,
     PermissionDeniedError,
     PublishRejectedError,
-    bad_api_key,
 )
 from khlang.catalog.principals import Principal
+from khlang.cli.acting import actor_of, open_catalog
 from khlang.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -37,7 +37,7 @@ from khlang.errors import KhlangError
 from khlang.i18n import Text
 
 if TYPE_CHECKING:
-    from khlang.catalog.store import Catalog
+    pass
 
 app = typer.Typer(
     help="The catalog: datasets, versions, files, organisations, users and API keys.",
@@ -82,22 +82,6 @@ ApiKeyOption = Annotated[
 ]
 
 
-def _open(home: Path | None, *, create: bool = False) -> Catalog:
-    from khlang.catalog.store import Catalog
-
-    return Catalog.open(home, create=create)
-
-
-def _actor(catalog: Catalog, api_key: str | None, author: str | None = None) -> Principal:
-    """Who a command acts as: the key's user (with the key's scope) or the operator."""
-    if api_key is None:
-        return Principal.operator(author)
-    principal = catalog.accounts.authenticate(api_key)
-    if principal is None:
-        raise bad_api_key("--api-key")
-    return principal
-
-
 def _console() -> Console:
     """Wide enough for Thai titles and ids when the output goes to a file or a pipe."""
     return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -113,7 +97,7 @@ def _when(value: dt.datetime | None) -> str:
 @app.command()
 def init(home: HomeOption = None) -> None:
     """Create the catalog (or bring an existing one's database schema up to date)."""
-    with _open(home, create=True) as catalog:
+    with open_catalog(home, create=True) as catalog:
         typer.echo(f"catalog ready: {catalog.location.home}")
         typer.echo(f"database: {catalog.location.describe()}")
 
@@ -157,8 +141,8 @@ def add(
 
     results: list[dict[str, Any]] = []
     exit_code = EXIT_OK
-    with _open(home) as catalog:
-        actor = _actor(catalog, api_key, author)
+    with open_catalog(home) as catalog:
+        actor = actor_of(catalog, api_key, author)
         for folder in [item for path in folders for item in dataset_sources(path)]:
             try:
                 result = catalog.publish(
@@ -225,9 +209,9 @@ def list_datasets(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """List the datasets (private ones too for the operator, or as the key's user may see)."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         items = catalog.datasets(
-            viewer=_actor(catalog, api_key),
+            viewer=actor_of(catalog, api_key),
             organization=organization,
             include_withdrawn=withdrawn,
         )
@@ -258,8 +242,8 @@ def show(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """A dataset: its version, metadata, files (with download paths) and registrations."""
-    with _open(home) as catalog:
-        viewer = _actor(catalog, api_key)
+    with open_catalog(home) as catalog:
+        viewer = actor_of(catalog, api_key)
         record = catalog.dataset(name, viewer=viewer)
         shown = record.current if version is None else catalog.version(name, version, viewer=viewer)
         registrations = catalog.registrations(dataset=record.name)
@@ -322,8 +306,8 @@ def history(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Every published version of a dataset, newest first."""
-    with _open(home) as catalog:
-        items = catalog.history(name, viewer=_actor(catalog, api_key))
+    with open_catalog(home) as catalog:
+        items = catalog.history(name, viewer=actor_of(catalog, api_key))
     if output is OutputFormat.json:
         print_json([item.model_dump(mode="json") for item in items])
         return
@@ -366,7 +350,7 @@ def check(
 ) -> None:
     """Check that the database and the stored files agree. Exit 1 when something is wrong
     (after --repair: when something is still wrong)."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         report = catalog.check(
             actor=Principal.operator(),
             repair=repair,
@@ -399,7 +383,7 @@ def state(
 ) -> None:
     """Print the catalog and GD Catalog state of each dataset as JSON, for
     `khlang metadata check --state FILE`."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         print_json(catalog.catalog_state(organization=organization).model_dump(mode="json"))
 
 
@@ -417,7 +401,7 @@ def score(
     from khlang.metadata.report import check_agency
 
     operator = Principal.operator()
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         items = [
             (item.name, catalog.version(item.name, viewer=operator).metadata)
             for item in catalog.datasets(viewer=operator, organization=organization)
@@ -446,8 +430,8 @@ def withdraw(
 ) -> None:
     """Stop offering a dataset (kept with its history); registered copies are made private
     or deleted at the next `khlang register`, as each target is configured."""
-    with _open(home) as catalog:
-        catalog.withdraw(name, actor=_actor(catalog, api_key, author), note=note)
+    with open_catalog(home) as catalog:
+        catalog.withdraw(name, actor=actor_of(catalog, api_key, author), note=note)
     typer.echo(f"withdrawn {name}")
 
 
@@ -459,8 +443,8 @@ def reinstate(
     api_key: ApiKeyOption = None,
 ) -> None:
     """Offer a withdrawn dataset again."""
-    with _open(home) as catalog:
-        catalog.reinstate(name, actor=_actor(catalog, api_key, author))
+    with open_catalog(home) as catalog:
+        catalog.reinstate(name, actor=actor_of(catalog, api_key, author))
     typer.echo(f"reinstated {name}")
 
 
@@ -474,7 +458,7 @@ def audit_log(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """The audit log of every write, newest first."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         entries = catalog.audit_log(object_name=dataset, limit=limit)
     if output is OutputFormat.json:
         print_json([entry.model_dump(mode="json") for entry in entries])
@@ -511,7 +495,7 @@ def export_parquet(
     style) for DuckDB, Spark or Trino: DEST/<dataset>/<table>/fiscal_year=Y/province_code=P/."""
     from khlang.api.query.parquet_export import export_parquet as run
 
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         report = run(catalog, destination, datasets=dataset)
     if output is OutputFormat.json:
         print_json(report.model_dump(mode="json"))
@@ -545,7 +529,7 @@ def org_create(
         if (title_th or title_en)
         else None
     )
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         record = catalog.accounts.create_organization(
             name,
             actor=Principal.operator(author),
@@ -561,7 +545,7 @@ def org_create(
 @org_app.command("list")
 def org_list(home: HomeOption = None, output: FormatOption = OutputFormat.text) -> None:
     """List the organisations."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         items = catalog.organizations()
     if output is OutputFormat.json:
         print_json([item.model_dump(mode="json") for item in items])
@@ -585,7 +569,7 @@ def user_create(
     author: AuthorOption = None,
 ) -> None:
     """Create a user."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         record = catalog.accounts.create_user(
             name,
             actor=Principal.operator(author),
@@ -599,7 +583,7 @@ def user_create(
 @user_app.command("list")
 def user_list(home: HomeOption = None, output: FormatOption = OutputFormat.text) -> None:
     """List the users and their roles."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         items = catalog.accounts.users()
     if output is OutputFormat.json:
         print_json([item.model_dump(mode="json") for item in items])
@@ -625,7 +609,7 @@ def user_disable(
     author: AuthorOption = None,
 ) -> None:
     """Disable a user: their API keys stop working at once."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         catalog.accounts.disable_user(name, actor=Principal.operator(author))
     typer.echo(f"disabled user {name}")
 
@@ -639,7 +623,7 @@ def member_add(
     author: AuthorOption = None,
 ) -> None:
     """Give a user a role in an organisation (or change it)."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         catalog.accounts.set_member(organization, user, role, actor=Principal.operator(author))
     typer.echo(f"{user} is {role} of {organization}")
 
@@ -652,7 +636,7 @@ def member_remove(
     author: AuthorOption = None,
 ) -> None:
     """Remove a user from an organisation."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         catalog.accounts.remove_member(organization, user, actor=Principal.operator(author))
     typer.echo(f"removed {user} from {organization}")
 
@@ -664,7 +648,7 @@ def member_list(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """List memberships."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         items = catalog.accounts.members(organization)
     if output is OutputFormat.json:
         print_json([item.model_dump(mode="json") for item in items])
@@ -696,7 +680,7 @@ def key_create(
     expires = (
         dt.datetime.now(dt.UTC) + dt.timedelta(days=expires_in_days) if expires_in_days else None
     )
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         record, token = catalog.accounts.create_key(
             user,
             actor=Principal.operator(author),
@@ -718,7 +702,7 @@ def key_list(
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """List API keys (never their tokens)."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         items = catalog.accounts.keys(user)
     if output is OutputFormat.json:
         print_json([item.model_dump(mode="json") for item in items])
@@ -748,6 +732,6 @@ def key_revoke(
     author: AuthorOption = None,
 ) -> None:
     """Revoke an API key: it stops working at once."""
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         record = catalog.accounts.revoke_key(key, actor=Principal.operator(author))
     typer.echo(f"revoked key {record.id} of {record.user}")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from khlang.catalog.principals import ANONYMOUS, Principal
+from khlang.cli.acting import actor_of, open_catalog
 
 if TYPE_CHECKING:
     from khlang.catalog.publish import PublishResult
@@ -74,10 +75,8 @@ def feedback_dataset(
 ) -> None:
     """Publish the organisation's public questions, answers and dataset requests as the
     dataset ORG-public-feedback (no email nor anything identifying who asked)."""
-    from khlang.cli.catalog import _actor, _open
-
-    with _open(home) as catalog:
+    with open_catalog(home) as catalog:
         result = publish_feedback(
-            catalog, organization, actor=_actor(catalog, api_key, author), base_url=base_url
+            catalog, organization, actor=actor_of(catalog, api_key, author), base_url=base_url
         )
     typer.echo(f"{result.status} {result.dataset} version {result.version}")

@@ -8,6 +8,7 @@ file is not UTF-8.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,11 @@ from khlang.metadata.model import Dataset
 DATASET_SUFFIXES = (".yaml", ".yml", ".json")
 DATASET_FILE_NAMES = tuple(f"dataset{suffix}" for suffix in DATASET_SUFFIXES)
 NOT_DATASET_FILES = {"datapackage.json", "datapackage.yaml", "khlang.yaml"}
+MAX_OPENING_RUN = 64
+"""Brackets opened in a row (spaces between) that a metadata file never has: refused before
+parsing, since ruamel's scanner takes about 12 s over such a file before Python's recursion
+limit stops it."""
+_OPENING_RUN = re.compile(r"[\[{](?:\s*[\[{]){" + str(MAX_OPENING_RUN - 1) + "}")
 
 
 def read_text(path: Path) -> str:
@@ -62,12 +68,25 @@ def describe_encoding(raw: bytes) -> Text:
     return Text(th=found, en=found)
 
 
+def _too_deep(path: Path) -> KhlangError:
+    """A metadata file nests a few levels; thousands are an attack or a broken export."""
+    return KhlangError(
+        Text(
+            th="โครงสร้างซ้อนกันลึกเกินไป ไม่ใช่ไฟล์ข้อมูลกำกับที่อ่านได้",
+            en="nested too deeply to be a metadata file",
+        ),
+        where=str(path),
+    )
+
+
 def parse_document(path: Path) -> Any:
     """Parse YAML or JSON into ruamel's position-aware maps and lists."""
     text = read_text(path)
     if not text.strip():
         raise KhlangError(Text(th="ไฟล์ว่างเปล่า", en="the file is empty"), where=str(path))
     try:
+        if _OPENING_RUN.search(text):
+            raise _too_deep(path)
         if path.suffix.lower() == ".json":
             json.loads(text)
         return YAML(typ="rt").load(text)
@@ -77,14 +96,7 @@ def parse_document(path: Path) -> Any:
             where=f"{path}:{error.lineno}:{error.colno}",
         ) from error
     except RecursionError:
-        # A metadata file nests a few levels; thousands are an attack or a broken export.
-        raise KhlangError(
-            Text(
-                th="โครงสร้างซ้อนกันลึกเกินไป ไม่ใช่ไฟล์ข้อมูลกำกับที่อ่านได้",
-                en="nested too deeply to be a metadata file",
-            ),
-            where=str(path),
-        ) from None
+        raise _too_deep(path) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -178,12 +178,12 @@ class PlaceParser:
         """The one LAO named, narrowed by the areas named beside it."""
         if not clues.laos:
             return None
-        laos = self.registry.require_laos()
+        laos = self.registry.lao_rows
         fitting = [
             key
             for key in dict.fromkeys(clues.laos)
-            if self._fits(laos.loc[key, "province_code"], clues.codes["province"])
-            and self._fits(laos.loc[key, "district_code"], clues.codes["district"])
+            if self._fits(laos[key]["province_code"], clues.codes["province"])
+            and self._fits(laos[key]["district_code"], clues.codes["district"])
         ]
         return fitting[0] if len(fitting) == 1 else None
 
@@ -192,7 +192,7 @@ class PlaceParser:
         return not candidates or not code or code in candidates
 
     def _add_lao_area(self, key: str, clues: _Clues) -> None:
-        row = self.registry.require_laos().loc[key]
+        row = self.registry.lao_rows[key]
         covered = [part.split(":")[0] for part in row["covered_subdistricts"].split(";") if part]
         own = {
             "province": row["province_code"],

@@ -253,15 +253,15 @@ def _check_stats(task: TaskReport, resource: Resource) -> None:
         expected = resource.declared_bytes
         task.tally.add(_count_finding("byte-count", expected, actual))
     if resource.declared_hash:
-        algorithm, _, expected = resource.declared_hash.rpartition(":")
+        algorithm, _, declared_digest = resource.declared_hash.rpartition(":")
         algorithm = algorithm or "md5"
         if algorithm in ("md5", "sha256"):
             digest = hashlib.new(algorithm)
             with path.open("rb") as stream:
                 while chunk := stream.read(1 << 20):
                     digest.update(chunk)
-            if digest.hexdigest() != expected:
-                task.tally.add(_count_finding("hash-count", expected, digest.hexdigest()))
+            if digest.hexdigest() != declared_digest:
+                task.tally.add(_count_finding("hash-count", declared_digest, digest.hexdigest()))
 
 
 def _count_finding(code: str, expected: Any, actual: Any) -> Finding:
@@ -503,10 +503,8 @@ def _reference_loader(
             return
 
     def for_foreign_key(fields: list[str]) -> Iterator[list[pa.Array]]:
-        schema = resource.schema
-        target = next(
-            fk.reference.resource for fk in schema.foreign_keys if fk.reference.fields == fields
-        )
+        foreign_keys = resource.schema.foreign_keys if resource.schema else []
+        target = next(fk.reference.resource for fk in foreign_keys if fk.reference.fields == fields)
         return keys(fields, target)
 
     return for_foreign_key

@@ -68,23 +68,23 @@ def blank_cells(column: pa.Array, missing_values: list[str]) -> tuple[np.ndarray
 
 
 def _is_text(arrow_type: pa.DataType) -> bool:
-    return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+    return bool(pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type))
 
 
 def _holds(field: SchemaField, stored: pa.DataType) -> bool:
     """Whether values stored in this Arrow type are of the field's type as they are."""
     kind = field.type
     if kind == "integer":
-        return pa.types.is_integer(stored)
+        return bool(pa.types.is_integer(stored))
     if kind == "number":
-        return (
+        return bool(
             pa.types.is_integer(stored)
             or pa.types.is_floating(stored)
-            or (pa.types.is_decimal(stored))
+            or pa.types.is_decimal(stored)
         )
     if kind == "date":
-        return pa.types.is_date(stored)
-    return kind == "boolean" and pa.types.is_boolean(stored)
+        return bool(pa.types.is_date(stored))
+    return kind == "boolean" and bool(pa.types.is_boolean(stored))
 
 
 def stored_values(column: pa.Array, field: SchemaField) -> pa.Array:
@@ -108,7 +108,8 @@ def _empty(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         return _mask(pc.equal(pc.binary_length(column), 0))
     width = np.int32 if column.type == pa.string() else np.int64
     offsets = np.frombuffer(column.buffers()[1], dtype=width)
-    return np.diff(offsets[column.offset : column.offset + len(column) + 1]) == 0
+    empty: np.ndarray = np.diff(offsets[column.offset : column.offset + len(column) + 1]) == 0
+    return empty
 
 
 def whole(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -582,14 +583,18 @@ class FieldChecker:
     def _violates_python(self, name: str, values: list[Any]) -> np.ndarray:
         import operator
 
+        check: Callable[[Any], object]
         if name in ("minLength", "maxLength"):
             limit = (
                 self.constraints.min_length
                 if name == "minLength"
                 else (self.constraints.max_length)
             )
+            if limit is None:  # only the constraints a field sets are checked
+                return np.zeros(len(values), dtype=bool)
+            length = limit
             check = (
-                (lambda v: len(v) < limit) if name == "minLength" else (lambda v: len(v) > limit)
+                (lambda v: len(v) < length) if name == "minLength" else (lambda v: len(v) > length)
             )
         elif name == "enum":
             allowed = self.enum_values()
@@ -626,7 +631,8 @@ class FieldChecker:
         else:
             years = np.array([_year_of(value) for value in values], dtype=np.int64)
         wrong = years < BUDDHIST_ERA_FROM if self._buddhist else years >= BUDDHIST_ERA_FROM
-        return wrong & valid
+        found: np.ndarray = wrong & valid
+        return found
 
     @property
     def _buddhist(self) -> bool:
@@ -658,7 +664,7 @@ def _to_arrow_scalar(value: Any, kind: str) -> Any:
     if kind in ("integer", "year"):
         if isinstance(value, bool) or not isinstance(value, int | float | decimal.Decimal):
             return None
-        return int(value) if abs(value) < 2**63 else None
+        return int(value) if -(2**63) < value < 2**63 else None
     if kind == "date":
         return value if isinstance(value, dt.date) else None
     return value

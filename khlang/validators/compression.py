@@ -84,7 +84,7 @@ def open_parts(paths: list[Path], *, header: bool) -> BinaryIO:
                         continue
                     yield line
 
-    return io.BufferedReader(_LineStream(lines()))  # type: ignore[return-value]
+    return io.BufferedReader(_LineStream(lines()))
 
 
 class _LineStream(io.RawIOBase):

@@ -97,7 +97,8 @@ def _repeated_in_bucket(stream: Any) -> np.ndarray:
     if not len(repeated):
         return repeated.astype(np.int64)
     at = np.minimum(np.searchsorted(repeated, pairs["hash"]), len(repeated) - 1)
-    return pairs["position"][repeated[at] == pairs["hash"]]
+    positions: np.ndarray = pairs["position"][repeated[at] == pairs["hash"]]
+    return positions
 
 
 def _bool_array(mask: np.ndarray) -> pa.Array:

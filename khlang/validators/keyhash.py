@@ -39,7 +39,8 @@ def mix(values: np.ndarray) -> np.ndarray:
     values = values * np.uint64(0xBF58476D1CE4E5B9)
     values = values ^ (values >> np.uint64(27))
     values = values * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
+    mixed: np.ndarray = values ^ (values >> np.uint64(31))
+    return mixed
 
 
 def hash_keys(columns: list[pa.Array]) -> np.ndarray:
@@ -86,4 +87,5 @@ def _text_hash(column: pa.Array) -> np.ndarray:
     np.cumsum((data + np.uint64(1)) * _power_table(_P, size, "p"), out=running[1:])
     starts = offsets[:-1] - offsets[0]
     sums = running[starts + lengths] - running[starts]
-    return hashes ^ (sums * _power_table(_P_INVERSE, size + 1, "inverse")[starts])
+    combined: np.ndarray = hashes ^ (sums * _power_table(_P_INVERSE, size + 1, "inverse")[starts])
+    return combined

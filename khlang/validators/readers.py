@@ -33,7 +33,7 @@ from khlang.validators.compression import open_decompressed, open_parts
 from khlang.validators.csvsplit import split_point
 from khlang.validators.dialect import SAMPLE_ROWS, CsvOptions, Dialect
 from khlang.validators.sniff import FormatInfo
-from khlang.validators.tables import BATCH_ROWS, Batch, ReadError, Table
+from khlang.validators.tables import BATCH_ROWS, Batch, ReadError, Table, batches_from_rows
 
 __all__ = ["Batch", "ReadError", "Table", "arrow_encoding", "open_table", "prefetch"]
 
@@ -185,9 +185,7 @@ def _open_csv(
     if not _arrow_reads(options, dialect, encoding):
         located = partial(_locate_bad_bytes, opener, encoding)
         rows = records.csv_records(opener, encoding, options, located)
-        table.batches = records.batches_from_rows(
-            dialect.content(enumerate(rows, start=1)), max(width, 1)
-        )
+        table.batches = batches_from_rows(dialect.content(enumerate(rows, start=1)), max(width, 1))
         return table
     first_row = dialect.first_content_row()
     start = head.offset_of_row(first_row)
@@ -524,7 +522,9 @@ def _malformed_batch(rows: list[tuple[int, str]], width: int, options: CsvOption
     """Rows with too many or too few cells, split as Python's csv module (Frictionless's
     parser) splits them."""
     rows = sorted(rows)
-    split = [next(options.reader(io.StringIO(text)), []) if text else [] for _, text in rows]
+    split: list[list[str]] = [
+        next(options.reader(io.StringIO(text)), []) if text else [] for _, text in rows
+    ]
     columns = [
         pa.array([cells[index] if index < len(cells) else None for cells in split], pa.string())
         for index in range(width)
@@ -639,7 +639,8 @@ class prefetch:  # noqa: N801 - used as a function that returns an iterator
         import queue
         import threading
 
-        self._handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+        self._handoff: queue.Queue[Batch | BaseException | None] = queue.Queue(maxsize=depth)
+        """A batch, the error that stopped the reader, or None at the end."""
         self._stop = threading.Event()
         self._batches = batches
         self._done = False
@@ -651,11 +652,11 @@ class prefetch:  # noqa: N801 - used as a function that returns an iterator
             for batch in self._batches:
                 if self._stop.is_set():
                     return
-                self._handoff.put(("batch", batch))
+                self._handoff.put(batch)
         except BaseException as error:  # handed to the consumer, which re-raises it
-            self._handoff.put(("error", error))
+            self._handoff.put(error)
         else:
-            self._handoff.put(("end", None))
+            self._handoff.put(None)
 
     def __iter__(self) -> prefetch:
         return self
@@ -663,11 +664,11 @@ class prefetch:  # noqa: N801 - used as a function that returns an iterator
     def __next__(self) -> Batch:
         if self._done:
             raise StopIteration
-        kind, item = self._handoff.get()
-        if kind == "batch":
+        item = self._handoff.get()
+        if isinstance(item, Batch):
             return item
         self.close()
-        if kind == "error":
+        if item is not None:
             raise item
         raise StopIteration
 

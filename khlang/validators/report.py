@@ -108,7 +108,7 @@ class Tally:
 
     def wants(self, code: str, row_number: int) -> bool:
         """Whether an example at this row would be kept (to avoid building ones that are not)."""
-        kept = self.examples.get(code, ())
+        kept = self.examples.get(code, [])
         return len(kept) < self.limit or (kept[-1].row_number or 0) > row_number
 
     def _keep(self, finding: Finding) -> None:

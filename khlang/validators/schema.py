@@ -240,7 +240,8 @@ def _version_problems(descriptor: dict[str, Any], version: str) -> list[str]:
     if version != "v1":
         return []
     problems = []
-    fields = descriptor.get("fields") if isinstance(descriptor.get("fields"), list) else []
+    declared = descriptor.get("fields")
+    fields: list[Any] = declared if isinstance(declared, list) else []
     for index, field in enumerate(fields):
         constraints = field.get("constraints") if isinstance(field, dict) else None
         for name in ("exclusiveMinimum", "exclusiveMaximum"):
@@ -271,9 +272,9 @@ def parse_schema(descriptor: Any, *, where: str, version: str | None = None) -> 
     try:
         return TableSchema.model_validate(descriptor)
     except ValidationError as error:
-        problems = "; ".join(_describe(problem, descriptor) for problem in error.errors())
+        described = "; ".join(_describe(problem, descriptor) for problem in error.errors())
         raise KhlangError(
-            t(f"สคีมาไม่ถูกต้อง: {problems}", f"the Table Schema is invalid: {problems}"),
+            t(f"สคีมาไม่ถูกต้อง: {described}", f"the Table Schema is invalid: {described}"),
             where=where,
         ) from None
 

@@ -29,7 +29,7 @@ from khlang.validators.cells import (
     spread_keys,
     stored_values,
 )
-from khlang.validators.integrity import KeySpec, KeyStore, display
+from khlang.validators.integrity import KeySpec, KeyStore, KeyViolation, display
 from khlang.validators.readers import Batch, Table, prefetch
 from khlang.validators.report import Finding, Tally
 from khlang.validators.schema import SchemaField, TableSchema
@@ -285,7 +285,9 @@ class TableValidator:
         self._report_extra_cells(batch, blank_row)
         return keys
 
-    def _check_columns(self, batch: Batch, blanks: dict) -> dict[int, CellChecks]:
+    def _check_columns(
+        self, batch: Batch, blanks: dict[int, tuple[np.ndarray, np.ndarray]]
+    ) -> dict[int, CellChecks]:
         """Each field's present cells checked. In this thread: the batches are parsed in
         others meanwhile (see `prefetch`), and more threads would only wait for each other."""
         checks = {}
@@ -302,7 +304,16 @@ class TableValidator:
                 checks[index] = self.checkers[index].check(column, keys=keys)
         return checks
 
-    def _report_cells(self, index, batch, absent, blank, present, checks, blank_row) -> None:
+    def _report_cells(
+        self,
+        index: int,
+        batch: Batch,
+        absent: np.ndarray,
+        blank: np.ndarray,
+        present: np.ndarray,
+        checks: CellChecks | None,
+        blank_row: np.ndarray,
+    ) -> None:
         schema_field = self.fields[index]
         name = schema_field.name
         checker = self.checkers[index]
@@ -311,9 +322,15 @@ class TableValidator:
         def spread(mask: np.ndarray) -> np.ndarray:
             full = np.zeros(len(present), dtype=bool)
             full[present] = mask
-            return full & live
+            spread_mask: np.ndarray = full & live
+            return spread_mask
 
-        def report(code: str, mask: np.ndarray, note: Text, hint=None) -> None:
+        def report(
+            code: str,
+            mask: np.ndarray,
+            note: Text,
+            hint: Callable[[str], Text | None] | None = None,
+        ) -> None:
             self._report_rows(code, mask, batch, note, field_index=index, hint=hint)
 
         missing = absent & live
@@ -428,7 +445,7 @@ class TableValidator:
     def _position(self, name: str) -> int:
         return next(i for i, f in enumerate(self.fields) if f.name == name)
 
-    def _key_finding(self, spec: KeySpec, violation) -> Finding:
+    def _key_finding(self, spec: KeySpec, violation: KeyViolation) -> Finding:
         shown = [display(value) for value in violation.values]
         if spec.kind == "unique":
             position = spec.positions[0]

@@ -4,6 +4,8 @@ page; and a private dataset never reaches a caller who may not see it through th
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
@@ -116,6 +118,18 @@ def test_a_new_version_is_a_new_page(app_client, built, tmp_path) -> None:
     assert "Budget allocation by area, Nakhon Nayok (revised)" in titles
 
 
+@pytest.mark.parametrize("path", ["/catalog.ttl?size=1", "/catalog.jsonld"])
+def test_a_page_is_sent_as_kept_to_a_gzip_client(app_client, path) -> None:
+    """The kept gzip bytes go out as they are; a client that takes no gzip gets the text."""
+    compressed = app_client.get(path, headers={"Accept-Encoding": "gzip"})
+    plain = app_client.get(path, headers={"Accept-Encoding": "identity"})
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert "accept-encoding" in compressed.headers["vary"].lower()
+    assert compressed.text == plain.text  # httpx decodes the gzip
+    assert compressed.headers["etag"] == plain.headers["etag"]
+
+
 def test_the_cache_keeps_at_most_its_size(tmp_path) -> None:
     cache = FeedCache(tmp_path, max_pages=10)
     for number in range(30):
@@ -123,5 +137,5 @@ def test_the_cache_keeps_at_most_its_size(tmp_path) -> None:
     cache.prune()
     kept = sorted(tmp_path.glob("*/*"))
     assert len(kept) <= 10
-    assert cache.get(f"{29:064x}") == "page 29"
+    assert gzip.decompress(cache.get(f"{29:064x}")) == b"page 29"
     assert cache.get("ff" * 32) is None

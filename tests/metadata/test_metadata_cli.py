@@ -87,6 +87,7 @@ def test_unreadable_file_exits_2_but_the_rest_is_reported(khlang_cli, examples_d
     assert ":2:1" in report["input_errors"][0]["message"]
 
 
+@pytest.mark.slow  # 8-10 s: four runs of the command
 def test_check_with_catalog_state(khlang_cli, examples_dir: Path, tmp_path: Path) -> None:
     names = [
         json.loads(json.dumps(item))["compliance"]["name"]
@@ -133,6 +134,7 @@ def test_export_json_forms(khlang_cli, examples_dir: Path, tmp_path: Path, targe
     assert document["name"] == "chiang-mai-budget-allocation"
 
 
+@pytest.mark.slow  # 7-10 s: five runs of the command
 def test_template_command(khlang_cli, tmp_path: Path) -> None:
     thai = khlang_cli("metadata", "template", "--data-type", "ข้อมูลสถิติ")
     code = khlang_cli("metadata", "template", "--data-type", "statistical")

@@ -33,6 +33,7 @@ def test_a_former_code_finds_the_area_it_became() -> None:
     assert areas.area("102203").name_th == "บางแค"
 
 
+@pytest.mark.slow  # 9 s: the area master rebuilt from the real sources
 def test_the_shipped_files_are_what_the_sources_build(real_dir: Path) -> None:
     tables = build_reference(real_dir)
     for name, frame in tables.items():

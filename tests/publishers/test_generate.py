@@ -32,6 +32,7 @@ def test_the_bundled_samples_are_what_the_generator_writes(samples, tmp_path) ->
     assert _same_tree(out, samples)
 
 
+@pytest.mark.slow  # 10 s: three generations of the samples
 def test_a_seed_gives_the_same_files_and_another_seed_others(tmp_path) -> None:
     years = parse_years("2567-2568")
     generate(tmp_path / "a", scale="sample", years=years, seed=3)
@@ -133,6 +134,7 @@ def test_national_scale_covers_the_7848_laos(real_dir) -> None:
     assert items.corr(weights) > 0.9
 
 
+@pytest.mark.slow  # 7-11 s: a generation by the command, in a process of its own
 def test_the_command_writes_the_manifest(khlang_cli, tmp_path) -> None:
     out = tmp_path / "gen"
     result = khlang_cli("generate", "--scale", "sample", "--years", "2568", "--seed", "2",

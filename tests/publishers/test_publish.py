@@ -189,6 +189,7 @@ def test_publishing_again_replaces_the_datasets(samples, tmp_path, agency) -> No
     assert not [path for path in out.iterdir() if path.name.endswith(".old")]
 
 
+@pytest.mark.slow  # 23 s: the whole publish of the samples, in a process of its own
 def test_the_command_publishes_the_samples(khlang_cli, samples, tmp_path) -> None:
     out = tmp_path / "out"
     result = khlang_cli(
@@ -243,6 +244,7 @@ def test_the_gate_refuses_files_that_break_their_schema(published, tmp_path) -> 
     }
 
 
+@pytest.mark.slow  # 25 s: seven datasets through the catalog's gate, by the command
 def test_the_catalog_accepts_the_published_folders(khlang_cli, published, tmp_path) -> None:
     _, out = published
     home = tmp_path / "home"

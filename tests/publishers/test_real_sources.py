@@ -75,6 +75,7 @@ def test_areas_come_from_the_provinces_and_the_item_text(fy2561) -> None:
     assert set(disbursed["area_level"]) >= {"central", "province"}
 
 
+@pytest.mark.slow  # 17-24 s: the ten budget-bill files read and summed
 def test_the_budget_bill_is_read_through_its_noise(real_dir: Path) -> None:
     ctx = Context(registry=load_areas(real_dir), issues=IssueLog(), sources_dir=real_dir)
     adapter = ADAPTERS["kaogeek"]

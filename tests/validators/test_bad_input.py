@@ -141,6 +141,7 @@ def test_single_100_mb_line(tmp_path) -> None:
     assert "longer than 16 MB" in error["message"]
 
 
+@pytest.mark.slow  # 26 s on the shared 2-core machine: a 40 MB row written and read
 def test_long_rows(tmp_path) -> None:
     """A 5 MB cell is read (in larger blocks, on a second pass); a 40 MB row is refused."""
     path = tmp_path / "rows.csv"

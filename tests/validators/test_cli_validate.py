@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.validators.conftest import write_csv
 
 SCHEMA = {"fields": [{"name": "year", "type": "year", "calendar": "buddhist"},
@@ -72,6 +74,7 @@ def test_data_package(khlang_cli, tmp_path) -> None:
     assert document["tasks"][0]["name"] == "a"
 
 
+@pytest.mark.slow  # 11 s: three runs of the command, one importing frictionless-py
 def test_frictionless_verdict_and_compressed_files(khlang_cli, tmp_path) -> None:
     """Without a schema khlang guesses types from the first 100 rows as frictionless-py
     does, and reports the cell after them that does not fit, with or without

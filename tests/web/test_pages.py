@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import pytest
 
 from khlang.metadata.fields import MANDATORY_FIELDS
+from tests.web.conftest import make_app
 from tests.web.fixture import ORGANIZATION, budget_rows, needs_rows
 
 DATASET = "chiang-mai-budget-allocation"
@@ -448,3 +449,19 @@ def test_static_files_are_cached_for_a_year(client) -> None:
     response = client.get(css.group(1))
     assert response.status_code == 200
     assert "immutable" in response.headers["cache-control"]
+
+
+def test_the_site_without_the_dashboard_serves_every_generic_page(web_home) -> None:
+    """The budget dashboard is a mounted part: without it every other page is served in both
+    languages, none links to it, and the sitemap leaves it out."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(make_app(web_home, dashboard=False), base_url="http://testserver") as bare:
+        for path in (path for path in PAGES if not path.startswith("/dashboard")):
+            for page in (get(bare, path), get(bare, "/en" + path)):
+                assert not [href for href, _ in page.links if "/dashboard" in href], path
+        assert bare.get("/dashboard").status_code == 404
+        assert bare.get("/en/dashboard/glossary").status_code == 404
+        sitemap = bare.get("/sitemap.xml").text
+        assert "/organization" in sitemap
+        assert "/dashboard" not in sitemap

@@ -28,8 +28,7 @@ from khlang.api.ckan_common import CkanError, Context
 from khlang.api.errors import ApiError, headers_of
 from khlang.api.http import base_url, json_bytes
 from khlang.api.state import api_state, caller
-from khlang.catalog import ANONYMOUS, NotFoundError, PermissionDeniedError
-from khlang.catalog.errors import BadApiKeyError
+from khlang.catalog import ANONYMOUS
 from khlang.errors import KhlangError
 
 router = APIRouter(tags=["CKAN API"])
@@ -170,42 +169,32 @@ async def call_action(
                 await form.close()
     except CkanError as error:
         return _error(request, action, error)
-    except NotFoundError as error:
-        return _error(
-            request,
-            action,
-            CkanError("Not Found Error", 404, message=f"Not found: {error.message.en}"),
-        )
-    except PermissionDeniedError as error:
-        return _error(
-            request,
-            action,
-            CkanError("Authorization Error", 403, message=f"Access denied: {error.message.en}"),
-        )
-    except (ApiError, BadApiKeyError) as error:
-        if error.status in (401, 403):
-            kind = CkanError("Authorization Error", error.status, message=error.message.en)
-        elif error.status == 404:
-            kind = CkanError("Not Found Error", 404, message=error.message.en)
-        elif error.status >= 500:
-            kind = CkanError("Internal Server Error", error.status, message=error.message.en)
-        else:
-            status = 409 if error.status in (400, 409, 422) else error.status
-            kind = CkanError(
-                "Validation Error", status, fields={error.where or "query": [error.message.en]}
-            )
-        response = _error(request, action, kind)
+    except KhlangError as error:
+        response = _error(request, action, ckan_error(error))
         response.headers.update(headers_of(error))
         return response
-    except KhlangError as error:
-        return _error(
-            request,
-            action,
-            CkanError("Validation Error", 409, fields={"message": [error.render("en")]}),
-        )
     # An answer to a key may hold private datasets: no shared cache may keep it.
     private = {} if principal == ANONYMOUS else {"Cache-Control": "private, no-store"}
     return Response(content, media_type="application/json;charset=utf-8", headers=private)
+
+
+def ckan_error(error: KhlangError) -> CkanError:
+    """CKAN's error for one of khlang's, from the error's own status (`khlang.errors`), in
+    CKAN's words: 401/403 an Authorization Error, 404 a Not Found Error, other refusals and
+    bad input a Validation Error (409, CKAN's status for it) naming the parameter."""
+    message = error.message.en
+    if error.status in (401, 403):
+        return CkanError("Authorization Error", error.status, message=f"Access denied: {message}")
+    if error.status == 404:
+        return CkanError("Not Found Error", 404, message=f"Not found: {message}")
+    if error.status >= 500:
+        return CkanError("Internal Server Error", error.status, message=message)
+    status = 409 if error.status in (400, 409, 422) else error.status
+    if isinstance(error, ApiError):  # a bad parameter: named as CKAN names a field
+        fields = {error.where or "query": [message]}
+    else:
+        fields = {"message": [error.render("en")]}
+    return CkanError("Validation Error", status, fields=fields)
 
 
 def _error(request: Request, action: str, error: CkanError) -> JSONResponse:

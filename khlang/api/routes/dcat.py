@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse
 
 from khlang.api import service
 from khlang.api.errors import bad_parameter
-from khlang.api.http import accepted, base_url, cached_response, not_acceptable
+from khlang.api.http import accepted, accepts_gzip, base_url, cached_response, not_acceptable
 from khlang.api.routes.datasets import listing_policy, metadata_as, unknown_extension
 from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
@@ -111,12 +111,17 @@ def catalog_feed(
         state, principal, base_url(request), format, size, link, page=page, after=after
     )
     media = next(m for m, f in service.RDF_MEDIA_TYPES.items() if f == format)
+    gzipped = accepts_gzip(request)
     return cached_response(
         request,
-        found.text,
+        found.compressed if gzipped else found.text,
         media_type=f"{media}; charset=utf-8",
         etag=f'"{found.key[:32]}"',
         cache_control=listing_policy(principal),
+        headers={
+            "Vary": "Accept, Accept-Encoding",
+            **({"Content-Encoding": "gzip"} if gzipped else {}),
+        },
     )
 
 

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from khlang.api.web.dashboard.routes import router as dashboard_router
 from khlang.api.web.downloads import DownloadCountMiddleware
 from khlang.api.web.errors import install_error_pages
 from khlang.api.web.feedback import router as feedback_router
@@ -42,11 +43,14 @@ class _VersionedStatic(StaticFiles):
         await super().__call__(scope, receive, send_cached)
 
 
-def mount(app: FastAPI) -> None:
-    """Add the pages (in both languages), their static files, HTML error pages and the
-    download counter to the application."""
+def mount(app: FastAPI, *, dashboard: bool = True) -> None:
+    """Add the pages (in both languages), the budget dashboard's when `dashboard`, their
+    static files, HTML error pages and the download counter to the application."""
     app.include_router(router)
     app.include_router(router, prefix=ENGLISH_PREFIX)
+    if dashboard:
+        app.include_router(dashboard_router)
+        app.include_router(dashboard_router, prefix=ENGLISH_PREFIX)
     app.include_router(publishing_router)
     app.include_router(publishing_router, prefix=ENGLISH_PREFIX)
     app.include_router(feedback_router)

@@ -112,7 +112,9 @@ async def dataset_page(
             chart_svg = await run_in_threadpool(charts.render_svg, drawn)
 
     share = None
-    if version is None:  # the store counts the current version only
+    # The store counts the current version only; the figure is the dashboard's, shown only
+    # where the dashboard is mounted.
+    if version is None and state.settings.dashboard:
         share = await run_in_threadpool(
             area_share,
             state,

@@ -21,14 +21,13 @@ from fastapi import Path as PathParameter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from khlang.api.errors import ApiError
 from khlang.api.feedback import service
 from khlang.api.feedback.service import Proof, services
 from khlang.api.publishing import receive_form
 from khlang.api.state import api_state
 from khlang.api.web import feedback_format
 from khlang.api.web.i18n import Formatter, language_of, localized, with_query
-from khlang.api.web.publishing import _check_csrf, _csrf, _signed_in
+from khlang.api.web.publishing import _check_csrf, _csrf, _signed_in, require_signed_in
 from khlang.api.web.render import render
 from khlang.catalog import Principal
 from khlang.catalog.feedback_records import Subject
@@ -338,14 +337,7 @@ def _versions(state, organization: str) -> dict[str, list[int]]:  # type: ignore
 
 async def _officer(request: Request, name: str) -> tuple[Principal, dict[str, str]]:
     """The signed-in editor and the posted form (with its token checked)."""
-    signed = await _signed_in(request)
-    if signed is None:
-        raise ApiError(
-            Text(th="กรุณาเข้าสู่ระบบด้วย API key ก่อน", en="sign in with an API key first"),
-            code="unauthenticated",
-            status=401,
-        )
-    principal, token = signed
+    principal, token = await require_signed_in(request)
     form = await _form(request)
     _check_csrf(form, token)
     return principal, form

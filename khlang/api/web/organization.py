@@ -66,5 +66,7 @@ def organization_page(state: ApiState, name: str, *, base: str, lang: Lang) -> O
             base=base,
             rows_path=localized("/dashboard/amounts", lang),
             dashboard_path=localized("/dashboard", lang),
-        ),
+        )
+        if state.settings.dashboard  # the dashboard's figure, where the dashboard is mounted
+        else None,
     )

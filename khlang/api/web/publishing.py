@@ -175,7 +175,8 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-async def _require(request: Request) -> tuple[Principal, str]:
+async def require_signed_in(request: Request) -> tuple[Principal, str]:
+    """The signed-in officer and the key, or a 401 (the publishing and feedback pages')."""
     signed = await _signed_in(request)
     if signed is None or signed[0] == ANONYMOUS:
         raise ApiError(
@@ -191,7 +192,7 @@ async def _require(request: Request) -> tuple[Principal, str]:
 
 @router.post("/publish/upload", response_class=HTMLResponse)
 async def upload(request: Request) -> Response:
-    principal, token = await _require(request)  # before a byte of the body is read
+    principal, token = await require_signed_in(request)  # before a byte of the body is read
     state = api_state(request)
     organizations = publishing_organizations(state, principal)
     if not organizations:
@@ -302,7 +303,7 @@ def _review(
 async def review(request: Request, draft_id: str) -> Response:
     if await _signed_in(request) is None:
         return _redirect(_home(request))
-    principal, token = await _require(request)
+    principal, token = await require_signed_in(request)
     state = api_state(request)
     draft = _draft(state, draft_id, principal)
     return await anyio.to_thread.run_sync(lambda: _review(request, state, principal, token, draft))
@@ -317,7 +318,7 @@ def _draft(state: ApiState, draft_id: str, principal: Principal) -> drafts.Draft
 
 @router.post("/publish/draft/{draft_id}", response_class=HTMLResponse)
 async def save_and_check(request: Request, draft_id: str) -> Response:
-    principal, token = await _require(request)
+    principal, token = await require_signed_in(request)
     state = api_state(request)
     draft = _draft(state, draft_id, principal)
     form = await _form(request, FORM_FIELDS_LIMIT)

@@ -58,6 +58,11 @@ class PageContext:
         self.path = site_path(request.url.path)
         self.fmt = Formatter(self.lang)
 
+    @property
+    def dashboard(self) -> bool:
+        """Whether the budget dashboard is mounted (pages link to it only then)."""
+        return bool(self.request.app.state.khlang.settings.dashboard)
+
     def tr(self, th: str, en: str) -> str:
         return en if self.lang == "en" else th
 

@@ -13,14 +13,10 @@ from khlang.api.routes.datasets import metadata_as
 from khlang.api.routes.dcat import catalog_feed, feed_position, wanted_rdf
 from khlang.api.service import API
 from khlang.api.state import api_state, caller
-from khlang.api.web import dashboard as dashboard_module
 from khlang.api.web import home as home_module
 from khlang.api.web import organization as organization_module
-from khlang.api.web.dashboard.evidence import EvidenceError, evidence_page
-from khlang.api.web.dashboard.export import panel_csv
 from khlang.api.web.dataset import dataset_page
 from khlang.api.web.docs import LOCATIONS, docs_page, markdown
-from khlang.api.web.errors import error_page, not_found_page
 from khlang.api.web.i18n import Formatter, language_of, localized, with_query
 from khlang.api.web.officer import officer_view
 from khlang.api.web.preview import AGG_LABELS, operators_for_form, page_filters
@@ -28,7 +24,6 @@ from khlang.api.web.render import render
 from khlang.api.web.search import SORT_LABELS, run_search
 from khlang.api.web.seo import sitemap
 from khlang.catalog import ANONYMOUS
-from khlang.catalog.area_budget.glossary import GLOSSARY, TERMS
 from khlang.i18n import Text
 
 router = APIRouter(include_in_schema=False)
@@ -167,69 +162,6 @@ def _version(params: list[tuple[str, str]]) -> int | None:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else None
 
 
-@router.get("/dashboard", response_class=HTMLResponse)
-async def dashboard(request: Request) -> Response:
-    model = await _dashboard_model(request)
-    return render(request, "dashboard.html", m=model, glossary=TERMS)
-
-
-async def _dashboard_model(request: Request) -> dashboard_module.DashboardModel:
-    fmt = _fmt(request)
-    path = localized("/dashboard", fmt.lang)
-    return await dashboard_module.dashboard(
-        api_state(request),
-        _params(request),
-        fmt,
-        base=base_url(request),
-        url_for=lambda p: with_query(path, p),
-        rows_path=localized("/dashboard/amounts", fmt.lang),
-    )
-
-
-@router.get("/dashboard/table.csv")
-async def dashboard_table(request: Request, panel: str = "") -> Response:
-    """One panel of the dashboard, for the same selection, as CSV with a byte-order mark."""
-    model = await _dashboard_model(request)
-    found = model.panel(panel)
-    if found is None:
-        return not_found_page(
-            request, Text(th="ไม่มีตารางนี้ในแดชบอร์ด", en="No such dashboard table"), panel
-        )
-    return Response(
-        panel_csv(found, model.totals, base_url(request)),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="khlang-{found.key}.csv"',
-            "Cache-Control": "public, max-age=60",
-        },
-    )
-
-
-@router.get("/dashboard/amounts", response_class=HTMLResponse)
-async def dashboard_amounts(request: Request) -> Response:
-    """The amounts behind a dashboard figure, each with its dataset, version, table and row."""
-    try:
-        model = await run_in_threadpool(
-            evidence_page, api_state(request), _params(request), base_url(request)
-        )
-    except EvidenceError as error:
-        return error_page(
-            request,
-            400,
-            Text(th="คำค้นไม่ถูกต้อง", en="Bad query"),
-            Text(
-                th=f"{error.parameter}: {error.message.th}",
-                en=f"{error.parameter}: {error.message.en}",
-            ),
-        )
-    return render(request, "dashboard_amounts.html", m=model, glossary=TERMS)
-
-
-@router.get("/dashboard/glossary", response_class=HTMLResponse)
-async def glossary(request: Request) -> Response:
-    return render(request, "glossary.html", terms=GLOSSARY)
-
-
 @router.get("/docs", response_class=HTMLResponse)
 async def docs(request: Request) -> Response:
     """The API documentation, drawn from the OpenAPI description with this catalog's names."""
@@ -250,7 +182,7 @@ async def sitemap_xml(request: Request) -> Response:
     state = api_state(request)
     datasets = await run_in_threadpool(lambda: state.catalog.datasets(viewer=ANONYMOUS))
     organizations = sorted({summary.organization for summary in datasets})
-    body = sitemap(base_url(request), datasets, organizations)
+    body = sitemap(base_url(request), datasets, organizations, dashboard=state.settings.dashboard)
     return Response(
         body,
         media_type="application/xml",

@@ -98,12 +98,14 @@ def _description(dataset: Dataset) -> str:
     return text[:5000]
 
 
-def sitemap(base: str, datasets: list[DatasetSummary], organizations: list[str]) -> str:
+def sitemap(
+    base: str, datasets: list[DatasetSummary], organizations: list[str], *, dashboard: bool
+) -> str:
     """Every public page, in Thai with its English alternate (`xhtml:link hreflang`)."""
     pages: list[tuple[str, dt.datetime | None]] = [
         ("/", None),
         ("/search", None),
-        ("/dashboard", None),
+        *([("/dashboard", None)] if dashboard else []),
         ("/organization", None),
     ]
     pages += [(f"/organization/{name}", None) for name in organizations]

@@ -396,8 +396,10 @@ def _against_store(row: dict[str, Any], store: StoreFigures) -> dict[str, Any]:
         "rate_differs": rate_differs,
         "rate_datasets": state.datasets if state else [],
         "store_budget": None if counted is None else float(counted),
+        "expenditure_budget": own,
+        # a benchmark table without the column (budget per capita only) has nothing to compare
         "budget_difference": None
-        if own_budget == counted
+        if own_budget == counted or "expenditure_budget" not in row
         else float((counted or 0) - (own_budget or 0)),
         "budget_datasets": local.datasets if local else [],
     }

@@ -101,9 +101,7 @@ def downgrade() -> None:
                 sa.select(SCHEMAS.c.sha256, SCHEMAS.c.document).where(
                     SCHEMAS.c.sha256.in_(sorted(wanted))
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         updates = [
             {"version_id": version_id, "stored": joined(stored, positions, documents),
