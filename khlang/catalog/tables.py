@@ -203,7 +203,7 @@ class Dataset(Base):
     state: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    """Moved by every publish, withdrawal and reinstatement."""
+    """Moved by every publish, withdrawal and reinstatement (`Catalog.change_stamp`)."""
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_note: Mapped[str | None] = mapped_column(Text)
 

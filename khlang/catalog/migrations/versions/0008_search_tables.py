@@ -4,7 +4,7 @@ an FTS5 table in the SQLite catalog file — filled from the existing current ve
 that no API worker builds an index of its own.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 
 from __future__ import annotations
