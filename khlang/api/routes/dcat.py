@@ -48,7 +48,8 @@ After = Annotated[
         min_length=1,
         max_length=200,
         description="Keyset paging: the datasets named after this one (the last name of the "
-        "previous page), as `hydra:next` links give it. Not with `page`.",
+        "previous page), as `hydra:next` links give it. With `after`, `page` is not read: "
+        "the cursor says where the page starts.",
     ),
 ]
 Size = Annotated[
@@ -94,12 +95,6 @@ def catalog_feed(
             "the DCAT feed takes only page, size and after; search with /api/v1/datasets or "
             "package_search",
             code="unknown_parameter",
-        )
-    if after is not None and "page" in request.query_params:
-        raise bad_parameter(
-            "after",
-            "ระบุได้อย่างใดอย่างหนึ่ง: page หรือ after",
-            "give either page or after, not both",
         )
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in POSITION]
     address = f"{base_url(request)}{links_to or request.url.path}"
