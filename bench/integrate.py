@@ -32,7 +32,6 @@ import shutil
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -44,8 +43,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from ruamel.yaml import YAML
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -55,7 +52,7 @@ from khlang.catalog.area_budget import AreaQuery, amounts, conflicts, totals  # 
 from khlang.catalog.area_budget.cells import recompute_all  # noqa: E402
 from khlang.catalog.area_budget.maintain import rebuild  # noqa: E402
 from khlang.catalog.area_budget.query import forget, totals_from_amounts  # noqa: E402
-from khlang.catalog.database import with_installed_driver  # noqa: E402
+from khlang.catalog.database import scratch_schema  # noqa: E402
 from khlang.metadata.parquet import nan_as_missing  # noqa: E402
 from khlang.publishers.datasets import BUDGET_ALLOCATION  # noqa: E402
 from khlang.publishers.tables import COLUMNS, table_schema  # noqa: E402
@@ -241,19 +238,8 @@ def fresh_schema(database_url: str | None) -> Iterator[str | None]:
     if not database_url:
         yield None
         return
-    schema = f"khlang_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(
-        with_installed_driver(make_url(database_url)), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(database_url, prefix="khlang_bench") as url:
+        yield url
 
 
 def median_ms(action: Callable[[], Any], *, remembered: bool, runs: int = 3) -> float:
@@ -318,7 +304,8 @@ def main() -> None:
               f"(counted once), {grand.duplicates:,} duplicate amounts left out, rate "
               f"{grand.disbursement_rate:.1f} %")  # fmt: skip
         found = timed("conflicts (first 100)", lambda: conflicts(catalog, national))
-        print(f"  {len(found)} listed, e.g. {found[0].line_key}: {found[0].difference} baht")
+        example = f", e.g. {found[0].line_key}: {found[0].difference} baht" if found else ""
+        print(f"  {len(found)} listed{example}")
         questions = {
             "national total of a year": lambda: totals(catalog, national),
             "by province, one year": lambda: totals(catalog, national, ["province"]),

@@ -5,16 +5,14 @@ afterwards, so tests never see each other's (or another session's) tables."""
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from khlang.catalog.database import with_installed_driver
+from khlang.catalog.database import scratch_schema, with_installed_driver
 
 POSTGRES_URL = os.environ.get(
     "KHLANG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -35,17 +33,6 @@ def reachable_server() -> str:
     return POSTGRES_URL
 
 
-@contextmanager
-def schema_url(server: str) -> Iterator[str]:
+def schema_url(server: str) -> AbstractContextManager[str]:
     """A database URL whose search_path is a new, empty schema (dropped on exit)."""
-    schema = f"khlang_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(with_installed_driver(make_url(server)), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return scratch_schema(server, prefix="khlang_test")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import importlib.util
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,24 @@ def with_installed_driver(url: URL) -> URL:
     if url.drivername != "postgresql" or importlib.util.find_spec("psycopg"):
         return url
     return url.set(drivername="postgresql+psycopg2")
+
+
+@contextlib.contextmanager
+def scratch_schema(server: str, *, prefix: str) -> Iterator[str]:
+    """The URL of PostgreSQL server `server` with its search_path set to a new, empty schema
+    (`prefix` and a random suffix), dropped with everything in it on exit: a catalog of its
+    own on a shared database, for a test or a bench run that must see no other's tables."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(with_installed_driver(make_url(server)), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def _configure_sqlite(engine: Engine) -> None:

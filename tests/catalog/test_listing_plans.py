@@ -43,28 +43,10 @@ def big_catalog(tmp_path_factory, request) -> Iterator[Catalog]:
 
 @pytest.fixture(scope="module")
 def module_postgres_url(request) -> Iterator[str]:
-    import uuid
+    from khlang.catalog.database import scratch_schema
 
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    from khlang.catalog.database import with_installed_driver
-
-    server = request.getfixturevalue("postgres_server")
-    schema = f"khlang_plans_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(with_installed_driver(make_url(server)), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield (
-            make_url(server)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(request.getfixturevalue("postgres_server"), prefix="khlang_plans") as url:
+        yield url
 
 
 def _operator():
