@@ -142,6 +142,27 @@ def migrate_first(database_url: str, home: Path) -> None:
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
+def print_sizes(database_url: str) -> None:
+    """The database's size on disk and its five largest tables (with indexes and TOAST)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from khlang.catalog.database import with_installed_driver
+
+    engine = create_engine(with_installed_driver(make_url(database_url)))
+    with engine.connect() as connection:
+        total = connection.scalar(text("SELECT pg_database_size(current_database())"))
+        largest = connection.execute(
+            text(
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' "
+                "AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC LIMIT 5"
+            )
+        ).all()
+    engine.dispose()
+    print(f"database: {total / 1e9:.2f} GB; " + ", ".join(f"{name} {size / 1e9:.2f} GB"
+          for name, size in largest))  # fmt: skip
+
+
 # --- 3. serve -------------------------------------------------------------------------------
 
 
@@ -362,6 +383,7 @@ def main() -> None:
     if options.schema_sizes:
         schema_dedup(database_url)
     migrate_first(database_url, home)
+    print_sizes(database_url)
     port = free_port()
     server = serve(database_url, home, port, prepare=not options.feeds)
     try:
@@ -388,6 +410,13 @@ def main() -> None:
                     continue
                 figures = measure(client, urls, options.repeat)
                 print(f"{label:38} " + " ".join(f"{figures[k]:8.1f}" for k in figures))
+        stop(server)
+        # A restarted worker: the query tables are on disk by now, nothing else is kept.
+        server = serve(database_url, home, port)
+        ready = wait_for(f"http://127.0.0.1:{port}{first}", server)
+        print(f"\nrestarted (default options): {first} answered {ready:.1f} s after the server "
+              f"process started; load average "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
     finally:
         stop(server)
 
