@@ -326,23 +326,37 @@ class Catalog:
             row, organization = self._visible_dataset(session, name, viewer)
             current = session.get(DatasetVersion, row.current_version_id)
             assert current is not None
-            version = _version_record(session, current, row.name)
-            return DatasetRecord(
-                id=row.id,
-                name=row.name,
-                organization=organization,
-                title=row.title,
-                private=row.private,
-                state=row.state,
-                version=version.number,
-                content_hash=version.content_hash,
-                modified=version.published_at,
-                created_at=row.created_at,
-                withdrawn_at=row.withdrawn_at,
-                withdrawn_note=row.withdrawn_note,
-                lock_version=row.lock_version,
-                current=version,
-            )
+            return _dataset_record(row, organization, _version_record(session, current, row.name))
+
+    def dataset_records(
+        self, names: list[str], *, viewer: Principal = ANONYMOUS
+    ) -> list[DatasetRecord]:
+        """Many datasets with their current versions, in the order of `names`, leaving out
+        those `viewer` may not see or that are gone: a page of search results (CKAN's
+        package_search, up to 1,000) in four queries instead of four per dataset."""
+        with self.read() as session:
+            rows = session.execute(
+                select(DatasetRow, Organization.name, DatasetVersion)
+                .join(Organization, Organization.id == DatasetRow.organization_id)
+                .join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
+                .where(DatasetRow.name.in_(names))
+            ).all()
+            shown = [
+                (row, organization, version)
+                for row, organization, version in rows
+                if not row.private or viewer.can_see_private(organization)
+            ]
+            links = _links(session, [version.id for _, _, version in shown])
+            metadata = table_schemas.full_metadata(session, [version for _, _, version in shown])
+            found = {
+                row.name: _dataset_record(
+                    row,
+                    organization,
+                    _record_of(version, row.name, metadata[version.id], links.get(version.id, [])),
+                )
+                for row, organization, version in shown
+            }
+        return [found[name] for name in names if name in found]
 
     def version(
         self, name: str, number: int | None = None, *, viewer: Principal = ANONYMOUS
@@ -600,6 +614,25 @@ def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
         author=version.author,
         change_note=version.change_note,
         published_at=version.published_at or version.created_at,
+    )
+
+
+def _dataset_record(row: DatasetRow, organization: str, version: VersionRecord) -> DatasetRecord:
+    return DatasetRecord(
+        id=row.id,
+        name=row.name,
+        organization=organization,
+        title=row.title,
+        private=row.private,
+        state=row.state,
+        version=version.number,
+        content_hash=version.content_hash,
+        modified=version.published_at,
+        created_at=row.created_at,
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_note=row.withdrawn_note,
+        lock_version=row.lock_version,
+        current=version,
     )
 
 
