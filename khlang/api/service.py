@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from rdflib import Graph
 
 from khlang.api.errors import ApiError
 from khlang.api.feed_cache import page_key, part_key, visibility_class
@@ -527,26 +528,26 @@ def _catalog_page(
             state.feed_parts.put(keys[version.dataset], parts[version.dataset].model_dump_json())
         else:  # changed between the listing and the read: served, not kept
             as_listed = False
-    title = Text(th=state.settings.site_title, en=state.settings.site_title)
     text = catalog_page(
         [parts[s.name] for s in listed if s.name in parts], format=format, base_url=base,
-        title=title, description=FEED_DESCRIPTION, publisher=FEED_PUBLISHER, paging=paging,
+        title=_feed_title(state), description=FEED_DESCRIPTION, publisher=FEED_PUBLISHER,
+        paging=paging,
     )  # fmt: skip
     if text is None:  # the parts' prefixes conflict: the page is built whole
-        text = _whole_page(state, principal, base, format, listed, paging)
+        names = [s.name for s in listed]
+        text = serialize(_whole_page(state, principal, base, names, paging), format)
     return text, as_listed
 
 
+def _feed_title(state: ApiState) -> Text:
+    return Text(th=state.settings.site_title, en=state.settings.site_title)
+
+
 def _whole_page(
-    state: ApiState,
-    principal: Principal,
-    base: str,
-    format: str,
-    listed: list[DatasetSummary],
-    paging: Paging,
-) -> str:
-    """The page built and serialised whole by rdflib."""
-    versions = list(state.catalog.current_versions([s.name for s in listed], viewer=principal))
+    state: ApiState, principal: Principal, base: str, names: list[str], paging: Paging
+) -> Graph:
+    """The page's graph built whole by rdflib."""
+    versions = list(state.catalog.current_versions(names, viewer=principal))
     downloads = {
         id(v.metadata): _url_by_position(v.metadata.resources, _download_urls(base, v))
         for v in versions
@@ -555,13 +556,11 @@ def _whole_page(
     def resource_url(dataset: Dataset, resource) -> str | None:
         return downloads[id(dataset)](dataset, resource)
 
-    graph = catalog_graph(
-        [v.metadata for v in versions], base_url=base,
-        title=Text(th=state.settings.site_title, en=state.settings.site_title),
+    return catalog_graph(
+        [v.metadata for v in versions], base_url=base, title=_feed_title(state),
         description=FEED_DESCRIPTION, publisher=FEED_PUBLISHER, resource_url=resource_url,
         paging=paging,
     )  # fmt: skip
-    return serialize(graph, format)
 
 
 # --- tabular resources -------------------------------------------------------------------

@@ -33,28 +33,35 @@ Key = tuple[str, str]
 Counted = tuple[str | None, str | None, int]
 """(a declared format, a file name, datasets) of a source."""
 
-_SCHEMA = {
-    "postgresql": "v.metadata -> 'resources' -> vr.position ->> 'schema'",
-    "sqlite": "json_extract(v.metadata, '$.resources[' || vr.position || '].schema')",
+_RESOURCES = {
+    # each version's metadata read once (one detoast), its resources numbered from 0
+    "postgresql": "CROSS JOIN LATERAL jsonb_array_elements(v.metadata -> 'resources') "
+    "WITH ORDINALITY AS r(value, n) JOIN version_resources vr ON vr.version_id = v.id "
+    "AND vr.position = r.n - 1",
+    "sqlite": "JOIN json_each(v.metadata, '$.resources') AS r JOIN version_resources vr "
+    "ON vr.version_id = v.id AND vr.position = r.key",
 }
+_SCHEMA = {"postgresql": "r.value ->> 'schema'", "sqlite": "json_extract(r.value, '$.schema')"}
 _BY_HASH = {
     "postgresql": "v.schema_positions @> to_jsonb(vr.position)",
     "sqlite": "EXISTS (SELECT 1 FROM json_each(v.schema_positions) AS p "
     "WHERE p.value = vr.position)",
 }
 _CURRENT = "JOIN datasets d ON d.current_version_id = v.id AND d.state = 'active'"
+_ONE = "WHERE v.id = :version"
 
 
-def _counted(session: Session, where: str, params: dict[str, Any]) -> dict[Key, Counted]:
-    """(file, schema) -> (format, filename, datasets) of the versions `where` selects: one
-    statement, the JSON read by the database (no version is loaded into Python)."""
+def _counted(session: Session, join: str, where: str, **params: Any) -> dict[Key, Counted]:
+    """(file, schema) -> (format, filename, datasets) of the versions `join` and `where`
+    select: one statement, the JSON read by the database (no version is loaded into
+    Python)."""
     dialect = session.get_bind().dialect.name
-    # `where` and the dialect's fragments are this module's constants; values are bound.
+    # `join`, `where` and the dialect's fragments are this module's constants; values are bound.
     statement = text(
         f"SELECT vr.blob_sha256, {_SCHEMA[dialect]} AS schema_sha256, min(vr.format), "  # noqa: S608
-        "min(vr.filename), count(DISTINCT v.dataset_id) "
-        f"FROM dataset_versions v JOIN version_resources vr ON vr.version_id = v.id {where} "
-        f"AND vr.blob_sha256 IS NOT NULL AND {_BY_HASH[dialect]} GROUP BY 1, 2"
+        f"min(vr.filename), count(DISTINCT v.dataset_id) FROM dataset_versions v {join} "
+        f"{_RESOURCES[dialect]} {where or 'WHERE TRUE'} AND vr.blob_sha256 IS NOT NULL "
+        f"AND {_BY_HASH[dialect]} GROUP BY 1, 2"
     )
     return {
         (blob, schema): (format, filename, count)
@@ -65,7 +72,7 @@ def _counted(session: Session, where: str, params: dict[str, Any]) -> dict[Key, 
 
 def expected(session: Session) -> dict[Key, Counted]:
     """The sources of every offered dataset's current version, counted from the versions."""
-    return _counted(session, f"{_CURRENT} WHERE TRUE", {})
+    return _counted(session, _CURRENT, "")
 
 
 def move(session: Session, before: str | None, after: str | None) -> None:
@@ -74,8 +81,8 @@ def move(session: Session, before: str | None, after: str | None) -> None:
     moving the same sources lock them in the same order)."""
     if before == after:
         return
-    gone = _counted(session, "WHERE v.id = :version", {"version": before}) if before else {}
-    added = _counted(session, "WHERE v.id = :version", {"version": after}) if after else {}
+    gone = _counted(session, "", _ONE, version=before) if before else {}
+    added = _counted(session, "", _ONE, version=after) if after else {}
     delta: Counter[Key] = Counter(dict.fromkeys(added, 1))
     delta.subtract(dict.fromkeys(gone, 1))
     for key in sorted(delta):

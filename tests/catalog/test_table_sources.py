@@ -63,3 +63,21 @@ def test_check_finds_drifted_sources_and_repair_counts_them_again(
     catalog.check(actor=operator, repair=True)
     assert catalog.check(actor=operator).ok
     assert _kept(catalog) == before
+
+
+def test_migration_counts_the_sources_of_an_existing_catalog(
+    catalog: Catalog, publish, tmp_path
+) -> None:
+    """Migration 0011 fills `table_sources` from the current versions already there."""
+    from alembic import command
+
+    from khlang.catalog.database import alembic_config
+
+    publish(write_folder(tmp_path / "a", "lamphun-budget", second_csv=rows_csv(2, offset=5)))
+    publish(write_folder(tmp_path / "b", "lampang-budget"))
+    before = _kept(catalog)
+    assert sorted(before.values()) == [1, 2]
+    with catalog.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0011-1")
+        command.upgrade(alembic_config(connection), "head")
+    assert _kept(catalog) == before
