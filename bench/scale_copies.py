@@ -13,7 +13,10 @@ in 20 private). Its rows are the ones `Catalog.publish` commits (publish.py):
 * the audit entries `dataset.create`, `version.stage` and `version.publish` with their
   details;
 * the search entry and exact values that `search.maintain.refresh` writes in the publish's
-  transaction, built by the same code (`maintain.postgres_entry`, `words_expression`).
+  transaction, built by the same code (`maintain.postgres_entry`, `words_expression`);
+* the counts each publish moves by its difference (the facet counts of `search_counts`, the
+  datasets of each query table in `table_sources`), counted once after the last copy by
+  `counts.recount` and `table_sources.rebuild`, which give the same totals.
 
 Organisations are created through `Catalog.accounts.create_organization`, as an
 administrator does. Only the templates whose tables feed no area-budget store are copied: a
@@ -66,8 +69,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
-from khlang.catalog import Principal
-from khlang.catalog.search import maintain
+from khlang.catalog import Principal, table_sources
+from khlang.catalog.search import counts, maintain
 from khlang.catalog.search.tables import SearchEntry
 from khlang.catalog.tables import (
     AreaSource,
@@ -432,6 +435,11 @@ def bulk_copies(
         )
         connection.commit()
     yield f"copies: {count:,} written in {time.perf_counter() - started:.0f} s"
+    with catalog.write() as session:
+        counts.recount(session)
+        sources = table_sources.rebuild(session)
+    yield (f"facet counts and {sources} table sources counted: "
+           f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 
 
 # --- checking a small build (scale.py --check) --------------------------------------------------
