@@ -532,6 +532,12 @@ def main() -> None:
         help="first measure the database with Table Schemas inline (0005) and stored once "
         "(0007) (PostgreSQL; migrates the catalog down and up again)",
     )
+    parser.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help="start the server without building the query tables first (no search question "
+        "reads them; on a loaded machine the warm-up takes many minutes)",
+    )
     options = parser.parse_args()
     backend = "sqlite" if options.sqlite else "postgresql"
     home = options.work / backend / "home"
@@ -544,7 +550,7 @@ def main() -> None:
         schema_dedup(database_url)
     migrate_first(database_url, home)
     port = free_port()
-    server = serve(database_url, home, port, prepare=not options.feeds)
+    server = serve(database_url, home, port, prepare=not (options.feeds or options.no_prepare))
     try:
         first = (
             "/api/3/action/package_list?limit=1"
