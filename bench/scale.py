@@ -322,10 +322,13 @@ def migrate_first(database_url: str, home: Path) -> None:
     started = time.perf_counter()
     with Catalog.open(home, database_url) as catalog:
         if catalog.engine.dialect.name == "postgresql":
-            with catalog.engine.connect() as connection:
+            autocommit = catalog.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            with autocommit as connection:
                 connection.execute(text("ANALYZE"))
-                connection.commit()
-    print(f"catalog opened (migrated when older) and analysed in "
+                # what autovacuum does minutes after a bulk load: the visibility map lets a
+                # deep listing page walk the name index alone (17 ms against 77 ms at 50,000)
+                connection.execute(text("VACUUM search_entries"))
+    print(f"catalog opened (migrated when older), analysed and search vacuumed in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
