@@ -119,18 +119,17 @@ def search(
         count, counted = counts.visible(session, visible_organizations, query.facets)
     else:
         count, counted = _counted(session, query.facets, where)
-    if any(key.field == "score" for key in keys):
-        rows = None
+    if not any(key.field == "score" for key in keys):
+        rows = session.scalars(_sorted_page(where, _ordering(keys, (), postgres), query)).all()
+    else:
         every = _every_word(condition)
+        first: Sequence[Any] = ()
         if every is not None and keys[0] == SortKey(field="score", descending=True):
             # entries holding every word rank first: when they fill the page, rank only them
             strict = and_(seen, predicates.of(every))
             first = _ranked_page(session, query, keys, words, strict, every_word=True)
-            rows = first if len(first) == query.rows else None
-        if rows is None:
-            rows = _ranked_page(session, query, keys, words, where)
-    else:
-        rows = session.scalars(_sorted_page(where, _ordering(keys, (), postgres), query)).all()
+        filled = every is not None and len(first) == query.rows
+        rows = first if filled else _ranked_page(session, query, keys, words, where)
     cards = [DatasetCard.model_validate(card) for card in rows]
     facets = _facets(session, query, counted, visible_organizations) if query.facets else {}
     return SearchResult(count=count, cards=cards, facets=facets)
