@@ -80,13 +80,21 @@ class ApiSettings(BaseModel):
 
     @property
     def table_dir(self) -> Path:
-        from khlang.catalog.location import resolve_location
-
-        return resolve_location(self.home, self.database_url).home / "api" / "tables"
+        return self._api_dir / "tables"
 
     @property
     def feed_dir(self) -> Path:
         """Rendered DCAT feed pages (khlang/api/feed_cache.py); workers may share it."""
+        return self._api_dir / "feeds"
+
+    @property
+    def feed_parts_dir(self) -> Path:
+        """Each dataset version's serialised DCAT-AP, of which feed pages are assembled
+        (khlang/api/feed_cache.py); workers may share it."""
+        return self._api_dir / "feed-parts"
+
+    @property
+    def _api_dir(self) -> Path:
         from khlang.catalog.location import resolve_location
 
-        return resolve_location(self.home, self.database_url).home / "api" / "feeds"
+        return resolve_location(self.home, self.database_url).home / "api"

@@ -53,7 +53,11 @@ def serve(
     ] = None,
     prepare: Annotated[
         bool,
-        typer.Option(help="Build the query tables of every tabular resource at start."),
+        typer.Option(
+            help="Build the query tables of every current tabular resource in the background "
+            "from the start (requests are taken at once; a table asked for first is built "
+            "first). --no-prepare builds each on its first request."
+        ),
     ] = True,
     workers: Annotated[
         int,
