@@ -4,7 +4,7 @@ one INSERT of a GROUP BY that the database runs over the current versions (their
 in the database, not in Python: one pass, no version rewritten).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from khlang.catalog.table_sources import rebuild
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
