@@ -18,7 +18,7 @@ from khlang.i18n import t
 from khlang.publishers.agency import Agency
 from khlang.publishers.areas import AreaRegistry
 from khlang.publishers.datasets import DatasetSpec, ResourceSpec
-from khlang.publishers.publish import DatasetResult, place_dataset
+from khlang.publishers.datasets.place import DatasetResult, place_dataset
 
 MIT_SOURCES = (
     "thailand-geography-json (MIT, © 2023 Joe Takara)",
