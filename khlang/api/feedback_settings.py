@@ -1,6 +1,9 @@
 """How public feedback is configured on one server: the posting limits, and where new
 questions and answers are announced (SMTP, webhooks). Read from a JSON or YAML file named by
-KHLANG_FEEDBACK_SETTINGS (`khlang serve`), or given to `ApiSettings` directly."""
+KHLANG_FEEDBACK_SETTINGS (`khlang serve`), or given to `ApiSettings` directly.
+
+It sits beside `khlang.api.settings`, not in the feedback package: `ApiSettings` holds it and
+the feedback routes read `ApiState`, so inside the package it closed an import cycle."""
 
 from __future__ import annotations
 

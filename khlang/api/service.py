@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import gzip
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,7 +18,7 @@ from pydantic import BaseModel
 from khlang.api.errors import ApiError
 from khlang.api.feed_cache import page_key, visibility_class
 from khlang.api.name_offsets import names_from
-from khlang.api.query.tables import TableSource, table_format
+from khlang.api.query.tables import TableSource, is_tabular, table_source_of
 from khlang.api.state import INDEXER, ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.records import (
@@ -231,23 +230,6 @@ def resource_view(dataset: str, item: ResourceRecord, base: str) -> ResourceView
         links=links,
         metadata=metadata,
     )
-
-
-def is_tabular(item: ResourceRecord) -> bool:
-    """A stored file in a table format, with a Table Schema: rows can be queried."""
-    schema = item.metadata.table_schema
-    return (
-        item.has_file
-        and isinstance(schema, dict)
-        and bool(schema.get("fields"))
-        and table_format(item.format, _path(item.filename)) is not None
-    )
-
-
-def _path(filename: str | None):
-    from pathlib import PurePosixPath
-
-    return PurePosixPath(filename or "")
 
 
 def versions(state: ApiState, principal: Principal, name: str) -> list[VersionSummary]:
@@ -568,17 +550,6 @@ def _table_source(
     stored = state.catalog.resource_file(name, resource_id, version=record.number, viewer=principal)
     source = table_source_of(item, stored.path, stored.sha256)
     return ResolvedTable(version=record, resource=item, source=source, private=dataset.private)
-
-
-def table_source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
-    schema = item.metadata.table_schema
-    assert isinstance(schema, dict)
-    return TableSource(
-        path=path,
-        format=table_format(item.format, _path(item.filename)) or "csv",
-        schema_=schema,
-        file_hash=sha256,
-    )
 
 
 def current_table_sources(state: ApiState) -> list[TableSource]:

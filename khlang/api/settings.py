@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.api.query.engine import QueryLimits
 
 RATE_LIMIT_ENV = "KHLANG_RATE_LIMIT"

@@ -68,8 +68,8 @@ def serve(
     import uvicorn
 
     from khlang.api.app import SETTINGS_ENV, create_app
-    from khlang.api.feedback.settings import SETTINGS_ENV as FEEDBACK_SETTINGS_ENV
-    from khlang.api.feedback.settings import FeedbackSettings
+    from khlang.api.feedback_settings import SETTINGS_ENV as FEEDBACK_SETTINGS_ENV
+    from khlang.api.feedback_settings import FeedbackSettings
     from khlang.api.settings import (
         HOST_NAMES_ENV,
         RATE_LIMIT_ENV,

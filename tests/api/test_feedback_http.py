@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.catalog import Catalog, Principal
 from khlang.cli.feedback import publish_feedback
 from tests.api.feedback_kit import catalog_client, proof

@@ -29,8 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from khlang.api.query.columns import Column, cluster_columns
-from khlang.api.query.tables import TableSource, typed_select
-from khlang.api.service import is_tabular, table_source_of
+from khlang.api.query.tables import TableSource, is_tabular, table_source_of, typed_select
 from khlang.catalog import ANONYMOUS, Catalog
 from khlang.catalog.records import ResourceRecord, VersionRecord
 from khlang.errors import KhlangError

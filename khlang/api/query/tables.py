@@ -22,12 +22,13 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from khlang.api.query.columns import Column, cluster_columns, columns_from_schema, quote_identifier
+from khlang.catalog.records import ResourceRecord
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -96,6 +97,29 @@ def table_format(name: str | None, path: Path) -> TableFormat | None:
         if candidate in TABLE_FORMATS:
             return TABLE_FORMATS[candidate]
     return None
+
+
+def is_tabular(item: ResourceRecord) -> bool:
+    """A stored file in a table format, with a Table Schema: rows can be queried."""
+    schema = item.metadata.table_schema
+    return (
+        item.has_file
+        and isinstance(schema, dict)
+        and bool(schema.get("fields"))
+        and table_format(item.format, PurePosixPath(item.filename or "")) is not None
+    )
+
+
+def table_source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
+    """The table of a tabular resource (`is_tabular`) whose file is stored at `path`."""
+    schema = item.metadata.table_schema
+    assert isinstance(schema, dict)
+    return TableSource(
+        path=path,
+        format=table_format(item.format, PurePosixPath(item.filename or "")) or "csv",
+        schema_=schema,
+        file_hash=sha256,
+    )
 
 
 def ensure_table(
