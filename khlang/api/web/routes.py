@@ -22,6 +22,7 @@ from khlang.api.web.officer import officer_view
 from khlang.api.web.preview import AGG_LABELS, operators_for_form, page_filters
 from khlang.api.web.render import render
 from khlang.api.web.search import SORT_LABELS, run_search
+from khlang.api.web.sections import section_makers
 from khlang.api.web.seo import sitemap
 from khlang.catalog import ANONYMOUS
 from khlang.i18n import Text
@@ -93,7 +94,11 @@ async def organizations(request: Request) -> Response:
 async def organization(request: Request, name: str) -> Response:
     model = await run_in_threadpool(
         lambda: organization_module.organization_page(
-            api_state(request), name, base=base_url(request), lang=_fmt(request).lang
+            api_state(request),
+            name,
+            base=base_url(request),
+            lang=_fmt(request).lang,
+            sections=section_makers(request.app),
         )
     )
     return render(request, "organization.html", m=model, catalog_types=CATALOG_TYPES)
@@ -136,6 +141,7 @@ async def dataset(request: Request, name: str) -> Response:
         fmt=fmt,
         page_url=base + path,
         url_for=lambda p: with_query(path, p),
+        sections=section_makers(request.app),
     )
     status = 400 if model.preview and model.preview.error else 200
     page = render(
