@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from khlang.api import service
 from khlang.api.state import ApiState
@@ -68,8 +69,6 @@ async def dataset_page(
     sections: tuple[SectionMaker, ...] = (),
 ) -> DatasetPage:
     """Raises the catalog's NotFoundError for an unknown (or private) dataset."""
-    from starlette.concurrency import run_in_threadpool
-
     view = await run_in_threadpool(service.dataset_view, state, ANONYMOUS, name, base, version)
     record = await run_in_threadpool(service.version_record, state, ANONYMOUS, name, view.version)
     history = await run_in_threadpool(service.versions, state, ANONYMOUS, name)
