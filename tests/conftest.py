@@ -33,6 +33,16 @@ def gdc_reference(shared_dir: Path) -> Path:
     return shared_dir / "reference" / "gdc"
 
 
+@pytest.fixture(scope="session")
+def api_catalog_template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The API tests' catalog (tests/api/catalog_fixture.py), built once a session whatever
+    the number of xdist workers; tests take a copy (catalog_fixture.copy_of), never this."""
+    from tests.api.catalog_fixture import build
+    from tests.published import built_once, shared_root
+
+    return built_once(shared_root(tmp_path_factory, worker_id) / "api-catalog", build)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("KHLANG_CI") != "1":
         return
