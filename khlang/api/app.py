@@ -187,8 +187,8 @@ def _warm_up_search() -> None:
 def _warm_up() -> None:
     """Pay in the background what the first requests would otherwise pay while every other
     request to the process waits behind them: the dashboard's place names (the area master
-    and its LAO keys, a few seconds) and pyarrow's first use, which imports pandas (half a
-    second; the first download would do it). Under bench/load.py's 200 clients these
+    and its LAO keys, a few seconds) and pyarrow's first array (the first download would
+    pay it). Under bench/load.py's 200 clients these
     stalls of a fresh worker took several seconds."""
     try:
         place("province", "10")  # the dashboard's place names, a few seconds to build
