@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
+import pyarrow
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -37,6 +38,7 @@ from khlang.api.openapi import describe_errors
 from khlang.api.routes import area_budget, ckan, datasets, dcat, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
+from khlang.catalog.area_budget.places import place
 from khlang.catalog.search.words import query_terms
 from khlang.errors import KhlangError
 from khlang.i18n import Text
@@ -185,14 +187,11 @@ def _warm_up_search() -> None:
 def _warm_up() -> None:
     """Pay in the background what the first requests would otherwise pay while every other
     request to the process waits behind them: the dashboard's place names (the area master
-    and its LAO keys, a few seconds) and pyarrow's first use, which imports pandas (half a
-    second; the first download would do it). Under bench/load.py's 200 clients these
+    and its LAO keys, a few seconds) and pyarrow's first array (the first download would
+    pay it). Under bench/load.py's 200 clients these
     stalls of a fresh worker took several seconds."""
     try:
-        from khlang.catalog.area_budget.places import place  # lazy: pandas, 0.5-1 s
-
-        place("province", "10")
-        import pyarrow  # lazy: 0.3 s, loaded in the background instead of at import
+        place("province", "10")  # the dashboard's place names, a few seconds to build
 
         pyarrow.array([0])
     except Exception:  # the request that needs it reports the problem

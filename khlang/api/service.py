@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import gzip
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,7 +20,7 @@ from rdflib import Graph
 from khlang.api.errors import ApiError
 from khlang.api.feed_cache import page_key, part_key, visibility_class
 from khlang.api.name_offsets import names_from
-from khlang.api.query.tables import TableSource, table_format
+from khlang.api.query.tables import TableSource, is_tabular, table_format, table_source_of
 from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.records import (
@@ -233,23 +233,6 @@ def resource_view(dataset: str, item: ResourceRecord, base: str) -> ResourceView
         links=links,
         metadata=metadata,
     )
-
-
-def is_tabular(item: ResourceRecord) -> bool:
-    """A stored file in a table format, with a Table Schema: rows can be queried."""
-    schema = item.metadata.table_schema
-    return (
-        item.has_file
-        and isinstance(schema, dict)
-        and bool(schema.get("fields"))
-        and table_format(item.format, _path(item.filename)) is not None
-    )
-
-
-def _path(filename: str | None):
-    from pathlib import PurePosixPath
-
-    return PurePosixPath(filename or "")
 
 
 def versions(state: ApiState, principal: Principal, name: str) -> list[VersionSummary]:
@@ -612,24 +595,13 @@ def _table_source(
     return ResolvedTable(version=record, resource=item, source=source, private=dataset.private)
 
 
-def table_source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
-    schema = item.metadata.table_schema
-    assert isinstance(schema, dict)
-    return TableSource(
-        path=path,
-        format=table_format(item.format, _path(item.filename)) or "csv",
-        schema_=schema,
-        file_hash=sha256,
-    )
-
-
 def current_table_sources(state: ApiState) -> list[TableSource]:
     """Every distinct table of the offered datasets' current versions, to prepare them at
     start: the catalog keeps them (a few rows, `Catalog.table_sources`), so this reads no
     version, whatever the catalog's size. Those whose format cannot be loaded are left out."""
     sources = []
     for record in state.catalog.table_sources():
-        format = table_format(record.format, _path(record.filename))
+        format = table_format(record.format, PurePosixPath(record.filename or ""))
         if format is None or not record.table_schema.get("fields"):
             continue
         sources.append(

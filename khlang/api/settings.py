@@ -4,11 +4,13 @@ and the limits that keep one caller from starving the others."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.api.query.engine import QueryLimits
+from khlang.catalog.location import resolve_location
 
 RATE_LIMIT_ENV = "KHLANG_RATE_LIMIT"
 """`anonymous;key` limits in the `limits` library's notation, or `off` (e.g. for a bench)."""
@@ -71,8 +73,6 @@ class ApiSettings(BaseModel):
 
     @property
     def trusted_hosts(self) -> frozenset[str]:
-        from urllib.parse import urlsplit
-
         names = {*LOOPBACK_NAMES, *(name.strip().lower() for name in self.host_names)}
         if self.base_url:
             names.add((urlsplit(self.base_url).hostname or "").lower())
@@ -95,6 +95,4 @@ class ApiSettings(BaseModel):
 
     @property
     def _api_dir(self) -> Path:
-        from khlang.catalog.location import resolve_location
-
         return resolve_location(self.home, self.database_url).home / "api"

@@ -14,15 +14,15 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from khlang.api import service
 from khlang.api.feed_cache import FeedCache, page_key, part_key, visibility_class
 from khlang.catalog import ANONYMOUS, Catalog, Principal
-from tests.api.catalog_fixture import OPERATOR, build, dataset_folder
+from tests.api.catalog_fixture import OPERATOR, copy_of, dataset_folder
 from tests.api.conftest import make_app
 
 PRIVATE = URIRef("http://testserver/dataset/cm-private-plan")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("feed-cache"))
+def built(tmp_path_factory, api_catalog_template):
+    return copy_of(api_catalog_template, tmp_path_factory.mktemp("feed-cache"))
 
 
 @pytest.fixture(scope="module")

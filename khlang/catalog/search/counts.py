@@ -44,10 +44,10 @@ def keys_of(private: bool, organization: str, values: Iterable[tuple[str, str]])
 
 def held(session: Session, entries: ColumnElement[bool]) -> Counter[Key]:
     """The counts the entries matching `entries` (a condition on search_entries) add to."""
-    return Counter(tuple(row) for row in session.execute(_keys(entries)))
+    return Counter((scope, field, value) for scope, field, value in session.execute(_keys(entries)))
 
 
-def _keys(entries: ColumnElement[bool]) -> CompoundSelect[tuple[str, str, str]]:
+def _keys(entries: ColumnElement[bool]) -> CompoundSelect[str, str, str]:
     scope = case((SearchEntry.private, SearchEntry.organization), else_=literal(""))
     totals = select(
         scope.label("scope"), literal(TOTAL).label("field"), literal(TOTAL).label("value")
@@ -63,13 +63,13 @@ def _keys(entries: ColumnElement[bool]) -> CompoundSelect[tuple[str, str, str]]:
 def change(session: Session, difference: Counter[Key]) -> None:
     """Add the difference (negative: entries removed) to the counts; a count that reaches
     zero is removed, so the table holds only values some entry has."""
+    changed = [(key, number) for key, number in sorted(difference.items()) if number]
+    if not changed:
+        return
     rows = [
         {"scope": scope, "field": field, "value": value, "count": number}
-        for (scope, field, value), number in sorted(difference.items())
-        if number
+        for (scope, field, value), number in changed
     ]
-    if not rows:
-        return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(SearchCount)
     session.execute(
@@ -79,7 +79,7 @@ def change(session: Session, difference: Counter[Key]) -> None:
         ),
         rows,
     )
-    emptied = [(row["scope"], row["field"], row["value"]) for row in rows if row["count"] < 0]
+    emptied = [key for key, number in changed if number < 0]
     if emptied:
         session.execute(
             delete(SearchCount).where(
@@ -105,14 +105,9 @@ def recount(session: Session) -> None:
 def counted(session: Session) -> Counter[Key]:
     """What the counts would be if counted now (`khlang catalog check` compares)."""
     keys = _keys(true()).subquery()
-    return Counter(
-        {
-            (scope, field, value): number
-            for scope, field, value, number in session.execute(
-                select(*keys.c, func.count()).group_by(*keys.c)
-            )
-        }
-    )
+    scope, field, value = keys.c
+    grouped = select(scope, field, value, func.count()).group_by(scope, field, value)
+    return Counter({(s, f, v): number for s, f, v, number in session.execute(grouped)})
 
 
 def stored(session: Session) -> Counter[Key]:

@@ -15,14 +15,15 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.orm import Session
 
+from khlang.catalog.schema import METADATA
 from khlang.catalog.search import counts
-from khlang.catalog.search.tables import SearchEntry
 
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
 
+SEARCH_ENTRIES = METADATA.tables["search_entries"]
 _INDEXES = (
     "ix_search_entries_facets",
     "ix_search_entries_name_bytes",
@@ -42,9 +43,9 @@ def upgrade() -> None:
     )
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        indexes = {index.name: index for index in SearchEntry.__table__.indexes}
-        for name in _INDEXES:
-            indexes[name].create(bind)
+        for index in SEARCH_ENTRIES.indexes:
+            if index.name in _INDEXES:
+                index.create(bind)
     session = Session(bind=bind)
     counts.recount(session)
     session.commit()  # the migration's own transaction commits it
