@@ -4,9 +4,14 @@ because CI starts every service and a skipped test there proves nothing."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import signal
 import subprocess
 import sys
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +31,16 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def gdc_reference(shared_dir: Path) -> Path:
     return shared_dir / "reference" / "gdc"
+
+
+@pytest.fixture(scope="session")
+def api_catalog_template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The API tests' catalog (tests/api/catalog_fixture.py), built once a session whatever
+    the number of xdist workers; tests take a copy (catalog_fixture.copy_of), never this."""
+    from tests.api.catalog_fixture import build
+    from tests.published import built_once, shared_root
+
+    return built_once(shared_root(tmp_path_factory, worker_id) / "api-catalog", build)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -63,3 +78,78 @@ def run_khlang(
 def khlang_cli():
     """`khlang_cli("metadata", "check", path)` -> CompletedProcess (returncode, stdout, stderr)."""
     return run_khlang
+
+
+@contextlib.contextmanager
+def _as_a_process(
+    args: tuple[str, ...], cwd: Path | None, env: dict[str, str] | None
+) -> Iterator[tuple[io.BytesIO, io.BytesIO]]:
+    """What a new process would have: its own argv, environment, working folder, standard
+    streams (an empty stdin; stdout and stderr as bytes) and SIGTERM handler; all put back
+    afterwards."""
+    saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr, dict(os.environ), Path.cwd())
+    terminate = signal.getsignal(signal.SIGTERM)
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (
+        io.TextIOWrapper(io.BytesIO(), encoding="utf-8"),
+        io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+        io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace", write_through=True),
+    )
+    try:
+        sys.argv = ["khlang", *args]
+        os.environ.update(env or {})
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin, sys.stdout, sys.stderr = streams
+        yield out, err
+    finally:
+        for stream in streams:
+            stream.flush()
+            stream.detach()  # the bytes stay readable after the wrapper is gone
+        sys.argv, sys.stdin, sys.stdout, sys.stderr, environment, folder = saved
+        os.environ.clear()
+        os.environ.update(environment)
+        os.chdir(folder)
+        signal.signal(signal.SIGTERM, terminate)
+
+
+def _text(data: bytes) -> str:
+    """Bytes as `subprocess.run(text=True)` reads them (UTF-8, universal newlines)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+
+
+def run_khlang_here(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `khlang` command in this process, through the entry point a user's shell
+    reaches (`khlang.cli.main`: its one error handler and exit codes), with what run_khlang
+    gives the command (argv, environment, folder, streams). A real process costs about half
+    a second of start-up (imports, compiled afresh without a bytecode cache); tests of what a
+    command does use this, and the tests of what only a process shows (start-up imports,
+    signals, crashes, warnings printed at import, the README as typed) keep run_khlang.
+    An exception main() lets through is printed as the interpreter would, exit code 1."""
+    from khlang.cli import main
+
+    code: int
+    with _as_a_process(args, cwd, env) as (out, err):
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            if exit_.code is None or isinstance(exit_.code, int):
+                code = exit_.code or 0
+            else:
+                print(exit_.code, file=sys.stderr)
+                code = 1
+        except Exception:
+            sys.stderr.write(traceback.format_exc())
+            code = 1
+    return subprocess.CompletedProcess(
+        ["khlang", *args], code, _text(out.getvalue()), _text(err.getvalue())
+    )
+
+
+@pytest.fixture
+def khlang_here():
+    """`khlang_here("metadata", "check", path)` -> CompletedProcess, run in this process."""
+    return run_khlang_here

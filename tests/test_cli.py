@@ -1,4 +1,5 @@
-"""The `khlang` command's contract: --help everywhere, exit codes 0/1/2, no tracebacks."""
+"""The `khlang` command's contract: --help everywhere, exit codes 0/1/2, no tracebacks.
+Through `khlang.cli.main` in this process (`khlang_here`), and once as a real process."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ COMMANDS = sorted(set(_commands(typer.main.get_command(app))))
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda path: " ".join(path) or "khlang")
-def test_every_command_has_help(khlang_cli, path) -> None:
-    result = khlang_cli(*path, "--help")
+def test_every_command_has_help(khlang_here, path) -> None:
+    result = khlang_here(*path, "--help")
     assert result.returncode == 0, result.stderr
     assert "Usage" in result.stdout
 
@@ -47,17 +48,17 @@ def test_usage_error_exits_2_without_traceback(khlang_cli) -> None:
         (["nosuch"], "ไม่มีคำสั่ง nosuch", "No such command 'nosuch'"),
     ],
 )  # fmt: skip
-def test_usage_errors_are_in_thai_and_english(khlang_cli, args, thai, english) -> None:
-    result = khlang_cli(*args)
+def test_usage_errors_are_in_thai_and_english(khlang_here, args, thai, english) -> None:
+    result = khlang_here(*args)
     assert result.returncode == 2
     assert f"ข้อผิดพลาด: {thai}" in result.stderr
     assert english in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_missing_file_exits_2_naming_the_file(khlang_cli, tmp_path) -> None:
+def test_missing_file_exits_2_naming_the_file(khlang_here, tmp_path) -> None:
     missing = tmp_path / "missing.yaml"
-    result = khlang_cli("metadata", "export", str(missing), "--to", "gdc")
+    result = khlang_here("metadata", "export", str(missing), "--to", "gdc")
     assert result.returncode == 2
     assert str(missing) in result.stderr
     assert "Traceback" not in result.stderr

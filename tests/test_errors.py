@@ -24,7 +24,7 @@ from khlang.catalog.errors import (
 )
 from khlang.errors import KhlangError
 from tests.api import catalog_fixture
-from tests.api.catalog_fixture import build, dataset_folder
+from tests.api.catalog_fixture import copy_of, dataset_folder
 from tests.api.conftest import make_app
 from tests.conftest import run_khlang
 
@@ -51,9 +51,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> World:
+def world(tmp_path_factory, api_catalog_template) -> World:
     root = tmp_path_factory.mktemp("errors")
-    built = build(root)
+    built = copy_of(api_catalog_template, root)
     with TestClient(make_app(built.home)) as client:
         yield World(built, client, root)
 

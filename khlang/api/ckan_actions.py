@@ -17,7 +17,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from khlang.api import service
 from khlang.api.ckan_common import (
     Context,
     boolean,
@@ -28,6 +27,7 @@ from khlang.api.ckan_common import (
     validation,
 )
 from khlang.api.name_offsets import names_from
+from khlang.api.query.tables import is_tabular
 from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import NotFoundError, Principal
 from khlang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
@@ -129,7 +129,7 @@ def resource_dict(item: ResourceRecord, ckan: dict[str, Any], package_id: str, b
         "created": ckan_time(item.issued),
         "last_modified": ckan_time(item.modified),
         "metadata_modified": ckan_time(item.modified),
-        "datastore_active": service.is_tabular(item),
+        "datastore_active": is_tabular(item),
         "state": "active",
     }
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVarTuple
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from khlang.catalog import audit, errors, table_schemas
+from khlang.catalog import audit, errors, table_schemas, table_sources
 from khlang.catalog.accounts import Accounts, organization_record
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
@@ -45,6 +45,7 @@ from khlang.catalog.records import (
     RegistrationRecord,
     ResourceFile,
     ResourceRecord,
+    TableSourceRecord,
     VersionRecord,
     VersionSummary,
 )
@@ -295,6 +296,13 @@ class Catalog:
                 for name, version in shown:
                     yield _record_of(version, name, metadata[version.id], links.get(version.id, []))
 
+    def table_sources(self) -> list[TableSourceRecord]:
+        """The distinct tables (file and Table Schema) of the offered datasets' current
+        versions, private ones included: what an API worker prepares for queries. A few
+        rows kept by the writes (`table_sources.py`), whatever the catalog's size."""
+        with self.read() as session:
+            return table_sources.current_sources(session)
+
     def search(self, query: SearchQuery, *, visible_organizations: set[str] | None) -> SearchResult:
         """The datasets matching a search that a member of `visible_organizations` may see
         (None: every dataset), answered from the search tables every process shares."""
@@ -488,6 +496,9 @@ class Catalog:
                 )
             if row.state == state:
                 return
+            counted = row.current_version_id  # a withdrawn dataset's tables are not prepared
+            before, after = (counted, None) if state == "withdrawn" else (None, counted)
+            table_sources.move(session, before, after)
             row.state = state
             row.lock_version += 1
             row.updated_at = utcnow()

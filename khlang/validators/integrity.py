@@ -43,6 +43,10 @@ BUCKET_BITS = 5
 """Keys are hashed into 2**5 bucket files, each sorted on its own, two at a time: memory for
 a sixteenth of the (hash, position) pairs, 16 bytes a row (10 MB of 10 million keys)."""
 _PAIR = np.dtype([("hash", "<u8"), ("position", "<i8")])
+RELEASE_AFTER_ROWS = 100_000
+"""Below this many rows the comparison needs too little memory for freeing the rows' to
+change the peak, and a full garbage collection (a tenth of a second to over half of one in a
+process holding a few hundred thousand objects) would be most of a small file's time."""
 
 
 @dataclass(frozen=True)
@@ -251,9 +255,14 @@ class KeyStore:
         self._writers: dict[str, Any] = {}
         self._families: dict[str, list[str]] = {}
         self._db: Any = None
+        self._rows = 0
+
+    def _release_freed_memory(self) -> None:
+        if self._rows >= RELEASE_AFTER_ROWS:
+            _release_freed_memory()
 
     def _write(self, name: str, batch: pa.Table) -> None:
-        import pyarrow.parquet as parquet
+        import pyarrow.parquet as parquet  # lazy: pyarrow.parquet, +13 ms
 
         if name not in self._writers:
             self._writers[name] = parquet.ParquetWriter(
@@ -264,6 +273,7 @@ class KeyStore:
 
     def add(self, row_numbers: np.ndarray, keys: dict[int, pa.Array]) -> None:
         """One batch: row numbers and, per field position, the key of each row's cell."""
+        self._rows += len(row_numbers)
         for positions, duplicates in self._duplicates.items():
             duplicates.add(row_numbers, [keys[p] for p in positions])
         for index, spec in enumerate(self.specs):
@@ -287,11 +297,11 @@ class KeyStore:
     def _database(self) -> Any:
         """DuckDB over the key files, opened when the rows are all read."""
         if self._db is None:
-            import duckdb
+            import duckdb  # lazy: duckdb, +40 ms
 
             for writer in self._writers.values():
                 writer.close()
-            _release_freed_memory()
+            self._release_freed_memory()
             # One thread: each DuckDB thread keeps its own buffers.
             self._db = duckdb.connect(config={"threads": 1, "temp_directory": str(self._folder),
                                               "preserve_insertion_order": False})  # fmt: skip
@@ -304,7 +314,7 @@ class KeyStore:
         """The exact number of rows breaking key `index`, and the first `limit` of them."""
         spec = self.specs[index]
         if spec.kind != "foreign":
-            _release_freed_memory()
+            self._release_freed_memory()
             duplicates = self._duplicates[spec.positions]
             return duplicates.violations(limit, blank_is_error=spec.kind == "primary")
         if f"key{index}" not in self._writers:
@@ -327,7 +337,7 @@ class KeyStore:
         return count, examples()
 
     def _run_with_memory(self, statement: str) -> None:
-        import duckdb
+        import duckdb  # lazy: duckdb, +36 ms
 
         for megabytes in QUERY_MEMORY_MB:
             self._db.execute(f"SET memory_limit = '{megabytes}MB'")

@@ -13,7 +13,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from khlang.catalog import Catalog, Principal
-from tests.api.catalog_fixture import TestCatalog, build, dataset_folder
+from tests.api.catalog_fixture import TestCatalog, build, copy_of, dataset_folder
 from tests.api.sample import rows
 
 API = "/api/v1"
@@ -66,9 +66,12 @@ class World(NamedTuple):
         return self.built.resources[dataset.name]["allocation.csv"]
 
 
-def build_world(root: Path, database_url: str | None = None) -> TestCatalog:
-    """The API tests' catalog (tests/api/catalog_fixture.py) and B's private dataset."""
-    built = build(root, database_url)
+def build_world(
+    root: Path, database_url: str | None = None, *, template: Path | None = None
+) -> TestCatalog:
+    """The API tests' catalog (tests/api/catalog_fixture.py), a copy of `template` when
+    given (SQLite), and B's private dataset."""
+    built = copy_of(template, root) if template else build(root, database_url)
     folder = dataset_folder(
         root / "folders",
         "nn-private-plan",

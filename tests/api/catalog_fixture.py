@@ -174,7 +174,21 @@ def build(root: Path, database_url: str | None = None) -> TestCatalog:
                 (item.filename or item.id): item.id for item in record.resources
             }
     (root / "keys.json").write_text(json.dumps(built.keys), encoding="utf-8")
+    (root / "resources.json").write_text(json.dumps(built.resources), encoding="utf-8")
     return built
+
+
+def copy_of(template: Path, root: Path) -> TestCatalog:
+    """The catalog `build(template)` made, copied to `root` with its folders: a catalog on
+    SQLite copies as a unit (khlang/catalog/location.py), in milliseconds where a build takes
+    a second or more of CPU. The template is built once a session (conftest.py,
+    api_catalog_template) and never changed; each copy is its own to change."""
+    shutil.copytree(template, root, dirs_exist_ok=True)
+    return TestCatalog(
+        home=root / "home",
+        keys=json.loads((root / "keys.json").read_text(encoding="utf-8")),
+        resources=json.loads((root / "resources.json").read_text(encoding="utf-8")),
+    )
 
 
 def agency_package(name: str, title: str, **extra) -> dict:

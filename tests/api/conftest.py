@@ -29,11 +29,11 @@ def table(engine, sample_rows, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def api_catalog(tmp_path_factory):
+def api_catalog(tmp_path_factory, api_catalog_template):
     """A catalog with two organisations, users of every role and published datasets."""
-    from tests.api.catalog_fixture import build
+    from tests.api.catalog_fixture import copy_of
 
-    return build(tmp_path_factory.mktemp("api-catalog"))
+    return copy_of(api_catalog_template, tmp_path_factory.mktemp("api-catalog"))
 
 
 def make_app(home, **settings):

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from khlang.api.feedback.guard import WORDS_EN, WORDS_TH
-from tests.api.catalog_fixture import TestCatalog, build
+from tests.api.catalog_fixture import TestCatalog, build, copy_of
 from tests.api.conftest import make_app
 from tests.postgres import reachable_server, schema_url
 
@@ -32,11 +32,14 @@ def proof(client: TestClient) -> dict[str, str]:
 
 
 @contextmanager
-def catalog_client(root: Path, store: str, **settings) -> Iterator[tuple[TestClient, TestCatalog]]:  # type: ignore[no-untyped-def]
-    """The API tests' catalog (tests/api/catalog_fixture.py) on SQLite or in a PostgreSQL
-    schema of its own, and a client of an app over it."""
+def catalog_client(
+    root: Path, store: str, template: Path, **settings
+) -> Iterator[tuple[TestClient, TestCatalog]]:  # type: ignore[no-untyped-def]
+    """The API tests' catalog (tests/api/catalog_fixture.py) on SQLite (a copy of
+    `template`, conftest.py's api_catalog_template) or in a PostgreSQL schema of its own,
+    and a client of an app over it."""
     if store == "sqlite":
-        built = build(root)
+        built = copy_of(template, root)
         with TestClient(make_app(built.home, **settings)) as client:
             yield client, built
         return

@@ -150,15 +150,18 @@ def expected_of(matrix: dict[str, dict[str, str]]) -> dict[str, dict[str, bool]]
 # --- the catalogs -------------------------------------------------------------------------
 
 
-def _serve(root: Path, database_url: str | None, *, read_only: bool) -> Iterator[World]:
-    built = build_world(root, database_url)
+def _serve(
+    root: Path, database_url: str | None, *, read_only: bool, template: Path | None = None
+) -> Iterator[World]:
+    built = build_world(root, database_url, template=template)
     with TestClient(make_app(built.home, database_url=database_url)) as client:
         yield World(built, client, root, database_url, {} if read_only else None)
 
 
 @pytest.fixture(scope="module")
-def sqlite_world(tmp_path_factory) -> Iterator[World]:
-    yield from _serve(tmp_path_factory.mktemp("authz-sqlite"), None, read_only=True)
+def sqlite_world(tmp_path_factory, api_catalog_template) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("authz-sqlite")
+    yield from _serve(root, None, read_only=True, template=api_catalog_template)
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +177,10 @@ def world(request: pytest.FixtureRequest) -> World:
 
 
 @pytest.fixture(scope="module")
-def writable(tmp_path_factory) -> Iterator[World]:
+def writable(tmp_path_factory, api_catalog_template) -> Iterator[World]:
     """A catalog of its own for the write tables, which change it."""
-    yield from _serve(tmp_path_factory.mktemp("authz-writes"), None, read_only=False)
+    root = tmp_path_factory.mktemp("authz-writes")
+    yield from _serve(root, None, read_only=False, template=api_catalog_template)
 
 
 BACKENDS = pytest.mark.parametrize("world", ["sqlite", "postgresql"], indirect=True)

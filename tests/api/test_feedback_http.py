@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.catalog import Catalog, Principal
 from khlang.cli.feedback import publish_feedback
 from tests.api.feedback_kit import catalog_client, proof
@@ -27,8 +27,9 @@ ALLOWED = {"cm-editor", "cm-admin", "sysadmin"}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(request, tmp_path_factory):  # type: ignore[no-untyped-def]
-    with catalog_client(tmp_path_factory.mktemp("feedback"), request.param, **OFF) as found:
+def world(request, tmp_path_factory, api_catalog_template):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("feedback")
+    with catalog_client(root, request.param, api_catalog_template, **OFF) as found:
         yield found
 
 
@@ -171,8 +172,9 @@ def test_the_feedback_dataset_passes_the_gate_and_holds_no_email(world) -> None:
 
 
 @pytest.fixture(scope="module")
-def sqlite_world(tmp_path_factory):  # type: ignore[no-untyped-def]
-    with catalog_client(tmp_path_factory.mktemp("hostile"), "sqlite", **OFF) as found:
+def sqlite_world(tmp_path_factory, api_catalog_template):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("hostile")
+    with catalog_client(root, "sqlite", api_catalog_template, **OFF) as found:
         yield found
 
 
@@ -191,6 +193,7 @@ def _post(client, **body):  # type: ignore[no-untyped-def]
         ({"title": "t", "body": "b", "extra": 1}, 400, "extra"),
         ({"title": "t", "body": "ก" * 5001}, 400, "body"),
         ({"title": " \u200b\x00 ", "body": "b"}, 400, "title"),
+        ({"title": "\u2060\ufeff", "body": "b"}, 400, "title"),
         ({"title": "t", "body": "b", "kind": "praise"}, 400, "kind"),
         ({"title": "t", "body": "b", "email": "not-an-email"}, 400, "email"),
     ],
@@ -261,9 +264,9 @@ def test_script_and_markup_stay_text_and_links_wait_for_an_editor(sqlite_world) 
     assert 'href="javascript' not in shown
 
 
-def test_posting_limits_per_address(tmp_path) -> None:
+def test_posting_limits_per_address(tmp_path, api_catalog_template) -> None:
     limited = {"feedback": FeedbackSettings(limits="2/minute")}
-    with catalog_client(tmp_path, "sqlite", **limited) as (client, _):
+    with catalog_client(tmp_path, "sqlite", api_catalog_template, **limited) as (client, _):
         statuses = [
             _post(client, title="t", body="b", **proof(client)).status_code for _ in range(3)
         ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.catalog_fixture import build, dataset_folder
+from tests.api.catalog_fixture import copy_of, dataset_folder
 from tests.api.conftest import make_app
 from tests.api.sample import rows
 
@@ -20,10 +20,10 @@ API = "/api/v1"
 
 
 @pytest.fixture(scope="module")
-def writable(tmp_path_factory):
+def writable(tmp_path_factory, api_catalog_template):
     """A catalog of its own: these tests change it."""
     root = tmp_path_factory.mktemp("publish")
-    built = build(root)
+    built = copy_of(api_catalog_template, root)
     with TestClient(make_app(built.home)) as client:
         yield built, client, root
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from khlang.catalog import Catalog
-from tests.api.catalog_fixture import build
+from tests.api.catalog_fixture import copy_of
 from tests.api.conftest import make_app
 from tests.api.openapi_campaign import PRINCIPALS, Outcome, operations, run
 
@@ -21,9 +21,9 @@ SEED = 2567
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, api_catalog_template):
     """A catalog of its own: the write operations run for real, with generated uploads."""
-    built = build(tmp_path_factory.mktemp("openapi-catalog"))
+    built = copy_of(api_catalog_template, tmp_path_factory.mktemp("openapi-catalog"))
     app = make_app(built.home)
     with TestClient(app):  # runs the app's start-up, as a server would
         yield app, built

@@ -5,40 +5,21 @@ the last tests run real `khlang` processes."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
 from khlang.catalog import Catalog
-from khlang.cli import main
 from tests.catalog.folders import write_folder
-
-
-class Result(NamedTuple):
-    returncode: int
-    stdout: str
-    stderr: str
+from tests.conftest import run_khlang_here
 
 
 @pytest.fixture
-def cli(home: Path, database_url: str, monkeypatch, capsys):  # type: ignore[no-untyped-def]
-    """`cli("catalog", "list")` -> Result, against the test's catalog."""
+def cli(home: Path, database_url: str, monkeypatch):  # type: ignore[no-untyped-def]
+    """`cli("catalog", "list")` -> CompletedProcess, against the test's catalog."""
     monkeypatch.setenv("KHLANG_HOME", str(home))
     monkeypatch.setenv("KHLANG_DATABASE_URL", database_url)
-
-    def run(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["khlang", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return run_khlang_here
 
 
 def test_init_then_reads(cli, catalog: Catalog, publish, tmp_path) -> None:

@@ -25,6 +25,8 @@ from tests.api.server import running_khlang
 from tests.catalog.folders import rows_csv, write_folder
 from tests.conftest import ROOT
 
+# Two or three khlang processes racing round after round: 6 to 10 s of CPU a test.
+pytestmark = pytest.mark.slow
 OPERATOR = Principal.operator("cli:tester")
 ROUNDS = 6
 # A `khlang catalog add` process that stays up between rounds (so that rounds are not paced

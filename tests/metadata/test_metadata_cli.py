@@ -1,5 +1,7 @@
-"""`khlang metadata check | export | template` as an officer runs them: real processes, real
-exit codes (0 ok, 1 findings, 2 input error), no tracebacks."""
+"""`khlang metadata check | export | template` as an officer runs them: through the entry
+point of the command (`khlang.cli.main`) in this process, real exit codes (0 ok, 1 findings,
+2 input error), no tracebacks; a real process where what reaches the terminal of a new
+process matters (a library's warnings)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from rdflib import Graph
 EXAMPLE = "budget-allocation.yaml"
 
 
-def test_check_bundled_examples(khlang_cli, examples_dir: Path) -> None:
-    result = khlang_cli("metadata", "check", str(examples_dir))
+def test_check_bundled_examples(khlang_here, examples_dir: Path) -> None:
+    result = khlang_here("metadata", "check", str(examples_dir))
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "meets the GD Catalog profile" in out
@@ -23,8 +25,8 @@ def test_check_bundled_examples(khlang_cli, examples_dir: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_check_json(khlang_cli, examples_dir: Path) -> None:
-    result = khlang_cli("metadata", "check", str(examples_dir), "--format", "json")
+def test_check_json(khlang_here, examples_dir: Path) -> None:
+    result = khlang_here("metadata", "check", str(examples_dir), "--format", "json")
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert report["summary"] == {"datasets": 6, "errors": 0, "warnings": 0, "input_errors": 0}
@@ -32,11 +34,11 @@ def test_check_json(khlang_cli, examples_dir: Path) -> None:
     assert {item["mqa"]["rating"] for item in report["datasets"]} == {"good"}
 
 
-def test_check_with_findings_exits_1_and_shows_the_fix(khlang_cli, examples_dir, tmp_path) -> None:
+def test_check_with_findings_exits_1_and_shows_the_fix(khlang_here, examples_dir, tmp_path) -> None:
     text = (examples_dir / EXAMPLE).read_text(encoding="utf-8")
     broken = tmp_path / "dataset.yaml"
     broken.write_text(text.replace("data_type: ข้อมูลสถิติ", 'data_type: "ข้อมูลสถิติ "'), "utf-8")
-    result = khlang_cli("metadata", "check", str(broken), "--lang", "en")
+    result = khlang_here("metadata", "check", str(broken), "--lang", "en")
     assert result.returncode == 1
     assert "not-in-vocabulary" in result.stdout
     assert "use 'ข้อมูลสถิติ'" in result.stdout
@@ -74,12 +76,12 @@ def test_every_fix_is_in_both_languages_and_no_library_warns(khlang_cli, example
     assert all(fix["th"].strip() and fix["en"].strip() for fix in fixes)
 
 
-def test_unreadable_file_exits_2_but_the_rest_is_reported(khlang_cli, examples_dir, tmp_path):
+def test_unreadable_file_exits_2_but_the_rest_is_reported(khlang_here, examples_dir, tmp_path):
     (tmp_path / "good.yaml").write_text(
         (examples_dir / EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8"
     )
     (tmp_path / "bad.yaml").write_text("title: [unclosed\n", encoding="utf-8")
-    result = khlang_cli("metadata", "check", str(tmp_path), "--format", "json")
+    result = khlang_here("metadata", "check", str(tmp_path), "--format", "json")
     assert result.returncode == 2
     report = json.loads(result.stdout)
     assert report["summary"]["datasets"] == 1
@@ -88,21 +90,21 @@ def test_unreadable_file_exits_2_but_the_rest_is_reported(khlang_cli, examples_d
 
 
 @pytest.mark.slow  # 8-10 s: four runs of the command
-def test_check_with_catalog_state(khlang_cli, examples_dir: Path, tmp_path: Path) -> None:
+def test_check_with_catalog_state(khlang_here, examples_dir: Path, tmp_path: Path) -> None:
     names = [
         json.loads(json.dumps(item))["compliance"]["name"]
         for item in json.loads(
-            khlang_cli("metadata", "check", str(examples_dir), "-f", "json").stdout
+            khlang_here("metadata", "check", str(examples_dir), "-f", "json").stdout
         )["datasets"]
     ]
     state = {"datasets": {name: {"in_agency_catalog": True, "gdc_state": "COMPLETED"}
                           for name in names}}  # fmt: skip
     path = tmp_path / "state.json"
     path.write_text(json.dumps(state), encoding="utf-8")
-    result = khlang_cli("metadata", "check", str(examples_dir), "--state", str(path), "-f", "json")
+    result = khlang_here("metadata", "check", str(examples_dir), "--state", str(path), "-f", "json")
     assert json.loads(result.stdout)["budget_bureau"]["total"] == 100
     path.write_text('{"datasets": {"x": {"gdc_state": "MAYBE"}}}', encoding="utf-8")
-    result = khlang_cli("metadata", "check", str(examples_dir), "--state", str(path))
+    result = khlang_here("metadata", "check", str(examples_dir), "--state", str(path))
     assert result.returncode == 2
     assert "datasets.x.gdc_state" in result.stderr
 
@@ -111,8 +113,8 @@ def test_check_with_catalog_state(khlang_cli, examples_dir: Path, tmp_path: Path
     ("target", "rdf_format"), [("dcat-ttl", "turtle"), ("dcat-jsonld", "json-ld"),
                                ("dcat-rdf", "xml")],
 )  # fmt: skip
-def test_export_dcat(khlang_cli, examples_dir: Path, target: str, rdf_format: str) -> None:
-    result = khlang_cli(
+def test_export_dcat(khlang_here, examples_dir: Path, target: str, rdf_format: str) -> None:
+    result = khlang_here(
         "metadata", "export", str(examples_dir / EXAMPLE), "--to", target,
         "--base-url", "https://data.example.go.th",
     )  # fmt: skip
@@ -124,9 +126,9 @@ def test_export_dcat(khlang_cli, examples_dir: Path, target: str, rdf_format: st
 
 
 @pytest.mark.parametrize("target", ["ckan", "gdc", "datapackage"])
-def test_export_json_forms(khlang_cli, examples_dir: Path, tmp_path: Path, target: str) -> None:
+def test_export_json_forms(khlang_here, examples_dir: Path, tmp_path: Path, target: str) -> None:
     out = tmp_path / f"{target}.json"
-    result = khlang_cli(
+    result = khlang_here(
         "metadata", "export", str(examples_dir / EXAMPLE), "--to", target, "--out", str(out)
     )
     assert result.returncode == 0, result.stderr
@@ -135,19 +137,19 @@ def test_export_json_forms(khlang_cli, examples_dir: Path, tmp_path: Path, targe
 
 
 @pytest.mark.slow  # 7-10 s: five runs of the command
-def test_template_command(khlang_cli, tmp_path: Path) -> None:
-    thai = khlang_cli("metadata", "template", "--data-type", "ข้อมูลสถิติ")
-    code = khlang_cli("metadata", "template", "--data-type", "statistical")
+def test_template_command(khlang_here, tmp_path: Path) -> None:
+    thai = khlang_here("metadata", "template", "--data-type", "ข้อมูลสถิติ")
+    code = khlang_here("metadata", "template", "--data-type", "statistical")
     assert thai.returncode == code.returncode == 0
     assert thai.stdout == code.stdout
     assert "หน่วยตัวคูณ / Unit multiplier" in thai.stdout
     out = tmp_path / "new.yaml"
     assert (
-        khlang_cli("metadata", "template", "--data-type", "record", "-o", str(out)).returncode == 0
+        khlang_here("metadata", "template", "--data-type", "record", "-o", str(out)).returncode == 0
     )
-    result = khlang_cli("metadata", "check", str(out), "-f", "json")
+    result = khlang_here("metadata", "check", str(out), "-f", "json")
     assert result.returncode == 1  # the blank template: every mandatory item is missing
-    unknown = khlang_cli("metadata", "template", "--data-type", "budget")
+    unknown = khlang_here("metadata", "template", "--data-type", "budget")
     assert unknown.returncode == 2
     assert "--data-type" in unknown.stderr
 
@@ -160,10 +162,10 @@ def test_template_command(khlang_cli, tmp_path: Path) -> None:
         ("deep-title.json", '{"title": ' + "[" * 5_000 + "]" * 5_000 + "}"),
     ],
 )
-def test_deeply_nested_metadata_exits_2_naming_the_file(khlang_cli, tmp_path, name, text):
+def test_deeply_nested_metadata_exits_2_naming_the_file(khlang_here, tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    result = khlang_cli("metadata", "check", str(path))
+    result = khlang_here("metadata", "check", str(path))
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     assert "nested too deeply" in (result.stdout + result.stderr).replace("\n", " ")

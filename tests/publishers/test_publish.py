@@ -216,10 +216,10 @@ def test_the_command_publishes_the_samples(khlang_cli, samples, tmp_path) -> Non
         (["--agency", "x-office", "--email", "a@b.go.th", "--source", "nope"], "no adapter"),
     ],
 )
-def test_usage_errors_exit_2(khlang_cli, samples, tmp_path, args, message) -> None:
+def test_usage_errors_exit_2(khlang_here, samples, tmp_path, args, message) -> None:
     empty = tmp_path / "exports"
     empty.mkdir()
-    result = khlang_cli("publish", str(empty), "--out", str(tmp_path / "out"), *args)
+    result = khlang_here("publish", str(empty), "--out", str(tmp_path / "out"), *args)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -35,9 +35,9 @@ EXPECTED = {**expected_of(SEES), NARROWED: expected_of(SEES)["anonymous"]}
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> Iterator[World]:
+def world(tmp_path_factory, api_catalog_template) -> Iterator[World]:
     root = tmp_path_factory.mktemp("cache-authz")
-    built = build_world(root)
+    built = build_world(root, template=api_catalog_template)
     with Catalog.open(built.home) as catalog:
         built.keys[NARROWED] = catalog.accounts.create_key(
             "root", actor=OPERATOR, organization="cm-office", role="member"
