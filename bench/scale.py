@@ -57,6 +57,8 @@ from scale_copies import (
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/khlang_scale"
+MAX_PAGE = 10_000
+"""The highest `page` /api/v1/datasets accepts (khlang/api/routes/datasets.py)."""
 FIRST_SEARCH = quote("งบประมาณ เชียงใหม่")
 
 
@@ -203,7 +205,8 @@ def questions(orgs: list[dict[str, str]], total: int) -> dict[str, list[str]]:
     provinces_th = [o["province_th"] for o in orgs[::97]][:10]
     provinces_en = [o["province_en"] for o in orgs[::97]][:10]
     public = total - total // PRIVATE_EVERY
-    deep = max(1, public // 20 - 10)
+    # the deepest pages of 20 (the API numbers pages up to MAX_PAGE: 200,000 datasets)
+    deep = max(1, min(public // 20, MAX_PAGE) - 10)
     return {
         "search Thai (งบประมาณ <province>)": [
             f"{api}?q={quote(f'งบประมาณ {p}')}" for p in provinces_th
