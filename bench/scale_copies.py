@@ -45,6 +45,8 @@ import json
 import math
 import os
 import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -52,6 +54,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pydantic import TypeAdapter
 from sqlalchemy import (
     BigInteger,
@@ -69,7 +72,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
-from khlang.catalog import Principal, table_sources
+from khlang.catalog import Catalog, Principal, table_sources
 from khlang.catalog.search import counts, maintain
 from khlang.catalog.search.tables import SearchEntry
 from khlang.catalog.tables import (
@@ -208,30 +211,24 @@ def _field(value: Any) -> str:
         return "\\N"
     if isinstance(value, bool):
         return "t" if value else "f"
-    if isinstance(value, dict | list) and not _is_text_array(value):
-        value = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, list):
+    if isinstance(value, _TextArray):
         value = "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
                                for v in value) + "}"  # fmt: skip
+    elif isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, dt.datetime):
         value = value.isoformat()
-    text_value = str(value)
     return (
-        text_value.replace("\\", "\\\\")
+        str(value)
+        .replace("\\", "\\\\")
         .replace("\t", "\\t")
         .replace("\n", "\\n")
         .replace("\r", "\\r")
     )
 
 
-def _is_text_array(value: Any) -> bool:
-    return isinstance(value, list) and getattr(value, "pg_array", False)
-
-
 class _TextArray(list[str]):
     """A list written as a PostgreSQL text[] (the facets), not as JSON."""
-
-    pg_array = True
 
 
 class _Rows:
@@ -445,18 +442,10 @@ def bulk_copies(
 # --- checking a small build (scale.py --check) --------------------------------------------------
 
 
-def _search_tables(session: Session) -> tuple[dict[str, tuple[Any, ...]], set[tuple[str, ...]]]:
-    """Every entry by dataset (all but its row id, words as text) and every exact value."""
-    entries = {
-        row[0]: tuple(row[1:])
-        for row in session.execute(
-            text(
-                "SELECT dataset_id, version_id, name, organization, private, title_key, "
-                "modified, created, num_resources, num_tags, card, words::text, facets "
-                "FROM search_entries"
-            )
-        )
-    }
+def _search_tables(session: Session) -> tuple[dict[str, Any], set[tuple[str, ...]]]:
+    """Every entry by dataset (every column but its row id) and every exact value."""
+    statement = text("SELECT dataset_id, to_jsonb(e) - 'id' FROM search_entries e")
+    entries: dict[str, Any] = dict(session.execute(statement).tuples())
     values = {
         tuple(row)
         for row in session.execute(
@@ -473,11 +462,6 @@ def check_copies(database_url: str, home: Path) -> tuple[str, str, str]:
     """The copies' search tables equal what `maintain.rebuild` writes (compared inside a
     transaction that is rolled back), and `khlang catalog check` finds nothing; returns a
     copy's name, English title and organisation for `check_served`."""
-    import subprocess
-    import sys
-
-    from khlang.catalog import Catalog
-
     with Catalog.open(home, database_url) as catalog, Session(catalog.engine) as session:
         written = _search_tables(session)
         maintain.rebuild(session)
@@ -511,8 +495,6 @@ def check_copies(database_url: str, home: Path) -> tuple[str, str, str]:
 def check_served(base_url: str, sample: tuple[str, str, str]) -> None:
     """Over HTTP, a copy is found by its English title, listed on its organisation's page
     and shown by CKAN's package_show."""
-    import httpx
-
     name, title_en, organization = sample
     with httpx.Client(base_url=base_url, timeout=600) as client:
         found = client.get("/api/v1/datasets", params={"q": title_en}).text
