@@ -199,6 +199,18 @@ def test_a_minimum_match_needs_all_but_one_of_three_words(index) -> None:
     assert _names(index, "เชียงใหม่ zzzunknown yyyunknown") == []
 
 
+@pytest.mark.parametrize(
+    "q", ["budget Chiang Mai", "citizens needs Phuket", "งบประมาณ เชียงใหม่ zzz"]
+)
+def test_a_page_filled_by_entries_holding_every_word_ranks_as_the_whole_result(index, q) -> None:
+    """A page that the entries holding every word fill is ranked among them only; it is the
+    top of the ranking of every match."""
+    whole = index.search(SearchQuery(q=q, rows=100), visible_organizations=None).names
+    for start, rows in ((0, 1), (0, 2), (1, 1)):
+        page = SearchQuery(q=q, start=start, rows=rows)
+        assert index.search(page, visible_organizations=None).names == whole[start : start + rows]
+
+
 def test_query_syntax_is_never_an_error(index) -> None:
     for q in ['"', "AND OR NOT", "title:*", "งบ) OR (1=1", "NEAR(a b)", "-", "*"]:
         index.search(SearchQuery(q=q), visible_organizations=None)
