@@ -445,7 +445,7 @@ def bulk_copies(
 def _search_tables(session: Session) -> tuple[dict[str, Any], set[tuple[str, ...]]]:
     """Every entry by dataset (every column but its row id) and every exact value."""
     statement = text("SELECT dataset_id, to_jsonb(e) - 'id' FROM search_entries e")
-    entries: dict[str, Any] = dict(session.execute(statement).tuples())
+    entries: dict[str, Any] = dict(session.execute(statement).tuples().all())
     values = {
         tuple(row)
         for row in session.execute(
