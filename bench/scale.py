@@ -2,7 +2,7 @@
 PostgreSQL.
 
     python bench/scale.py                          # 100,000 datasets on PostgreSQL
-    python bench/scale.py --datasets 5000 --repeat 10 --check      # a smoke run, verified
+    python bench/scale.py --datasets 5000 --organizations 200 --repeat 10 --check  # verified
     python bench/scale.py --datasets 500000 --organizations 7436   # the national size
     python bench/scale.py --reuse                  # keep the catalog a previous run built
     python bench/scale.py --reuse --feeds          # worker start, DCAT feed, package_list
