@@ -133,6 +133,7 @@ def _is_partial_demo(home: Path) -> bool:
 
 
 def _generate(out: Path, years: tuple[int, int], seed: int) -> Text:
+    # lazy: the generator (pandas, duckdb), +300 ms; a reused demo skips it
     from khlang.publishers.generate import generate
 
     manifest = generate(out, scale="province", years=list(range(years[0], years[1] + 1)), seed=seed)
@@ -144,6 +145,7 @@ def _generate(out: Path, years: tuple[int, int], seed: int) -> Text:
 
 
 def _publish(sources: Path, out: Path) -> Text:
+    # lazy: the publishers' pipeline (pandas, duckdb), +420 ms; a reused demo skips it
     from khlang.publishers.agency import resolve_agency
     from khlang.publishers.publish import publish
 
@@ -162,6 +164,7 @@ def _publish(sources: Path, out: Path) -> Text:
 
 
 def _add(home: Path, published: Path, report: DemoReport) -> Text:
+    # lazy: the catalog (SQLAlchemy), +414 ms; a reused demo skips it
     from khlang.catalog import Catalog, Principal, PublishRejectedError
     from khlang.catalog.folder import dataset_sources
 
@@ -191,6 +194,7 @@ def _add(home: Path, published: Path, report: DemoReport) -> Text:
 
 
 def _prepare_tables(home: Path) -> Text:
+    # lazy: the API's service (FastAPI), +584 ms; a reused demo skips it
     from khlang.api import service
     from khlang.api.settings import ApiSettings
     from khlang.api.state import ApiState

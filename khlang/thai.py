@@ -27,6 +27,10 @@ TO_ARABIC_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 """Zero-width space, non-joiner, joiner, word joiner and the byte order mark: invisible
 characters that make two equal-looking values differ."""
+INVISIBLE_FORMAT = r"\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+"""A regex character class's body: the zero-width characters above, the direction marks,
+embeddings, overrides and isolates. Free text people post (feedback) is cleaned of them, so
+a title cannot look filled in while empty or read backwards."""
 
 
 def christian_year(year: int) -> int:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
+import pyarrow
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -37,6 +38,8 @@ from khlang.api.openapi import describe_errors
 from khlang.api.routes import area_budget, ckan, datasets, dcat, files, publish, tables
 from khlang.api.settings import ApiSettings
 from khlang.api.state import ApiState
+from khlang.catalog.area_budget.places import place
+from khlang.catalog.search.words import query_terms
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -78,15 +81,17 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         # (bench/heavy_queries.py: the cheap query's p95 under heavy load went from 13x to
         # under 10x its idle value).
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
-        # Ready before the first request: uvicorn accepts connections only once this
-        # start-up has run, so no caller meets a half-built index or a table still being
-        # built (the 503 `table_preparing` of a request that arrived during warm-up).
-        if settings.prepare_tables:
-            started = time.monotonic()
-            await anyio.to_thread.run_sync(_warm_up, state)
-            await _prepare_tables(state)
-            log.info("ready in %.1f s", time.monotonic() - started)
-        yield
+        # Taking requests at once, whatever the catalog's size: search is in the catalog's
+        # database, and the query tables are prepared in the background from the catalog's
+        # short list of them. A request for a table not prepared yet has it built first,
+        # ahead of the preparation, and waits for it (QueryEngine.prepare): answered, not
+        # told to come back.
+        async with anyio.create_task_group() as tasks:
+            if settings.prepare_tables:
+                await anyio.to_thread.run_sync(_warm_up_search)
+                tasks.start_soon(_prepare, state)
+            yield
+            tasks.cancel_scope.cancel()
         state.close()
 
     app = FastAPI(
@@ -169,37 +174,51 @@ def _index(request: Request) -> dict:
     }
 
 
-def _warm_up(state: ApiState) -> None:
-    """Pay at start what the first requests would otherwise pay while every other request
-    to the process waits behind them: pythainlp's dictionary for segmenting Thai queries
-    (about a second; the search itself is in the catalog's database), the dashboard's place
-    names (the area master and its LAO keys, a few seconds) and pyarrow's first use, which
-    imports pandas (half a second; the first download would do it). Under bench/load.py's
-    200 clients these stalls of a fresh worker took several seconds."""
+def _warm_up_search() -> None:
+    """pythainlp's dictionary, which segmenting the first Thai query would otherwise load
+    (about a second) while other requests wait: the one start-up cost paid before the
+    server takes requests."""
     try:
-        from khlang.catalog.area_budget.places import place
-        from khlang.catalog.search.words import query_terms
-
         query_terms("งบประมาณ")
+    except Exception:  # the request that needs it reports the problem
+        log.exception("warming up search stopped")
 
+
+def _warm_up() -> None:
+    """Pay in the background what the first requests would otherwise pay while every other
+    request to the process waits behind them: the dashboard's place names (the area master
+    and its LAO keys, a few seconds) and pyarrow's first array (the first download would
+    pay it). Under bench/load.py's 200 clients these
+    stalls of a fresh worker took several seconds."""
+    try:
         place("province", "10")  # the dashboard's place names, a few seconds to build
-        import pyarrow
 
         pyarrow.array([0])
     except Exception:  # the request that needs it reports the problem
         log.exception("warming up stopped")
 
 
-async def _prepare_tables(state: ApiState) -> None:
-    """Build the query table of every current tabular resource, one at a time, before the
-    server takes requests, so that no request for a table waits for it or is told to come
-    back later (tables already built are only attached)."""
+async def _prepare(state: ApiState) -> None:
+    """Warm up and build the query table of every distinct current table, one at a time,
+    after the server has started taking requests (tables already built are only attached).
+    A table that cannot be built is reported when it is asked for."""
+    started = time.monotonic()
+    await anyio.to_thread.run_sync(_warm_up)
+    prepared = failed = 0
     try:
         sources = await anyio.to_thread.run_sync(service.current_table_sources, state)
-        for source in sources:
-            await anyio.to_thread.run_sync(state.engine.table_sync, source)
-    except Exception:  # a table that cannot be built is reported when it is asked for
-        log.exception("preparing query tables stopped")
+    except Exception:
+        log.exception("the catalog's table sources could not be read; tables are built on request")
+        return
+    for source in sources:
+        try:
+            await anyio.to_thread.run_sync(state.engine.prepare, source)
+            prepared += 1
+        except Exception as error:  # reported again to whoever asks for the table
+            failed += 1
+            log.warning("table %s not prepared: %s", source.key, type(error).__name__)
+    log.info("%d query tables prepared (%d failed) in %.1f s", prepared, failed,
+             time.monotonic() - started)  # fmt: skip
 
 
 def _error_response(request: Request, error: KhlangError) -> JSONResponse:

@@ -17,7 +17,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from khlang.api import service
 from khlang.api.ckan_common import (
     Context,
     boolean,
@@ -28,8 +27,9 @@ from khlang.api.ckan_common import (
     validation,
 )
 from khlang.api.name_offsets import names_from
+from khlang.api.query.tables import is_tabular
 from khlang.api.state import ApiState, visible_organizations
-from khlang.catalog import NotFoundError
+from khlang.catalog import NotFoundError, Principal
 from khlang.catalog.records import DatasetRecord, OrganizationRecord, ResourceRecord
 from khlang.catalog.search.query import SearchQuery, SortKey
 from khlang.catalog.search.tree import Match
@@ -129,7 +129,7 @@ def resource_dict(item: ResourceRecord, ckan: dict[str, Any], package_id: str, b
         "created": ckan_time(item.issued),
         "last_modified": ckan_time(item.modified),
         "metadata_modified": ckan_time(item.modified),
-        "datastore_active": service.is_tabular(item),
+        "datastore_active": is_tabular(item),
         "state": "active",
     }
 
@@ -137,6 +137,16 @@ def resource_dict(item: ResourceRecord, ckan: dict[str, Any], package_id: str, b
 def package_dict(state: ApiState, record: DatasetRecord, base: str) -> dict[str, Any]:
     key = ("package", record.name, record.current.content_hash, record.private, record.state, base)
     return state.remember(key, lambda: _package_dict(state, record, base))
+
+
+def package_dicts(
+    state: ApiState, names: list[str], viewer: Principal, base: str
+) -> list[dict[str, Any]]:
+    """The package dicts of these datasets that `viewer` may see, in order, read in bulk."""
+    return [
+        package_dict(state, record, base)
+        for record in state.catalog.dataset_records(names, viewer=viewer)
+    ]
 
 
 def _package_dict(state: ApiState, record: DatasetRecord, base: str) -> dict[str, Any]:
@@ -272,12 +282,9 @@ def organization_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     summaries = state.catalog.datasets(viewer=context.principal, organization=found.name)
     result = organization_dict(found, len(summaries))
     if boolean(data, "include_datasets", False):
-        result["packages"] = [
-            package_dict(
-                state, state.catalog.dataset(s.name, viewer=context.principal), context.base
-            )
-            for s in summaries[:LIST_LIMIT]
-        ]
+        result["packages"] = package_dicts(
+            state, [s.name for s in summaries[:LIST_LIMIT]], context.principal, context.base
+        )
     return _show_extras(result, data)
 
 
@@ -299,10 +306,7 @@ def group_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     )
     result = group_dict(code, found.count)
     if boolean(data, "include_datasets", False):
-        result["packages"] = [
-            package_dict(state, state.catalog.dataset(name, viewer=context.principal), context.base)
-            for name in found.names
-        ]
+        result["packages"] = package_dicts(state, found.names, context.principal, context.base)
     return _show_extras(result, data)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from khlang.api.ckan_actions import package_dict
+from khlang.api.ckan_actions import package_dicts
 from khlang.api.ckan_common import Context, boolean, integer, listed, search_error, validation
 from khlang.api.ckan_query import (
     FIELD_ALIASES,
@@ -63,10 +63,7 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         facet_mincount=integer(data, "facet.mincount", 1),
     )
     result = state.catalog.search(query, visible_organizations=visible_organizations(principal))
-    packages = [
-        package_dict(state, state.catalog.dataset(name, viewer=principal), context.base)
-        for name in result.names
-    ]
+    packages = package_dicts(state, result.names, principal, context.base)
     titles = {o.name: o.title.th if o.title else o.name for o in state.organizations().values()}
     facet_counts, search_facets = {}, {}
     for name, field in zip(facet_fields, facets, strict=True):

@@ -30,8 +30,9 @@ from typing import Any
 from khlang.catalog import Principal
 from khlang.catalog.records import DatasetSummary
 
-RENDERING = 1
-"""Bump when the feed's rendering changes, so that pages built by older code are not served."""
+RENDERING = 2
+"""Bump when the feed's rendering changes, so that pages built by older code are not served
+(2: pages assembled from the datasets' kept descriptions)."""
 PRUNE_EVERY = 256
 """Writes between two counts of the cached pages."""
 
@@ -63,12 +64,30 @@ def page_key(
     return hashlib.sha256(encoded).hexdigest()
 
 
+def part_key(principal: Principal, summary: DatasetSummary, **context: Any) -> str:
+    """The cache key of one dataset's serialised description (`context`: format, base URL):
+    its id, name, version and content hash fix its triples and download URLs. A private
+    dataset's description is also keyed by the caller's visibility class, so it is only ever
+    read back by callers of a class that listed it (a public one is shared by all)."""
+    parts = {
+        "rendering": RENDERING,
+        "dataset": (summary.id, summary.name, summary.version, summary.content_hash),
+        "private": visibility_class(principal) if summary.private else False,
+        **context,
+    }
+    encoded = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
 class FeedCache:
     """Rendered feed pages on disk, by key."""
 
-    def __init__(self, directory: Path, max_pages: int = 20_000) -> None:
+    def __init__(
+        self, directory: Path, max_pages: int = 20_000, prune_every: int = PRUNE_EVERY
+    ) -> None:
         self.directory = directory
         self.max_pages = max_pages
+        self.prune_every = prune_every
         self._writes = 0
         self._lock = threading.Lock()
 
@@ -95,7 +114,7 @@ class FeedCache:
         temporary.replace(path)
         with self._lock:
             self._writes += 1
-            due = self._writes % PRUNE_EVERY == 0
+            due = self._writes % self.prune_every == 0
         if due:
             self.prune()
         return compressed

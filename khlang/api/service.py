@@ -11,16 +11,17 @@ import datetime as dt
 import functools
 import gzip
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel
+from rdflib import Graph
 
 from khlang.api.errors import ApiError
-from khlang.api.feed_cache import page_key, visibility_class
+from khlang.api.feed_cache import page_key, part_key, visibility_class
 from khlang.api.name_offsets import names_from
-from khlang.api.query.tables import TableSource, table_format
-from khlang.api.state import INDEXER, ApiState, visible_organizations
+from khlang.api.query.tables import TableSource, is_tabular, table_format, table_source_of
+from khlang.api.state import ApiState, visible_organizations
 from khlang.catalog import ANONYMOUS, Principal
 from khlang.catalog.records import (
     DatasetRecord,
@@ -41,6 +42,7 @@ from khlang.metadata.budget_bureau import (
 )
 from khlang.metadata.compliance import ComplianceReport, check_dataset
 from khlang.metadata.dcat import RDF_FORMATS, Paging, catalog_graph, dataset_graph, serialize
+from khlang.metadata.dcat_pages import DatasetPart, catalog_page, dataset_part
 from khlang.metadata.fields import MANDATORY_FIELDS
 from khlang.metadata.model import Dataset, Organization
 from khlang.metadata.mqa import MqaReport, mqa_score
@@ -231,23 +233,6 @@ def resource_view(dataset: str, item: ResourceRecord, base: str) -> ResourceView
         links=links,
         metadata=metadata,
     )
-
-
-def is_tabular(item: ResourceRecord) -> bool:
-    """A stored file in a table format, with a Table Schema: rows can be queried."""
-    schema = item.metadata.table_schema
-    return (
-        item.has_file
-        and isinstance(schema, dict)
-        and bool(schema.get("fields"))
-        and table_format(item.format, _path(item.filename)) is not None
-    )
-
-
-def _path(filename: str | None):
-    from pathlib import PurePosixPath
-
-    return PurePosixPath(filename or "")
 
 
 def versions(state: ApiState, principal: Principal, name: str) -> list[VersionSummary]:
@@ -483,6 +468,13 @@ def catalog_rdf(
     return FeedPage(compressed=compressed, key=key, count=len(listed))
 
 
+FEED_DESCRIPTION = Text(
+    th="บัญชีข้อมูลงบประมาณเชิงพื้นที่ที่เผยแพร่ด้วย khlang",
+    en="Area-based budget open data published with khlang",
+)
+FEED_PUBLISHER = Organization(name="khlang", title=Text(th="คลัง", en="khlang"))
+
+
 def _catalog_page(
     state: ApiState,
     principal: Principal,
@@ -491,13 +483,54 @@ def _catalog_page(
     listed: list[DatasetSummary],
     paging: Paging,
 ) -> tuple[str, bool]:
-    """The feed page of the `listed` datasets, built and serialised by rdflib, and whether
-    the versions read are the ones listed (the page may be kept under the listing's key)."""
-    versions = list(state.catalog.current_versions([s.name for s in listed], viewer=principal))
-    as_listed = [(v.dataset, v.number, v.content_hash) for v in versions] == [
-        (s.name, s.version, s.content_hash) for s in listed
-    ]
-    # Each distribution's downloadURL, as on the dataset's own page.
+    """The feed page of the `listed` datasets, and whether the versions read are the ones
+    listed (the page may be kept under the listing's key).
+
+    The page is assembled (khlang.metadata.dcat_pages) from each dataset's serialised
+    description, kept in `state.feed_parts` by its version's content hash (`part_key`), and
+    the catalog node with the Hydra view, serialised for this page: a new, changed or
+    withdrawn dataset costs rdflib only its own description, not the page's 17,000 triples.
+    Only the descriptions not kept are built, from the versions the caller may see."""
+    keys = {s.name: part_key(principal, s, format=format, base=base) for s in listed}
+    parts: dict[str, DatasetPart] = {}
+    for summary in listed:
+        kept = state.feed_parts.get(keys[summary.name])
+        if kept is not None:
+            parts[summary.name] = DatasetPart.model_validate_json(gzip.decompress(kept))
+    missing = [s.name for s in listed if s.name not in parts]
+    versions = list(state.catalog.current_versions(missing, viewer=principal)) if missing else []
+    listed_as = {s.name: (s.version, s.content_hash) for s in listed}
+    as_listed = sorted(v.dataset for v in versions) == sorted(missing)
+    for version in versions:
+        parts[version.dataset] = dataset_part(
+            version.metadata, base_url=base, format=format,
+            resource_url=_url_by_position(version.metadata.resources,
+                                          _download_urls(base, version)),
+        )  # fmt: skip
+        if listed_as.get(version.dataset) == (version.number, version.content_hash):
+            state.feed_parts.put(keys[version.dataset], parts[version.dataset].model_dump_json())
+        else:  # changed between the listing and the read: served, not kept
+            as_listed = False
+    text = catalog_page(
+        [parts[s.name] for s in listed if s.name in parts], format=format, base_url=base,
+        title=_feed_title(state), description=FEED_DESCRIPTION, publisher=FEED_PUBLISHER,
+        paging=paging,
+    )  # fmt: skip
+    if text is None:  # the parts' prefixes conflict: the page is built whole
+        names = [s.name for s in listed]
+        text = serialize(_whole_page(state, principal, base, names, paging), format)
+    return text, as_listed
+
+
+def _feed_title(state: ApiState) -> Text:
+    return Text(th=state.settings.site_title, en=state.settings.site_title)
+
+
+def _whole_page(
+    state: ApiState, principal: Principal, base: str, names: list[str], paging: Paging
+) -> Graph:
+    """The page's graph built whole by rdflib."""
+    versions = list(state.catalog.current_versions(names, viewer=principal))
     downloads = {
         id(v.metadata): _url_by_position(v.metadata.resources, _download_urls(base, v))
         for v in versions
@@ -506,19 +539,11 @@ def _catalog_page(
     def resource_url(dataset: Dataset, resource) -> str | None:
         return downloads[id(dataset)](dataset, resource)
 
-    graph = catalog_graph(
-        [v.metadata for v in versions],
-        base_url=base,
-        title=Text(th=state.settings.site_title, en=state.settings.site_title),
-        description=Text(
-            th="บัญชีข้อมูลงบประมาณเชิงพื้นที่ที่เผยแพร่ด้วย khlang",
-            en="Area-based budget open data published with khlang",
-        ),
-        publisher=Organization(name="khlang", title=Text(th="คลัง", en="khlang")),
-        resource_url=resource_url,
+    return catalog_graph(
+        [v.metadata for v in versions], base_url=base, title=_feed_title(state),
+        description=FEED_DESCRIPTION, publisher=FEED_PUBLISHER, resource_url=resource_url,
         paging=paging,
-    )
-    return serialize(graph, format), as_listed
+    )  # fmt: skip
 
 
 # --- tabular resources -------------------------------------------------------------------
@@ -570,25 +595,17 @@ def _table_source(
     return ResolvedTable(version=record, resource=item, source=source, private=dataset.private)
 
 
-def table_source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
-    schema = item.metadata.table_schema
-    assert isinstance(schema, dict)
-    return TableSource(
-        path=path,
-        format=table_format(item.format, _path(item.filename)) or "csv",
-        schema_=schema,
-        file_hash=sha256,
-    )
-
-
 def current_table_sources(state: ApiState) -> list[TableSource]:
-    """Every distinct table of every current version, to prepare them at start: versions are
-    read in bulk, and a file that many datasets share (same bytes, same schema) is one table."""
-    names = [summary.name for summary in state.catalog.datasets(viewer=INDEXER)]
-    sources: dict[str, TableSource] = {}
-    for record in state.catalog.current_versions(names, viewer=INDEXER):
-        for item in record.resources:
-            if is_tabular(item) and item.sha256:
-                source = table_source_of(item, state.catalog.blobs.path(item.sha256), item.sha256)
-                sources.setdefault(source.key, source)
-    return list(sources.values())
+    """Every distinct table of the offered datasets' current versions, to prepare them at
+    start: the catalog keeps them (a few rows, `Catalog.table_sources`), so this reads no
+    version, whatever the catalog's size. Those whose format cannot be loaded are left out."""
+    sources = []
+    for record in state.catalog.table_sources():
+        format = table_format(record.format, PurePosixPath(record.filename or ""))
+        if format is None or not record.table_schema.get("fields"):
+            continue
+        sources.append(
+            TableSource(path=state.catalog.blobs.path(record.sha256), format=format,
+                        schema_=record.table_schema, file_hash=record.sha256)
+        )  # fmt: skip
+    return sources

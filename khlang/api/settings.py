@@ -4,11 +4,13 @@ and the limits that keep one caller from starving the others."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.api.query.engine import QueryLimits
+from khlang.catalog.location import resolve_location
 
 RATE_LIMIT_ENV = "KHLANG_RATE_LIMIT"
 """`anonymous;key` limits in the `limits` library's notation, or `off` (e.g. for a bench)."""
@@ -71,8 +73,6 @@ class ApiSettings(BaseModel):
 
     @property
     def trusted_hosts(self) -> frozenset[str]:
-        from urllib.parse import urlsplit
-
         names = {*LOOPBACK_NAMES, *(name.strip().lower() for name in self.host_names)}
         if self.base_url:
             names.add((urlsplit(self.base_url).hostname or "").lower())
@@ -80,13 +80,19 @@ class ApiSettings(BaseModel):
 
     @property
     def table_dir(self) -> Path:
-        from khlang.catalog.location import resolve_location
-
-        return resolve_location(self.home, self.database_url).home / "api" / "tables"
+        return self._api_dir / "tables"
 
     @property
     def feed_dir(self) -> Path:
         """Rendered DCAT feed pages (khlang/api/feed_cache.py); workers may share it."""
-        from khlang.catalog.location import resolve_location
+        return self._api_dir / "feeds"
 
-        return resolve_location(self.home, self.database_url).home / "api" / "feeds"
+    @property
+    def feed_parts_dir(self) -> Path:
+        """Each dataset version's serialised DCAT-AP, of which feed pages are assembled
+        (khlang/api/feed_cache.py); workers may share it."""
+        return self._api_dir / "feed-parts"
+
+    @property
+    def _api_dir(self) -> Path:
+        return resolve_location(self.home, self.database_url).home / "api"

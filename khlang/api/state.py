@@ -31,12 +31,21 @@ STAMPED_SECONDS = 3600.0
 """How long `while_unchanged` keeps an answer while the change stamp stays the same."""
 
 
+PARTS_KEPT = 1_000_000
+"""Datasets' serialised descriptions kept for the feed: a catalog of 250,000 datasets in
+its four serialisations, or 1,000,000 in one (about 3.5 kB each compressed: 4 GB on disk)."""
+PARTS_PRUNE_EVERY = 20_000
+"""Writes between two counts of the kept descriptions (a count lists the directory)."""
+
+
 class ApiState:
     def __init__(self, settings: ApiSettings) -> None:
         self.settings = settings
         self.catalog = Catalog.open(settings.home, settings.database_url)
         self.engine = QueryEngine(settings.table_dir, settings.query)
         self.feeds = FeedCache(settings.feed_dir)
+        self.feed_parts = FeedCache(settings.feed_parts_dir, max_pages=PARTS_KEPT,
+                                    prune_every=PARTS_PRUNE_EVERY)  # fmt: skip
         self._remembered: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 

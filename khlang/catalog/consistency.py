@@ -13,7 +13,9 @@ What it finds (code: meaning -> what `--repair` does):
 * `area-store-*`: the area-budget store differs from what the current versions hold ->
   rebuild it (`area_budget/verify.py`);
 * `search-*`: the search tables differ from the offered datasets' current versions ->
-  rewrite the entries concerned, or all of them (`search/verify.py`).
+  rewrite the entries concerned, or all of them (`search/verify.py`);
+* `table-sources`: the kept list of query tables differs from the current versions -> count
+  it again (`table_sources.py`).
 
 The grace period keeps repair away from the files of a publish that is running right now.
 """
@@ -32,6 +34,7 @@ from khlang.catalog.principals import Principal
 from khlang.catalog.publish import discard_pending
 from khlang.catalog.records import CheckFinding, CheckReport
 from khlang.catalog.search.verify import check_search
+from khlang.catalog.table_sources import check_sources
 from khlang.catalog.tables import Blob, DatasetVersion, VersionResource, utcnow
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.unused import delete_unused
@@ -57,6 +60,7 @@ def check(
     findings += _unpublished(catalog)
     findings += check_store(catalog, repair=repair)
     findings += check_search(catalog, repair=repair)
+    findings += check_sources(catalog, repair=repair)
     return CheckReport(findings=findings, files_checked=checked, repair=repair)
 
 

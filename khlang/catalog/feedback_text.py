@@ -12,12 +12,13 @@ import unicodedata
 
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+from khlang.thai import INVISIBLE_FORMAT
 
 TITLE_LIMIT = 200
 BODY_LIMIT = 5_000
 REASON_LIMIT = 2_000
 EMAIL_LIMIT = 254
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{INVISIBLE_FORMAT}]")
 _LINK = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://|www\.|\[url|<\s*a\s|href\s*=|\b[a-z0-9-]+\.(?:com|net|org|info|"
     r"xyz|top|io|co|ru|cn|th|me|ly|gl|link|click|site|online|shop)\b(?:/|$))",

@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khlang.catalog import audit, leases, table_schemas
+from khlang.catalog import audit, leases, table_schemas, table_sources
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
@@ -454,6 +454,9 @@ def _commit(
     try:
         with catalog.write() as session:
             number = _commit_in(session, folder, dataset, staged, report, actor)
+            row = session.get(DatasetRow, staged.dataset_id)
+            if row is not None and row.state == "active":  # a withdrawn dataset counts none
+                table_sources.move(session, staged.previous_version_id, staged.version_id)
             area_budget.refresh(session, catalog.blobs, staged.dataset_id)
             search.refresh(session, staged.dataset_id)
             return number

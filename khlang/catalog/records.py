@@ -188,6 +188,17 @@ class RegistrationRecord(_Record):
     gdc_checked_at: dt.datetime | None
 
 
+class TableSourceRecord(BaseModel):
+    """A distinct stored file with the Table Schema it is read with, which some offered
+    dataset's current version holds: a query table the API prepares."""
+
+    sha256: str
+    schema_sha256: str
+    table_schema: dict[str, Any]
+    format: str | None
+    filename: str | None
+
+
 class CheckFinding(BaseModel):
     code: str
     severity: Literal["error", "warning", "info"]

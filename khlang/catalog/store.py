@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVarTuple
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from khlang.catalog import audit, errors, table_schemas
+from khlang.catalog import audit, errors, table_schemas, table_sources
 from khlang.catalog.accounts import Accounts, organization_record
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
@@ -45,6 +45,7 @@ from khlang.catalog.records import (
     RegistrationRecord,
     ResourceFile,
     ResourceRecord,
+    TableSourceRecord,
     VersionRecord,
     VersionSummary,
 )
@@ -295,6 +296,13 @@ class Catalog:
                 for name, version in shown:
                     yield _record_of(version, name, metadata[version.id], links.get(version.id, []))
 
+    def table_sources(self) -> list[TableSourceRecord]:
+        """The distinct tables (file and Table Schema) of the offered datasets' current
+        versions, private ones included: what an API worker prepares for queries. A few
+        rows kept by the writes (`table_sources.py`), whatever the catalog's size."""
+        with self.read() as session:
+            return table_sources.current_sources(session)
+
     def search(self, query: SearchQuery, *, visible_organizations: set[str] | None) -> SearchResult:
         """The datasets matching a search that a member of `visible_organizations` may see
         (None: every dataset), answered from the search tables every process shares."""
@@ -326,23 +334,37 @@ class Catalog:
             row, organization = self._visible_dataset(session, name, viewer)
             current = session.get(DatasetVersion, row.current_version_id)
             assert current is not None
-            version = _version_record(session, current, row.name)
-            return DatasetRecord(
-                id=row.id,
-                name=row.name,
-                organization=organization,
-                title=row.title,
-                private=row.private,
-                state=row.state,
-                version=version.number,
-                content_hash=version.content_hash,
-                modified=version.published_at,
-                created_at=row.created_at,
-                withdrawn_at=row.withdrawn_at,
-                withdrawn_note=row.withdrawn_note,
-                lock_version=row.lock_version,
-                current=version,
-            )
+            return _dataset_record(row, organization, _version_record(session, current, row.name))
+
+    def dataset_records(
+        self, names: list[str], *, viewer: Principal = ANONYMOUS
+    ) -> list[DatasetRecord]:
+        """Many datasets with their current versions, in the order of `names`, leaving out
+        those `viewer` may not see or that are gone: a page of search results (CKAN's
+        package_search, up to 1,000) in four queries instead of four per dataset."""
+        with self.read() as session:
+            rows = session.execute(
+                select(DatasetRow, Organization.name, DatasetVersion)
+                .join(Organization, Organization.id == DatasetRow.organization_id)
+                .join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
+                .where(DatasetRow.name.in_(names))
+            ).all()
+            shown = [
+                (row, organization, version)
+                for row, organization, version in rows
+                if not row.private or viewer.can_see_private(organization)
+            ]
+            links = _links(session, [version.id for _, _, version in shown])
+            metadata = table_schemas.full_metadata(session, [version for _, _, version in shown])
+            found = {
+                row.name: _dataset_record(
+                    row,
+                    organization,
+                    _record_of(version, row.name, metadata[version.id], links.get(version.id, [])),
+                )
+                for row, organization, version in shown
+            }
+        return [found[name] for name in names if name in found]
 
     def version(
         self, name: str, number: int | None = None, *, viewer: Principal = ANONYMOUS
@@ -474,6 +496,9 @@ class Catalog:
                 )
             if row.state == state:
                 return
+            counted = row.current_version_id  # a withdrawn dataset's tables are not prepared
+            before, after = (counted, None) if state == "withdrawn" else (None, counted)
+            table_sources.move(session, before, after)
             row.state = state
             row.lock_version += 1
             row.updated_at = utcnow()
@@ -600,6 +625,25 @@ def _version_summary(version: DatasetVersion, dataset: str) -> VersionSummary:
         author=version.author,
         change_note=version.change_note,
         published_at=version.published_at or version.created_at,
+    )
+
+
+def _dataset_record(row: DatasetRow, organization: str, version: VersionRecord) -> DatasetRecord:
+    return DatasetRecord(
+        id=row.id,
+        name=row.name,
+        organization=organization,
+        title=row.title,
+        private=row.private,
+        state=row.state,
+        version=version.number,
+        content_hash=version.content_hash,
+        modified=version.published_at,
+        created_at=row.created_at,
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_note=row.withdrawn_note,
+        lock_version=row.lock_version,
+        current=version,
     )
 
 

@@ -179,6 +179,23 @@ class TableSchema(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class QueryTableSource(Base):
+    """A distinct table the API builds for queries: a stored file read with a Table Schema,
+    and how many offered datasets' current versions hold it (`table_sources.py`). Kept in
+    the transactions that move a current version, so a starting API worker reads these few
+    rows instead of every current version's metadata."""
+
+    __tablename__ = "table_sources"
+
+    blob_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    schema_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    format: Mapped[str | None] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(Text)
+    datasets: Mapped[int] = mapped_column(Integer, default=0)
+    """Offered datasets whose current version holds it; 0 once none does (kept: it may come
+    back, and the table is small)."""
+
+
 class Dataset(Base):
     __tablename__ = "datasets"
     __table_args__ = (

@@ -22,6 +22,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from khlang import __version__
+from khlang.cli.usage import show_usage_error
 from khlang.errors import EXIT_FINDINGS, EXIT_INPUT_ERROR, KhlangError
 
 COMMANDS: dict[str, tuple[str, str, bool]] = {
@@ -99,6 +100,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KhlangError as error:
+        # lazy: rich, +20 ms; only a refused command prints with it
         from rich.console import Console
         from rich.markup import escape
 
@@ -113,8 +115,6 @@ def main() -> None:
         error.show()
         sys.exit(EXIT_INPUT_ERROR)
     except ClickException as error:  # usage errors: unknown option, bad choice, ...
-        from khlang.cli.usage import show_usage_error
-
         show_usage_error(error)
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(code if isinstance(code, int) else 0)

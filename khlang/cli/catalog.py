@@ -137,7 +137,7 @@ def add(
     """Publish dataset folders as new versions. Each dataset is published atomically and
     only when it passes the metadata check and the table validators; an unchanged folder
     makes no new version. Exit 1 when a dataset was refused, 2 for a malformed folder."""
-    from khlang.catalog.folder import dataset_sources
+    from khlang.catalog.folder import dataset_sources  # lazy: ruamel.yaml, +13 ms
 
     results: list[dict[str, Any]] = []
     exit_code = EXIT_OK
@@ -397,8 +397,8 @@ def score(
 ) -> None:
     """Check the current version of every dataset and score them on the Budget Bureau's
     indicator, with what the catalog knows of their registration. Exit 1 on errors."""
-    from khlang.cli.metadata_report import render
-    from khlang.metadata.report import check_agency
+    from khlang.cli.metadata_report import render  # lazy: rdflib, +50 ms
+    from khlang.metadata.report import check_agency  # lazy: rdflib and pyshacl, +65 ms
 
     operator = Principal.operator()
     with open_catalog(home) as catalog:
@@ -493,6 +493,7 @@ def export_parquet(
 ) -> None:
     """Write every public table as Parquet partitioned by fiscal year and province (Hive
     style) for DuckDB, Spark or Trino: DEST/<dataset>/<table>/fiscal_year=Y/province_code=P/."""
+    # lazy: the API's query engine (duckdb, pyarrow), +415 ms
     from khlang.api.query.parquet_export import export_parquet as run
 
     with open_catalog(home) as catalog:

@@ -26,7 +26,7 @@ def publish_feedback(
 ) -> PublishResult:
     """Gather what the public sees of the organisation's feedback, write the dataset folder
     and publish it (PublishRejectedError with the gate's report if it does not pass)."""
-    from khlang.catalog.feedback_dataset import write_feedback_dataset
+    from khlang.catalog.feedback_dataset import write_feedback_dataset  # lazy: ruamel.yaml, +26 ms
 
     record = catalog.organization(organization)
     feedback = catalog.feedback

@@ -56,6 +56,7 @@ def suggest(
     system it fits best, or a table of its own kind with every column kept), and write the
     mapping for review. Then publish with `khlang publish FILE --mapping MAPPING`. Exit 0:
     written; 1: written, but something must be fixed in it first (no year column ...)."""
+    # lazy: the publishers (pandas, duckdb), +340 ms
     from khlang.publishers.adapters import adapter_named
     from khlang.publishers.areas import load_areas
     from khlang.publishers.mapping_file import mapping_yaml

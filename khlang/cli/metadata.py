@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from khlang.cli.common import (
@@ -58,7 +59,7 @@ BaseUrlOption = Annotated[
 
 
 def _base_url(value: str | None) -> str:
-    from khlang.metadata.dcat import DEFAULT_BASE_URL
+    from khlang.metadata.dcat import DEFAULT_BASE_URL  # lazy: rdflib, +58 ms
 
     return value or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
 
@@ -87,9 +88,11 @@ def check(
     """Check datasets against the GD Catalog profile and score them (the Budget Bureau's
     indicator over all of them, the EU MQA for each). Exit 0: no errors; 1: errors found;
     2: a file could not be read."""
-    from khlang.metadata.dcat import dataset_graph
-    from khlang.metadata.files import dataset_files, load_dataset
-    from khlang.metadata.mqa import dataset_urls
+    from khlang.metadata.dcat import dataset_graph  # lazy: rdflib, +64 ms
+    from khlang.metadata.files import dataset_files, load_dataset  # lazy: ruamel.yaml, +27 ms
+    from khlang.metadata.mqa import dataset_urls  # lazy: rdflib, +62 ms
+
+    # lazy: rdflib and the checks, +71 ms
     from khlang.metadata.report import InputError, check_agency
 
     items, errors = [], []
@@ -107,14 +110,14 @@ def check(
     catalog_state = _read_state(state) if state else None
     url_status = None
     if check_urls:
-        from khlang.cli.urls import probe
+        from khlang.cli.urls import probe  # lazy: concurrent.futures, +3 ms
 
         url_status = probe(url for _, d in items for url in dataset_urls(dataset_graph(d)))
     report = check_agency(items, state=catalog_state, url_status=url_status, input_errors=errors)
     if format is OutputFormat.json:
         print_json(report.as_dict())
     else:
-        from khlang.cli.metadata_report import render
+        from khlang.cli.metadata_report import render  # lazy: rdflib, +77 ms
 
         console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
         render(report, console, lang.value)
@@ -124,10 +127,8 @@ def check(
 
 
 def _read_state(path: Path):
-    from pydantic import ValidationError
-
-    from khlang.metadata.budget_bureau import CatalogState
-    from khlang.metadata.files import read_text
+    from khlang.metadata.budget_bureau import CatalogState  # lazy: the scores' model, +22 ms
+    from khlang.metadata.files import read_text  # lazy: ruamel.yaml, +25 ms
 
     try:
         return CatalogState.model_validate_json(read_text(path))
@@ -152,19 +153,19 @@ def export(
     """Write the dataset's metadata in another standard form: a CKAN package (gdc: a GD
     Catalog CKAN; ckan: a stock CKAN), DCAT-AP 3 (Turtle, JSON-LD, RDF/XML) or a Frictionless
     Data Package descriptor."""
-    from khlang.metadata.files import load_dataset
+    from khlang.metadata.files import load_dataset  # lazy: ruamel.yaml, +27 ms
 
     dataset = load_dataset(file)
     if to.value in _RDF:
-        from khlang.metadata.dcat import dataset_graph, serialize
+        from khlang.metadata.dcat import dataset_graph, serialize  # lazy: rdflib, +63 ms
 
         text = serialize(dataset_graph(dataset, base_url=_base_url(base_url)), _RDF[to.value])
     elif to is ExportTarget.datapackage:
-        from khlang.metadata.datapackage import to_datapackage
+        from khlang.metadata.datapackage import to_datapackage  # lazy: the metadata model, +18 ms
 
         text = json.dumps(to_datapackage(dataset), ensure_ascii=False, indent=2)
     else:
-        from khlang.metadata.ckan import to_ckan
+        from khlang.metadata.ckan import to_ckan  # lazy: the metadata model, +17 ms
 
         text = json.dumps(to_ckan(dataset, to.value), ensure_ascii=False, indent=2)
     _write(text if text.endswith("\n") else text + "\n", out)
@@ -186,7 +187,7 @@ def template(
 ) -> None:
     """Write a fill-in dataset file with every field of the data type, its Thai and English
     label and its allowed values as comments."""
-    from khlang.metadata.template import template as build
+    from khlang.metadata.template import template as build  # lazy: the metadata model, +10 ms
 
     _write(build(data_type), out)
 

@@ -70,6 +70,7 @@ def main(
     """Push every new or changed dataset to the target (creating its organisation when
     missing); an unchanged dataset costs no call. Exit 1 when a push failed or was deferred,
     when --check finds drift, or when --status cannot read a state; 2 for bad input."""
+    # lazy: the catalog and its registrars (SQLAlchemy, httpx), +350 ms
     from khlang.catalog.registration.drift import check_drift
     from khlang.catalog.registration.gdc_status import poll_gdc_status
     from khlang.catalog.registration.push import register
@@ -103,6 +104,7 @@ def main(
 def _target(
     name: str | None, url: str | None, profile: str, public_url: str | None, settings: Path
 ) -> Target:
+    # lazy: ruamel.yaml, +13 ms
     from khlang.catalog.registration.settings import (
         ad_hoc_target,
         load_settings,

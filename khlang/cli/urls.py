@@ -16,7 +16,7 @@ NO_ANSWER = 0
 def probe(urls: Iterable[str]) -> dict[str, int]:
     """URL -> HTTP status of a HEAD request (GET when HEAD is refused), 0 when the server
     does not answer. Only the headers are read, never the body."""
-    import httpx
+    import httpx  # lazy: httpx, +61 ms
 
     headers = {"User-Agent": f"khlang/{__version__} (metadata check)"}
     with httpx.Client(follow_redirects=True, timeout=TIMEOUT_SECONDS, headers=headers) as client:

@@ -141,9 +141,35 @@ def catalog_graph(
     paging: Paging | None = None,
 ) -> Graph:
     """A dcat:Catalog of the datasets (one page of them when `paging` is given)."""
-    base = base_url.rstrip("/")
     graph = new_graph()
-    builder = _Builder(graph, base, resource_url)
+    builder = _Builder(graph, base_url.rstrip("/"), resource_url)
+    links = [(builder.dataset(dataset), _modified(dataset)) for dataset in datasets]
+    return catalog_head_graph(
+        links, base_url=base_url, title=title, description=description, publisher=publisher,
+        paging=paging, graph=graph,
+    )  # fmt: skip
+
+
+DatasetLink = tuple[URIRef, dt.date | dt.datetime | None]
+"""A dataset of a catalog: its IRI and when it was last modified."""
+
+
+def catalog_head_graph(
+    links: Iterable[DatasetLink],
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    title: Text,
+    description: Text,
+    publisher: Organization,
+    paging: Paging | None = None,
+    graph: Graph | None = None,
+) -> Graph:
+    """The dcat:Catalog node of a page listing datasets, without the datasets' own
+    descriptions: with `dataset_graph` of each, the triples of `catalog_graph` (a feed page
+    is assembled from the two, khlang.metadata.dcat_pages)."""
+    base = base_url.rstrip("/")
+    graph = graph if graph is not None else new_graph()
+    builder = _Builder(graph, base, None)
     catalog = URIRef(f"{base}/catalog")
     graph.add((catalog, RDF.type, DCAT.Catalog))
     builder.texts(catalog, DCTERMS.title, title.th, title.en)
@@ -160,15 +186,20 @@ def catalog_graph(
     graph.add((themes, RDF.type, SKOS.ConceptScheme))
     graph.add((themes, DCTERMS.title, Literal("Data theme", lang="en")))
     modified = []
-    for dataset in datasets:
-        graph.add((catalog, DCAT.dataset, builder.dataset(dataset)))
-        if (when := _modified(dataset)) is not None:
+    for node, when in links:
+        graph.add((catalog, DCAT.dataset, node))
+        if when is not None:
             modified.append(when)
     if modified:
         graph.add((catalog, DCTERMS.modified, _date_literal(max(modified, key=_sort_key))))
     if paging is not None:
         _add_paging(graph, paging)
     return graph
+
+
+def modified_of(dataset: Dataset) -> dt.date | dt.datetime | None:
+    """When the dataset was last modified, as its DCAT-AP says (`dct:modified`)."""
+    return _modified(dataset)
 
 
 def serialize(graph: Graph, format: str = "turtle") -> str:
@@ -551,9 +582,12 @@ def _add_paging(graph: Graph, paging: Paging) -> None:
 __all__ = [
     "DEFAULT_BASE_URL",
     "RDF_FORMATS",
+    "DatasetLink",
     "Paging",
     "catalog_graph",
+    "catalog_head_graph",
     "dataset_graph",
     "dataset_iri",
+    "modified_of",
     "serialize",
 ]

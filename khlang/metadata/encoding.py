@@ -85,6 +85,7 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str | None:
 def _charset_normalizer(sample: bytes) -> str | None:
     """charset-normalizer's choice among PREFERRED: the least chaotic decoding, the most
     coherent of those, the most used of equals."""
+    # lazy: charset_normalizer, +16 ms; most files are decided before it
     from charset_normalizer import from_bytes
 
     names = [codecs.lookup(name).name for name in PREFERRED]

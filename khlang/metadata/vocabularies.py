@@ -83,8 +83,10 @@ class Vocabulary(BaseModel):
         return None
 
 
-def _vocabulary(key: str, th: str, en: str, rows: Iterable[tuple[Any, ...]]) -> Vocabulary:
-    """Build a vocabulary from rows of (code, value, english[, thai_label[, extras]])."""
+def build_vocabulary(key: str, th: str, en: str, rows: Iterable[tuple[Any, ...]]) -> Vocabulary:
+    """Build a vocabulary from rows of (code, value, english[, thai_label[, extras]]): khlang's
+    one builder, for the GD Catalog's vocabularies here and the publishers' code lists
+    (`khlang.publishers.vocab`); `extras` sets further `Term` fields, e.g. `aliases`."""
     terms = []
     for row in rows:
         code, value, english = row[:3]
@@ -100,7 +102,7 @@ _NONE = ("none", "ไม่มี", "None")
 _ONLY_21 = {"versions": frozenset({LEGACY_VERSION})}
 _ONLY_22 = {"versions": frozenset({CURRENT_VERSION})}
 
-DATA_TYPE = _vocabulary(
+DATA_TYPE = build_vocabulary(
     "data_type",
     "ประเภทชุดข้อมูล",
     "Data type",
@@ -113,7 +115,7 @@ DATA_TYPE = _vocabulary(
     ],
 )
 
-OBJECTIVE = _vocabulary(
+OBJECTIVE = build_vocabulary(
     "objective",
     "วัตถุประสงค์",
     "Objective",
@@ -147,7 +149,7 @@ OBJECTIVE = _vocabulary(
     ],
 )
 
-UPDATE_FREQUENCY_UNIT = _vocabulary(
+UPDATE_FREQUENCY_UNIT = build_vocabulary(
     "update_frequency_unit",
     "หน่วยความถี่ของการปรับปรุงข้อมูล",
     "Update frequency unit",
@@ -168,7 +170,7 @@ UPDATE_FREQUENCY_UNIT = _vocabulary(
     ],
 )
 
-GEO_COVERAGE = _vocabulary(
+GEO_COVERAGE = build_vocabulary(
     "geo_coverage",
     "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่",
     "Geographic coverage",
@@ -190,7 +192,7 @@ GEO_COVERAGE = _vocabulary(
     ],
 )
 
-DATA_FORMAT = _vocabulary(
+DATA_FORMAT = build_vocabulary(
     "data_format",
     "รูปแบบการเก็บข้อมูล",
     "Data format",
@@ -218,7 +220,7 @@ DATA_FORMAT = _vocabulary(
     ],
 )
 
-DATA_CATEGORY = _vocabulary(
+DATA_CATEGORY = build_vocabulary(
     "data_category",
     "หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ",
     "Data category (government data governance)",
@@ -231,7 +233,7 @@ DATA_CATEGORY = _vocabulary(
     ],
 )
 
-DATA_CLASSIFICATION = _vocabulary(
+DATA_CLASSIFICATION = build_vocabulary(
     "data_classification",
     "ระดับชั้นข้อมูล",
     "Data classification",
@@ -259,7 +261,7 @@ CLASSIFICATIONS_BY_CATEGORY: dict[str, frozenset[str]] = {
 }
 """Which classification levels the GD Catalog form allows for each data category (by code)."""
 
-LICENSE = _vocabulary(
+LICENSE = build_vocabulary(
     "license_id",
     "สัญญาอนุญาตให้ใช้ข้อมูล",
     "Licence",
@@ -324,7 +326,7 @@ LICENSE = _vocabulary(
     ],
 )
 
-DATA_LANGUAGE = _vocabulary(
+DATA_LANGUAGE = build_vocabulary(
     "data_language",
     "ภาษาที่ใช้",
     "Data language",
@@ -346,7 +348,7 @@ DATA_LANGUAGE = _vocabulary(
     ],
 )
 
-DATA_SUPPORT = _vocabulary(
+DATA_SUPPORT = build_vocabulary(
     "data_support",
     "ผู้สนับสนุนหรือผู้ร่วมดำเนินการ",
     "Supporter or partner",
@@ -361,7 +363,7 @@ DATA_SUPPORT = _vocabulary(
     ],
 )
 
-DATA_COLLECT = _vocabulary(
+DATA_COLLECT = build_vocabulary(
     "data_collect",
     "หน่วยที่ย่อยที่สุดของการจัดเก็บข้อมูล",
     "Smallest unit of collection",
@@ -382,7 +384,7 @@ DATA_COLLECT = _vocabulary(
     ],
 )
 
-DISAGGREGATE = _vocabulary(
+DISAGGREGATE = build_vocabulary(
     "disaggregate",
     "การจัดจำแนก",
     "Disaggregation",
@@ -404,7 +406,7 @@ DISAGGREGATE = _vocabulary(
     ],
 )
 
-UNIT_OF_MULTIPLIER = _vocabulary(
+UNIT_OF_MULTIPLIER = build_vocabulary(
     "unit_of_multiplier",
     "หน่วยตัวคูณ",
     "Unit multiplier",
@@ -427,7 +429,7 @@ UNIT_OF_MULTIPLIER = _vocabulary(
     ],
 )
 
-GEOGRAPHIC_DATA_SET = _vocabulary(
+GEOGRAPHIC_DATA_SET = build_vocabulary(
     "geographic_data_set",
     "ชุดข้อมูลภูมิศาสตร์",
     "Geographic data set",
@@ -449,7 +451,7 @@ GEOGRAPHIC_DATA_SET = _vocabulary(
     ],
 )
 
-EQUIVALENT_SCALE = _vocabulary(
+EQUIVALENT_SCALE = build_vocabulary(
     "equivalent_scale",
     "มาตราส่วน",
     "Equivalent scale",
@@ -463,14 +465,14 @@ EQUIVALENT_SCALE = _vocabulary(
     ],
 )
 
-YES_NO = _vocabulary(
+YES_NO = build_vocabulary(
     "yes_no",
     "ใช่/ไม่ใช่",
     "Yes/No",
     [("false", "False", "No", "ไม่ใช่"), ("true", "True", "Yes", "ใช่")],
 )
 
-ALLOW_HARVEST = _vocabulary(
+ALLOW_HARVEST = build_vocabulary(
     "allow_harvest",
     "ยินยอมให้นำชื่อชุดข้อมูลไปใช้ที่ GD-Catalog",
     "Allow harvest to the GD Catalog",

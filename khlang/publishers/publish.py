@@ -39,10 +39,9 @@ from khlang.publishers.adapters.reference import POPULATION
 from khlang.publishers.agency import AGENCY_FILE, Agency
 from khlang.publishers.areas import load_areas
 from khlang.publishers.datasets import DATASETS, DatasetSpec
+from khlang.publishers.datasets.place import DatasetResult, place_dataset
 from khlang.publishers.datasets.sql import prepare, systems_of
 from khlang.publishers.datasets.tables import OwnTable, own_table, table_spec
-from khlang.publishers.datasets.write import write_dataset
-from khlang.publishers.gate import GateReport, check_dataset_folder
 from khlang.publishers.issues import IssueLog
 from khlang.publishers.mapping import GENERIC, MAPPING_SUFFIX, ColumnMapping, load_mapping
 from khlang.publishers.readers import TABLE_SUFFIXES, read_header
@@ -73,27 +72,6 @@ class FileResult:
             result["rows"] = self.rows
         if self.reason:
             result["reason"] = self.reason.model_dump()
-        return result
-
-
-@dataclass
-class DatasetResult:
-    key: str
-    name: str | None
-    status: str
-    """published, failed or skipped."""
-    rows: dict[str, int] = field(default_factory=dict)
-    reason: Text | None = None
-    checks: GateReport | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        result: dict[str, Any] = {"key": self.key, "name": self.name, "status": self.status}
-        if self.rows:
-            result["rows"] = self.rows
-        if self.reason:
-            result["reason"] = self.reason.model_dump()
-        if self.checks is not None:
-            result["checks"] = self.checks.to_dict()
         return result
 
 
@@ -252,7 +230,7 @@ def _classify(path: Path, ctx: Context, only: str | None) -> Classified:
 def _proposed(path: Path, ctx: Context) -> Classified:
     """`--source generic` without a mapping of the file's: the one `khlang mapping suggest`
     would write, used as it is (and said so)."""
-    from khlang.publishers.suggest import suggest
+    from khlang.publishers.suggest import suggest  # lazy: the mapping suggester, +5 ms
 
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return Classified(None, why=_not_a_table(), failed=True)
@@ -305,7 +283,7 @@ def _unrecognised(path: Path, ctx: Context, only: str | None) -> Classified:
 def _closest(path: Path, ctx: Context, only: str | None) -> Text | None:
     """The adapter (restricted to `only`) a table file comes closest to, with what it has
     and lacks."""
-    from khlang.publishers.suggest import suggest
+    from khlang.publishers.suggest import suggest  # lazy: the mapping suggester, +6 ms
 
     if path.suffix.lower() not in TABLE_SUFFIXES:
         return None
@@ -554,46 +532,3 @@ def _build(
         )  # fmt: skip
     return place_dataset(con, spec, built, out, agency=agency, systems=systems,
                          formats=formats, today=today)  # fmt: skip
-
-
-def place_dataset(
-    con,
-    spec: DatasetSpec,
-    built: Path,
-    out: Path,
-    *,
-    agency: Agency,
-    systems: tuple[str, ...],
-    formats: tuple[str, ...],
-    today: dt.date,
-) -> DatasetResult:
-    """Write the dataset under `built`, check it, and move it into `out` only if it passes."""
-    name = f"{agency.name}-{spec.key}"[:70]
-    folder = built / name
-    try:
-        dataset, rows = write_dataset(con, spec, folder, agency=agency, systems=systems,
-                                      formats=formats, today=today)  # fmt: skip
-    except KhlangError as error:
-        return DatasetResult(spec.key, name, "failed", reason=error.message)
-    checks = check_dataset_folder(folder, dataset, today=today)
-    if not checks.passed:
-        shutil.rmtree(folder, ignore_errors=True)
-        return DatasetResult(
-            spec.key, name, "failed", rows=rows, checks=checks,
-            reason=Text(th="ไม่ผ่านการตรวจสอบของ khlang จึงไม่เผยแพร่", en="failed khlang's checks; "
-                        "not published"),
-        )  # fmt: skip
-    _move_into(folder, out / name)
-    return DatasetResult(spec.key, name, "published", rows=rows, checks=checks)
-
-
-def _move_into(folder: Path, target: Path) -> None:
-    """Replace `target` with `folder` by renames only, so a reader sees the old dataset or
-    the new one, never a mixture."""
-    if target.exists():
-        old = folder.with_name(folder.name + ".old")
-        os.replace(target, old)
-        os.replace(folder, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(folder, target)

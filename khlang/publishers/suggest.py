@@ -489,8 +489,8 @@ def entitled(suggestion: Suggestion, th: str | None, en: str | None) -> Suggesti
 def ascii_name(text: str) -> str:
     """A column or dataset name in lower-case ASCII: English words as they are, Thai words
     romanised (Royal Institute system, PyThaiNLP) and joined by `_`."""
-    from pythainlp.tokenize import word_tokenize
-    from pythainlp.transliterate import romanize
+    from pythainlp.tokenize import word_tokenize  # lazy: pythainlp, +32 ms
+    from pythainlp.transliterate import romanize  # lazy: pythainlp's romanizer, +25 ms
 
     words = []
     for word in word_tokenize(text.translate(TO_ARABIC_DIGITS), keep_whitespace=False):

@@ -17,20 +17,18 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from khlang.i18n import Text
-from khlang.metadata.vocabularies import Term, Vocabulary
+from khlang.metadata.vocabularies import Vocabulary, build_vocabulary
 
 
 def _vocab(key: str, th: str, en: str, rows: list[tuple]) -> Vocabulary:
-    terms = tuple(
-        Term(
-            code=row[0],
-            value=row[1],
-            label=Text(th=row[1], en=row[2]),
-            aliases=tuple(row[3]) if len(row) > 3 else (),
-        )
-        for row in rows
+    """A code list from rows of (code, value, english[, aliases]): the value is its Thai
+    label, the aliases are other spellings the matcher accepts."""
+    return build_vocabulary(
+        key,
+        th,
+        en,
+        ((*row[:3], None, {"aliases": tuple(row[3])} if len(row) > 3 else {}) for row in rows),
     )
-    return Vocabulary(key=key, label=Text(th=th, en=en), terms=terms)
 
 
 BUDGET_TYPES = _vocab(

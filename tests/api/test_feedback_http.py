@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.catalog import Catalog, Principal
 from khlang.cli.feedback import publish_feedback
 from tests.api.feedback_kit import catalog_client, proof
@@ -193,6 +193,7 @@ def _post(client, **body):  # type: ignore[no-untyped-def]
         ({"title": "t", "body": "b", "extra": 1}, 400, "extra"),
         ({"title": "t", "body": "ก" * 5001}, 400, "body"),
         ({"title": " \u200b\x00 ", "body": "b"}, 400, "title"),
+        ({"title": "\u2060\ufeff", "body": "b"}, 400, "title"),
         ({"title": "t", "body": "b", "kind": "praise"}, 400, "kind"),
         ({"title": "t", "body": "b", "email": "not-an-email"}, 400, "email"),
     ],

@@ -18,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
-from khlang.api.feedback.settings import FeedbackSettings, Smtp, Webhook
+from khlang.api.feedback_settings import FeedbackSettings, Smtp, Webhook
 from khlang.catalog import Catalog, Principal
 from khlang.i18n import Text
 from tests.api.catalog_fixture import dataset_folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import os
 import time
@@ -9,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from khlang.api.query.engine import QueryLimits
 from tests.api.server import running_khlang
 
 
@@ -56,28 +58,49 @@ def test_a_fresh_worker_answers_its_first_search_from_the_database(api_catalog) 
     assert "chiang-mai-allocation" in [item["name"] for item in found["results"]]
 
 
-def test_a_fresh_server_answers_its_first_requests_for_rows(tmp_path) -> None:
-    """No 503 while a server warms up: it takes requests only once every current table is
-    built, so even a server that would not wait a moment for a
-    table (build_wait_seconds=0) answers the first datastore_search of each resource."""
+def test_a_starting_server_answers_rows_while_it_prepares_its_tables(tmp_path) -> None:
+    """A server takes requests at once and prepares its query tables in the background, from
+    the catalog's list of them (issue 19). A datastore_search for a table not prepared yet
+    has it built first and gets its rows, with the default limits, while the preparation is
+    held up: the test holds the build lock of the first table it prepares, as another
+    worker building it would. Before, such a request waited behind the preparation and got
+    a 503 `table_preparing`."""
     from fastapi.testclient import TestClient
 
-    from khlang.api.query.engine import QueryLimits
+    from khlang.api import service
+    from khlang.catalog import ANONYMOUS
     from tests.api.catalog_fixture import build
     from tests.api.conftest import make_app
 
     built = build(tmp_path)  # its own home: no table built by another test
-    app = make_app(built.home, prepare_tables=True, query=QueryLimits(build_wait_seconds=0))
-    with TestClient(app) as client:
-        for dataset, resources in built.resources.items():
-            for filename, rid in resources.items():
-                if not filename.endswith(".csv") or dataset == "cm-private-plan":
-                    continue
-                answer = client.get("/api/3/action/datastore_search",
-                                    params={"resource_id": rid, "limit": 1})  # fmt: skip
-                assert answer.status_code == 200, answer.text
-                answer = client.get(f"/api/v1/datasets/{dataset}/resources/{rid}/rows")
-                assert answer.status_code == 200, answer.text
+    app = make_app(built.home, prepare_tables=True, query=QueryLimits())
+    state = app.state.khlang
+    first = service.current_table_sources(state)[0]
+    asked = [
+        (dataset, rid)
+        for dataset, resources in built.resources.items()
+        for filename, rid in resources.items()
+        if filename.endswith(".csv") and dataset != "cm-private-plan"
+        and service.table_source(state, ANONYMOUS, dataset, rid, None).source.key != first.key
+    ]  # fmt: skip
+    assert asked  # a table other than the blocked one
+    state.engine.table_dir.mkdir(parents=True, exist_ok=True)
+    with (state.engine.table_dir / f"{first.key}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with TestClient(app) as client:
+            try:
+                found = client.get("/api/v1/datasets", params={"q": "งบประมาณ"}).json()
+                assert found["count"] > 0
+                for dataset, rid in asked:
+                    answer = client.get("/api/3/action/datastore_search",
+                                        params={"resource_id": rid, "limit": 1})  # fmt: skip
+                    assert answer.status_code == 200, answer.text
+                    assert answer.json()["result"]["records"], dataset
+                    answer = client.get(f"/api/v1/datasets/{dataset}/resources/{rid}/rows")
+                    assert answer.status_code == 200, answer.text
+                assert not (state.engine.table_dir / f"{first.key}.duckdb").exists()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)  # the preparation goes on, and ends
 
 
 @pytest.mark.slow

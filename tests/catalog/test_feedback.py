@@ -138,7 +138,7 @@ def test_a_figure_about_an_lao_goes_to_the_lao(catalog: Catalog, setup) -> None:
 def test_links_wait_for_moderation_and_hostile_text_is_kept_as_text(
     catalog: Catalog, setup
 ) -> None:
-    plain = _ask(catalog, title=HOSTILE, body=HOSTILE + "\x00\u202e")
+    plain = _ask(catalog, title=HOSTILE, body=HOSTILE + "\x00\u202e\u2060\ufeff")
     assert plain.moderation == "visible"
     assert plain.title == HOSTILE
     assert plain.messages[0].body == HOSTILE

@@ -141,11 +141,53 @@ def test_an_organisations_datasets_come_from_its_index(big_catalog: Catalog):
     assert any(n.get("Index Name") == "ix_datasets_organization_name" for n in nodes(found)), found
 
 
-def test_search_reads_the_gin_index_and_follows_a_withdrawal(big_catalog: Catalog):
-    with big_catalog.write() as session:  # the copies were made in SQL: index them
+@pytest.fixture(scope="module")
+def searchable(big_catalog: Catalog) -> Catalog:
+    """The big catalog with its search tables written (the copies were made in SQL)."""
+    with big_catalog.write() as session:
         assert search_tables.rebuild(session) == COPIES + 1
-    with big_catalog.engine.begin() as connection:
-        connection.execute(text("ANALYZE"))
+    with big_catalog.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE"))  # as autovacuum leaves a table: index-only scans
+    return big_catalog
+
+
+def _used_indexes(catalog: Catalog, seen: list[tuple[str, Any]], part: str) -> set[str]:
+    """The indexes of the plan of the first statement holding `part`."""
+    statement = next(s for s in seen if part in s[0])
+    return {n.get("Index Name") for n in nodes(plan(catalog, *statement, scan_if_cheaper=False))}
+
+
+def test_a_listing_reads_its_counts_and_walks_a_byte_order_index(searchable: Catalog):
+    deep = SearchQuery(sort="name", start=2800, rows=20)
+    with statements(searchable) as seen:
+        found = searchable.search(deep, visible_organizations=set())
+    assert found.count == COPIES + 1 - COPIES // 20  # the public ones, from the kept counts
+    assert found.names == sorted(found.names)
+    assert found.facets["organization"]
+    assert not any("unnest" in s or "count(*)" in s for s, _ in seen)  # nothing counted
+    page = next(s for s in seen if "ORDER BY" in s[0])
+    walked = plan(searchable, *page)
+    assert "ix_search_entries_name_bytes" in {n.get("Index Name") for n in nodes(walked)}
+    assert not any(n["Node Type"] == "Sort" and n.get("Plan Rows", 0) > 100 for n in nodes(walked))
+
+
+def test_facet_filters_and_organisations_read_their_indexes(searchable: Catalog):
+    organizations = frozenset({"org-007", "org-008"})
+    with statements(searchable) as by_organization:
+        found = searchable.search(
+            SearchQuery(filters=[("organization", organizations)]), visible_organizations=None
+        )
+    with statements(searchable) as by_format:
+        searchable.search(
+            SearchQuery(filters=[("format", frozenset({"CSV"}))]), visible_organizations=None
+        )
+    assert found.count == 2 * COPIES // ORGANIZATIONS
+    assert "ix_search_entries_organization" in _used_indexes(searchable, by_organization, "count(")
+    assert "ix_search_entries_facets" in _used_indexes(searchable, by_format, "count(")
+
+
+def test_search_reads_the_gin_index_and_follows_a_withdrawal(searchable: Catalog):
+    big_catalog = searchable
     query = SearchQuery(q="00042", rows=5)  # the name, in the title column
     with statements(big_catalog) as seen:
         found = big_catalog.search(query, visible_organizations=None)

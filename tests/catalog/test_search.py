@@ -13,7 +13,8 @@ from khlang.catalog import Catalog, Principal
 from khlang.catalog.search import maintain
 from khlang.catalog.search.document import fiscal_years
 from khlang.catalog.search.query import SearchQuery, minimum_match
-from khlang.catalog.search.tables import FTS_TABLE, SearchEntry
+from khlang.catalog.search.tables import FTS_TABLE, SearchCount, SearchEntry
+from khlang.catalog.search.tree import Range
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.catalog.tables import DatasetVersion, Organization
 from khlang.metadata.model import Dataset, Temporal
@@ -156,6 +157,60 @@ def test_private_datasets_only_for_their_organisation(index) -> None:
     assert index.catalog.dataset_cards(["secret-budget"], visible_organizations=set()) == {}
 
 
+def _listing_and_counted(index: Index, visible: set[str] | None) -> tuple[object, object]:
+    """A search without a condition (its counts kept per value) and the same datasets
+    counted over the entries (a condition every entry meets)."""
+    kept = index.search(SearchQuery(facet_limit=None), visible_organizations=visible)
+    every = SearchQuery(where=Range(field="num_resources", low=0), facet_limit=None)
+    counted = index.search(every, visible_organizations=visible)
+    return (kept.count, kept.facets), (counted.count, counted.facets)
+
+
+def test_counts_kept_for_listings_follow_every_write(index) -> None:
+    secret = Dataset(name="secret-budget", title="งบประมาณลับ", private=True, tags=["ลับ"])
+    when = dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
+    with index.catalog.write() as session:
+        row = store(session, "secret-budget", "cm-provincial-office", secret, when)
+        public_row = session.query(DatasetRow).filter_by(name="cm-allocation").one()
+        public_row.private = True  # made private, then withdrawn
+        maintain.refresh(session, public_row.id)
+        ids = row.id, public_row.id
+    views = (None, set(), {"cm-provincial-office"}, {"nn-office"})
+    for visible in views:
+        kept, counted = _listing_and_counted(index, visible)
+        assert kept == counted
+    anonymous = index.search(SearchQuery(), visible_organizations=set())
+    member = index.search(SearchQuery(), visible_organizations={"cm-provincial-office"})
+    assert member.count == anonymous.count + 2
+    assert "ลับ" not in {f.value for f in anonymous.facets["tags"]}
+    with index.catalog.write() as session:
+        for dataset_id in ids:
+            session.get(DatasetRow, dataset_id).state = "withdrawn"
+            maintain.refresh(session, dataset_id)
+    for visible in views:
+        kept, counted = _listing_and_counted(index, visible)
+        assert kept == counted
+    assert index.search(SearchQuery(), visible_organizations=None).count == len(corpus()) - 1
+
+
+def test_a_minimum_match_needs_all_but_one_of_three_words(index) -> None:
+    two_of_three = set(_names(index, "งบประมาณ เชียงใหม่ zzzunknown"))
+    assert two_of_three == set(_names(index, "งบประมาณ เชียงใหม่"))
+    assert _names(index, "เชียงใหม่ zzzunknown yyyunknown") == []
+
+
+@pytest.mark.parametrize(
+    "q", ["budget Chiang Mai", "citizens needs Phuket", "งบประมาณ เชียงใหม่ zzz"]
+)
+def test_a_page_filled_by_entries_holding_every_word_ranks_as_the_whole_result(index, q) -> None:
+    """A page that the entries holding every word fill is ranked among them only; it is the
+    top of the ranking of every match."""
+    whole = index.search(SearchQuery(q=q, rows=100), visible_organizations=None).names
+    for start, rows in ((0, 1), (0, 2), (1, 1)):
+        page = SearchQuery(q=q, start=start, rows=rows)
+        assert index.search(page, visible_organizations=None).names == whole[start : start + rows]
+
+
 def test_query_syntax_is_never_an_error(index) -> None:
     for q in ['"', "AND OR NOT", "title:*", "งบ) OR (1=1", "NEAR(a b)", "-", "*"]:
         index.search(SearchQuery(q=q), visible_organizations=None)
@@ -219,3 +274,9 @@ def test_check_finds_drifted_search_tables_and_repair_rewrites_them(
     catalog.check(actor=operator, repair=True)
     assert catalog.check(actor=operator).ok
     assert _names_of(catalog, "ลำพูน") == ["lamphun-budget"]
+    with catalog.write() as session:  # a listing's counts drifted from the entries
+        session.execute(update(SearchCount).values(count=SearchCount.count + 1))
+    assert {f.code for f in catalog.check(actor=operator).findings} == {"search-counts"}
+    catalog.check(actor=operator, repair=True)
+    assert catalog.check(actor=operator).ok
+    assert catalog.search(SearchQuery(), visible_organizations=None).count == 2

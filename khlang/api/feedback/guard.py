@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 from khlang.api.errors import ApiError
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.i18n import Text
 from khlang.thai import TO_ARABIC_DIGITS
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from khlang.api.feedback.settings import FeedbackSettings
+from khlang.api.feedback_settings import FeedbackSettings
 from khlang.catalog import Catalog, NotFoundError
 from khlang.catalog.feedback_records import ThreadRecord
 

@@ -25,6 +25,7 @@ from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
 from khlang.catalog import feedback_text as text
 from khlang.catalog.feedback_records import Subject
+from khlang.thai import INVISIBLE_FORMAT
 
 router = APIRouter(prefix=api_service.API, tags=["feedback"])
 State = Annotated[ApiState, Depends(api_state)]
@@ -69,7 +70,7 @@ def _text(limit: int) -> Any:
     return Annotated[str, StringConstraints(max_length=limit, pattern=VISIBLE)]
 
 
-VISIBLE = r"[^\s\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+VISIBLE = rf"[^\s\u0000-\u001f\u007f{INVISIBLE_FORMAT}]"
 Title = _text(text.TITLE_LIMIT)
 Body = _text(text.BODY_LIMIT)
 Reason = _text(text.REASON_LIMIT)

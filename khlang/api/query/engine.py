@@ -7,8 +7,9 @@ for the whole request: every statement it runs (page, count, facets) shares
 `timeout_seconds`, and the watchdog interrupts DuckDB's connection when it passes (the caller
 gets a clear 400). Exact counts and facet counts depend only
 on the table and the filters, and a table never changes once built, so they are cached.
-A table that is not built yet is built in the background; a request waits a few seconds for
-it and otherwise gets a 503 with Retry-After.
+A table that is not built yet is built for the request that needs it, ahead of the tables the
+server prepares at start (`prepare`); the request waits for it (`build_wait_seconds`) and
+otherwise gets a 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -66,7 +67,10 @@ class QueryLimits(BaseModel):
     little, so the bound is well above the connections one process serves at its rated load
     (bench/load.py: 200 clients get no 503; at 64, one row query in ten did): only a
     flood is refused, and the last of a full queue waits a few seconds, not minutes."""
-    build_wait_seconds: float = 5.0
+    build_wait_seconds: float = 30.0
+    """How long a request waits for its table's build (requests' builds go before the
+    start-up preparation's) before a 503 with Retry-After: tables of up to a few million
+    rows are answered; a bigger one is built meanwhile."""
     cache_entries: int = 20_000
 
 
@@ -137,7 +141,7 @@ class QueryEngine:
     """Queries over the tables of one server process."""
 
     def __init__(self, table_dir: Path, limits: QueryLimits | None = None) -> None:
-        import duckdb
+        import duckdb  # lazy: duckdb, +40 ms
 
         self.table_dir = table_dir
         self.limits = limits or QueryLimits()
@@ -220,27 +224,52 @@ class QueryEngine:
             return info
         return self._attach(source.key, self._build_future(source).result())
 
+    def prepare(self, source: TableSource) -> TableInfo:
+        """Build and attach a table ahead of its first request (the server's start-up
+        preparation), in the calling thread: the builder that requests use stays free, so a
+        request for a table not prepared yet has it built at once instead of waiting behind
+        the preparation of every other table. A request for the table being prepared waits
+        for this build."""
+        info = self._attached.get(source.key)
+        if info is not None:
+            return info
+        with self._attach_lock:
+            future = self._builds.get(source.key)
+            mine = future is None or self._retry(future)
+            if mine:
+                future = concurrent.futures.Future()
+                self._builds[source.key] = future
+        assert future is not None
+        if mine:
+            try:
+                future.set_result(self._ensure(source))
+            except BaseException as error:
+                future.set_exception(error)
+        return self._attach(source.key, future.result())
+
     def _build_future(self, source: TableSource) -> concurrent.futures.Future[Path]:
         with self._attach_lock:
             future = self._builds.get(source.key)
-            # A file that cannot be loaded stays refused; a failure of the machine (disk
-            # full, killed build) is tried again on the next request.
-            retry = (
-                future is not None
-                and future.done()
-                and future.exception() is not None
-                and not isinstance(future.exception(), KhlangError)
-            )
-            if future is None or retry:
-                future = self._builder.submit(
-                    ensure_table,
-                    source,
-                    self.table_dir,
-                    memory_limit=self.limits.memory_limit,
-                    threads=self.limits.threads,
-                )
+            if future is None or self._retry(future):
+                future = self._builder.submit(self._ensure, source)
                 self._builds[source.key] = future
             return future
+
+    @staticmethod
+    def _retry(future: concurrent.futures.Future[Path]) -> bool:
+        """A file that cannot be loaded stays refused; a failure of the machine (disk full,
+        killed build) is tried again on the next request."""
+        return (
+            future.done()
+            and future.exception() is not None
+            and not isinstance(future.exception(), KhlangError)
+        )
+
+    def _ensure(self, source: TableSource) -> Path:
+        return ensure_table(
+            source, self.table_dir, memory_limit=self.limits.memory_limit,
+            threads=self.limits.threads,
+        )  # fmt: skip
 
     def _attach(self, key: str, path: Path) -> TableInfo:
         with self._attach_lock:
@@ -446,6 +475,6 @@ class QueryEngine:
 
 
 def _empty_batch(schema: Any) -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # lazy: pyarrow, +65 ms
 
     return pa.RecordBatch.from_pylist([], schema=schema)

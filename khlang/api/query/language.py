@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from khlang.api.errors import bad_parameter
 from khlang.api.query.columns import Column, Op
 from khlang.api.query.values import parse_flag, parse_list, parse_scalar
+from khlang.catalog.search.words import query_terms
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1_000
@@ -240,8 +241,6 @@ def search_text(raw: str, parameter: str) -> str | None:
     """A text search as the caller gave it, checked against the bounds that keep its
     query's cost small (MAX_SEARCH_LENGTH characters, MAX_SEARCH_WORDS words); None when
     it is blank."""
-    from khlang.catalog.search.words import query_terms
-
     text = raw.strip()
     if len(text) > MAX_SEARCH_LENGTH:
         raise bad_parameter(

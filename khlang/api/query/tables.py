@@ -22,12 +22,14 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from khlang.api.query.columns import Column, cluster_columns, columns_from_schema, quote_identifier
+from khlang.catalog.records import ResourceRecord
+from khlang.catalog.search.words import index_terms
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
@@ -98,6 +100,29 @@ def table_format(name: str | None, path: Path) -> TableFormat | None:
     return None
 
 
+def is_tabular(item: ResourceRecord) -> bool:
+    """A stored file in a table format, with a Table Schema: rows can be queried."""
+    schema = item.metadata.table_schema
+    return (
+        item.has_file
+        and isinstance(schema, dict)
+        and bool(schema.get("fields"))
+        and table_format(item.format, PurePosixPath(item.filename or "")) is not None
+    )
+
+
+def table_source_of(item: ResourceRecord, path: Path, sha256: str) -> TableSource:
+    """The table of a tabular resource (`is_tabular`) whose file is stored at `path`."""
+    schema = item.metadata.table_schema
+    assert isinstance(schema, dict)
+    return TableSource(
+        path=path,
+        format=table_format(item.format, PurePosixPath(item.filename or "")) or "csv",
+        schema_=schema,
+        file_hash=sha256,
+    )
+
+
 def ensure_table(
     source: TableSource, directory: Path, *, memory_limit: str = "1GB", threads: int = 2
 ) -> Path:
@@ -137,7 +162,7 @@ def read_info(connection: Any, catalog: str) -> TableInfo:
 
 
 def _build(source: TableSource, target: Path, *, memory_limit: str, threads: int) -> None:
-    import duckdb
+    import duckdb  # lazy: duckdb, +40 ms
 
     started = time.perf_counter()
     columns = source.columns
@@ -259,9 +284,7 @@ def _build_term_indexes(connection: Any, columns: list[Column]) -> dict[str, str
     """For each text column with at most TERM_INDEX_MAX_VALUES distinct values, a table of
     (term, value): the Thai words of each distinct value. Segmenting distinct values, not
     rows, keeps this affordable: a national table repeats the same names millions of times."""
-    import pyarrow as pa
-
-    from khlang.catalog.search.words import index_terms
+    import pyarrow as pa  # lazy: pyarrow, +68 ms
 
     indexes: dict[str, str] = {}
     for position, column in enumerate(columns):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
+import anyio
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -134,8 +135,6 @@ async def call_action(
         Path(json_schema_extra={"enum": sorted(ACTIONS)}),
     ],
 ) -> Response:
-    import anyio
-
     try:
         function = ACTIONS.get(action)
         if function is None:

@@ -26,6 +26,7 @@ from khlang.api.http import base_url
 from khlang.api.state import ApiState, api_state, caller
 from khlang.catalog import Principal
 from khlang.i18n import Text
+from khlang.metadata.files import dataset_files, load_dataset
 
 router = APIRouter(prefix=service.API, tags=["publishing"])
 State = Annotated[ApiState, Depends(api_state)]
@@ -239,8 +240,6 @@ def _expected_version(if_match: str | None) -> int | None:
 
 
 def _check_name(folder: Path, name: str) -> None:
-    from khlang.metadata.files import dataset_files, load_dataset
-
     found = load_dataset(dataset_files(folder)[0]).name
     if found != name:
         raise ApiError(

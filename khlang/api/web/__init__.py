@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from khlang.api.web.dashboard.routes import router as dashboard_router
+from khlang.api.web.dashboard.share import share_section
 from khlang.api.web.downloads import DownloadCountMiddleware
 from khlang.api.web.errors import install_error_pages
 from khlang.api.web.feedback import router as feedback_router
@@ -24,6 +25,7 @@ from khlang.api.web.i18n import ENGLISH_PREFIX
 from khlang.api.web.publishing import router as publishing_router
 from khlang.api.web.render import STATIC_PREFIX
 from khlang.api.web.routes import root_router, router
+from khlang.api.web.sections import add_section
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,13 +46,15 @@ class _VersionedStatic(StaticFiles):
 
 
 def mount(app: FastAPI, *, dashboard: bool = True) -> None:
-    """Add the pages (in both languages), the budget dashboard's when `dashboard`, their
-    static files, HTML error pages and the download counter to the application."""
+    """Add the pages (in both languages), the budget dashboard's when `dashboard` (with its
+    section of the dataset and organisation pages), their static files, HTML error pages
+    and the download counter to the application."""
     app.include_router(router)
     app.include_router(router, prefix=ENGLISH_PREFIX)
     if dashboard:
         app.include_router(dashboard_router)
         app.include_router(dashboard_router, prefix=ENGLISH_PREFIX)
+        add_section(app, share_section)
     app.include_router(publishing_router)
     app.include_router(publishing_router, prefix=ENGLISH_PREFIX)
     app.include_router(feedback_router)

@@ -209,7 +209,7 @@ _lock = threading.Lock()
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _render(spec_json: str) -> str:
-    import vl_convert
+    import vl_convert  # lazy: vl_convert, +4 ms CPU, +16 ms wall (an 88 MB native library)
 
     # The converter runs one JavaScript runtime; calls from several server threads queue.
     with _lock:

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from khlang.api import service
 from khlang.api.state import ApiState
 from khlang.api.web import charts, preview
-from khlang.api.web.dashboard.share import AreaShare, area_share
 from khlang.api.web.files import TableCard, card_of, table_cards
-from khlang.api.web.i18n import Formatter, localized
+from khlang.api.web.i18n import Formatter
 from khlang.api.web.labels import FieldRow, mandatory_rows, other_rows
+from khlang.api.web.sections import Section, SectionMaker, sections_of
 from khlang.api.web.seo import dataset_jsonld
 from khlang.api.web.snippets import Snippet, snippets
 from khlang.catalog import ANONYMOUS
@@ -46,8 +47,9 @@ class DatasetPage(BaseModel):
     chart_svg: str | None
     snippets: list[Snippet]
     jsonld: dict[str, Any]
-    area_share: AreaShare | None
-    """The current version's part of the area-budget picture, beside the dashboard's."""
+    sections: list[Section]
+    """What the mounted parts of the site add (the dashboard: the current version's part of
+    the area-budget picture, beside its own figure)."""
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -64,10 +66,9 @@ async def dataset_page(
     fmt: Formatter,
     page_url: str,
     url_for,
+    sections: tuple[SectionMaker, ...] = (),
 ) -> DatasetPage:
     """Raises the catalog's NotFoundError for an unknown (or private) dataset."""
-    from starlette.concurrency import run_in_threadpool
-
     view = await run_in_threadpool(service.dataset_view, state, ANONYMOUS, name, base, version)
     record = await run_in_threadpool(service.version_record, state, ANONYMOUS, name, view.version)
     history = await run_in_threadpool(service.versions, state, ANONYMOUS, name)
@@ -111,18 +112,10 @@ async def dataset_page(
             drawn = _chart(chart, table_preview.columns, fmt, dataset.title or name)
             chart_svg = await run_in_threadpool(charts.render_svg, drawn)
 
-    share = None
-    # The store counts the current version only; the figure is the dashboard's, shown only
-    # where the dashboard is mounted.
-    if version is None and state.settings.dashboard:
-        share = await run_in_threadpool(
-            area_share,
-            state,
-            "dataset",
-            name,
-            base=base,
-            rows_path=localized("/dashboard/amounts", fmt.lang),
-            dashboard_path=localized("/dashboard", fmt.lang),
+    added: list[Section] = []
+    if version is None:  # the parts' sections describe the current version
+        added = await run_in_threadpool(
+            sections_of, sections, state, "dataset", name, base=base, lang=fmt.lang
         )
     downloads = [
         {
@@ -173,7 +166,7 @@ async def dataset_page(
             published=view.published_at,
             metadata_url=view.links["dcat_jsonld"],
         ),
-        area_share=share,
+        sections=added,
     )
 
 

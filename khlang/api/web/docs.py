@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from khlang.api import service
+from khlang.api.query.tables import is_tabular
 from khlang.api.state import ApiState
 from khlang.catalog import ANONYMOUS
 from khlang.i18n import Text
@@ -315,7 +316,7 @@ def catalog_sample(state: ApiState) -> Sample:
     chosen, table = summaries[0], None
     for summary in summaries:
         record = service.version_record(state, ANONYMOUS, summary.name)
-        tables = [item for item in record.resources if service.is_tabular(item)]
+        tables = [item for item in record.resources if is_tabular(item)]
         if tables:
             chosen = summary
             table = next((t for t in tables if (t.format or "").lower() == "csv"), tables[0])

@@ -23,14 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from ruamel.yaml import YAML
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.publish import PublishResult
 from khlang.catalog.records import OrganizationRecord
 from khlang.errors import KhlangError
 from khlang.i18n import Text
+from khlang.publishers.agency import Agency
+from khlang.publishers.areas import load_areas
 from khlang.publishers.mapping import ColumnMapping, load_mapping
+from khlang.publishers.mapping_file import mapping_yaml
 from khlang.publishers.readers import TABLE_SUFFIXES
+from khlang.publishers.suggest import suggest
 
 DRAFTS = "publish-drafts"
 KEEP_SECONDS = 24 * 3600
@@ -128,10 +133,6 @@ def start(
 ) -> Draft:
     """Propose the mapping of the uploaded file (`khlang mapping suggest`) and record the
     draft; an unreadable file is an error naming it, and the draft is removed."""
-    from khlang.publishers.areas import load_areas
-    from khlang.publishers.mapping_file import mapping_yaml
-    from khlang.publishers.suggest import suggest
-
     folder = _folder(root, draft_id)
     try:
         suggestion = suggest(folder / "source" / file, load_areas())
@@ -165,8 +166,6 @@ def mapping_of(root: Path, draft: Draft) -> ColumnMapping:
 def save_mapping(root: Path, draft: Draft, mapping: ColumnMapping) -> None:
     """Write the edited mapping as the file `--mapping` reads (comments of the proposal
     are not kept: the page shows the values beside each column)."""
-    from ruamel.yaml import YAML
-
     document = mapping.model_dump(mode="json", exclude_defaults=True, exclude={"source"})
     document = {"adapter": mapping.adapter, "system": mapping.system, **document}
     yaml = YAML()
@@ -178,8 +177,7 @@ def save_mapping(root: Path, draft: Draft, mapping: ColumnMapping) -> None:
 
 def check(root: Path, draft: Draft, organization: OrganizationRecord) -> dict[str, Any]:
     """`khlang publish FILE --mapping mapping.yaml` into the draft's `out/`: the report."""
-    from khlang.publishers.agency import Agency
-    from khlang.publishers.publish import publish
+    from khlang.publishers.publish import publish  # lazy: the publishers' pipeline (duckdb), +46 ms
 
     folder = _folder(root, draft.id)
     catalog_type = organization.catalog_type

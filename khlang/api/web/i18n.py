@@ -100,7 +100,7 @@ class Formatter:
             except ValueError:
                 return value
         if self.lang == "th":
-            from pythainlp.util import thai_strftime
+            from pythainlp.util import thai_strftime  # lazy: pythainlp, +29 ms
 
             moment = (
                 value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())

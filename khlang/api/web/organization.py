@@ -7,8 +7,8 @@ from pydantic import BaseModel
 
 from khlang.api import service
 from khlang.api.state import ApiState
-from khlang.api.web.dashboard.share import AreaShare, area_share
-from khlang.api.web.i18n import Lang, localized
+from khlang.api.web.i18n import Lang
+from khlang.api.web.sections import Section, SectionMaker, sections_of
 from khlang.catalog import ANONYMOUS
 from khlang.catalog.records import OrganizationRecord
 from khlang.catalog.search.query import DatasetCard, SearchQuery
@@ -27,8 +27,9 @@ class OrganizationPage(BaseModel):
     datasets: list[DatasetCard]
     score: dict
     """The Budget Bureau indicator (`service.organization_score`), public datasets only."""
-    area_share: AreaShare | None
-    """What the area-budget picture counts of its datasets, beside the dashboard's."""
+    sections: list[Section]
+    """What the mounted parts of the site add (the dashboard: what the area-budget picture
+    counts of its datasets, beside its own figure)."""
 
 
 def organizations(state: ApiState) -> list[OrganizationSummary]:
@@ -40,7 +41,14 @@ def organizations(state: ApiState) -> list[OrganizationSummary]:
     ]
 
 
-def organization_page(state: ApiState, name: str, *, base: str, lang: Lang) -> OrganizationPage:
+def organization_page(
+    state: ApiState,
+    name: str,
+    *,
+    base: str,
+    lang: Lang,
+    sections: tuple[SectionMaker, ...] = (),
+) -> OrganizationPage:
     """Raises the catalog's NotFoundError for an unknown organisation."""
     record = state.catalog.organization(name)
     parent = state.catalog.organization(record.parent) if record.parent else None
@@ -59,14 +67,5 @@ def organization_page(state: ApiState, name: str, *, base: str, lang: Lang) -> O
         parent=parent,
         datasets=found.results,
         score=service.organization_score(state, record.name),
-        area_share=area_share(
-            state,
-            "organization",
-            record.name,
-            base=base,
-            rows_path=localized("/dashboard/amounts", lang),
-            dashboard_path=localized("/dashboard", lang),
-        )
-        if state.settings.dashboard  # the dashboard's figure, where the dashboard is mounted
-        else None,
+        sections=sections_of(sections, state, "organization", record.name, base=base, lang=lang),
     )

@@ -8,6 +8,7 @@ a label and its translation are written once, together, and neither can go missi
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from khlang.api.http import base_url
+from khlang.api.state import api_state
 from khlang.api.web.i18n import Formatter, Lang, language_of, localized, site_path, with_query
 from khlang.api.web.synthetic import SyntheticShare, synthetic_share
 from khlang.i18n import Text
@@ -42,8 +45,6 @@ def environment() -> jinja2.Environment:
 @functools.cache
 def _static(name: str) -> str:
     """A static file's URL with its content version, so it can be cached for a year."""
-    import hashlib
-
     path = Path(__file__).parent / "static" / name
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
     return f"{STATIC_PREFIX}/{name}?v={digest}"
@@ -93,13 +94,9 @@ class PageContext:
     @functools.cached_property
     def synthetic(self) -> SyntheticShare | None:
         """Whether this catalog shows made-up figures (the banner on every page)."""
-        from khlang.api.state import api_state
-
         return synthetic_share(api_state(self.request))
 
     def absolute(self, path: str) -> str:
-        from khlang.api.http import base_url
-
         return base_url(self.request) + path
 
 

@@ -17,11 +17,13 @@ from khlang.api.web import home as home_module
 from khlang.api.web import organization as organization_module
 from khlang.api.web.dataset import dataset_page
 from khlang.api.web.docs import LOCATIONS, docs_page, markdown
-from khlang.api.web.i18n import Formatter, language_of, localized, with_query
+from khlang.api.web.i18n import localized, with_query
 from khlang.api.web.officer import officer_view
 from khlang.api.web.preview import AGG_LABELS, operators_for_form, page_filters
 from khlang.api.web.render import render
+from khlang.api.web.request import formatter, query_params
 from khlang.api.web.search import SORT_LABELS, run_search
+from khlang.api.web.sections import section_makers
 from khlang.api.web.seo import sitemap
 from khlang.catalog import ANONYMOUS
 from khlang.i18n import Text
@@ -36,19 +38,6 @@ CATALOG_TYPES = {
     "local_government": Text(th="องค์กรปกครองส่วนท้องถิ่น", en="Local government"),
     "data_center": Text(th="ศูนย์ข้อมูล", en="Data centre"),
 }
-MAX_PARAMETERS = 60
-MAX_VALUE_LENGTH = 1_000
-
-
-def _params(request: Request) -> list[tuple[str, str]]:
-    """The query string, bounded: a page never needs more than a few dozen parameters, and
-    a value longer than any column value is cut rather than carried into links."""
-    items = request.query_params.multi_items()[:MAX_PARAMETERS]
-    return [(key[:100], value[:MAX_VALUE_LENGTH]) for key, value in items]
-
-
-def _fmt(request: Request) -> Formatter:
-    return Formatter(language_of(request.url.path))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -75,10 +64,10 @@ async def home(request: Request) -> Response:
 
 @router.get("/search", response_class=HTMLResponse)
 async def search(request: Request) -> Response:
-    fmt = _fmt(request)
+    fmt = formatter(request)
     path = localized("/search", fmt.lang)
     model = await run_in_threadpool(
-        run_search, api_state(request), _params(request), fmt, lambda p: with_query(path, p)
+        run_search, api_state(request), query_params(request), fmt, lambda p: with_query(path, p)
     )
     return render(request, "search.html", m=model, sort_labels=SORT_LABELS)
 
@@ -93,7 +82,11 @@ async def organizations(request: Request) -> Response:
 async def organization(request: Request, name: str) -> Response:
     model = await run_in_threadpool(
         lambda: organization_module.organization_page(
-            api_state(request), name, base=base_url(request), lang=_fmt(request).lang
+            api_state(request),
+            name,
+            base=base_url(request),
+            lang=formatter(request).lang,
+            sections=section_makers(request.app),
         )
     )
     return render(request, "organization.html", m=model, catalog_types=CATALOG_TYPES)
@@ -110,8 +103,8 @@ async def officer(request: Request, name: str) -> Response:
 
 @router.get("/dataset/{name}", response_class=HTMLResponse)
 async def dataset(request: Request, name: str) -> Response:
-    fmt = _fmt(request)
-    params = _params(request)
+    fmt = formatter(request)
+    params = query_params(request)
     version = _version(params)
     if (extension := wanted_rdf(request)) is not None:
         # ckanext-dcat's content negotiation: the dataset's IRI as RDF is its DCAT-AP.
@@ -136,6 +129,7 @@ async def dataset(request: Request, name: str) -> Response:
         fmt=fmt,
         page_url=base + path,
         url_for=lambda p: with_query(path, p),
+        sections=section_makers(request.app),
     )
     status = 400 if model.preview and model.preview.error else 200
     page = render(

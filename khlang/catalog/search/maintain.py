@@ -3,8 +3,9 @@
 `refresh` is called by the publish commit, withdrawal and reinstatement with the dataset's
 id, inside their write session: the dataset's entry is replaced by one built from its
 current version (or removed when it has none or is withdrawn), so a publish committed by
-one worker is found by every worker's next search. `rebuild` rewrites every entry (the
-migration's first fill, `khlang catalog check --repair`).
+one worker is found by every worker's next search; the facet counts of searches without a
+condition (`counts`) change with it. `rebuild` rewrites every entry (the migration's first
+fill, `khlang catalog check --repair`).
 
 Thai words are segmented here, once per publish (`words.index_terms`); the engines store
 them as given: FTS5's `ascii` tokenizer splits on spaces only and keeps Thai letters and
@@ -15,6 +16,7 @@ at their vowel marks) plus the English stems of the Latin words (`to_tsvector('e
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +25,7 @@ from sqlalchemy import bindparam, cast, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Session
 
+from khlang.catalog.search import counts
 from khlang.catalog.search.document import SearchDocument, document_for
 from khlang.catalog.search.query import FACETS, DatasetCard
 from khlang.catalog.search.tables import FTS_TABLE, VALUE_LENGTH, SearchEntry, SearchValue
@@ -54,20 +57,27 @@ def microseconds(value: dt.datetime | None) -> int:
 
 def refresh(session: Session, dataset_id: str) -> None:
     """Make the dataset's entry match its current version (none when it has no current
-    version or is withdrawn)."""
+    version or is withdrawn), and the facet counts with it."""
+    difference = Counter[counts.Key]()
+    difference.subtract(counts.held(session, SearchEntry.dataset_id == dataset_id))
     _remove(session, [dataset_id])
     row = session.get(DatasetRow, dataset_id)
-    if row is None or row.state != "active" or row.current_version_id is None:
-        return
-    version = session.get(DatasetVersion, row.current_version_id)
-    organization = session.get(Organization, row.organization_id)
-    assert version is not None
-    assert organization is not None
-    _write(session, [_entry(row, version, organization)])
+    if row is not None and row.state == "active" and row.current_version_id is not None:
+        version = session.get(DatasetVersion, row.current_version_id)
+        organization = session.get(Organization, row.organization_id)
+        assert version is not None
+        assert organization is not None
+        entry = _entry(row, version, organization)
+        _write(session, [entry])
+        difference.update(
+            counts.keys_of(entry.row["private"], entry.row["organization"], entry.values)
+        )
+    counts.change(session, difference)
 
 
-def rebuild(session: Session, *, chunk: int = 500) -> int:
-    """Rewrite every entry from the current versions; the number of entries written."""
+def rebuild(session: Session, *, chunk: int = 500, recount: bool = True) -> int:
+    """Rewrite every entry from the current versions; the number of entries written. With
+    `recount`, the facet counts too (migration 0008 runs before their table exists)."""
     _remove(session, None)
     ids = session.scalars(
         select(DatasetRow.id)
@@ -85,6 +95,8 @@ def rebuild(session: Session, *, chunk: int = 500) -> int:
             session,
             [_entry(row, version, organizations[row.organization_id]) for row, version in rows],
         )
+    if recount:
+        counts.recount(session)
     return len(ids)
 
 

@@ -7,7 +7,9 @@ Findings (code: meaning -> what `--repair` does):
 * `search-stale`: an entry holds another version or visibility than the dataset's current
   one, or a dataset that is no longer offered -> rewrite or remove it;
 * `search-words`: the words do not match the entries (an FTS5 row without its entry or the
-  reverse; a PostgreSQL entry without its `tsvector`) -> rebuild every entry.
+  reverse; a PostgreSQL entry without its `tsvector`) -> rebuild every entry;
+* `search-counts`: the facet counts kept for searches without a condition (`counts`)
+  differ from the entries' values -> count them again.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from khlang.catalog.context import CatalogContext
 from khlang.catalog.records import CheckFinding
-from khlang.catalog.search import maintain
-from khlang.catalog.search.tables import FTS_TABLE, SearchEntry
+from khlang.catalog.search import counts, maintain
+from khlang.catalog.search.tables import FTS_TABLE, SearchCount, SearchEntry
 from khlang.catalog.tables import Dataset as DatasetRow
 from khlang.i18n import Text
 
@@ -30,6 +32,10 @@ _MESSAGES = {
     "search-stale": Text(
         th="ตารางค้นหาเก็บรุ่นหรือการเปิดเผยที่ไม่ใช่รุ่นปัจจุบันของชุดข้อมูลนี้",
         en="the search tables hold another version or visibility than the dataset's current one",
+    ),
+    "search-counts": Text(
+        th="จำนวนชุดข้อมูลต่อค่าตัวกรองที่เก็บไว้ไม่ตรงกับตารางค้นหา",
+        en="the facet counts kept for the catalog do not match the search entries",
     ),
     "search-words": Text(
         th="ดัชนีคำของการค้นหาไม่ตรงกับตารางค้นหา",
@@ -53,6 +59,7 @@ def check_search(catalog: CatalogContext, *, repair: bool) -> list[CheckFinding]
             )
         }
         words_differ = _words_differ(session)
+        counts_differ = counts.stored(session) != counts.counted(session)
     problems = [
         ("search-missing", dataset_id, expected[dataset_id][2])
         for dataset_id in sorted(expected.keys() - stored.keys())
@@ -64,13 +71,18 @@ def check_search(catalog: CatalogContext, *, repair: bool) -> list[CheckFinding]
     ]
     if words_differ:
         problems.append(("search-words", "", FTS_TABLE))
+    if counts_differ:
+        problems.append(("search-counts", "", SearchCount.__tablename__))
     if repair and problems:
         with catalog.write() as session:
             if words_differ:
                 maintain.rebuild(session)
             else:
                 for _, dataset_id, _ in problems:
-                    maintain.refresh(session, dataset_id)
+                    if dataset_id:
+                        maintain.refresh(session, dataset_id)
+            if counts_differ:
+                counts.recount(session)
     return [
         CheckFinding(
             code=code, severity="error", subject=name, message=_MESSAGES[code], repaired=repair

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ from khlang.i18n import t
 from khlang.publishers.agency import Agency
 from khlang.publishers.areas import AreaRegistry
 from khlang.publishers.datasets import DatasetSpec, ResourceSpec
-from khlang.publishers.publish import DatasetResult, place_dataset
+from khlang.publishers.datasets.place import DatasetResult, place_dataset
 
 MIT_SOURCES = (
     "thailand-geography-json (MIT, © 2023 Joe Takara)",
@@ -129,8 +130,6 @@ def areas_spec(with_laos: bool) -> DatasetSpec:
 
 
 def _load(con: duckdb.DuckDBPyConnection, registry: AreaRegistry) -> None:
-    from importlib import resources
-
     file = resources.files("khlang.publishers") / "reference" / "differences.csv"
     with resources.as_file(file) as path:
         differences = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)

@@ -15,7 +15,7 @@ import pandas as pd
 from khlang.publishers.areas import AreaRegistry
 from khlang.publishers.fiscal import calendar_month
 from khlang.publishers.generate import calibration as cal
-from khlang.publishers.generate import names
+from khlang.publishers.generate import local, names
 from khlang.publishers.vocab import LAO_TYPES
 
 PERSONAL_TYPES = ("PAO", "ThesabanNakhon", "ThesabanMueang", "ThesabanTambon", "TAO")
@@ -436,23 +436,21 @@ def build_world(
     years: list[int],
     seed: int,
 ) -> World:
-    from khlang.publishers.generate.local import finance, needs, population, projects
-
     rng = np.random.default_rng(seed)
     laos = select_laos(all_laos, scale)
     builder = _Builder(rng, registry, laos, all_laos)
     lines = builder.lines(years, scale.lines_per_lao)
     months = builder.months(lines)
     contracts = builder.contracts(lines, months)
-    plan = projects(rng, laos, lines, years)
+    plan = local.projects(rng, laos, lines, years)
     return World(
         years=years,
         laos=laos,
-        population=population(rng, registry, laos),
+        population=local.population(rng, registry, laos),
         lines=lines,
         months=months,
         contracts=contracts,
-        finance=finance(rng, laos, lines, years),
+        finance=local.finance(rng, laos, lines, years),
         projects=plan,
-        needs=needs(rng, laos, plan, years),
+        needs=local.needs(rng, laos, plan, years),
     )

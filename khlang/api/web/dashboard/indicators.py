@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from khlang.api import service
 from khlang.api.errors import ApiError
 from khlang.api.query.language import Schema, parse_aggregate_query, parse_row_query
-from khlang.api.query.tables import TableSource
+from khlang.api.query.tables import TableSource, is_tabular
 from khlang.api.state import ApiState
 from khlang.api.web import charts
 from khlang.api.web.codes import code_label, codes, short_lao_name
@@ -148,7 +148,7 @@ def find_sources(state: ApiState, base: str) -> dict[str, Source]:
     for summary in listing:
         version = state.catalog.version(summary.name, viewer=ANONYMOUS)
         for item in version.resources:
-            if not service.is_tabular(item):
+            if not is_tabular(item):
                 continue
             schema = item.metadata.table_schema
             columns = (

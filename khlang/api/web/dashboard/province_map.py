@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from khlang.api.web.dashboard.figures import FigureRow
 from khlang.api.web.dashboard.selection import MEASURES, Selection
 from khlang.api.web.i18n import Formatter
+from khlang.api.web.province_grid import province_squares
 from khlang.api.web.tile_map import Tile, render_map
 from khlang.catalog.area_budget.places import place_name
 
@@ -79,8 +80,6 @@ def province_map(
 
 
 def _all_provinces() -> list[str]:
-    from khlang.api.web.province_grid import province_squares
-
     return sorted(province_squares())
 
 

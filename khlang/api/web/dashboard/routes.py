@@ -18,7 +18,7 @@ from khlang.api.web.dashboard.page import dashboard as dashboard_model
 from khlang.api.web.errors import error_page, not_found_page
 from khlang.api.web.i18n import localized, with_query
 from khlang.api.web.render import render
-from khlang.api.web.routes import _fmt, _params
+from khlang.api.web.request import formatter, query_params
 from khlang.catalog.area_budget.glossary import GLOSSARY, TERMS
 from khlang.i18n import Text
 
@@ -33,11 +33,11 @@ async def dashboard(request: Request) -> Response:
 
 
 async def _dashboard_model(request: Request) -> DashboardModel:
-    fmt = _fmt(request)
+    fmt = formatter(request)
     path = localized("/dashboard", fmt.lang)
     return await dashboard_model(
         api_state(request),
-        _params(request),
+        query_params(request),
         fmt,
         base=base_url(request),
         url_for=lambda p: with_query(path, p),
@@ -69,7 +69,7 @@ async def dashboard_amounts(request: Request) -> Response:
     """The amounts behind a dashboard figure, each with its dataset, version, table and row."""
     try:
         model = await run_in_threadpool(
-            evidence_page, api_state(request), _params(request), base_url(request)
+            evidence_page, api_state(request), query_params(request), base_url(request)
         )
     except EvidenceError as error:
         return error_page(

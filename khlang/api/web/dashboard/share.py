@@ -2,6 +2,9 @@
 page: what the store counts of it by scope and fiscal year, beside the dashboard's figure
 for the same scope and year, and, where the two differ, by how much and why.
 
+The dashboard adds it to those pages through their sections interface
+(`khlang.api.web.sections`, `share_section`), so the generic pages never import it.
+
 Issue 13 asks for the same number everywhere, or the difference and its reason on the page.
 The reasons are the store's own: the dashboard adds the amounts of other datasets (this one
 covers only its publisher's budget lines), and amounts of this dataset that another source
@@ -12,18 +15,16 @@ subject's, `own.duplicates` the subject's amounts left uncounted.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel
 
 from khlang.api.area_params import query_string
 from khlang.api.service import API
 from khlang.api.state import ApiState
 from khlang.api.web.dashboard.figures import FigureRow, figure_row, stages_of, store_answers
-from khlang.api.web.i18n import with_query
+from khlang.api.web.i18n import Lang, localized, with_query
+from khlang.api.web.sections import Section, Subject
 from khlang.catalog.area_budget import AreaQuery, Total
 
-Subject = Literal["dataset", "organization"]
 BY = ["scope", "fiscal_year"]
 
 
@@ -110,3 +111,18 @@ def area_share(
         stages=stages,
         api_url=f"{base}{API}/area-budget/totals?{query_string(query, by=','.join(BY))}",
     )
+
+
+def share_section(
+    state: ApiState, subject: Subject, name: str, *, base: str, lang: Lang
+) -> Section | None:
+    """The share as a section of the subject's page (`area_share.html`)."""
+    share = area_share(
+        state,
+        subject,
+        name,
+        base=base,
+        rows_path=localized("/dashboard/amounts", lang),
+        dashboard_path=localized("/dashboard", lang),
+    )
+    return Section(template="area_share.html", model=share) if share else None

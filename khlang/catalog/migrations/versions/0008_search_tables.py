@@ -73,7 +73,7 @@ def upgrade() -> None:
             "tokenize='ascii')"
         )
     session = Session(bind=bind)
-    maintain.rebuild(session)
+    maintain.rebuild(session, recount=False)  # 0010 creates and fills the counts
     session.commit()  # the migration's own transaction commits it
 
 

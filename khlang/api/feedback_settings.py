@@ -1,6 +1,9 @@
 """How public feedback is configured on one server: the posting limits, and where new
 questions and answers are announced (SMTP, webhooks). Read from a JSON or YAML file named by
-KHLANG_FEEDBACK_SETTINGS (`khlang serve`), or given to `ApiSettings` directly."""
+KHLANG_FEEDBACK_SETTINGS (`khlang serve`), or given to `ApiSettings` directly.
+
+It sits beside `khlang.api.settings`, not in the feedback package: `ApiSettings` holds it and
+the feedback routes read `ApiState`, so inside the package it closed an import cycle."""
 
 from __future__ import annotations
 
@@ -52,7 +55,7 @@ class FeedbackSettings(BaseModel):
     def load(cls, path: Path) -> FeedbackSettings:
         text = path.read_text(encoding="utf-8")
         if path.suffix in (".yaml", ".yml"):
-            from ruamel.yaml import YAML
+            from ruamel.yaml import YAML  # lazy: ruamel.yaml, +9 ms; only for a YAML settings file
 
             return cls.model_validate(YAML(typ="safe").load(text) or {})
         return cls.model_validate(json.loads(text))
