@@ -72,7 +72,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Session
 
-from khlang.catalog import Catalog, Principal, table_sources
+from khlang.catalog import Catalog, Principal, changes, table_sources
 from khlang.catalog.search import counts, maintain
 from khlang.catalog.search.tables import SearchEntry
 from khlang.catalog.tables import (
@@ -435,6 +435,7 @@ def bulk_copies(
     with catalog.write() as session:
         counts.recount(session)
         sources = table_sources.rebuild(session)
+        changes.record(session, OPERATOR_NAME)  # as each publish does: workers see the copies
     yield (f"facet counts and {sources} table sources counted: "
            f"{time.perf_counter() - started:.0f} s")  # fmt: skip
 
