@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from khlang.catalog import Catalog, Principal
-from khlang.catalog.area_budget import AreaQuery, amounts, conflicts, sources, totals
-from khlang.catalog.area_budget.cells import differences
+from khlang.catalog.area_budget import AreaQuery, amounts, cells, conflicts, sources, totals
 from khlang.catalog.tables import AreaAmount, AreaCell
 from tests.catalog.area_kit import agency_copy, assert_cells_agree, read_rows, stage_sums
 from tests.published import published, shared_root
@@ -285,17 +284,26 @@ def assert_cells_exact(catalog: Catalog) -> None:
     """Every cell equals a fresh sum (`catalog check`'s comparison), and every breakdown
     summed from the cells equals the amounts' own."""
     with catalog.read() as session:
-        assert differences(session) == 0
+        assert cells.differences(session) == 0
     assert_cells_agree(catalog)
 
 
+@pytest.mark.parametrize("line_limit", [cells.LINE_LIMIT, 0], ids=["cells", "whole-years"])
 def test_cells_follow_the_count_moving_to_another_agency_with_no_area(
-    catalog: Catalog, publish, operator: Principal, sample: Path, tmp_path: Path
+    catalog: Catalog,
+    publish,
+    operator: Principal,
+    sample: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    line_limit: int,
 ) -> None:
     """A write re-sums only the cells of the lines it touches (cells.mark): here a central
     agency reports the provincial office's lines with NULL area columns, and withdrawing
     the office moves the count of those lines to it (NULL-safe cell keys), while a district
-    office's lines of their own stay as they were."""
+    office's lines of their own stay as they were. With a limit of 0 lines, every write
+    re-sums its years whole instead (what a national source's does)."""
+    monkeypatch.setattr(cells, "LINE_LIMIT", line_limit)
     publish(sample)
     central = agency_copy(sample, tmp_path, "central-watch", amounts=unplaced)
     publish(central)

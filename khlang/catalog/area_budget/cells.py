@@ -124,10 +124,10 @@ _SCRATCH = {
 _MARKED_LINES = (
     f"line_key IN (SELECT b.line_key FROM area_amounts b JOIN {_AMOUNTS} c ON c.id = b.id)"  # noqa: S608
 )
-KEY_LIMIT = 20_000
-"""Cells a change may affect beyond which their years are re-summed whole instead: matching
-that many keys one by one (NULL-safe, so not hashable on every column) costs more than
-grouping the years' amounts once (a national source's withdrawal)."""
+LINE_LIMIT = 2_000
+"""Lines a change may touch beyond which their years are re-summed whole instead: matching
+that many lines' cells key by key (NULL-safe, so not hashable on every column) costs more
+than grouping the years' amounts once (a national source's withdrawal: bench/integrate.py)."""
 
 
 def mark(session: Session, source_ids: Iterable[int]) -> None:
@@ -136,7 +136,8 @@ def mark(session: Session, source_ids: Iterable[int]) -> None:
     for name, columns in _SCRATCH.items():
         session.execute(text(f"DROP TABLE IF EXISTS {name}"))
         session.execute(text(f"CREATE TEMPORARY TABLE {name} ({columns})"))
-    _remember(session, list(source_ids))
+    if _add_lines(session, list(source_ids)) <= LINE_LIMIT:
+        _add_cells(session)
 
 
 def recompute_marked(session: Session, added: Iterable[int]) -> None:
@@ -144,20 +145,19 @@ def recompute_marked(session: Session, added: Iterable[int]) -> None:
     or added, before and after, summed again from their amounts; then the coarser grains'
     cells those fall in. An election moves the counted amount only within a line's group
     and a rate base depends only on the line's own amounts (module docstring), so no other
-    cell can change."""
-    _remember(session, list(added))
-    affected = int(session.execute(text(f"SELECT count(*) FROM {_CELLS}")).scalar() or 0)  # noqa: S608
-    if affected > KEY_LIMIT:
-        years = session.execute(text(f"SELECT DISTINCT scope, fiscal_year FROM {_CELLS}"))  # noqa: S608
+    cell can change. Past `LINE_LIMIT` lines, the lines' years are re-summed whole."""
+    if _add_lines(session, list(added)) > LINE_LIMIT:
+        years = session.execute(text(f"SELECT DISTINCT scope, fiscal_year FROM {_LINES}"))  # noqa: S608
         recompute(session, ((scope, int(year)) for scope, year in years))
     else:
+        _add_cells(session)
         _recompute_cells(session)
     for name in _SCRATCH:
         session.execute(text(f"DROP TABLE {name}"))
 
 
-def _remember(session: Session, source_ids: list[int]) -> None:
-    """Add the sources' lines, and the `lao` cells of every amount of the lines so far."""
+def _add_lines(session: Session, source_ids: list[int]) -> int:
+    """Add the sources' lines to those marked; how many are marked."""
     if source_ids:
         session.execute(
             text(
@@ -166,6 +166,11 @@ def _remember(session: Session, source_ids: list[int]) -> None:
             ).bindparams(bindparam("ids", expanding=True)),
             {"ids": source_ids},
         )
+    return int(session.execute(text(f"SELECT count(*) FROM {_LINES}")).scalar() or 0)  # noqa: S608
+
+
+def _add_cells(session: Session) -> None:
+    """Add the `lao` cells of every amount of the marked lines to those marked."""
     keys = ", ".join(_FROM_AMOUNTS[key] for key in _KEYS)
     session.execute(
         text(
