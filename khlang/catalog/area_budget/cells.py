@@ -14,11 +14,13 @@ Grains keep fewer area columns, so a national page reads few rows: `country` (no
 column), `province`, `district`, and `lao` (province, district, sub-district and LAO). A
 question uses the coarsest grain that has every area column it filters or groups by.
 
-The cells of a (scope, fiscal year) are recomputed whole when a publish, withdrawal or
-reinstatement changes an amount of it, in the same transaction (maintain.py): an election
-only moves the counted amount within one line's group, and a line's rate base depends only
-on its own year, so nothing outside the partitions touched can change. `khlang catalog
-check` compares the cells with a fresh computation (verify.py).
+A publish, withdrawal or reinstatement sums again, in the same transaction (maintain.py),
+only the cells it can change: an election only moves the counted amount within one line's
+group, and a line's rate base depends only on that line's own amounts of the year, so a cell
+can change only if it holds an amount of a line (scope, fiscal year, line key) the changed
+tables have, before or after the change (`mark`, `recompute_marked`). A change of a great
+many lines re-sums its fiscal years whole (`recompute`). `khlang catalog check` compares
+the cells with a fresh computation (verify.py).
 """
 
 from __future__ import annotations
