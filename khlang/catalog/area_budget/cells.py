@@ -50,10 +50,19 @@ _SUMS = ("amount", "rated_amount", "amounts", "duplicates")
 COLUMNS = ("grain", *_KEYS, *_SUMS)
 """Every column of a cell but its id, in the order the statements below write them."""
 
-_FROM_AMOUNTS = {
-    **{key: f"a.{key}" for key in _KEYS},
-    **{agency: f"coalesce(a.{agency}_code, a.{agency}_name)" for agency in _AGENCIES},
-}
+
+def _from_amounts(alias: str) -> dict[str, str]:
+    """Each cell key as an expression on the amounts (`alias`)."""
+    return {
+        **{key: f"{alias}.{key}" for key in _KEYS},
+        **{
+            agency: f"coalesce({alias}.{agency}_code, {alias}.{agency}_name)"
+            for agency in _AGENCIES
+        },
+    }
+
+
+_FROM_AMOUNTS = _from_amounts("a")
 _RATED_LINES = (
     "SELECT scope, fiscal_year, line_key FROM area_amounts WHERE {where} AND counted "
     "AND stage IN ('allocated', 'disbursed') GROUP BY scope, fiscal_year, line_key "
@@ -191,32 +200,34 @@ def _same(keys: Iterable[str], columns: dict[str, str]) -> str:
     )
 
 
-def _in_marked(keys: Iterable[str], columns: dict[str, str]) -> str:
-    return (
-        f"{columns['source_id']} IN (SELECT source_id FROM {_CELLS}) AND EXISTS "  # noqa: S608
-        f"(SELECT 1 FROM {_CELLS} k WHERE {_same(keys, columns)})"
-    )
+def _marked(table: str, keys: Iterable[str], columns: dict[str, str], grain: str = "") -> str:
+    """The ids of the rows of `table` (alias `t`, its columns as `columns` names them; of
+    `grain` for cells) whose `keys` equal those of a marked cell: read from the marked
+    cells, so each finds its rows through the table's index on year and province (SQLite)
+    rather than going through every row of the sources involved."""
+    on = _same(keys, columns)
+    if grain:
+        on = f"t.grain = '{grain}' AND {on}"
+    return f"SELECT t.id FROM {_CELLS} k JOIN {table} t ON {on}"  # noqa: S608
+
+
+_CELL_COLUMNS = {key: f"t.{key}" for key in _KEYS}
 
 
 def _recompute_cells(session: Session) -> None:
     """The marked `lao` cells from their amounts, then each coarser grain's cells that
     hold them from the `lao` cells."""
-    session.execute(
-        text(
-            f"INSERT INTO {_AMOUNTS} SELECT a.id FROM area_amounts a "  # noqa: S608
-            f"WHERE {_in_marked(_KEYS, _FROM_AMOUNTS)}"
-        )
-    )
+    amounts = _marked("area_amounts", _KEYS, _from_amounts("t"))
+    session.execute(text(f"INSERT INTO {_AMOUNTS} {amounts}"))
     for grain in ("lao", *_COARSER):
         kept = GRAIN_AREAS[grain]
         keys = [key for key in _KEYS if key not in AREA_COLUMNS or key in kept]
-        marked = _in_marked(keys, {key: f"area_cells.{key}" for key in _KEYS})
-        delete = f"DELETE FROM area_cells WHERE grain = '{grain}' AND {marked}"  # noqa: S608
-        session.execute(text(delete))
+        stale = _marked("area_cells", keys, _CELL_COLUMNS, grain)
+        session.execute(text(f"DELETE FROM area_cells WHERE id IN ({stale})"))  # noqa: S608
         if grain == "lao":
             fresh = _finest(f"a.id IN (SELECT id FROM {_AMOUNTS})", _MARKED_LINES)  # noqa: S608
         else:
-            fresh = _rollup(grain, marked)
+            fresh = _rollup(grain, f"id IN ({_marked('area_cells', keys, _CELL_COLUMNS, 'lao')})")
         session.execute(text(_INSERT + fresh))
 
 
