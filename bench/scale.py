@@ -1,8 +1,9 @@
-"""Catalog scale: search and listing latency over HTTP with 100,000 datasets on PostgreSQL.
+"""Catalog scale: search and listing latency over HTTP with 100,000 datasets or more on
+PostgreSQL.
 
     python bench/scale.py                          # 100,000 datasets on PostgreSQL
-    python bench/scale.py --datasets 5000 --repeat 10              # a smoke run
-    python bench/scale.py --sqlite                 # the same on SQLite, for comparison
+    python bench/scale.py --datasets 5000 --organizations 200 --repeat 10 --check  # verified
+    python bench/scale.py --datasets 500000 --organizations 7436   # the national size
     python bench/scale.py --reuse                  # keep the catalog a previous run built
     python bench/scale.py --reuse --feeds          # worker start, DCAT feed, package_list
     python bench/scale.py --reuse --feeds --schema-sizes   # and Table Schema dedup sizes
@@ -12,18 +13,14 @@
    (metadata check and validators), as in production.
 2. Bulk: each of the other datasets is a copy of a template under another organisation (LAO-
    like organisations named after real sub-districts), fiscal year, title, tags, province and
-   visibility (1 in 20 private). Publishing 100,000 folders through the gate would take hours,
-   so the copies are written with SQLAlchemy Core inserts in batches, producing the rows a
-   publish produces (organizations, datasets with title_key and lock_version, a published
-   dataset_versions row with the whole metadata and the gate's checks, resources,
-   version_resources pointing at the template's stored blobs, and the audit entries); nothing
-   is published that the gate did not pass, since the files and checks are the template's.
-   The copies' search entries are then written in one pass (`khlang.catalog.search.maintain.
-   rebuild`, what migration 0008 does to an existing catalog), and its time printed.
-3. Serve: `khlang serve` (uvicorn) on loopback, rate limit off; the time from starting the
-   process until it answers its first Thai search is printed (the search is in the
-   database: nothing is built per process). A `--reuse`d catalog of an older schema is
-   migrated first, timed apart.
+   visibility (1 in 20 private). Publishing 500,000 folders through the gate would take days,
+   so the copies' rows (those a publish commits, search entries included) are streamed with
+   PostgreSQL's COPY: bench/scale_copies.py says how, and which templates are copied.
+   `--check` verifies a small build: its search tables equal what `maintain.rebuild` writes,
+   `khlang catalog check` finds nothing, and the server finds, lists and shows a copy.
+3. Serve: `khlang serve` (uvicorn) on loopback, rate limit off, with its default options; the
+   time from starting the process until it answers its first Thai search is printed. A
+   `--reuse`d catalog of an older schema is migrated first, timed apart.
 4. Measure: one keep-alive httpx client asks each question once to warm up, then `--repeat`
    times, cycling through variants (Thai and English words, organisations, pages); prints
    p50/p95/max in milliseconds per question.
@@ -32,17 +29,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
-import hashlib
-import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -53,14 +45,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from query import free_port, stop, timed  # bench/query.py: a free loopback port, one timed GET
+from scale_copies import (
+    OPERATOR_NAME,
+    PRIVATE_EVERY,
+    bulk_copies,
+    check_copies,
+    check_served,
+    organizations,
+    templates_to_copy,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT / "khlang" / "publishers" / "reference"
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/khlang_scale"
-OPERATOR_NAME = "bench:scale"
-BATCH = 2000
-FIRST_YEAR = 2559
-PRIVATE_EVERY = 20
+MAX_PAGE = 10_000
+"""The highest `page` /api/v1/datasets accepts (khlang/api/routes/datasets.py)."""
 FIRST_SEARCH = quote("งบประมาณ เชียงใหม่")
 
 
@@ -92,181 +90,7 @@ def publish_templates(catalog: Any, work: Path) -> list[str]:
     return names
 
 
-# --- 2. bulk copies -------------------------------------------------------------------------
-
-
-def organizations(count: int) -> list[dict[str, str]]:
-    """LAO-like organisations, spread over every province: (name, Thai and English titles)."""
-    with (REFERENCE / "provinces.csv").open(encoding="utf-8") as handle:
-        provinces = {row["province_code"]: row for row in csv.DictReader(handle)}
-    with (REFERENCE / "subdistricts.csv").open(encoding="utf-8") as handle:
-        subdistricts = list(csv.DictReader(handle))
-    step = max(1, len(subdistricts) // count)
-    found = []
-    for row in subdistricts[::step][:count]:
-        code = row["subdistrict_code"]
-        province = provinces[code[:2]]
-        found.append(
-            {
-                "name": f"lao-{code}",
-                "title_th": f"องค์การบริหารส่วนตำบล{row['name_th']} จังหวัด{province['name_th']}",
-                "title_en": f"{row['name_en']} SAO, {province['name_en']}",
-                "province": code[:2],
-                "province_th": province["name_th"],
-                "province_en": province["name_en"],
-            }
-        )
-    return found
-
-
-def template_rows(catalog: Any, names: list[str]) -> list[dict[str, Any]]:
-    from sqlalchemy import select
-
-    from khlang.catalog.tables import Dataset, DatasetVersion, Resource, VersionResource
-
-    templates = []
-    with catalog.read() as session:
-        for name in names:
-            row = session.scalar(select(Dataset).where(Dataset.name == name))
-            version = session.get(DatasetVersion, row.current_version_id)
-            links = session.execute(
-                select(VersionResource, Resource.key)
-                .join(Resource, Resource.id == VersionResource.resource_id)
-                .where(VersionResource.version_id == version.id)
-            ).all()
-            templates.append(
-                {
-                    "suffix": name.removeprefix("scale-template-"),
-                    "metadata": version.metadata_,  # as stored: schemas by hash
-                    "schema_positions": version.schema_positions,
-                    "checks": version.checks,
-                    "links": [(_columns(link), key) for link, key in links],
-                }
-            )
-    return templates
-
-
-def _columns(row: Any) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in row.__mapper__.column_attrs}
-
-
-def copy_metadata(
-    template: dict[str, Any], organization: dict[str, str], year: int, private: bool, name: str
-) -> dict[str, Any]:
-    metadata = json.loads(json.dumps(template["metadata"]))
-    base_th = metadata["title"].split(" – ")[0]
-    base_en = (metadata.get("title_en") or "").split(" – ")[0]
-    metadata.update(
-        name=name,
-        title=f"{base_th} {organization['title_th']} ปีงบประมาณ {year}",
-        title_en=f"{base_en}, {organization['title_en']}, fiscal year {year}",
-        owner_org=organization["name"],
-        maintainer=organization["name"],
-        publisher={"name": organization["name"], "email": "opendata@example.go.th"},
-        tags=[*metadata.get("tags", []), organization["province_th"]],
-        spatial=[organization["province"]],
-        first_year_of_data=str(year),
-        last_year_of_data=str(year),
-        temporal={"start": f"{year - 544}-10-01", "end": f"{year - 543}-09-30"},
-        private=private,
-    )
-    if private:
-        metadata.update(
-            data_category="ข้อมูลใช้ภายใน",
-            data_classification="ชั้นเผยแพร่ภายในองค์กร",
-            allow_harvest=False,
-        )
-    return metadata
-
-
-def bulk_copies(catalog: Any, templates: list[dict[str, Any]], total: int, orgs: int) -> float:
-    """Write `total` datasets (minus the templates) in batches; returns seconds taken."""
-    from sqlalchemy import insert, text
-
-    from khlang.catalog.tables import (
-        AuditEntry,
-        Dataset,
-        DatasetVersion,
-        Organization,
-        Resource,
-        VersionResource,
-    )
-    from khlang.metadata.matching import normalise
-
-    started = time.perf_counter()
-    found = organizations(orgs)
-    now = dt.datetime.now(dt.UTC)
-    org_ids = {org["name"]: str(uuid.uuid4()) for org in found}
-    with catalog.write() as session:
-        session.execute(
-            insert(Organization),
-            [
-                {"id": org_ids[o["name"]], "name": o["name"], "title_th": o["title_th"],
-                 "title_en": o["title_en"], "catalog_type": "local_government",
-                 "created_at": now}
-                for o in found
-            ],
-        )  # fmt: skip
-    count = total - len(templates)
-    for first in range(0, count, BATCH):
-        datasets, versions, resources, links, audit = [], [], [], [], []
-        for i in range(first, min(count, first + BATCH)):
-            organization = found[i % len(found)]
-            template = templates[(i // len(found)) % len(templates)]
-            year = FIRST_YEAR + (i // (len(found) * len(templates))) % 10
-            private = i % PRIVATE_EVERY == PRIVATE_EVERY - 1
-            name = f"{organization['name']}-{template['suffix']}-{year}"
-            metadata = copy_metadata(template, organization, year, private, name)
-            dataset_id, version_id = str(uuid.uuid4()), str(uuid.uuid4())
-            when = now - dt.timedelta(seconds=count - i)
-            digest = hashlib.sha256(json.dumps(metadata, sort_keys=True).encode()).hexdigest()
-            datasets.append(
-                {"id": dataset_id, "name": name, "organization_id": org_ids[organization["name"]],
-                 "lock_version": 1, "title": metadata["title"],
-                 "title_key": normalise(metadata["title"]), "private": private,
-                 "state": "active", "created_at": when, "updated_at": when}
-            )  # fmt: skip
-            versions.append(
-                {"id": version_id, "dataset_id": dataset_id, "number": 1, "status": "published",
-                 "content_hash": f"sha256:{digest}", "metadata_": metadata,
-                 "schema_positions": template["schema_positions"],
-                 "author": OPERATOR_NAME, "checks": template["checks"], "source": "bench",
-                 "created_at": when, "published_at": when}
-            )  # fmt: skip
-            for link, key in template["links"]:
-                resource_id = str(uuid.uuid4())
-                resources.append(
-                    {"id": resource_id, "dataset_id": dataset_id, "key": key, "created_at": when}
-                )
-                links.append(
-                    {**link, "version_id": version_id, "resource_id": resource_id,
-                     "issued": when, "modified": when}
-                )  # fmt: skip
-            for action in ("dataset.create", "version.stage", "version.publish"):
-                audit.append(
-                    {"at": when, "actor": OPERATOR_NAME, "action": action,
-                     "object_type": "dataset", "object_id": dataset_id, "object_name": name}
-                )  # fmt: skip
-        with catalog.write() as session:
-            session.execute(insert(Dataset), datasets)
-            session.execute(insert(DatasetVersion), versions)
-            session.execute(insert(Resource), resources)
-            session.execute(insert(VersionResource), links)
-            session.execute(insert(AuditEntry), audit)
-            # The pointer move that makes each version visible, as a publish's commit does.
-            session.execute(
-                text(
-                    "UPDATE datasets SET current_version_id = (SELECT v.id FROM dataset_versions v"
-                    " WHERE v.dataset_id = datasets.id) WHERE current_version_id IS NULL"
-                )
-            )
-        done = min(count, first + BATCH)
-        print(f"  {done + len(templates):,} datasets ({time.perf_counter() - started:.0f} s)")
-    if catalog.engine.dialect.name == "postgresql":
-        with catalog.engine.connect() as connection:
-            connection.execute(text("ANALYZE"))
-            connection.commit()
-    return time.perf_counter() - started
+# --- 2. bulk copies (bench/scale_copies.py) -------------------------------------------------
 
 
 def build(database_url: str, home: Path, total: int, orgs: int) -> None:
@@ -278,50 +102,29 @@ def build(database_url: str, home: Path, total: int, orgs: int) -> None:
 
     shutil.rmtree(home, ignore_errors=True)
     url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        admin = create_engine(
-            with_installed_driver(url.set(database="postgres")), isolation_level="AUTOCOMMIT"
-        )
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-        admin.dispose()
+    if url.get_backend_name() != "postgresql":
+        raise SystemExit("the bulk copies are written with PostgreSQL's COPY: build on PostgreSQL")
+    admin = create_engine(
+        with_installed_driver(url.set(database="postgres")), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
     with Catalog.open(home, database_url, create=True) as catalog:
         started = time.perf_counter()
         names = publish_templates(catalog, home.parent / "templates")
         print(f"templates: {len(names)} datasets through the gate in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
-        seconds = bulk_copies(catalog, template_rows(catalog, names), total, orgs)
-        print(f"bulk: {total - len(names):,} copies in {seconds:.0f} s")
-        index_copies(catalog)
-        count_table_sources(catalog)
-
-
-def index_copies(catalog: Any) -> None:
-    """Write every dataset's search entry (the copies were inserted without one)."""
-    from sqlalchemy import text
-
-    from khlang.catalog.search import maintain
-
-    started = time.perf_counter()
-    with catalog.write() as session:
-        written = maintain.rebuild(session)
-    if catalog.engine.dialect.name == "postgresql":
-        with catalog.engine.connect() as connection:
-            connection.execute(text("ANALYZE search_entries, search_values"))
-            connection.commit()
-    print(f"search tables: {written:,} entries in {time.perf_counter() - started:.0f} s")
-
-
-def count_table_sources(catalog: Any) -> None:
-    """Count the copies' query tables (`table_sources`, what migration 0011 does to an
-    existing catalog): the copies were inserted without moving the counts."""
-    from khlang.catalog import table_sources
-
-    started = time.perf_counter()
-    with catalog.write() as session:
-        written = table_sources.rebuild(session)
-    print(f"table sources: {written} in {time.perf_counter() - started:.1f} s")
+        templates = templates_to_copy(catalog, names)
+        started = time.perf_counter()
+        for line in bulk_copies(catalog, templates, total - len(names), orgs):
+            print(f"  {line}", flush=True)
+        print(f"bulk: {total - len(names):,} copies in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        with catalog.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("VACUUM ANALYZE"))
+        print(f"VACUUM ANALYZE: {time.perf_counter() - started:.0f} s")
 
 
 def migrate_first(database_url: str, home: Path) -> None:
@@ -342,6 +145,27 @@ def migrate_first(database_url: str, home: Path) -> None:
                 connection.execute(text("VACUUM search_entries"))
     print(f"catalog opened (migrated when older), analysed and search vacuumed in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+
+
+def print_sizes(database_url: str) -> None:
+    """The database's size on disk and its five largest tables (with indexes and TOAST)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from khlang.catalog.database import with_installed_driver
+
+    engine = create_engine(with_installed_driver(make_url(database_url)))
+    with engine.connect() as connection:
+        total = connection.scalar(text("SELECT pg_database_size(current_database())"))
+        largest = connection.execute(
+            text(
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' "
+                "AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC LIMIT 5"
+            )
+        ).all()
+    engine.dispose()
+    print(f"database: {total / 1e9:.2f} GB; " + ", ".join(f"{name} {size / 1e9:.2f} GB"
+          for name, size in largest))  # fmt: skip
 
 
 # --- 3. serve -------------------------------------------------------------------------------
@@ -381,7 +205,8 @@ def questions(orgs: list[dict[str, str]], total: int) -> dict[str, list[str]]:
     provinces_th = [o["province_th"] for o in orgs[::97]][:10]
     provinces_en = [o["province_en"] for o in orgs[::97]][:10]
     public = total - total // PRIVATE_EVERY
-    deep = max(1, public // 20 - 10)
+    # the deepest pages of 20 (the API numbers pages up to MAX_PAGE: 200,000 datasets)
+    deep = max(1, min(public // 20, MAX_PAGE) - 10)
     return {
         "search Thai (งบประมาณ <province>)": [
             f"{api}?q={quote(f'งบประมาณ {p}')}" for p in provinces_th
@@ -593,10 +418,16 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=100_000)
     parser.add_argument("--organizations", type=int, default=2000)
     parser.add_argument("--database-url", default=DEFAULT_URL)
-    parser.add_argument("--sqlite", action="store_true", help="SQLite in --work instead")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the copies: search tables against a rebuild, `khlang catalog check`, and "
+        "a copy found, listed and shown over HTTP (for small builds: it reads every file)",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/khlang-bench-scale"))
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="keep the catalog already built")
+    parser.add_argument("--build-only", action="store_true", help="build, then stop")
     parser.add_argument("--only", help="measure only the questions whose label contains this")
     parser.add_argument(
         "--feeds",
@@ -618,16 +449,17 @@ def main() -> None:
         "reads them; on a loaded machine the warm-up takes many minutes)",
     )
     options = parser.parse_args()
-    backend = "sqlite" if options.sqlite else "postgresql"
-    home = options.work / backend / "home"
-    database_url = (
-        f"sqlite:///{home / 'catalog.sqlite'}" if options.sqlite else options.database_url
-    )
+    home = options.work / "postgresql" / "home"
+    database_url = options.database_url
     if not options.reuse:
         build(database_url, home, options.datasets, options.organizations)
-    if options.schema_sizes and not options.sqlite:
+    sample = check_copies(database_url, home) if options.check else None
+    if options.build_only:
+        return
+    if options.schema_sizes:
         schema_dedup(database_url)
     migrate_first(database_url, home)
+    print_sizes(database_url)
     if options.feeds:
         for fresh in (True, False):
             worker_start(database_url, home, fresh=fresh)
@@ -640,7 +472,7 @@ def main() -> None:
             else f"/api/v1/datasets?q={FIRST_SEARCH}"
         )
         ready = wait_for(f"http://127.0.0.1:{port}{first}", server)
-        print(f"\n{backend}, {options.datasets:,} datasets: {first} answered {ready:.1f} s after "
+        print(f"\npostgresql, {options.datasets:,} datasets: {first} answered {ready:.1f} s after "
               f"the server process started; load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
         if options.feeds:
@@ -648,6 +480,8 @@ def main() -> None:
                 feeds(client, database_url, home, options.datasets, options.repeat)
             return
         orgs = organizations(options.organizations)
+        if sample is not None:
+            check_served(f"http://127.0.0.1:{port}", sample)
         print(f"\n{'question':38} {'first':>8} {'p50':>8} {'p95':>8} {'max':>8}  (ms)")
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600) as client:
             for label, urls in questions(orgs, options.datasets).items():

@@ -123,10 +123,10 @@ def run_khlang_here(
 ) -> subprocess.CompletedProcess[str]:
     """Run the `khlang` command in this process, through the entry point a user's shell
     reaches (`khlang.cli.main`: its one error handler and exit codes), with what run_khlang
-    gives the command (argv, environment, folder, streams). A real process costs about half
-    a second of start-up (imports, compiled afresh without a bytecode cache); tests of what a
-    command does use this, and the tests of what only a process shows (start-up imports,
-    signals, crashes, warnings printed at import, the README as typed) keep run_khlang.
+    gives the command (argv, environment, folder, streams). A real process costs half a
+    second or more of start-up (its imports); tests of what a command does use this, and
+    the tests of what only a process shows (start-up imports, signals, crashes, warnings
+    printed at import, the README as typed) keep run_khlang.
     An exception main() lets through is printed as the interpreter would, exit code 1."""
     from khlang.cli import main
 

@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from khlang.catalog import audit, leases, table_schemas, table_sources
+from khlang.catalog import audit, changes, leases, table_schemas, table_sources
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
@@ -513,6 +513,7 @@ def _commit_in(
     )
     if moved.rowcount != 1:
         raise _LostRaceError
+    changes.record(session, staged.dataset_id)
     number = (
         session.scalar(
             select(func.max(DatasetVersion.number)).where(

@@ -196,6 +196,16 @@ class QueryTableSource(Base):
     back, and the table is small)."""
 
 
+class CatalogChanges(Base):
+    """How many writes changed what the catalog offers, spread over a few rows (`shard`) so
+    that concurrent publishes rarely wait on the same one (`changes.py`)."""
+
+    __tablename__ = "catalog_changes"
+
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    changes: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Dataset(Base):
     __tablename__ = "datasets"
     __table_args__ = (
@@ -220,7 +230,7 @@ class Dataset(Base):
     state: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    """Moved by every publish, withdrawal and reinstatement (`Catalog.change_stamp`)."""
+    """Moved by every publish, withdrawal and reinstatement."""
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_note: Mapped[str | None] = mapped_column(Text)
 

@@ -19,6 +19,9 @@ from khlang.catalog.search import maintain as search_tables
 from khlang.catalog.search.query import SearchQuery
 from tests.catalog.folders import write_folder
 
+# big_catalog (3,000 datasets copied in SQL, then ANALYZE) takes 11 s on PostgreSQL, which
+# the first of these tests waits for.
+pytestmark = pytest.mark.slow
 COPIES = 3000
 ORGANIZATIONS = 30
 

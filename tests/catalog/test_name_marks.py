@@ -5,6 +5,7 @@ ends, with private and withdrawn datasets left out as the listing leaves them ou
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from khlang.api.name_offsets import names_at
 from khlang.catalog import Catalog
@@ -41,7 +42,7 @@ def test_pages_from_the_marks_are_the_offset_walk(seven: Catalog) -> None:
                 )  # fmt: skip
 
 
-def test_the_change_stamp_moves_with_every_publish_and_withdrawal(
+def test_the_change_stamp_moves_with_every_publish_withdrawal_and_reinstatement(
     seven: Catalog, publish, operator, tmp_path
 ) -> None:
     """What the API keeps its name marks and feed totals by (ApiState.while_unchanged)."""
@@ -51,6 +52,27 @@ def test_the_change_stamp_moves_with_every_publish_and_withdrawal(
     stamps.append(seven.change_stamp())
     seven.withdraw("budget-h", actor=operator)
     stamps.append(seven.change_stamp())
+    seven.reinstate("budget-h", actor=operator)
+    stamps.append(seven.change_stamp())
     publish(write_folder(tmp_path / "again", "budget-a", csv=rows_csv(4)))
     stamps.append(seven.change_stamp())
     assert len(set(stamps)) == len(stamps)
+
+
+def test_the_change_stamp_reads_the_counter_not_the_datasets(seven: Catalog) -> None:
+    """The stamp is a sum over the counter's few rows, whatever the catalog's size: one
+    statement, which names no dataset table."""
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(seven.engine, "before_cursor_execute", seen)
+    try:
+        seven.change_stamp()
+    finally:
+        event.remove(seven.engine, "before_cursor_execute", seen)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1, statements
+    assert "catalog_changes" in reads[0]
+    assert "datasets" not in reads[0]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from khlang.publishers.agency import Agency
 from khlang.publishers.publish import publish
+from tests.published import built_once, shared_root
 
 SAMPLES = Path(__file__).resolve().parents[2] / "khlang" / "publishers" / "samples"
 TODAY = dt.date(2025, 10, 1)
@@ -39,8 +41,14 @@ def agency() -> Agency:
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory, agency: Agency):
-    """The bundled samples published once: (report, output folder)."""
-    out = tmp_path_factory.mktemp("published") / "out"
-    report = publish(SAMPLES, agency=agency, out=out, today=TODAY)
-    return report, out
+def published(tmp_path_factory: pytest.TempPathFactory, agency: Agency, worker_id: str):
+    """The bundled samples published once a session, whatever the number of xdist workers
+    (3 s of CPU): (report, output folder). The other workers read the report as pickled."""
+
+    def build(folder: Path) -> None:
+        report = publish(SAMPLES, agency=agency, out=folder / "out", today=TODAY)
+        (folder / "report.pickle").write_bytes(pickle.dumps(report))
+
+    folder = built_once(shared_root(tmp_path_factory, worker_id) / "published-samples", build)
+    report = pickle.loads((folder / "report.pickle").read_bytes())  # noqa: S301 (ours, above)
+    return report, folder / "out"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Text as TextType
@@ -203,18 +203,33 @@ def _write(session: Session, entries: list[_Entry]) -> None:
         )
 
 
-def _english(weight: str) -> Any:
-    return func.setweight(func.to_tsvector("english", bindparam(f"english_{weight}")), weight)
+def words_expression(value: Callable[[str], Any]) -> Any:
+    """The entry's words: the segmented terms as given (`lexemes`), with the English stems of
+    the Latin ones (`english_A` ... `english_D`). `value(name)` is where each comes from: a
+    bind parameter here, a staging table's column in a bulk load (bench/scale_copies.py)."""
+
+    def english(weight: str) -> Any:
+        return func.setweight(func.to_tsvector("english", value(f"english_{weight}")), weight)
+
+    return (
+        cast(value("lexemes"), TSVECTOR)
+        .op("||")(english("A"))
+        .op("||")(english("B"))
+        .op("||")(english("C"))
+        .op("||")(english("D"))
+    )
 
 
-_TSVECTOR = (
-    cast(bindparam("lexemes"), TSVECTOR)
-    .op("||")(_english("A"))
-    .op("||")(_english("B"))
-    .op("||")(_english("C"))
-    .op("||")(_english("D"))
-)
-"""The entry's words: the segmented terms as given, with the English stems of the Latin ones."""
+_TSVECTOR = words_expression(bindparam)
+
+
+def postgres_entry(
+    row: DatasetRow, version: DatasetVersion, organization: Organization
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """What `_write` inserts for one dataset on PostgreSQL, for a bulk loader: the entry's
+    columns with the parameters of `words_expression` and its facets, and its exact values."""
+    entry = _entry(row, version, organization)
+    return {**entry.row, **_postgres_parameters(entry)}, entry.values
 
 
 def _postgres_parameters(entry: _Entry) -> dict[str, Any]:
