@@ -5,7 +5,8 @@ store integrates them (counted once, conflicts listed). Prints wall time and pea
 every step, the time of the store questions a dashboard asks (summed from the pre-summed
 cells, and straight from the amounts for comparison), and the dashboard's pages over HTTP
 (bench/dashboard.py: median and p95 per page kind, uncached and warm, with the load
-average).
+average), and what publishing, withdrawing and reinstating one LAO's small dataset costs
+in that store.
 
     python bench/integrate.py                          # SQLite, the full national bench
     python bench/integrate.py --laos 500 --years 2    # a quick run
@@ -228,6 +229,18 @@ def build_folders(
     return folders, total
 
 
+def one_lao_folder(out: Path, laos: pd.DataFrame, years: list[int], seed: int) -> Path:
+    """One LAO's own record of the Budget Bureau's lines for it (e-Budgeting requested and
+    allocated, a tenth higher): a small source sharing its lines with the national ones,
+    what an LAO publishing or withdrawing in a national catalog looks like to the store."""
+    lines = lines_frame(laos.iloc[:1], years)
+    rng = np.random.default_rng(seed + 1)
+    allocated = np.round(rng.lognormal(15, 1.0, len(lines)), -2)
+    stages = {"requested": allocated * 1.1, "allocated": allocated}
+    rows = ledger(lines, stages, "e-Budgeting")
+    return agency_folder(out, "one-lao-watch", "งบประมาณของ อปท. หนึ่งแห่ง", lines, rows)
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -333,6 +346,12 @@ def main() -> None:
             slow = f"{timed_ms(direct):>6.0f} ms" if direct else f"{'':>9}"
             print(f"  {label:<44} {fresh:>6.0f} ms {slow} {again:>8.1f} ms")
         measure_pages(home, url, options.page_runs, print)
+        small = one_lao_folder(options.out, laos, years, options.seed)
+        timed("publish one LAO's dataset into the store", lambda: catalog.publish(
+            small, actor=operator, create_organization=True))  # fmt: skip
+        lao = f"{small.name}-budget-allocation"
+        timed(f"withdraw {lao}", lambda: catalog.withdraw(lao, actor=operator))
+        timed(f"reinstate {lao}", lambda: catalog.reinstate(lao, actor=operator))
         agency = f"{folders[1].name}-budget-allocation"
         timed(f"withdraw {agency}", lambda: catalog.withdraw(agency, actor=operator))
         timed(f"reinstate {agency}", lambda: catalog.reinstate(agency, actor=operator))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from khlang.catalog import Catalog, Principal
-from khlang.catalog.area_budget import AreaQuery, amounts, conflicts, sources, totals
+from khlang.catalog.area_budget import AreaQuery, amounts, cells, conflicts, sources, totals
 from khlang.catalog.tables import AreaAmount, AreaCell
 from tests.catalog.area_kit import agency_copy, assert_cells_agree, read_rows, stage_sums
 from tests.published import published, shared_root
@@ -271,3 +271,69 @@ def test_check_finds_drifted_cells_and_repair_recomputes_them(
     assert catalog.check(actor=operator).ok
     assert national(catalog) == expected
     assert_cells_agree(catalog)
+
+
+def unplaced(row):  # type: ignore[no-untyped-def]
+    """The row as a central agency reports it: no province, district, sub-district or LAO."""
+    row.update(area_level="central", area_code="", province_code="", district_code="")
+    row.update(subdistrict_code="", lao_key="")
+    return row
+
+
+def assert_cells_exact(catalog: Catalog) -> None:
+    """Every cell equals a fresh sum (`catalog check`'s comparison), and every breakdown
+    summed from the cells equals the amounts' own."""
+    with catalog.read() as session:
+        assert cells.differences(session) == 0
+    assert_cells_agree(catalog)
+
+
+@pytest.mark.parametrize("line_limit", [cells.LINE_LIMIT, 0], ids=["cells", "whole-years"])
+def test_cells_follow_the_count_moving_to_another_agency_with_no_area(
+    catalog: Catalog,
+    publish,
+    operator: Principal,
+    sample: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    line_limit: int,
+) -> None:
+    """A write re-sums only the cells of the lines it touches (cells.mark): here a central
+    agency reports the provincial office's lines with NULL area columns, and withdrawing
+    the office moves the count of those lines to it (NULL-safe cell keys), while a district
+    office's lines of their own stay as they were. With a limit of 0 lines, every write
+    re-sums its years whole instead (what a national source's does)."""
+    monkeypatch.setattr(cells, "LINE_LIMIT", line_limit)
+    publish(sample)
+    central = agency_copy(sample, tmp_path, "central-watch", amounts=unplaced)
+    publish(central)
+    assert_cells_exact(catalog)
+    district = agency_copy(
+        sample, tmp_path, "district-office-watch",
+        amounts=renamed("D-", "2567"), lines=renamed("D-", names=True),
+    )  # fmt: skip
+    publish(district)
+    assert_cells_exact(catalog)
+    district_rows = read_rows(district, "amounts")
+    with catalog.read() as session:
+        placed = session.scalars(
+            select(AreaCell.province_code).where(AreaCell.grain == "lao", AreaCell.amount > 0)
+        ).all()
+    assert None in placed
+    assert "18" in placed
+
+    catalog.withdraw(f"{PROVINCIAL_OFFICE}-budget-allocation", actor=operator)
+    assert_cells_exact(catalog)
+    assert national(catalog) == plus(stage_sums(read_rows(central, "amounts")),
+                                     stage_sums(district_rows))  # fmt: skip
+    central_of_district = [row for row in district_rows if not row["province_code"]]
+    assert national(catalog, province=[None]) == plus(
+        stage_sums(read_rows(central, "amounts")), stage_sums(central_of_district)
+    )
+    catalog.reinstate(f"{PROVINCIAL_OFFICE}-budget-allocation", actor=operator)
+    assert_cells_exact(catalog)
+    catalog.withdraw("central-watch-budget-allocation", actor=operator)
+    assert_cells_exact(catalog)
+    assert national(catalog) == plus(stage_sums(read_rows(sample, "amounts")),
+                                     stage_sums(district_rows))  # fmt: skip
+    assert catalog.check(actor=operator).ok

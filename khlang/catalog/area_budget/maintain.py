@@ -43,10 +43,10 @@ COLUMNS = tuple(column.key for column in AreaAmount.__table__.columns if column.
 
 def refresh(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
     """Drop the dataset's amounts and feed those of its current version when it is offered,
-    then recompute the cells of the fiscal years either had; the ids of the sources added."""
-    before = cells.partitions_of(session, _source_ids(session, dataset_id))
+    then recompute the cells either could change; the ids of the sources added."""
+    cells.mark(session, _source_ids(session, dataset_id))
     added = _replace(session, blobs, dataset_id)
-    cells.recompute(session, before | cells.partitions_of(session, added))
+    cells.recompute_marked(session, added)
     return added
 
 
