@@ -18,9 +18,9 @@ from __future__ import annotations
 import zlib
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from khlang.catalog.database import upsert
 from khlang.catalog.tables import CatalogChanges
 
 SHARDS = 16
@@ -28,8 +28,7 @@ SHARDS = 16
 
 def record(session: Session, dataset_id: str) -> None:
     """Count one write that changes what the catalog offers, in the writer's transaction."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(CatalogChanges).values(
+    statement = upsert(session, CatalogChanges).values(
         shard=zlib.crc32(dataset_id.encode()) % SHARDS, changes=1
     )
     session.execute(

@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from khlang.catalog.location import CatalogLocation
 from khlang.errors import KhlangError
@@ -83,6 +84,14 @@ def scratch_schema(server: str, *, prefix: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def upsert(session: Session, table: type[DeclarativeBase]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` that takes ON CONFLICT clauses, in the session's back end's
+    dialect (PostgreSQL and SQLite spell them alike; SQLAlchemy's core INSERT has none)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -22,10 +22,10 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from khlang.catalog import leases
+from khlang.catalog.database import upsert
 from khlang.catalog.tables import OutboxItem, Registration, utcnow
 
 LEASE = dt.timedelta(minutes=5)
@@ -34,9 +34,8 @@ LEASE = dt.timedelta(minutes=5)
 def enqueue(session: Session, target: str, dataset_id: str, action: str) -> None:
     """Record that `target` must get `action` (push or withdraw) for the dataset; re-arm
     the open item when there is one."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     now = utcnow()
-    statement = dialect.insert(OutboxItem).values(
+    statement = upsert(session, OutboxItem).values(
         target=target,
         dataset_id=dataset_id,
         action=action,

@@ -30,7 +30,6 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel
 from sqlalchemy import CursorResult, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +37,7 @@ from khlang.catalog import audit, changes, leases, table_schemas, table_sources
 from khlang.catalog.area_budget import maintain as area_budget
 from khlang.catalog.blobs import DEFAULT_MEDIA_TYPE
 from khlang.catalog.context import CatalogContext
+from khlang.catalog.database import upsert
 from khlang.catalog.errors import ORGANIZATION as ORGANIZATION_WORD
 from khlang.catalog.errors import (
     ConflictError,
@@ -603,8 +603,7 @@ def _insert_blobs(session: Session, folder: PublishedFolder) -> None:
     ]
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(Blob).values(rows).on_conflict_do_nothing())
+    session.execute(upsert(session, Blob).values(rows).on_conflict_do_nothing())
 
 
 def _resource_id(session: Session, dataset_id: str, key: str) -> str:

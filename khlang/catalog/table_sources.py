@@ -19,10 +19,10 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import delete, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from khlang.catalog.context import CatalogContext
+from khlang.catalog.database import upsert
 from khlang.catalog.records import CheckFinding, TableSourceRecord
 from khlang.catalog.table_schemas import documents_of
 from khlang.catalog.tables import QueryTableSource
@@ -92,10 +92,9 @@ def move(session: Session, before: str | None, after: str | None) -> None:
 
 
 def _add(session: Session, key: Key, format: str | None, filename: str | None, by: int) -> None:
-    build = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     row = {"blob_sha256": key[0], "schema_sha256": key[1], "format": format,
            "filename": filename, "datasets": max(by, 0)}  # fmt: skip
-    statement = build(QueryTableSource).values(row)
+    statement = upsert(session, QueryTableSource).values(row)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["blob_sha256", "schema_sha256"],

@@ -18,11 +18,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from sqlalchemy import case, delete, func, insert, literal, select, true, tuple_, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import CompoundSelect
 from sqlalchemy.sql.elements import ColumnElement
 
+from khlang.catalog.database import upsert
 from khlang.catalog.search.query import FACETS
 from khlang.catalog.search.tables import TOTAL, SearchCount, SearchEntry, SearchValue
 
@@ -70,8 +70,7 @@ def change(session: Session, difference: Counter[Key]) -> None:
         {"scope": scope, "field": field, "value": value, "count": number}
         for (scope, field, value), number in changed
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(SearchCount)
+    statement = upsert(session, SearchCount)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[SearchCount.scope, SearchCount.field, SearchCount.value],
