@@ -13,8 +13,12 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.migrated import MigratedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KHLANG_SHARED", ROOT.parent / "shared")).resolve()
@@ -41,6 +45,16 @@ def api_catalog_template(tmp_path_factory: pytest.TempPathFactory, worker_id: st
     from tests.published import built_once, shared_root
 
     return built_once(shared_root(tmp_path_factory, worker_id) / "api-catalog", build)
+
+
+@pytest.fixture(scope="session")
+def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> MigratedStore:
+    """`migrated_store.seed(home, database_url)`: a new store at the newest migration, copied
+    from one migrated once a session (tests/migrated.py) instead of migrated again."""
+    from tests.migrated import MigratedStore
+    from tests.postgres import POSTGRES_URL
+
+    return MigratedStore(tmp_path_factory.mktemp("migrated"), postgres_server=POSTGRES_URL)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

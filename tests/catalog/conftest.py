@@ -18,6 +18,7 @@ from khlang.catalog import Catalog, Principal
 from khlang.catalog.registration.settings import Target
 from tests.catalog.private_kit import HELP as PRIVATE_HELP
 from tests.catalog.private_kit import PrivateKit
+from tests.migrated import MigratedStore
 from tests.postgres import reachable_server, schema_url
 
 
@@ -46,7 +47,10 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def catalog(home: Path, database_url: str) -> Iterator[Catalog]:
+def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
+    """The test's new catalog, at the newest migration (seeded from the session's migrated
+    store; tests/catalog/test_migrations.py migrates its own)."""
+    migrated_store.seed(home, database_url)
     with Catalog.open(home, database_url, create=True) as opened:
         yield opened
 

@@ -3,18 +3,30 @@ describe, on both back ends, and can be undone and redone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from khlang.catalog import Catalog
 from khlang.catalog.database import alembic_config, current_revision, head_revision
 from khlang.catalog.schema import METADATA
 from khlang.catalog.search.tables import BYTE_ORDER_INDEXES, FTS_TABLE
+from tests.migrated import MigratedStore
+from tests.postgres import schema_url
+
+
+@pytest.fixture
+def catalog(home: Path, database_url: str) -> Iterator[Catalog]:
+    """A new catalog that its migrations build here; the other tests' catalogs are copies of
+    one migrated once a session (tests/migrated.py), which the last test checks."""
+    with Catalog.open(home, database_url, create=True) as opened:
+        yield opened
 
 
 def _described(name: str | None, kind: str, _parents: object) -> bool:
@@ -81,3 +93,58 @@ def test_opening_again_does_not_migrate_twice(catalog: Catalog, home, database_u
     with Catalog.open(home, database_url) as again:
         assert current_revision(again.engine) == head_revision()
         assert again.datasets() == []
+
+
+# What a schema holds, as the database describes it, without the PostgreSQL schema's name.
+_SQLITE_SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+_POSTGRES_SCHEMA = (
+    "SELECT 'object', c.relname, c.relkind::text, '' FROM pg_class c"
+    " WHERE c.relnamespace = current_schema()::regnamespace",
+    "SELECT 'column', table_name, column_name, concat_ws(' ', data_type, is_nullable,"
+    " column_default, character_maximum_length, numeric_precision, collation_name)"
+    " FROM information_schema.columns WHERE table_schema = current_schema()",
+    "SELECT 'index', tablename, indexname, replace(indexdef, current_schema() || '.', '')"
+    " FROM pg_indexes WHERE schemaname = current_schema()",
+    "SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+    " FROM pg_constraint WHERE connamespace = current_schema()::regnamespace",
+    "SELECT 'trigger', tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+    " WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class"
+    " WHERE relnamespace = current_schema()::regnamespace)",
+    "SELECT 'revision', version_num, '', '' FROM alembic_version",
+)
+
+
+def _schema(engine: Engine) -> list[tuple[str, ...]]:
+    queries = (_SQLITE_SCHEMA,) if engine.dialect.name == "sqlite" else _POSTGRES_SCHEMA
+    with engine.connect() as connection:
+        rows = [
+            tuple(map(str, row)) for query in queries for row in connection.execute(text(query))
+        ]
+    return sorted((*row[:3], _lines(row[3])) for row in rows)
+
+
+def _lines(sql: str) -> str:
+    """SQLite's CREATE TABLE with its lines sorted: batch migrations rebuild a table with its
+    constraints in a set's order, which differs from one process to the next."""
+    return "\n".join(sorted(line.strip().rstrip(",") for line in sql.splitlines()))
+
+
+def test_a_seeded_store_is_the_migrated_one(
+    catalog: Catalog,
+    database_url: str,
+    migrated_store: MigratedStore,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The other tests' catalogs start from tests/migrated.py's copy of a migrated store (a
+    file copied, or the migrations' statements sent again): the same schema object for
+    object as the migrations build."""
+    with ExitStack() as stack:
+        url = None
+        if database_url.startswith("postgresql"):
+            url = stack.enter_context(schema_url(request.getfixturevalue("postgres_server")))
+        migrated_store.seed(tmp_path / "seeded", url)
+        seeded = stack.enter_context(Catalog.open(tmp_path / "seeded", url))
+        described = _schema(seeded.engine)
+        assert len(described) > 50  # tables, indexes (and columns, constraints)
+        assert described == _schema(catalog.engine)
