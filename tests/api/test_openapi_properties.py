@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import schemathesis
 from fastapi.testclient import TestClient
 
 from khlang.catalog import Catalog
@@ -27,6 +28,17 @@ def world(tmp_path_factory, api_catalog_template):
     app = make_app(built.home)
     with TestClient(app):  # runs the app's start-up, as a server would
         yield app, built
+
+
+@pytest.fixture(scope="module")
+def described(world) -> dict[str, schemathesis.APIOperation]:
+    """The app's operations by label, read from its description once for the module (each
+    test generates its own cases from its operation)."""
+    app, _ = world
+    found = list(operations(app))
+    by_label = {operation.label: operation for operation in found}
+    assert len(by_label) == len(found), "two operations share a label"
+    return by_label
 
 
 def _labels() -> list[str]:
@@ -48,12 +60,12 @@ def test_every_operation_is_covered(world) -> None:
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
 @pytest.mark.parametrize("label", _labels())
-def test_answers_match_the_description(world, label: str, principal: str) -> None:
-    app, built = world
+def test_answers_match_the_description(world, described, label: str, principal: str) -> None:
+    _, built = world
     headers = (
         {"Authorization": f"Bearer {built.keys[principal]}"} if principal in built.keys else {}
     )
-    (operation,) = [item for item in operations(app) if item.label == label]
+    operation = described[label]
     outcome = Outcome()
     run(operation, headers, examples=EXAMPLES, run_seed=SEED, outcome=outcome)
     assert outcome.total > 0
