@@ -34,6 +34,7 @@ from khlang import __version__
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.publishers.adapters import ADAPTERS, Adapter, adapter_named
+from khlang.publishers.adapters.base import Tables
 from khlang.publishers.adapters.common import Context
 from khlang.publishers.adapters.reference import POPULATION
 from khlang.publishers.agency import AGENCY_FILE, Agency
@@ -295,9 +296,7 @@ def _closest(path: Path, ctx: Context, only: str | None) -> Text | None:
     return chosen[0].describe() if chosen else None
 
 
-def _read_file(
-    classified: Classified, path: Path, ctx: Context, store: PartStore | None
-) -> dict[str, Any]:
+def _read_file(classified: Classified, path: Path, ctx: Context, store: PartStore | None) -> Tables:
     assert classified.adapter is not None
     tables = classified.adapter.read(path, ctx, classified.mapping)
     if store is not None and classified.adapter.name != GENERIC:
