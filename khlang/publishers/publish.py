@@ -46,7 +46,7 @@ from khlang.publishers.datasets.tables import OwnTable, own_table, table_spec
 from khlang.publishers.issues import IssueLog
 from khlang.publishers.mapping import GENERIC, MAPPING_SUFFIX, ColumnMapping, load_mapping
 from khlang.publishers.readers import TABLE_SUFFIXES, read_header
-from khlang.publishers.reconcile import reconcile
+from khlang.publishers.reconcile import Reconciliation, reconcile
 from khlang.publishers.store import PartStore
 
 REPORT_FILE = "publish-report.json"
@@ -84,7 +84,7 @@ class PublishReport:
     files: list[FileResult] = field(default_factory=list)
     datasets: list[DatasetResult] = field(default_factory=list)
     issues: IssueLog = field(default_factory=IssueLog)
-    reconciliation: dict[str, Any] = field(default_factory=dict)
+    reconciliation: Reconciliation | None = None
     seconds: float = 0.0
 
     @property
@@ -115,7 +115,7 @@ class PublishReport:
             "summary": self.summary(),
             "datasets": [item.to_json() for item in self.datasets],
             "files": [item.to_json() for item in self.files],
-            "reconciliation": self.reconciliation,
+            "reconciliation": self.reconciliation.model_dump() if self.reconciliation else {},
             "issues": self.issues.to_json(),
         }
 
