@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text as RichText
 
+from khlang.cli.common import FOLD
 from khlang.i18n import Text
 from khlang.metadata.budget_bureau import MAX_POINTS as BUDGET_MAX
 from khlang.metadata.budget_bureau import BudgetBureauReport
@@ -88,9 +89,9 @@ def _compliance(out: Writer, report: ComplianceReport) -> None:
         return
     table = Table(show_lines=False, expand=True, pad_edge=False)
     table.add_column("", width=1, no_wrap=True)
-    table.add_column(out.both("ฟิลด์", "Field"), ratio=2)
-    table.add_column(out.both("วิธีแก้", "Fix"), ratio=3)
-    table.add_column(out.both("ปัญหา", "Problem"), ratio=3)
+    table.add_column(out.both("ฟิลด์", "Field"), ratio=2, overflow=FOLD)
+    table.add_column(out.both("วิธีแก้", "Fix"), ratio=3, overflow=FOLD)
+    table.add_column(out.both("ปัญหา", "Problem"), ratio=3, overflow=FOLD)
     for finding in report.findings:
         icon, style, _ = _SEVERITY_STYLE[finding.severity]
         field = RichText(out.say(finding.label) + "\n", style="bold")
@@ -131,9 +132,9 @@ def _mqa(out: Writer, report: MqaReport) -> None:
     if not missing:
         return
     table = Table(expand=True, pad_edge=False)
-    table.add_column(out.both("ตัวชี้วัด", "Indicator"), ratio=2)
+    table.add_column(out.both("ตัวชี้วัด", "Indicator"), ratio=2, overflow=FOLD)
     table.add_column(out.both("คะแนน", "Points"), justify="right", no_wrap=True)
-    table.add_column(out.both("วิธีได้คะแนน", "How to earn them"), ratio=4)
+    table.add_column(out.both("วิธีได้คะแนน", "How to earn them"), ratio=4, overflow=FOLD)
     for item in missing:
         style = _STATUS_STYLE[item.status]
         fix = out.say(item.fix)
@@ -161,9 +162,9 @@ def _budget_bureau(out: Writer, report: BudgetBureauReport) -> None:
     )
     out.console.print(f"[bold]{escape(headline)}[/]")
     table = Table(expand=True, pad_edge=False)
-    table.add_column(out.both("เกณฑ์", "Part"), ratio=3)
+    table.add_column(out.both("เกณฑ์", "Part"), ratio=3, overflow=FOLD)
     table.add_column(out.both("คะแนน", "Points"), justify="right", no_wrap=True)
-    table.add_column(out.both("ผล", "Result"), ratio=4)
+    table.add_column(out.both("ผล", "Result"), ratio=4, overflow=FOLD)
     status_text = {
         "met": Text(th="ผ่าน", en="met"),
         "not_met": Text(th="ไม่ผ่าน", en="not met"),

@@ -123,6 +123,19 @@ def test_bundled_agency_without_state(agency: list[Dataset]) -> None:
     assert _parts(report)["gd_catalog"] == (0, "unknown")
 
 
+def test_a_catalog_without_registrations_says_how_to_register(agency: list[Dataset]) -> None:
+    """The catalog is the source of the state: a catalog that knows no GD Catalog state says
+    to register (or read the state), not to ask the catalog."""
+    unregistered = DatasetState(in_agency_catalog=True)
+    state = CatalogState(datasets={d.name: unregistered for d in agency})
+    part = budget_bureau_score(agency, state=state).parts[2]
+    assert (part.key, part.status) == ("gd_catalog", "unknown")
+    assert "khlang register --profile gdc" in part.detail.en
+    assert "khlang register --status" in part.detail.th
+    without = budget_bureau_score(agency).parts[2]
+    assert "needs the state from the catalog" in without.detail.en
+
+
 def test_bundled_agency_fully_registered(agency: list[Dataset]) -> None:
     report = budget_bureau_score(agency, state=_state(agency))
     assert report.total == 100
