@@ -223,6 +223,7 @@ def list_datasets(
     table = Table("name", "organisation", "version", "modified (UTC)", "state", "title")
     for column in table.columns:
         column.overflow = FOLD
+    table.columns[0].no_wrap = True  # the name, whole: it is what the next command takes
     for item in items:
         state = item.state + (" private" if item.private else "")
         table.add_row(

@@ -151,7 +151,7 @@ def _print_summary(console: Console, document: dict, report_path: Path) -> None:
         table = Table(title="ชุดข้อมูล / Datasets", title_justify="left")
         for name, justify in (("dataset", "left"), ("status", "left"), ("rows", "right"),
                               ("note", "left")):  # fmt: skip
-            table.add_column(name, justify=justify, overflow=FOLD)  # type: ignore[arg-type]
+            table.add_column(name, justify=justify, overflow=FOLD, no_wrap=name == "dataset")  # type: ignore[arg-type]
         for item in document["datasets"]:
             style = {"published": "green", "failed": "red", "skipped": "yellow"}[item["status"]]
             rows = sum(item.get("rows", {}).values())
