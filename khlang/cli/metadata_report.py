@@ -66,7 +66,7 @@ def _dataset(out: Writer, result: DatasetResult) -> None:
     compliance = result.compliance
     title = compliance.title or compliance.name or result.source or "?"
     out.console.rule(f"[bold]{escape(title)}[/]", align="left")
-    if result.source:
+    if result.source and result.source != title:  # an untitled dataset's rule names it
         out.console.print(f"[dim]{escape(result.source)}[/]")
     _compliance(out, compliance)
     _mqa(out, result.mqa)

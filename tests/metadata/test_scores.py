@@ -192,3 +192,17 @@ def test_no_open_dataset(agency: list[Dataset]) -> None:
         0,
         "not_met",
     )
+
+
+def test_a_shacl_violation_names_the_field_to_fill(statistical: Dataset) -> None:
+    """Not pySHACL's "Less than 1 values on <generated IRI>->dcterms:title", but the
+    property, the dataset file's field that fills it, and what is wrong, in Thai and English."""
+    statistical.title = None
+    statistical.title_en = None
+    detail = {item.key: item.detail for item in mqa_score(statistical).indicators}[
+        "dcat_ap_compliance"
+    ]
+    assert detail is not None
+    assert "dct:title (title / title_en): missing" in detail.en
+    assert "dct:title (title / title_en): ไม่มีค่า" in detail.th
+    assert "<http" not in detail.en
