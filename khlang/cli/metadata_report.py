@@ -157,7 +157,7 @@ def _budget_bureau(out: Writer, report: BudgetBureauReport) -> None:
     headline = out.both(
         f"{report.total}/{BUDGET_MAX} คะแนน (ชุดข้อมูล {report.dataset_count} ชุด)"
         + (f" ยังไม่ทราบ {report.unknown_points} คะแนน" if report.unknown_points else ""),
-        f"{report.total}/{BUDGET_MAX} points ({report.dataset_count} datasets)"
+        f"{report.total}/{BUDGET_MAX} points ({report.dataset_count} dataset(s))"
         + (f", {report.unknown_points} not yet known" if report.unknown_points else ""),
     )
     out.console.print(f"[bold]{escape(headline)}[/]")
