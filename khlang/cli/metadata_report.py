@@ -148,6 +148,10 @@ def _mqa(out: Writer, report: MqaReport) -> None:
     out.console.print(table)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _budget_bureau(out: Writer, report: BudgetBureauReport) -> None:
     out.console.rule(
         "[bold]" + escape(out.both("ตัวชี้วัดบัญชีข้อมูลของสำนักงบประมาณ",
@@ -157,7 +161,7 @@ def _budget_bureau(out: Writer, report: BudgetBureauReport) -> None:
     headline = out.both(
         f"{report.total}/{BUDGET_MAX} คะแนน (ชุดข้อมูล {report.dataset_count} ชุด)"
         + (f" ยังไม่ทราบ {report.unknown_points} คะแนน" if report.unknown_points else ""),
-        f"{report.total}/{BUDGET_MAX} points ({report.dataset_count} dataset(s))"
+        f"{report.total}/{BUDGET_MAX} points ({_count(report.dataset_count, 'dataset')})"
         + (f", {report.unknown_points} not yet known" if report.unknown_points else ""),
     )
     out.console.print(f"[bold]{escape(headline)}[/]")

@@ -162,8 +162,8 @@ def _print_summary(console: Console, document: dict, report_path: Path) -> None:
     summary = document["summary"]
     console.print(
         f"files read {summary['files_read']}, failed {summary['files_failed']}, skipped "
-        f"{summary['files_skipped']}; problems: {summary['errors']} error(s), "
-        f"{summary['warnings']} warning(s)",
+        f"{summary['files_skipped']}; problems: {summary['errors']} errors, "
+        f"{summary['warnings']} warnings",
         highlight=False,
     )
     for item in document["files"]:
