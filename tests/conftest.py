@@ -58,6 +58,9 @@ def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> MigratedStore:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    postgres = sys.modules.get("tests.postgres")
+    if postgres is not None:  # the schemas of the PostgreSQL tests, dropped on a thread
+        postgres.drop_the_rest()
     if os.environ.get("KHLANG_CI") != "1":
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -16,7 +16,7 @@ import contextlib
 import fcntl
 import importlib.util
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,10 +69,14 @@ def with_installed_driver(url: URL) -> URL:
 
 
 @contextlib.contextmanager
-def scratch_schema(server: str, *, prefix: str) -> Iterator[str]:
+def scratch_schema(
+    server: str, *, prefix: str, dropper: Callable[[str], None] | None = None
+) -> Iterator[str]:
     """The URL of PostgreSQL server `server` with its search_path set to a new, empty schema
     (`prefix` and a random suffix), dropped with everything in it on exit: a catalog of its
-    own on a shared database, for a test or a bench run that must see no other's tables."""
+    own on a shared database, for a test or a bench run that must see no other's tables.
+    `dropper(schema)`, when given, is handed the schema to drop instead (the tests drop
+    theirs on a thread of their own, so that no test waits for it)."""
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(with_installed_driver(make_url(server)), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -81,9 +85,12 @@ def scratch_schema(server: str, *, prefix: str) -> Iterator[str]:
     try:
         yield url.render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if dropper is None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+        if dropper is not None:
+            dropper(schema)
 
 
 def upsert(session: Session, table: type[DeclarativeBase]) -> postgresql.Insert | sqlite.Insert:
