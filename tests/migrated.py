@@ -9,13 +9,17 @@ for its own data rather than for the twelve migrations every new store runs.
   build the same schema; `Catalog.open` then finds it at the newest revision and migrates
   nothing.
 
+A test module whose every test starts from the same content (a search corpus, say) passes
+a `fill` function: the store it fills once a session is copied the same way (for
+PostgreSQL, the migrations' statements and then fill's), with the files the catalog stored.
+
 tests/catalog/test_migrations.py runs the migrations themselves, and checks that a store
 seeded here and a migrated one hold the same schema."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,7 @@ from khlang.catalog.database import (
     scratch_schema,
     with_installed_driver,
 )
-from khlang.catalog.location import SQLITE_FILE, resolve_location
+from khlang.catalog.location import FILES_FOLDER, SQLITE_FILE, resolve_location
 
 Statement = tuple[str, Any, bool]
 """(SQL, its parameters, sent with executemany)."""
@@ -44,10 +48,7 @@ def record_migrations(server: str, folder: Path) -> list[Statement]:
         location = resolve_location(folder, url)
         engine = create_catalog_engine(location)
 
-        @event.listens_for(engine, "before_cursor_execute")
-        def _record(_conn, _cursor, statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
-            sent.append((statement, parameters, executemany))
-
+        event.listen(engine, "before_cursor_execute", _recorder(sent))
         try:
             migrate(engine, location)
         finally:
@@ -79,37 +80,76 @@ def replay(url: str, statements: Sequence[Statement]) -> None:
         engine.dispose()
 
 
+Fill = Callable[[Catalog], None]
+"""What a test module puts in its new catalogs, the same every time (no file outside the
+catalog, nothing random the test reads back)."""
+
+
+@dataclass(frozen=True)
+class _Template:
+    home: Path
+    statements: list[Statement] | None  # PostgreSQL's; SQLite's store is the file in home
+
+
 @dataclass
 class MigratedStore:
-    """Seeds a test's empty store with the session's migrated one (`seed`)."""
+    """Seeds a test's empty store with the session's migrated one (`seed`), or with a copy
+    of one filled once a session by a function of the test module (`seed(..., fill=)`)."""
 
     folder: Path
     postgres_server: str | None = None
-    _sqlite: Path | None = field(default=None, init=False)
-    _postgres: list[Statement] | None = field(default=None, init=False)
+    _templates: dict[tuple[bool, str], _Template] = field(default_factory=dict, init=False)
 
-    def seed(self, home: Path, database_url: str | None = None) -> None:
+    def seed(self, home: Path, database_url: str | None = None, fill: Fill | None = None) -> None:
         """Make the store of `home` / `database_url` (SQLite's file in `home` when no URL)
-        the migrated empty store. The store must be new: an absent SQLite file, an empty
-        PostgreSQL schema."""
+        the migrated empty store, or the one `fill` filled, its stored files included. The
+        store must be new: an absent SQLite file, an empty PostgreSQL schema."""
         location = resolve_location(home, database_url)
+        template = self._template(location.is_sqlite, fill)
         if location.is_sqlite:
             target = Path(make_url(location.database_url).database or "")
             assert not target.exists(), f"{target} exists: seed only a new store"
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self._sqlite_file(), target)
+            shutil.copyfile(template.home / SQLITE_FILE, target)
         else:
-            replay(location.database_url, self._postgres_statements())
+            assert template.statements is not None
+            replay(location.database_url, template.statements)
+        files = template.home / FILES_FOLDER
+        if files.is_dir() and any(files.iterdir()):
+            shutil.copytree(files, location.files, dirs_exist_ok=True)
 
-    def _sqlite_file(self) -> Path:
-        if self._sqlite is None:
-            home = self.folder / "sqlite"
-            Catalog.open(home, f"sqlite:///{home / SQLITE_FILE}", create=True).close()
-            self._sqlite = home / SQLITE_FILE
-        return self._sqlite
+    def _template(self, sqlite: bool, fill: Fill | None) -> _Template:
+        key = (sqlite, "" if fill is None else f"{fill.__module__}.{fill.__qualname__}")
+        if key not in self._templates:
+            home = self.folder / f"store-{len(self._templates)}"
+            if sqlite:
+                with Catalog.open(home, f"sqlite:///{home / SQLITE_FILE}", create=True) as new:
+                    if fill is not None:
+                        fill(new)
+                self._templates[key] = _Template(home, None)
+            else:
+                self._templates[key] = _Template(home, self._record(home, fill))
+        return self._templates[key]
 
-    def _postgres_statements(self) -> list[Statement]:
-        if self._postgres is None:
-            assert self.postgres_server, "no PostgreSQL server to record the migrations on"
-            self._postgres = record_migrations(self.postgres_server, self.folder / "postgres")
-        return self._postgres
+    def _record(self, home: Path, fill: Fill | None) -> list[Statement]:
+        """The migrations' statements, then those of `fill` on the migrated store."""
+        assert self.postgres_server, "no PostgreSQL server to record the migrations on"
+        migrations = record_migrations(self.postgres_server, home)
+        if fill is None:
+            return migrations
+        filled: list[Statement] = []
+        with scratch_schema(self.postgres_server, prefix="khlang_test_filled") as url:
+            replay(url, migrations)
+            with Catalog.open(home, url) as catalog:
+                event.listen(catalog.engine, "before_cursor_execute", _recorder(filled))
+                fill(catalog)
+        return migrations + filled
+
+
+def _recorder(sent: list[Statement]) -> Callable[..., None]:
+    def record(_conn, _cursor, statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
+        # An "executemany" of INSERTs goes out as batches of one statement with one
+        # parameter dictionary (SQLAlchemy's insertmanyvalues): sent with execute.
+        sent.append((statement, parameters, executemany and isinstance(parameters, list | tuple)))
+
+    return record

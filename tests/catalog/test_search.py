@@ -4,6 +4,7 @@ paging and visibility, answered from the catalog's search tables on both stores.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import delete, text, update
@@ -20,6 +21,7 @@ from khlang.catalog.tables import DatasetVersion, Organization
 from khlang.metadata.model import Dataset, Temporal
 from tests.api.search_corpus import LABELLED_QUERIES, corpus
 from tests.catalog.folders import write_folder
+from tests.migrated import MigratedStore
 
 RECALL_TARGET = 0.98
 
@@ -63,13 +65,19 @@ class Index:
         return self.catalog.search(query, visible_organizations=visible_organizations)
 
 
-@pytest.fixture
-def index(catalog: Catalog) -> Index:
+def fill_with_the_corpus(catalog: Catalog) -> None:
     with catalog.write() as session:
         for position, (name, organization, dataset) in enumerate(corpus()):
             when = dt.datetime(2025, 1, 1 + position % 28, tzinfo=dt.UTC)
             store(session, name, organization, dataset, when)
-    return Index(catalog)
+
+
+@pytest.fixture
+def index(home, database_url, migrated_store: MigratedStore) -> Iterator[Index]:
+    """A new catalog holding the labelled corpus: a copy of one filled once a session."""
+    migrated_store.seed(home, database_url, fill=fill_with_the_corpus)
+    with Catalog.open(home, database_url) as catalog:
+        yield Index(catalog)
 
 
 def _names(index, q, **options) -> list[str]:
