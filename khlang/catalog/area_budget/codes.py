@@ -61,9 +61,10 @@ def code_labels(catalog: CatalogReader) -> CodeLabels:
     by_role: dict[str, list[CodeLabel]] = {}
     with catalog.read() as session:
         for role, code, th, en, short, position in session.execute(query):
-            label = Text(th=th or en, en=en or th) if th or en else None
+            label = Text(th=th or en or "", en=en or th or "") if th or en else None
             by_role.setdefault(role, []).append(
-                CodeLabel(column=role, code=code, label=label, abbreviation=short,
-                          position=position)  # fmt: skip
+                CodeLabel(
+                    column=role, code=code, label=label, abbreviation=short, position=position
+                )
             )
     return CodeLabels(by_role={role: tuple(items) for role, items in by_role.items()})

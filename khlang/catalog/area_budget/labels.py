@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from khlang.catalog import table_schemas
@@ -69,7 +69,7 @@ def add(session: Session, dataset: DatasetRow, resources: Iterable[dict[str, Any
     rows = _rows(dataset, resources)
     if rows:
         session.execute(
-            AreaCodeLabel.__table__.insert(), [dict(zip(_FIELDS, row, strict=True)) for row in rows]
+            insert(AreaCodeLabel), [dict(zip(_FIELDS, row, strict=True)) for row in rows]
         )
 
 

@@ -222,9 +222,7 @@ def _panel(
         category=category,
         rows=rows,
         stages=stages,
-        svg=amount_chart(rows[:CHART_BARS], context, category, title)
-        if rows
-        else None,
+        svg=amount_chart(rows[:CHART_BARS], context, category, title) if rows else None,
         rows_url=rows_url(query, context.rows_path),
         api_url=f"{context.base}{API}/area-budget/totals?{query_string(query, by=by)}",
         selected=selected,
