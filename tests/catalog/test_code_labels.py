@@ -11,12 +11,15 @@ from pathlib import Path
 
 import frictionless
 import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import delete, select
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.area_budget import labels
 from khlang.catalog.area_budget.codes import code_labels
 from khlang.catalog.area_budget.maintain import rebuild
+from khlang.catalog.database import alembic_config
 from khlang.catalog.tables import AreaCodeLabel
 from khlang.i18n import Text
 from khlang.metadata.field_semantics import AREA_BUDGET, role
@@ -107,4 +110,22 @@ def test_check_finds_drifted_labels_and_repair_restores_them(
     assert {finding.code for finding in report.findings} == {"area-store-labels"}
     assert catalog.check(actor=operator, repair=True).findings
     assert catalog.check(actor=operator).ok
+    assert _rows(catalog) == stored
+
+
+def test_the_migration_fills_the_labels_from_the_schemas_already_stored(
+    catalog: Catalog, publish, samples: Path
+) -> None:
+    publish(samples / f"{AGENCY}-budget-allocation")
+    stored = _rows(catalog)
+    assert stored
+    with catalog.engine.begin() as connection:
+        config = alembic_config(connection)
+        script = next(
+            item
+            for item in ScriptDirectory.from_config(config).walk_revisions()
+            if item.path.endswith("_area_code_labels.py")
+        )
+        command.downgrade(config, str(script.down_revision))
+        command.upgrade(config, "head")
     assert _rows(catalog) == stored
