@@ -150,8 +150,7 @@ def _publish(sources: Path, out: Path) -> Text:
     from khlang.publishers.publish import publish
 
     report = publish(sources, agency=resolve_agency(sources), out=out)
-    document = report.to_json()
-    built = [item for item in document.get("datasets", []) if item.get("status") == "published"]
+    built = [item for item in report.datasets if item.status == "published"]
     if not report.ok or not built:
         raise KhlangError(
             Text(

@@ -568,6 +568,15 @@ def table_source(
     return state.remember(key, lambda: _table_source(state, principal, name, resource_id, version))
 
 
+def no_resource(name: str, resource_id: str) -> ApiError:
+    """A version without the resource asked for (its metadata and its table answer alike)."""
+    return ApiError(
+        Text(th=f"ไม่พบทรัพยากร {resource_id}", en=f"no resource {resource_id!r} in {name}"),
+        code="not_found",
+        status=404,
+    )
+
+
 def _table_source(
     state: ApiState, principal: Principal, name: str, resource_id: str, version: int | None
 ) -> ResolvedTable:
@@ -575,11 +584,7 @@ def _table_source(
     record = dataset.current if version is None else version_record(state, principal, name, version)
     item = record.resource(resource_id)
     if item is None:
-        raise ApiError(
-            Text(th=f"ไม่พบทรัพยากร {resource_id}", en=f"no resource {resource_id!r} in {name}"),
-            code="not_found",
-            status=404,
-        )
+        raise no_resource(name, resource_id)
     if not is_tabular(item):
         raise ApiError(
             Text(

@@ -176,7 +176,7 @@ def test_a_budget_bill_with_thai_headers_is_read_as_the_budget_bill(tmp_path) ->
     assert suggest(path, load_areas()).mapping.adapter == "kaogeek"
     report = publish(path, agency=AGENCY, out=tmp_path / "out", today=TODAY)
     assert [item.adapter for item in report.files] == ["kaogeek"]
-    assert report.reconciliation["totals"]["2567"]["allocated"]["published"] == "1500000.00"
+    assert report.reconciliation.totals["2567"]["allocated"].published == "1500000.00"
 
 
 @pytest.mark.slow

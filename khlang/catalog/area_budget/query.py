@@ -154,16 +154,7 @@ def _totals(
         .distinct()
     )
     spread = _filtered(_visible(spread, viewer), filters, cell_dimension)
-    spread = spread.order_by(*keys, AreaSource.dataset)
-    if keys:
-        query = query.group_by(*keys).order_by(*keys)
-    with catalog.read() as session:
-        rows = [row._mapping for row in session.execute(query) if row.amounts]
-        datasets: dict[tuple[Any, ...], list[str]] = {}
-        if rows:
-            for row in session.execute(spread):
-                datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
-    return [_total(row, filters, by, datasets) for row in rows]
+    return _breakdown(catalog, query, spread, keys, filters, by)
 
 
 def totals_from_amounts(
@@ -232,14 +223,28 @@ def totals_from_amounts(
         .distinct()
     )
     spread = _filtered(_visible(spread, viewer), filters, dimension)
-    spread = spread.order_by(*keys, AreaSource.dataset)
+    return _breakdown(catalog, query, spread, keys, filters, by)
+
+
+def _breakdown(
+    catalog: CatalogReader,
+    query: Select[Any],
+    spread: Select[Any],
+    keys: list[Label[Any]],
+    filters: AreaQuery,
+    by: Sequence[Dimension],
+) -> list[Total]:
+    """Run a breakdown grouped by `keys` and, when it has rows, `spread` (the datasets that
+    hold amounts under each key): the one way both `totals` and `totals_from_amounts` answer,
+    so that the cells and their reference differ only in what they sum."""
     if keys:
         query = query.group_by(*keys).order_by(*keys)
     with catalog.read() as session:
         rows = [row._mapping for row in session.execute(query) if row.amounts]
         datasets: dict[tuple[Any, ...], list[str]] = {}
-        for row in session.execute(spread):
-            datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
+        if rows:
+            for row in session.execute(spread.order_by(*keys, AreaSource.dataset)):
+                datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
     return [_total(row, filters, by, datasets) for row in rows]
 
 
