@@ -35,8 +35,8 @@ class CodeLabel(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    column: str
-    """The column's role (its semantic type's name, else its name)."""
+    role: str
+    """The coded column's role (its semantic type's name, else its name)."""
     code: str
     label: Text | None = None
     abbreviation: str | None = None
@@ -115,7 +115,7 @@ def code_labels(schema: Any) -> list[CodeLabel]:
             short = entry.get(ABBREVIATION_TH)
             found.append(
                 CodeLabel(
-                    column=held,
+                    role=held,
                     code=str(value),
                     label=label,
                     abbreviation=short if isinstance(short, str) else None,

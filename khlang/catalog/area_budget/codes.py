@@ -63,8 +63,6 @@ def code_labels(catalog: CatalogReader) -> CodeLabels:
         for role, code, th, en, short, position in session.execute(query):
             label = Text(th=th or en or "", en=en or th or "") if th or en else None
             by_role.setdefault(role, []).append(
-                CodeLabel(
-                    column=role, code=code, label=label, abbreviation=short, position=position
-                )
+                CodeLabel(role=role, code=code, label=label, abbreviation=short, position=position)
             )
     return CodeLabels(by_role={role: tuple(items) for role, items in by_role.items()})

@@ -40,7 +40,7 @@ def labels_of(resources: Iterable[dict[str, Any]]) -> dict[tuple[str, str], Code
     for item in resources:
         schema = item.get("schema") if isinstance(item, dict) else None
         for label in code_labels(schema):
-            found.setdefault((label.column, label.code), label)
+            found.setdefault((label.role, label.code), label)
     return found
 
 
@@ -48,7 +48,7 @@ def _rows(dataset: DatasetRow, resources: Iterable[dict[str, Any]]) -> list[Row]
     return [
         (
             dataset.id,
-            item.column,
+            item.role,
             item.code,
             bool(dataset.private),
             item.label.th if item.label else None,
