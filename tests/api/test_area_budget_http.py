@@ -51,6 +51,7 @@ def client(home: Path):  # type: ignore[no-untyped-def]
 def test_totals_are_the_stores_and_their_evidence_sums_to_them(client, home) -> None:
     answer = client.get(TOTALS, params=[("by", "fiscal_year,district"), ("province", "18")])
     assert answer.status_code == 200, answer.text
+    assert answer.json()["by"] == ["scope", "fiscal_year", "district"]  # no scope asked for
     rows = answer.json()["rows"]
     with Catalog.open(home) as catalog:
         expected = totals(catalog, AreaQuery(province=["18"]), ["fiscal_year", "district"])

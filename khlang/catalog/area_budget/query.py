@@ -89,10 +89,12 @@ def totals(
 ) -> list[Total]:
     """Counted baht by stage for every combination of the `by` dimensions that has amounts
     (one row, the grand total, when `by` is empty and anything matches), in key order.
+    Unless the filters name one scope, the rows are also split by `scope` (`per_scope`).
 
     Answers are remembered (the last 512 questions per process) until the store changes:
     the key holds `stamp(catalog)`, so a publish or withdrawal anywhere is seen at once."""
     filters = filters or AreaQuery()
+    by = per_scope(filters, by)
     seen = (viewer.sysadmin, tuple(sorted(o for o in viewer.roles if viewer.can_see_private(o))))
     key = (catalog.location.describe(), stamp(catalog), filters.model_dump_json(), tuple(by), seen)
     with _memo_lock:
@@ -105,6 +107,16 @@ def totals(
         while len(_memo) > _MEMO_SIZE:
             _memo.popitem(last=False)
     return found
+
+
+def per_scope(filters: AreaQuery, by: Sequence[Dimension]) -> list[Dimension]:
+    """`by`, led by `scope` unless the filters hold one scope or `by` has it already. The
+    state budget and the LAOs' own budgets are never added together: a subsidy is counted
+    once as state budget transferred and again as the LAO's spending of it, so a total over
+    both scopes would count it twice."""
+    if "scope" in by or (filters.scope is not None and len(set(filters.scope)) == 1):
+        return list(by)
+    return ["scope", *by]
 
 
 def forget() -> None:
@@ -169,6 +181,7 @@ def totals_from_amounts(
     counted amounts only, no data where no counted amount reports a stage, the rate base
     over the lines that report both allocated and disbursed in the fiscal year."""
     filters = filters or AreaQuery()
+    by = per_scope(filters, by)
     keys: list[Label[Any]] = [dimension(name).label(name) for name in by]
     names = [
         func.min(column).label(f"{name}_name")
