@@ -18,7 +18,7 @@ from khlang.catalog import Catalog, Principal
 from khlang.catalog.registration.settings import Target
 from tests.catalog.private_kit import HELP as PRIVATE_HELP
 from tests.catalog.private_kit import PrivateKit
-from tests.migrated import Fill, MigratedStore
+from tests.migrated import MigratedStore
 from tests.postgres import reachable_server, schema_url
 
 
@@ -47,20 +47,10 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def catalog_fill() -> Fill | None:
-    """What every catalog of a test module starts with (a module overrides this fixture to
-    fill its catalogs once a session, tests/migrated.py): by default, nothing."""
-    return None
-
-
-@pytest.fixture
-def catalog(
-    home: Path, database_url: str, migrated_store: MigratedStore, catalog_fill: Fill | None
-) -> Iterator[Catalog]:
+def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
     """The test's new catalog, at the newest migration (seeded from the session's migrated
-    store, or its copy filled by `catalog_fill`; tests/catalog/test_migrations.py migrates
-    its own)."""
-    migrated_store.seed(home, database_url, fill=catalog_fill)
+    store; tests/catalog/test_migrations.py migrates its own)."""
+    migrated_store.seed(home, database_url)
     with Catalog.open(home, database_url, create=True) as opened:
         yield opened
 

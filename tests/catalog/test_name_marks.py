@@ -4,38 +4,21 @@ ends, with private and withdrawn datasets left out as the listing leaves them ou
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 from sqlalchemy import event
 
 from khlang.api.name_offsets import names_at
-from khlang.catalog import Catalog, Principal
+from khlang.catalog import Catalog
 from tests.catalog.folders import rows_csv, write_folder
-from tests.migrated import Fill
 
 NAMES = [f"budget-{letter}" for letter in "abcdefg"]
 
 
-def _publish_seven(catalog: Catalog) -> None:
-    operator = Principal.operator("cli:tester")
-    with tempfile.TemporaryDirectory(prefix="khlang-seven-") as folder:
-        for name in NAMES:
-            dataset = write_folder(Path(folder) / name, name)
-            catalog.publish(dataset, actor=operator, create_organization=True)
+@pytest.fixture
+def seven(catalog: Catalog, publish, operator, tmp_path) -> Catalog:
+    for name in NAMES:
+        publish(write_folder(tmp_path / name, name))
     catalog.withdraw("budget-c", actor=operator)
-
-
-@pytest.fixture
-def catalog_fill() -> Fill:
-    """Every catalog here starts with the seven datasets, one withdrawn (published once a
-    session and copied)."""
-    return _publish_seven
-
-
-@pytest.fixture
-def seven(catalog: Catalog) -> Catalog:
     return catalog
 
 
