@@ -1,6 +1,6 @@
 """An empty catalog store at the newest migration, made once per test session (per xdist
 worker) and copied into each test's store before the test opens it, so that a test pays
-for its own data rather than for the twelve migrations every new store runs.
+for its own data rather than for every migration a new store runs.
 
 - SQLite: the migrated `catalog.sqlite` file, copied into the test's home.
 - PostgreSQL: the statements the migrations sent to an empty schema, recorded once and sent
@@ -44,20 +44,23 @@ def record_migrations(server: str, folder: Path) -> list[Statement]:
     """Migrate an empty schema of `server` and return every statement sent to it."""
     sent: list[Statement] = []
     with scratch_schema(server, prefix="khlang_test_migrated") as url:
-        schema = make_url(url).query["options"].removeprefix("-csearch_path=")
         location = resolve_location(folder, url)
         engine = create_catalog_engine(location)
-
         event.listen(engine, "before_cursor_execute", _recorder(sent))
         try:
             migrate(engine, location)
         finally:
             engine.dispose()
-    named = [statement for statement, parameters, _ in sent if schema in f"{statement}{parameters}"]
-    # The schema is named by the connection's search_path only; a statement that named it
-    # would write into the recorded schema, not the test's, when sent again.
-    assert not named, f"a migration statement names its schema {schema}: {named[0]}"
+    _check_unnamed(sent, url)
     return sent
+
+
+def _check_unnamed(sent: list[Statement], url: str) -> None:
+    """The schema is named by the connection's search_path only; a statement that named it
+    would write into the recorded schema, not the test's, when sent again."""
+    schema = make_url(url).query["options"].removeprefix("-csearch_path=")
+    named = [statement for statement, parameters, _ in sent if schema in f"{statement}{parameters}"]
+    assert not named, f"a recorded statement names its schema {schema}: {named[0]}"
 
 
 def replay(url: str, statements: Sequence[Statement]) -> None:
@@ -143,6 +146,7 @@ class MigratedStore:
             with Catalog.open(home, url) as catalog:
                 event.listen(catalog.engine, "before_cursor_execute", _recorder(filled))
                 fill(catalog)
+            _check_unnamed(filled, url)
         return migrations + filled
 
 
