@@ -375,7 +375,7 @@ def _known(
     )
     problems = [_lacks(best)] if not best.fits else []
     return Suggestion(file=path.name, mapping=mapping, columns=columns, choices=choices,
-                      candidates=candidates, problems=problems, notes=notes)  # fmt: skip
+                      candidates=candidates, problems=problems)  # fmt: skip
 
 
 def _lacks(candidate: Candidate) -> Text:

@@ -73,7 +73,8 @@ def test_an_amount_of_no_known_stage_is_kept_and_the_choice_explained(table, tmp
     it says, the table publishes the amounts as `allocated`."""
     suggestion = suggest(table, load_areas())
     [note] = suggestion.notes
-    assert "งบประมาณ (บาท)" in note.en and "allocated under columns: and signature:" in note.en
+    assert "งบประมาณ (บาท)" in note.en
+    assert "allocated under columns: and signature:" in note.en
     assert "allocated ใต้ columns: และ signature:" in note.th
     assert suggestion.problems == []
     text = mapping_yaml(suggestion, command="-")
