@@ -67,10 +67,11 @@ def test_the_proposal_reads_every_header_and_keeps_the_unknown_column(mapping_fi
     assert text.count("romanised: write the English title") == 1
 
 
-def test_an_amount_of_no_known_stage_is_kept_and_the_choice_explained(table, tmp_path) -> None:
+def test_an_amount_of_no_known_stage_is_kept_and_the_choice_explained(tmp_path) -> None:
     """`งบประมาณ` may be requested, allocated or transferred money: it is kept as `budget`, and
     the suggestion says, in Thai and English, what to edit to publish it as a stage; done as
     it says, the table publishes the amounts as `allocated`."""
+    table = own_table.write(tmp_path / "projects.csv")
     suggestion = suggest(table, load_areas())
     [note] = suggestion.notes
     assert "งบประมาณ (บาท)" in note.en
