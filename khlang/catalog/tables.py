@@ -469,6 +469,25 @@ class AreaAmount(Base):
     source_row: Mapped[int | None] = mapped_column(Integer)
 
 
+class AreaCodeLabel(Base):
+    """The label of one code of a coded column, as a current, offered version of a dataset
+    publishes it in its Table Schemas (`categories`, khlang.metadata.field_semantics): the
+    web site labels the store's codes from these (area_budget/labels.py) without the
+    publishers' vocabularies. One row per dataset, so a withdrawal takes its labels with it."""
+
+    __tablename__ = "area_code_labels"
+
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(100), primary_key=True)
+    """The coded column's role: its `rdfType` in khlang's namespace, else its name."""
+    code: Mapped[str] = mapped_column(String(200), primary_key=True)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    label_th: Mapped[str | None] = mapped_column(Text)
+    label_en: Mapped[str | None] = mapped_column(Text)
+    abbreviation_th: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
 AREA_GRAINS = ("country", "province", "district", "lao")
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from khlang.i18n import Text
+from khlang.metadata.field_semantics import categories, semantic_type
+from khlang.metadata.vocabularies import Vocabulary
 from khlang.publishers.amounts import AMOUNT_TYPE
 from khlang.publishers.vocab import (
     BUDGET_TYPES,
@@ -51,9 +53,23 @@ class Column(BaseModel):
     """Baht, kept as DECIMAL(18,2) and written with two decimals."""
     required: bool = False
     enum: tuple[str, ...] | None = None
+    vocabulary: Vocabulary | None = None
+    """The code list of a coded column: its codes are the `enum`, and its labels go into
+    the schema's `categories` (khlang.metadata.field_semantics)."""
+    rdf_type: str | None = None
+    """What the column holds, as a URI (`rdfType`): the model's own columns carry theirs."""
     pattern: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _enum_of_vocabulary(cls, values: Any) -> Any:
+        """A coded column's `enum` is its vocabulary's codes."""
+        vocabulary = values.get("vocabulary") if isinstance(values, dict) else None
+        if vocabulary is not None and values.get("enum") is None:
+            values = {**values, "enum": tuple(term.code for term in vocabulary.terms)}
+        return values
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -61,7 +77,8 @@ class Column(BaseModel):
 
     def table_schema_field(self) -> dict[str, Any]:
         """The Frictionless Table Schema field, with English title and description and the
-        Thai ones beside them (khlang's `title_th`/`description_th` extensions)."""
+        Thai ones beside them (khlang's `title_th`/`description_th` extensions), the code
+        labels of a coded column (`categories`) and what the column holds (`rdfType`)."""
         field: dict[str, Any] = {
             "name": self.name,
             "type": self.type,
@@ -75,6 +92,8 @@ class Column(BaseModel):
             constraints["required"] = True
         if self.enum:
             constraints["enum"] = list(self.enum)
+        if self.vocabulary is not None:
+            field["categories"] = categories(self.vocabulary)
         if self.pattern:
             constraints["pattern"] = self.pattern
         if self.minimum is not None:
@@ -85,11 +104,9 @@ class Column(BaseModel):
             field["constraints"] = constraints
         if self.amount:
             field["unit"] = "THB"
+        if self.rdf_type:
+            field["rdfType"] = self.rdf_type
         return field
-
-
-def _codes(vocabulary) -> tuple[str, ...]:
-    return tuple(term.code for term in vocabulary.terms)
 
 
 def _c(
@@ -101,11 +118,13 @@ def _c(
     desc_en: str,
     **extra: Any,
 ) -> Column:
+    """A column of the model, typed in khlang's namespace."""
     return Column(
         name=name,
         type=type_,
         title=Text(th=th, en=en),
         description=Text(th=desc_th, en=desc_en),
+        rdf_type=semantic_type(name),
         **extra,
     )
 
@@ -160,17 +179,17 @@ _COLUMNS: list[Column] = [
     _c("budget_type", "string", "ประเภทงบรายจ่าย", "Budget type",
        "งบบุคลากร งบดำเนินงาน งบลงทุน งบเงินอุดหนุน งบรายจ่ายอื่น หรืองบกลาง (รหัส)",
        "Personnel, operating, investment, subsidies, other expenditure or central fund (code).",
-       enum=_codes(BUDGET_TYPES)),
+       vocabulary=BUDGET_TYPES),
     _c("budget_type_th", "string", "ประเภทงบรายจ่าย (ชื่อ)", "Budget type (Thai)",
        "ชื่อประเภทงบรายจ่ายภาษาไทย", "The budget type's Thai name."),
     _c("source_of_funds", "string", "แหล่งเงิน", "Source of funds",
        "เงินงบประมาณ เงินอุดหนุนทั่วไป เงินอุดหนุนเฉพาะกิจ รายได้จัดเก็บเอง เงินกู้ หรือเงินนอกงบประมาณ (รหัส)",
        "Budget, general subsidy, specific subsidy, own revenue, loan or off-budget funds (code).",
-       enum=_codes(FUND_SOURCES)),
+       vocabulary=FUND_SOURCES),
     _c("phase", "string", "ขั้นตอน", "Phase",
        "ขั้นตอนของเงิน: คำขอ จัดสรร โอนจัดสรร ก่อหนี้ผูกพัน เบิกจ่าย (รหัส)",
        "Budget phase: requested, allocated, transferred, committed, disbursed (code).",
-       enum=_codes(PHASES), required=True),
+       vocabulary=PHASES, required=True),
     # --- area ----------------------------------------------------------------------------
     _c("area_code", "string", "รหัสพื้นที่", "Area code",
        "รหัสพื้นที่ของกรมการปกครองระดับที่ละเอียดที่สุดที่ทราบ (2, 4 หรือ 6 หลัก) หรือ TH ทั้งประเทศ",
@@ -202,7 +221,7 @@ _COLUMNS: list[Column] = [
        "Full name of the local administrative organisation."),
     _c("lao_type", "string", "ประเภท อปท.", "LAO type",
        "อบจ. เทศบาลนคร เทศบาลเมือง เทศบาลตำบล หรือ อบต. (รหัส)",
-       "PAO, city, town or sub-district municipality, or SAO (code).", enum=_codes(LAO_TYPES)),
+       "PAO, city, town or sub-district municipality, or SAO (code).", vocabulary=LAO_TYPES),
     # --- amounts ---------------------------------------------------------------------------
     _amount("amount", "จำนวนเงิน (บาท)", "Amount (baht)", "จำนวนเงินเป็นบาท ทศนิยม 2 ตำแหน่ง",
             "Amount in baht, two decimals."),
@@ -250,7 +269,7 @@ _COLUMNS: list[Column] = [
     _c("title", "string", "ชื่อโครงการจัดซื้อจัดจ้าง", "Tender title", "ชื่อโครงการจัดซื้อจัดจ้าง",
        "Title of the procurement."),
     _c("method", "string", "วิธีการจัดหา", "Procurement method",
-       "วิธีการจัดซื้อจัดจ้าง (รหัส)", "Procurement method (code).", enum=_codes(PROCUREMENT_METHODS)),
+       "วิธีการจัดซื้อจัดจ้าง (รหัส)", "Procurement method (code).", vocabulary=PROCUREMENT_METHODS),
     _c("ocds_method", "string", "วิธีการจัดหา (OCDS)", "OCDS method",
        "open, selective หรือ limited ตาม codelist ของ OCDS", "OCDS procurementMethod: open, "
        "selective or limited.", enum=("open", "selective", "limited", "direct")),
@@ -289,7 +308,7 @@ _COLUMNS: list[Column] = [
     _amount("planned", "งบประมาณตามแผน (บาท)", "Planned (baht)", "งบประมาณที่ตั้งไว้ในแผนพัฒนา",
             "Amount set in the development plan."),
     _c("project_status", "string", "สถานะโครงการ", "Project status", "สถานะโครงการ (รหัส)",
-       "Project status (code).", enum=_codes(PROJECT_STATUSES)),
+       "Project status (code).", vocabulary=PROJECT_STATUSES),
     _c("need_id", "string", "รหัสความต้องการ", "Need identifier", "รหัสความต้องการของชุมชน",
        "Identifier of the community need.", required=True),
     _c("community", "string", "ชุมชน/หมู่บ้าน", "Community", "ชื่อชุมชนหรือหมู่บ้าน",
@@ -297,9 +316,9 @@ _COLUMNS: list[Column] = [
     _c("strategic_area", "string", "ด้าน", "Strategic area",
        "ด้านเศรษฐกิจ สังคม สิ่งแวดล้อม โครงสร้างพื้นฐาน หรือความมั่นคงปลอดภัย (รหัส)",
        "Economy, society, environment, infrastructure or security (code).",
-       enum=_codes(STRATEGIC_AREA_VOCAB)),
+       vocabulary=STRATEGIC_AREA_VOCAB),
     _c("topic", "string", "ประเด็น", "Topic", "ประเด็นภายใต้ด้าน (รหัส ด้าน.ประเด็น)",
-       "Topic within the strategic area (code area.topic).", enum=_codes(TOPIC_VOCAB)),
+       "Topic within the strategic area (code area.topic).", vocabulary=TOPIC_VOCAB),
     _c("strategic_area_th", "string", "ด้าน (ชื่อ)", "Strategic area (Thai)", "ชื่อด้านภาษาไทย",
        "Thai name of the strategic area."),
     _c("topic_th", "string", "ประเด็น (ชื่อ)", "Topic (Thai)", "ชื่อประเด็นภาษาไทย",
@@ -315,13 +334,13 @@ _COLUMNS: list[Column] = [
     _c("entered_date", "date", "วันที่บันทึก", "Date entered", "วันที่บันทึกความต้องการ",
        "Date the need was entered."),
     _c("need_status", "string", "สถานะ", "Status", "สถานะการติดตามความต้องการ (รหัส)",
-       "Follow-up status of the need (code).", enum=_codes(NEED_STATUSES)),
+       "Follow-up status of the need (code).", vocabulary=NEED_STATUSES),
     _c("answered_by", "string", "โครงการที่ตอบสนอง", "Answered by project",
        "รหัสโครงการที่ตอบสนองความต้องการนี้ (ถ้ามี)", "Identifier of the project that answered the "
        "need, if any."),
     # --- LAO finance -----------------------------------------------------------------------
     _c("kind", "string", "รายรับ/รายจ่าย", "Revenue or expenditure", "ประเภทรายการ (รหัส)",
-       "Revenue or expenditure (code).", enum=_codes(LAO_FINANCE_KINDS)),
+       "Revenue or expenditure (code).", vocabulary=LAO_FINANCE_KINDS),
     _c("category", "string", "หมวด", "Category",
        "หมวดรายรับ หรือประเภทงบรายจ่าย (รหัส)", "Revenue category or budget type (code)."),
     _c("category_th", "string", "หมวด (ชื่อ)", "Category (Thai)", "ชื่อหมวดภาษาไทย",

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 
 from khlang.catalog import Catalog, Principal
 from khlang.i18n import Text
+from khlang.publishers.tables import COLUMNS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "khlang" / "metadata" / "examples"
 OPERATOR = Principal.operator("web-tests")
@@ -146,6 +147,10 @@ def needs_rows() -> list[dict]:
 
 
 def _field(name: str, kind: str, th: str, en: str) -> dict:
+    """The field as the publishers write it (with its code labels and `rdfType`) for a
+    column of the model, else a plain one."""
+    if name in COLUMNS:
+        return {**COLUMNS[name].table_schema_field(), "type": kind}
     return {"name": name, "type": kind, "title": en, "title_th": th}
 
 

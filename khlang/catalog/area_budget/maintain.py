@@ -4,19 +4,21 @@
 offers: publishing a version (publish.py, in the commit transaction), withdrawing and
 reinstating (store.py). It drops the amounts of the dataset's previous version and feeds
 those of the current one, if the dataset is offered, and recomputes the pre-summed cells
-of the fiscal years either touches (cells.py). `rebuild` does the same for every dataset,
+of the fiscal years either touches (cells.py), and keeps the code labels of the current
+version's schemas (labels.py). `rebuild` does the same for every dataset,
 in publication order, from the stored files alone; `khlang catalog check` compares a
 rebuild with the store (verify.py).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from khlang.catalog import table_schemas
-from khlang.catalog.area_budget import cells, election
+from khlang.catalog.area_budget import cells, election, labels
 from khlang.catalog.area_budget.bulk import insert_frame
 from khlang.catalog.area_budget.extract import (
     SourceTable,
@@ -58,6 +60,7 @@ def _replace(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
     """The amounts of the dataset's current version in place of its earlier ones (cells
     left as they were)."""
     remove(session, dataset_id)
+    labels.remove(session, dataset_id)
     session.flush()
     found = session.execute(
         select(DatasetRow, Organization.name)
@@ -72,9 +75,11 @@ def _replace(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
     version = session.get(DatasetVersion, row.current_version_id)
     if version is None or version.status != "published":
         return []
+    resources = labels.resource_metadata(session, version)
+    labels.add(session, row, resources)
     return [
         _add(session, table, row, organization, version)
-        for table in source_tables(files_of(session, blobs, version))
+        for table in source_tables(files_of(session, blobs, version, resources))
     ]
 
 
@@ -97,6 +102,7 @@ def rebuild(session: Session, blobs: BlobStore) -> None:
     session.execute(delete(AreaCell))
     session.execute(delete(AreaAmount))
     session.execute(delete(AreaSource))
+    labels.remove_all(session)
     datasets = session.scalars(
         select(DatasetRow.id)
         .join(DatasetVersion, DatasetVersion.id == DatasetRow.current_version_id)
@@ -108,8 +114,16 @@ def rebuild(session: Session, blobs: BlobStore) -> None:
     cells.recompute_all(session)
 
 
-def files_of(session: Session, blobs: BlobStore, version: DatasetVersion) -> list[VersionFile]:
-    resources = table_schemas.full_metadata(session, [version])[version.id].get("resources", [])
+def files_of(
+    session: Session,
+    blobs: BlobStore,
+    version: DatasetVersion,
+    resources: list[dict[str, Any]] | None = None,
+) -> list[VersionFile]:
+    """The version's stored tables (`resources`: its resources' metadata, when the caller
+    has read it already)."""
+    if resources is None:
+        resources = labels.resource_metadata(session, version)
     links = session.scalars(
         select(VersionResource).where(VersionResource.version_id == version.id)
     ).all()

@@ -5,7 +5,8 @@ current, offered versions say, each group counted once?
   or a table that should not (superseded, withdrawn) still does;
 * `area-store-amounts`: a table's stored amounts differ from its file (count or sum);
 * `area-store-election`: a group with no counted source, several, or not the best one;
-* `area-store-cells`: pre-summed cells (cells.py) that differ from the amounts' sums.
+* `area-store-cells`: pre-summed cells (cells.py) that differ from the amounts' sums;
+* `area-store-labels`: code labels (labels.py) that differ from the offered versions' schemas.
 
 `--repair` rebuilds the store from the stored files (maintain.rebuild).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, text
 
+from khlang.catalog.area_budget import labels
 from khlang.catalog.area_budget.cells import differences
 from khlang.catalog.area_budget.extract import read_amounts, source_tables
 from khlang.catalog.area_budget.maintain import files_of, rebuild
@@ -98,10 +100,13 @@ def check_store(catalog: CatalogContext, *, repair: bool) -> list[CheckFinding]:
     with catalog.read() as session:
         bad = int(session.scalar(_BAD_ELECTION) or 0) + int(session.scalar(_NOT_BEST) or 0)
         wrong_cells = differences(session)
+        wrong_labels = labels.differences(session)
     if bad:
         problems.append(("area-store-election", "area_amounts", _election(bad)))
     if wrong_cells:
         problems.append(("area-store-cells", "area_cells", _cells(wrong_cells)))
+    if wrong_labels:
+        problems.append(("area-store-labels", "area_code_labels", _labels(wrong_labels)))
     if repair and problems:
         with catalog.write() as session:
             rebuild(session, catalog.blobs)
@@ -127,6 +132,14 @@ def _cells(count: int) -> Text:
     return Text(
         th=f"ผลรวมสำเร็จรูป {count} แถวไม่ตรงกับจำนวนเงินในคลัง (--repair เพื่อคำนวณใหม่)",
         en=f"{count} pre-summed cells differ from the stored amounts (--repair recomputes them)",
+    )
+
+
+def _labels(count: int) -> Text:
+    return Text(
+        th=f"ป้ายรหัส {count} แถวไม่ตรงกับ Table Schema ของรุ่นที่เผยแพร่อยู่ (--repair เพื่อสร้างใหม่)",
+        en=f"{count} code labels differ from the offered versions' Table Schemas (--repair "
+        "rebuilds them)",
     )
 
 

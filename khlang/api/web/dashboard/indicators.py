@@ -1,8 +1,11 @@
 """The panels read from derived tables rather than the store: the LAO benchmark (budget per
 capita, disbursement rate and ranks of each LAO, from a `lao-benchmark` table) and citizens'
 needs by strategic area (a needs table). The store holds amounts only; these indicators and
-counts are the tables' own, found by the columns they must have (`ROLES`) and read through
-the API's query engine, so every figure links to the API query behind it. The LAO
+counts are the tables' own, found by what their columns hold (`ROLES`: each field's
+`rdfType` in khlang's area-budget namespace, else its name; khlang.metadata.field_semantics),
+so a table whose columns are named differently but typed the same feeds the panel. They are
+read through the API's query engine, so every figure links to the API query behind it (in
+the table's own column names). The LAO
 benchmark's per-capita figures are also what the map's "per person" measure divides by
 (`province_population`).
 """
@@ -24,13 +27,14 @@ from khlang.api.query.language import Schema, parse_aggregate_query, parse_row_q
 from khlang.api.query.tables import TableSource, is_tabular
 from khlang.api.state import ApiState
 from khlang.api.web import charts
-from khlang.api.web.codes import code_label, codes, short_lao_name
+from khlang.api.web.codes import code_label, code_labels, short_lao_name
 from khlang.api.web.dashboard.figures import store_answers
 from khlang.api.web.dashboard.selection import Selection
 from khlang.api.web.i18n import Formatter, with_query
 from khlang.catalog import ANONYMOUS
 from khlang.catalog.area_budget import AreaQuery, Total
 from khlang.i18n import Text
+from khlang.metadata.field_semantics import roles
 
 ROLES: dict[str, frozenset[str]] = {
     "benchmark": frozenset(
@@ -45,7 +49,7 @@ ROLES: dict[str, frozenset[str]] = {
     ),
     "needs": frozenset({"fiscal_year", "strategic_area", "answered_by"}),
 }
-"""The columns a table must have to feed each panel."""
+"""What a table's columns must hold (their roles) to feed each panel."""
 SATANG = Decimal("0.01")
 RATE_TOLERANCE = 0.005
 """Percentage points: the benchmark table rounds its rates to two decimals."""
@@ -53,7 +57,7 @@ PREFERRED: dict[str, tuple[str, ...]] = {
     "benchmark": ("lao_name", "lao_type", "province_code", "district_code", "population"),
     "needs": ("province_code", "district_code", "lao_key", "strategic_area_th"),
 }
-"""Columns that make a table a better source when several qualify."""
+"""Roles that make a table a better source when several qualify."""
 BENCHMARK_ROWS = 25
 CHART_BARS = 20
 BENCHMARK_FIELDS = (
@@ -81,6 +85,9 @@ class Source(BaseModel):
     title: Text
     resource_id: str
     columns: frozenset[str]
+    """The roles its columns hold."""
+    fields: dict[str, str]
+    """Role -> the table's column that holds it."""
     table: TableSource
     aggregate_url: str
     rows_url: str
@@ -158,16 +165,8 @@ def find_sources(state: ApiState, base: str) -> dict[str, Source]:
         for item in version.resources:
             if not is_tabular(item):
                 continue
-            schema = item.metadata.table_schema
-            columns = (
-                frozenset(
-                    field.get("name")
-                    for field in schema.get("fields", [])
-                    if isinstance(field, dict)
-                )
-                if isinstance(schema, dict)
-                else frozenset()
-            )
+            fields = roles(item.metadata.table_schema)
+            columns = frozenset(fields)
             for role, needed in ROLES.items():
                 if not needed <= columns:
                     continue
@@ -183,6 +182,7 @@ def find_sources(state: ApiState, base: str) -> dict[str, Source]:
                     ),
                     resource_id=item.id,
                     columns=columns,
+                    fields=fields,
                     table=table,
                     aggregate_url=view.links["aggregate"],
                     rows_url=view.links["rows"],
@@ -201,8 +201,45 @@ def find_sources(state: ApiState, base: str) -> dict[str, Source]:
 # --- queries --------------------------------------------------------------------------------
 
 
+def table_params(source: Source, params: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A query written in roles, in the table's own column names."""
+
+    def name(role: str) -> str:
+        descending = role.startswith("-")
+        column = source.fields.get(role.lstrip("-"), role.lstrip("-"))
+        return ("-" if descending else "") + column
+
+    translated = []
+    for key, value in params:
+        if key in ("_group", "_fields", "_sort"):
+            value = ",".join(name(part) for part in value.split(","))
+        elif key == "_agg":
+            parts = (part.partition(":") for part in value.split(","))
+            value = ",".join(f"{fn}:{name(role)}" if role else fn for fn, _, role in parts)
+        elif not key.startswith("_"):
+            role, operator, test = key.partition("__")
+            key = name(role) + operator + test
+        translated.append((key, value))
+    return translated
+
+
+def role_rows(source: Source, params: list[tuple[str, str]], rows: list[Any]) -> list[Any]:
+    """Rows of the table with their columns (and aggregates of them) named by role."""
+    back = {column: role for role, column in source.fields.items() if column != role}
+    for key, value in params:
+        if key == "_agg":
+            for fn, _, role in (part.partition(":") for part in value.split(",")):
+                column = source.fields.get(role, role)
+                if role and column != role:
+                    back[f"{fn}_{column}"] = f"{fn}_{role}"
+    if not back:
+        return rows
+    return [{back.get(key, key): value for key, value in row.items()} for row in rows]
+
+
 class Queries:
-    """Runs the panels' queries, remembering whether a table is still being prepared."""
+    """Runs the panels' queries, written in roles, on their tables, remembering whether a
+    table is still being prepared."""
 
     def __init__(self, state: ApiState, fmt: Formatter) -> None:
         self.state = state
@@ -210,22 +247,24 @@ class Queries:
         self.preparing = False
 
     async def aggregate(self, source: Source, params: list[tuple[str, str]]) -> Panel:
-        url = with_query(source.aggregate_url, params)
+        asked = table_params(source, params)
+        url = with_query(source.aggregate_url, asked)
         try:
-            query = parse_aggregate_query(params, Schema(source.table.columns))
+            query = parse_aggregate_query(asked, Schema(source.table.columns))
             result = await self.state.engine.aggregate(source.table, query)
         except ApiError as error:
             return self._failed(error, url)
-        return Panel(rows=result.rows, api_url=url)
+        return Panel(rows=role_rows(source, params, result.rows), api_url=url)
 
     async def rows(self, source: Source, params: list[tuple[str, str]]) -> tuple[Panel, int]:
-        url = with_query(source.rows_url, params)
+        asked = table_params(source, params)
+        url = with_query(source.rows_url, asked)
         try:
-            query = parse_row_query(params, Schema(source.table.columns))
+            query = parse_row_query(asked, Schema(source.table.columns))
             page = await self.state.engine.rows(source.table, query)
         except ApiError as error:
             return self._failed(error, url), 0
-        return Panel(rows=page.rows, api_url=url), page.count or 0
+        return Panel(rows=role_rows(source, params, page.rows), api_url=url), page.count or 0
 
     def _failed(self, error: ApiError, url: str) -> Panel:
         if error.code == "table_preparing":
@@ -300,12 +339,13 @@ async def benchmark_panel(
         ],
     )
     store = await run_in_threadpool(_store_figures, queries.state, selection, year)
+    labels = await run_in_threadpool(code_labels, queries.state)
     rows = [
         {
             **row,
             **_against_store(row, store),
             "lao_name": row.get("lao_name") or names.get(row["lao_key"], row["lao_key"]),
-            "lao_type_label": code_label("lao_type", row.get("lao_type"), fmt),
+            "lao_type_label": code_label(labels, "lao_type", row.get("lao_type"), fmt),
             "href": link(
                 province=row.get("province_code") or selection.province,
                 district=row.get("district_code") or selection.district,
@@ -326,7 +366,7 @@ async def benchmark_panel(
             lao = {
                 **own.rows[0],
                 **_against_store(own.rows[0], store),
-                "lao_type_label": code_label("lao_type", own.rows[0].get("lao_type"), fmt),
+                "lao_type_label": code_label(labels, "lao_type", own.rows[0].get("lao_type"), fmt),
                 "api_url": own.api_url,
             }
     svg = None
@@ -342,7 +382,7 @@ async def benchmark_panel(
             ],
             rows=[
                 {
-                    "category": short_lao_name(row["lao_name"]),
+                    "category": short_lao_name(labels, row["lao_name"]),
                     "budget_per_capita": row["budget_per_capita"],
                     "href": base + row["href"],
                 }
@@ -429,12 +469,13 @@ async def needs_panel(
     total = await queries.aggregate(source, [*where, *group])
     answered = await queries.aggregate(source, [*where, ("answered_by__isnull", "false"), *group])
     answered_by_area = {row["strategic_area"]: row["count"] for row in answered.rows}
-    order = {code: position for position, code in enumerate(codes("strategic_area"))}
+    labels = await run_in_threadpool(code_labels, queries.state)
+    order = {code: position for position, code in enumerate(labels.codes("strategic_area"))}
     rows = sorted(
         (
             NeedRow(
                 code=row["strategic_area"] or "",
-                label=code_label("strategic_area", row["strategic_area"], fmt),
+                label=code_label(labels, "strategic_area", row["strategic_area"], fmt),
                 needs=row["count"],
                 answered=answered_by_area.get(row["strategic_area"], 0),
             )

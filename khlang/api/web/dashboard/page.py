@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from khlang.api.state import ApiState
-from khlang.api.web.codes import code_label, codes
+from khlang.api.web.codes import code_label, code_labels
 from khlang.api.web.dashboard import indicators
 from khlang.api.web.dashboard.figures import FigureRow, figure_row, store_answers
 from khlang.api.web.dashboard.panels import (
@@ -140,8 +140,15 @@ def _store_part(
     def link(**changes: Any) -> str:
         return url_for(selection.params(**changes))
 
+    labels = code_labels(state)
     context = PanelContext(
-        state=state, fmt=fmt, link=link, base=base, rows_path=rows_path, lao_names=names
+        state=state,
+        fmt=fmt,
+        labels=labels,
+        link=link,
+        base=base,
+        rows_path=rows_path,
+        lao_names=names,
     )
     empty = year is None
     totals = None
@@ -190,9 +197,10 @@ def _store_part(
         needs=None,
         preparing=False,
         found=find_places(selection.place) if selection.place else [],
-        budget_types=[Option(code=c, label=code_label("budget_type", c, fmt))
-                      for c in codes("budget_type")],
-        lao_types=[Option(code=c, label=code_label("lao_type", c, fmt)) for c in codes("lao_type")],
+        budget_types=[Option(code=c, label=code_label(labels, "budget_type", c, fmt))
+                      for c in labels.codes("budget_type")],
+        lao_types=[Option(code=c, label=code_label(labels, "lao_type", c, fmt))
+                   for c in labels.codes("lao_type")],
         ministries=_options(state, selection, "ministry", ministry=None, department=None),
         departments=_options(state, selection, "department", department=None)
         if selection.ministry

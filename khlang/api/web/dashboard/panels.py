@@ -28,6 +28,7 @@ from khlang.api.web.dashboard.figures import (
 from khlang.api.web.dashboard.selection import Selection
 from khlang.api.web.i18n import Formatter
 from khlang.catalog.area_budget import Dimension, Total
+from khlang.catalog.area_budget.codes import CodeLabels
 from khlang.catalog.area_budget.places import place_name
 
 CHART_BARS = 20
@@ -85,6 +86,7 @@ class PanelContext(BaseModel):
 
     state: ApiState
     fmt: Formatter
+    labels: CodeLabels
     link: Any
     base: str
     rows_path: str
@@ -148,7 +150,7 @@ def dimension_panel(context: PanelContext, selection: Selection, by: str) -> Pan
         rows.append(
             figure_row(
                 total,
-                name=_dimension_label(by, code, total.key, fmt),
+                name=_dimension_label(context.labels, by, code, total.key, fmt),
                 code=code,
                 href=None if code is None else context.link(**{parameter: code}),
                 path=context.rows_path,
@@ -187,13 +189,15 @@ def agency_level(selection: Selection) -> str:
     return "department" if selection.ministry else "ministry"
 
 
-def _dimension_label(by: str, code: Any, key: dict[str, Any], fmt: Formatter) -> str:
+def _dimension_label(
+    labels: CodeLabels, by: str, code: Any, key: dict[str, Any], fmt: Formatter
+) -> str:
     if code is None:
         return fmt.pick("(ไม่ระบุ)", "(not stated)")
     if by == "fiscal_year":
         return fmt.fiscal_year_short(code)
     if by == "budget_type":
-        return code_label("budget_type", code, fmt)
+        return code_label(labels, "budget_type", code, fmt)
     return str(key.get(f"{by}_name") or code)
 
 
@@ -218,9 +222,7 @@ def _panel(
         category=category,
         rows=rows,
         stages=stages,
-        svg=amount_chart(rows[:CHART_BARS], context.fmt, category, context.base, title)
-        if rows
-        else None,
+        svg=amount_chart(rows[:CHART_BARS], context, category, title) if rows else None,
         rows_url=rows_url(query, context.rows_path),
         api_url=f"{context.base}{API}/area-budget/totals?{query_string(query, by=by)}",
         selected=selected,
@@ -228,10 +230,11 @@ def _panel(
 
 
 def amount_chart(
-    rows: list[FigureRow], fmt: Formatter, category: str, base: str, description: str
+    rows: list[FigureRow], context: PanelContext, category: str, description: str
 ) -> str:
     """Allocated, committed and disbursed bars; a stage with no data draws no bar (not a
     bar of length zero), and its accessible label reads "–"."""
+    fmt, base = context.fmt, context.base
     chart = charts.bar_chart(
         description=description,
         category_title=category,
@@ -242,7 +245,7 @@ def amount_chart(
         ],
         rows=[
             {
-                "category": short_lao_name(row.name),
+                "category": short_lao_name(context.labels, row.name),
                 **{
                     stage: None if getattr(row, stage) is None
                     else round(getattr(row, stage) / 1e6, 3)
