@@ -535,3 +535,6 @@ class AreaCell(Base):
     """Counted amounts summed."""
     duplicates: Mapped[int] = mapped_column(Integer)
     """Amounts left uncounted (another source's amount of the same group is counted)."""
+    rated_amounts: Mapped[int] = mapped_column(Integer, default=0)
+    """Counted amounts in `rated_amount` (whose line reports both stages): with `amounts`,
+    what tells a delta update that a sum fell to no amount (NULL, no data) rather than 0."""
