@@ -104,7 +104,8 @@ def apply(session: Session, added: Iterable[int]) -> None:
     _register(session, added, added=1)
     session.execute(
         text(
-            f"INSERT INTO {_GROUPS} SELECT DISTINCT group_key, NULL, NULL "  # noqa: S608
+            f"INSERT INTO {_GROUPS} SELECT DISTINCT group_key, CAST(NULL AS BIGINT), "  # noqa: S608
+            "CAST(NULL AS BIGINT) "
             f"FROM area_amounts WHERE source_id IN {_NEW}"
         )
     )
