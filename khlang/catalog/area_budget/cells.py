@@ -81,15 +81,15 @@ def finest(where: str, rated: str) -> str:
     )
 
 
-def rollup(grain: str, where: str) -> str:
-    """The cells of `grain` summed from the stored `lao` cells `where` selects."""
+def rollup(grain: str, where: str, table: str = "area_cells") -> str:
+    """The cells of `grain` summed from the `lao` cells of `table` that `where` selects."""
     kept = GRAIN_AREAS[grain]
     keys = [key if key not in AREA_COLUMNS or key in kept else "NULL" for key in KEYS]
     grouped = [key for key in keys if key != "NULL"]
     return (
         f"SELECT '{grain}', {', '.join(keys)}, sum(amount), sum(rated_amount), "  # noqa: S608
         "sum(amounts), sum(duplicates), sum(rated_amounts) "
-        f"FROM area_cells WHERE grain = 'lao' AND {where} "
+        f"FROM {table} WHERE grain = 'lao' AND {where} "
         f"GROUP BY {', '.join(grouped)}"
     )
 

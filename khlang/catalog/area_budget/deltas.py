@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from khlang.catalog.area_budget.cells import (
     AREA_COLUMNS,
     COARSER,
+    COLUMNS,
     FROM_AMOUNTS,
     GRAIN_AREAS,
     INSERT,
@@ -46,16 +47,16 @@ from khlang.catalog.area_budget.cells import (
 )
 
 _SOURCES, _GROUPS, _STAGES = "area_delta_sources", "area_delta_groups", "area_delta_stages"
-_LINES, _WON, _MOVED, _DELTA = (
-    "area_delta_lines",
-    "area_delta_won",
-    "area_delta_moved",
-    "area_delta_cells",
-)
+_LINES, _WON, _MOVED = "area_delta_lines", "area_delta_won", "area_delta_moved"
+_DELTA, _FOUND, _ADDED = "area_delta_cells", "area_delta_found", "area_delta_added"
 _NOT_NULL = {"source_id", "scope", "fiscal_year", "stage", "source_system"}
 _TYPES = {"source_id": "BIGINT", "fiscal_year": "INTEGER"}
 _LINE = "scope TEXT, fiscal_year INTEGER, line_key TEXT"
 _FLAGS = ("gone_allocated", "gone_disbursed", "new_allocated", "new_disbursed")
+_SUMS = (
+    "amount BIGINT, rated_amount BIGINT, amounts INTEGER, duplicates INTEGER, rated_amounts INTEGER"
+)
+_CELL = ", ".join(f"{key} {_TYPES.get(key, 'TEXT')}" for key in KEYS)
 _SCRATCH = {
     _SOURCES: "id BIGINT, added INTEGER",
     _GROUPS: "group_key TEXT, rank BIGINT, source_id BIGINT",
@@ -63,11 +64,9 @@ _SCRATCH = {
     _LINES: f"{_LINE}, rated_before INTEGER, rated_after INTEGER",
     _WON: "group_key TEXT, source_id BIGINT",
     _MOVED: "id BIGINT, was INTEGER, now INTEGER",
-    _DELTA: ", ".join(
-        [f"{key} {_TYPES.get(key, 'TEXT')}" for key in KEYS]
-        + ["amount BIGINT, rated_amount BIGINT, amounts INTEGER, duplicates INTEGER"]
-        + ["rated_amounts INTEGER"]
-    ),
+    _FOUND: f"id BIGINT, {_SUMS}",
+    _DELTA: f"{_CELL}, {_SUMS}",
+    _ADDED: f"grain TEXT, {_CELL}, {_SUMS}",
 }
 _INDEXES = {_GROUPS: "group_key", _LINES: "line_key", _WON: "group_key", _MOVED: "id"}
 _GONE = f"(SELECT id FROM {_SOURCES} WHERE added = 0)"  # noqa: S608
@@ -85,12 +84,12 @@ def mark(session: Session, removed: Iterable[int]) -> None:
         if name in _INDEXES:
             session.execute(text(f"CREATE INDEX ix_{name} ON {name} ({_INDEXES[name]})"))
     _register(session, removed, added=0)
+    # Where a removed amount was not counted, the count stays where it was.
     session.execute(
         text(
-            f"INSERT INTO {_GROUPS} SELECT group_key, rank, source_id FROM "  # noqa: S608
-            "(SELECT group_key, rank, source_id, row_number() OVER "
-            "(PARTITION BY group_key ORDER BY rank, source_id) AS n "
-            f"FROM area_amounts WHERE source_id IN {_GONE}) AS b WHERE n = 1"
+            f"INSERT INTO {_GROUPS} SELECT group_key, min(rank), source_id "  # noqa: S608
+            f"FROM area_amounts WHERE source_id IN {_GONE} AND counted "
+            "GROUP BY group_key, source_id"
         )
     )
     _add_stages(session, "gone")
@@ -104,7 +103,7 @@ def apply(session: Session, added: Iterable[int]) -> None:
     _register(session, added, added=1)
     session.execute(
         text(
-            f"INSERT INTO {_GROUPS} SELECT DISTINCT group_key, CAST(NULL AS BIGINT), "  # noqa: S608
+            f"INSERT INTO {_GROUPS} SELECT group_key, CAST(NULL AS BIGINT), "  # noqa: S608
             "CAST(NULL AS BIGINT) "
             f"FROM area_amounts WHERE source_id IN {_NEW}"
         )
@@ -112,13 +111,16 @@ def apply(session: Session, added: Iterable[int]) -> None:
     _add_stages(session, "new")
     _settle_lines(session)
     _find_moved(session)
-    _sum_delta(session)
-    for grain in GRAIN_AREAS:
-        _apply_delta(session, grain)
+    if _sum_delta(session):
+        for grain in GRAIN_AREAS:
+            _apply_delta(session, grain)
+    # The new cells are summed into a scratch table first and rolled up from it: SQLite
+    # would read the coarser grains from every stored `lao` cell rather than the new ones.
     rated = f"SELECT scope, fiscal_year, line_key FROM {_LINES} WHERE rated_after = 1"  # noqa: S608
-    session.execute(text(INSERT + finest(f"a.source_id IN {_NEW}", rated)))
+    session.execute(text(f"INSERT INTO {_ADDED} " + finest(f"a.source_id IN {_NEW}", rated)))
+    session.execute(text(INSERT + f"SELECT {', '.join(COLUMNS)} FROM {_ADDED}"))  # noqa: S608
     for grain in COARSER:
-        session.execute(text(INSERT + rollup(grain, f"source_id IN {_NEW}")))
+        session.execute(text(INSERT + rollup(grain, "1 = 1", _ADDED)))
     for name in _SCRATCH:
         session.execute(text(f"DROP TABLE {name}"))
 
@@ -198,14 +200,14 @@ def _find_moved(session: Session) -> None:
     session.execute(
         text(
             f"INSERT INTO {_MOVED} SELECT a.id, {was}, {now} FROM {_WON} w "  # noqa: S608
-            f"JOIN area_amounts a ON a.group_key = w.group_key "
-            f"WHERE a.source_id NOT IN {_NEW} AND {was} <> {now}"
+            f"CROSS JOIN area_amounts a WHERE a.group_key = w.group_key "
+            f"AND a.source_id NOT IN {_NEW} AND {was} <> {now}"
         )
     )
     session.execute(
         text(
             f"INSERT INTO {_MOVED} SELECT a.id, 1, 1 FROM {_LINES} l "  # noqa: S608
-            f"JOIN area_amounts a ON {_SAME_LINE} WHERE l.rated_before <> l.rated_after "
+            f"CROSS JOIN area_amounts a WHERE {_SAME_LINE} AND l.rated_before <> l.rated_after "
             f"AND a.counted AND a.source_id NOT IN {_NEW} "
             f"AND a.id NOT IN (SELECT id FROM {_MOVED})"
         )
@@ -213,18 +215,20 @@ def _find_moved(session: Session) -> None:
     _analyze(session, _MOVED)
 
 
-def _sum_delta(session: Session) -> None:
-    """The moved amounts' contributions after less before, grouped by `lao` cell keys."""
+def _sum_delta(session: Session) -> int:
+    """The moved amounts' contributions after less before, grouped by `lao` cell keys;
+    how many cells they move."""
     keys = ", ".join(FROM_AMOUNTS[key] for key in KEYS)
     rated = "(m.now * l.rated_after - m.was * l.rated_before)"
     session.execute(
         text(
             f"INSERT INTO {_DELTA} SELECT {keys}, sum((m.now - m.was) * a.amount), "  # noqa: S608
             f"sum({rated} * a.amount), sum(m.now - m.was), sum(m.was - m.now), sum({rated}) "
-            f"FROM {_MOVED} m JOIN area_amounts a ON a.id = m.id "
-            f"JOIN {_LINES} l ON {_SAME_LINE} GROUP BY {keys}"
+            f"FROM {_MOVED} m CROSS JOIN area_amounts a CROSS JOIN {_LINES} l "
+            f"WHERE a.id = m.id AND {_SAME_LINE} GROUP BY {keys}"
         )
     )
+    return int(session.execute(text(f"SELECT count(*) FROM {_DELTA}")).scalar() or 0)  # noqa: S608
 
 
 def _apply_delta(session: Session, grain: str) -> None:
@@ -235,12 +239,22 @@ def _apply_delta(session: Session, grain: str) -> None:
     sums += ", sum(duplicates) AS duplicates, sum(rated_amounts) AS rated_amounts"
     delta = f"SELECT {', '.join(keys)}, {sums} FROM {_DELTA} GROUP BY {', '.join(keys)}"  # noqa: S608
     same = " AND ".join(
-        f"area_cells.{key} = k.{key}"
+        f"c.{key} = k.{key}"
         if key in _NOT_NULL
         # The coalesce lets PostgreSQL hash the join; IS NOT DISTINCT FROM keeps it exact.
-        else f"coalesce(area_cells.{key}, '') = coalesce(k.{key}, '') "
-        f"AND area_cells.{key} IS NOT DISTINCT FROM k.{key}"
+        else f"coalesce(c.{key}, '') = coalesce(k.{key}, '') "
+        f"AND c.{key} IS NOT DISTINCT FROM k.{key}"
         for key in keys
+    )
+    # The cells' ids first, from the delta's keys (CROSS JOIN: SQLite reads the few delta
+    # rows and looks each cell up by its grain, year and place, never the other way round).
+    session.execute(text(f"DELETE FROM {_FOUND}"))  # noqa: S608
+    session.execute(
+        text(
+            f"INSERT INTO {_FOUND} SELECT c.id, k.amount, k.rated_amount, k.amounts, "  # noqa: S608
+            f"k.duplicates, k.rated_amounts FROM ({delta}) AS k CROSS JOIN area_cells c "
+            f"WHERE c.grain = '{grain}' AND {same}"
+        )
     )
     session.execute(
         text(
@@ -252,7 +266,7 @@ def _apply_delta(session: Session, grain: str) -> None:
             "amounts = area_cells.amounts + k.amounts, "
             "duplicates = area_cells.duplicates + k.duplicates, "
             "rated_amounts = area_cells.rated_amounts + k.rated_amounts "
-            f"FROM ({delta}) AS k WHERE area_cells.grain = '{grain}' AND {same}"
+            f"FROM {_FOUND} k WHERE area_cells.id = k.id"
         )
     )
 
