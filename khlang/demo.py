@@ -54,6 +54,9 @@ class DemoReport(BaseModel):
 
 
 Notify = Callable[[DemoStep], None]
+Progress = Callable[[Text], None]
+"""Told when a step starts and, while the catalog step runs, as each dataset is stored: a
+first demo takes minutes on a busy machine, and a silent one looks hung."""
 
 
 def build_demo(
@@ -63,6 +66,7 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     fresh: bool = False,
     notify: Notify | None = None,
+    progress: Progress | None = None,
 ) -> DemoReport:
     """Build (or reuse) a demo catalog in `home` and return what was done."""
     home = home.resolve()
@@ -76,6 +80,8 @@ def build_demo(
     sources, published = home / "sources", home / "published"
 
     def step(key: str, label: Text, run: Callable[[], Text]) -> None:
+        if progress:
+            progress(Text(th=f"{label.th} …", en=f"{label.en} …"))
         started = time.perf_counter()
         detail = run()
         finished = DemoStep(
@@ -98,7 +104,7 @@ def build_demo(
     step(
         "catalog",
         Text(th="เพิ่มเข้าบัญชีข้อมูล", en="Adding them to the catalog"),
-        lambda: _add(home, published, report),
+        lambda: _add(home, published, report, progress),
     )
     step(
         "tables",
@@ -150,8 +156,7 @@ def _publish(sources: Path, out: Path) -> Text:
     from khlang.publishers.publish import publish
 
     report = publish(sources, agency=resolve_agency(sources), out=out)
-    document = report.to_json()
-    built = [item for item in document.get("datasets", []) if item.get("status") == "published"]
+    built = [item for item in report.datasets if item.status == "published"]
     if not report.ok or not built:
         raise KhlangError(
             Text(
@@ -163,14 +168,16 @@ def _publish(sources: Path, out: Path) -> Text:
     return Text(th=f"{len(built)} ชุดข้อมูล", en=f"{len(built)} datasets")
 
 
-def _add(home: Path, published: Path, report: DemoReport) -> Text:
+def _add(home: Path, published: Path, report: DemoReport, progress: Progress | None) -> Text:
     # lazy: the catalog (SQLAlchemy), +414 ms; a reused demo skips it
     from khlang.catalog import Catalog, Principal, PublishRejectedError
     from khlang.catalog.folder import dataset_sources
 
     actor = Principal.operator(DEMO_AUTHOR)
+    started = time.perf_counter()
     with Catalog.open(home, create=True) as catalog:
-        for folder in dataset_sources(published):
+        folders = list(dataset_sources(published))
+        for folder in folders:
             try:
                 result = catalog.publish(
                     folder,
@@ -187,6 +194,13 @@ def _add(home: Path, published: Path, report: DemoReport) -> Text:
                     where=str(folder),
                 ) from error
             report.datasets.append(result.dataset)
+            if progress:
+                done, seconds = (
+                    f"{len(report.datasets)}/{len(folders)}",
+                    time.perf_counter() - started,
+                )
+                progress(Text(th=f"{done} {result.dataset} ({seconds:.0f} วินาที)",
+                              en=f"{done} {result.dataset} ({seconds:.0f} s)"))  # fmt: skip
     return Text(
         th=f"{len(report.datasets)} ชุดข้อมูลใน {home}",
         en=f"{len(report.datasets)} datasets in {home}",

@@ -43,6 +43,14 @@ def buddhist_year(year: int) -> int:
     return year if year >= BUDDHIST_ERA_FROM else year + BUDDHIST_ERA_OFFSET
 
 
+def written_year(value: str | None) -> int | None:
+    """The number a metadata year item holds (digits alone, Arabic or Thai, in whichever era
+    it is written), or None when it holds no year: what every reader of those items parses
+    before converting to the era it needs."""
+    text = (value or "").strip()
+    return int(text) if text.isdecimal() else None  # not isdigit: "²" is a digit, no number
+
+
 def fiscal_year_of(day: dt.date) -> int:
     """The Buddhist-era fiscal year a day falls in (1 October 2024 is in FY2568)."""
     return buddhist_year(day.year) + (1 if day.month >= FIRST_FISCAL_MONTH else 0)

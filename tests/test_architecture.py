@@ -79,3 +79,16 @@ def test_typed_packages_pass_mypy_strict() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:]
     assert done.stdout.startswith("Success: no issues found")
+
+
+def test_numbers_are_told_by_isdecimal_not_isdigit() -> None:
+    """`"²".isdigit()` is true and `int("²")` fails: a check with isdigit before int() let a
+    superscript in a query parameter through to a 500. isdecimal accepts exactly what int()
+    reads (Arabic and Thai digits)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "khlang").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if ".isdigit()" in line
+    ]
+    assert not found, "use str.isdecimal():\n" + "\n".join(found)

@@ -23,6 +23,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from khlang import __version__
 from khlang.api import service, web
+from khlang.api.ckan_common import CkanError
 from khlang.api.errors import ApiError, error_body, headers_of
 from khlang.api.feedback.routes import router as feedback_router
 from khlang.api.identity import IdentityMiddleware
@@ -225,7 +226,7 @@ def _error_response(request: Request, error: KhlangError) -> JSONResponse:
     """The one answer to an error, from its own `status` and `code` (`khlang.errors`)."""
     headers = headers_of(error)
     if is_ckan_path(request.url.path):
-        body = {"success": False, "error": {"__type": "Bad request", "message": error.message.en}}
+        body = CkanError("Bad request", error.status, message=error.message.en).envelope()
         return JSONResponse(body, status_code=error.status, headers=headers)
     return JSONResponse(error_body(error), status_code=error.status, headers=headers)
 

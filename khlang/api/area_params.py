@@ -44,7 +44,7 @@ def area_query(params: list[tuple[str, str]]) -> AreaQuery:
         if not values:
             continue
         if name == "fiscal_year":
-            bad = next((value for value in values if not value.isdigit()), None)
+            bad = next((value for value in values if not value.isdecimal()), None)
             if bad is not None:
                 raise bad_parameter(
                     name,
@@ -87,7 +87,7 @@ def integer(params: list[tuple[str, str]], name: str, default: int, low: int, hi
     if not values:
         return default
     value = values[-1]
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not value.isdecimal() or not low <= int(value) <= high:
         raise bad_parameter(
             name,
             f"{name} ต้องเป็นจำนวนเต็ม {low}–{high}",

@@ -35,6 +35,11 @@ class CkanError(Exception):
         error.update(self.fields)
         return error
 
+    def envelope(self, help_url: str | None = None) -> dict[str, Any]:
+        """CKAN's whole answer to the refused action. `help` is the action's help_show link,
+        or None when no action answered (an error before dispatch: rate limit, bad key)."""
+        return {"help": help_url, "success": False, "error": self.body()}
+
 
 def validation(field: str, message: str) -> CkanError:
     return CkanError("Validation Error", 409, fields={field: [message]})

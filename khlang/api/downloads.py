@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from codecs import BOM_UTF8
 from collections.abc import Iterator
 from typing import Literal
 
@@ -27,7 +28,6 @@ MEDIA_TYPES: dict[str, str] = {
     "ndjson": "application/x-ndjson",
     "parquet": "application/vnd.apache.parquet",
 }
-BOM = "\ufeff".encode()
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_STYLES = ("name", "th", "en")
 """What a CSV's header row holds: the column names, or the Table Schema's Thai (`title_th`)
@@ -94,7 +94,7 @@ def _csv(batches: Iterator, fields: list[str], *, bom: bool) -> Iterator[bytes]:
 
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow([escape_formula(n) for n in fields])
-    yield (BOM if bom else b"") + header.getvalue().encode()
+    yield (BOM_UTF8 if bom else b"") + header.getvalue().encode()
     options = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")
     for batch in batches:
         if batch.num_rows:

@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from khlang.api.ckan_common import CkanError
 from khlang.api.errors import ApiError
 from khlang.api.identity import identity_of
 from khlang.api.routes.ckan import WRITE_ACTIONS
@@ -145,11 +146,7 @@ async def send_error(
     """An error answered by a middleware, before any route: khlang's error body, or CKAN's
     envelope (with `ckan_type`) on CKAN's routes."""
     if is_ckan_path(scope["path"]):
-        body = {
-            "help": None,
-            "success": False,
-            "error": {"__type": ckan_type, "message": error.message.en},
-        }
+        body = CkanError(ckan_type, error.status, message=error.message.en).envelope()
     else:
         body = error.to_json()
     data = json.dumps(body, ensure_ascii=False).encode()

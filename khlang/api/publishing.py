@@ -72,7 +72,7 @@ def limited(request: Request, limit: int) -> Request:
     Content-Length says it will pass them, or as soon as it does (a chunked body declares
     nothing). Every door that takes a body reads it through this."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise too_large(limit)
     size = 0
 

@@ -32,6 +32,7 @@ from khlang.catalog.records import (
     VersionSummary,
 )
 from khlang.catalog.search.query import FACETS, DatasetCard, FacetCount, SearchQuery
+from khlang.catalog.served import download_urls, served_graph, served_mqa, url_by_position
 from khlang.catalog.urls import absolute
 from khlang.i18n import Text
 from khlang.metadata.budget_bureau import (
@@ -41,11 +42,11 @@ from khlang.metadata.budget_bureau import (
     budget_bureau_score,
 )
 from khlang.metadata.compliance import ComplianceReport, check_dataset
-from khlang.metadata.dcat import RDF_FORMATS, Paging, catalog_graph, dataset_graph, serialize
+from khlang.metadata.dcat import RDF_FORMATS, Paging, catalog_graph, serialize
 from khlang.metadata.dcat_pages import DatasetPart, catalog_page, dataset_part
 from khlang.metadata.fields import MANDATORY_FIELDS
 from khlang.metadata.model import Dataset, Organization
-from khlang.metadata.mqa import MqaReport, mqa_score
+from khlang.metadata.mqa import MqaReport
 
 API = "/api/v1"
 GD_CATALOG_TARGET = "gdc"
@@ -258,20 +259,14 @@ def compliance_report(version: VersionRecord) -> ComplianceReport:
 
 @functools.lru_cache(maxsize=256)
 def _mqa(metadata: str, base: str, downloads: tuple[str | None, ...]) -> MqaReport:
-    dataset = Dataset.model_validate_json(metadata)
-    graph = dataset_graph(
-        dataset, base_url=base, resource_url=_url_by_position(dataset.resources, downloads)
-    )
-    return mqa_score(dataset, base_url=base, graph=graph)
+    return served_mqa(Dataset.model_validate_json(metadata), base, downloads)
 
 
 def mqa_report(version: VersionRecord, base: str) -> MqaReport:
     """The MQA score of the version as this catalog serves it: its DCAT-AP form (the one
     `/metadata.ttl` answers) names the catalog's download URL of every stored file, so a
     served dataset is never told to add download URLs it has."""
-    return _mqa(
-        version.metadata.model_dump_json(by_alias=True), base, _download_urls(base, version)
-    )
+    return _mqa(version.metadata.model_dump_json(by_alias=True), base, download_urls(base, version))
 
 
 def organization_score(state: ApiState, organization: str) -> dict[str, Any]:
@@ -355,35 +350,8 @@ RDF_MEDIA_TYPES = {
 """Media type -> serialisation, for content negotiation."""
 
 
-def _download_urls(base: str, version: VersionRecord) -> tuple[str | None, ...]:
-    """The catalog's download URL of each resource of the metadata, in its order (None for
-    a resource without a stored file)."""
-    by_position = {item.position: item for item in version.resources}
-    urls = []
-    for position in range(len(version.metadata.resources)):
-        item = by_position.get(position)
-        path = item.version_download_path if item else None
-        urls.append(absolute(base, path) if path else None)
-    return tuple(urls)
-
-
-def _url_by_position(resources: list, urls: tuple[str | None, ...]):
-    """DCAT's `resource_url` callback: the URL of the resource at the same position."""
-
-    def url(_: Dataset, resource) -> str | None:
-        position = next((i for i, r in enumerate(resources) if r is resource), None)
-        return urls[position] if position is not None else None
-
-    return url
-
-
 def dataset_rdf(version: VersionRecord, base: str, format: str) -> str:
-    resources = version.metadata.resources
-    graph = dataset_graph(
-        version.metadata,
-        base_url=base,
-        resource_url=_url_by_position(resources, _download_urls(base, version)),
-    )
+    graph = served_graph(version.metadata, base, download_urls(base, version))
     return serialize(graph, format)
 
 
@@ -504,8 +472,8 @@ def _catalog_page(
     for version in versions:
         parts[version.dataset] = dataset_part(
             version.metadata, base_url=base, format=format,
-            resource_url=_url_by_position(version.metadata.resources,
-                                          _download_urls(base, version)),
+            resource_url=url_by_position(version.metadata.resources,
+                                         download_urls(base, version)),
         )  # fmt: skip
         if listed_as.get(version.dataset) == (version.number, version.content_hash):
             state.feed_parts.put(keys[version.dataset], parts[version.dataset].model_dump_json())
@@ -532,7 +500,7 @@ def _whole_page(
     """The page's graph built whole by rdflib."""
     versions = list(state.catalog.current_versions(names, viewer=principal))
     downloads = {
-        id(v.metadata): _url_by_position(v.metadata.resources, _download_urls(base, v))
+        id(v.metadata): url_by_position(v.metadata.resources, download_urls(base, v))
         for v in versions
     }
 
@@ -568,6 +536,15 @@ def table_source(
     return state.remember(key, lambda: _table_source(state, principal, name, resource_id, version))
 
 
+def no_resource(name: str, resource_id: str) -> ApiError:
+    """A version without the resource asked for (its metadata and its table answer alike)."""
+    return ApiError(
+        Text(th=f"ไม่พบทรัพยากร {resource_id}", en=f"no resource {resource_id!r} in {name}"),
+        code="not_found",
+        status=404,
+    )
+
+
 def _table_source(
     state: ApiState, principal: Principal, name: str, resource_id: str, version: int | None
 ) -> ResolvedTable:
@@ -575,11 +552,7 @@ def _table_source(
     record = dataset.current if version is None else version_record(state, principal, name, version)
     item = record.resource(resource_id)
     if item is None:
-        raise ApiError(
-            Text(th=f"ไม่พบทรัพยากร {resource_id}", en=f"no resource {resource_id!r} in {name}"),
-            code="not_found",
-            status=404,
-        )
+        raise no_resource(name, resource_id)
     if not is_tabular(item):
         raise ApiError(
             Text(

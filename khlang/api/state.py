@@ -47,6 +47,7 @@ class ApiState:
         self.feed_parts = FeedCache(settings.feed_parts_dir, max_pages=PARTS_KEPT,
                                     prune_every=PARTS_PRUNE_EVERY)  # fmt: skip
         self._remembered: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
+        self._parts: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -78,6 +79,16 @@ class ApiState:
         marks), so that they are not paid on every request."""
         stamp = self.remember(("change-stamp",), self.catalog.change_stamp)
         return self.remember((*key, stamp), compute, seconds=STAMPED_SECONDS)
+
+    def part(self, key: str, make: Callable[[], T]) -> T:
+        """The object a mounted part of the site keeps for this process (the dashboard's
+        answers and sources), made on first use. It lives and dies with this state: a
+        module-global keyed by `id(state)` outlives it, and a later state at the same address
+        would read the answers of another catalog."""
+        with self._lock:
+            if key not in self._parts:
+                self._parts[key] = make()
+            return self._parts[key]  # type: ignore[no-any-return]
 
     def organizations(self) -> dict[str, OrganizationRecord]:
         """Every organisation by name, kept for REMEMBER_SECONDS: pages and CKAN results need

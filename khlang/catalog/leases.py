@@ -26,7 +26,7 @@ def held(lease_until: dt.datetime | None, lease_owner: str | None) -> bool:
     if lease_until is None or lease_until <= utcnow():
         return False
     host, _, pid = (lease_owner or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != socket.gethostname() or not pid.isdecimal():
         return True
     if int(pid) == os.getpid():
         return True

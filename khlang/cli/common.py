@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -13,6 +13,11 @@ import typer
 from khlang.errors import EXIT_FINDINGS as EXIT_FINDINGS
 from khlang.errors import EXIT_INPUT_ERROR as EXIT_INPUT_ERROR
 from khlang.errors import EXIT_OK as EXIT_OK
+
+FOLD: Literal["fold"] = "fold"
+"""Rich tables' overflow for text: long runs fold onto the next line, never end in "…". Thai
+is written without spaces, so a Thai sentence is one run; and a dataset name is what the
+reader copies into the next command."""
 
 
 class OutputFormat(enum.StrEnum):

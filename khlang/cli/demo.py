@@ -47,8 +47,14 @@ def demo(
             f"[dim]({step.seconds:.1f} s)[/]"
         )
 
+    def progress(text: Text) -> None:
+        console.print(f"[dim]  {text.th} / {text.en}[/]")
+
     console.print(f"khlang demo: {home.resolve()}")
-    report = build_demo(home, years=(chosen[0], chosen[-1]), seed=seed, fresh=fresh, notify=notify)
+    report = build_demo(
+        home, years=(chosen[0], chosen[-1]), seed=seed, fresh=fresh, notify=notify,
+        progress=progress,
+    )  # fmt: skip
     if report.reused:
         console.print("[green]✓[/] ใช้บัญชีข้อมูลตัวอย่างที่สร้างไว้แล้ว / reusing the demo catalog")
     if not serve:

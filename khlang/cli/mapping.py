@@ -80,13 +80,25 @@ def suggest(
     suggestion = propose(file, load_areas(reference), adapter=adapter)
     if title or title_en:
         suggestion = entitled(suggestion, title, title_en)
-    command = f"khlang publish {file} --mapping {target} --out published"
+    command = publish_command(file, target)
     target.write_text(mapping_yaml(suggestion, command=command), encoding="utf-8")
     if output_format is OutputFormat.json:
         print_json({"mapping_file": str(target), **suggestion.model_dump(mode="json")})
     else:
         _print(Console(), suggestion, target, command)
     raise typer.Exit(EXIT_FINDINGS if suggestion.problems else EXIT_OK)
+
+
+def publish_command(file: Path, mapping: Path) -> str:
+    """The `khlang publish` line to run once the mapping is reviewed; without an agency.yaml
+    beside the file, `publish` needs the agency and its contact email, so the line asks for
+    them (in capitals, for the reader to replace) rather than failing when pasted."""
+    from khlang.publishers.agency import AGENCY_FILE  # lazy: loaded by suggest, +47 ms alone
+
+    command = f"khlang publish {file} --mapping {mapping} --out published"
+    if not (file.parent / AGENCY_FILE).is_file():
+        command += " --agency AGENCY-NAME --email CONTACT-EMAIL"
+    return command
 
 
 def _print(console: Console, suggestion, target: Path, command: str) -> None:

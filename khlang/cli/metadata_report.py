@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text as RichText
 
+from khlang.cli.common import FOLD
 from khlang.i18n import Text
 from khlang.metadata.budget_bureau import MAX_POINTS as BUDGET_MAX
 from khlang.metadata.budget_bureau import BudgetBureauReport
@@ -65,7 +66,7 @@ def _dataset(out: Writer, result: DatasetResult) -> None:
     compliance = result.compliance
     title = compliance.title or compliance.name or result.source or "?"
     out.console.rule(f"[bold]{escape(title)}[/]", align="left")
-    if result.source:
+    if result.source and result.source != title:  # an untitled dataset's rule names it
         out.console.print(f"[dim]{escape(result.source)}[/]")
     _compliance(out, compliance)
     _mqa(out, result.mqa)
@@ -88,9 +89,9 @@ def _compliance(out: Writer, report: ComplianceReport) -> None:
         return
     table = Table(show_lines=False, expand=True, pad_edge=False)
     table.add_column("", width=1, no_wrap=True)
-    table.add_column(out.both("ฟิลด์", "Field"), ratio=2)
-    table.add_column(out.both("วิธีแก้", "Fix"), ratio=3)
-    table.add_column(out.both("ปัญหา", "Problem"), ratio=3)
+    table.add_column(out.both("ฟิลด์", "Field"), ratio=2, overflow=FOLD)
+    table.add_column(out.both("วิธีแก้", "Fix"), ratio=3, overflow=FOLD)
+    table.add_column(out.both("ปัญหา", "Problem"), ratio=3, overflow=FOLD)
     for finding in report.findings:
         icon, style, _ = _SEVERITY_STYLE[finding.severity]
         field = RichText(out.say(finding.label) + "\n", style="bold")
@@ -131,9 +132,9 @@ def _mqa(out: Writer, report: MqaReport) -> None:
     if not missing:
         return
     table = Table(expand=True, pad_edge=False)
-    table.add_column(out.both("ตัวชี้วัด", "Indicator"), ratio=2)
+    table.add_column(out.both("ตัวชี้วัด", "Indicator"), ratio=2, overflow=FOLD)
     table.add_column(out.both("คะแนน", "Points"), justify="right", no_wrap=True)
-    table.add_column(out.both("วิธีได้คะแนน", "How to earn them"), ratio=4)
+    table.add_column(out.both("วิธีได้คะแนน", "How to earn them"), ratio=4, overflow=FOLD)
     for item in missing:
         style = _STATUS_STYLE[item.status]
         fix = out.say(item.fix)
@@ -147,6 +148,10 @@ def _mqa(out: Writer, report: MqaReport) -> None:
     out.console.print(table)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _budget_bureau(out: Writer, report: BudgetBureauReport) -> None:
     out.console.rule(
         "[bold]" + escape(out.both("ตัวชี้วัดบัญชีข้อมูลของสำนักงบประมาณ",
@@ -156,14 +161,14 @@ def _budget_bureau(out: Writer, report: BudgetBureauReport) -> None:
     headline = out.both(
         f"{report.total}/{BUDGET_MAX} คะแนน (ชุดข้อมูล {report.dataset_count} ชุด)"
         + (f" ยังไม่ทราบ {report.unknown_points} คะแนน" if report.unknown_points else ""),
-        f"{report.total}/{BUDGET_MAX} points ({report.dataset_count} datasets)"
+        f"{report.total}/{BUDGET_MAX} points ({_count(report.dataset_count, 'dataset')})"
         + (f", {report.unknown_points} not yet known" if report.unknown_points else ""),
     )
     out.console.print(f"[bold]{escape(headline)}[/]")
     table = Table(expand=True, pad_edge=False)
-    table.add_column(out.both("เกณฑ์", "Part"), ratio=3)
+    table.add_column(out.both("เกณฑ์", "Part"), ratio=3, overflow=FOLD)
     table.add_column(out.both("คะแนน", "Points"), justify="right", no_wrap=True)
-    table.add_column(out.both("ผล", "Result"), ratio=4)
+    table.add_column(out.both("ผล", "Result"), ratio=4, overflow=FOLD)
     status_text = {
         "met": Text(th="ผ่าน", en="met"),
         "not_met": Text(th="ไม่ผ่าน", en="not met"),

@@ -20,6 +20,7 @@ from rich.table import Table
 from khlang.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    FOLD,
     FormatOption,
     OutputFormat,
     print_json,
@@ -150,11 +151,11 @@ def _print_summary(console: Console, document: dict, report_path: Path) -> None:
         table = Table(title="ชุดข้อมูล / Datasets", title_justify="left")
         for name, justify in (("dataset", "left"), ("status", "left"), ("rows", "right"),
                               ("note", "left")):  # fmt: skip
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+            table.add_column(name, justify=justify, overflow=FOLD, no_wrap=name == "dataset")  # type: ignore[arg-type]
         for item in document["datasets"]:
             style = {"published": "green", "failed": "red", "skipped": "yellow"}[item["status"]]
             rows = sum(item.get("rows", {}).values())
-            note = (item.get("reason") or {}).get("en", "")
+            note = _bilingual(item["reason"]) if item.get("reason") else ""
             table.add_row(escape(item["name"] or item["key"]), f"[{style}]{item['status']}[/]",
                           f"{rows:,}", escape(note))  # fmt: skip
         console.print(table)

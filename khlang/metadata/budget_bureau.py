@@ -36,6 +36,14 @@ NOT_YET_KNOWN = Text(
     th="ต้องใช้สถานะจากบัญชีข้อมูล (khlang catalog)",
     en="needs the state from the catalog (khlang catalog)",
 )
+NOT_REGISTERED_YET = Text(
+    th="บัญชีข้อมูลยังไม่มีสถานะจาก GD Catalog ของชุดข้อมูลเหล่านี้: ยังไม่ได้ลงทะเบียน "
+    "(khlang register --profile gdc) หรือยังไม่ได้อ่านสถานะ (khlang register --status)",
+    en="the catalog has no GD Catalog state for these datasets yet: not registered "
+    "(khlang register --profile gdc), or their state not read (khlang register --status)",
+)
+"""The third part's detail when the catalog was asked and knows no registration state: the
+catalog *is* the source of the state, so telling the user to ask the catalog is no help."""
 
 
 class RegistrationState(enum.StrEnum):
@@ -251,7 +259,7 @@ def _gd_catalog(datasets: Sequence[Dataset], names: list[str], state: CatalogSta
             th=f"{len(listed)} ชุดข้อมูลเปิดยังไม่ได้ลงทะเบียน",
             en=f"{len(listed)} open dataset(s) not registered",
         ),
-        "unknown": NOT_YET_KNOWN,
+        "unknown": NOT_YET_KNOWN if state is None else NOT_REGISTERED_YET,
     }[status]
     return _part(
         "gd_catalog", label, 10, status, detail,

@@ -861,7 +861,7 @@ def _wrong_era(value: Any) -> bool:
     if isinstance(value, dt.date):
         return value.year >= BUDDHIST_ERA_FROM
     text = str(value).strip()
-    return text.isdigit() and _CHRISTIAN_ERA_FROM <= int(text) < BUDDHIST_ERA_FROM
+    return text.isdecimal() and _CHRISTIAN_ERA_FROM <= int(text) < BUDDHIST_ERA_FROM
 
 
 def _check_khlang_fields(check: _Check) -> None:

@@ -38,7 +38,7 @@ from khlang.metadata.vocabularies import (
     LICENSE,
     UPDATE_FREQUENCY_UNIT,
 )
-from khlang.thai import christian_year
+from khlang.thai import christian_year, written_year
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -531,9 +531,8 @@ def _modified(dataset: Dataset) -> dt.date | dt.datetime | None:
 
 def _year(value: str | None) -> int | None:
     """A data year as the Christian era (the GD Catalog's year fields are usually Buddhist)."""
-    if not value or not value.strip().isdigit():
-        return None
-    return christian_year(int(value.strip()))
+    year = written_year(value)
+    return None if year is None else christian_year(year)
 
 
 def _period(dataset: Dataset) -> tuple[Literal | None, Literal | None]:

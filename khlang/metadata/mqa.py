@@ -27,7 +27,7 @@ from khlang.metadata import eu
 from khlang.metadata.dcat import DEFAULT_BASE_URL, dataset_graph, dataset_iri
 from khlang.metadata.formats import EU_FILE_TYPE, FORMATS, IANA_MEDIA_TYPES, FileFormat
 from khlang.metadata.model import Dataset
-from khlang.metadata.shacl import ShaclResult, validate_dcat
+from khlang.metadata.shacl import ShaclResult, Violation, validate_dcat
 
 MAX_POINTS = 405
 BANDS: tuple[tuple[int, str, Text], ...] = (
@@ -131,6 +131,48 @@ def mqa_score(
 
 
 # --- the indicators ------------------------------------------------------------------------
+
+_PREFIXES = {
+    str(DCTERMS): "dct:",
+    str(DCAT): "dcat:",
+    "http://xmlns.com/foaf/0.1/": "foaf:",
+    "http://www.w3.org/2006/vcard/ns#": "vcard:",
+    "http://www.w3.org/ns/adms#": "adms:",
+}
+_FIELDS = {
+    "dct:title": "title / title_en",
+    "dct:description": "notes / notes_en",
+    "dct:publisher": "owner_org / publisher",
+    "dcat:contactPoint": "maintainer_email",
+    "dct:license": "license_id",
+    "dcat:keyword": "tags",
+    "dcat:theme": "themes",
+    "dct:spatial": "spatial",
+    "dct:temporal": "temporal",
+    "dcat:accessURL": "resources[].url",
+    "dcat:downloadURL": "resources[].url",
+    "dct:format": "resources[].format",
+    "dcat:mediaType": "resources[].media_type",
+    "dcat:byteSize": "resources[].byte_size",
+    "dct:issued": "issued",
+    "dct:modified": "last_updated_date",
+}
+"""The dataset-file field behind a DCAT-AP property, to name in a SHACL finding."""
+
+
+def violation_text(violation: Violation) -> Text:
+    """A SHACL result as the dataset file's author can act on it: the property (and the
+    field that fills it), and pySHACL's message without the node's generated IRI."""
+    path = violation.path or ""
+    for namespace, prefix in _PREFIXES.items():
+        if path.startswith(namespace):
+            path = prefix + path[len(namespace) :]
+    field = _FIELDS.get(path)
+    where = f"{path} ({field})" if field else path or violation.focus
+    message = violation.message.split(" on <", 1)[0]
+    if message == "Less than 1 values":
+        return Text(th=f"{where}: ไม่มีค่า", en=f"{where}: missing")
+    return Text(th=f"{where}: {message}", en=f"{where}: {message}")
 
 
 def _reachable(status: int | None) -> bool:
@@ -309,9 +351,12 @@ class _Scorer:
             for key, label, prop, points, fix in rows
         ]
         violations = [item for item in shacl.violations if item.severity == "Violation"]
+        texts = [violation_text(item) for item in violations]
+        listed = Text(th="; ".join(dict.fromkeys(text.th for text in texts)),
+                      en="; ".join(dict.fromkeys(text.en for text in texts)))  # fmt: skip
         detail = (
-            t(f"ผิด {len(violations)} ข้อ: {violations[0].message}",
-               f"{len(violations)} violation(s): {violations[0].message}")
+            t(f"ผิด {len(violations)} ข้อ: {listed.th}",
+               f"{len(violations)} violation(s): {listed.en}")
             if violations else None
         )  # fmt: skip
         found.append(

@@ -71,20 +71,19 @@ def check_agency(
     url_status: Mapping[str, int] | None = None,
     input_errors: Sequence[InputError] = (),
     today: dt.date | None = None,
+    mqa: Sequence[MqaReport] | None = None,
 ) -> AgencyReport:
     """Check every dataset, score each on the MQA and the whole set on the Budget Bureau's
     indicator. `items` are (source, dataset) pairs; the source (e.g. a file path) is only
-    reported."""
+    reported. `mqa` are the datasets' MQA scores when the caller has them (a catalog scores
+    the form it serves, with its download URLs), in the same order."""
     compliance = check_datasets(items, today=today)
     datasets = [dataset for _, dataset in items]
+    if mqa is None:
+        mqa = [mqa_score(dataset, url_status=url_status) for dataset in datasets]
     results = [
-        DatasetResult(
-            source=source,
-            dataset=dataset,
-            compliance=report,
-            mqa=mqa_score(dataset, url_status=url_status),
-        )
-        for (source, dataset), report in zip(items, compliance, strict=True)
+        DatasetResult(source=source, dataset=dataset, compliance=report, mqa=score)
+        for (source, dataset), report, score in zip(items, compliance, mqa, strict=True)
     ]
     return AgencyReport(
         datasets=results,

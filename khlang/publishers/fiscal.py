@@ -86,6 +86,19 @@ def calendar_month(fiscal_year: int, fiscal_month: int) -> tuple[int, int]:
     return year, month
 
 
+def month_sql(fiscal_year: str, fiscal_month: str) -> str:
+    """`calendar_month` as a DuckDB expression on two columns, giving the month as the
+    datasets publish it (`2021-10`): the SQL that builds a dataset and the Python that reads
+    exports count the fiscal calendar from the same constants."""
+    month = f"({fiscal_month} + {FIRST_FISCAL_MONTH - 2}) % 12 + 1"
+    previous = 13 - FIRST_FISCAL_MONTH  # fiscal months 1 up to this fall in the CE year before
+    year = (
+        f"{fiscal_year} - {BUDDHIST_ERA_OFFSET} "
+        f"- CASE WHEN {fiscal_month} <= {previous} THEN 1 ELSE 0 END"
+    )
+    return f"strftime(make_date({year}, {month}, 1), '%Y-%m')"
+
+
 def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
     """First and last day of a BE fiscal year."""
     ce = fiscal_year - BUDDHIST_ERA_OFFSET

@@ -34,6 +34,7 @@ from khlang import __version__
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.publishers.adapters import ADAPTERS, Adapter, adapter_named
+from khlang.publishers.adapters.base import Tables
 from khlang.publishers.adapters.common import Context
 from khlang.publishers.adapters.reference import POPULATION
 from khlang.publishers.agency import AGENCY_FILE, Agency
@@ -45,7 +46,7 @@ from khlang.publishers.datasets.tables import OwnTable, own_table, table_spec
 from khlang.publishers.issues import IssueLog
 from khlang.publishers.mapping import GENERIC, MAPPING_SUFFIX, ColumnMapping, load_mapping
 from khlang.publishers.readers import TABLE_SUFFIXES, read_header
-from khlang.publishers.reconcile import reconcile
+from khlang.publishers.reconcile import Reconciliation, reconcile
 from khlang.publishers.store import PartStore
 
 REPORT_FILE = "publish-report.json"
@@ -83,7 +84,7 @@ class PublishReport:
     files: list[FileResult] = field(default_factory=list)
     datasets: list[DatasetResult] = field(default_factory=list)
     issues: IssueLog = field(default_factory=IssueLog)
-    reconciliation: dict[str, Any] = field(default_factory=dict)
+    reconciliation: Reconciliation | None = None
     seconds: float = 0.0
 
     @property
@@ -114,7 +115,7 @@ class PublishReport:
             "summary": self.summary(),
             "datasets": [item.to_json() for item in self.datasets],
             "files": [item.to_json() for item in self.files],
-            "reconciliation": self.reconciliation,
+            "reconciliation": self.reconciliation.model_dump() if self.reconciliation else {},
             "issues": self.issues.to_json(),
         }
 
@@ -295,9 +296,7 @@ def _closest(path: Path, ctx: Context, only: str | None) -> Text | None:
     return chosen[0].describe() if chosen else None
 
 
-def _read_file(
-    classified: Classified, path: Path, ctx: Context, store: PartStore | None
-) -> dict[str, Any]:
+def _read_file(classified: Classified, path: Path, ctx: Context, store: PartStore | None) -> Tables:
     assert classified.adapter is not None
     tables = classified.adapter.read(path, ctx, classified.mapping)
     if store is not None and classified.adapter.name != GENERIC:

@@ -124,7 +124,7 @@ def _arrow_message(error: Exception) -> str:
     marker = "Row #"
     if marker in text:
         start = text.index(marker) + len(marker)
-        digits = "".join(char for char in text[start:].split(":")[0] if char.isdigit())
+        digits = "".join(char for char in text[start:].split(":")[0] if char.isdecimal())
         if digits:
             text = text.replace(f"{marker}{digits}", f"row {int(digits) + 1}")
     return text

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+from pydantic import BaseModel
 
 from khlang.publishers.adapters import bbl, ebudget, gfmis, govspending, kaogeek, wevis
 from khlang.publishers.adapters import elaas as elaas_adapter
@@ -314,7 +315,65 @@ def _dedupe_other(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def reconcile(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+class LineMatching(BaseModel):
+    """How the budget lines of several systems became one list (rules 1 and 2)."""
+
+    published: int
+    in_several_systems: int
+    matched_by_name_and_area: int
+    ambiguous: int
+    unmatched: dict[str, int]
+    """Lines left on their own, by system."""
+    unmatched_amounts: dict[str, str]
+    """Their amounts in baht, by `system/phase`."""
+    examples_matched_by_name: list[dict[str, Any]]
+    examples_ambiguous: list[dict[str, Any]]
+
+
+class AmountChoice(BaseModel):
+    """Which system's amounts were counted and what the others said (rule 3)."""
+
+    counted_groups: int
+    superseded_agreeing: int
+    superseded_conflicting: int
+    listed_twice_in_one_system: int
+    same_system_other_file: int
+    conflict_examples: list[dict[str, Any]]
+    """The largest disagreements, both figures and their files."""
+
+
+class Control(BaseModel):
+    """A control total an export states, beside the sum of what was read."""
+
+    fiscal_year: int | str
+    measure: str
+    source_system: str
+    source_file: str | None
+    stated: str
+    computed: str
+    difference: str
+
+
+class PhaseTotal(BaseModel):
+    published: str
+    """Baht counted once."""
+    by_system: dict[str, str]
+    """Baht as each system listed it, before reconciliation."""
+
+
+class Reconciliation(BaseModel):
+    """The reconciliation report (the `reconciliation` of publish-report.json)."""
+
+    lines: LineMatching
+    amounts: AmountChoice
+    contracts: dict[str, int]
+    """Contracts by how they were linked to a line, and the duplicates dropped."""
+    controls: list[Control]
+    totals: dict[str, dict[str, PhaseTotal]]
+    """Fiscal year -> phase -> totals."""
+
+
+def reconcile(con: duckdb.DuckDBPyConnection) -> Reconciliation:
     """Create the reconciled tables (`lines`, `amounts`, `contracts`, `lao_finance`,
     `plan_projects`, `needs`) and return the reconciliation report."""
     _setup(con)
@@ -335,7 +394,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def _report(con: duckdb.DuckDBPyConnection) -> Reconciliation:
     scalar = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
     totals: dict[str, dict[str, Any]] = {}
     for row in _rows(
@@ -366,7 +425,7 @@ def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     for row in conflicts:
         row["counted_total"] = _money(row["counted_total"])
         row["other_total"] = _money(row["other_total"])
-    return {
+    return Reconciliation.model_validate({
         "lines": {
             "published": scalar("SELECT count(*) FROM lines"),
             "in_several_systems": scalar("SELECT count(*) FROM lines WHERE systems LIKE '%;%'"),
@@ -446,7 +505,7 @@ def _report(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             for row in _rows(con, _CONTROLS_SQL)
         ],
         "totals": totals,
-    }
+    })  # fmt: skip
 
 
 _CONTROLS_SQL = """

@@ -152,7 +152,7 @@ def _kind(header: str, distinct: list[str]) -> str:
         return "year"
     if all(_DATE.fullmatch(value) for value in digits):
         return "date"
-    if all(value.isdigit() for value in digits) and any(
+    if all(value.isdecimal() for value in digits) and any(
         value.startswith("0") and len(value) > 1 for value in digits
     ):
         return "code"
@@ -498,7 +498,7 @@ def ascii_name(text: str) -> str:
             word = romanize(word, engine="royin")
         words += re.findall(r"[a-z0-9]+", word.lower())
     name = "_".join(words)[:60].strip("_")
-    return name if name and not name[0].isdigit() else f"c_{name}".rstrip("_")
+    return name if name and not name[0].isdecimal() else f"c_{name}".rstrip("_")
 
 
 def english_title(text: str) -> str:

@@ -51,6 +51,7 @@ def client(home: Path):  # type: ignore[no-untyped-def]
 def test_totals_are_the_stores_and_their_evidence_sums_to_them(client, home) -> None:
     answer = client.get(TOTALS, params=[("by", "fiscal_year,district"), ("province", "18")])
     assert answer.status_code == 200, answer.text
+    assert answer.json()["by"] == ["scope", "fiscal_year", "district"]  # no scope asked for
     rows = answer.json()["rows"]
     with Catalog.open(home) as catalog:
         expected = totals(catalog, AreaQuery(province=["18"]), ["fiscal_year", "district"])
@@ -103,6 +104,7 @@ def test_duplicates_and_conflicts_have_their_own_urls(client) -> None:
         ("province=1", "province"),
         ("district=18x1", "district"),
         ("fiscal_year=next", "fiscal_year"),
+        ("fiscal_year=%C2%B2", "fiscal_year"),  # "²": a digit to str.isdigit, no number to int
         ("by=planet", "by"),
         ("by=province,province", "by"),
         ("stage=spent", "stage"),
@@ -121,7 +123,7 @@ def test_bad_parameters_are_refused_by_name(client, query: str, parameter: str) 
 @pytest.mark.parametrize(
     ("query", "parameter"),
     [("counted=maybe", "counted"), ("limit=0", "limit"), ("limit=5000", "limit"),
-     ("offset=-1", "offset"), ("by=province", "by")],
+     ("offset=-1", "offset"), ("offset=%C2%B2", "offset"), ("by=province", "by")],
 )  # fmt: skip
 def test_bad_paging_is_refused_by_name(client, query: str, parameter: str) -> None:
     answer = client.get(f"/api/v1/area-budget/amounts?{query}")

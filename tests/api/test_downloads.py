@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from codecs import BOM_UTF8
 
 import pyarrow.parquet as pq
 import pytest
 
-from khlang.api.downloads import BOM, escape_formula, stream
+from khlang.api.downloads import escape_formula, stream
 from khlang.api.query.language import Schema, parse_download_query
 
 
@@ -29,7 +30,7 @@ def test_escape_formula(cell, shown) -> None:
 
 def test_csv_has_every_row_escaped_and_numbers_untouched(engine, table, sample_rows) -> None:
     data = _download(engine, table, [], "csv")
-    assert not data.startswith(BOM)
+    assert not data.startswith(BOM_UTF8)
     read = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     assert len(read) == len(sample_rows)
     by_id = {row["line_id"]: row for row in read}
@@ -43,7 +44,7 @@ def test_csv_has_every_row_escaped_and_numbers_untouched(engine, table, sample_r
 
 def test_csv_with_bom_for_excel(engine, table) -> None:
     data = _download(engine, table, [("province_code", "50")], "csv", bom=True)
-    assert data.startswith(BOM)
+    assert data.startswith(BOM_UTF8)
     assert "เชียงใหม่" in data.decode("utf-8-sig")
     assert "นครนายก" not in data.decode("utf-8-sig")
 

@@ -250,8 +250,14 @@ def test_an_lao_budget_feeds_the_local_scope_never_added_to_the_state(
         assert local[year].allocated == sum(Decimal(row["estimate"]) for row in of_year)
         assert local[year].disbursed == sum(Decimal(row["actual"]) for row in of_year)
     assert national(catalog) == stage_sums(read_rows(sample, "amounts"))
-    by_scope = {row.key["scope"] for row in totals(catalog, by=["scope"])}
-    assert by_scope == {"state", "local"}
+    by_scope = {row.key["scope"]: row.figures for row in totals(catalog, by=["scope"])}
+    assert set(by_scope) == {"state", "local"}
+    # Asked without a scope, a total is still split by it: never the two budgets added up.
+    for asked in (AreaQuery(), AreaQuery(scope=["state", "local"])):
+        unsplit = totals(catalog, asked, by=["fiscal_year"])
+        assert {row.key["scope"] for row in unsplit} == {"state", "local"}
+        assert {tuple(row.key) for row in unsplit} == {("scope", "fiscal_year")}
+        assert {row.key["scope"]: row.figures for row in totals(catalog, asked)} == by_scope
     assert_cells_agree(catalog)
 
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from khlang.catalog import Catalog
 from tests.catalog.folders import write_folder
@@ -42,6 +43,59 @@ def test_init_then_reads(cli, catalog: Catalog, publish, tmp_path) -> None:
     assert cli("catalog", "check").returncode == 0
     state = json.loads(cli("catalog", "state").stdout)
     assert state == {"datasets": {"cli-data": {"in_agency_catalog": True, "gdc_state": None}}}
+
+
+def test_score_is_per_organisation_with_the_numbers_the_pages_show(
+    cli, catalog: Catalog, publish, tmp_path
+) -> None:
+    """`khlang catalog score` scores each agency on its own public datasets (the Budget
+    Bureau's indicator is an agency's), and each dataset's MQA is that of the form the
+    catalog serves: the dataset page and `/compliance` give the same points."""
+    from khlang.api.service import mqa_report
+    from khlang.catalog import ANONYMOUS
+    from khlang.metadata.dcat import DEFAULT_BASE_URL
+
+    publish(write_folder(tmp_path, "score-a1", organization="score-a"))
+    pathless = write_folder(tmp_path, "score-a2", organization="score-a")
+    metadata = YAML().load((pathless / "dataset.yaml").read_text(encoding="utf-8"))
+    del metadata["resources"][0]["url"]  # as `khlang publish` writes it: a path, no URL
+    with (pathless / "dataset.yaml").open("w", encoding="utf-8") as handle:
+        YAML().dump(metadata, handle)
+    publish(pathless)
+    publish(write_folder(tmp_path, "score-b1", organization="score-b"))
+    publish(write_folder(tmp_path, "score-b2", organization="score-b", changes={"private": True}))
+    result = cli("catalog", "score", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    reports = {report["organization"]: report for report in json.loads(result.stdout)}
+    assert sorted(reports) == ["score-a", "score-b"]
+    assert reports["score-a"]["budget_bureau"]["dataset_count"] == 2
+    assert reports["score-b"]["budget_bureau"]["dataset_count"] == 1  # the private one left out
+    for name in ("score-a1", "score-a2", "score-b1"):
+        organization = "score-a" if name.startswith("score-a") else "score-b"
+        [served] = [d["mqa"] for d in reports[organization]["datasets"] if d["source"] == name]
+        page = mqa_report(catalog.version(name, viewer=ANONYMOUS), DEFAULT_BASE_URL)
+        assert served["total"] == page.total
+        assert served["indicators"] == page.as_dict()["indicators"]
+        download = next(i for i in served["indicators"] if i["key"] == "download_url")
+        assert download["points"] == download["max_points"]  # the catalog's download URL
+    gd_catalog = reports["score-a"]["budget_bureau"]["parts"][2]
+    assert "khlang register --profile gdc" in gd_catalog["detail"]["en"]
+
+    one = cli("catalog", "score", "--org", "score-b")
+    assert one.returncode == 0, one.stderr
+    assert "score-b1" in one.stdout
+    assert "score-a1" not in one.stdout
+
+
+def test_a_narrow_terminal_lists_whole_names(cli, publish, tmp_path, monkeypatch) -> None:
+    """A dataset's name is what `show`, `history` and `withdraw` take: never cut to "…"."""
+    name = "chai-nat-provincial-office-lao-revenue-expenditure"
+    publish(write_folder(tmp_path, name))
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = cli("catalog", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert name in listed.stdout
+    assert "…" not in listed.stdout
 
 
 def test_withdraw_and_reinstate(cli, catalog: Catalog, publish, tmp_path) -> None:

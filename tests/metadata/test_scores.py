@@ -123,6 +123,19 @@ def test_bundled_agency_without_state(agency: list[Dataset]) -> None:
     assert _parts(report)["gd_catalog"] == (0, "unknown")
 
 
+def test_a_catalog_without_registrations_says_how_to_register(agency: list[Dataset]) -> None:
+    """The catalog is the source of the state: a catalog that knows no GD Catalog state says
+    to register (or read the state), not to ask the catalog."""
+    unregistered = DatasetState(in_agency_catalog=True)
+    state = CatalogState(datasets={d.name: unregistered for d in agency})
+    part = budget_bureau_score(agency, state=state).parts[2]
+    assert (part.key, part.status) == ("gd_catalog", "unknown")
+    assert "khlang register --profile gdc" in part.detail.en
+    assert "khlang register --status" in part.detail.th
+    without = budget_bureau_score(agency).parts[2]
+    assert "needs the state from the catalog" in without.detail.en
+
+
 def test_bundled_agency_fully_registered(agency: list[Dataset]) -> None:
     report = budget_bureau_score(agency, state=_state(agency))
     assert report.total == 100
@@ -179,3 +192,17 @@ def test_no_open_dataset(agency: list[Dataset]) -> None:
         0,
         "not_met",
     )
+
+
+def test_a_shacl_violation_names_the_field_to_fill(statistical: Dataset) -> None:
+    """Not pySHACL's "Less than 1 values on <generated IRI>->dcterms:title", but the
+    property, the dataset file's field that fills it, and what is wrong, in Thai and English."""
+    statistical.title = None
+    statistical.title_en = None
+    detail = {item.key: item.detail for item in mqa_score(statistical).indicators}[
+        "dcat_ap_compliance"
+    ]
+    assert detail is not None
+    assert "dct:title (title / title_en): missing" in detail.en
+    assert "dct:title (title / title_en): ไม่มีค่า" in detail.th
+    assert "<http" not in detail.en

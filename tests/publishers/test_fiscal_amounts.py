@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -14,6 +15,7 @@ from khlang.publishers.fiscal import (
     calendar_month,
     fiscal_month_of,
     fiscal_year_bounds,
+    month_sql,
     parse_month,
     to_be_year,
 )
@@ -49,6 +51,19 @@ def test_the_fiscal_year_runs_from_october_to_september() -> None:
     assert fiscal_month_of(9) == 12
     assert calendar_month(2565, 1) == (2021, 10)
     assert calendar_month(2565, 4) == (2022, 1)
+
+
+def test_the_datasets_sql_counts_months_as_the_readers_do() -> None:
+    """`month_sql` (the monthly datasets' `month` column) agrees with `calendar_month`."""
+    pairs = [(year, month) for year in (2565, 2568) for month in range(1, 13)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (n INTEGER, y INTEGER, m INTEGER)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?)", [(n, *pair) for n, pair in enumerate(pairs)])
+    month = month_sql("y", "m")  # column names, no input
+    rows = con.execute(f"SELECT {month} FROM t ORDER BY n").fetchall()  # noqa: S608
+    assert [row[0] for row in rows] == [
+        "{}-{:02d}".format(*calendar_month(year, month)) for year, month in pairs
+    ]
 
 
 @pytest.mark.parametrize(

@@ -176,7 +176,7 @@ def test_a_budget_bill_with_thai_headers_is_read_as_the_budget_bill(tmp_path) ->
     assert suggest(path, load_areas()).mapping.adapter == "kaogeek"
     report = publish(path, agency=AGENCY, out=tmp_path / "out", today=TODAY)
     assert [item.adapter for item in report.files] == ["kaogeek"]
-    assert report.reconciliation["totals"]["2567"]["allocated"]["published"] == "1500000.00"
+    assert report.reconciliation.totals["2567"]["allocated"].published == "1500000.00"
 
 
 @pytest.mark.slow
@@ -202,6 +202,17 @@ def test_an_unknown_table_fails_naming_the_closest_adapter_in_thai_and_english(
     assert "lacks budget_unit_name" in text
 
 
+def test_the_suggested_publish_line_asks_for_the_agency_unless_a_profile_is_beside(tmp_path):
+    """Pasted as printed, `khlang publish` would stop at "name the agency": the line asks for
+    the agency and its email, unless an agency.yaml beside the table gives them."""
+    from khlang.cli.mapping import publish_command
+
+    table, mapping = tmp_path / "projects.csv", tmp_path / "projects.mapping.yaml"
+    assert "--agency AGENCY-NAME --email CONTACT-EMAIL" in publish_command(table, mapping)
+    (tmp_path / "agency.yaml").write_text("name: my-office\n", encoding="utf-8")
+    assert "--agency" not in publish_command(table, mapping)
+
+
 @pytest.mark.slow
 def test_mapping_suggest_writes_the_file_and_publish_uses_it(khlang_cli, tmp_path) -> None:
     path = own_table.write(tmp_path / "projects.csv", count=20)
@@ -209,6 +220,7 @@ def test_mapping_suggest_writes_the_file_and_publish_uses_it(khlang_cli, tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
     mapping = tmp_path / "projects.mapping.yaml"
     assert f"written: {mapping}" in " ".join(result.stdout.split())
+    assert "--agency AGENCY-NAME --email CONTACT-EMAIL" in " ".join(result.stdout.split())
     again = khlang_cli("mapping", "suggest", str(path))
     assert again.returncode == 2
     assert "--force" in again.stderr

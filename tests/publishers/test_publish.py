@@ -85,10 +85,10 @@ def test_geographic_coverage_and_sources_are_filled_from_the_data(published) -> 
 
 def test_totals_reconcile_with_the_sources(published, sample_manifest) -> None:
     report, out = published
-    totals = report.reconciliation["totals"]
+    totals = report.reconciliation.totals
     for year, expected in sample_manifest["totals"].items():
         for phase in PHASES:
-            assert totals[year][phase]["published"] == expected[phase], (year, phase)
+            assert totals[year][phase].published == expected[phase], (year, phase)
     lines = pd.read_csv(out / "test-office-budget-allocation" / "data" / "budget-lines.csv")
     by_area = pd.read_csv(out / "test-office-budget-allocation" / "data" / "allocation-by-area.csv")
     for year, expected in sample_manifest["totals"].items():

@@ -102,11 +102,11 @@ def test_the_pao_budgets_publish_and_match_the_national_sums(real_dir, tmp_path)
     agency = Agency(name="pao-watch", email="opendata@pao-watch.example.org")
     report = publish(real_dir / "pao_budget_wevis", agency=agency, out=out, source="wevis",
                      reference=real_dir, today=TODAY)  # fmt: skip
-    controls = report.reconciliation["controls"]
-    assert {(item["fiscal_year"], item["stated"]) for item in controls} == {
+    controls = report.reconciliation.controls
+    assert {(item.fiscal_year, item.stated) for item in controls} == {
         (2565, "57312949370.00"), (2566, "54197507822.00")
     }  # fmt: skip
-    assert all(item["difference"] == "0.00" for item in controls)
+    assert all(item.difference == "0.00" for item in controls)
     status = {item.key: item.status for item in report.datasets}
     assert status["lao-revenue-expenditure"] == "published"
     assert status["lao-benchmark"] == "published"

@@ -71,8 +71,8 @@ def reconciled(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _totals(report) -> dict[str, str]:
-    return {phase: value["published"]
-            for phase, value in report.reconciliation["totals"]["2567"].items()}  # fmt: skip
+    return {phase: value.published
+            for phase, value in report.reconciliation.totals["2567"].items()}  # fmt: skip
 
 
 def test_each_baht_is_counted_once(reconciled) -> None:
@@ -92,21 +92,21 @@ def test_each_baht_is_counted_once(reconciled) -> None:
 
 def test_lines_without_a_known_code_are_matched_by_name_and_area(reconciled) -> None:
     report, _ = reconciled
-    lines = report.reconciliation["lines"]
+    lines = report.reconciliation.lines
     matched = {(item["source_system"], item["to_id"]) for item in
-               lines["examples_matched_by_name"]}  # fmt: skip
+               lines.examples_matched_by_name}  # fmt: skip
     assert ("GFMIS", "1500867001600001") in matched
-    assert lines["unmatched"] == {}
+    assert lines.unmatched == {}
 
 
 def test_conflicts_and_second_files_are_reported_not_added(reconciled) -> None:
     report, _ = reconciled
-    amounts = report.reconciliation["amounts"]
+    amounts = report.reconciliation.amounts
     conflicts = {(item["line_id"], item["phase"], item["other_system"], item["other_total"])
-                 for item in amounts["conflict_examples"]}  # fmt: skip
+                 for item in amounts.conflict_examples}  # fmt: skip
     assert ("1500867001600002", "allocated", "BBL", "450000.00") in conflicts
     revised = ("1500867001600003", "allocated", "e-Budgeting", "350000.00")
     assert revised in conflicts
-    assert amounts["same_system_other_file"] >= 1
-    assert amounts["superseded_agreeing"] >= 1
-    assert amounts["listed_twice_in_one_system"] == 3  # BBL's requested/allocated/transferred
+    assert amounts.same_system_other_file >= 1
+    assert amounts.superseded_agreeing >= 1
+    assert amounts.listed_twice_in_one_system == 3  # BBL's requested/allocated/transferred

@@ -23,6 +23,7 @@ HOSTILE = [
     "../../etc/passwd",
     "%00%2e%2e",
     '=HYPERLINK("http://x")',
+    "²",  # a digit to str.isdigit, no number to int (a 500 on ?version= until issue 18)
 ]
 PARAMETERS = [
     "q", "sort", "page", "filter", "fcol", "fop", "fval", "measure", "by", "agg", "resource",

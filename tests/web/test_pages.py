@@ -111,6 +111,20 @@ def test_search_thai_words_with_or_without_spaces(client) -> None:
     assert english.links[[h for h, _ in english.links].index(f"/en/dataset/{DATASET}")]
 
 
+def test_a_district_name_points_to_its_provinces_datasets(client) -> None:
+    """Datasets name the provinces they cover: a reader who searches for a district of
+    Chiang Mai finds none, and is sent to Chiang Mai's datasets, in Thai and English."""
+    html = client.get("/search?q=อำเภอแม่ริม").text
+    assert "ไม่พบชุดข้อมูลที่ตรงกับคำค้น" in html
+    link = next(href for href, text in Page(html).links if text == "ชุดข้อมูลของจังหวัดเชียงใหม่")
+    assert f"/dataset/{DATASET}" in client.get(link).text
+    english = client.get("/en/search?q=Mae Rim").text
+    link = next(href for href, text in Page(english).links if text == "datasets of Chiang Mai")
+    assert link.startswith("/en/search")
+    assert "Mae Rim district (Chiang Mai)" in english
+    assert "place-hint" not in client.get("/search?q=ไม่มีคำนี้แน่นอน").text
+
+
 def test_search_facets_are_links_that_filter(client) -> None:
     page = get(client, "/search")
     statistical = next(href for href, text in page.links if text == "ข้อมูลสถิติ")

@@ -76,7 +76,7 @@ class Guard:
         payload, _, signature = (token or "").rpartition(".")
         issued = payload.partition(".")[0]
         if not (
-            payload and issued.isdigit() and hmac.compare_digest(signature, self._sign(payload))
+            payload and issued.isdecimal() and hmac.compare_digest(signature, self._sign(payload))
         ):
             raise _refused("challenge")
         if time.time() - int(issued) > self.settings.challenge_seconds:
@@ -90,7 +90,7 @@ class Guard:
                 parameter="challenge",
             )
         given = (answer or "").strip().translate(TO_ARABIC_DIGITS)
-        if not given.isdigit() or int(given) != sum(self._numbers(payload)):
+        if not given.isdecimal() or int(given) != sum(self._numbers(payload)):
             raise _refused("challenge_answer")
 
     def _numbers(self, payload: str) -> tuple[int, int]:

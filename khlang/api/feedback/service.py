@@ -53,7 +53,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The body, refused unread when its declared length passes `limit`, and as soon as
     the bytes received pass it."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise too_large(limit)
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -28,6 +28,7 @@ from khlang.catalog.area_budget import (
     AreaQuery,
     amounts,
     conflicts,
+    per_scope,
     sources,
     stamp,
     totals,
@@ -89,7 +90,8 @@ def _answer(request: Request, state: State, principal: Principal, body: Any) -> 
 def area_totals(request: Request, state: State, principal: Caller) -> Response:
     params = _params(request)
     check_names(params, ["by"])
-    query, by = area_query(params), dimensions(params)
+    query = area_query(params)
+    by = per_scope(query, dimensions(params))
     base = base_url(request)
     rows = totals(state.catalog, query, by, viewer=principal)
     body = {

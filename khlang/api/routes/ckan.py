@@ -109,9 +109,12 @@ def _is_upload(request: Request) -> bool:
     return kind == "multipart/form-data"
 
 
+def _help_url(request: Request, action: str) -> str:
+    return f"{base_url(request)}/api/3/action/help_show?name={action}"
+
+
 def _envelope(request: Request, action: str, **content: Any) -> dict[str, Any]:
-    help_url = f"{base_url(request)}/api/3/action/help_show?name={action}"
-    return {"help": help_url, **content}
+    return {"help": _help_url(request, action), **content}
 
 
 @router.get(
@@ -197,5 +200,4 @@ def ckan_error(error: KhlangError) -> CkanError:
 
 
 def _error(request: Request, action: str, error: CkanError) -> JSONResponse:
-    body = _envelope(request, action, success=False, error=error.body())
-    return JSONResponse(body, status_code=error.status)
+    return JSONResponse(error.envelope(_help_url(request, action)), status_code=error.status)

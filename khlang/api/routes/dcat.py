@@ -126,7 +126,7 @@ def feed_position(request: Request) -> tuple[int, int, str | None]:
     found = []
     for key, default, most in (("page", 1, None), ("size", PAGE_SIZE, MAX_PAGE_SIZE)):
         raw = request.query_params.get(key, str(default))
-        if not raw.isdigit() or int(raw) < 1 or (most is not None and int(raw) > most):
+        if not raw.isdecimal() or int(raw) < 1 or (most is not None and int(raw) > most):
             th, en = (f"1–{most}", f"1-{most}") if most else ("ตั้งแต่ 1 ขึ้นไป", "1 or more")
             raise bad_parameter(
                 key, f"{key} ต้องเป็นจำนวนเต็ม {th}", f"{key} must be an integer, {en}"

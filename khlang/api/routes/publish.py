@@ -229,7 +229,7 @@ def _expected_version(if_match: str | None) -> int | None:
     if if_match is None:
         return None
     text = if_match.strip().strip('"')
-    if not text.isdigit():
+    if not text.isdecimal():
         raise ApiError(
             Text(th="If-Match ต้องเป็นเลขรุ่น", en="If-Match must be a version number"),
             code="bad_parameter",

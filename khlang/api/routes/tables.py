@@ -80,11 +80,7 @@ def resource(
     record = service.version_record(state, principal, name, version)
     item = record.resource(resource_id)
     if item is None:
-        raise ApiError(
-            Text(th=f"ไม่พบทรัพยากร {resource_id}", en=f"no resource {resource_id!r} in {name}"),
-            code="not_found",
-            status=404,
-        )
+        raise service.no_resource(name, resource_id)
     view = service.resource_view(name, item, base_url(request))
     body = {
         **view.model_dump(mode="json"),

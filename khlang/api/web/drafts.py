@@ -25,7 +25,8 @@ from typing import Any
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from khlang.catalog import Catalog, Principal
+from khlang.catalog import Catalog, NotFoundError, Principal
+from khlang.catalog.errors import not_found
 from khlang.catalog.publish import PublishResult
 from khlang.catalog.records import OrganizationRecord
 from khlang.errors import KhlangError
@@ -56,6 +57,14 @@ class Draft(BaseModel):
     published: list[str] = []
 
 
+DRAFT = Text(th="ฉบับร่าง", en="draft")
+
+
+def _missing(draft_id: str) -> NotFoundError:
+    """Another user's draft, a removed one and a malformed id all read the same: missing."""
+    return not_found(DRAFT, draft_id[:40])
+
+
 def drafts_root(home: Path) -> Path:
     return home / DRAFTS
 
@@ -75,7 +84,7 @@ def safe_file_name(name: str) -> str:
 
 def _folder(root: Path, draft_id: str) -> Path:
     if not _ID.fullmatch(draft_id):
-        raise KhlangError(Text(th="ไม่พบฉบับร่าง", en="no such draft"), where=draft_id[:40])
+        raise _missing(draft_id)
     return root / draft_id
 
 
@@ -83,10 +92,10 @@ def load(root: Path, draft_id: str, owner: Principal) -> Draft:
     """A draft of `owner`'s; anyone else's is reported as missing."""
     path = _folder(root, draft_id) / "draft.json"
     if not path.is_file():
-        raise KhlangError(Text(th="ไม่พบฉบับร่าง", en="no such draft"), where=draft_id)
+        raise _missing(draft_id)
     draft = Draft.model_validate_json(path.read_text(encoding="utf-8"))
     if draft.owner != owner.name:
-        raise KhlangError(Text(th="ไม่พบฉบับร่าง", en="no such draft"), where=draft_id)
+        raise _missing(draft_id)
     return draft
 
 

@@ -369,7 +369,7 @@ async def officer_thread(
         fields = {
             "body": form.get("body", ""),
             "language": language_of(request.url.path),
-            "fixed_in_version": int(version) if version.isdigit() and len(version) < 7 else None,
+            "fixed_in_version": int(version) if version.isdecimal() and len(version) < 7 else None,
         }
         await run_in_threadpool(service.answer, request, background, principal, thread_id, fields)
 

@@ -68,7 +68,7 @@ def figure_label(figure: str | None, fmt: Formatter) -> str:
     measure, _, rest = figure.partition(":")
     year, _, area = rest.partition(":")
     label = MEASURES.get(measure)
-    if label is None or not year.isdigit():
+    if label is None or not year.isdecimal():
         return figure
     parts = [fmt.pick(*label), fmt.fiscal_year(int(year))]
     if area:

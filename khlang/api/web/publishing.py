@@ -47,6 +47,11 @@ router = APIRouter(include_in_schema=False)
 COOKIE = "khlang_publish_key"
 FORM_FIELDS_LIMIT = 1 << 20
 """The review form's fields (a few hundred columns at most)."""
+PUBLISHES_NOWHERE = Text(
+    th="API key นี้ไม่มีสิทธิ์เผยแพร่ในหน่วยงานใด (ต้องเป็น editor ขึ้นไป)",
+    en="this API key may not publish to any organisation (editor or above)",
+)
+"""Why a key is refused at sign-in and at upload: one message for both doors."""
 NO_STORE = "no-store"
 
 
@@ -147,14 +152,7 @@ async def sign_in(request: Request) -> Response:
     state = api_state(request)
     principal = await anyio.to_thread.run_sync(state.authenticate, token) if token else None
     if principal is None or not publishing_organizations(state, principal):
-        problem = (
-            BAD_API_KEY
-            if principal is None
-            else Text(
-                th="API key นี้ไม่มีสิทธิ์เผยแพร่ในหน่วยงานใด (ต้องเป็น editor ขึ้นไป)",
-                en="this API key may not publish to any organisation (editor or above)",
-            )
-        )
+        problem = BAD_API_KEY if principal is None else PUBLISHES_NOWHERE
         return _page(request, "publish.html", status=403, principal=None, problem=problem)
     response = _redirect(_home(request))
     response.set_cookie(
@@ -196,9 +194,7 @@ async def upload(request: Request) -> Response:
     state = api_state(request)
     organizations = publishing_organizations(state, principal)
     if not organizations:
-        raise PermissionDeniedError(
-            Text(th="API key นี้เผยแพร่ในหน่วยงานใดไม่ได้", en="this API key may publish nowhere")
-        )
+        raise PermissionDeniedError(PUBLISHES_NOWHERE)
     form = await _form(request, state.settings.max_upload_bytes, files=1)
     _check_csrf(form, token)
     organization = str(form.get("organization", ""))
@@ -310,10 +306,7 @@ async def review(request: Request, draft_id: str) -> Response:
 
 
 def _draft(state: ApiState, draft_id: str, principal: Principal) -> drafts.Draft:
-    try:
-        return drafts.load(_root(state), draft_id, principal)
-    except KhlangError as error:
-        raise ApiError(error.message, code="not_found", status=404) from None
+    return drafts.load(_root(state), draft_id, principal)
 
 
 @router.post("/publish/draft/{draft_id}", response_class=HTMLResponse)

@@ -153,7 +153,7 @@ def _varies(page: Response) -> Response:
 
 def _version(params: list[tuple[str, str]]) -> int | None:
     raw = dict(params).get("version", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else None
+    return int(raw) if raw.isdecimal() and 0 < int(raw) < 1_000_000 else None
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from khlang.api.state import ApiState
 from khlang.api.web.i18n import Formatter, with_query
 from khlang.api.web.labels import vocabulary_label
 from khlang.catalog import ANONYMOUS
+from khlang.catalog.area_budget.places import place, places_named
 from khlang.catalog.search.query import FACETS, SORT_ORDERS, DatasetCard, SearchQuery
 from khlang.i18n import Text
 
@@ -43,6 +44,15 @@ class FacetBlock(BaseModel):
     items: list[FacetItem]
 
 
+class PlaceHint(BaseModel):
+    """A place whose name the search words are, and its province's datasets."""
+
+    label: str
+    province: str
+    url: str
+    count: int
+
+
 class SearchPageModel(BaseModel):
     q: str
     sort: str
@@ -54,6 +64,7 @@ class SearchPageModel(BaseModel):
     selected: list[FacetItem]
     api_url: str
     truncated_query: bool
+    places: list[PlaceHint] = []
 
 
 def facet_label(facet: str, value: str, fmt: Formatter, organizations: dict[str, Text]) -> str:
@@ -148,7 +159,36 @@ def run_search(
         selected=selected,
         api_url=with_query(f"{service.API}/datasets", api_params),
         truncated_query=truncated,
+        places=place_hints(state, q, fmt, url_for) if q and not found.count else [],
     )
+
+
+_LEVELS = {"district": Text(th="อำเภอ", en="district"),
+           "subdistrict": Text(th="ตำบล", en="sub-district")}  # fmt: skip
+MAX_PLACE_HINTS = 3
+
+
+def place_hints(state: ApiState, q: str, fmt: Formatter, url_for) -> list[PlaceHint]:
+    """When nothing matches and the words are a district's or sub-district's name: datasets
+    say which provinces they cover, not every district in them, so a reader who searches
+    for their district (แม่ริม) is pointed to the datasets of its province, when there are
+    some, rather than told to use fewer words."""
+    hints: list[PlaceHint] = []
+    for found in places_named(q):
+        province = place("province", found.province)
+        if province is None or any(h.province == fmt.text(province.name) for h in hints):
+            continue
+        name = fmt.text(province.name)
+        count = service.search_datasets(state, ANONYMOUS, SearchQuery(q=name, rows=1)).count
+        if count:
+            level, where = _LEVELS[found.level], found.within or province.name
+            label = Text(th=f"{level.th}{found.name.th} ({where.th})",
+                         en=f"{found.name.en} {level.en} ({where.en})")  # fmt: skip
+            hints.append(PlaceHint(label=fmt.text(label), province=name,
+                                   url=url_for([("q", name)]), count=count))  # fmt: skip
+        if len(hints) == MAX_PLACE_HINTS:
+            break
+    return hints
 
 
 def _page_number(value: str) -> int:

@@ -40,6 +40,9 @@ count only for viewers who may see them):
     rows[0].duplicates       # amounts of the same lines from other sources, not counted
     rows[0].datasets         # the datasets the counted amounts come from
 
+    # without one scope in the filters, rows are split by scope (state and local budgets are
+    # never added together: per_scope)
+
     # drill down: one province's districts for FY2566, one agency
     totals(catalog, AreaQuery(fiscal_year=[2566], province=["50"], organization=["x"]),
            by=["district"])
@@ -70,7 +73,14 @@ from khlang.catalog.area_budget.model import (
     Total,
     parse_dimensions,
 )
-from khlang.catalog.area_budget.query import amounts, conflicts, sources, stamp, totals
+from khlang.catalog.area_budget.query import (
+    amounts,
+    conflicts,
+    per_scope,
+    sources,
+    stamp,
+    totals,
+)
 
 __all__ = [
     "DIMENSIONS",
@@ -89,6 +99,7 @@ __all__ = [
     "amounts",
     "conflicts",
     "parse_dimensions",
+    "per_scope",
     "sources",
     "stamp",
     "totals",

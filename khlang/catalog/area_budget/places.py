@@ -122,3 +122,24 @@ def find_places(
         ranked.append((rank, level != "lao", code, item))
     ranked.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in ranked[:limit]]
+
+
+_LEVEL_WORDS = ("จังหวัด", "อำเภอ", "ตำบล", "เขต", "แขวง", "จ.", "อ.", "ต.")
+
+
+def places_named(
+    words: str, *, levels: tuple[str, ...] = ("district", "subdistrict")
+) -> list[Place]:
+    """Places whose Thai or English name is exactly `words` (a leading `อำเภอ`, `ต.` ...
+    set aside), by code: what a search for a place's name means."""
+    wanted = words.strip()
+    for word in _LEVEL_WORDS:
+        if wanted.startswith(word):
+            wanted = wanted[len(word) :]
+            break
+    folded = _folded(wanted)
+    return [
+        item
+        for item in find_places(wanted, levels=levels, limit=SEARCH_LIMIT)
+        if folded in (_folded(item.name.th), _folded(item.name.en))
+    ]

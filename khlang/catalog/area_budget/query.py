@@ -89,10 +89,12 @@ def totals(
 ) -> list[Total]:
     """Counted baht by stage for every combination of the `by` dimensions that has amounts
     (one row, the grand total, when `by` is empty and anything matches), in key order.
+    Unless the filters name one scope, the rows are also split by `scope` (`per_scope`).
 
     Answers are remembered (the last 512 questions per process) until the store changes:
     the key holds `stamp(catalog)`, so a publish or withdrawal anywhere is seen at once."""
     filters = filters or AreaQuery()
+    by = per_scope(filters, by)
     seen = (viewer.sysadmin, tuple(sorted(o for o in viewer.roles if viewer.can_see_private(o))))
     key = (catalog.location.describe(), stamp(catalog), filters.model_dump_json(), tuple(by), seen)
     with _memo_lock:
@@ -105,6 +107,16 @@ def totals(
         while len(_memo) > _MEMO_SIZE:
             _memo.popitem(last=False)
     return found
+
+
+def per_scope(filters: AreaQuery, by: Sequence[Dimension]) -> list[Dimension]:
+    """`by`, led by `scope` unless the filters hold one scope or `by` has it already. The
+    state budget and the LAOs' own budgets are never added together: a subsidy is counted
+    once as state budget transferred and again as the LAO's spending of it, so a total over
+    both scopes would count it twice."""
+    if "scope" in by or (filters.scope is not None and len(set(filters.scope)) == 1):
+        return list(by)
+    return ["scope", *by]
 
 
 def forget() -> None:
@@ -154,16 +166,7 @@ def _totals(
         .distinct()
     )
     spread = _filtered(_visible(spread, viewer), filters, cell_dimension)
-    spread = spread.order_by(*keys, AreaSource.dataset)
-    if keys:
-        query = query.group_by(*keys).order_by(*keys)
-    with catalog.read() as session:
-        rows = [row._mapping for row in session.execute(query) if row.amounts]
-        datasets: dict[tuple[Any, ...], list[str]] = {}
-        if rows:
-            for row in session.execute(spread):
-                datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
-    return [_total(row, filters, by, datasets) for row in rows]
+    return _breakdown(catalog, query, spread, keys, filters, by)
 
 
 def totals_from_amounts(
@@ -178,6 +181,7 @@ def totals_from_amounts(
     counted amounts only, no data where no counted amount reports a stage, the rate base
     over the lines that report both allocated and disbursed in the fiscal year."""
     filters = filters or AreaQuery()
+    by = per_scope(filters, by)
     keys: list[Label[Any]] = [dimension(name).label(name) for name in by]
     names = [
         func.min(column).label(f"{name}_name")
@@ -232,14 +236,28 @@ def totals_from_amounts(
         .distinct()
     )
     spread = _filtered(_visible(spread, viewer), filters, dimension)
-    spread = spread.order_by(*keys, AreaSource.dataset)
+    return _breakdown(catalog, query, spread, keys, filters, by)
+
+
+def _breakdown(
+    catalog: CatalogReader,
+    query: Select[Any],
+    spread: Select[Any],
+    keys: list[Label[Any]],
+    filters: AreaQuery,
+    by: Sequence[Dimension],
+) -> list[Total]:
+    """Run a breakdown grouped by `keys` and, when it has rows, `spread` (the datasets that
+    hold amounts under each key): the one way both `totals` and `totals_from_amounts` answer,
+    so that the cells and their reference differ only in what they sum."""
     if keys:
         query = query.group_by(*keys).order_by(*keys)
     with catalog.read() as session:
         rows = [row._mapping for row in session.execute(query) if row.amounts]
         datasets: dict[tuple[Any, ...], list[str]] = {}
-        for row in session.execute(spread):
-            datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
+        if rows:
+            for row in session.execute(spread.order_by(*keys, AreaSource.dataset)):
+                datasets.setdefault(tuple(row)[:-1], []).append(row[-1])
     return [_total(row, filters, by, datasets) for row in rows]
 
 

@@ -17,7 +17,7 @@ from khlang.catalog.search.tree import GDC_KEYWORDS
 from khlang.i18n import Text
 from khlang.metadata.fields import DATASET_FIELD_BY_KEY
 from khlang.metadata.model import Dataset
-from khlang.thai import buddhist_year, fiscal_year_of
+from khlang.thai import buddhist_year, fiscal_year_of, written_year
 
 
 class SearchDocument(BaseModel):
@@ -57,9 +57,8 @@ def fiscal_years(dataset: Dataset) -> list[str]:
 
 
 def _year(value: str | None) -> int | None:
-    if not value or not value.strip().isdigit():
-        return None
-    return buddhist_year(int(value))
+    year = written_year(value)
+    return None if year is None else buddhist_year(year)
 
 
 def document_for(

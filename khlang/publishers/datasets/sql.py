@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from khlang.publishers.areas import AreaRegistry
+from khlang.publishers.fiscal import month_sql
 from khlang.publishers.population import lao_population
 from khlang.publishers.vocab import (
     BUDGET_TYPES,
@@ -194,8 +195,7 @@ def disbursement_by_area_month() -> str:
     return f"""{DISBURSEMENT_BASE}
 SELECT r.fiscal_year, r.fiscal_month,
     CASE WHEN r.fiscal_month IS NOT NULL THEN
-        strftime(make_date(r.fiscal_year - 543 - CASE WHEN r.fiscal_month <= 3 THEN 1 ELSE 0 END,
-                           (r.fiscal_month + 8) % 12 + 1, 1), '%Y-%m') END AS month,
+        {month_sql("r.fiscal_year", "r.fiscal_month")} END AS month,
     r.area_code, r.area_level, r.province_code, p.province_name, r.district_code,
     d.district_name, r.allocated, r.committed, r.disbursed,
     sum(r.committed) {window} AS committed_cumulative,

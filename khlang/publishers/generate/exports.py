@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from khlang.publishers.fiscal import calendar_month
+from khlang.publishers.fiscal import THAI_MONTHS, calendar_month
 from khlang.publishers.generate.names import PLANS
 from khlang.publishers.generate.world import World
 from khlang.publishers.mapping import default_mapping
@@ -45,8 +45,7 @@ MISSING_LINE_ID_RATE = 0.05
 MISTYPED_LINE_ID_RATE = 0.005
 LAO_CODE_RATE = 0.8
 TYPE_VARIANTS = {"งบเงินอุดหนุน": "งบอุดหนุน", "งบรายจ่ายอื่น": "งบรายจ่ายอิ่น", "งบลงทุน": "งบ ลงทุน"}
-THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.",
-                     "ต.ค.", "พ.ย.", "ธ.ค.")  # fmt: skip
+THAI_MONTHS_SHORT = tuple(short for short, _ in THAI_MONTHS)
 
 
 def _thai(vocabulary, codes: pd.Series) -> pd.Series:

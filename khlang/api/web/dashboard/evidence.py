@@ -56,7 +56,7 @@ def parse_query(params: list[tuple[str, str]]) -> tuple[AreaQuery, bool, int]:
         if key == "counted":
             counted = raw != "false"
         elif key == "offset":
-            if not raw.isdigit() or int(raw) > MAX_OFFSET:
+            if not raw.isdecimal() or int(raw) > MAX_OFFSET:
                 raise EvidenceError("offset", Text(th="ต้องเป็นจำนวนเต็มบวก",
                                                    en="must be a whole number"))  # fmt: skip
             offset = int(raw)
@@ -64,7 +64,7 @@ def parse_query(params: list[tuple[str, str]]) -> tuple[AreaQuery, bool, int]:
             integer = int in get_args(get_args(fields[key].annotation)[0])
             value: Any = None if raw == NONE else raw
             if integer and value is not None:
-                if not raw.isdigit():
+                if not raw.isdecimal():
                     raise EvidenceError(key, Text(th="ต้องเป็นตัวเลข", en="must be a number"))
                 value = int(raw)
             values.setdefault(key, []).append(value)

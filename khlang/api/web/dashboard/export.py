@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+from codecs import BOM_UTF8
 
 from khlang.api.web.dashboard.figures import FigureRow
 from khlang.api.web.dashboard.panels import Panel
-
-BOM = "\ufeff"
 
 
 def panel_csv(panel: Panel, totals: FigureRow | None, base: str) -> str:
@@ -35,4 +34,4 @@ def panel_csv(panel: Panel, totals: FigureRow | None, base: str) -> str:
                 base + row.rows_url,
             ]
         )  # fmt: skip
-    return BOM + out.getvalue()
+    return BOM_UTF8.decode() + out.getvalue()

@@ -126,10 +126,5 @@ class StoreAnswers:
             self._checked = now
 
 
-_answers: dict[int, StoreAnswers] = {}
-_answers_lock = threading.Lock()
-
-
 def store_answers(state: ApiState) -> StoreAnswers:
-    with _answers_lock:
-        return _answers.setdefault(id(state), StoreAnswers())
+    return state.part("dashboard.answers", StoreAnswers)

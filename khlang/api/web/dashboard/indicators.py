@@ -131,22 +131,30 @@ class NeedRow(BaseModel):
 
 # --- finding the tables ---------------------------------------------------------------------
 
-_cache: dict[tuple[int, str], tuple[tuple, dict[str, Source]]] = {}
 _cache_lock = threading.Lock()
 
 
 def find_sources(state: ApiState, base: str) -> dict[str, Source]:
-    """The best public table for each panel, recomputed only when the catalog changes."""
+    """The best public table for each panel, recomputed only when the catalog changes (the
+    datasets' content hashes), the versions read in chunks rather than one by one."""
     listing = state.catalog.datasets(viewer=ANONYMOUS)
     fingerprint = tuple((s.name, s.content_hash) for s in listing)
-    key = (id(state), base)
+    cache: dict[str, tuple[tuple, dict[str, Source]]] = state.part("dashboard.sources", dict)
     with _cache_lock:
-        cached = _cache.get(key)
+        cached = cache.get(base)
         if cached and cached[0] == fingerprint:
             return cached[1]
+    current = {
+        version.dataset: version
+        for version in state.catalog.current_versions(
+            [summary.name for summary in listing], viewer=ANONYMOUS
+        )
+    }
     candidates: dict[str, list[tuple[tuple, Source]]] = {role: [] for role in ROLES}
     for summary in listing:
-        version = state.catalog.version(summary.name, viewer=ANONYMOUS)
+        version = current.get(summary.name)
+        if version is None:  # withdrawn since the listing
+            continue
         for item in version.resources:
             if not is_tabular(item):
                 continue
@@ -186,7 +194,7 @@ def find_sources(state: ApiState, base: str) -> dict[str, Source]:
         role: max(items, key=lambda pair: pair[0])[1] for role, items in candidates.items() if items
     }
     with _cache_lock:
-        _cache[key] = (fingerprint, found)
+        cache[base] = (fingerprint, found)
     return found
 
 

@@ -86,7 +86,7 @@ def parse_selection(params: list[tuple[str, str]]) -> Selection:
     raw = dict(params)
     values: dict[str, Any] = {}
     year = raw.get("year", "")
-    if year.isdigit() and 2400 <= int(year) <= 2700:
+    if year.isdecimal() and 2400 <= int(year) <= 2700:
         values["year"] = int(year)
     if raw.get("scope") in SCOPES:
         values["scope"] = raw["scope"]
@@ -94,7 +94,7 @@ def parse_selection(params: list[tuple[str, str]]) -> Selection:
         values["measure"] = raw["measure"]
     for name, digits in _CODE_DIGITS.items():
         code = raw.get(name, "")
-        if code.isdigit() and len(code) == digits:
+        if code.isdecimal() and len(code) == digits:
             values[name] = code
     for name in ("lao", *FILTER_PARAMS, "lao_type"):
         token = raw.get(name, "").strip()
