@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).absolute().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,15 +60,15 @@ def page_paths(home: Path, database_url: str | None) -> dict[str, list[str]]:
     }
 
 
-def forget_answers(*, charts: bool = False) -> None:
-    """Empty every cache of store answers (the store's and the dashboard's), and the drawn
-    charts when asked."""
+def forget_answers(state: Any, *, charts: bool = False) -> None:
+    """Empty every cache of store answers (the store's and the dashboard's, kept in the
+    app's `ApiState`), and the drawn charts when asked."""
     from khlang.api.web import charts as drawn
     from khlang.api.web.dashboard import figures
     from khlang.catalog.area_budget.query import forget
 
     forget()
-    figures._answers.clear()
+    figures.store_answers(state)._answers.clear()
     if charts:
         drawn._render.cache_clear()
 
@@ -117,7 +118,7 @@ def measure(home: Path, database_url: str | None, runs: int, say: Callable[[str]
                 times = []
                 for run in range(runs):
                     if mode != "warm":
-                        forget_answers(charts=mode == "cold")
+                        forget_answers(app.state.khlang, charts=mode == "cold")
                     path = paths[run % len(paths)]
                     started = time.perf_counter()
                     response = client.get(path)

@@ -6,7 +6,8 @@ every step, the time of the store questions a dashboard asks (summed from the pr
 cells, and straight from the amounts for comparison), and the dashboard's pages over HTTP
 (bench/dashboard.py: median and p95 per page kind, uncached and warm, with the load
 average), and what publishing, withdrawing and reinstating one LAO's small dataset costs
-in that store.
+in that store, and withdrawing and reinstating the Department's (and with --withdraw-all the
+Comptroller's).
 
     python bench/integrate.py                          # SQLite, the full national bench
     python bench/integrate.py --laos 500 --years 2    # a quick run
@@ -283,6 +284,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
     parser.add_argument("--out", type=Path, default=OUT, help="where the folders and home go")
     parser.add_argument("--no-rebuild", action="store_true", help="skip the (long) rebuild")
+    parser.add_argument("--withdraw-all", action="store_true",
+                        help="withdraw and reinstate the Comptroller General's too")  # fmt: skip
     parser.add_argument("--page-runs", type=int, default=20,
                         help="requests per dashboard page kind and mode")  # fmt: skip
     options = parser.parse_args()
@@ -352,9 +355,15 @@ def main() -> None:
         lao = f"{small.name}-budget-allocation"
         timed(f"withdraw {lao}", lambda: catalog.withdraw(lao, actor=operator))
         timed(f"reinstate {lao}", lambda: catalog.reinstate(lao, actor=operator))
-        agency = f"{folders[1].name}-budget-allocation"
-        timed(f"withdraw {agency}", lambda: catalog.withdraw(agency, actor=operator))
-        timed(f"reinstate {agency}", lambda: catalog.reinstate(agency, actor=operator))
+        # The Department's allocations are uncounted duplicates (its transfers its own); the
+        # Comptroller's disbursements are the only ones, so withdrawing it takes every line
+        # out of the rate base: the cells of all the other agencies' amounts move.
+        for folder in folders[1:] if options.withdraw_all else folders[1:2]:
+            agency = f"{folder.name}-budget-allocation"
+            timed(f"withdraw {agency}", lambda agency=agency: catalog.withdraw(
+                agency, actor=operator))  # fmt: skip
+            timed(f"reinstate {agency}", lambda agency=agency: catalog.reinstate(
+                agency, actor=operator))  # fmt: skip
         report = timed("catalog check (store against the files)", lambda: catalog.check(
             actor=operator))  # fmt: skip
         print(f"check: {'consistent' if report.ok else report.findings}")

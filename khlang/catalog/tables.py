@@ -427,7 +427,9 @@ class AreaAmount(Base):
         _choice("stage", AREA_STAGES, "stage"),
         Index("ix_area_amounts_group", "group_key", "rank"),
         Index("ix_area_amounts_year_province", "fiscal_year", "province_code"),
-        Index("ix_area_amounts_line_key", "line_key"),
+        # A line's amounts of a year and stage, and which sources have them, from the index
+        # alone: the cells' deltas ask it of every line a change touches (deltas.py).
+        Index("ix_area_amounts_line", "line_key", "fiscal_year", "stage", "scope", "source_id"),
         Index("ix_area_amounts_name_key", "name_key", "fiscal_year"),
     )
 
@@ -554,3 +556,6 @@ class AreaCell(Base):
     """Counted amounts summed."""
     duplicates: Mapped[int] = mapped_column(Integer)
     """Amounts left uncounted (another source's amount of the same group is counted)."""
+    rated_amounts: Mapped[int] = mapped_column(Integer, default=0)
+    """Counted amounts in `rated_amount` (whose line reports both stages): with `amounts`,
+    what tells a delta update that a sum fell to no amount (NULL, no data) rather than 0."""

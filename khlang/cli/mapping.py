@@ -122,6 +122,8 @@ def _print(console: Console, suggestion, target: Path, command: str) -> None:
     console.print(table)
     for problem in suggestion.problems:
         console.print(f"[bold red]ต้องแก้ / to fix:[/] {escape(str(problem))}", highlight=False)
+    for note in suggestion.notes:
+        console.print(f"[bold yellow]ต้องเลือก / to decide:[/] {escape(str(note))}", highlight=False)
     console.print(f"เขียนแล้ว / written: {target}", highlight=False, soft_wrap=True)
     console.print(
         f"ตรวจแก้แล้วเผยแพร่ / review it, then: {escape(command)}", highlight=False, soft_wrap=True

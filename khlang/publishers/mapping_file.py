@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from khlang import __version__
+from khlang.publishers.glossary import known_term
 from khlang.publishers.mapping import GENERIC
 from khlang.publishers.suggest import Suggestion
 
@@ -78,7 +79,8 @@ def _fields(mapping) -> CommentedMap:
         entry["title"] = CommentedMap(entry["title"])
         entry["title"].fa.set_flow_style()
         entry.yaml_add_eol_comment("string, integer, number, amount (baht) or date", "type")
-        if not extra.title.th.isascii() and extra.title.en.isascii():
+        romanised = extra.title.en.isascii() and known_term(extra.title.th) is None
+        if not extra.title.th.isascii() and romanised:
             entry.yaml_add_eol_comment("romanised: write the English title", "title")
         fields[name] = entry
     return fields
@@ -93,10 +95,13 @@ def _header(suggestion: Suggestion, command: str) -> str:
     ]
     if suggestion.mapping.adapter == GENERIC:
         lines[-1] += ", and give the dataset its title,"
-        lines.append("description and tags (English names and titles are romanised Thai).")
+        lines.append("description and tags (English names and titles of words khlang does not")
+        lines.append("know are romanised Thai).")
     else:
         lines[-1] += "."
     lines += [f"Then: {command}"]
     for problem in suggestion.problems:
         lines.append(f"To fix first: {problem.en} / {problem.th}")
+    for note in suggestion.notes:
+        lines.append(f"To decide: {note.en} / {note.th}")
     return "\n".join(lines)

@@ -35,6 +35,7 @@ from khlang.publishers.adapters import ADAPTERS, Adapter
 from khlang.publishers.amounts import parse_amounts
 from khlang.publishers.areas import AreaRegistry
 from khlang.publishers.fiscal import BE_RANGE, CE_RANGE
+from khlang.publishers.glossary import known_term, stage_advice
 from khlang.publishers.mapping import (
     GENERIC,
     ColumnMapping,
@@ -121,6 +122,8 @@ class Suggestion(BaseModel):
     """Every adapter with a mapping, the best fit first."""
     problems: list[Text] = []
     """What stops the proposed mapping from publishing as it is (no year column...)."""
+    notes: list[Text] = []
+    """What the officer should decide though it publishes as it is (an amount's stage)."""
 
 
 # --- values ---------------------------------------------------------------------------
@@ -391,6 +394,7 @@ def _generic(path: Path, columns: list[ColumnProfile], candidates: list[Candidat
     choices: list[Choice] = []
     fields: dict[str, ExtraField] = {}
     used = set(COLUMNS)
+    notes = []
     for column in columns:
         choice = chosen.get(column.header)
         if choice is None and column.place and column.place not in _fields(choices):
@@ -398,10 +402,13 @@ def _generic(path: Path, columns: list[ColumnProfile], candidates: list[Candidat
         if choice is None and column.kind == "year" and not set(YEAR_FIELDS) & _fields(choices):
             choice = Choice(header=column.header, field=_year_field(column.header), how="values")
         if choice is None:
-            name = unique_name(ascii_name(header_key(column.header)), used)
+            term = known_term(header_key(column.header))
+            name = unique_name(term.name if term else ascii_name(header_key(column.header)), used)
             used.add(name)
-            fields[name] = _extra(column, path.name)
+            fields[name] = _extra(column, path.name, term.title_en if term else None)
             choice = Choice(header=column.header, field=name, how="kept")
+            if term and term.ambiguous_stage and fields[name].type == "amount":
+                notes.append(stage_advice(column.header, name))
         choices.append(choice)
     found = {choice.field: [choice.header] for choice in choices if choice.field}
     measures = [
@@ -426,7 +433,7 @@ def _generic(path: Path, columns: list[ColumnProfile], candidates: list[Candidat
                              en="no area column found (province, district, sub-district, LAO "
                              "or their codes)"))  # fmt: skip
     return Suggestion(file=path.name, mapping=mapping, columns=columns, choices=choices,
-                      candidates=candidates, problems=problems)  # fmt: skip
+                      candidates=candidates, problems=problems, notes=notes)  # fmt: skip
 
 
 def _fields(choices: Iterable[Choice]) -> set[str]:
@@ -441,10 +448,11 @@ _TYPES: dict[str, ValueType] = {"amount": "amount", "number": "number", "integer
                                 "date": "date", "year": "integer"}  # fmt: skip
 
 
-def _extra(column: ColumnProfile, file: str) -> ExtraField:
+def _extra(column: ColumnProfile, file: str, title_en: str | None = None) -> ExtraField:
+    """A kept column's description; its English title the glossary's or romanised Thai."""
     value_type = _TYPES.get(column.kind, "string")
     unit = column.unit or ("บาท" if value_type == "amount" else None)
-    title_en = english_title(header_key(column.header))
+    title_en = title_en or english_title(header_key(column.header))
     return ExtraField(
         type=value_type,
         title=Text(th=header_key(column.header), en=title_en),

@@ -76,6 +76,22 @@ def agency_copy(
     return folder
 
 
+def widened(folder: Path, copies: int) -> Path:
+    """`folder` (an agency copy) with every line `copies` times, under new line ids and
+    item names (`W<n>-`): a national source's number of lines from the sample's few."""
+    for table in TABLES:
+        rows = read_rows(folder, table)
+        wide = []
+        for copy in range(copies):
+            for row in rows:
+                new = {**row, "line_id": f"W{copy}-{row['line_id']}"}
+                if "item_name" in new:
+                    new["item_name"] += f" (W{copy})"
+                wide.append(new)
+        _write_rows(folder / "data" / f"{table}.csv", wide, list(rows[0]))
+    return folder
+
+
 def stage_sums(rows: list[Row]) -> dict[tuple[int, str], Decimal]:
     """(fiscal year, stage) -> the ledger rows' sum."""
     sums: dict[tuple[int, str], Decimal] = {}

@@ -9,12 +9,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.area_budget import AreaQuery, amounts, cells, conflicts, sources, totals
 from khlang.catalog.tables import AreaAmount, AreaCell
-from tests.catalog.area_kit import agency_copy, assert_cells_agree, read_rows, stage_sums
+from tests.catalog.area_kit import (
+    agency_copy,
+    assert_cells_agree,
+    read_rows,
+    stage_sums,
+    widened,
+)
 from tests.published import published, shared_root
 
 pytestmark = pytest.mark.slow
@@ -294,22 +300,13 @@ def assert_cells_exact(catalog: Catalog) -> None:
     assert_cells_agree(catalog)
 
 
-@pytest.mark.parametrize("line_limit", [cells.LINE_LIMIT, 0], ids=["cells", "whole-years"])
 def test_cells_follow_the_count_moving_to_another_agency_with_no_area(
-    catalog: Catalog,
-    publish,
-    operator: Principal,
-    sample: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    line_limit: int,
+    catalog: Catalog, publish, operator: Principal, sample: Path, tmp_path: Path
 ) -> None:
-    """A write re-sums only the cells of the lines it touches (cells.mark): here a central
-    agency reports the provincial office's lines with NULL area columns, and withdrawing
-    the office moves the count of those lines to it (NULL-safe cell keys), while a district
-    office's lines of their own stay as they were. With a limit of 0 lines, every write
-    re-sums its years whole instead (what a national source's does)."""
-    monkeypatch.setattr(cells, "LINE_LIMIT", line_limit)
+    """A write moves only the cells of the amounts it adds, removes or moves (deltas.py):
+    here a central agency reports the provincial office's lines with NULL area columns, and
+    withdrawing the office moves the count of those lines to it (NULL-safe cell keys), while
+    a district office's lines of their own stay as they were."""
     publish(sample)
     central = agency_copy(sample, tmp_path, "central-watch", amounts=unplaced)
     publish(central)
@@ -342,4 +339,62 @@ def test_cells_follow_the_count_moving_to_another_agency_with_no_area(
     assert_cells_exact(catalog)
     assert national(catalog) == plus(stage_sums(read_rows(sample, "amounts")),
                                      stage_sums(district_rows))  # fmt: skip
+    assert catalog.check(actor=operator).ok
+
+
+NATIONAL_COPIES = 38
+"""The sample's 54 lines 38 times: 2,052 lines, past the 2,000 beyond which a change used
+to re-sum its fiscal years whole instead of its lines' cells."""
+
+
+def test_cells_follow_a_national_source_withdrawn_and_reinstated(
+    catalog: Catalog, publish, operator: Principal, sample: Path, tmp_path: Path
+) -> None:
+    """The deltas of a national source's change (thousands of lines): a national office
+    reports every stage of 2,052 lines with their areas; a central agency reports the
+    requested and allocated amounts of the same lines with NULL area columns, uncounted
+    while the office's count (it published first). Withdrawing the office moves the count
+    of those groups to the central agency, drops the disbursement of every line (their
+    rate base empties: NULL, not 0) and empties the office's cells; reinstating it moves
+    everything back; withdrawing and reinstating the central agency changes no other
+    cell. After every write each cell equals a fresh sum, on both back ends."""
+    office = widened(agency_copy(sample, tmp_path, "national-office"), NATIONAL_COPIES)
+    publish(office)
+    planned = {"requested", "allocated"}
+    central = widened(
+        agency_copy(
+            sample, tmp_path, "central-watch",
+            amounts=lambda row: unplaced(row) if row["phase"] in planned else None,
+        ),
+        NATIONAL_COPIES,
+    )  # fmt: skip
+    publish(central)
+    assert_cells_exact(catalog)
+    office_rows = read_rows(office, "amounts")
+    assert len({row["line_id"] for row in office_rows}) > 2_000
+    assert national(catalog) == stage_sums(office_rows)
+    with catalog.read() as session:
+        rated = session.scalar(
+            select(func.count()).where(AreaCell.grain == "country", AreaCell.rated_amounts > 0)
+        )
+    assert rated
+
+    office_name = "national-office-budget-allocation"
+    catalog.withdraw(office_name, actor=operator)
+    assert_cells_exact(catalog)
+    assert national(catalog) == stage_sums(read_rows(central, "amounts"))
+    assert national(catalog, province=[None]) == national(catalog)
+    (row,) = totals(catalog, AreaQuery(scope=["state"]))
+    assert row.rate_allocated is None
+    assert row.disbursement_rate is None
+    assert row.duplicates == 0
+
+    catalog.reinstate(office_name, actor=operator)
+    assert_cells_exact(catalog)
+    assert national(catalog) == stage_sums(office_rows)
+    catalog.withdraw("central-watch-budget-allocation", actor=operator)
+    assert_cells_exact(catalog)
+    assert national(catalog) == stage_sums(office_rows)
+    catalog.reinstate("central-watch-budget-allocation", actor=operator)
+    assert_cells_exact(catalog)
     assert catalog.check(actor=operator).ok

@@ -107,6 +107,20 @@ def test_budget_types_and_area_spread_follow_the_real_shares(province_world) -> 
     assert abs(spread["two"] - 0.08) < 0.02
 
 
+def test_a_province_world_holds_its_own_province_and_labels_the_rest(province_world) -> None:
+    """A province's area budget: every share with a province is the province's own; the share
+    of a two-province line outside it is `multiple` (no area), not another province's line,
+    and the province's own amounts are nearly all of the money."""
+    shares = province_world.lines
+    assert set(shares["province_code"].dropna()) == {"50"}
+    outside = shares[shares["province_code"].isna()]
+    assert set(outside["spread"]) == {"multiple", "nationwide", "central"}
+    assert (outside.loc[outside["spread"] == "multiple", "share_no"] == 2).all()
+    assert shares.loc[shares["province_code"] == "50", "allocated"].sum() > (
+        0.9 * shares["allocated"].sum()
+    )
+
+
 def test_disbursement_follows_the_ratio_and_the_monthly_curve(province_world) -> None:
     ratio = province_world.lines["ratio"]
     assert abs((ratio == 0).mean() - cal.DISBURSED_NONE) < 0.03

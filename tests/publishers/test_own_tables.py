@@ -53,15 +53,45 @@ def test_the_proposal_reads_every_header_and_keeps_the_unknown_column(mapping_fi
     assert read_as["ตำบล"] == "subdistrict_name"
     assert read_as["เบิกจ่ายแล้ว"] == "disbursed"
     assert read_as["ชื่อโครงการ"] == "project_name"
-    kept = mapping.fields[read_as["ผู้รับผิดชอบ"]]
-    assert (kept.type, kept.title.th) == ("string", "ผู้รับผิดชอบ")
-    budget = mapping.fields[read_as["งบประมาณ (บาท)"]]
-    assert (budget.type, budget.unit) == ("amount", "บาท")
+    assert read_as["ผู้รับผิดชอบ"] == "responsible_unit"
+    kept = mapping.fields["responsible_unit"]
+    assert (kept.type, kept.title.th, kept.title.en) == ("string", "ผู้รับผิดชอบ", "Responsible unit")
+    assert read_as["งบประมาณ (บาท)"] == "budget"
+    budget = mapping.fields["budget"]
+    assert (budget.type, budget.unit, budget.title.en) == ("amount", "บาท", "Budget")
     assert mapping.fields[read_as["จำนวนผู้ได้รับประโยชน์ (คน)"]].type == "integer"
     assert mapping.dropped == []
     text = mapping_file.read_text(encoding="utf-8")
     assert "# header known · year · 2567, 2568" in text
-    assert "romanised: write the English title" in text
+    # A word the glossary does not know is romanised, and only it is flagged so.
+    assert text.count("romanised: write the English title") == 1
+
+
+def test_an_amount_of_no_known_stage_is_kept_and_the_choice_explained(tmp_path) -> None:
+    """`งบประมาณ` may be requested, allocated or transferred money: it is kept as `budget`, and
+    the suggestion says, in Thai and English, what to edit to publish it as a stage; done as
+    it says, the table publishes the amounts as `allocated`."""
+    table = own_table.write(tmp_path / "projects.csv")
+    suggestion = suggest(table, load_areas())
+    [note] = suggestion.notes
+    assert "งบประมาณ (บาท)" in note.en
+    assert "allocated under columns: and signature:" in note.en
+    assert "allocated ใต้ columns: และ signature:" in note.th
+    assert suggestion.problems == []
+    text = mapping_yaml(suggestion, command="-")
+    assert f"# To decide: {note.en} / {note.th}" in text
+    edited = [line.replace("  budget: [", "  allocated: [").replace(" budget,", " allocated,")
+              for line in text.splitlines()]  # fmt: skip
+    start = edited.index("  budget:")
+    end = next(i for i in range(start + 1, len(edited)) if not edited[i].startswith("    "))
+    mapping = table.with_name("edited.mapping.yaml")
+    mapping.write_text("\n".join(edited[:start] + edited[end:]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = publish(table, agency=AGENCY, out=out, mappings=[mapping], today=TODAY)
+    assert [item.status for item in report.datasets] == ["published"]
+    data = pd.read_csv(next((out / report.datasets[0].name / "data").glob("*.csv")))
+    assert "budget" not in data.columns, list(data.columns)
+    assert data["allocated"].sum() == sum(row["budget"] for row in own_table.rows())
 
 
 def test_the_table_is_published_with_the_fourteen_items(published) -> None:

@@ -70,6 +70,10 @@ def test_the_dashboard_shows_the_labels_the_published_schemas_carry(client) -> N
     # the chart keeps the place name, the LAO type abbreviated as the schema says
     assert "อบต.จอมทอง" in english
     assert "องค์การบริหารส่วนตำบลจอมทอง</a>" in english
+    # the first crumb is the catalog's areas, not the country (the demo holds one province)
+    assert "All areas in this catalog" in english
+    assert "Whole country" not in english
+    assert "ทุกพื้นที่ในบัญชีข้อมูล" in thai
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 
 from tests.conftest import run_khlang
@@ -38,6 +39,15 @@ def test_the_demo_serves_the_site_and_the_api(demo) -> None:
         footer = dashboard.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
         shown = float(re.findall(r"stage=allocated[^>]*>([\d,.]+)</a>", footer)[0].replace(",", ""))
         assert shown == pytest.approx(float(manifest["totals"][year]["allocated"]) / 1e6, abs=0.01)
+        # Chiang Mai's catalog: every amount with a province is Chiang Mai's; the rest is
+        # labelled as money of no one province (several provinces, nationwide, central)
+        amounts = pd.read_csv(
+            home / "published" / "chiang-mai-provincial-office-budget-allocation" / "data"
+            / "amounts.csv", dtype=str,
+        )  # fmt: skip
+        assert set(amounts["province_code"].dropna()) == {"50"}
+        elsewhere = amounts[amounts["province_code"].isna()]
+        assert set(elsewhere["area_level"]) == {"multiple", "country", "central"}
         # every page of the demo says, visibly, that its figures are synthetic
         dataset = found["results"][0]["name"]
         for path in ("/", "/search", f"/dataset/{dataset}", "/dashboard", "/en/dashboard",

@@ -3,11 +3,11 @@
 `refresh(session, blobs, dataset_id)` is called by every write that changes what a dataset
 offers: publishing a version (publish.py, in the commit transaction), withdrawing and
 reinstating (store.py). It drops the amounts of the dataset's previous version and feeds
-those of the current one, if the dataset is offered, and recomputes the pre-summed cells
-of the fiscal years either touches (cells.py), and keeps the code labels of the current
-version's schemas (labels.py). `rebuild` does the same for every dataset,
-in publication order, from the stored files alone; `khlang catalog check` compares a
-rebuild with the store (verify.py).
+those of the current one, if the dataset is offered, updates the pre-summed cells either
+changes (deltas.py: by the difference of the amounts it moves), and keeps the code labels of
+the current version's schemas (labels.py). `rebuild` does the same for every dataset, in
+publication order, from the stored files alone; `khlang catalog check` compares a rebuild
+with the store (verify.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from khlang.catalog.area_budget import cells, election, labels
+from khlang.catalog.area_budget import cells, deltas, election, labels
 from khlang.catalog.area_budget.bulk import insert_frame
 from khlang.catalog.area_budget.extract import (
     SourceTable,
@@ -45,10 +45,10 @@ COLUMNS = tuple(column.key for column in AreaAmount.__table__.columns if column.
 
 def refresh(session: Session, blobs: BlobStore, dataset_id: str) -> list[int]:
     """Drop the dataset's amounts and feed those of its current version when it is offered,
-    then recompute the cells either could change; the ids of the sources added."""
-    cells.mark(session, _source_ids(session, dataset_id))
+    then update the cells by the difference (deltas.py); the ids of the sources added."""
+    deltas.mark(session, _source_ids(session, dataset_id))
     added = _replace(session, blobs, dataset_id)
-    cells.recompute_marked(session, added)
+    deltas.apply(session, added)
     return added
 
 

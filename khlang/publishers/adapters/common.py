@@ -30,6 +30,8 @@ from khlang.thai import BUDDHIST_ERA_OFFSET, TO_ARABIC_DIGITS
 
 NATIONWIDE = {"ทั่วประเทศ", "ทั้งประเทศ", "ประเทศ", "ส่วนกลาง/ทั่วประเทศ"}
 CENTRAL = {"ส่วนกลาง", "กรุงเทพฯ(ส่วนกลาง)"}
+MULTIPLE = {"หลายจังหวัด", "หลายพื้นที่"}
+"""A share of a line worked in several provinces, published without being given to one."""
 
 
 @dataclass
@@ -343,6 +345,8 @@ def _resolve_one(row: dict[str, str], ctx: Context) -> tuple:
         return (COUNTRY_CODE, "country", None, None, None, None, None)
     if coded is None and squash(province_text) in CENTRAL:
         return (None, "central", None, None, None, None, None)
+    if coded is None and squash(province_text) in MULTIPLE:
+        return (None, "multiple", None, None, None, None, None)
     within = (
         coded.province_code
         if coded

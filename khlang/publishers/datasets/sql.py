@@ -188,6 +188,8 @@ WITH base AS (
 
 
 def disbursement_by_area_month() -> str:
+    """Rows of the province's areas first, then the money of no one province (multi-province,
+    nationwide, central): a preview of a province's table opens on the province."""
     window = (
         "OVER (PARTITION BY r.fiscal_year, r.area_code, r.area_level "
         "ORDER BY r.fiscal_month NULLS LAST)"
@@ -205,7 +207,8 @@ SELECT r.fiscal_year, r.fiscal_month,
 FROM rows r
 LEFT JOIN ref_provinces p ON p.province_code = r.province_code
 LEFT JOIN ref_districts d ON d.district_code = r.district_code
-ORDER BY r.fiscal_year, r.area_level, r.area_code NULLS LAST, r.fiscal_month NULLS LAST
+ORDER BY r.fiscal_year, r.province_code IS NULL, r.area_level, r.area_code NULLS LAST,
+    r.fiscal_month NULLS LAST
 """  # noqa: S608
 
 

@@ -45,6 +45,10 @@ MISSING_LINE_ID_RATE = 0.05
 MISTYPED_LINE_ID_RATE = 0.005
 LAO_CODE_RATE = 0.8
 TYPE_VARIANTS = {"งบเงินอุดหนุน": "งบอุดหนุน", "งบรายจ่ายอื่น": "งบรายจ่ายอิ่น", "งบลงทุน": "งบ ลงทุน"}
+WIDE_AREAS = {"nationwide": "ทั่วประเทศ", "central": "ส่วนกลาง", "multiple": "หลายจังหวัด"}
+"""What the exports print as the province of a share that lies in no one province: a
+nationwide line, a central one, and in a one-province world the share of a two-province
+line outside that province (the adapters read them as `country`, `central`, `multiple`)."""
 THAI_MONTHS_SHORT = tuple(short for short, _ in THAI_MONTHS)
 
 
@@ -137,7 +141,7 @@ class Writer:
             variant = self._mask(len(rows), TYPE_VARIANT_RATE) & types.isin(TYPE_VARIANTS)
             self._count(file, "budget_type_variants", int(variant.sum()))
             names = self._area_names(rows, registry)
-            national = rows["spread"].isin(["nationwide", "central"])
+            national = rows["spread"].isin(list(WIDE_AREAS))
             frame = pd.DataFrame(
                 {
                     "fiscal_year": self._years(rows["fiscal_year"], file),
@@ -159,7 +163,7 @@ class Writer:
                     "province_code": rows["province_code"],
                     "province_name": names["province_name"].where(
                         ~national,
-                        rows["spread"].map({"nationwide": "ทั่วประเทศ", "central": "ส่วนกลาง"}),
+                        rows["spread"].map(WIDE_AREAS),
                     ),
                     "district_code": rows["district_code"],
                     "district_name": names["district_name"],
@@ -221,7 +225,6 @@ class Writer:
                 ]
             else:
                 month = [f"{y + BUDDHIST_ERA_OFFSET}-{m:02d}" for y, m in calendar]
-            central = rows["spread"] == "central"
             frame = pd.DataFrame(
                 {
                     "fiscal_year": rows["fiscal_year"].astype(str),
@@ -233,8 +236,7 @@ class Writer:
                     "province_code": rows["province_code"],
                     "province_name": rows["province_code"]
                     .map(registry.provinces["name_th"])
-                    .where(~central, "ส่วนกลาง")
-                    .where(rows["spread"] != "nationwide", "ทั่วประเทศ"),
+                    .where(~rows["spread"].isin(list(WIDE_AREAS)), rows["spread"].map(WIDE_AREAS)),
                     "district_code": rows["district_code"],
                     "committed": self._amounts(rows["committed"], commas=False),
                     "disbursed": self._amounts(rows["disbursed"], commas=False),

@@ -133,8 +133,11 @@ class _Builder:
         registry: AreaRegistry,
         laos: pd.DataFrame,
         all_laos: pd.DataFrame,
+        home: str | None = None,
     ) -> None:
         self.rng = rng
+        self.home = home
+        """The one province of a province or sample world, else None (the whole country)."""
         self.registry = registry
         self.laos = laos.reset_index(drop=True)
         self.province_weights = all_laos["province_code"].value_counts(normalize=True).sort_index()
@@ -275,7 +278,13 @@ class _Builder:
 
     def _split_areas(self, lines: pd.DataFrame) -> pd.DataFrame:
         """One row per area share: two-province lines split their amounts; nationwide and
-        central lines have no province."""
+        central lines have no province.
+
+        In a one-province world the second share is not given to another province: an
+        area-based catalog of one province holds its own province's lines, and a share that
+        lies outside it is labelled as a multi-province share (spread `multiple`, no area
+        codes), not published as another province's budget. The other province is still
+        drawn, so every other figure of a seed's world stays as it was."""
         two = lines[lines["spread"] == "two"].copy()
         second = two.copy()
         first_share = np.round(two["allocated_total"] * two["share"] / 100) * 100
@@ -288,6 +297,9 @@ class _Builder:
             lambda code: provinces[(provinces.index(code) + 1) % len(provinces)]
         )
         second["province_code"] = second["second_province"].where(~same, following)
+        if self.home is not None:
+            second["province_code"] = None
+            second["spread"] = "multiple"
         second["district_code"] = None
         second["subdistrict_code"] = None
         for frame in (two, second):
@@ -438,7 +450,7 @@ def build_world(
 ) -> World:
     rng = np.random.default_rng(seed)
     laos = select_laos(all_laos, scale)
-    builder = _Builder(rng, registry, laos, all_laos)
+    builder = _Builder(rng, registry, laos, all_laos, home=scale.province)
     lines = builder.lines(years, scale.lines_per_lao)
     months = builder.months(lines)
     contracts = builder.contracts(lines, months)

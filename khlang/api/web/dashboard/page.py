@@ -228,8 +228,8 @@ def _crumbs(
     selection: Selection, fmt: Formatter, link: Callable[..., str], names: dict[str, str]
 ) -> list[Crumb]:
     crumbs = [
-        Crumb(
-            label=fmt.pick("ทั้งประเทศ", "Whole country"),
+        Crumb(  # the catalog's areas, which may be one province's (the demo), not the country
+            label=fmt.pick("ทุกพื้นที่ในบัญชีข้อมูล", "All areas in this catalog"),
             url=link(province=None, district=None, subdistrict=None, lao=None),
         )
     ]

@@ -1,5 +1,6 @@
 """Pre-summed area-budget figures (`area_cells`, area_budget/cells.py): the dashboard sums
-hundreds of cells instead of millions of amounts. Filled from the amounts already stored.
+hundreds of cells instead of millions of amounts. Filled from the amounts already stored
+by 0014 (the cell statements write its column too).
 
 Revision ID: 0009
 Revises: 0008
@@ -10,7 +11,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from khlang.catalog.area_budget.cells import recompute_all
 from khlang.catalog.tables import ROW_ID
 
 revision = "0009"
@@ -67,7 +67,8 @@ def upgrade() -> None:
             ["grain", "scope", "province_code", "district_code", "lao_key"],
         )
         batch_op.create_index(batch_op.f("ix_area_cells_source_id"), ["source_id"])
-    recompute_all(op.get_bind())
+    # Filled by 0014, which adds the last column the cell statements write
+    # (migrations run to the head; the statements are today's, not this revision's).
 
 
 def downgrade() -> None:
