@@ -14,6 +14,7 @@ reported as not checked, never assumed.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -24,7 +25,7 @@ from rdflib.term import Node
 
 from khlang.i18n import Text, t
 from khlang.metadata import eu
-from khlang.metadata.dcat import DEFAULT_BASE_URL, dataset_graph, dataset_iri
+from khlang.metadata.dcat import DEFAULT_BASE_URL, dataset_graph, dataset_iri, new_graph
 from khlang.metadata.formats import EU_FILE_TYPE, FORMATS, IANA_MEDIA_TYPES, FileFormat
 from khlang.metadata.model import Dataset
 from khlang.metadata.shacl import ShaclResult, Violation, validate_dcat
@@ -132,13 +133,9 @@ def mqa_score(
 
 # --- the indicators ------------------------------------------------------------------------
 
-_PREFIXES = {
-    str(DCTERMS): "dct:",
-    str(DCAT): "dcat:",
-    "http://xmlns.com/foaf/0.1/": "foaf:",
-    "http://www.w3.org/2006/vcard/ns#": "vcard:",
-    "http://www.w3.org/ns/adms#": "adms:",
-}
+_NAMES = new_graph()
+_NAMES.bind("adms", "http://www.w3.org/ns/adms#")  # the shapes' paths; never in our graphs
+"""The prefixes a SHACL finding's property is written with (DCAT-AP's, as we serialise)."""
 _FIELDS = {
     "dct:title": "title / title_en",
     "dct:description": "notes / notes_en",
@@ -164,9 +161,8 @@ def violation_text(violation: Violation) -> Text:
     """A SHACL result as the dataset file's author can act on it: the property (and the
     field that fills it), and pySHACL's message without the node's generated IRI."""
     path = violation.path or ""
-    for namespace, prefix in _PREFIXES.items():
-        if path.startswith(namespace):
-            path = prefix + path[len(namespace) :]
+    with contextlib.suppress(KeyError, ValueError):  # no known prefix: the full IRI
+        path = _NAMES.namespace_manager.curie(path, generate=False)
     field = _FIELDS.get(path)
     where = f"{path} ({field})" if field else path or violation.focus
     message = violation.message.split(" on <", 1)[0]
