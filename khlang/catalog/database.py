@@ -88,9 +88,9 @@ def scratch_schema(
         if dropper is None:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-        if dropper is not None:
+        else:
             dropper(schema)
+        admin.dispose()
 
 
 def upsert(session: Session, table: type[DeclarativeBase]) -> postgresql.Insert | sqlite.Insert:

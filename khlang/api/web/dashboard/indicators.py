@@ -84,14 +84,17 @@ class Source(BaseModel):
     dataset: str
     title: Text
     resource_id: str
-    columns: frozenset[str]
-    """The roles its columns hold."""
     fields: dict[str, str]
     """Role -> the table's column that holds it."""
     table: TableSource
     aggregate_url: str
     rows_url: str
     modified: dt.datetime
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The roles its columns hold."""
+        return frozenset(self.fields)
 
 
 def area_filters(
@@ -181,7 +184,6 @@ def find_sources(state: ApiState, base: str) -> dict[str, Source]:
                         en=metadata.title_en or metadata.title or summary.name,
                     ),
                     resource_id=item.id,
-                    columns=columns,
                     fields=fields,
                     table=table,
                     aggregate_url=view.links["aggregate"],
