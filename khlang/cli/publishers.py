@@ -122,7 +122,7 @@ def publish(
     if output_format is OutputFormat.json:
         print_json(document)
     else:
-        _print_summary(Console(), document, out / REPORT_FILE)
+        _print_summary(Console(), document, report.path or out / REPORT_FILE, out / REPORT_FILE)
     nothing = document["summary"]["datasets_published"] == 0
     failed = document["summary"]["errors"] or not report.ok or nothing
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
@@ -145,7 +145,7 @@ def _bilingual(text: dict) -> str:
     return text["th"] if text["th"] == text["en"] else f"{text['th']}\n  {text['en']}"
 
 
-def _print_summary(console: Console, document: dict, report_path: Path) -> None:
+def _print_summary(console: Console, document: dict, report_path: Path, latest: Path) -> None:
     """What was published, and every reason something was not, in Thai and English."""
     if document["datasets"]:
         table = Table(title="ชุดข้อมูล / Datasets", title_justify="left")
@@ -214,7 +214,10 @@ def _print_summary(console: Console, document: dict, report_path: Path) -> None:
             "ดูเหตุผลด้านบน / see the reasons above",
             highlight=False,
         )
-    console.print(f"report: {report_path}", highlight=False)
+    console.print(
+        f"รายงาน / report: {report_path} (ล่าสุด / the latest run's also in {latest})",
+        highlight=False,
+    )
 
 
 @app.command()

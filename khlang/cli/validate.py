@@ -20,6 +20,7 @@ from khlang.cli.common import (
     OutputFormat,
     print_json,
 )
+from khlang.metadata.formats import FileFormat
 from khlang.validators.report import DEFAULT_EXAMPLES, Report
 
 
@@ -127,6 +128,18 @@ def _say(th: str, en: str, lang: str) -> str:
     return {"th": th, "en": en}.get(lang, f"{th} / {en}")
 
 
+def _encoding(encoding: str | None, kind: FileFormat | None, lang: str) -> str:
+    """The file's text encoding, or, for a binary format, the one its specification fixes for
+    the text inside (a Parquet file has no encoding to detect: its strings are UTF-8)."""
+    if encoding or kind is None or kind.text_inside is None:
+        return f"{_say('รหัสอักขระ', 'encoding', lang)} {encoding or '-'}"
+    return _say(
+        f"ไฟล์ไบนารี ข้อความภายในเป็น {kind.text_inside} ตามข้อกำหนดของ {kind.name}",
+        f"binary file, its text {kind.text_inside} as {kind.name} specifies",
+        lang,
+    )
+
+
 def print_text(report: Report, lang: str) -> None:
     """The report for people: per file, what it is, how open, and each error type's count
     with its first examples."""
@@ -144,7 +157,7 @@ def print_text(report: Report, lang: str) -> None:
                          "open" if openness["open"] else "not open", lang)  # fmt: skip
             console.print(
                 f"  {openness['format']} ({openness['mediaType'] or '-'}) {stars} {flags}; "
-                f"{_say('รหัสอักขระ', 'encoding', lang)} {task.encoding or '-'}; "
+                f"{_encoding(task.encoding, info.format, lang)}; "
                 f"{task.rows:,} {_say('แถว', 'rows', lang)}"
             )
         for warning in task.warnings:

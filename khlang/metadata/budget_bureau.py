@@ -19,6 +19,8 @@ refuses harvesting) is reported as failed.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import enum
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -118,12 +120,18 @@ def budget_bureau_score(
     *,
     state: CatalogState | None = None,
     reports: Sequence[ComplianceReport] | None = None,
+    sources: Sequence[str | None] | None = None,
 ) -> BudgetBureauReport:
     """Score an agency's datasets. `reports` are their compliance reports in the same order
-    (computed here when not given)."""
+    (computed here when not given); `sources` where each was read from (a file path), which
+    names a dataset that has neither a name nor a title yet."""
     if reports is None:
         reports = check_datasets((None, dataset) for dataset in datasets)
-    names = [_key(dataset, index) for index, dataset in enumerate(datasets)]
+    sources = sources or [None] * len(datasets)
+    names = [
+        _key(dataset, source, index)
+        for index, (dataset, source) in enumerate(zip(datasets, sources, strict=True))
+    ]
     return BudgetBureauReport(
         dataset_count=len(datasets),
         parts=[
@@ -136,8 +144,13 @@ def budget_bureau_score(
     )
 
 
-def _key(dataset: Dataset, index: int) -> str:
-    return dataset.name or dataset.title or f"#{index + 1}"
+def _key(dataset: Dataset, source: str | None, index: int) -> str:
+    """How the indicator names a dataset: its name, else its title, else the file it was read
+    from (a template not yet filled in), and its position only when there is none of these."""
+    named = dataset.name or dataset.title
+    if named:
+        return named
+    return PurePath(source).name if source else f"#{index + 1}"
 
 
 def _part(

@@ -31,6 +31,10 @@ class FileFormat(BaseModel):
     machine_readable: bool = False
     tabular: bool = False
     aliases: tuple[str, ...] = ()
+    text_inside: str | None = None
+    """For a binary table format, the encoding its specification fixes for the text it holds
+    (Parquet's and the Office XML formats' strings are UTF-8, XLS's UTF-16): what a reader
+    needs to know in place of a detected file encoding, which a binary file has not."""
 
     @property
     def eu_uri(self) -> str | None:
@@ -54,6 +58,7 @@ def _format(
     machine: bool | None = None,
     tabular: bool = False,
     aliases: tuple[str, ...] = (),
+    text_inside: str | None = None,
 ) -> FileFormat:
     return FileFormat(
         name=name,
@@ -65,6 +70,7 @@ def _format(
         machine_readable=open_ if machine is None else machine,
         tabular=tabular,
         aliases=aliases,
+        text_inside=text_inside,
     )
 
 
@@ -99,7 +105,7 @@ FORMATS: tuple[FileFormat, ...] = (
     _format("Atom feed", 3, "application/atom+xml", ".atom", "ATOM", open_=True,
             aliases=("ATOM",)),
     _format("ODS", 3, "application/vnd.oasis.opendocument.spreadsheet", ".ods", "ODS",
-            open_=True, tabular=True),
+            open_=True, tabular=True, text_inside="UTF-8"),
     _format("ODB", 3, "application/vnd.oasis.opendocument.database", ".odb", None, open_=True),
     _format("ODF", 3, "application/vnd.oasis.opendocument.formula", ".odf", "ODF", open_=True),
     _format("ODG", 3, "application/vnd.oasis.opendocument.graphics", ".odg", "ODG", open_=True),
@@ -107,11 +113,12 @@ FORMATS: tuple[FileFormat, ...] = (
     # open, documented, machine-readable columnar format it is. khlang always publishes CSV
     # beside it, so no dataset's openness rests on this choice.
     _format("Parquet", 3, "application/vnd.apache.parquet", ".parquet", "PARQUET", open_=True,
-            tabular=True),
+            tabular=True, text_inside="UTF-8"),
     # 2 stars: machine-readable but proprietary.
-    _format("XLS", 2, "application/vnd.ms-excel", ".xls", "XLS", machine=True, tabular=True),
+    _format("XLS", 2, "application/vnd.ms-excel", ".xls", "XLS", machine=True, tabular=True,
+            text_inside="UTF-16"),
     _format("XLSX", 2, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ".xlsx", "XLSX", machine=True, tabular=True),
+            ".xlsx", "XLSX", machine=True, tabular=True, text_inside="UTF-8"),
     _format("MDB", 2, "application/x-msaccess", ".mdb .accdb", "MDB", machine=True),
     _format("dBase", 2, "application/dbase", ".dbf", "DBF", machine=True, aliases=("DBF",)),
     _format("SHP", 2, "application/x-esri-shape", ".shp", "SHP", machine=True,

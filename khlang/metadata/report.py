@@ -87,7 +87,9 @@ def check_agency(
     ]
     return AgencyReport(
         datasets=results,
-        budget_bureau=budget_bureau_score(datasets, state=state, reports=compliance),
+        budget_bureau=budget_bureau_score(
+            datasets, state=state, reports=compliance, sources=[source for source, _ in items]
+        ),
         input_errors=list(input_errors),
     )
 

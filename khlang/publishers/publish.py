@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
@@ -50,6 +51,10 @@ from khlang.publishers.reconcile import Reconciliation, reconcile
 from khlang.publishers.store import PartStore
 
 REPORT_FILE = "publish-report.json"
+"""The latest run's report in an output folder (a copy of its file in REPORTS_DIR)."""
+REPORTS_DIR = "publish-reports"
+"""Every run's report, one file per run, so that two publishes into the same folder (two
+agencies, or the samples and then a table of one's own) each keep theirs."""
 IGNORED_NAMES = {AGENCY_FILE, "generation.json", REPORT_FILE}
 IGNORED_SUFFIXES = (".md", ".txt", ".yaml", ".yml", ".pdf", ".sh")
 
@@ -86,6 +91,8 @@ class PublishReport:
     issues: IssueLog = field(default_factory=IssueLog)
     reconciliation: Reconciliation | None = None
     seconds: float = 0.0
+    path: Path | None = None
+    """This run's own report file (under REPORTS_DIR), once written."""
 
     @property
     def ok(self) -> bool:
@@ -367,15 +374,31 @@ def publish(
         notify("build", total, total)
         con.close()
         report.seconds = time.perf_counter() - started
-        report_path = staging / REPORT_FILE
-        report_path.write_text(
-            json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) + "\n",
-            encoding="utf-8",
-        )
-        os.replace(report_path, out / REPORT_FILE)
+        report.path = _write_report(report, staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _write_report(report: PublishReport, staging: Path, out: Path) -> Path:
+    """Keep this run's report under its own name in `out/publish-reports/` (never replacing
+    another run's) and as `out/publish-report.json`, the latest run's; return the former."""
+    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) + "\n"
+    runs = out / REPORTS_DIR
+    runs.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for attempt in itertools.count(1):
+        own = runs / f"{stamp}-{report.agency}{'' if attempt == 1 else f'-{attempt}'}.json"
+        try:
+            with own.open("x", encoding="utf-8") as file:
+                file.write(text)
+            break
+        except FileExistsError:
+            continue
+    latest = staging / REPORT_FILE
+    latest.write_text(text, encoding="utf-8")
+    os.replace(latest, out / REPORT_FILE)
+    return own
 
 
 def _read_all(

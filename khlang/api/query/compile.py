@@ -236,9 +236,7 @@ class Compiler:
             if aggregate.column is None:
                 expression = "count(*)"
             else:
-                function = (
-                    "count" if aggregate.function is AggFunction.count else aggregate.function
-                )
+                function = self._function(aggregate.function, aggregate.column)
                 expression = f"{function}({quote_identifier(aggregate.column)})"
             selected.append(f"{expression} AS {quote_identifier(aggregate.alias)}")
         text = f"SELECT {', '.join(selected)} FROM {self.table} WHERE {where.text}"  # noqa: S608
@@ -253,6 +251,21 @@ class Compiler:
             text += f" ORDER BY {keys}"
         text += " LIMIT ?"
         return Sql(text, [*where.params, query.size + 1])
+
+    def _function(self, function: AggFunction, column: str) -> str:
+        """The SQL function of an aggregate. A `number` column is a DOUBLE, and a plain sum of
+        doubles drifts (67130054.27 summed from its satang-exact parts came out as
+        67130054.27000001, beside the area-budget store's exact 67130054.27): `fsum`/`favg`
+        add with error compensation, so a money column's total is the nearest double to the
+        exact one, which prints as the same figure every other surface shows."""
+        if function is AggFunction.count:
+            return "count"
+        if self.columns[column].type == "number" and function in (
+            AggFunction.sum,
+            AggFunction.avg,
+        ):
+            return f"f{function.value}"
+        return function.value
 
     # --- downloads ---------------------------------------------------------------------------
 

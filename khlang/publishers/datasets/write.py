@@ -27,7 +27,10 @@ from khlang.publishers.tables import table_schema
 
 JSON_MAX_ROWS = 100_000
 """Above this a JSON twin is not written: a JSON array must be read whole, and CSV and
-Parquet serve large tables better."""
+Parquet serve large tables better. Nor is one written for a table of no rows (a GFMIS-only
+publish has no allocation by area): `[]` carries no columns, so no reader (khlang's,
+frictionless-py's) can read it as the table its schema describes, while the CSV's header and
+the Parquet file's schema can."""
 FORMATS = (
     ("CSV", "csv", "text/csv", "(HEADER, DELIMITER ',')"),
     ("Parquet", "parquet", "application/vnd.apache.parquet", "(FORMAT PARQUET, COMPRESSION ZSTD)"),
@@ -89,7 +92,7 @@ def _write_resource(
     select = ", ".join(_cast(spec, name) for name in spec.columns)
     resources = []
     for label, extension, media_type, options in FORMATS:
-        if extension == "json" and rows > JSON_MAX_ROWS:
+        if extension == "json" and not 0 < rows <= JSON_MAX_ROWS:
             continue
         path = folder / "data" / f"{spec.name}.{extension}"
         path.parent.mkdir(parents=True, exist_ok=True)
