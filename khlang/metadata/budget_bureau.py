@@ -19,10 +19,9 @@ refuses harvesting) is reported as failed.
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 import enum
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any, Literal
 
 from pydantic import BaseModel
