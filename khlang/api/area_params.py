@@ -112,6 +112,19 @@ def counted(params: list[tuple[str, str]]) -> bool | None:
     return COUNTED[values[-1]]
 
 
+def uncounted(params: list[tuple[str, str]]) -> bool:
+    """`uncounted=true`: keep the totals' rows whose every amount another source's counts."""
+    values = _values(params, "uncounted")
+    if values and values[-1] not in ("true", "false"):
+        raise bad_parameter(
+            "uncounted",
+            "uncounted ใช้ได้: true (รวมแถวที่ทุกรายการนับจากแหล่งอื่น), false",
+            "uncounted is true (also rows whose every amount is counted from another source) "
+            "or false",
+        )
+    return bool(values) and values[-1] == "true"
+
+
 def query_string(query: AreaQuery, **extra: Any) -> str:
     """The query string that asks for exactly `query` (and `extra`)."""
     pairs = [

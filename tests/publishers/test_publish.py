@@ -17,14 +17,14 @@ from khlang.metadata.model import SYNTHETIC_TAGS
 from khlang.publishers.agency import Agency
 from khlang.publishers.datasets import DATASETS
 from khlang.publishers.gate import check_dataset_folder
-from khlang.publishers.publish import REPORT_FILE, publish
+from khlang.publishers.publish import REPORT_FILE, REPORTS_DIR, publish
 from tests.publishers.conftest import TODAY
 
 PHASES = ("requested", "allocated", "transferred", "committed", "disbursed")
 
 
 def _folders(out: Path) -> dict[str, Path]:
-    return {path.name: path for path in out.iterdir() if path.is_dir()}
+    return {path.name: path for path in out.iterdir() if path.is_dir() and path.name != REPORTS_DIR}
 
 
 @pytest.mark.slow
@@ -152,7 +152,7 @@ def test_a_failing_dataset_is_not_written_and_the_reason_is_reported(samples, tm
     assert all(item.status == "failed" for item in report.datasets)
     reasons = report.datasets[0].checks.compliance.findings
     assert any(finding.field == "maintainer_email" for finding in reasons)
-    assert sorted(path.name for path in out.iterdir()) == [REPORT_FILE]
+    assert sorted(path.name for path in out.iterdir()) == [REPORT_FILE, REPORTS_DIR]
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
 

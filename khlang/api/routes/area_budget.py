@@ -18,6 +18,7 @@ from khlang.api.area_params import (
     dimensions,
     integer,
     query_string,
+    uncounted,
 )
 from khlang.api.http import PRIVATE, base_url, cached_response, etag_of, json_bytes
 from khlang.api.state import ApiState, api_state, caller
@@ -85,15 +86,18 @@ def _answer(request: Request, state: State, principal: Principal, body: Any) -> 
     "(`rate_allocated`, `rate_disbursed`; null when none does: a line whose disbursement "
     "no source reports is not 0 % disbursed); how many amounts were counted and how many "
     "duplicates were left out; the datasets behind "
-    "it, and the URLs of its amounts and duplicates. " + FILTER_HELP,
+    "it, and the URLs of its amounts and duplicates. A row whose every amount is a "
+    "duplicate (a dataset that repeats lines another source's counts) is left out, unless "
+    "`uncounted=true`: then it is listed with no figures and its number of duplicates. "
+    + FILTER_HELP,
 )
 def area_totals(request: Request, state: State, principal: Caller) -> Response:
     params = _params(request)
-    check_names(params, ["by"])
+    check_names(params, ["by", "uncounted"])
     query = area_query(params)
     by = per_scope(query, dimensions(params))
     base = base_url(request)
-    rows = totals(state.catalog, query, by, viewer=principal)
+    rows = totals(state.catalog, query, by, viewer=principal, uncounted=uncounted(params))
     body = {
         "by": by,
         "filters": query.filters(),

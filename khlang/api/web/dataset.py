@@ -186,7 +186,8 @@ def _chart(
         ),
         category_title=by,
         value_title=axis_title,
-        series=[charts.Series(key="value", label=value_title)],
+        # the bars' labels carry the drawn unit too: "39,351.16" in millions is not baht
+        series=[charts.Series(key="value", label=axis_title)],
         rows=[
             {
                 "category": _category(row["category"], fmt),

@@ -67,6 +67,9 @@ class ColumnView(BaseModel):
     operators: list[str]
     unit: str | None = None
     """The Table Schema's `unit` (khlang writes THB on amounts of money)."""
+    additive: bool = True
+    """False where the schema says the column's sum over rows is no total (`"additive":
+    false`: a level repeated on every month, a figure to date)."""
 
 
 class FilterView(BaseModel):
@@ -119,6 +122,7 @@ def column_views(schema: dict[str, Any], columns: list[Column], fmt: Formatter) 
             numeric=column.is_numeric,
             operators=sorted(op.value for op in column.operators),
             unit=fields.get(column.name, {}).get("unit"),
+            additive=fields.get(column.name, {}).get("additive") is not False,
         )
         for column in columns
     ]
@@ -346,8 +350,12 @@ class _Chart:
 
 
 def _amounts(measures: list[ColumnView]) -> list[str]:
-    money = [m.name for m in measures if (m.unit or "").upper() == "THB"]
-    return money or [m.name for m in measures if m.type == "number"]
+    """The columns a default chart may sum: money, else decimals; never one whose sum over
+    rows is no total (the annual allocation repeated on each month summed to twelve times
+    the dashboard's figure)."""
+    summable = [m for m in measures if m.additive]
+    money = [m.name for m in summable if (m.unit or "").upper() == "THB"]
+    return money or [m.name for m in summable if m.type == "number"]
 
 
 def _spread(rows: list[dict[str, Any]]) -> bool:

@@ -86,22 +86,29 @@ def totals(
     by: Sequence[Dimension] = (),
     *,
     viewer: Principal = ANONYMOUS,
+    uncounted: bool = False,
 ) -> list[Total]:
     """Counted baht by stage for every combination of the `by` dimensions that has amounts
     (one row, the grand total, when `by` is empty and anything matches), in key order.
     Unless the filters name one scope, the rows are also split by `scope` (`per_scope`).
+    With `uncounted`, also the combinations whose every amount is left uncounted because
+    another source's is counted (figures no data, `duplicates` their number): a dataset that
+    repeats another agency's lines is still a source, and its page says where they went.
 
     Answers are remembered (the last 512 questions per process) until the store changes:
     the key holds `stamp(catalog)`, so a publish or withdrawal anywhere is seen at once."""
     filters = filters or AreaQuery()
     by = per_scope(filters, by)
     seen = (viewer.sysadmin, tuple(sorted(o for o in viewer.roles if viewer.can_see_private(o))))
-    key = (catalog.location.describe(), stamp(catalog), filters.model_dump_json(), tuple(by), seen)
+    key = (
+        catalog.location.describe(), stamp(catalog), filters.model_dump_json(), tuple(by), seen,
+        uncounted,
+    )  # fmt: skip
     with _memo_lock:
         if key in _memo:
             _memo.move_to_end(key)
             return _memo[key]
-    found = _totals(catalog, filters, by, viewer)
+    found = _totals(catalog, filters, by, viewer, uncounted=uncounted)
     with _memo_lock:
         _memo[key] = found
         while len(_memo) > _MEMO_SIZE:
@@ -126,7 +133,12 @@ def forget() -> None:
 
 
 def _totals(
-    catalog: CatalogReader, filters: AreaQuery, by: Sequence[Dimension], viewer: Principal
+    catalog: CatalogReader,
+    filters: AreaQuery,
+    by: Sequence[Dimension],
+    viewer: Principal,
+    *,
+    uncounted: bool,
 ) -> list[Total]:
     """The totals summed from the pre-summed cells (cells.py) of the coarsest grain that
     has every area dimension asked for."""
@@ -166,7 +178,7 @@ def _totals(
         .distinct()
     )
     spread = _filtered(_visible(spread, viewer), filters, cell_dimension)
-    return _breakdown(catalog, query, spread, keys, filters, by)
+    return _breakdown(catalog, query, spread, keys, filters, by, uncounted=uncounted)
 
 
 def totals_from_amounts(
@@ -246,14 +258,21 @@ def _breakdown(
     keys: list[Label[Any]],
     filters: AreaQuery,
     by: Sequence[Dimension],
+    *,
+    uncounted: bool = False,
 ) -> list[Total]:
     """Run a breakdown grouped by `keys` and, when it has rows, `spread` (the datasets that
     hold amounts under each key): the one way both `totals` and `totals_from_amounts` answer,
-    so that the cells and their reference differ only in what they sum."""
+    so that the cells and their reference differ only in what they sum. A row of duplicates
+    only is kept when `uncounted` asks for it."""
     if keys:
         query = query.group_by(*keys).order_by(*keys)
     with catalog.read() as session:
-        rows = [row._mapping for row in session.execute(query) if row.amounts]
+        rows = [
+            row._mapping
+            for row in session.execute(query)
+            if row.amounts or (uncounted and row.duplicates)
+        ]
         datasets: dict[tuple[Any, ...], list[str]] = {}
         if rows:
             for row in session.execute(spread.order_by(*keys, AreaSource.dataset)):

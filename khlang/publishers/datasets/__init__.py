@@ -32,6 +32,11 @@ class ResourceSpec(BaseModel):
     primary_key: tuple[str, ...] = ()
     fields: tuple[Column, ...] = ()
     """Definitions of columns the model does not hold (a generic table's own columns)."""
+    levels: tuple[str, ...] = ()
+    """Columns whose value is a level repeated on several rows (an area's annual allocation
+    on every month, a figure to date): their sum over rows is no total, and the schema says
+    so (`"additive": false`) for the readers that add columns up, as the dataset page's
+    chart does."""
 
     def column(self, name: str) -> Column:
         """A column's definition: this resource's own, else the model's."""
@@ -222,6 +227,12 @@ DISBURSEMENT = DatasetSpec(
                 "disbursement_rate",
             ),
             query=sql.disbursement_by_area_month,
+            levels=(
+                "allocated",
+                "committed_cumulative",
+                "disbursed_cumulative",
+                "disbursement_rate",
+            ),
         ),
     ),
 )

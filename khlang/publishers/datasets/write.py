@@ -88,6 +88,9 @@ def _write_resource(
             spec.columns, primary_key=list(spec.primary_key) or None, definitions=definitions
         )
     )
+    for field in schema["fields"]:
+        if field["name"] in spec.levels:
+            field["additive"] = False
     schema_path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", "utf-8")
     select = ", ".join(_cast(spec, name) for name in spec.columns)
     resources = []

@@ -98,14 +98,21 @@ class StoreAnswers:
         self._checked = float("-inf")
         self._lock = threading.Lock()
 
-    def totals(self, state: ApiState, query: AreaQuery, by: Sequence[Dimension]) -> list[Total]:
+    def totals(
+        self,
+        state: ApiState,
+        query: AreaQuery,
+        by: Sequence[Dimension],
+        *,
+        uncounted: bool = False,
+    ) -> list[Total]:
         self._follow(state)
-        key = (query.model_dump_json(), tuple(by))
+        key = (query.model_dump_json(), tuple(by), uncounted)
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-        answer = totals(state.catalog, query, by)
+        answer = totals(state.catalog, query, by, uncounted=uncounted)
         with self._lock:
             self._answers[key] = answer
             while len(self._answers) > CACHE_SIZE:

@@ -39,6 +39,9 @@ class ShareRow(BaseModel):
     """The datasets the dashboard's figure also counts."""
     difference: dict[str, float]
     """Stage -> dashboard's figure less the subject's (only stages that differ)."""
+    elsewhere: list[str]
+    """Stages the subject reports but the store counts from another source only (its own
+    figure is then not "no data": its amounts are there, counted once, elsewhere)."""
     dashboard_url: str
 
 
@@ -59,6 +62,22 @@ def _difference(own: FigureRow, whole: FigureRow, stages: list[str]) -> dict[str
     return found
 
 
+def _counted_elsewhere(
+    state: ApiState, query: AreaQuery, stages: list[str]
+) -> set[tuple[str, int, str]]:
+    """(scope, fiscal year, stage) where the subject has amounts of the stage, all left
+    uncounted because another source reports the same lines."""
+    answers = store_answers(state)
+    return {
+        (total.key["scope"], total.key["fiscal_year"], stage)
+        for stage in stages
+        for total in answers.totals(
+            state, query.model_copy(update={"stage": [stage]}), BY, uncounted=True
+        )  # type: ignore[arg-type]
+        if total.duplicates and not total.amounts
+    }
+
+
 def area_share(
     state: ApiState,
     subject: Subject,
@@ -72,7 +91,8 @@ def area_share(
     no amount of it (a dataset that is not an area-budget source)."""
     query = AreaQuery(**{subject: [name]})
     answers = store_answers(state)
-    own = answers.totals(state, query, BY)  # type: ignore[arg-type]
+    # a subject whose every amount another source's counts is still a source: shown
+    own = answers.totals(state, query, BY, uncounted=True)  # type: ignore[arg-type]
     if not own:
         return None
     whole: dict[tuple, Total] = {
@@ -90,6 +110,8 @@ def area_share(
     pairs = [(total.key, row(total), row(whole[(total.key["scope"], total.key["fiscal_year"])]))
              for total in own]  # fmt: skip
     stages = stages_of([figures for _, mine, everyone in pairs for figures in (mine, everyone)])
+    elsewhere = _counted_elsewhere(state, query, [s for s in stages if any(
+        getattr(mine, s) is None and mine.duplicates for _, mine, _ in pairs)])  # fmt: skip
     rows = []
     for key, mine, everyone in pairs:
         scope, year = key["scope"], key["fiscal_year"]
@@ -102,6 +124,9 @@ def area_share(
                 whole=everyone,
                 others=[d for d in everyone.datasets if d not in set(mine.datasets)],
                 difference=_difference(mine, everyone, stages),
+                elsewhere=[
+                    s for s in stages if getattr(mine, s) is None and (scope, year, s) in elsewhere
+                ],
                 dashboard_url=with_query(dashboard_path, params),
             )
         )
@@ -109,7 +134,8 @@ def area_share(
         subject=subject,
         rows=rows,
         stages=stages,
-        api_url=f"{base}{API}/area-budget/totals?{query_string(query, by=','.join(BY))}",
+        api_url=f"{base}{API}/area-budget/totals?"
+        + query_string(query, by=",".join(BY), uncounted="true"),
     )
 
 

@@ -1,0 +1,207 @@
+"""The same figure on every surface when several agencies publish the same province's budget
+(the seams a user crosses): the Budget Bureau its allocation (e-Budgeting), the Comptroller
+General its disbursement (GFMIS), a procurement office its contracts (e-GP), an LAO its
+requests (BBL), and the provincial office all of them again, each with `khlang publish` into
+one `published` folder and `khlang catalog add`, as the README says. Over HTTP:
+
+* the dashboard's province, district and LAO pages = the API's totals, with and without
+  `scope`, every panel, every fiscal year;
+* each ledger table's query-API aggregate = its CSV download = the amounts the store holds of
+  that dataset (counted and left uncounted), and its counted part = the API's totals of it;
+* a dataset whose every amount another agency's dataset counts (GFMIS and BBL here) still has
+  its part of the picture on its page: each of its stages "counted from another source", in
+  Thai and English, linked to those amounts, never "no data"; and the API lists it with
+  `uncounted=true`;
+* every publish into the folder keeps its own report, and the CLI names that one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import make_app
+from tests.conftest import run_khlang_here
+from tests.published import SAMPLES
+from tests.web.test_same_number import _api_totals, _baht, _stage, _table
+
+pytestmark = pytest.mark.slow
+AGENCIES = {
+    "bureau-of-the-budget": "ebudget",
+    "comptroller-general": "gfmis",
+    "procurement-office": "egp",
+    "tambon-lao": "bbl",
+}
+"""Agency -> the one system's exports it publishes (with the LAO register beside them)."""
+PANELS = {
+    "by-province": "province",
+    "by-district": "district",
+    "by-subdistrict": "subdistrict",
+    "by-lao": "lao",
+    "by-budget-type": "budget_type",
+    "by-source-system": "source_system",
+    "by-ministry": "ministry",
+    "by-fiscal-year": "fiscal_year",
+}
+"""A dashboard panel -> the API dimension its rows are."""
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory) -> Iterator[tuple[TestClient, dict[str, str]]]:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("agencies")
+    out, home = root / "published", root / "home"
+    printed: dict[str, str] = {}
+    for agency, system in AGENCIES.items():
+        sources = root / agency
+        shutil.copytree(SAMPLES / system, sources / system)
+        shutil.copytree(SAMPLES / "reference", sources / "reference")
+        result = run_khlang_here("publish", str(sources), "--agency", agency, "--email",
+                                 f"opendata@{agency}.example.go.th", "--out", str(out))  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        printed[agency] = result.stdout
+    # the provincial office publishes every system again (agency from samples/agency.yaml)
+    result = run_khlang_here("publish", str(SAMPLES), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed["chai-nat-provincial-office"] = result.stdout
+    for command in (("catalog", "init"), ("catalog", "add", str(out))):
+        result = run_khlang_here(*command, "--home", str(home))
+        assert result.returncode == 0, result.stdout + result.stderr
+    with TestClient(make_app(home)) as client:
+        yield client, printed | {"out": str(out)}
+
+
+def test_every_publish_keeps_its_report_and_the_cli_names_it(catalog) -> None:
+    _, printed = catalog
+    out = Path(printed["out"])
+    reports = {
+        json.loads(path.read_text(encoding="utf-8"))["agency"]: path
+        for path in (out / "publish-reports").iterdir()
+    }
+    assert set(reports) == {*AGENCIES, "chai-nat-provincial-office"}
+    for agency, path in reports.items():
+        # the CLI points at the run's own report (rich may fold the line)
+        assert path.name in re.sub(r"\s+", "", printed[agency]), agency
+    latest = json.loads((out / "publish-report.json").read_text(encoding="utf-8"))
+    assert latest["agency"] == "chai-nat-provincial-office"
+
+
+def test_dashboard_pages_at_every_level_are_the_api(catalog) -> None:
+    """Province, district and LAO pages, every panel, both scopes, every year: each row's
+    every stage is the API's total for the same filters."""
+    client, _ = catalog
+    compared = 0
+    for scope, year in _api_totals(client, "scope,fiscal_year"):
+        params = {"year": year} | ({"scope": scope} if scope != "state" else {})
+        places: list[tuple[str, str]] = [("province", "18")]
+        for level, child in (("province", "district"), ("district", "lao")):
+            for code in [code for level_, code in places if level_ == level]:
+                found = _api_totals(client, child, scope=scope, fiscal_year=year, **{level: code})
+                places += [(child, key) for key in sorted(k for k in found if k)][:3]
+        assert {level for level, _ in places} == {"province", "district", "lao"}, places
+        for level, code in places:
+            html = client.get("/dashboard", params={**params, level: code}).text
+            panels = set(re.findall(r'data-panel="([^"]+)"', html))
+            assert panels, (level, code)
+            for panel in panels:
+                by = PANELS[panel]
+                filters = {"scope": scope, level: code}
+                if by != "fiscal_year":
+                    filters["fiscal_year"] = year
+                api = _api_totals(client, by, **filters)
+                for row_code, figures in _table(html, panel).items():
+                    key: object = int(row_code) if by == "fiscal_year" else row_code
+                    for stage, shown in figures.items():
+                        if stage != "rate":
+                            expected = _stage(api.get(key), stage)
+                            assert shown == expected, (scope, year, level, code, panel, row_code)
+                            compared += 1
+    assert compared > 100
+
+
+def _amounts(
+    client: TestClient, dataset: str, counted: str = "all"
+) -> dict[tuple[int, str], Decimal]:
+    """What the store holds of a dataset (counted, left uncounted or all), by year and stage."""
+    sums: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    answer = client.get(
+        "/api/v1/area-budget/amounts",
+        params={"dataset": dataset, "counted": counted, "limit": 1000},
+    ).json()
+    assert answer["count"] == len(answer["amounts"]), "more than a page"
+    for amount in answer["amounts"]:
+        sums[amount["fiscal_year"], amount["stage"]] += Decimal(amount["amount"])
+    return sums
+
+
+def test_ledger_aggregate_download_and_store_agree(catalog) -> None:
+    """Every agency's ledger table: the query API's sums (exact to the satang, not a float's
+    drift) = its CSV download = what the store holds of it; its counted part is the API's
+    totals of the dataset, and with `uncounted=true` a dataset of duplicates only is listed."""
+    client, _ = catalog
+    listing = client.get("/api/v1/datasets", params={"size": 100}).json()["results"]
+    checked = set()
+    for item in listing:
+        dataset = client.get(f"/api/v1/datasets/{item['name']}").json()
+        ledger = next((r for r in dataset["resources"] if r.get("filename") == "amounts.csv"), None)
+        if ledger is None:
+            continue
+        aggregate = client.get(
+            ledger["links"]["aggregate"],
+            params={"_group": "fiscal_year,phase", "_agg": "sum:amount"},
+        ).json()["rows"]
+        summed = {(row["fiscal_year"], row["phase"]): row["sum_amount"] for row in aggregate}
+        # the shortest form of each float sum has at most two decimals: no drift
+        assert all(Decimal(str(value)).as_tuple().exponent >= -2 for value in summed.values())
+        text = client.get(ledger["links"]["download_csv"]).content.decode("utf-8-sig")
+        downloaded: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+        for row in csv.DictReader(io.StringIO(text)):
+            downloaded[int(row["fiscal_year"]), row["phase"]] += Decimal(row["amount"])
+        assert {key: _baht(value) for key, value in summed.items()} == downloaded, item["name"]
+        assert _amounts(client, item["name"]) == downloaded, item["name"]
+        counted = _api_totals(client, "scope,fiscal_year", dataset=item["name"])
+        listed = _api_totals(client, "scope,fiscal_year", dataset=item["name"], uncounted="true")
+        assert listed, item["name"]  # every dataset of amounts is listed, counted or not
+        assert {key: listed[key] for key in counted} == counted, item["name"]
+        own = _amounts(client, item["name"], "true")
+        for (_, year), row in listed.items():
+            for stage in ("requested", "allocated", "transferred", "committed", "disbursed"):
+                assert _stage(row, stage) == own.get((year, stage)), (item["name"], year, stage)
+        checked.add(item["organization"])
+    assert checked >= {"bureau-of-the-budget", "comptroller-general", "tambon-lao"}
+
+
+def test_a_dataset_counted_elsewhere_says_so_on_its_page(catalog) -> None:
+    """GFMIS and BBL amounts are counted once, from the provincial office's dataset: the
+    Comptroller General's and the LAO's pages say each of their stages is counted from another
+    source (linked to those amounts), never "no data", and their organisation pages too."""
+    client, _ = catalog
+    for agency, stages in (("comptroller-general", ("committed", "disbursed")),
+                           ("tambon-lao", ("allocated", "requested"))):  # fmt: skip
+        own = _amounts(client, f"{agency}-budget-allocation")
+        for path in (f"/dataset/{agency}-budget-allocation", f"/organization/{agency}"):
+            for prefix, words in (("", "นับจากแหล่งอื่น"), ("/en", "counted from another source")):
+                html = client.get(prefix + path).text
+                assert 'data-panel="area-share"' in html, path
+                shown = _table(html, "area-share")
+                for year in {year for year, _ in own}:
+                    row = shown[f"state-{year}"]
+                    for stage in stages:
+                        if (year, stage) not in own:
+                            continue
+                        assert row[f"own_{stage}"] is None
+                        cell = re.search(
+                            rf'data-code="state-{year}".*?data-field="own_{stage}"[^>]*>(.*?)</td>',
+                            html, re.S,
+                        )  # fmt: skip
+                        assert cell and 'data-reason="counted-elsewhere"' in cell.group(1), path
+                        assert words in cell.group(1) and "counted=false" in cell.group(1)
