@@ -203,5 +203,7 @@ def test_a_dataset_counted_elsewhere_says_so_on_its_page(catalog) -> None:
                             rf'data-code="state-{year}".*?data-field="own_{stage}"[^>]*>(.*?)</td>',
                             html, re.S,
                         )  # fmt: skip
-                        assert cell and 'data-reason="counted-elsewhere"' in cell.group(1), path
-                        assert words in cell.group(1) and "counted=false" in cell.group(1)
+                        assert cell, (path, year, stage)
+                        assert 'data-reason="counted-elsewhere"' in cell.group(1), path
+                        assert words in cell.group(1)
+                        assert "counted=false" in cell.group(1)
