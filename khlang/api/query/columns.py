@@ -64,6 +64,12 @@ class Column(BaseModel):
     missing_values: tuple[str, ...] = ("",)
     options: dict[str, Any] = {}
     """Type options of the Table Schema (groupChar, decimalChar, trueValues, format, ...)."""
+    unit: str | None = None
+    """The field's `unit` (khlang writes THB on amounts of money): money is summed in satang."""
+
+    @property
+    def is_money(self) -> bool:
+        return self.type == "number" and (self.unit or "").upper() == "THB"
 
     @property
     def sql_type(self) -> str:
@@ -127,6 +133,7 @@ def columns_from_schema(schema: dict[str, Any]) -> list[Column]:
                 title=field.get("title"),
                 description=field.get("description"),
                 constraints=field.get("constraints") or {},
+                unit=field.get("unit") if isinstance(field.get("unit"), str) else None,
                 missing_values=tuple(field.get("missingValues", missing)),
                 options={key: field[key] for key in _OPTION_KEYS if key in field},
             )

@@ -236,8 +236,7 @@ class Compiler:
             if aggregate.column is None:
                 expression = "count(*)"
             else:
-                function = self._function(aggregate.function, aggregate.column)
-                expression = f"{function}({quote_identifier(aggregate.column)})"
+                expression = self._aggregate(aggregate.function, aggregate.column)
             selected.append(f"{expression} AS {quote_identifier(aggregate.alias)}")
         text = f"SELECT {', '.join(selected)} FROM {self.table} WHERE {where.text}"  # noqa: S608
         if query.group_by:
@@ -252,20 +251,18 @@ class Compiler:
         text += " LIMIT ?"
         return Sql(text, [*where.params, query.size + 1])
 
-    def _function(self, function: AggFunction, column: str) -> str:
-        """The SQL function of an aggregate. A `number` column is a DOUBLE, and a plain sum of
-        doubles drifts (67130054.27 summed from its satang-exact parts came out as
-        67130054.27000001, beside the area-budget store's exact 67130054.27): `fsum`/`favg`
-        add with error compensation, so a money column's total is the nearest double to the
-        exact one, which prints as the same figure every other surface shows."""
-        if function is AggFunction.count:
-            return "count"
-        if self.columns[column].type == "number" and function in (
-            AggFunction.sum,
-            AggFunction.avg,
-        ):
-            return f"f{function.value}"
-        return function.value
+    def _aggregate(self, function: AggFunction, name: str) -> str:
+        """One aggregate's SQL. A `number` column is a DOUBLE, and a plain sum of doubles
+        drifts (67130054.27 summed from its parts came out as 67130054.27000001, beside the
+        area-budget store's exact 67130054.27): money (unit THB) is summed in satang, exactly,
+        as the store sums it, and other numbers with error compensation (`fsum`, `favg`)."""
+        column = self.columns[name]
+        quoted = quote_identifier(name)
+        if function in (AggFunction.sum, AggFunction.avg) and column.is_money:
+            return f"CAST({function.value}(CAST({quoted} AS DECIMAL(38, 2))) AS DOUBLE)"
+        if function in (AggFunction.sum, AggFunction.avg) and column.type == "number":
+            return f"f{function.value}({quoted})"
+        return f"{function.value}({quoted})"
 
     # --- downloads ---------------------------------------------------------------------------
 

@@ -33,8 +33,9 @@ from khlang.catalog.search.words import index_terms
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 
-BUILD_VERSION = "1"
-"""Bump when the table layout changes: every table is rebuilt under its new key."""
+BUILD_VERSION = "2"
+"""Bump when the table layout changes: every table is rebuilt under its new key. 2: the
+columns it stores carry their `unit` (money is summed in satang)."""
 TERM_INDEX_MAX_VALUES = 1_000_000
 TableFormat = Literal["csv", "tsv", "json", "ndjson", "parquet"]
 TABLE_FORMATS: dict[str, TableFormat] = {
