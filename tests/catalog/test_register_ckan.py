@@ -239,6 +239,21 @@ def test_a_name_held_by_another_organisation_is_not_overwritten(
     assert "belongs to another dataset" in error["message"]
     assert f"other-{unique}" in error["message"]
     assert ckan.action.package_show(id=names[0])["title"] == "ของหน่วยงานอื่น"
+    # the drift check does not take the other agency's package for this dataset's copy
+    report = check_drift(catalog, target)
+    assert names[0] not in [item.dataset for item in report.differing]
+    assert names[0] not in report.missing_on_target
+    [held] = [item for item in report.errors if item.get("dataset") == names[0]]
+    assert "belongs to another dataset" in held["message"]
+    # and withdrawing this catalog's dataset of that name leaves theirs offered as it was
+    catalog.withdraw(names[0], actor=OPERATOR, note="ถอน")
+    register(catalog, target, actor=OPERATOR)
+    theirs = ckan.action.package_show(id=names[0])
+    assert (theirs["title"], theirs["private"], theirs["state"]) == (
+        "ของหน่วยงานอื่น",
+        False,
+        "active",
+    )
 
 
 def test_a_wrong_token_is_recorded_for_each_dataset(

@@ -19,7 +19,14 @@ from sqlalchemy import select
 from khlang.catalog.principals import Principal
 from khlang.catalog.records import DatasetRecord
 from khlang.catalog.registration.client import CkanClient, TargetError
-from khlang.catalog.registration.mapping import ID_EXTRA, Difference, desired_package, differences
+from khlang.catalog.registration.mapping import (
+    ID_EXTRA,
+    Difference,
+    desired_package,
+    differences,
+    name_held,
+    remote_owner,
+)
 from khlang.catalog.registration.settings import Target
 from khlang.catalog.tables import Registration
 
@@ -121,6 +128,15 @@ def _compare(
             remote = client.show("package_show", known["id"] if known else dataset.name)
         except TargetError as error:
             report.errors.append({"dataset": dataset.name, **error.record()})
+            continue
+        organization = target.remote_organization(dataset.organization) or ""
+        owner = None if remote is None else remote_owner(remote, dataset.id, organization)
+        if owner is not None:
+            # another agency's package of the same name: not this dataset's copy, and not
+            # to be compared with it as if a push would bring it in line (a push refuses)
+            report.errors.append(
+                {"dataset": dataset.name, **name_held(dataset.name, owner).record()}
+            )
             continue
         if remote is not None:
             claimed.add(remote["id"])

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from khlang.catalog.records import DatasetRecord, VersionRecord
+from khlang.catalog.registration.client import TargetError
 from khlang.catalog.registration.settings import Target
 from khlang.catalog.urls import absolute, dataset_path
 from khlang.i18n import Text
@@ -38,6 +39,35 @@ MARKER_EXTRAS = (ID_EXTRA, VERSION_EXTRA, PAGE_EXTRA, KEYWORDS_EXTRA)
 # Keys CKAN computes or owns; never compared.
 _CKAN_OWNED = {"id", "resources", "tags", "extras", "owner_org", "state"}
 _RESOURCE_CKAN_OWNED = {"id", "url_type", "package_id", "position", "created"}
+
+
+def remote_owner(remote: dict[str, Any], dataset_id: str, organization: str) -> str | None:
+    """None when the target's package may be this dataset's copy (its organisation, and
+    khlang's id of this dataset or none); else the organisation that holds it: another
+    agency's package of the same name, which push and the drift check leave alone."""
+    owner = (remote.get("organization") or {}).get("name")
+    marker = {item["key"]: item["value"] for item in remote.get("extras") or []}.get(ID_EXTRA)
+    if owner == organization and marker in (None, dataset_id):
+        return None
+    return str(owner)
+
+
+def name_held(name: str, owner: str) -> TargetError:
+    """The target's package of this name is another dataset's (another organisation's, or
+    another catalog's): khlang neither writes to it nor reports it as this dataset's copy."""
+    return TargetError(
+        "permanent",
+        Text(
+            th=f"ชื่อ {name} บนปลายทางเป็นของชุดข้อมูลอื่น (หน่วยงาน {owner}) "
+            "จึงไม่เขียนทับ ตั้งชื่ออื่นหรือตรวจสอบกับผู้ดูแลปลายทาง",
+            en=f"the name {name} on the target belongs to another dataset "
+            f"(organisation {owner}); khlang will not overwrite it: rename the dataset or "
+            "ask the target's administrator",
+        ),
+        action="package_show",
+        status=409,
+        fields={"name": [f"held by a dataset of {owner}"]},
+    )
 
 
 class Adaptation(BaseModel):

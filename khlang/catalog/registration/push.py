@@ -38,7 +38,6 @@ from khlang.catalog.principals import Principal
 from khlang.catalog.records import DatasetRecord
 from khlang.catalog.registration.client import CkanClient, TargetError
 from khlang.catalog.registration.mapping import (
-    ID_EXTRA,
     RESOURCE_ID_KEY,
     Adaptation,
     DesiredPackage,
@@ -46,6 +45,8 @@ from khlang.catalog.registration.mapping import (
     desired_package,
     differences,
     kept_extras,
+    name_held,
+    remote_owner,
 )
 from khlang.catalog.registration.settings import Target
 from khlang.catalog.tables import Dataset as DatasetRow
@@ -374,23 +375,9 @@ class _Drain:
     def _check_owner(
         self, dataset: DatasetRecord, remote: dict[str, Any], organization: str
     ) -> None:
-        owner = (remote.get("organization") or {}).get("name")
-        marker = {item["key"]: item["value"] for item in remote.get("extras") or []}.get(ID_EXTRA)
-        if owner == organization and marker in (None, dataset.id):
-            return
-        raise TargetError(
-            "permanent",
-            Text(
-                th=f"ชื่อ {dataset.name} บนปลายทางเป็นของชุดข้อมูลอื่น (หน่วยงาน {owner}) "
-                "จึงไม่เขียนทับ ตั้งชื่ออื่นหรือตรวจสอบกับผู้ดูแลปลายทาง",
-                en=f"the name {dataset.name} on the target belongs to another dataset "
-                f"(organisation {owner}); khlang will not overwrite it: rename the dataset or "
-                "ask the target's administrator",
-            ),
-            action="package_show",
-            status=409,
-            fields={"name": [f"held by a dataset of {owner}"]},
-        )
+        owner = remote_owner(remote, dataset.id, organization)
+        if owner is not None:
+            raise name_held(dataset.name, owner)
 
     def _ensure_organization(self, name: str, local: str) -> None:
         if name in self.organizations:
