@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests.validators.conftest import write_csv
@@ -97,3 +99,17 @@ def test_frictionless_verdict_and_compressed_files(khlang_here, tmp_path) -> Non
     assert result.returncode == 0, result.stderr
     task = json.loads(result.stdout)["tasks"][0]
     assert (task["format"], task["openFormat"]["compression"]) == ("csv", "gz")
+
+
+def test_a_binary_format_says_what_its_text_is(khlang_here, tmp_path) -> None:
+    """A Parquet file has no encoding to detect: the report says its text is UTF-8, as the
+    format specifies, rather than "encoding -"."""
+    path = tmp_path / "budget.parquet"
+    pq.write_table(pa.table({"year": [2565], "name": ["ถนน"]}), path)
+    english = khlang_here("validate", str(path), "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    assert "binary file, its text UTF-8 as Parquet specifies" in english.stdout
+    assert "encoding -" not in english.stdout
+    thai = khlang_here("validate", str(path), "--lang", "th")
+    assert "ไฟล์ไบนารี ข้อความภายในเป็น UTF-8" in thai.stdout
+
