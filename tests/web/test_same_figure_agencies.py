@@ -81,7 +81,9 @@ def catalog(tmp_path_factory) -> Iterator[tuple[TestClient, dict[str, str]]]:  #
 
 
 def test_every_publish_keeps_its_report_and_the_cli_names_it(catalog) -> None:
-    _, printed = catalog
+    """Each run's own report, named by the command; its totals per year and stage are what
+    the store holds of that agency's ledger (counted or not)."""
+    client, printed = catalog
     out = Path(printed["out"])
     reports = {
         json.loads(path.read_text(encoding="utf-8"))["agency"]: path
@@ -93,6 +95,16 @@ def test_every_publish_keeps_its_report_and_the_cli_names_it(catalog) -> None:
         assert path.name in re.sub(r"\s+", "", printed[agency]), agency
     latest = json.loads((out / "publish-report.json").read_text(encoding="utf-8"))
     assert latest["agency"] == "chai-nat-provincial-office"
+    for agency, path in reports.items():
+        totals = json.loads(path.read_text(encoding="utf-8"))["reconciliation"].get("totals")
+        if not totals:
+            continue  # contracts only
+        reported = {
+            (int(year), stage): Decimal(figures["published"])
+            for year, stages in totals.items()
+            for stage, figures in stages.items()
+        }
+        assert reported == _amounts(client, f"{agency}-budget-allocation"), agency
 
 
 def test_dashboard_pages_at_every_level_are_the_api(catalog) -> None:
