@@ -224,3 +224,23 @@ def test_a_dataset_counted_elsewhere_says_so_on_its_page(catalog) -> None:
                 assert "counted=false" in cell.group(1)
                 elsewhere.add((agency, stage))
     assert {agency for agency, _ in elsewhere} >= {"comptroller-general", "tambon-lao"}
+
+
+def test_the_chart_never_sums_a_level_repeated_on_every_month(catalog) -> None:
+    """The disbursement table repeats the annual allocation (and the figures to date) on each
+    month: its schema says so, and the dataset page's chart sums a flow by default, never
+    those (summed over months, the allocation came to twelve times the dashboard's)."""
+    client, _ = catalog
+    name = "chai-nat-provincial-office-disbursement-progress"
+    dataset = client.get(f"/api/v1/datasets/{name}").json()
+    resource = next(r for r in dataset["resources"] if r.get("filename", "").endswith(".csv"))
+    schema = client.get(resource["links"]["self"]).json()["schema"]
+    levels = {field["name"] for field in schema["fields"] if field.get("additive") is False}
+    assert levels == {"allocated", "committed_cumulative", "disbursed_cumulative",
+                      "disbursement_rate"}  # fmt: skip
+    for prefix in ("", "/en"):
+        html = client.get(f"{prefix}/dataset/{name}").text
+        chosen = re.search(r'<select id="measure" name="measure">.*?<option value="(\w+)" selected',
+                           html, re.S)  # fmt: skip
+        assert chosen, prefix
+        assert chosen.group(1) not in levels
