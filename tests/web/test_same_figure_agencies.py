@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from ruamel.yaml import YAML
 
 from tests.api.conftest import make_app
 from tests.conftest import run_khlang_here
@@ -77,7 +78,7 @@ def catalog(tmp_path_factory) -> Iterator[tuple[TestClient, dict[str, str]]]:  #
         result = run_khlang_here(*command, "--home", str(home))
         assert result.returncode == 0, result.stdout + result.stderr
     with TestClient(make_app(home)) as client:
-        yield client, printed | {"out": str(out)}
+        yield client, printed | {"out": str(out), "home": str(home)}
 
 
 def test_every_publish_keeps_its_report_and_the_cli_names_it(catalog) -> None:
@@ -244,3 +245,37 @@ def test_the_chart_never_sums_a_level_repeated_on_every_month(catalog) -> None:
                            html, re.S)  # fmt: skip
         assert chosen, prefix
         assert chosen.group(1) not in levels
+
+
+def test_a_new_version_keeps_its_count_from_a_copy_published_since(catalog, tmp_path) -> None:
+    """The provincial office's dataset was counted before the Comptroller General's and the
+    LAO's copies of the same lines came (catalog add publishes in name order); its second
+    version (a corrected description) must not hand the count to those copies: every
+    dataset's counted figures stay as they were."""
+    client, printed = catalog
+    name = "chai-nat-provincial-office-budget-allocation"
+
+    def counted() -> dict:
+        rows = client.get(
+            "/api/v1/area-budget/totals",
+            params={"by": "dataset,scope,fiscal_year", "uncounted": "true"},
+        ).json()
+        return {tuple(row["key"].values()): {stage: row[stage] for stage in (
+            "requested", "allocated", "transferred", "committed", "disbursed")} | {
+            "amounts": row["amounts"], "duplicates": row["duplicates"]}
+            for row in rows["rows"]}  # fmt: skip
+
+    before = counted()
+    assert any(key[0] == name and figures["amounts"] for key, figures in before.items())
+    folder = tmp_path / name
+    shutil.copytree(Path(printed["out"]) / name, folder)
+    metadata = folder / "dataset.yaml"
+    yaml = YAML()
+    document = yaml.load(metadata.read_text(encoding="utf-8"))
+    document["notes_en"] = "Revised. " + document["notes_en"]
+    with metadata.open("w", encoding="utf-8") as handle:
+        yaml.dump(document, handle)
+    result = run_khlang_here("catalog", "add", str(folder), "--home", printed["home"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "version 2" in result.stdout
+    assert counted() == before

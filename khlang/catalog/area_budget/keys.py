@@ -5,8 +5,9 @@ A **group** is one budget line's amount for one fiscal year, stage and month in 
 every source that reports it lands in the same group. Within a group, the source with the
 best **rank** is counted; the others are kept as evidence (election.py). The rank puts the
 system with the most authority for the stage first (the order `khlang publish` already uses
-within one publish, `khlang.publishers.reconcile.PHASE_PRIORITY`), then the earlier
-published version, so adding an agency never displaces a figure of equal authority.
+within one publish, `khlang.publishers.reconcile.PHASE_PRIORITY`), then the dataset first
+published earlier, so adding an agency never displaces a figure of equal authority, and
+neither does a new version (a correction) of the dataset already counted.
 """
 
 from __future__ import annotations
@@ -160,9 +161,9 @@ def system_ranks() -> dict[str, dict[str, int]]:
 
 
 def ranks(frame: pd.DataFrame, published_at: dt.datetime, dataset_id: str) -> pd.Series:
-    """System authority for the stage, then publication time (ms), then a stable digit of
-    the dataset: one integer per amount, so the election is one window query on both back
-    ends."""
+    """System authority for the stage, then the dataset's first publication time (ms), then
+    a stable digit of the dataset: one integer per amount, so the election is one window
+    query on both back ends."""
     authority = {
         f"{stage}\x1f{system}": rank
         for stage, systems in system_ranks().items()

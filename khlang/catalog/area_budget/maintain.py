@@ -158,7 +158,10 @@ def _add(
     )
     session.add(source)
     session.flush()
-    published = version.published_at or version.created_at
+    # Seniority is the dataset's, not this version's: a new version of a dataset (a
+    # correction) keeps its place, and another agency's copy of its lines, published in
+    # between, never takes the count from it.
+    first_published = dataset.created_at
     read = stored = 0
     for rows_so_far, frame in read_amounts(table):
         read = rows_so_far
@@ -172,7 +175,7 @@ def _add(
         matched = line_keys(session, source.id, frame)
         frame["line_key"] = _keys(frame["line_id"], matched)
         frame["group_key"] = group_keys(frame)
-        frame["rank"] = ranks(frame, published, dataset.id)
+        frame["rank"] = ranks(frame, first_published, dataset.id)
         frame["counted"] = _counted_unless_shared(session, frame["group_key"])
         insert_frame(session, AreaAmount.__tablename__, frame[list(COLUMNS)])
         stored += len(frame)
