@@ -210,10 +210,12 @@ def test_chart_of_a_measure_by_a_dimension(client) -> None:
     for row in budget_rows():
         totals[row["budget_type"]] += row["disbursed"]
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "Sum Disbursed (million baht)" in svg  # the axis in millions says so once
+    assert "Sum Disbursed (million baht)" in svg  # the axis in millions says so
     for budget_type, total in totals.items():
         shown = f"{total / 1e6:,.2f}".rstrip("0").rstrip(".")
-        assert f'aria-label="{budget_type}, Sum Disbursed (baht): {shown}"' in svg
+        # each bar's label too: its figure is in millions, not baht
+        assert f'aria-label="{budget_type}, Sum Disbursed (million baht): {shown}"' in svg
+    assert "(baht): " not in svg
     assert "_group=budget_type" in html
     assert "_agg=sum%3Adisbursed" in html
 
