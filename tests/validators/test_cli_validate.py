@@ -112,4 +112,3 @@ def test_a_binary_format_says_what_its_text_is(khlang_here, tmp_path) -> None:
     assert "encoding -" not in english.stdout
     thai = khlang_here("validate", str(path), "--lang", "th")
     assert "ไฟล์ไบนารี ข้อความภายในเป็น UTF-8" in thai.stdout
-
