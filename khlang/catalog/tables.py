@@ -533,8 +533,17 @@ class AreaCell(Base):
         ),
         # A source's cells (deleted with it), and the one cell a delta moves found by its
         # keys in one seek (deltas.py): the place index reads every cell of the place.
-        Index("ix_area_cells_source", "source_id", "grain", "fiscal_year", "stage",
-              "province_code", "district_code", "lao_key", "budget_type"),  # fmt: skip
+        Index(
+            "ix_area_cells_source",
+            "source_id",
+            "grain",
+            "fiscal_year",
+            "stage",
+            "province_code",
+            "district_code",
+            "lao_key",
+            "budget_type",
+        ),
     )
 
     id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
