@@ -37,6 +37,7 @@ Action = Callable[[Context, dict[str, Any]], Any]
 ACTIONS: dict[str, Action] = {
     "package_search": ckan_search.package_search,
     "package_show": ckan_actions.package_show,
+    "current_package_list_with_resources": ckan_search.current_package_list_with_resources,
     "package_list": ckan_actions.package_list,
     "package_activity_list": ckan_site.package_activity_list,
     "organization_list": ckan_actions.organization_list,
