@@ -29,6 +29,7 @@ from khlang.api.feedback.routes import router as feedback_router
 from khlang.api.identity import IdentityMiddleware
 from khlang.api.middleware import (
     CompressionMiddleware,
+    HeadMiddleware,
     InternalErrorMiddleware,
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
@@ -149,6 +150,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )  # fmt: skip
     app.add_middleware(TrustedHostMiddleware, hosts=settings.trusted_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)
     return app
 
 

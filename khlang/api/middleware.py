@@ -234,6 +234,30 @@ class InternalErrorMiddleware:
             await self.respond(Request(scope), error)(scope, receive, send)
 
 
+class HeadMiddleware:
+    """HEAD answered as GET without the body, on every route (RFC 9110: a general-purpose
+    server must support both). Link checkers ask with HEAD before they download: the EU
+    MQA's check of access and download URLs, CKAN's archiver, harvesters' URL checks; a 405
+    there marks every distribution of the catalog broken. FastAPI routes a HEAD only where it
+    was declared, so the request is routed as the GET it stands for, with the GET's status
+    and headers (its Content-Length and ETag included), and no body bytes leave."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 class TrustedHostMiddleware:
     """Answers only requests whose `Host` is one of the site's names (400 otherwise): links
     in answers (redirects, `download_url`, the sitemap, DCAT IRIs) are built from the Host

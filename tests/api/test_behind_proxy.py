@@ -35,6 +35,11 @@ def test_links_name_the_public_site(upstream) -> None:
         urls = [r["url"] for r in package["result"]["resources"]]
         assert urls
         assert all(url.startswith(f"{PUBLIC}/dataset/chiang-mai-allocation/") for url in urls)
+        first = package["result"]["resources"][0]
+        checked = proxy.head(first["url"].removeprefix(PUBLIC))  # a link checker's HEAD
+        assert checked.status_code == 200
+        assert checked.headers["etag"] == f'"{first["hash"].removeprefix("sha256:")}"'
+        assert int(checked.headers["content-length"]) == first["size"]
         descriptor = proxy.get("/api/v1/datasets/chiang-mai-allocation/datapackage.json").json()
         assert all(r["path"].startswith(f"{PUBLIC}/dataset/") for r in descriptor["resources"])
         page = proxy.get("/catalog.ttl", params={"size": 1})
