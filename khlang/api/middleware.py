@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from khlang.api.ckan_common import CkanError
+from khlang.api.ckan_common import CKAN_JSON, CkanError
 from khlang.api.errors import ApiError
 from khlang.api.identity import identity_of
 from khlang.api.routes.ckan import WRITE_ACTIONS
@@ -145,8 +145,10 @@ async def send_error(
 ) -> None:
     """An error answered by a middleware, before any route: khlang's error body, or CKAN's
     envelope (with `ckan_type`) on CKAN's routes."""
+    media = "application/json"
     if is_ckan_path(scope["path"]):
         body = CkanError(ckan_type, error.status, message=error.message.en).envelope()
+        media = CKAN_JSON
     else:
         body = error.to_json()
     data = json.dumps(body, ensure_ascii=False).encode()
@@ -155,7 +157,7 @@ async def send_error(
             "type": "http.response.start",
             "status": error.status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", media.encode()),
                 (b"content-length", str(len(data)).encode()),
                 *headers,
             ],

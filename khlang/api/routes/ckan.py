@@ -25,7 +25,7 @@ from khlang.api import (
     json_input,
     publishing,
 )
-from khlang.api.ckan_common import CkanError, Context
+from khlang.api.ckan_common import CKAN_JSON, CkanError, Context
 from khlang.api.errors import ApiError, headers_of
 from khlang.api.http import base_url, json_bytes
 from khlang.api.state import api_state, caller
@@ -178,7 +178,7 @@ async def call_action(
         return response
     # An answer to a key may hold private datasets: no shared cache may keep it.
     private = {} if principal == ANONYMOUS else {"Cache-Control": "private, no-store"}
-    return Response(content, media_type="application/json;charset=utf-8", headers=private)
+    return Response(content, media_type=CKAN_JSON, headers=private)
 
 
 def ckan_error(error: KhlangError) -> CkanError:
@@ -201,4 +201,6 @@ def ckan_error(error: KhlangError) -> CkanError:
 
 
 def _error(request: Request, action: str, error: CkanError) -> JSONResponse:
-    return JSONResponse(error.envelope(_help_url(request, action)), status_code=error.status)
+    return JSONResponse(
+        error.envelope(_help_url(request, action)), status_code=error.status, media_type=CKAN_JSON
+    )
