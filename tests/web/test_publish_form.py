@@ -141,6 +141,27 @@ def test_signing_in_needs_a_key_that_may_publish(client, home) -> None:
     assert "samesite=strict" in cookie
 
 
+@pytest.mark.parametrize(
+    "sent_from",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+     {"Origin": "https://attacker.example"}, {"Origin": "null"}],
+)  # fmt: skip
+def test_another_site_cannot_sign_an_officer_in_or_out(client, home, sent_from) -> None:
+    """A page elsewhere posting the sign-in form with its own key would have the officer's
+    uploads land in its drafts; posting sign-out would end the officer's session."""
+    planted = client.post("/publish/sign-in", data={"key": home[1]["other"]}, headers=sent_from,
+                          follow_redirects=False)  # fmt: skip
+    assert planted.status_code == 403
+    assert "set-cookie" not in planted.headers
+    assert "ส่งมาจากเว็บไซต์อื่น" in planted.text
+    _sign_in(client, home[1]["somchai"])
+    ended = client.post("/publish/sign-out", headers=sent_from, follow_redirects=False)
+    assert ended.status_code == 403
+    assert "somchai" in client.get("/publish").text
+    same = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
+    assert client.post("/publish/sign-out", headers=same, follow_redirects=False).status_code == 303
+
+
 def test_nothing_is_received_without_sign_in_or_form_token(client, home) -> None:
     before = _drafts(home)
     path = home[0] / FILE
