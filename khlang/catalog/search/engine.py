@@ -57,10 +57,12 @@ from khlang.catalog.search.tables import (
     SearchValue,
 )
 from khlang.catalog.search.tree import (
+    FIELDS,
     TEXT_COLUMNS,
     TEXT_FIELDS,
     And,
     Everything,
+    FieldKind,
     Match,
     Node,
     Not,
@@ -73,6 +75,8 @@ from khlang.catalog.search.tree import (
     ranking_words,
 )
 from khlang.catalog.search.words import query_terms
+from khlang.errors import KhlangError
+from khlang.i18n import t
 
 BM25_WEIGHTS = (10.0, 5.0, 3.0, 1.0, 1.0, 1.0)
 """FTS5's BM25 weight of each text column (TEXT_COLUMNS order)."""
@@ -108,6 +112,7 @@ def search(
         # entry's words (0.86 s at 50,000) instead of the GIN index's matches (56 ms)
         session.execute(text("SET LOCAL enable_seqscan = off"))
     condition = query.condition()
+    _check_size(condition)
     seen = _visible(visible_organizations)
     predicates = _Predicates(session, postgres)
     where = and_(seen, predicates.of(condition))
@@ -315,6 +320,51 @@ def _integer(value: Value) -> int:
     if isinstance(value, str):
         return int(value)
     return microseconds(value)
+
+
+MAX_QUERY_WORDS = 32
+"""Words of free text one search may hold: each is a full-text lookup, counted again to
+rank (3,000 words took 37 s and then overflowed SQLite's expression depth)."""
+MAX_QUERY_CONDITIONS = 200
+"""Conditions (fielded terms, ranges, facet values) one search may hold: each is a
+lookup, and SQLite refuses expressions nested 1,000 deep."""
+
+
+def _check_size(condition: Node) -> None:
+    """Refuse a search larger than any person or harvester asks, before it costs anything:
+    one anonymous request could otherwise hold a worker for tens of seconds."""
+    words, conditions = _size(condition)
+    if words > MAX_QUERY_WORDS:
+        raise KhlangError(
+            t(
+                f"คำค้นมี {words} คำ เกินกำหนด {MAX_QUERY_WORDS} คำ",
+                f"the search holds {words} words, over the limit of {MAX_QUERY_WORDS}",
+            ),
+            where="q",
+        )
+    if conditions > MAX_QUERY_CONDITIONS:
+        raise KhlangError(
+            t(
+                f"คำค้นมี {conditions} เงื่อนไข เกินกำหนด {MAX_QUERY_CONDITIONS} เงื่อนไข",
+                f"the search holds {conditions} conditions, over the limit of "
+                f"{MAX_QUERY_CONDITIONS}",
+            ),
+            where="q",
+        )
+
+
+def _size(node: Node) -> tuple[int, int]:
+    """(words of free text, conditions) in a search condition."""
+    if isinstance(node, And | Or):
+        sizes = [_size(item) for item in node.items]
+        return sum(s[0] for s in sizes), sum(s[1] for s in sizes)
+    if isinstance(node, Not):
+        return _size(node.item)
+    if isinstance(node, Words):
+        return len(query_terms(node.text)), 1
+    if isinstance(node, Match) and FIELDS.get(node.field) is FieldKind.text:
+        return len(query_terms(str(node.value))), 1
+    return 0, 0 if isinstance(node, Everything) else 1
 
 
 def wildcard_match(pattern: str, value: str) -> bool:
