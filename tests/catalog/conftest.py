@@ -4,21 +4,24 @@ at KHLANG_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ckanapi
 import pytest
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.registration.settings import Target
+from tests.catalog.folders import write_folder
 from tests.catalog.private_kit import HELP as PRIVATE_HELP
 from tests.catalog.private_kit import PrivateKit
-from tests.migrated import MigratedStore
+from tests.migrated import Fill, MigratedStore
 from tests.postgres import reachable_server, schema_url
 
 
@@ -53,6 +56,30 @@ def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Ite
     migrated_store.seed(home, database_url)
     with Catalog.open(home, database_url, create=True) as opened:
         yield opened
+
+
+@contextlib.contextmanager
+def filled_catalog(
+    home: Path, database_url: str, migrated_store: MigratedStore, fill: Fill
+) -> Iterator[Catalog]:
+    """The test's new catalog holding what `fill` put in: a copy of the store it filled once
+    a session (tests/migrated.py), for a module whose every test starts from that content."""
+    migrated_store.seed(home, database_url, fill=fill)
+    with Catalog.open(home, database_url) as opened:
+        yield opened
+
+
+def publish_folders(catalog: Catalog, *datasets: tuple[str, dict[str, Any] | None]) -> None:
+    """Publish (name, metadata changes) folders of folders.py as the operator, creating the
+    organisation; the folders are removed afterwards, as a fill keeps nothing outside the
+    catalog."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, changes in datasets:
+            catalog.publish(
+                write_folder(Path(folder), name, changes=changes),
+                actor=Principal.operator("cli:tester"),
+                create_organization=True,
+            )
 
 
 @pytest.fixture

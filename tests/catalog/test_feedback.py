@@ -5,7 +5,6 @@ requests from open to published, and response times."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from khlang.catalog.feedback_records import Subject
 from khlang.catalog.feedback_tables import FeedbackThread
 from khlang.errors import KhlangError
 from tests.catalog import test_cli_catalog
+from tests.catalog.conftest import filled_catalog, publish_folders
 from tests.catalog.folders import write_folder
 from tests.migrated import MigratedStore
 
@@ -37,14 +37,8 @@ USERS = {  # who -> (user name, organisation, role); "admin" is a reserved user 
 
 def fill_with_two_datasets_and_the_roles(catalog: Catalog) -> None:
     """Two datasets of `test-org` (one private), an LAO organisation, and one user per role:
-    what every test here starts from, filled once a session and copied (tests/migrated.py)."""
-    with tempfile.TemporaryDirectory() as folder:
-        for name, changes in (("allocation", None), ("secret", {"private": True})):
-            catalog.publish(
-                write_folder(Path(folder), name, changes=changes),
-                actor=OPERATOR,
-                create_organization=True,
-            )
+    what every test here starts from."""
+    publish_folders(catalog, ("allocation", None), ("secret", {"private": True}))
     accounts = catalog.accounts
     accounts.create_organization("other-org", actor=OPERATOR)
     accounts.create_organization(
@@ -57,10 +51,10 @@ def fill_with_two_datasets_and_the_roles(catalog: Catalog) -> None:
 
 @pytest.fixture
 def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
-    """The test's new catalog, a copy of the one filled once a session."""
-    migrated_store.seed(home, database_url, fill=fill_with_two_datasets_and_the_roles)
-    with Catalog.open(home, database_url) as opened:
-        yield opened
+    with filled_catalog(
+        home, database_url, migrated_store, fill_with_two_datasets_and_the_roles
+    ) as filled:
+        yield filled
 
 
 @pytest.fixture
