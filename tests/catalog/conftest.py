@@ -4,7 +4,6 @@ at KHLANG_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import tempfile
@@ -50,22 +49,16 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
-    """The test's new catalog, at the newest migration (seeded from the session's migrated
-    store; tests/catalog/test_migrations.py migrates its own)."""
-    migrated_store.seed(home, database_url)
-    with Catalog.open(home, database_url, create=True) as opened:
-        yield opened
-
-
-@contextlib.contextmanager
-def filled_catalog(
-    home: Path, database_url: str, migrated_store: MigratedStore, fill: Fill
+def catalog(
+    request: pytest.FixtureRequest, home: Path, database_url: str, migrated_store: MigratedStore
 ) -> Iterator[Catalog]:
-    """The test's new catalog holding what `fill` put in: a copy of the store it filled once
-    a session (tests/migrated.py), for a module whose every test starts from that content."""
+    """The test's new catalog, at the newest migration (seeded from the session's migrated
+    store; tests/catalog/test_migrations.py migrates its own). A module whose every test
+    starts from the same content names the function that puts it there, `CATALOG_FILL =
+    function`: the test's catalog is then a copy of one it filled once a session."""
+    fill: Fill | None = getattr(request.module, "CATALOG_FILL", None)
     migrated_store.seed(home, database_url, fill=fill)
-    with Catalog.open(home, database_url) as opened:
+    with Catalog.open(home, database_url, create=True) as opened:
         yield opened
 
 

@@ -5,7 +5,6 @@ requests from open to published, and response times."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,8 @@ from khlang.catalog.feedback_records import Subject
 from khlang.catalog.feedback_tables import FeedbackThread
 from khlang.errors import KhlangError
 from tests.catalog import test_cli_catalog
-from tests.catalog.conftest import filled_catalog, publish_folders
+from tests.catalog.conftest import publish_folders
 from tests.catalog.folders import write_folder
-from tests.migrated import MigratedStore
 
 OPERATOR = Principal.operator("cli:tester")
 command_line = test_cli_catalog.cli
@@ -49,12 +47,7 @@ def fill_with_two_datasets_and_the_roles(catalog: Catalog) -> None:
         accounts.set_member(org, user, role, actor=OPERATOR)
 
 
-@pytest.fixture
-def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
-    with filled_catalog(
-        home, database_url, migrated_store, fill_with_two_datasets_and_the_roles
-    ) as filled:
-        yield filled
+CATALOG_FILL = fill_with_two_datasets_and_the_roles
 
 
 @pytest.fixture

@@ -4,17 +4,13 @@ ends, with private and withdrawn datasets left out as the listing leaves them ou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import event
 
 from khlang.api.name_offsets import names_at
 from khlang.catalog import Catalog, Principal
-from tests.catalog.conftest import filled_catalog, publish_folders
+from tests.catalog.conftest import publish_folders
 from tests.catalog.folders import rows_csv, write_folder
-from tests.migrated import MigratedStore
 
 NAMES = [f"budget-{letter}" for letter in "abcdefg"]
 
@@ -24,17 +20,12 @@ def fill_with_seven_one_withdrawn(catalog: Catalog) -> None:
     catalog.withdraw("budget-c", actor=Principal.operator("cli:tester"))
 
 
-@pytest.fixture
-def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
-    """Seven datasets, budget-c withdrawn: filled once a session and copied."""
-    with filled_catalog(
-        home, database_url, migrated_store, fill_with_seven_one_withdrawn
-    ) as filled:
-        yield filled
+CATALOG_FILL = fill_with_seven_one_withdrawn
 
 
 @pytest.fixture
 def seven(catalog: Catalog) -> Catalog:
+    """Seven datasets, budget-c withdrawn (CATALOG_FILL)."""
     return catalog
 
 
