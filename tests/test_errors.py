@@ -1,7 +1,10 @@
 """Every error class carries its outcome (`code`, HTTP `status`, CLI `exit_code`) and each
 front end answers it through its one handler: the same mistake made through the HTTP API (the
-app's TestClient) and through the `khlang` command (a real process) gets the documented
-status and exit code, and the user reads its message in both."""
+app's TestClient) and through the `khlang` command gets the documented status and exit code,
+and the user reads its message in both. The command runs through the entry point a shell
+reaches (`khlang.cli.main`, tests/conftest.py's run_khlang_here) in this process, as a real
+process costs seconds of start-up each; one test runs a real process, so that the shell's
+exit code is the one main() chose."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from khlang.errors import KhlangError
 from tests.api import catalog_fixture
 from tests.api.catalog_fixture import copy_of, dataset_folder
 from tests.api.conftest import make_app
-from tests.conftest import run_khlang
+from tests.conftest import run_khlang, run_khlang_here
 
 API = "/api/v1"
 DATASET = "chiang-mai-allocation"  # published by the fixture catalog, organisation cm-office
@@ -42,11 +45,15 @@ class World:
     def key(self, who: str) -> str:
         return self.built.keys[who]
 
-    def cli(self, *args: str) -> tuple[int, str]:
-        """Run `khlang ARGS --home HOME` as a user would: its exit code and what it printed."""
-        result = run_khlang(
-            *args, "--home", str(self.built.home), env={"KHLANG_DATABASE_URL": ""}, timeout=120
-        )
+    def cli(self, *args: str, process: bool = False) -> tuple[int, str]:
+        """Run `khlang ARGS --home HOME` (in this process, or in a real one): its exit code
+        and what it printed."""
+        arguments = (*args, "--home", str(self.built.home))
+        environment = {"KHLANG_DATABASE_URL": ""}
+        if process:
+            result = run_khlang(*arguments, env=environment, timeout=120)
+        else:
+            result = run_khlang_here(*arguments, env=environment)
         return result.returncode, result.stdout + result.stderr
 
 
@@ -187,3 +194,15 @@ def test_both_front_ends_answer_an_error_from_its_class(world: World, kind) -> N
         assert any(
             f["field"] == "maintainer_email" for f in error["report"]["compliance"]["findings"]
         )
+
+
+def test_a_real_process_exits_with_the_code_of_the_class(world: World) -> None:
+    """What a shell sees of an error a command raised: the real process's exit code and
+    message, not only main()'s (the test above runs main() in this process)."""
+    member = world.key("cm-member")
+    returncode, printed = world.cli(
+        "catalog", "withdraw", DATASET, "--api-key", member, process=True
+    )
+    assert returncode == PermissionDeniedError.exit_code == 1, printed
+    assert "may not" in printed.replace("\n", " ")
+    assert "Traceback" not in printed

@@ -431,6 +431,15 @@ class AreaAmount(Base):
         # alone: the cells' deltas ask it of every line a change touches (deltas.py).
         Index("ix_area_amounts_line", "line_key", "fiscal_year", "stage", "scope", "source_id"),
         Index("ix_area_amounts_name_key", "name_key", "fiscal_year"),
+        # The amounts to elect again (election.py marks them NULL): a handful at a time, so
+        # the index holds those only; a full index of the flag cost every amount written or
+        # deleted one more random index write (a national source has 600,000).
+        Index(
+            "ix_area_amounts_marked",
+            "counted",
+            sqlite_where=text("counted IS NULL"),
+            postgresql_where=text("counted IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
@@ -447,7 +456,7 @@ class AreaAmount(Base):
     name_key: Mapped[str | None] = mapped_column(Text)
     group_key: Mapped[str] = mapped_column(String(32))
     rank: Mapped[int] = mapped_column(BigInteger)
-    counted: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    counted: Mapped[bool | None] = mapped_column(Boolean)
     fiscal_year: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(12))
     fiscal_month: Mapped[int | None] = mapped_column(Integer)
@@ -522,13 +531,24 @@ class AreaCell(Base):
             "district_code",
             "lao_key",
         ),
+        # A source's cells (deleted with it), and the one cell a delta moves found by its
+        # keys in one seek (deltas.py): the place index reads every cell of the place.
+        Index(
+            "ix_area_cells_source",
+            "source_id",
+            "grain",
+            "fiscal_year",
+            "stage",
+            "province_code",
+            "district_code",
+            "lao_key",
+            "budget_type",
+        ),
     )
 
     id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     grain: Mapped[str] = mapped_column(String(12))
-    source_id: Mapped[int] = mapped_column(
-        ForeignKey("area_sources.id", ondelete="CASCADE"), index=True
-    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("area_sources.id", ondelete="CASCADE"))
     scope: Mapped[str] = mapped_column(String(8))
     fiscal_year: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(12))

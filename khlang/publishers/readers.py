@@ -25,7 +25,9 @@ import pyarrow.csv as pacsv
 from khlang.errors import KhlangError
 from khlang.i18n import Text
 from khlang.validators.readers import arrow_encoding
+from khlang.validators.records import check_zip_bomb
 from khlang.validators.sniff import file_encoding
+from khlang.validators.tables import ReadError
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -49,6 +51,13 @@ def read_header(path: Path) -> list[str]:
 
 
 def _read_excel(path: Path, **options: Any) -> pd.DataFrame:
+    """A workbook as text columns. Its zip is checked first, as the validators check it: a
+    sheet that inflates 1,000 times (the web form's upload limit is on the compressed file)
+    would otherwise be read whole into memory."""
+    try:
+        check_zip_bomb(path)
+    except ReadError as error:
+        raise _not_readable(path, error.note) from None
     try:
         return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl", **options)
     except Exception as error:  # openpyxl raises many kinds for a broken workbook

@@ -6,19 +6,21 @@ from __future__ import annotations
 
 import os
 import shlex
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ckanapi
 import pytest
 
 from khlang.catalog import Catalog, Principal
 from khlang.catalog.registration.settings import Target
+from tests.catalog.folders import write_folder
 from tests.catalog.private_kit import HELP as PRIVATE_HELP
 from tests.catalog.private_kit import PrivateKit
-from tests.migrated import MigratedStore
+from tests.migrated import Fill, MigratedStore
 from tests.postgres import reachable_server, schema_url
 
 
@@ -47,12 +49,30 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
+def catalog(
+    request: pytest.FixtureRequest, home: Path, database_url: str, migrated_store: MigratedStore
+) -> Iterator[Catalog]:
     """The test's new catalog, at the newest migration (seeded from the session's migrated
-    store; tests/catalog/test_migrations.py migrates its own)."""
-    migrated_store.seed(home, database_url)
+    store; tests/catalog/test_migrations.py migrates its own). A module whose every test
+    starts from the same content names the function that puts it there, `CATALOG_FILL =
+    function`: the test's catalog is then a copy of one it filled once a session."""
+    fill: Fill | None = getattr(request.module, "CATALOG_FILL", None)
+    migrated_store.seed(home, database_url, fill=fill)
     with Catalog.open(home, database_url, create=True) as opened:
         yield opened
+
+
+def publish_folders(catalog: Catalog, *datasets: tuple[str, dict[str, Any] | None]) -> None:
+    """Publish (name, metadata changes) folders of folders.py as the operator, creating the
+    organisation; the folders are removed afterwards, as a fill keeps nothing outside the
+    catalog."""
+    with tempfile.TemporaryDirectory() as folder:
+        for name, changes in datasets:
+            catalog.publish(
+                write_folder(Path(folder), name, changes=changes),
+                actor=Principal.operator("cli:tester"),
+                create_organization=True,
+            )
 
 
 @pytest.fixture

@@ -398,3 +398,45 @@ def test_cells_follow_a_national_source_withdrawn_and_reinstated(
     catalog.reinstate("central-watch-budget-allocation", actor=operator)
     assert_cells_exact(catalog)
     assert catalog.check(actor=operator).ok
+
+
+def test_cells_follow_the_only_disbursement_source_withdrawn_and_reinstated(
+    catalog: Catalog, publish, operator: Principal, sample: Path, tmp_path: Path
+) -> None:
+    """The bench's worst case for deltas (`bench/integrate.py --withdraw-all`), on the
+    sample: the Budget Bureau, the Department of Local Administration and the Comptroller
+    General publish their own systems' amounts of the same lines, and the Comptroller's are
+    the only disbursements. Withdrawing it takes every line out of the rate base (the other
+    agencies' counted amounts all move, none of their groups is shared with it); reinstating
+    it puts them back. After each write every cell equals a fresh sum, on both back ends."""
+    agencies = {
+        "budget-bureau-watch": "e-Budgeting",
+        "local-administration-watch": "BBL",
+        "comptroller-watch": "GFMIS",
+    }
+    rows = {}
+    for organization, system in agencies.items():
+        folder = agency_copy(sample, tmp_path, organization, amounts=only(system))
+        publish(folder)
+        rows[organization] = read_rows(folder, "amounts")
+    assert_cells_exact(catalog)
+    everything = national(catalog)
+    (before,) = totals(catalog, AreaQuery(scope=["state"]))
+    assert before.disbursement_rate is not None
+
+    catalog.withdraw("comptroller-watch-budget-allocation", actor=operator)
+    assert_cells_exact(catalog)
+    planned = plus(stage_sums(rows["budget-bureau-watch"]),
+                   stage_sums(rows["local-administration-watch"]))  # fmt: skip
+    assert national(catalog) == planned
+    (row,) = totals(catalog, AreaQuery(scope=["state"]))
+    assert (row.rate_allocated, row.rate_disbursed, row.disbursement_rate) == (None, None, None)
+
+    catalog.reinstate("comptroller-watch-budget-allocation", actor=operator)
+    assert_cells_exact(catalog)
+    assert national(catalog) == everything
+    (after,) = totals(catalog, AreaQuery(scope=["state"]))
+    assert (after.rate_allocated, after.disbursement_rate) == (
+        before.rate_allocated,
+        before.disbursement_rate,
+    )

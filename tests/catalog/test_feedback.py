@@ -14,6 +14,7 @@ from khlang.catalog.feedback_records import Subject
 from khlang.catalog.feedback_tables import FeedbackThread
 from khlang.errors import KhlangError
 from tests.catalog import test_cli_catalog
+from tests.catalog.conftest import publish_folders
 from tests.catalog.folders import write_folder
 
 OPERATOR = Principal.operator("cli:tester")
@@ -23,27 +24,36 @@ ORG = "test-org"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
-@pytest.fixture
-def setup(catalog: Catalog, publish, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Two datasets of `test-org` (one private), an LAO organisation, and one user per role."""
-    publish(write_folder(tmp_path, "allocation"))
-    publish(write_folder(tmp_path, "secret", changes={"private": True}))
+USERS = {  # who -> (user name, organisation, role); "admin" is a reserved user name
+    "member": ("member", ORG, "member"),
+    "editor": ("editor", ORG, "editor"),
+    "admin": ("org-admin", ORG, "admin"),
+    "outsider": ("outsider", "other-org", "editor"),
+    "lao-editor": ("lao-editor", "thesabantambon-500100", "editor"),
+}
+
+
+def fill_with_two_datasets_and_the_roles(catalog: Catalog) -> None:
+    """Two datasets of `test-org` (one private), an LAO organisation, and one user per role:
+    what every test here starts from."""
+    publish_folders(catalog, ("allocation", None), ("secret", {"private": True}))
     accounts = catalog.accounts
     accounts.create_organization("other-org", actor=OPERATOR)
     accounts.create_organization(
         "thesabantambon-500100", actor=OPERATOR, catalog_type="local_government"
     )
-    users = {  # who -> (user name, organisation, role); "admin" is a reserved user name
-        "member": ("member", ORG, "member"),
-        "editor": ("editor", ORG, "editor"),
-        "admin": ("org-admin", ORG, "admin"),
-        "outsider": ("outsider", "other-org", "editor"),
-        "lao-editor": ("lao-editor", "thesabantambon-500100", "editor"),
-    }
-    for user, org, role in users.values():
+    for user, org, role in USERS.values():
         accounts.create_user(user, actor=OPERATOR, full_name=f"{user.title()} Person")
         accounts.set_member(org, user, role, actor=OPERATOR)
-    return {who: accounts.principal(user) for who, (user, _, _) in users.items()}
+
+
+CATALOG_FILL = fill_with_two_datasets_and_the_roles
+
+
+@pytest.fixture
+def setup(catalog: Catalog) -> dict[str, Principal]:
+    """Who -> the principal of the user with that role."""
+    return {who: catalog.accounts.principal(user) for who, (user, _, _) in USERS.items()}
 
 
 def _ask(catalog: Catalog, **changes):  # type: ignore[no-untyped-def]

@@ -8,17 +8,24 @@ import pytest
 from sqlalchemy import event
 
 from khlang.api.name_offsets import names_at
-from khlang.catalog import Catalog
+from khlang.catalog import Catalog, Principal
+from tests.catalog.conftest import publish_folders
 from tests.catalog.folders import rows_csv, write_folder
 
 NAMES = [f"budget-{letter}" for letter in "abcdefg"]
 
 
+def fill_with_seven_one_withdrawn(catalog: Catalog) -> None:
+    publish_folders(catalog, *[(name, None) for name in NAMES])
+    catalog.withdraw("budget-c", actor=Principal.operator("cli:tester"))
+
+
+CATALOG_FILL = fill_with_seven_one_withdrawn
+
+
 @pytest.fixture
-def seven(catalog: Catalog, publish, operator, tmp_path) -> Catalog:
-    for name in NAMES:
-        publish(write_folder(tmp_path / name, name))
-    catalog.withdraw("budget-c", actor=operator)
+def seven(catalog: Catalog) -> Catalog:
+    """Seven datasets, budget-c withdrawn (CATALOG_FILL)."""
     return catalog
 
 

@@ -9,10 +9,12 @@ import random
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.forked import Forks
 
 PEAK_MEMORY_MB = 400
 SECONDS = 60
@@ -52,9 +54,17 @@ def _no_traceback(stdout: str, stderr: str) -> None:
     assert "Traceback" not in stdout + stderr
 
 
-def _json_report(path, *extra: str):
-    code, stdout, stderr, peak, seconds = khlang_measured("validate", str(path), "-f", "json",
-                                                          *extra)  # fmt: skip
+@pytest.fixture(scope="module")
+def forks() -> Iterator[Forks]:
+    """Each command in a process of its own, without its start-up (tests/forked.py);
+    test_missing_files_exit_2 runs fresh processes (khlang_measured)."""
+    server = Forks()
+    yield server
+    server.close()
+
+
+def _json_report(forks: Forks, path, *extra: str):
+    code, stdout, stderr, peak, seconds = forks.run("validate", str(path), "-f", "json", *extra)
     _no_traceback(stdout, stderr)
     assert peak < PEAK_MEMORY_MB
     assert seconds < SECONDS
@@ -67,10 +77,10 @@ def _only_error(document) -> dict:
     return errors[0]
 
 
-def test_empty_file(tmp_path) -> None:
+def test_empty_file(forks, tmp_path) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "source-error"
@@ -78,10 +88,10 @@ def test_empty_file(tmp_path) -> None:
     assert document["tasks"][0]["path"] == str(path)
 
 
-def test_text_report_names_the_file(tmp_path) -> None:
+def test_text_report_names_the_file(forks, tmp_path) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    code, stdout, _, _, _ = khlang_measured("validate", str(path), "--lang", "en")
+    code, stdout, _, _, _ = forks.run("validate", str(path), "--lang", "en")
     assert code == 1
     assert str(path) in stdout
     assert "source-error" in stdout
@@ -92,17 +102,17 @@ def test_text_report_names_the_file(tmp_path) -> None:
     [(b"\x7fELF\x02\x01\x01\x00", "executable"), (b"MZ\x90\x00", "Windows executable"),
      (b"", "binary data")],
 )  # fmt: skip
-def test_binary_named_csv(tmp_path, header, words) -> None:
+def test_binary_named_csv(forks, tmp_path, header, words) -> None:
     path = tmp_path / "budget.csv"
     path.write_bytes(header + random.Random(5).randbytes(200_000))
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "format-error"
     assert words in error["message"]
 
 
-def test_zip_bomb_named_xlsx(tmp_path) -> None:
+def test_zip_bomb_named_xlsx(forks, tmp_path) -> None:
     path = tmp_path / "budget.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -112,7 +122,7 @@ def test_zip_bomb_named_xlsx(tmp_path) -> None:
             for _ in range(64):  # about 64 MB that deflate packs a thousandfold
                 member.write(chunk)
     assert path.stat().st_size < 1 << 20
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "compression-error"
@@ -120,21 +130,21 @@ def test_zip_bomb_named_xlsx(tmp_path) -> None:
     assert "sheet1.xml" in error["message"]
 
 
-def test_damaged_xlsx(tmp_path) -> None:
+def test_damaged_xlsx(forks, tmp_path) -> None:
     path = tmp_path / "budget.xlsx"
     path.write_bytes(b"PK\x03\x04" + random.Random(1).randbytes(5000))
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     assert _only_error(document)["type"] in ("format-error", "compression-error")
 
 
 @pytest.mark.slow
-def test_single_100_mb_line(tmp_path) -> None:
+def test_single_100_mb_line(forks, tmp_path) -> None:
     path = tmp_path / "line.csv"
     with path.open("wb") as stream:
         for _ in range(100):
             stream.write(b"x," * (1 << 19))
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "format-error"
@@ -142,26 +152,26 @@ def test_single_100_mb_line(tmp_path) -> None:
 
 
 @pytest.mark.slow  # 26 s on the shared 2-core machine: a 40 MB row written and read
-def test_long_rows(tmp_path) -> None:
+def test_long_rows(forks, tmp_path) -> None:
     """A 5 MB cell is read (in larger blocks, on a second pass); a 40 MB row is refused."""
     path = tmp_path / "rows.csv"
     path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (5 << 20) + b'"\n4,5\n')
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 0, document
     assert document["tasks"][0]["stats"]["rows"] == 3
     path.write_bytes(b"a,b\n1,2\n" + b'3,"' + b"y" * (40 << 20) + b'"\n' + b"4,5\n" * 1000)
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "format-error"
     assert "longer than 16 MB" in error["message"]
 
 
-def test_mixed_encodings(tmp_path) -> None:
+def test_mixed_encodings(forks, tmp_path) -> None:
     path = tmp_path / "mixed.csv"
     rows = "".join(f"{n},เชียงใหม่\n" for n in range(30_000))
     path.write_bytes(("id,province\n" + rows).encode() + "1,ขอนแก่น\n".encode("cp874"))
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     error = _only_error(document)
     assert error["type"] == "encoding-error"
@@ -183,12 +193,12 @@ def test_mixed_encodings(tmp_path) -> None:
         (json.dumps({"fields": [{"name": "a"}, {"name": "a"}]}), "must be unique"),
     ],
 )  # fmt: skip
-def test_invalid_schema(tmp_path, schema, words) -> None:
+def test_invalid_schema(forks, tmp_path, schema, words) -> None:
     data = tmp_path / "data.csv"
     data.write_text("a\n1\n", encoding="utf-8")
     schema_path = tmp_path / "schema.json"
     schema_path.write_text(schema, encoding="utf-8")
-    code, stdout, stderr, _, _ = khlang_measured("validate", str(data), "--schema",
+    code, stdout, stderr, _, _ = forks.run("validate", str(data), "--schema",
                                                  str(schema_path))  # fmt: skip
     assert code == 2
     _no_traceback(stdout, stderr)
@@ -246,18 +256,18 @@ def _nested(depth: int) -> str:
         ("rows.ndjson", '{"a": 1}\n' + _nested(100_000) + "\n", "line 2"),
     ],
 )
-def test_deeply_nested_json_rows(tmp_path, name, text, words) -> None:
+def test_deeply_nested_json_rows(forks, tmp_path, name, text, words) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    code, document = _json_report(path)
+    code, document = _json_report(forks, path)
     assert code == 1
     assert words in json.dumps(document, ensure_ascii=False)
 
 
-def test_deeply_nested_schema(tmp_path) -> None:
+def test_deeply_nested_schema(forks, tmp_path) -> None:
     (tmp_path / "t.csv").write_text("a\n1\n", encoding="utf-8")
     (tmp_path / "s.json").write_text(_nested(100_000), encoding="utf-8")
-    code, stdout, stderr, _, _ = khlang_measured(
+    code, stdout, stderr, _, _ = forks.run(
         "validate", str(tmp_path / "t.csv"), "--schema", str(tmp_path / "s.json")
     )
     _no_traceback(stdout, stderr)

@@ -141,6 +141,27 @@ def test_signing_in_needs_a_key_that_may_publish(client, home) -> None:
     assert "samesite=strict" in cookie
 
 
+@pytest.mark.parametrize(
+    "sent_from",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+     {"Origin": "https://attacker.example"}, {"Origin": "null"}],
+)  # fmt: skip
+def test_another_site_cannot_sign_an_officer_in_or_out(client, home, sent_from) -> None:
+    """A page elsewhere posting the sign-in form with its own key would have the officer's
+    uploads land in its drafts; posting sign-out would end the officer's session."""
+    planted = client.post("/publish/sign-in", data={"key": home[1]["other"]}, headers=sent_from,
+                          follow_redirects=False)  # fmt: skip
+    assert planted.status_code == 403
+    assert "set-cookie" not in planted.headers
+    assert "ส่งมาจากเว็บไซต์อื่น" in planted.text
+    _sign_in(client, home[1]["somchai"])
+    ended = client.post("/publish/sign-out", headers=sent_from, follow_redirects=False)
+    assert ended.status_code == 403
+    assert "somchai" in client.get("/publish").text
+    same = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
+    assert client.post("/publish/sign-out", headers=same, follow_redirects=False).status_code == 303
+
+
 def test_nothing_is_received_without_sign_in_or_form_token(client, home) -> None:
     before = _drafts(home)
     path = home[0] / FILE
@@ -168,6 +189,41 @@ def test_a_file_that_is_no_table_is_refused(client, home, tmp_path) -> None:
     answer = _upload(client, csrf, broken)
     assert answer.status_code == 400
     assert "broken.csv" in answer.text
+
+
+def _workbook_bomb(path: Path, inflated: int) -> Path:
+    """A real workbook whose sheet carries `inflated` bytes of blank space between its rows:
+    it opens in Excel, and its deflated sheet is a thousandth of what it unpacks to."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["รหัส", "จำนวน"])
+    book.active.append(["01", 1])
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b" " * inflated + b"</sheetData>")
+            out.writestr(item.filename, data)
+    return path
+
+
+def test_a_workbook_bomb_is_refused_before_it_is_read(client, home, tmp_path) -> None:
+    """The upload limit counts compressed bytes; a sheet that inflates 1,000 times would be
+    read whole into the server's memory (pandas reads the workbook at once)."""
+    csrf = _sign_in(client, home[1]["somchai"])
+    bomb = _workbook_bomb(tmp_path / "งบประมาณ.xlsx", 40 << 20)
+    assert bomb.stat().st_size < 100_000
+    before = _drafts(home)
+    answer = _upload(client, csrf, bomb)
+    assert answer.status_code == 400
+    assert "งบประมาณ.xlsx" in answer.text
+    assert "เป็นระเบิด zip ไม่ใช่สมุดงาน" in answer.text
+    assert _drafts(home) == before
 
 
 def test_an_upload_over_the_limit_is_refused(home) -> None:

@@ -5,7 +5,10 @@ them); the steps are the command line's (`drafts.py`).
 
 The API key is kept in an HttpOnly, SameSite=Strict cookie (which only these pages read: the
 API takes keys from headers alone), and every form carries a token derived from it, so
-another site can neither read the key nor make the browser post a form. Who may publish is
+another site can neither read the key nor make the browser post a form. Signing in and out
+have no token yet, so they are refused when the browser says another site sent them
+(otherwise a page elsewhere could sign an officer in with its own key, and read back, as
+its drafts, the tables the officer then uploads). Who may publish is
 decided from the key before an upload is read; the catalog's gate decides again what is
 published, as for every other path.
 """
@@ -16,6 +19,7 @@ import hashlib
 import hmac
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 from fastapi import APIRouter, Request
@@ -86,6 +90,27 @@ def _check_csrf(form: Any, token: str) -> None:
         )
 
 
+def _check_same_site(request: Request) -> None:
+    """Refuse a form another site made the browser send: `Sec-Fetch-Site` says so in every
+    current browser, and the `Origin` of a POST in older ones."""
+    fetched_from = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    if fetched_from is not None:
+        foreign = fetched_from not in ("same-origin", "none")
+    else:
+        foreign = origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+    if foreign:
+        raise ApiError(
+            Text(
+                th="แบบฟอร์มนี้ส่งมาจากเว็บไซต์อื่น กรุณาเปิดหน้าเข้าสู่ระบบของเว็บไซต์นี้โดยตรง",
+                en="this form was sent from another site; open this site's sign-in page itself",
+            ),
+            code="cross_site_form",
+            status=403,
+            parameter="Origin",
+        )
+
+
 def publishing_organizations(state: ApiState, principal: Principal) -> list[str]:
     """Organisations the key may publish to (all of them for a sysadmin)."""
     if principal.sysadmin:
@@ -147,6 +172,7 @@ async def start_page(request: Request) -> Response:
 
 @router.post("/publish/sign-in", response_class=HTMLResponse)
 async def sign_in(request: Request) -> Response:
+    _check_same_site(request)
     form = await _form(request, FORM_FIELDS_LIMIT)
     token = str(form.get("key", "")).strip()
     state = api_state(request)
@@ -168,6 +194,7 @@ async def sign_in(request: Request) -> Response:
 
 @router.post("/publish/sign-out")
 async def sign_out(request: Request) -> Response:
+    _check_same_site(request)
     response = _redirect(_home(request))
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -72,6 +72,13 @@ _INDEXES = {_GROUPS: "group_key", _LINES: "line_key", _WON: "group_key", _MOVED:
 _GONE = f"(SELECT id FROM {_SOURCES} WHERE added = 0)"  # noqa: S608
 _NEW = f"(SELECT id FROM {_SOURCES} WHERE added = 1)"  # noqa: S608
 _SAME_LINE = "a.line_key = l.line_key AND a.scope = l.scope AND a.fiscal_year = l.fiscal_year"
+_SHARED = (
+    "EXISTS (SELECT 1 FROM area_amounts o WHERE o.group_key = g.group_key "
+    "AND o.source_id NOT IN {sources})"
+)
+"""Whether the group of amount `g` has an amount of another source than `sources`: only
+such groups' count can move between sources (most of a national source's groups are its
+own, 612,144 of the Comptroller's in a two-year bench)."""
 
 
 def mark(session: Session, removed: Iterable[int]) -> None:
@@ -84,12 +91,13 @@ def mark(session: Session, removed: Iterable[int]) -> None:
         if name in _INDEXES:
             session.execute(text(f"CREATE INDEX ix_{name} ON {name} ({_INDEXES[name]})"))
     _register(session, removed, added=0)
-    # Where a removed amount was not counted, the count stays where it was.
+    # Where a removed amount was not counted, the count stays where it was; where no other
+    # source has an amount of its group, no other amount can take the count.
     session.execute(
         text(
             f"INSERT INTO {_GROUPS} SELECT group_key, min(rank), source_id "  # noqa: S608
-            f"FROM area_amounts WHERE source_id IN {_GONE} AND counted "
-            "GROUP BY group_key, source_id"
+            f"FROM area_amounts g WHERE source_id IN {_GONE} AND counted "
+            f"AND {_SHARED.format(sources=_GONE)} GROUP BY group_key, source_id"
         )
     )
     _add_stages(session, "gone")
@@ -104,8 +112,8 @@ def apply(session: Session, added: Iterable[int]) -> None:
     session.execute(
         text(
             f"INSERT INTO {_GROUPS} SELECT group_key, CAST(NULL AS BIGINT), "  # noqa: S608
-            "CAST(NULL AS BIGINT) "
-            f"FROM area_amounts WHERE source_id IN {_NEW}"
+            f"CAST(NULL AS BIGINT) FROM area_amounts g WHERE source_id IN {_NEW} "
+            f"AND {_SHARED.format(sources=_NEW)}"
         )
     )
     _add_stages(session, "new")

@@ -13,7 +13,6 @@ included: a private dataset is counted and shown only to members of its organisa
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
@@ -58,10 +57,12 @@ from khlang.catalog.search.tables import (
     SearchValue,
 )
 from khlang.catalog.search.tree import (
+    FIELDS,
     TEXT_COLUMNS,
     TEXT_FIELDS,
     And,
     Everything,
+    FieldKind,
     Match,
     Node,
     Not,
@@ -74,6 +75,8 @@ from khlang.catalog.search.tree import (
     ranking_words,
 )
 from khlang.catalog.search.words import query_terms
+from khlang.errors import KhlangError
+from khlang.i18n import t
 
 BM25_WEIGHTS = (10.0, 5.0, 3.0, 1.0, 1.0, 1.0)
 """FTS5's BM25 weight of each text column (TEXT_COLUMNS order)."""
@@ -109,6 +112,7 @@ def search(
         # entry's words (0.86 s at 50,000) instead of the GIN index's matches (56 ms)
         session.execute(text("SET LOCAL enable_seqscan = off"))
     condition = query.condition()
+    _check_size(condition)
     seen = _visible(visible_organizations)
     predicates = _Predicates(session, postgres)
     where = and_(seen, predicates.of(condition))
@@ -285,7 +289,7 @@ def _words_matched(postgres: bool, words: list[str]) -> Any:
 
 def _accepts(node: Pattern | Range, value: str) -> bool:
     if isinstance(node, Pattern):
-        return bool(_wildcard(node.pattern).fullmatch(value))
+        return wildcard_match(node.pattern, value)
     low = None if node.low is None else str(node.low)
     high = None if node.high is None else str(node.high)
     above = low is None or value > low or (node.include_low and value == low)
@@ -318,10 +322,72 @@ def _integer(value: Value) -> int:
     return microseconds(value)
 
 
-def _wildcard(pattern: str) -> re.Pattern[str]:
-    """A Lucene wildcard (`*`, `?`) as a regular expression over a whole value."""
-    parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern]
-    return re.compile("".join(parts), re.DOTALL)
+MAX_QUERY_WORDS = 32
+"""Words of free text one search may hold: each is a full-text lookup, counted again to
+rank (3,000 words took 37 s and then overflowed SQLite's expression depth)."""
+MAX_QUERY_CONDITIONS = 200
+"""Conditions (fielded terms, ranges, facet values) one search may hold: each is a
+lookup, and SQLite refuses expressions nested 1,000 deep."""
+
+
+def _check_size(condition: Node) -> None:
+    """Refuse a search larger than any person or harvester asks, before it costs anything:
+    one anonymous request could otherwise hold a worker for tens of seconds."""
+    words, conditions = _size(condition)
+    if words > MAX_QUERY_WORDS:
+        raise KhlangError(
+            t(
+                f"คำค้นมี {words} คำ เกินกำหนด {MAX_QUERY_WORDS} คำ",
+                f"the search holds {words} words, over the limit of {MAX_QUERY_WORDS}",
+            ),
+            where="q",
+        )
+    if conditions > MAX_QUERY_CONDITIONS:
+        raise KhlangError(
+            t(
+                f"คำค้นมี {conditions} เงื่อนไข เกินกำหนด {MAX_QUERY_CONDITIONS} เงื่อนไข",
+                f"the search holds {conditions} conditions, over the limit of "
+                f"{MAX_QUERY_CONDITIONS}",
+            ),
+            where="q",
+        )
+
+
+def _size(node: Node) -> tuple[int, int]:
+    """(words of free text, conditions) in a search condition."""
+    if isinstance(node, And | Or):
+        sizes = [_size(item) for item in node.items]
+        return sum(s[0] for s in sizes), sum(s[1] for s in sizes)
+    if isinstance(node, Not):
+        return _size(node.item)
+    if isinstance(node, Words):
+        return len(query_terms(node.text)), 1
+    if isinstance(node, Match) and FIELDS.get(node.field) is FieldKind.text:
+        return len(query_terms(str(node.value))), 1
+    return 0, 0 if isinstance(node, Everything) else 1
+
+
+def wildcard_match(pattern: str, value: str) -> bool:
+    """Whether a Lucene wildcard (`*` any run, `?` one character) matches the whole value.
+
+    Not a regular expression: Python's `re` backtracks, so `*?*?*?*?*?*?*?*?x` took 12 s
+    against one 45-character value, holding the GIL (every other request waited). This
+    walks the value once, going back only to the last `*` seen: at most
+    len(pattern) x len(value) steps, whatever the pattern."""
+    p = v = 0
+    star, resume = -1, 0  # the last `*` in the pattern, and where in the value it resumes
+    while v < len(value):
+        if p < len(pattern) and pattern[p] in ("?", value[v]) and pattern[p] != "*":
+            p, v = p + 1, v + 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, resume = p, v
+            p += 1
+        elif star >= 0:  # let the last `*` take one more character
+            resume += 1
+            p, v = star + 1, resume
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])
 
 
 def _tsquery(word: str, columns: tuple[str, ...], *, prefix: bool = False) -> Any:

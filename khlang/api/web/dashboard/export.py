@@ -1,6 +1,8 @@
 """A dashboard table as CSV, the "download this table" link of every panel: UTF-8 with a
 byte-order mark, so Excel opens the Thai names as they are, and with the link to the rows
-behind each figure, so a downloaded figure stays traceable."""
+behind each figure, so a downloaded figure stays traceable. Codes and names come from the
+published tables, so a cell a spreadsheet would run as a formula is written as text, as
+the rows API's CSV downloads write it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import csv
 import io
 from codecs import BOM_UTF8
 
+from khlang.api.downloads import escape_formula
 from khlang.api.web.dashboard.figures import FigureRow
 from khlang.api.web.dashboard.panels import Panel
 
@@ -23,8 +26,8 @@ def panel_csv(panel: Panel, totals: FigureRow | None, base: str) -> str:
     for row in [*panel.rows, *([totals] if totals else [])]:
         writer.writerow(
             [
-                row.code or "",
-                row.name,
+                escape_formula(str(row.code or "")),
+                escape_formula(row.name),
                 *("" if getattr(row, stage) is None else f"{getattr(row, stage):.2f}"
                   for stage in stages),
                 "" if row.rate is None else f"{row.rate:.2f}",
