@@ -5,6 +5,8 @@ requests from open to published, and response times."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from khlang.catalog.feedback_tables import FeedbackThread
 from khlang.errors import KhlangError
 from tests.catalog import test_cli_catalog
 from tests.catalog.folders import write_folder
+from tests.migrated import MigratedStore
 
 OPERATOR = Principal.operator("cli:tester")
 command_line = test_cli_catalog.cli
@@ -23,27 +26,47 @@ ORG = "test-org"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
-@pytest.fixture
-def setup(catalog: Catalog, publish, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Two datasets of `test-org` (one private), an LAO organisation, and one user per role."""
-    publish(write_folder(tmp_path, "allocation"))
-    publish(write_folder(tmp_path, "secret", changes={"private": True}))
+USERS = {  # who -> (user name, organisation, role); "admin" is a reserved user name
+    "member": ("member", ORG, "member"),
+    "editor": ("editor", ORG, "editor"),
+    "admin": ("org-admin", ORG, "admin"),
+    "outsider": ("outsider", "other-org", "editor"),
+    "lao-editor": ("lao-editor", "thesabantambon-500100", "editor"),
+}
+
+
+def fill_with_two_datasets_and_users(catalog: Catalog) -> None:
+    """Two datasets of `test-org` (one private), an LAO organisation, and one user per role:
+    what every test here starts from, published once a session (tests/migrated.py)."""
+    with tempfile.TemporaryDirectory(prefix="khlang-feedback-") as parent:
+        folders = Path(parent)
+        catalog.publish(write_folder(folders, "allocation"), actor=OPERATOR,
+                        create_organization=True)  # fmt: skip
+        catalog.publish(write_folder(folders, "secret", changes={"private": True}),
+                        actor=OPERATOR, create_organization=True)  # fmt: skip
     accounts = catalog.accounts
     accounts.create_organization("other-org", actor=OPERATOR)
     accounts.create_organization(
         "thesabantambon-500100", actor=OPERATOR, catalog_type="local_government"
     )
-    users = {  # who -> (user name, organisation, role); "admin" is a reserved user name
-        "member": ("member", ORG, "member"),
-        "editor": ("editor", ORG, "editor"),
-        "admin": ("org-admin", ORG, "admin"),
-        "outsider": ("outsider", "other-org", "editor"),
-        "lao-editor": ("lao-editor", "thesabantambon-500100", "editor"),
-    }
-    for user, org, role in users.values():
+    for user, org, role in USERS.values():
         accounts.create_user(user, actor=OPERATOR, full_name=f"{user.title()} Person")
         accounts.set_member(org, user, role, actor=OPERATOR)
-    return {who: accounts.principal(user) for who, (user, _, _) in users.items()}
+
+
+@pytest.fixture
+def catalog(home: Path, database_url: str, migrated_store: MigratedStore) -> Iterator[Catalog]:
+    """The test's new catalog holding fill_with_two_datasets_and_users's datasets and users:
+    a copy of one filled once a session."""
+    migrated_store.seed(home, database_url, fill=fill_with_two_datasets_and_users)
+    with Catalog.open(home, database_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def setup(catalog: Catalog) -> dict[str, Principal]:
+    """Who -> the principal of that role's user in the test's catalog."""
+    return {who: catalog.accounts.principal(user) for who, (user, _, _) in USERS.items()}
 
 
 def _ask(catalog: Catalog, **changes):  # type: ignore[no-untyped-def]
