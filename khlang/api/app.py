@@ -23,12 +23,13 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 
 from khlang import __version__
 from khlang.api import service, web
-from khlang.api.ckan_common import CkanError
+from khlang.api.ckan_common import CKAN_JSON, CkanError
 from khlang.api.errors import ApiError, error_body, headers_of
 from khlang.api.feedback.routes import router as feedback_router
 from khlang.api.identity import IdentityMiddleware
 from khlang.api.middleware import (
     CompressionMiddleware,
+    HeadMiddleware,
     InternalErrorMiddleware,
     RateLimitMiddleware,
     SecurityHeadersMiddleware,
@@ -149,6 +150,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )  # fmt: skip
     app.add_middleware(TrustedHostMiddleware, hosts=settings.trusted_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)
     return app
 
 
@@ -227,7 +229,7 @@ def _error_response(request: Request, error: KhlangError) -> JSONResponse:
     headers = headers_of(error)
     if is_ckan_path(request.url.path):
         body = CkanError("Bad request", error.status, message=error.message.en).envelope()
-        return JSONResponse(body, status_code=error.status, headers=headers)
+        return JSONResponse(body, status_code=error.status, headers=headers, media_type=CKAN_JSON)
     return JSONResponse(error_body(error), status_code=error.status, headers=headers)
 
 

@@ -72,6 +72,8 @@ def organization_dict(organization: OrganizationRecord, package_count: int | Non
         "state": "active",
         "approval_status": "approved",
         "catalog_type": organization.catalog_type,
+        "image_display_url": "",
+        "num_followers": 0,  # khlang has no followers
     }
     if package_count is not None:
         found["package_count"] = package_count
@@ -106,13 +108,27 @@ def _package_group(code: str) -> dict[str, Any]:
     return {key: found[key] for key in keys}
 
 
+def tag_dict(name: str) -> dict[str, Any]:
+    """A free tag as CKAN gives it; its id is derived from the name, so it is the same in
+    every answer (CKAN's is a row id; clients use it as a key, never to look a tag up)."""
+    tag_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "khlang:tag:" + name))
+    return {"id": tag_id, "name": name, "display_name": name, "vocabulary_id": None}
+
+
 def theme_codes(dataset: Dataset) -> list[str]:
     return [code for code in dict.fromkeys(dataset.themes) if code in DATA_THEMES]
+
+
+# Keys a stock CKAN's resource dict always has, null until something fills them (its
+# archiver, a resource type): clients that read them get what CKAN would give.
+_RESOURCE_NULLS = dict.fromkeys(("cache_last_updated", "cache_url", "mimetype_inner",
+                                 "resource_type"))  # fmt: skip
 
 
 def resource_dict(item: ResourceRecord, ckan: dict[str, Any], package_id: str, base: str) -> dict:
     url = absolute(base, item.download_path) if item.download_path else item.metadata.url
     return {
+        **_RESOURCE_NULLS,
         **ckan,
         "id": item.id,
         "package_id": package_id,
@@ -155,10 +171,7 @@ def _package_dict(state: ApiState, record: DatasetRecord, base: str) -> dict[str
     organization = state.organizations().get(record.organization)
     licence = LICENSE.by_value(dataset.license_id or "")
     ckan_resources = package.get("resources", [])
-    tags = [
-        {"name": tag, "display_name": tag, "state": "active", "vocabulary_id": None}
-        for tag in dataset.tags
-    ]
+    tags = [tag_dict(tag) | {"state": "active"} for tag in dataset.tags]
     package.update(
         {
             "id": record.id,
@@ -327,7 +340,7 @@ def tag_list(context: Context, data: dict[str, Any]) -> list[Any]:
     if query:
         tags = [tag for tag in tags if query.casefold() in tag.casefold()]
     if boolean(data, "all_fields", False):
-        return [{"id": tag, "name": tag, "vocabulary_id": None} for tag in tags]
+        return [tag_dict(tag) for tag in tags]
     return tags
 
 

@@ -11,6 +11,10 @@ from pydantic import BaseModel
 from khlang.api import json_input
 from khlang.catalog import Principal
 
+CKAN_JSON = "application/json;charset=utf-8"
+"""The media type of every CKAN answer, errors included, as CKAN sends it: clients that read
+the text (ckanext-harvest reads `response.text`) need not guess the encoding of Thai."""
+
 
 class CkanError(Exception):
     """An error in CKAN's envelope: `__type` and either a message or per-field messages."""

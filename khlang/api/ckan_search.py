@@ -91,6 +91,21 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def current_package_list_with_resources(context: Context, data: dict[str, Any]) -> list[dict]:
+    """Public datasets with their resources, the most recently changed first, as CKAN 2.11
+    answers it (a package_search with no query; a sysadmin's key adds private datasets).
+    Parameters: limit (10, at most 1000), offset, or page (from 1, pages of `limit`)."""
+    limit = integer(data, "limit", ROWS_DEFAULT, cap=ROWS_MAX)
+    offset = integer(data, "offset", 0)
+    if data.get("offset") in (None, "") and data.get("page") not in (None, ""):
+        page = integer(data, "page", 1)
+        if page < 1:
+            raise validation("page", "Must be a positive integer")
+        offset = (page - 1) * limit
+    search = {"rows": limit, "start": offset, "include_private": context.principal.sysadmin}
+    return package_search(context, search)["results"]
+
+
 def _facet_limit(data: dict[str, Any]) -> int | None:
     """`facet.limit`: a count, or a negative number for every value (Solr's -1)."""
     value = data.get("facet.limit")

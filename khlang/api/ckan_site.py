@@ -38,7 +38,7 @@ def status_show(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         "site_url": context.base,
         "ckan_version": CKAN_VERSION,
         "khlang_version": __version__,
-        "error_emails_to": None,
+        "error_emails_to": "",  # CKAN's when none is configured
         "locale_default": "th",
         "extensions": ["activity", "datastore", "scheming_datasets", "thai_gdc"],
     }

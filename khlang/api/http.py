@@ -3,8 +3,10 @@ policies, absolute links."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from fastapi import Request, Response
@@ -81,12 +83,24 @@ def etag_of(*parts: Any) -> str:
     return f'"{digest[:32]}"'
 
 
-def not_modified(request: Request, etag: str) -> bool:
+def not_modified(request: Request, etag: str, modified: dt.datetime | None = None) -> bool:
+    """Whether the client's copy is current (RFC 9110 13.2.2): by `If-None-Match` when it
+    sends one, else by `If-Modified-Since` against `modified` (when the answer has a
+    Last-Modified time: `wget -N`, `curl -z` and HTTP caches ask that way)."""
     header = request.headers.get("if-none-match")
-    if not header:
+    if header:
+        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if modified is None or not since:
         return False
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag in tags
+    try:
+        asked = parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as the RFC says
+    if asked.tzinfo is None:
+        return False
+    return modified.replace(microsecond=0) <= asked
 
 
 def accepts_gzip(request: Request) -> bool:

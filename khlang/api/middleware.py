@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from khlang.api.ckan_common import CkanError
+from khlang.api.ckan_common import CKAN_JSON, CkanError
 from khlang.api.errors import ApiError
 from khlang.api.identity import identity_of
 from khlang.api.routes.ckan import WRITE_ACTIONS
@@ -145,8 +145,10 @@ async def send_error(
 ) -> None:
     """An error answered by a middleware, before any route: khlang's error body, or CKAN's
     envelope (with `ckan_type`) on CKAN's routes."""
+    media = "application/json"
     if is_ckan_path(scope["path"]):
         body = CkanError(ckan_type, error.status, message=error.message.en).envelope()
+        media = CKAN_JSON
     else:
         body = error.to_json()
     data = json.dumps(body, ensure_ascii=False).encode()
@@ -155,7 +157,7 @@ async def send_error(
             "type": "http.response.start",
             "status": error.status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", media.encode()),
                 (b"content-length", str(len(data)).encode()),
                 *headers,
             ],
@@ -234,28 +236,74 @@ class InternalErrorMiddleware:
             await self.respond(Request(scope), error)(scope, receive, send)
 
 
+class HeadMiddleware:
+    """HEAD answered as GET without the body, on every route (RFC 9110: a general-purpose
+    server must support both). Link checkers ask with HEAD before they download: the EU
+    MQA's check of access and download URLs, CKAN's archiver, harvesters' URL checks; a 405
+    there marks every distribution of the catalog broken. FastAPI routes a HEAD only where it
+    was declared, so the request is routed as the GET it stands for, with the GET's status
+    and headers (its Content-Length and ETag included), and no body bytes leave."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 class TrustedHostMiddleware:
     """Answers only requests whose `Host` is one of the site's names (400 otherwise): links
     in answers (redirects, `download_url`, the sitemap, DCAT IRIs) are built from the Host
-    when no base URL is configured, and a cache in front would keep a forged one."""
+    when no base URL is configured, and a cache in front would keep a forged one.
+
+    Behind a proxy that sends the name it was asked for in `X-Forwarded-Host` (Apache's
+    mod_proxy and Traefik always do; nginx when told to) and its upstream's in `Host`, the
+    links must carry the forwarded name, or harvesters follow them to an internal host: so
+    an `X-Forwarded-Host` that is one of the site's names becomes the request's Host, and
+    one that is not is refused like a wrong Host. It gives a client nothing a Host header
+    would not (the same names are accepted in both)."""
 
     def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
         self.app = app
         self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or "*" in self.hosts:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        host = _host_name(Headers(scope=scope).get("host", ""))
-        if host in self.hosts:
-            await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        forwarded = headers.get("x-forwarded-host", "").split(",")[0].strip()
+        if forwarded:
+            if not self.allowed(forwarded):
+                await self.refuse(scope, send, "X-Forwarded-Host")
+                return
+            scope = {**scope, "headers": [
+                *((k, v) for k, v in scope["headers"] if k not in (b"host", b"x-forwarded-host")),
+                (b"host", forwarded.encode("latin-1")),
+            ]}  # fmt: skip
+        elif not self.allowed(headers.get("host", "")):
+            await self.refuse(scope, send, "Host")
             return
+        await self.app(scope, receive, send)
+
+    def allowed(self, header: str) -> bool:
+        return "*" in self.hosts or _host_name(header) in self.hosts
+
+    async def refuse(self, scope: Scope, send: Send, header: str) -> None:
         error = ApiError(
-            Text(th="ไม่รู้จักชื่อโฮสต์ในส่วนหัว Host", en="unknown host name in the Host header"),
+            Text(th=f"ไม่รู้จักชื่อโฮสต์ในส่วนหัว {header}", en=f"unknown host name in the {header} header"),
             code="unknown_host",
             status=400,
-            parameter="Host",
+            parameter=header,
         )
         await send_error(scope, send, error, "Bad request", [])
 

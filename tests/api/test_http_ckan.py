@@ -167,8 +167,11 @@ def test_datastore_search(client, resource_id, sample_rows) -> None:
     ],
 )
 def test_errors_in_ckan_form(client, action, params, status, kind) -> None:
-    found_status, body = _call(client, action, **params)
-    assert found_status == status
+    response = client.get(f"{ACTION}/{action}", params=params)
+    assert response.status_code == status
+    # with its charset, as CKAN sends every answer: clients that read the text need it
+    assert response.headers["content-type"] == "application/json;charset=utf-8"
+    body = response.json()
     assert body["success"] is False
     assert body["error"]["__type"] == kind
 
@@ -240,6 +243,14 @@ def test_ckanapi_remoteckan_unmodified(khlang_url, api_catalog, resource_id) -> 
     assert private.action.package_show(id="cm-private-plan")["private"] is True
     gets = ckanapi.RemoteCKAN(khlang_url, get_only=True)
     assert gets.action.status_show()["site_url"] == khlang_url
+    newest = gets.action.package_search(sort="metadata_modified desc")["results"]
+    listed = gets.action.current_package_list_with_resources(limit=1, offset=1)
+    assert [p["name"] for p in listed] == [newest[1]["name"]]
+    assert listed[0]["resources"] == newest[1]["resources"]
+    paged = gets.action.current_package_list_with_resources(limit=1, page=2)
+    assert [p["name"] for p in paged] == [newest[1]["name"]]
+    with pytest.raises(ckanapi.ValidationError, match="page"):
+        gets.action.current_package_list_with_resources(page=0)
 
 
 @pytest.mark.slow
@@ -345,6 +356,56 @@ def test_package_dicts_have_ckans_shape(client) -> None:
     ]
     assert [g["name"] for g in package["groups"]] == ["gove", "econ"]
     assert dt.datetime.fromisoformat(package["organization"]["created"]).tzinfo is None
+
+
+def test_current_package_list_with_resources(client) -> None:
+    """CKAN 2.11's: package dicts, the most recently changed first, by limit and offset or
+    page; private datasets only for a sysadmin."""
+    newest = _call(client, "package_search", sort="metadata_modified desc")[1]["result"]
+    names = [p["name"] for p in newest["results"]]
+    status, body = _call(client, "current_package_list_with_resources")
+    assert status == 200
+    assert [p["name"] for p in body["result"]] == names
+    assert body["result"][0]["resources"][0]["url"].startswith("http://testserver/dataset/")
+    for params, expected in (
+        ({"limit": 1}, names[:1]),
+        ({"limit": 1, "offset": 1}, names[1:2]),
+        ({"limit": 1, "page": 2}, names[1:2]),
+        ({"offset": 5}, []),
+    ):
+        found = _call(client, "current_package_list_with_resources", **params)[1]["result"]
+        assert [p["name"] for p in found] == expected, params
+    for params, field in (({"limit": "x"}, "limit"), ({"offset": -1}, "offset"),
+                          ({"page": 0}, "page")):  # fmt: skip
+        status, body = _call(client, "current_package_list_with_resources", **params)
+        assert status == 409
+        assert body["error"]["__type"] == "Validation Error"
+        assert field in body["error"], params
+
+
+def test_keys_a_stock_ckan_always_gives(client) -> None:
+    """Keys a stock CKAN 2.11 puts in every answer (seen on the plain CKAN kit), so a client
+    that reads them does not fail on khlang: tag ids, an organisation's image_display_url and
+    num_followers, a resource's cache and inner-type keys (null, as CKAN's are until filled)."""
+    package = _call(client, "package_show", id="chiang-mai-allocation")[1]["result"]
+    tag = package["tags"][0]
+    assert set(tag) >= {"id", "name", "display_name", "state", "vocabulary_id"}
+    again = _call(client, "package_show", id="chiang-mai-allocation")[1]["result"]["tags"][0]
+    assert tag["id"] == again["id"] != tag["name"]
+    resource = package["resources"][0]
+    for key in ("cache_last_updated", "cache_url", "mimetype_inner", "resource_type"):
+        assert key in resource, key
+        assert resource[key] is None, key
+    for organization in (
+        _call(client, "organization_list", all_fields="true")[1]["result"][0],
+        _call(client, "organization_show", id="cm-office")[1]["result"],
+    ):
+        assert organization["image_display_url"] == ""
+        assert organization["num_followers"] == 0
+    tags = _call(client, "tag_list", all_fields="true")[1]["result"]
+    assert {t["name"]: t["id"] for t in tags}[tag["name"]] == tag["id"]
+    assert all(t["display_name"] == t["name"] for t in tags)
+    assert _call(client, "status_show")[1]["result"]["error_emails_to"] == ""
 
 
 def test_groups_licences_help_and_activity(client) -> None:

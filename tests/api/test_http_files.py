@@ -45,3 +45,24 @@ def test_current_file_url_and_ranges(client) -> None:
     part = client.get(current, headers={"Range": "bytes=0-9"})
     assert part.status_code == 206
     assert part.content == whole.content[:10]
+
+
+def test_if_modified_since_as_wget_and_curl_ask(client) -> None:
+    """`wget -N` and `curl -z` ask with the Last-Modified time they were given: 304 while
+    the file is as it was, the file when the time is older or unreadable; an If-None-Match
+    decides alone when it is sent (RFC 9110 13.2.2)."""
+    resource = _resource(client)
+    current = resource["download_url"].replace("/version/1", "")
+    whole = client.get(current)
+    stamp = whole.headers["last-modified"]
+    same = client.get(current, headers={"If-Modified-Since": stamp})
+    assert same.status_code == 304
+    assert same.content == b""
+    assert same.headers["last-modified"] == stamp
+    assert same.headers["etag"] == whole.headers["etag"]
+    for since in ("Mon, 01 Jan 2001 00:00:00 GMT", "yesterday", "Mon, 01 Jan 2001 00:00:00"):
+        older = client.get(current, headers={"If-Modified-Since": since})
+        assert older.status_code == 200, since
+        assert older.content == whole.content, since
+    stale_tag = client.get(current, headers={"If-Modified-Since": stamp, "If-None-Match": '"x"'})
+    assert stale_tag.status_code == 200

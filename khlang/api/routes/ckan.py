@@ -25,7 +25,7 @@ from khlang.api import (
     json_input,
     publishing,
 )
-from khlang.api.ckan_common import CkanError, Context
+from khlang.api.ckan_common import CKAN_JSON, CkanError, Context
 from khlang.api.errors import ApiError, headers_of
 from khlang.api.http import base_url, json_bytes
 from khlang.api.state import api_state, caller
@@ -37,6 +37,7 @@ Action = Callable[[Context, dict[str, Any]], Any]
 ACTIONS: dict[str, Action] = {
     "package_search": ckan_search.package_search,
     "package_show": ckan_actions.package_show,
+    "current_package_list_with_resources": ckan_search.current_package_list_with_resources,
     "package_list": ckan_actions.package_list,
     "package_activity_list": ckan_site.package_activity_list,
     "organization_list": ckan_actions.organization_list,
@@ -177,7 +178,7 @@ async def call_action(
         return response
     # An answer to a key may hold private datasets: no shared cache may keep it.
     private = {} if principal == ANONYMOUS else {"Cache-Control": "private, no-store"}
-    return Response(content, media_type="application/json;charset=utf-8", headers=private)
+    return Response(content, media_type=CKAN_JSON, headers=private)
 
 
 def ckan_error(error: KhlangError) -> CkanError:
@@ -200,4 +201,6 @@ def ckan_error(error: KhlangError) -> CkanError:
 
 
 def _error(request: Request, action: str, error: CkanError) -> JSONResponse:
-    return JSONResponse(error.envelope(_help_url(request, action)), status_code=error.status)
+    return JSONResponse(
+        error.envelope(_help_url(request, action)), status_code=error.status, media_type=CKAN_JSON
+    )

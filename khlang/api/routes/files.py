@@ -3,6 +3,9 @@ byte for byte what was published, with its checksum as ETag and range requests."
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from email.utils import format_datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
@@ -32,7 +35,10 @@ def _serve(
         "ETag": etag,
         "Cache-Control": PRIVATE if private else IMMUTABLE if version is not None else CURRENT,
     }
-    if not_modified(request, etag):
+    # The Last-Modified FileResponse states: the stored file's time, read the same way.
+    modified = dt.datetime.fromtimestamp(os.stat(stored.path).st_mtime, dt.UTC)
+    if not_modified(request, etag, modified):
+        headers["Last-Modified"] = format_datetime(modified.replace(microsecond=0), usegmt=True)
         return Response(status_code=304, headers=headers)
     return FileResponse(
         stored.path,

@@ -23,6 +23,7 @@ def test_an_unknown_host_is_refused_everywhere(client, resource_id) -> None:
                       headers={"Host": f"{EVIL}:8000"})  # fmt: skip
     assert ckan.status_code == 400
     assert ckan.json()["success"] is False
+    assert ckan.headers["content-type"] == "application/json;charset=utf-8"
 
 
 def test_configured_names_and_the_base_url_host_are_answered(api_catalog) -> None:
