@@ -12,6 +12,8 @@ for its own data rather than for every migration a new store runs.
 A test module whose every test starts from the same content (a search corpus, say) passes
 a `fill` function: the store it fills once a session is copied the same way (for
 PostgreSQL, the migrations' statements and then fill's), with the files the catalog stored.
+What fill made at random that a test must know (an API key's token) it returns, and `seed`
+returns it with every copy: a copy holds the same hashes, so the same tokens open it.
 
 tests/catalog/test_migrations.py runs the migrations themselves, and checks that a store
 seeded here and a migrated one hold the same schema."""
@@ -83,15 +85,16 @@ def replay(url: str, statements: Sequence[Statement]) -> None:
         engine.dispose()
 
 
-Fill = Callable[[Catalog], None]
+Fill = Callable[[Catalog], Any]
 """What a test module puts in its new catalogs, the same every time (no file outside the
-catalog, nothing random the test reads back)."""
+catalog); it returns what the tests must know of it (API keys' tokens), or None."""
 
 
 @dataclass(frozen=True)
 class _Template:
     home: Path
     statements: list[Statement] | None  # PostgreSQL's; SQLite's store is the file in home
+    made: Any = None  # what fill returned
 
 
 @dataclass
@@ -103,10 +106,11 @@ class MigratedStore:
     postgres_server: str | None = None
     _templates: dict[tuple[bool, str], _Template] = field(default_factory=dict, init=False)
 
-    def seed(self, home: Path, database_url: str | None = None, fill: Fill | None = None) -> None:
+    def seed(self, home: Path, database_url: str | None = None, fill: Fill | None = None) -> Any:
         """Make the store of `home` / `database_url` (SQLite's file in `home` when no URL)
-        the migrated empty store, or the one `fill` filled, its stored files included. The
-        store must be new: an absent SQLite file, an empty PostgreSQL schema."""
+        the migrated empty store, or the one `fill` filled, its stored files included, and
+        return what fill returned. The store must be new: an absent SQLite file, an empty
+        PostgreSQL schema."""
         location = resolve_location(home, database_url)
         template = self._template(location.is_sqlite, fill)
         if location.is_sqlite:
@@ -120,34 +124,41 @@ class MigratedStore:
         files = template.home / FILES_FOLDER
         if files.is_dir() and any(files.iterdir()):
             shutil.copytree(files, location.files, dirs_exist_ok=True)
+        return template.made
 
     def _template(self, sqlite: bool, fill: Fill | None) -> _Template:
         key = (sqlite, "" if fill is None else f"{fill.__module__}.{fill.__qualname__}")
         if key not in self._templates:
+            if not sqlite and fill is not None:
+                self._template(False, None)  # the migrations' statements, in a home of their own
             home = self.folder / f"store-{len(self._templates)}"
             if sqlite:
                 with Catalog.open(home, f"sqlite:///{home / SQLITE_FILE}", create=True) as new:
-                    if fill is not None:
-                        fill(new)
-                self._templates[key] = _Template(home, None)
+                    made = None if fill is None else fill(new)
+                self._templates[key] = _Template(home, None, made)
+            elif fill is None:
+                assert self.postgres_server, "no PostgreSQL server to record the migrations on"
+                self._templates[key] = _Template(
+                    home, record_migrations(self.postgres_server, home)
+                )
             else:
-                self._templates[key] = _Template(home, self._record(home, fill))
+                self._templates[key] = self._record(home, fill)
         return self._templates[key]
 
-    def _record(self, home: Path, fill: Fill | None) -> list[Statement]:
-        """The migrations' statements, then those of `fill` on the migrated store."""
-        assert self.postgres_server, "no PostgreSQL server to record the migrations on"
-        migrations = record_migrations(self.postgres_server, home)
-        if fill is None:
-            return migrations
+    def _record(self, home: Path, fill: Fill) -> _Template:
+        """The migrations' statements (recorded once), then those of `fill` on the migrated
+        store."""
+        migrations = self._templates[(False, "")].statements
+        assert self.postgres_server
+        assert migrations is not None
         filled: list[Statement] = []
         with scratch_schema(self.postgres_server, prefix="khlang_test_filled") as url:
             replay(url, migrations)
             with Catalog.open(home, url) as catalog:
                 event.listen(catalog.engine, "before_cursor_execute", _recorder(filled))
-                fill(catalog)
+                made = fill(catalog)
             _check_unnamed(filled, url)
-        return migrations + filled
+        return _Template(home, migrations + filled, made)
 
 
 def _recorder(sent: list[Statement]) -> Callable[..., None]:

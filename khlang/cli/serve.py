@@ -71,8 +71,7 @@ def serve(
     """Serve the catalog: khlang's API, CKAN's Action API and the published files."""
     import uvicorn  # lazy: uvicorn, +37 ms
 
-    # lazy: the API (FastAPI, SQLAlchemy), +1.2 s; its settings alone, +44 ms
-    from khlang.api.app import SETTINGS_ENV, create_app
+    # lazy: the API's settings, +44 ms (the API itself is imported below)
     from khlang.api.feedback_settings import SETTINGS_ENV as FEEDBACK_SETTINGS_ENV
     from khlang.api.feedback_settings import FeedbackSettings
     from khlang.api.settings import (
@@ -104,14 +103,17 @@ def serve(
     )
     options = {"host": host, "port": port, "proxy_headers": True, "log_level": "warning",
                "timeout_keep_alive": KEEP_ALIVE_SECONDS}  # fmt: skip
+    # A bad home is refused before the API is imported: at once, not after a second or more.
+    with Catalog.open(settings.home, settings.database_url) as catalog:
+        where = catalog.location.describe()
+    # lazy: the API (FastAPI, SQLAlchemy), +1.2 s
+    from khlang.api.app import SETTINGS_ENV, create_app
+
     if workers == 1:
         application = create_app(settings)
-        where = application.state.khlang.catalog.location.describe()
         typer.echo(f"khlang: serving {where} at http://{host}:{port} (Ctrl+C to stop)")
         uvicorn.run(application, **options)
         return
-    with Catalog.open(settings.home, settings.database_url) as catalog:  # refuse a bad home now
-        where = catalog.location.describe()
     os.environ[SETTINGS_ENV] = settings.model_dump_json()
     typer.echo(
         f"khlang: serving {where} at http://{host}:{port} with {workers} workers (Ctrl+C to stop)"

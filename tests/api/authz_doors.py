@@ -13,8 +13,9 @@ import httpx
 from fastapi.testclient import TestClient
 
 from khlang.catalog import Catalog, Principal
-from tests.api.catalog_fixture import TestCatalog, build, copy_of, dataset_folder
+from tests.api.catalog_fixture import TestCatalog, copy_of, dataset_folder, seeded
 from tests.api.sample import rows
+from tests.migrated import MigratedStore
 
 API = "/api/v1"
 CKAN = "/api/3/action"
@@ -67,11 +68,21 @@ class World(NamedTuple):
 
 
 def build_world(
-    root: Path, database_url: str | None = None, *, template: Path | None = None
+    root: Path,
+    database_url: str | None = None,
+    *,
+    template: Path | None = None,
+    store: MigratedStore | None = None,
 ) -> TestCatalog:
-    """The API tests' catalog (tests/api/catalog_fixture.py), a copy of `template` when
-    given (SQLite), and B's private dataset."""
-    built = copy_of(template, root) if template else build(root, database_url)
+    """The API tests' catalog (tests/api/catalog_fixture.py) and B's private dataset: on
+    SQLite a copy of `template` (conftest.py's api_catalog_template), on PostgreSQL one
+    `store` seeds (catalog_fixture.seeded)."""
+    if database_url is None:
+        assert template is not None, "SQLite: the template to copy"
+        built = copy_of(template, root)
+    else:
+        assert store is not None, "PostgreSQL: the store that seeds the schema"
+        built = seeded(root, database_url, store)
     folder = dataset_folder(
         root / "folders",
         "nn-private-plan",

@@ -11,6 +11,7 @@ import copy
 import functools
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from khlang.catalog import Catalog, Principal
 from khlang.i18n import Text
 from khlang.metadata.files import load_dataset
 from tests.api.sample import rows, write_csv, write_schema
+from tests.migrated import MigratedStore
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "khlang" / "metadata" / "examples"
 OPERATOR = Principal.operator("tests")
@@ -123,69 +125,89 @@ def dataset_folder(
 
 def build(root: Path, database_url: str | None = None) -> TestCatalog:
     home = root / "home"
-    built = TestCatalog(home=home)
     with Catalog.open(home, database_url, create=True) as catalog:
-        accounts = catalog.accounts
-        for org, title in (
-            ("cm-office", ("สำนักงานจังหวัดเชียงใหม่", "Chiang Mai Office")),
-            ("nn-office", ("สำนักงานจังหวัดนครนายก", "Nakhon Nayok Office")),
-        ):
-            accounts.create_organization(
-                org, actor=OPERATOR, title=Text(th=title[0], en=title[1]), catalog_type="area_based"
-            )
-        for role in ROLES:
-            accounts.create_user(f"cm-{role}", actor=OPERATOR)
-            accounts.set_member("cm-office", f"cm-{role}", role, actor=OPERATOR)
-            built.keys[f"cm-{role}"] = accounts.create_key(f"cm-{role}", actor=OPERATOR)[1]
-        accounts.create_user("nn-editor", actor=OPERATOR)
-        accounts.set_member("nn-office", "nn-editor", "editor", actor=OPERATOR)
-        built.keys["nn-editor"] = accounts.create_key("nn-editor", actor=OPERATOR)[1]
-        accounts.create_user("root", actor=OPERATOR, sysadmin=True)
-        built.keys["sysadmin"] = accounts.create_key("root", actor=OPERATOR)[1]
-        # an admin of both, whose key is scoped to nn-office with the member role only
-        accounts.create_user("both", actor=OPERATOR)
-        accounts.set_member("cm-office", "both", "admin", actor=OPERATOR)
-        accounts.set_member("nn-office", "both", "admin", actor=OPERATOR)
-        built.keys["both-scoped-nn-member"] = accounts.create_key(
-            "both", actor=OPERATOR, organization="nn-office", role="member"
-        )[1]
-        folders = root / "folders"
-        for folder in (
-            dataset_folder(
-                folders,
-                "chiang-mai-allocation",
-                organization="cm-office",
-                title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่",
-                title_en="Budget allocation by area, Chiang Mai",
-                extra_file=True,
-            ),
-            dataset_folder(
-                folders,
-                "cm-private-plan",
-                organization="cm-office",
-                title="แผนงบประมาณภายใน จังหวัดเชียงใหม่",
-                title_en="Internal budget plan",
-                private=True,
-            ),
-            dataset_folder(
-                folders,
-                "nakhon-nayok-allocation",
-                organization="nn-office",
-                title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดนครนายก",
-                title_en="Budget allocation by area, Nakhon Nayok",
-                province="26",
-                data=rows(count=90, seed=26),
-            ),
-        ):
-            catalog.publish(folder, actor=OPERATOR, change_note="first version")
-        for summary in catalog.datasets(viewer=OPERATOR):
-            record = catalog.version(summary.name, viewer=OPERATOR)
-            built.resources[summary.name] = {
-                (item.filename or item.id): item.id for item in record.resources
-            }
+        built = TestCatalog(home=home, **_fill(catalog, root / "folders"))
     (root / "keys.json").write_text(json.dumps(built.keys), encoding="utf-8")
     (root / "resources.json").write_text(json.dumps(built.resources), encoding="utf-8")
     return built
+
+
+def fill(catalog: Catalog) -> dict[str, Any]:
+    """build's catalog in an open, migrated store (tests/migrated.py's `fill`): the keys'
+    tokens and the resources' ids, which seeded() copies return."""
+    with tempfile.TemporaryDirectory(prefix="khlang-api-catalog-") as folders:
+        return _fill(catalog, Path(folders))
+
+
+def seeded(root: Path, database_url: str, store: MigratedStore) -> TestCatalog:
+    """build's catalog in the empty PostgreSQL schema of `database_url`, home in `root`:
+    a copy of the one `store` filled once a session (its statements sent again), where a
+    build publishes through the gate and takes a second or more of CPU."""
+    home = root / "home"
+    return TestCatalog(home=home, **store.seed(home, database_url, fill=fill))
+
+
+def _fill(catalog: Catalog, folders: Path) -> dict[str, Any]:
+    """Organisations, users and keys, and the datasets (written in `folders`) published:
+    {"keys": who -> token, "resources": dataset -> file name -> resource id}."""
+    keys: dict[str, str] = {}
+    resources: dict[str, dict[str, str]] = {}
+    accounts = catalog.accounts
+    for org, title in (
+        ("cm-office", ("สำนักงานจังหวัดเชียงใหม่", "Chiang Mai Office")),
+        ("nn-office", ("สำนักงานจังหวัดนครนายก", "Nakhon Nayok Office")),
+    ):
+        accounts.create_organization(
+            org, actor=OPERATOR, title=Text(th=title[0], en=title[1]), catalog_type="area_based"
+        )
+    for role in ROLES:
+        accounts.create_user(f"cm-{role}", actor=OPERATOR)
+        accounts.set_member("cm-office", f"cm-{role}", role, actor=OPERATOR)
+        keys[f"cm-{role}"] = accounts.create_key(f"cm-{role}", actor=OPERATOR)[1]
+    accounts.create_user("nn-editor", actor=OPERATOR)
+    accounts.set_member("nn-office", "nn-editor", "editor", actor=OPERATOR)
+    keys["nn-editor"] = accounts.create_key("nn-editor", actor=OPERATOR)[1]
+    accounts.create_user("root", actor=OPERATOR, sysadmin=True)
+    keys["sysadmin"] = accounts.create_key("root", actor=OPERATOR)[1]
+    # an admin of both, whose key is scoped to nn-office with the member role only
+    accounts.create_user("both", actor=OPERATOR)
+    accounts.set_member("cm-office", "both", "admin", actor=OPERATOR)
+    accounts.set_member("nn-office", "both", "admin", actor=OPERATOR)
+    keys["both-scoped-nn-member"] = accounts.create_key(
+        "both", actor=OPERATOR, organization="nn-office", role="member"
+    )[1]
+    for folder in (
+        dataset_folder(
+            folders,
+            "chiang-mai-allocation",
+            organization="cm-office",
+            title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดเชียงใหม่",
+            title_en="Budget allocation by area, Chiang Mai",
+            extra_file=True,
+        ),
+        dataset_folder(
+            folders,
+            "cm-private-plan",
+            organization="cm-office",
+            title="แผนงบประมาณภายใน จังหวัดเชียงใหม่",
+            title_en="Internal budget plan",
+            private=True,
+        ),
+        dataset_folder(
+            folders,
+            "nakhon-nayok-allocation",
+            organization="nn-office",
+            title="งบประมาณที่ได้รับจัดสรรรายพื้นที่ จังหวัดนครนายก",
+            title_en="Budget allocation by area, Nakhon Nayok",
+            province="26",
+            data=rows(count=90, seed=26),
+        ),
+    ):
+        catalog.publish(folder, actor=OPERATOR, change_note="first version")
+    for summary in catalog.datasets(viewer=OPERATOR):
+        record = catalog.version(summary.name, viewer=OPERATOR)
+        resources[summary.name] = {(item.filename or item.id): item.id for item in record.resources}
+    return {"keys": keys, "resources": resources}
 
 
 def copy_of(template: Path, root: Path) -> TestCatalog:

@@ -11,8 +11,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from khlang.api.feedback.guard import WORDS_EN, WORDS_TH
-from tests.api.catalog_fixture import TestCatalog, build, copy_of
+from tests.api.catalog_fixture import TestCatalog, copy_of, seeded
 from tests.api.conftest import make_app
+from tests.migrated import MigratedStore
 from tests.postgres import reachable_server, schema_url
 
 
@@ -33,17 +34,18 @@ def proof(client: TestClient) -> dict[str, str]:
 
 @contextmanager
 def catalog_client(
-    root: Path, store: str, template: Path, **settings
+    root: Path, store: str, template: Path, seeds: MigratedStore | None = None, **settings
 ) -> Iterator[tuple[TestClient, TestCatalog]]:  # type: ignore[no-untyped-def]
     """The API tests' catalog (tests/api/catalog_fixture.py) on SQLite (a copy of
-    `template`, conftest.py's api_catalog_template) or in a PostgreSQL schema of its own,
-    and a client of an app over it."""
+    `template`, conftest.py's api_catalog_template) or in a PostgreSQL schema of its own
+    (seeded by `seeds`, conftest.py's migrated_store), and a client of an app over it."""
     if store == "sqlite":
         built = copy_of(template, root)
         with TestClient(make_app(built.home, **settings)) as client:
             yield client, built
         return
+    assert seeds is not None, "PostgreSQL: the store that seeds the schema"
     with schema_url(reachable_server()) as url:
-        built = build(root, url)
+        built = seeded(root, url, seeds)
         with TestClient(make_app(built.home, database_url=url, **settings)) as client:
             yield client, built

@@ -60,6 +60,7 @@ from tests.api.conftest import make_app
 from tests.api.sample import rows
 from tests.api.server import running_khlang
 from tests.api.test_http_publish import _zip
+from tests.migrated import MigratedStore
 from tests.postgres import reachable_server, schema_url
 
 
@@ -151,9 +152,14 @@ def expected_of(matrix: dict[str, dict[str, str]]) -> dict[str, dict[str, bool]]
 
 
 def _serve(
-    root: Path, database_url: str | None, *, read_only: bool, template: Path | None = None
+    root: Path,
+    database_url: str | None,
+    *,
+    read_only: bool,
+    template: Path | None = None,
+    store: MigratedStore | None = None,
 ) -> Iterator[World]:
-    built = build_world(root, database_url, template=template)
+    built = build_world(root, database_url, template=template, store=store)
     with TestClient(make_app(built.home, database_url=database_url)) as client:
         yield World(built, client, root, database_url, {} if read_only else None)
 
@@ -165,9 +171,10 @@ def sqlite_world(tmp_path_factory, api_catalog_template) -> Iterator[World]:
 
 
 @pytest.fixture(scope="module")
-def postgresql_world(tmp_path_factory) -> Iterator[World]:
+def postgresql_world(tmp_path_factory, migrated_store: MigratedStore) -> Iterator[World]:
     with schema_url(reachable_server()) as url:
-        yield from _serve(tmp_path_factory.mktemp("authz-postgresql"), url, read_only=True)
+        root = tmp_path_factory.mktemp("authz-postgresql")
+        yield from _serve(root, url, read_only=True, store=migrated_store)
 
 
 @pytest.fixture(scope="module")

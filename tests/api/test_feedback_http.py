@@ -27,9 +27,10 @@ ALLOWED = {"cm-editor", "cm-admin", "sysadmin"}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(request, tmp_path_factory, api_catalog_template):  # type: ignore[no-untyped-def]
+def world(request, tmp_path_factory, api_catalog_template, migrated_store):  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("feedback")
-    with catalog_client(root, request.param, api_catalog_template, **OFF) as found:
+    template = api_catalog_template
+    with catalog_client(root, request.param, template, migrated_store, **OFF) as found:
         yield found
 
 

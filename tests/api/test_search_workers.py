@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.catalog_fixture import build, dataset_folder
+from tests.api.catalog_fixture import dataset_folder, seeded
 from tests.api.conftest import make_app
 from tests.api.test_http_publish import _post, _zip
+from tests.migrated import MigratedStore
 from tests.postgres import reachable_server, schema_url
 
 API = "/api/v1"
@@ -21,10 +22,12 @@ SEARCHABLE_WITHIN = 2.0
 
 
 @pytest.fixture(scope="module")
-def workers(tmp_path_factory) -> Iterator[tuple[Any, TestClient, TestClient]]:
+def workers(
+    tmp_path_factory, migrated_store: MigratedStore
+) -> Iterator[tuple[Any, TestClient, TestClient]]:
     root = tmp_path_factory.mktemp("workers")
     with schema_url(reachable_server()) as url:
-        built = build(root, url)
+        built = seeded(root, url, migrated_store)
         with (
             TestClient(make_app(built.home, database_url=url)) as first,
             TestClient(make_app(built.home, database_url=url)) as second,

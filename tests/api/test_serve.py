@@ -58,7 +58,9 @@ def test_a_fresh_worker_answers_its_first_search_from_the_database(api_catalog) 
     assert "chiang-mai-allocation" in [item["name"] for item in found["results"]]
 
 
-def test_a_starting_server_answers_rows_while_it_prepares_its_tables(tmp_path) -> None:
+def test_a_starting_server_answers_rows_while_it_prepares_its_tables(
+    tmp_path, api_catalog_template
+) -> None:
     """A server takes requests at once and prepares its query tables in the background, from
     the catalog's list of them (issue 19). A datastore_search for a table not prepared yet
     has it built first and gets its rows, with the default limits, while the preparation is
@@ -69,10 +71,11 @@ def test_a_starting_server_answers_rows_while_it_prepares_its_tables(tmp_path) -
 
     from khlang.api import service
     from khlang.catalog import ANONYMOUS
-    from tests.api.catalog_fixture import build
+    from tests.api.catalog_fixture import copy_of
     from tests.api.conftest import make_app
 
-    built = build(tmp_path)  # its own home: no table built by another test
+    # its own home, copied from the template no server ever opened: no table built yet
+    built = copy_of(api_catalog_template, tmp_path)
     app = make_app(built.home, prepare_tables=True, query=QueryLimits())
     state = app.state.khlang
     first = service.current_table_sources(state)[0]

@@ -23,10 +23,22 @@ DEMO_YEARS = "2567-2568"
 
 
 @pytest.fixture(scope="session")
-def web_home(tmp_path_factory) -> Path:
+def web_template(tmp_path_factory, worker_id: str) -> Path:
+    """The web tests' catalog (fixture.py), built once a session whatever the number of
+    xdist workers; tests take a copy (fixture.copy_of), never this."""
+    from tests.published import built_once, shared_root
     from tests.web.fixture import build
 
-    return build(tmp_path_factory.mktemp("web-catalog"))
+    return built_once(shared_root(tmp_path_factory, worker_id) / "web-catalog", build)
+
+
+@pytest.fixture(scope="session")
+def web_home(tmp_path_factory, web_template: Path) -> Path:
+    """This test process's copy of the web tests' catalog: its servers build their query
+    tables in it."""
+    from tests.web.fixture import copy_of
+
+    return copy_of(web_template, tmp_path_factory.mktemp("web-catalog"))
 
 
 def make_app(home: Path, **settings):

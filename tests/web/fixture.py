@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import shutil
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -256,7 +257,8 @@ def dataset_folder(root: Path, name: str) -> Path:
 
 def build(root: Path) -> Path:
     """A catalog home under `root` with the three datasets (the budget lines twice
-    published, so they have a version history)."""
+    published, so they have a version history). Tests copy the one conftest.py's
+    web_template builds once a session (copy_of) rather than build another."""
     home = root / "home"
     folders = root / "folders"
     with Catalog.open(home, create=True) as catalog:
@@ -277,3 +279,11 @@ def build(root: Path) -> Path:
             yaml.dump(metadata, handle)
         catalog.publish(folder, actor=OPERATOR, change_note="ปรับปรุงคำอธิบาย")
     return home
+
+
+def copy_of(template: Path, root: Path) -> Path:
+    """The catalog home `build(template)` made, copied under `root` (a catalog on SQLite
+    copies as a unit: khlang/catalog/location.py), in milliseconds where a build publishes
+    four versions through the gate."""
+    shutil.copytree(template, root, dirs_exist_ok=True)
+    return root / "home"

@@ -13,7 +13,7 @@ from khlang.catalog import Catalog, Principal
 from khlang.i18n import Text
 from tests.api.feedback_kit import answer_to
 from tests.web.conftest import LiveServer
-from tests.web.fixture import ORGANIZATION, build
+from tests.web.fixture import ORGANIZATION, copy_of
 from tests.web.layout import layout_problems
 
 pytestmark = pytest.mark.slow
@@ -24,10 +24,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """The web tests' catalog, the LAO as an organisation with an editor, and an editor of
-    the provincial office; served live."""
-    home = build(tmp_path_factory.mktemp("feedback-browser"))
+def site(tmp_path_factory, web_template):  # type: ignore[no-untyped-def]
+    """A copy of the web tests' catalog, the LAO as an organisation with an editor, and an
+    editor of the provincial office; served live."""
+    home = copy_of(web_template, tmp_path_factory.mktemp("feedback-browser"))
     keys = {}
     with Catalog.open(home) as catalog:
         accounts = catalog.accounts
