@@ -8,7 +8,7 @@
   budget type) instead of `source_id` alone: deleting them reads it as before, and the cell
   a delta moves (deltas.py) is one seek instead of a read of every cell of its place.
 
-Revision ID: 0017
+Revision ID: 0015
 Revises: 0014
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
