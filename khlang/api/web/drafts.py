@@ -27,6 +27,7 @@ from ruamel.yaml import YAML
 
 from khlang.catalog import Catalog, NotFoundError, Principal
 from khlang.catalog.errors import not_found
+from khlang.catalog.folder import dataset_sources
 from khlang.catalog.publish import PublishResult
 from khlang.catalog.records import OrganizationRecord
 from khlang.errors import KhlangError
@@ -224,7 +225,7 @@ def publish_checked(
     folder = _folder(root, draft.id) / "out"
     names = [
         publish(dataset, f"web form: {draft.file}").dataset
-        for dataset in sorted(path for path in folder.iterdir() if path.is_dir())
+        for dataset in dataset_sources(folder)
     ]
     draft.published = names
     save(root, draft)
