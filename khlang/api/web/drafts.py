@@ -224,8 +224,7 @@ def publish_checked(
     change_note)` (the write API's own, through the catalog's gate); the names published."""
     folder = _folder(root, draft.id) / "out"
     names = [
-        publish(dataset, f"web form: {draft.file}").dataset
-        for dataset in dataset_sources(folder)
+        publish(dataset, f"web form: {draft.file}").dataset for dataset in dataset_sources(folder)
     ]
     draft.published = names
     save(root, draft)
