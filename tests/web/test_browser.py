@@ -93,6 +93,7 @@ def test_preview_sort_page_and_download_the_csv(page) -> None:
     assert total == pytest.approx(sum(row["allocated"] for row in budget_rows()))
 
 
+@pytest.mark.slow  # 8-11 s: four dashboard pages, from the map down, and a download in Chromium
 def test_drill_from_the_map_to_an_lao_and_download_its_table(page) -> None:
     page.goto("/dashboard?year=2568")
     # the coloured square lies over the grey one; both lead to the province
