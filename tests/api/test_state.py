@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
+
 from khlang.api.settings import ApiSettings
-from khlang.api.state import ApiState
+from khlang.api.state import REMEMBER_SECONDS, ApiState
 from khlang.catalog import Catalog
 
 
@@ -24,3 +27,26 @@ def test_a_mounted_part_keeps_its_objects_in_its_own_state(tmp_path: Path) -> No
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.slow  # two publishes through the gate, and the stamp's 2 s
+def test_the_synthetic_banner_follows_a_publish(tmp_path: Path) -> None:
+    """Every page's banner reads the synthetic share, kept while the change stamp stays the
+    same: a real dataset published beside a demo's changes it once the stamp is read again."""
+    from khlang.api.web.synthetic import SyntheticShare, synthetic_share
+    from khlang.catalog import Principal
+    from khlang.metadata.model import SYNTHETIC_TAGS
+    from tests.catalog.folders import write_folder
+
+    operator = Principal.operator("cli:tester")
+    with Catalog.open(tmp_path / "home", create=True) as catalog:
+        demo = write_folder(tmp_path, "made-up", changes={"tags": list(SYNTHETIC_TAGS)})
+        catalog.publish(demo, actor=operator, create_organization=True)
+        state = ApiState(ApiSettings(home=tmp_path / "home"))
+        try:
+            assert synthetic_share(state) == SyntheticShare(synthetic=1, datasets=1)
+            catalog.publish(write_folder(tmp_path, "real"), actor=operator)
+            time.sleep(REMEMBER_SECONDS + 0.1)  # the stamp is read again after this
+            assert synthetic_share(state) == SyntheticShare(synthetic=1, datasets=2)
+        finally:
+            state.close()
