@@ -257,11 +257,12 @@ class MigratedStore:
     def _copying(self, url: str, *, shape: bool = False) -> list[str]:
         """`_copying` of the kept schema of `url`; `shape`: and keep, from now on, the
         schemas that describe as it does as spares (tests/postgres.py)."""
+        assert self.postgres_server
         engine = create_engine(with_installed_driver(make_url(url)))
         try:
             with engine.connect() as connection:
                 if shape:
-                    dropper(self.postgres_server or "").keep(describe(connection))
+                    dropper(self.postgres_server).keep(describe(connection))
                 return _copying(connection, _schema_of(url))
         finally:
             engine.dispose()
