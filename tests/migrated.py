@@ -149,6 +149,7 @@ class MigratedStore:
     postgres_server: str | None = None
     _templates: dict[tuple[bool, str], _Template] = field(default_factory=dict, init=False)
     _kept: ExitStack = field(default_factory=ExitStack, init=False)
+    _refiller: Engine | None = field(default=None, init=False)  # one backend for every refill
 
     def seed(
         self,
@@ -183,6 +184,8 @@ class MigratedStore:
         return template.made
 
     def close(self) -> None:
+        if self._refiller is not None:
+            self._refiller.dispose()
         self._kept.close()
 
     def _spare(self, database_url: str) -> str | None:
@@ -196,12 +199,16 @@ class MigratedStore:
         """Make spare schema `spare` the test's schema `target` (new and empty, so dropped),
         holding what the template's holds. The server checks no foreign key meanwhile
         (`session_replication_role`): the rows are the template's, whole. A spare that
-        fails is handed back to be dropped."""
+        fails is handed back to be dropped. One connection serves every refill: a new
+        server process would read the catalog's tables' descriptions again each time."""
         assert self.postgres_server
         assert template.copying is not None
-        engine = create_engine(with_installed_driver(make_url(self.postgres_server)))
+        if self._refiller is None:
+            self._refiller = create_engine(
+                with_installed_driver(make_url(self.postgres_server)), pool_size=1
+            )
         try:
-            with engine.begin() as connection:
+            with self._refiller.begin() as connection:
                 connection.execute(text("SET LOCAL session_replication_role = replica"))
                 connection.execute(text(f'DROP SCHEMA "{target}"'))
                 connection.execute(text(f'ALTER SCHEMA "{spare}" RENAME TO "{target}"'))
@@ -210,8 +217,6 @@ class MigratedStore:
         except Exception:
             dropper(self.postgres_server)(spare)
             raise
-        finally:
-            engine.dispose()
 
     def _template(self, sqlite: bool, fill: Fill | None) -> _Template:
         key = (sqlite, "" if fill is None else f"{fill.__module__}.{fill.__qualname__}")
