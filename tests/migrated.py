@@ -20,7 +20,8 @@ What fill made at random that a test must know (an API key's token) it returns, 
 returns it with every copy: a copy holds the same hashes, so the same tokens open it.
 
 tests/catalog/test_migrations.py runs the migrations themselves, and checks that a store
-seeded here and a migrated one hold the same schema."""
+seeded here and a migrated one hold the same schema, and that a refilled spare holds
+what the statements replayed make."""
 
 from __future__ import annotations
 

@@ -192,7 +192,9 @@ def test_a_spare_schema_holds_what_the_replayed_statements_make(
         refilled, replayed = (stack.enter_context(schema_url(postgres_server)) for _ in "ab")
         before = _namespace(refilled)
         migrated_store.seed(tmp_path / "refilled", refilled, fill=fill)
-        assert _namespace(refilled) != before, "the seed did not take a spare schema"
+        # Only a superuser's schemas are kept (tests/postgres.py); the default role is one.
+        took_a_spare = _namespace(refilled) != before
+        assert took_a_spare == (dropper(postgres_server).shape is not None)
         migrated_store.seed(tmp_path / "replayed", replayed, fill=fill, spare=False)
         stores = [
             stack.enter_context(Catalog.open(tmp_path / name, url))
