@@ -15,14 +15,16 @@ from tests.api.server import running_khlang
 
 
 def test_serve_answers_on_its_port(api_catalog) -> None:
-    with running_khlang(api_catalog.home) as url:
-        body = httpx.get(f"{url}/api/v1/datasets", params={"q": "เชียงใหม่"}, timeout=60).json()
+    with running_khlang(api_catalog.home) as url, httpx.Client(base_url=url, timeout=60) as http:
+        body = http.get("/api/v1/datasets", params={"q": "เชียงใหม่"}).json()
         assert body["results"][0]["name"] == "chiang-mai-allocation"
-        assert "ratelimit-limit" in httpx.get(f"{url}/api/v1").headers
+        assert "ratelimit-limit" in http.get("/api/v1").headers
 
 
-def test_serve_refuses_a_home_without_a_catalog(khlang_cli, tmp_path) -> None:
-    result = khlang_cli("serve", "--home", str(tmp_path / "nothing"), "--port", "1")
+def test_serve_refuses_a_home_without_a_catalog(khlang_here, tmp_path) -> None:
+    """Through main() in this process: the refusal comes before any server starts, and the
+    exit code a real process ends with is main()'s (tests/test_errors.py runs one)."""
+    result = khlang_here("serve", "--home", str(tmp_path / "nothing"), "--port", "1")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 

@@ -1,6 +1,16 @@
 """Registration to the real CKAN kit (../shared/ckan), both profiles: what arrives there,
 field by field; idempotence; CKAN's own refusals; and drift. Skipped with a reason when the
-kits are not running (CI starts both)."""
+kits are not running (CI starts both).
+
+Each test runs on one store, half of them on SQLite and half on PostgreSQL, not on both:
+what they check is what CKAN received and what khlang recorded of it, and the registrar
+(push.py, mapping.py, client.py, drift.py) has no code that depends on the store. The
+store's own statements that a run reaches, which do differ (the outbox's upsert and its
+`FOR UPDATE SKIP LOCKED` claims, the JSON of a registration's error, the timestamps of
+backoff), run on both stores in test_register_faults.py, and here each kind of run (a
+create, a new version's patch, a withdrawal, a refusal parked as failed, a rerun that
+makes no call) has a test on each store. Both stores for every test cost the quick loop
+twice the datasets published and twice the CKAN calls for no further code."""
 
 from __future__ import annotations
 
@@ -21,6 +31,8 @@ from tests.catalog.folders import rows_csv, write_folder
 pytestmark = pytest.mark.ckan
 
 OPERATOR = Principal.operator("cli:tester")
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 def _ckan(kit: Kit) -> ckanapi.RemoteCKAN:
@@ -48,9 +60,12 @@ def _as_set(value: Any) -> Any:
     return sorted(value) if isinstance(value, list) else value
 
 
-def test_gdc_registration_arrives_field_by_field(
+@ON_POSTGRESQL
+def test_gdc_registration_arrives_field_by_field_and_a_new_version_patches_it_in_place(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
+    """One test, as the new version needs a registered dataset, which the first half makes
+    and checks (a dataset published, and registered, once rather than twice)."""
     [name] = _publish_many(publish, tmp_path, unique, 1)
     target = make_target(gdc_kit)
     run = register(catalog, target, actor=OPERATOR)
@@ -102,25 +117,6 @@ def test_gdc_registration_arrives_field_by_field(
     )
     assert registration.last_error is None
 
-
-def test_rerun_of_an_unchanged_catalog_makes_no_call(
-    catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
-) -> None:
-    _publish_many(publish, tmp_path, unique, 3)
-    target = make_target(gdc_kit)
-    first = register(catalog, target, actor=OPERATOR)
-    assert first.count("created") == 3
-    again = register(catalog, target, actor=OPERATOR)
-    assert (again.writes, again.calls, again.queued, again.up_to_date) == (0, 0, 0, 3)
-
-
-def test_new_version_patches_in_place(
-    catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
-) -> None:
-    [name] = _publish_many(publish, tmp_path, unique, 1)
-    target = make_target(gdc_kit)
-    register(catalog, target, actor=OPERATOR)
-    before = _ckan(gdc_kit).action.package_show(id=name)
     publish(
         write_folder(
             tmp_path,
@@ -135,8 +131,8 @@ def test_new_version_patches_in_place(
     assert [item.action for item in run.outcomes] == ["updated"]
     assert run.writes == 1
     after = _ckan(gdc_kit).action.package_show(id=name)
-    assert after["id"] == before["id"]
-    assert after["resources"][0]["id"] == before["resources"][0]["id"]
+    assert after["id"] == remote["id"]
+    assert after["resources"][0]["id"] == remote["resources"][0]["id"]
     assert after["notes"] == "ปรับปรุงคำอธิบาย"
     assert not after.get("unit_of_measure")  # cleared, not left stale
     assert (
@@ -146,6 +142,7 @@ def test_new_version_patches_in_place(
     assert {item["key"]: item["value"] for item in after["extras"]}["khlang_version"] == "2"
 
 
+@ON_POSTGRESQL
 def test_plain_ckan_keeps_thai_keywords_where_it_can(
     catalog: Catalog, publish, tmp_path, unique, plain_kit, make_target
 ) -> None:
@@ -179,6 +176,7 @@ def test_plain_ckan_keeps_thai_keywords_where_it_can(
     assert check_drift(catalog, target).ok
 
 
+@ON_POSTGRESQL
 def test_gdc_refuses_a_duplicate_title_and_the_rest_continues(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
@@ -222,6 +220,7 @@ def _gdc_required() -> dict[str, Any]:
     }
 
 
+@ON_SQLITE
 def test_a_name_held_by_another_organisation_is_not_overwritten(
     catalog: Catalog, publish, tmp_path, unique, plain_kit, make_target
 ) -> None:
@@ -256,6 +255,7 @@ def test_a_name_held_by_another_organisation_is_not_overwritten(
     )
 
 
+@ON_SQLITE
 def test_a_wrong_token_is_recorded_for_each_dataset(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
@@ -271,6 +271,7 @@ def test_a_wrong_token_is_recorded_for_each_dataset(
         assert "the token may be wrong" in outcome.error["message"]
 
 
+@ON_POSTGRESQL
 def test_an_organisation_the_token_cannot_write_to(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
@@ -291,6 +292,7 @@ def test_an_organisation_the_token_cannot_write_to(
     assert run.outcomes[0].error["status"] == 403
 
 
+@ON_SQLITE
 def test_a_target_answering_html_is_a_clear_error(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
@@ -301,12 +303,19 @@ def test_a_target_answering_html_is_a_clear_error(
     assert [item.dataset for item in run.outcomes] == names
 
 
-def test_drift_report_lists_every_difference(
+@ON_SQLITE
+def test_a_rerun_makes_no_call_and_the_drift_report_lists_every_difference(
     catalog: Catalog, publish, tmp_path, unique, plain_kit, make_target
 ) -> None:
+    """One test, as both start from the same three datasets registered (published, and
+    created on CKAN, once rather than twice): a rerun of the unchanged catalog makes no
+    call at all, then the drift check finds what was changed on CKAN behind khlang's back."""
     names = _publish_many(publish, tmp_path, unique, 3)
     target = make_target(plain_kit)
-    register(catalog, target, actor=OPERATOR)
+    first = register(catalog, target, actor=OPERATOR)
+    assert first.count("created") == 3
+    again = register(catalog, target, actor=OPERATOR)
+    assert (again.writes, again.calls, again.queued, again.up_to_date) == (0, 0, 0, 3)
     assert check_drift(catalog, target).ok
     ckan = _ckan(plain_kit)
     ckan.action.package_patch(id=names[0], notes="แก้ที่ CKAN โดยตรง", maintainer="ใครบางคน")
@@ -328,6 +337,7 @@ def test_drift_report_lists_every_difference(
     assert not report.ok
 
 
+@ON_POSTGRESQL
 def test_withdrawal_makes_private_then_reinstating_publishes_again(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
@@ -348,6 +358,7 @@ def test_withdrawal_makes_private_then_reinstating_publishes_again(
     assert (remote["private"], remote["allow_harvest"]) == (False, "True")
 
 
+@ON_SQLITE
 def test_withdrawal_can_delete(
     catalog: Catalog, publish, tmp_path, unique, plain_kit, make_target
 ) -> None:
@@ -361,6 +372,7 @@ def test_withdrawal_can_delete(
     assert report.withdrawn_still_offered == []
 
 
+@ON_SQLITE
 def test_upload_mode_sends_the_files(
     catalog: Catalog, publish, tmp_path, unique, gdc_kit, make_target
 ) -> None:
