@@ -48,13 +48,15 @@ def api_catalog_template(tmp_path_factory: pytest.TempPathFactory, worker_id: st
 
 
 @pytest.fixture(scope="session")
-def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> MigratedStore:
+def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedStore]:
     """`migrated_store.seed(home, database_url)`: a new store at the newest migration, copied
     from one migrated once a session (tests/migrated.py) instead of migrated again."""
     from tests.migrated import MigratedStore
     from tests.postgres import POSTGRES_URL
 
-    return MigratedStore(tmp_path_factory.mktemp("migrated"), postgres_server=POSTGRES_URL)
+    store = MigratedStore(tmp_path_factory.mktemp("migrated"), postgres_server=POSTGRES_URL)
+    yield store
+    store.close()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -1,5 +1,6 @@
-"""Fixtures of the catalog tests. Every store test runs on both back ends: SQLite in a
-temporary home, and PostgreSQL in a schema of its own (dropped afterwards) in the database
+"""Fixtures of the catalog tests. Every store test runs on both back ends, unless its module
+says why one is enough: SQLite in a temporary home, and PostgreSQL in a schema of its own
+(dropped afterwards, or kept as a spare for a later test: tests/postgres.py) in the database
 at KHLANG_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test)."""
 
 from __future__ import annotations

@@ -11,14 +11,22 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
-from khlang.catalog import Catalog
-from khlang.catalog.database import alembic_config, current_revision, head_revision
+from khlang.catalog import Catalog, Principal
+from khlang.catalog.database import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    with_installed_driver,
+)
 from khlang.catalog.schema import METADATA
 from khlang.catalog.search.tables import BYTE_ORDER_INDEXES, FTS_TABLE
 from tests.migrated import MigratedStore
-from tests.postgres import schema_url
+from tests.postgres import describe, dropper, schema_url
+
+OPERATOR = Principal.operator("cli:tester")
 
 
 @pytest.fixture
@@ -95,31 +103,17 @@ def test_opening_again_does_not_migrate_twice(catalog: Catalog, home, database_u
         assert again.datasets() == []
 
 
-# What a schema holds, as the database describes it, without the PostgreSQL schema's name.
 _SQLITE_SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
-_POSTGRES_SCHEMA = (
-    "SELECT 'object', c.relname, c.relkind::text, '' FROM pg_class c"
-    " WHERE c.relnamespace = current_schema()::regnamespace",
-    "SELECT 'column', table_name, column_name, concat_ws(' ', data_type, is_nullable,"
-    " column_default, character_maximum_length, numeric_precision, collation_name)"
-    " FROM information_schema.columns WHERE table_schema = current_schema()",
-    "SELECT 'index', tablename, indexname, replace(indexdef, current_schema() || '.', '')"
-    " FROM pg_indexes WHERE schemaname = current_schema()",
-    "SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
-    " FROM pg_constraint WHERE connamespace = current_schema()::regnamespace",
-    "SELECT 'trigger', tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger"
-    " WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class"
-    " WHERE relnamespace = current_schema()::regnamespace)",
-    "SELECT 'revision', version_num, '', '' FROM alembic_version",
-)
 
 
 def _schema(engine: Engine) -> list[tuple[str, ...]]:
-    queries = (_SQLITE_SCHEMA,) if engine.dialect.name == "sqlite" else _POSTGRES_SCHEMA
+    """What a store holds, as the database describes it (PostgreSQL's without its schema's
+    name: tests/postgres.py's `describe`)."""
     with engine.connect() as connection:
-        rows = [
-            tuple(map(str, row)) for query in queries for row in connection.execute(text(query))
-        ]
+        if engine.dialect.name == "sqlite":
+            rows = [tuple(map(str, row)) for row in connection.execute(text(_SQLITE_SCHEMA))]
+        else:
+            rows = describe(connection)
     return sorted((*row[:3], _lines(row[3])) for row in rows)
 
 
@@ -148,3 +142,77 @@ def test_a_seeded_store_is_the_migrated_one(
         described = _schema(seeded.engine)
         assert len(described) > 50  # tables, indexes (and columns, constraints)
         assert described == _schema(catalog.engine)
+
+
+def fill_with_an_organization(catalog: Catalog) -> None:
+    """Rows in a few tables, and sequences moved, for the spare test."""
+    catalog.accounts.create_organization("province", actor=OPERATOR)
+    catalog.accounts.create_user("somsri", actor=OPERATOR, email="somsri@example.go.th")
+
+
+def _content(engine: Engine) -> tuple[list[tuple[str, ...]], dict[str, list[str]], list[str]]:
+    """A PostgreSQL store's schema and what it holds: every table's rows, and every
+    sequence's value (the identifiers the next rows get)."""
+    with engine.connect() as connection:
+        relations = connection.execute(
+            text(
+                "SELECT relname, relkind FROM pg_class WHERE relkind IN ('r', 'S')"
+                " AND relnamespace = current_schema()::regnamespace ORDER BY relname"
+            )
+        ).all()
+        query = 'SELECT {} FROM "{}"'
+        rows = {
+            name: sorted(map(str, connection.execute(text(query.format("*", name)))))
+            for name, kind in relations
+            if kind == "r"
+        }
+        sequences = [
+            f"{name} {connection.execute(text(query.format('last_value, is_called', name))).one()}"
+            for name, kind in relations
+            if kind == "S"
+        ]
+        return describe(connection), rows, sequences
+
+
+def test_a_spare_schema_holds_what_the_replayed_statements_make(
+    postgres_server: str, migrated_store: MigratedStore, tmp_path: Path
+) -> None:
+    """A test's PostgreSQL store is an earlier test's schema, emptied and refilled
+    (tests/postgres.py keeps it as a spare), whenever one is kept: the same schema, rows and
+    sequences as the statements replayed on a new schema make, whatever the earlier test
+    wrote."""
+    fill = fill_with_an_organization
+    with schema_url(postgres_server) as used:
+        migrated_store.seed(tmp_path / "used", used, fill=fill)
+        with Catalog.open(tmp_path / "used", used) as catalog:
+            catalog.accounts.create_organization("district", actor=OPERATOR)
+            catalog.accounts.set_member("province", "somsri", "editor", actor=OPERATOR)
+    dropper(postgres_server).settled()
+    with ExitStack() as stack:
+        refilled, replayed = (stack.enter_context(schema_url(postgres_server)) for _ in "ab")
+        before = _namespace(refilled)
+        migrated_store.seed(tmp_path / "refilled", refilled, fill=fill)
+        # Only a superuser's schemas are kept (tests/postgres.py); the default role is one.
+        took_a_spare = _namespace(refilled) != before
+        assert took_a_spare == (dropper(postgres_server).shape is not None)
+        migrated_store.seed(tmp_path / "replayed", replayed, fill=fill, spare=False)
+        stores = [
+            stack.enter_context(Catalog.open(tmp_path / name, url))
+            for name, url in (("refilled", refilled), ("replayed", replayed))
+        ]
+        spare, new = (_content(store.engine) for store in stores)
+        assert len(new[1]["organizations"]) == 1
+        assert any(" (1, False)" not in sequence for sequence in new[2])  # some were moved
+        assert spare == new
+
+
+def _namespace(url: str) -> int:
+    """The object id of the schema a URL of tests/postgres.py names."""
+    engine = create_engine(with_installed_driver(make_url(url)))
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text("SELECT current_schema()::regnamespace::oid")
+            ).scalar_one()
+    finally:
+        engine.dispose()
