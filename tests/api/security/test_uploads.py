@@ -4,6 +4,7 @@ checked before anything is unpacked; errors show no server path."""
 
 from __future__ import annotations
 
+import functools
 import io
 import tarfile
 import zipfile
@@ -34,6 +35,7 @@ def writer(api_catalog):
         yield client
 
 
+@functools.cache  # two tests send the same 50 MiB bomb; deflating it costs 0.2 s of CPU
 def _bomb(size: int) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
