@@ -15,7 +15,7 @@ from khlang.publishers.areas import load_areas, packaged_areas
 from khlang.publishers.generate import calibration as cal
 from khlang.publishers.generate import generate, parse_years, register_for
 from khlang.publishers.generate.names import tax_ids
-from khlang.publishers.generate.world import build_world
+from khlang.publishers.generate.world import build_world, synthetic_laos
 
 
 def _same_tree(left: Path, right: Path) -> bool:
@@ -131,6 +131,20 @@ def test_disbursement_follows_the_ratio_and_the_monthly_curve(province_world) ->
     cumulative = 100 * by_month.cumsum() / by_month.sum()
     expected = pd.Series(cal.CUMULATIVE_DISBURSEMENT, index=range(1, 13))
     assert (cumulative - expected).abs().max() < 8
+
+
+def test_a_district_seat_is_shared_by_its_municipality_and_its_sao() -> None:
+    """Both cover the seat's sub-district partially, so its people are split between them
+    (population.py), not counted whole for the SAO and again for the municipality."""
+    laos = synthetic_laos(packaged_areas())
+    district = laos[laos["district_code"] == "1801"]
+    (municipality,) = district[district["lao_type"] == "ThesabanTambon"].itertuples()
+    seat = municipality.covered_subdistricts.removesuffix(":partially")
+    saos = district[district["lao_type"] == "TAO"].set_index("subdistrict_code")
+    assert saos.loc[seat, "covered_subdistricts"] == f"{seat}:partially"
+    others = saos.drop(index=seat)["covered_subdistricts"]
+    assert len(others) > 0
+    assert (others == others.index + ":completely").all()
 
 
 def test_national_scale_covers_the_7848_laos(real_dir) -> None:
