@@ -92,7 +92,11 @@ def test_an_unknown_dataset_or_extension_is_a_404(client) -> None:
     assert (
         client.get("/dataset/no-such-dataset", headers={"Accept": "text/turtle"}).status_code == 404
     )
-    assert client.get(f"/dataset/{NAME}.csv").status_code == 404
+    # Any other extension is no DCAT route (ckanext-dcat's): the dataset page's 404, a page.
+    for path in (f"/dataset/{NAME}.csv", "/dataset/0.0"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("text/html")
 
 
 def test_the_catalog_iri_dereferences(client) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.convertors import Convertor, register_url_convertor
 
 from khlang.api import service
 from khlang.api.errors import bad_parameter
@@ -35,7 +36,26 @@ Caller = Annotated[Principal, Depends(caller)]
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/rdf+xml", "text/n3"]
 """What the DCAT URLs answer in, Turtle first (the default for `*/*`)."""
 EXTENSIONS = list(service.RDF_EXTENSIONS)
+EXTENSION_PATTERN = "|".join(EXTENSIONS)
+"""The regex of the extensions that make `/dataset/NAME.EXT` ckanext-dcat's URL."""
 Extension = Annotated[str, Path(json_schema_extra={"enum": EXTENSIONS})]
+
+
+class _RdfExtension(Convertor[str]):
+    """Only the RDF extensions make `/dataset/{name}.{extension}` the DCAT route, as in
+    ckanext-dcat: any other dotted name (`/dataset/report.pdf`) is left to the dataset page,
+    whose 404 is a page a person can read, not a JSON error."""
+
+    regex = EXTENSION_PATTERN
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("rdf_extension", _RdfExtension())
 PAGE_SIZE = 100
 """Datasets per feed page unless `size` says otherwise (ckanext-dcat's default)."""
 MAX_PAGE_SIZE = 1000
@@ -198,7 +218,7 @@ def api_catalog(request: Request, state: State, principal: Caller, page: Page = 
 
 
 @router.get(
-    "/dataset/{name}.{extension}",
+    "/dataset/{name}.{extension:rdf_extension}",
     summary="A dataset as DCAT-AP 3 (ckanext-dcat's URL): ttl, rdf, xml, jsonld or n3",
     responses={200: {"content": {media: {} for media in RDF_TYPES}}},
 )
@@ -210,6 +230,4 @@ def dataset_as(
     extension: Extension,
     version: Annotated[int | None, Query(ge=1, description="A version number.")] = None,
 ) -> Response:
-    if extension not in service.RDF_EXTENSIONS:
-        raise unknown_extension(EXTENSIONS)
     return metadata_as(request, state, principal, name, extension, version)

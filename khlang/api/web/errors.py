@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
-from khlang.api.routes.dcat import wanted_rdf
+from khlang.api.routes.dcat import EXTENSION_PATTERN, wanted_rdf
 from khlang.api.web.render import render
 from khlang.catalog import NotFoundError
 from khlang.errors import KhlangError
@@ -23,7 +23,7 @@ log = logging.getLogger("khlang.web")
 NOT_FOUND = Text(th="ไม่พบหน้าที่คุณต้องการ", en="Page not found")
 BAD_REQUEST = Text(th="คำขอไม่ถูกต้อง", en="Bad request")
 _API_PREFIXES = ("/api/", "/static/")
-_DCAT_PATHS = re.compile(r"/catalog(\.\w+)?|/dataset/[^/]+\.\w+")
+_DCAT_PATHS = re.compile(rf"/catalog(\.\w+)?|/dataset/[^/]+\.({EXTENSION_PATTERN})")
 """ckanext-dcat's URLs (khlang/api/routes/dcat.py): machine doors, answered as the API is."""
 
 REFUSALS = {
