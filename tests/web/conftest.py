@@ -97,8 +97,11 @@ def live_server(web_home):
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for tests/web, closed when the run leaves it: Playwright's sync API
+    holds an event loop on the thread while it runs, and a later test's `asyncio.run()`
+    would find it running."""
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     try:
