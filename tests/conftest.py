@@ -104,9 +104,10 @@ def _as_a_process(
     args: tuple[str, ...], cwd: Path | None, env: dict[str, str] | None
 ) -> Iterator[tuple[io.BytesIO, io.BytesIO]]:
     """What a new process would have: its own argv, environment, working folder, standard
-    streams (an empty stdin; stdout and stderr as bytes) and SIGTERM handler; all put back
-    afterwards."""
+    streams (an empty stdin; stdout and stderr as bytes), SIGTERM handler and import hooks
+    (`khlang validate` keeps pandas out of its process with one); all put back afterwards."""
     saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr, dict(os.environ), Path.cwd())
+    hooks = list(sys.meta_path)
     terminate = signal.getsignal(signal.SIGTERM)
     out, err = io.BytesIO(), io.BytesIO()
     streams = (
@@ -130,6 +131,7 @@ def _as_a_process(
         os.environ.update(environment)
         os.chdir(folder)
         signal.signal(signal.SIGTERM, terminate)
+        sys.meta_path[:] = hooks
 
 
 def _text(data: bytes) -> str:
