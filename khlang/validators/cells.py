@@ -23,7 +23,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import regex
 
+from khlang.i18n import Text, t
 from khlang.thai import BUDDHIST_ERA_FROM, THAI_DIGITS
 from khlang.validators.schema import Calendar, SchemaField
 
@@ -38,6 +40,48 @@ PIECE_ROWS = 1024
 """A column that does not cast in one call is cast again in pieces of this many cells."""
 MAX_SLICES = 64
 """Up to this many runs of kept cells, `only` slices a column instead of filtering it."""
+PATTERN_SECONDS = 0.05
+"""The longest one value may take to match a field's pattern where Python's syntax runs it
+(look-around or back-references, which RE2 cannot run, and every spreadsheet or JSON cell).
+A pattern such as `(a|aa)+(?=x)` backtracks for hours on sixty letters; past the limit the
+value counts as not matching, and its finding says why."""
+PATTERN_TIMEOUTS = 20
+"""After this many values past the limit a field's pattern is not run again, so that a column
+costs at most about a second whatever its size; its other values count as not matching."""
+
+
+class BoundedPattern:
+    """A field's `pattern` constraint run with a time limit: mrab's `regex` reads Python's
+    syntax as `re` does (Frictionless matches with `re`) and, unlike `re`, can stop."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.compiled = regex.compile(f"^{pattern}$")
+        self.timeouts = 0
+        self.stopped: set[str] = set()
+        """Values not shown to match because the time ran out (up to MAX_DISTINCT_CACHE)."""
+
+    def matches(self, value: str) -> bool:
+        if self.timeouts < PATTERN_TIMEOUTS:
+            try:
+                return self.compiled.match(value, timeout=PATTERN_SECONDS) is not None
+            except TimeoutError:
+                self.timeouts += 1
+        if len(self.stopped) < MAX_DISTINCT_CACHE:
+            self.stopped.add(value)
+        return False
+
+    def hint(self, cell: str) -> Text | None:
+        """Why a value was not shown to match, when it was the time limit."""
+        if cell not in self.stopped:
+            return None
+        limit = f"{PATTERN_SECONDS:g}"
+        return t(
+            f"รูปแบบ (pattern) ใช้เวลาเกิน {limit} วินาทีกับค่านี้จึงถูกหยุด: เขียนรูปแบบใหม่"
+            " ให้ไม่ย้อนรอยซ้ำ (เช่น ไม่ใช้ (a|aa)+ หรือ lookahead)",
+            f"the pattern took over {limit} s on this value and was stopped: rewrite it so it"
+            " does not backtrack (no nested or overlapping repeats such as (a|aa)+)",
+        )
 
 
 @dataclass
@@ -266,6 +310,7 @@ class FieldChecker:
         self._enum: list[Any] | None = None
         self._spoiled = False
         """Whether the last batch had a cell of the wrong type (its whole-column cast failed)."""
+        self._pattern: BoundedPattern | None = None
 
     # Parsing -----------------------------------------------------------------------------
 
@@ -571,14 +616,19 @@ class FieldChecker:
             broken |= _mask(pc.is_nan(values))
         return broken
 
+    @property
+    def pattern(self) -> BoundedPattern:
+        """The field's pattern as Python's syntax runs it, for what RE2 cannot run."""
+        if self._pattern is None:
+            self._pattern = BoundedPattern(self.constraints.pattern or "")
+        return self._pattern
+
     def _matches_pattern(self, strings: pa.Array) -> np.ndarray:
-        pattern = f"^{self.constraints.pattern}$"
         try:
-            return _mask(pc.match_substring_regex(strings, pattern))
+            return _mask(pc.match_substring_regex(strings, f"^{self.constraints.pattern}$"))
         except pa.ArrowInvalid:  # a Python-only feature (look-around, back-references)
-            compiled = re.compile(pattern)
             distinct = pc.unique(strings)
-            matched = pa.array([bool(compiled.match(cell)) for cell in distinct.to_pylist()])
+            matched = pa.array([self.pattern.matches(cell) for cell in distinct.to_pylist()])
             return _mask(pc.take(matched, pc.index_in(strings, distinct)))
 
     def _violates_python(self, name: str, values: list[Any]) -> np.ndarray:
@@ -599,8 +649,7 @@ class FieldChecker:
             allowed = self.enum_values()
             check = lambda v: v not in allowed  # noqa: E731
         elif name == "pattern":
-            compiled = re.compile(f"^{self.constraints.pattern}$")
-            check = lambda v: not compiled.match(v)  # noqa: E731
+            check = lambda v: not self.pattern.matches(v)  # noqa: E731
         else:
             bound = self._bound(name)
             compare = {

@@ -355,7 +355,8 @@ class TableValidator:
                 value = raw[constraint]
                 note = t(f'ข้อกำหนด "{constraint}" คือ "{value}"',
                          f'constraint "{constraint}" is "{value}"')  # fmt: skip
-                report("constraint-error", mask, note)
+                hint = checker.pattern.hint if constraint == "pattern" else None
+                report("constraint-error", mask, note, hint=hint)
         calendar = spread(checks.calendar_error)
         if calendar.any():
             report("calendar-error", calendar, calendar_note(schema_field),

@@ -3,9 +3,12 @@ on exactly their rows (the cases come from the equivalence corpus's field table)
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from khlang.errors import KhlangError
+from khlang.validators import validate
 from tests.validators.conftest import errors_of
 from tests.validators.corpus import FIELDS
 
@@ -77,3 +80,38 @@ def test_pattern_is_anchored_like_frictionless(check) -> None:
     # Frictionless anchors as ^a|b$: "ax" starts with a, "xb" ends with b, "xx" neither.
     report = check([["code"], ["ax"], ["xb"], ["xx"]], schema)
     assert errors_of(report) == {(4, 1, "constraint-error")}
+
+
+BACKTRACKING = "a" * 60 + "b"
+"""Sixty letters on which `(a|aa)+` tries every split of the run: hours in Python's `re`."""
+
+
+def _stopped(report) -> list:
+    return [
+        finding
+        for task in report.tasks
+        for finding in task.tally.findings()
+        if finding.hint is not None and "was stopped" in finding.hint.en
+    ]
+
+
+def test_a_backtracking_pattern_is_stopped_and_says_why(check) -> None:
+    """Look-around sends the pattern to Python's syntax (RE2 cannot run it); the value that
+    would backtrack for hours fails its constraint within the time limit, with the reason."""
+    schema = {"fields": [{"name": "code", "constraints": {"pattern": "(a|aa)+(?!x)"}}]}
+    report = check([["code"], ["aaaa"], [BACKTRACKING], ["ab"]], schema)
+    assert errors_of(report) == {(3, 1, "constraint-error"), (4, 1, "constraint-error")}
+    (stopped,) = _stopped(report)
+    assert stopped.row_number == 3
+    assert "ไม่ย้อนรอย" in stopped.message("th")
+
+
+def test_a_json_table_runs_its_pattern_with_the_same_limit(tmp_path) -> None:
+    """A JSON column that holds a number beside its text is checked cell by cell in Python's
+    syntax, even for a pattern RE2 could run; the same limit applies."""
+    rows = [["code"], ["aa"], [5], [BACKTRACKING]]
+    (tmp_path / "table.json").write_text(json.dumps(rows), encoding="utf-8")
+    schema = {"fields": [{"name": "code", "constraints": {"pattern": "(a|aa)+"}}]}
+    report = validate(tmp_path / "table.json", schema)
+    assert errors_of(report) == {(3, 1, "type-error"), (4, 1, "constraint-error")}
+    assert [finding.row_number for finding in _stopped(report)] == [4]
