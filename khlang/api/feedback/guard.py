@@ -4,7 +4,8 @@ script in the browser:
 * a challenge a person answers and a form-filling bot does not: a sum written in words in
   the page's language ("สาม บวก สี่", "three plus four"), answered in digits. The numbers are
   derived from a keyed hash of a nonce, so the token carried by the form reveals nothing;
-  any server process sharing the catalog's home checks it (the key is a file there);
+  any server process sharing the catalog's home checks it (the key is a file there). Each
+  token lets one post through: one answered by a person cannot be replayed by a script;
 * a honeypot field, hidden from people by the style sheet, that bots fill in;
 * posting limits per IP address, tighter than the API's (`FeedbackSettings.limits`), in the
   same `limits` storage as the API's (memory, or Redis shared by workers);
@@ -52,7 +53,8 @@ class Guard:
             [] if text in ("off", "none", "0") else parse_many(settings.limits)
         )
         uri = storage if storage.startswith("async+") else f"async+{storage}"
-        self.limiter = MovingWindowRateLimiter(storage_from_string(uri))
+        self.storage = storage_from_string(uri)
+        self.limiter = MovingWindowRateLimiter(self.storage)
 
     # --- the challenge --------------------------------------------------------------------
 
@@ -67,10 +69,14 @@ class Guard:
         )
         return Challenge(question=question, token=f"{payload}.{self._sign(payload)}")
 
-    def check(self, token: str | None, answer: str | None, honeypot: str | None = None) -> None:
+    async def check(
+        self, token: str | None, answer: str | None, honeypot: str | None = None
+    ) -> None:
         """Raises a 403 naming `challenge_answer` unless the answer is right and the token
-        is this site's, unexpired; a filled honeypot is refused the same way. (403, not
-        400: the request is well formed, the caller has not shown it is a person.)"""
+        is this site's, unexpired and not used before; a filled honeypot is refused the same
+        way. (403, not 400: the request is well formed, the caller has not shown it is a
+        person.) A token is spent only by a right answer, so a mistyped answer can be
+        corrected on the same page."""
         if honeypot:
             raise _refused(HONEYPOT)
         payload, _, signature = (token or "").rpartition(".")
@@ -92,6 +98,19 @@ class Guard:
         given = (answer or "").strip().translate(TO_ARABIC_DIGITS)
         if not given.isdecimal() or int(given) != sum(self._numbers(payload)):
             raise _refused("challenge_answer")
+        # Spent in the limits' storage, which every worker shares (memory, or Redis), and
+        # kept as long as the token could still be accepted.
+        spent = f"feedback-challenge/{signature}"
+        if await self.storage.incr(spent, self.settings.challenge_seconds) > 1:
+            raise ApiError(
+                Text(
+                    th="คำถามยืนยันนี้ถูกใช้ไปแล้ว กรุณาเปิดหน้าใหม่",
+                    en="this challenge has been answered already; open the page again",
+                ),
+                code="bad_challenge",
+                status=403,
+                parameter="challenge",
+            )
 
     def _numbers(self, payload: str) -> tuple[int, int]:
         digest = hmac.new(self.key, b"numbers:" + payload.encode(), hashlib.sha256).digest()

@@ -116,7 +116,7 @@ async def admit(request: Request, principal: Principal, proof: Proof) -> None:
     guard = services(request).guard
     await guard.hit(request)
     if principal.name == "anonymous":
-        guard.check(proof.challenge, proof.challenge_answer, proof.website)
+        await guard.check(proof.challenge, proof.challenge_answer, proof.website)
 
 
 def ask(
