@@ -33,6 +33,22 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis that workers share their counts through (`KHLANG_TEST_REDIS_URL`, default
+    the local one), once it answers a connection."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = os.environ.get("KHLANG_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+    where = urlsplit(url)
+    try:
+        socket.create_connection((where.hostname, where.port or 6379), timeout=2).close()
+    except OSError as error:
+        pytest.skip(f"Redis is not reachable at {url} ({error})")
+    return url
+
+
+@pytest.fixture(scope="session")
 def gdc_reference(shared_dir: Path) -> Path:
     return shared_dir / "reference" / "gdc"
 

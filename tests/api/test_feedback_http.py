@@ -6,9 +6,7 @@ shown; a request from open to published; the feedback dataset through the gate."
 from __future__ import annotations
 
 import json
-import os
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -241,23 +239,17 @@ def test_an_answered_challenge_lets_one_post_through(sqlite_world) -> None:
     _refused_as_spent(_post(client, title="t2", body="b2", **answered))
 
 
-def test_workers_sharing_redis_spend_a_challenge_once(api_catalog_template, tmp_path) -> None:
+def test_workers_sharing_redis_spend_a_challenge_once(
+    api_catalog_template, tmp_path, redis_url
+) -> None:
     """Two workers (apps over one home, the limits' storage in Redis, as `khlang serve`
     behind a load balancer): a token spent on one is refused by the other."""
-    import socket
-
     from fastapi.testclient import TestClient
 
     from khlang.api.settings import RateLimits
     from tests.api.catalog_fixture import copy_of
     from tests.api.conftest import make_app
 
-    redis_url = os.environ.get("KHLANG_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-    where = urlsplit(redis_url)
-    try:
-        socket.create_connection((where.hostname, where.port or 6379), timeout=2).close()
-    except OSError as error:
-        pytest.skip(f"Redis is not reachable at {redis_url} ({error})")
     home = copy_of(api_catalog_template, tmp_path).home
     shared = {**OFF, "rate_limits": RateLimits(enabled=False, storage=redis_url)}
     with (
