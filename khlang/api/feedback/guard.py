@@ -86,15 +86,7 @@ class Guard:
         ):
             raise _refused("challenge")
         if time.time() - int(issued) > self.settings.challenge_seconds:
-            raise ApiError(
-                Text(
-                    th="คำถามยืนยันหมดอายุ กรุณาเปิดหน้าใหม่",
-                    en="the challenge has expired; open the page again",
-                ),
-                code="bad_challenge",
-                status=403,
-                parameter="challenge",
-            )
+            raise _open_again(Text(th="คำถามยืนยันหมดอายุ", en="the challenge has expired"))
         given = (answer or "").strip().translate(TO_ARABIC_DIGITS)
         if not given.isdecimal() or int(given) != sum(self._numbers(payload)):
             raise _refused("challenge_answer")
@@ -102,14 +94,8 @@ class Guard:
         # kept as long as the token could still be accepted.
         spent = f"feedback-challenge/{signature}"
         if await self.storage.incr(spent, self.settings.challenge_seconds) > 1:
-            raise ApiError(
-                Text(
-                    th="คำถามยืนยันนี้ถูกใช้ไปแล้ว กรุณาเปิดหน้าใหม่",
-                    en="this challenge has been answered already; open the page again",
-                ),
-                code="bad_challenge",
-                status=403,
-                parameter="challenge",
+            raise _open_again(
+                Text(th="คำถามยืนยันนี้ถูกใช้ไปแล้ว", en="this challenge has been answered already")
             )
 
     def _numbers(self, payload: str) -> tuple[int, int]:
@@ -148,6 +134,16 @@ def _refused(parameter: str) -> ApiError:
         code="bad_challenge",
         status=403,
         parameter=parameter,
+    )
+
+
+def _open_again(why: Text) -> ApiError:
+    """A token that can no longer be accepted, whatever the answer: a new page brings a new one."""
+    return ApiError(
+        Text(th=f"{why.th} กรุณาเปิดหน้าใหม่", en=f"{why.en}; open the page again"),
+        code="bad_challenge",
+        status=403,
+        parameter="challenge",
     )
 
 
