@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -224,11 +226,13 @@ def test_a_wrong_answer_to_the_challenge_is_refused(sqlite_world) -> None:
     assert accepted.status_code == 201
 
 
-def _refused_as_spent(response) -> None:  # type: ignore[no-untyped-def]
+def _refused_as_stale(response, why: str = "answered already") -> None:  # type: ignore[no-untyped-def]
+    """Refused for the token itself, whatever the answer: the page must be opened again."""
     assert response.status_code == 403, response.text
     error = response.json()["error"]
     assert (error["code"], error["parameter"]) == ("bad_challenge", "challenge")
-    assert "answered already" in error["message"]["en"]
+    assert why in error["message"]["en"]
+    assert error["message"]["en"].endswith("; open the page again")
 
 
 def test_an_answered_challenge_lets_one_post_through(sqlite_world) -> None:
@@ -236,7 +240,18 @@ def test_an_answered_challenge_lets_one_post_through(sqlite_world) -> None:
     client, _ = sqlite_world
     answered = proof(client)
     assert _post(client, title="t", body="b", **answered).status_code == 201
-    _refused_as_spent(_post(client, title="t2", body="b2", **answered))
+    _refused_as_stale(_post(client, title="t2", body="b2", **answered))
+
+
+def test_a_challenge_expires(sqlite_world, monkeypatch) -> None:
+    """A right answer to a challenge issued longer ago than `challenge_seconds` (4 hours)."""
+    from khlang.api.feedback import guard
+
+    client, _ = sqlite_world
+    answered = proof(client)
+    later = time.time() + 4 * 3600 + 1
+    monkeypatch.setattr(guard, "time", SimpleNamespace(time=lambda: later))
+    _refused_as_stale(_post(client, title="t", body="b", **answered), why="expired")
 
 
 def test_workers_sharing_redis_spend_a_challenge_once(
@@ -258,7 +273,7 @@ def test_workers_sharing_redis_spend_a_challenge_once(
     ):
         answered = proof(first)
         assert _post(second, title="t", body="b", **answered).status_code == 201
-        _refused_as_spent(_post(first, title="t2", body="b2", **answered))
+        _refused_as_stale(_post(first, title="t2", body="b2", **answered))
 
 
 def test_huge_and_deeply_nested_bodies_are_refused_unread(sqlite_world) -> None:
