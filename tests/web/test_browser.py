@@ -62,6 +62,7 @@ def test_switch_to_english_keeps_the_page(page) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Budget allocation by area, Chiang Mai"
     page.get_by_role("link", name="ภาษาไทย").click()
+    page.wait_for_url(re.compile(rf"://[^/]+/dataset/{DATASET}\?sort=-allocated"))
     assert page.locator("html").get_attribute("lang") == "th"
 
 
@@ -77,11 +78,14 @@ def test_preview_sort_page_and_download_the_csv(page) -> None:
     page.goto(f"/en/dataset/{DATASET}")
     header = page.locator("table.preview thead").get_by_role("link", name=re.compile("^Allocated"))
     header.click()  # ascending
+    # each click is a page load (no scripts): read the table once the new page has loaded,
+    # not while the old one is still shown
+    page.wait_for_url(re.compile(r"[?&]sort=allocated\b"))
     page.locator("table.preview thead").get_by_role("link", name=re.compile("^Allocated")).click()
-    assert "sort=-allocated" in page.url
+    page.wait_for_url(re.compile(r"[?&]sort=-allocated\b"))
     assert _allocated_column(page) == expected[:20]
     page.get_by_role("link", name="Next ›").first.click()
-    assert "page=2" in page.url
+    page.wait_for_url(re.compile(r"[?&]page=2\b"))
     assert _allocated_column(page) == expected[20:40]
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"^Download CSV")).first.click()
