@@ -37,6 +37,12 @@ def postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield url
 
 
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+"""A test whose module says why one store is enough, on SQLite only."""
+ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+"""A test whose module says why one store is enough, on PostgreSQL only."""
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

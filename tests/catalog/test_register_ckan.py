@@ -25,14 +25,12 @@ from khlang.catalog import Catalog, Principal
 from khlang.catalog.registration.drift import check_drift
 from khlang.catalog.registration.push import register
 from khlang.metadata.ckan import to_ckan
-from tests.catalog.conftest import PUBLIC_URL, Kit
+from tests.catalog.conftest import ON_POSTGRESQL, ON_SQLITE, PUBLIC_URL, Kit
 from tests.catalog.folders import rows_csv, write_folder
 
 pytestmark = pytest.mark.ckan
 
 OPERATOR = Principal.operator("cli:tester")
-ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 def _ckan(kit: Kit) -> ckanapi.RemoteCKAN:

@@ -31,7 +31,7 @@ from khlang.catalog.registration.drift import check_drift
 from khlang.catalog.registration.push import register
 from khlang.catalog.registration.settings import ad_hoc_target
 from khlang.catalog.tables import OutboxItem
-from tests.catalog.conftest import PUBLIC_URL, Kit
+from tests.catalog.conftest import ON_POSTGRESQL, ON_SQLITE, PUBLIC_URL, Kit
 from tests.catalog.folders import write_folder
 from tests.catalog.proxy import FaultyProxy
 from tests.conftest import ROOT
@@ -39,8 +39,6 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.ckan
 
 OPERATOR = Principal.operator("cli:tester")
-ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 def _publish(publish, tmp_path, unique: str, count: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ from khlang.catalog.registration.drift import check_drift
 from khlang.catalog.registration.mapping import ID_EXTRA
 from khlang.catalog.registration.push import RunReport, register
 from khlang.catalog.tables import OutboxItem
-from tests.catalog.conftest import Kit
+from tests.catalog.conftest import ON_POSTGRESQL, Kit
 from tests.catalog.folders import write_folder
 from tests.catalog.private_kit import PrivateKit
 from tests.catalog.proxy import FaultyProxy
@@ -150,7 +150,7 @@ def _ckan_packages(kit: PrivateKit, organization: str) -> list[tuple[str, str, s
         engine.dispose()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@ON_POSTGRESQL
 @pytest.mark.slow
 def test_a_push_survives_ckan_stopped_slow_and_failing(
     catalog: Catalog, publish, tmp_path, unique, private_kit: PrivateKit, make_target
