@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KHLANG_SHARED", ROOT.parent / "shared")).resolve()
+IN_CI = os.environ.get("KHLANG_CI") == "1"
+"""Set by .ci/run: every service is started, a skip fails the run, and property tests run
+their full count of cases."""
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +82,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     postgres = sys.modules.get("tests.postgres")
     if postgres is not None:  # the schemas of the PostgreSQL tests, dropped on a thread
         postgres.drop_the_rest()
-    if os.environ.get("KHLANG_CI") != "1":
+    if not IN_CI:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []

@@ -7,7 +7,6 @@ dataset the first time, and a dataset an agency then created with ckanapi the se
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import ckanapi
@@ -16,6 +15,7 @@ import pytest
 from tests.api.catalog_fixture import agency_package, build
 from tests.api.harvest_kit import HELP, HarvestKit
 from tests.api.server import running_khlang
+from tests.conftest import IN_CI
 
 pytestmark = [pytest.mark.slow, pytest.mark.ckan]
 JOB_DEADLINE = 180.0
@@ -24,7 +24,7 @@ JOB_DEADLINE = 180.0
 @pytest.fixture(scope="module")
 def harvest_kit(shared_dir):
     kit = HarvestKit(shared_dir / "ckan")
-    if os.environ.get("KHLANG_CI") != "1" and not kit.built:
+    if not IN_CI and not kit.built:
         pytest.skip(f"the CKAN kit with ckanext-harvest is not built; {HELP}")
     kit.start(fresh=True)
     yield kit

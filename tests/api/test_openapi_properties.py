@@ -5,7 +5,6 @@ the long campaign."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -17,11 +16,12 @@ from khlang.catalog import Catalog
 from tests.api.catalog_fixture import copy_of
 from tests.api.conftest import make_app
 from tests.api.openapi_campaign import PRINCIPALS, Outcome, operations, run
+from tests.conftest import IN_CI
 
 # Generated cases per operation and principal (47 x 2 tests). CI (KHLANG_CI=1) keeps the full
 # 20; elsewhere, as in the quick loop, 8 (the same seed; about 12 s of CPU less). bench/fuzz.py
 # runs the long campaign.
-EXAMPLES = 20 if os.environ.get("KHLANG_CI") == "1" else 8
+EXAMPLES = 20 if IN_CI else 8
 SEED = 2567
 
 

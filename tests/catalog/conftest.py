@@ -21,6 +21,7 @@ from khlang.catalog.registration.settings import Target
 from tests.catalog.folders import write_folder
 from tests.catalog.private_kit import HELP as PRIVATE_HELP
 from tests.catalog.private_kit import PrivateKit
+from tests.conftest import IN_CI
 from tests.migrated import Fill, MigratedStore
 from tests.postgres import reachable_server, schema_url
 
@@ -171,7 +172,7 @@ def private_kit(shared_dir: Path) -> Iterator[PrivateKit]:
     kit = PrivateKit(shared_dir / "ckan")
     was_running = kit.web_pid() is not None
     if not was_running:
-        if os.environ.get("KHLANG_CI") != "1" and not kit.built:
+        if not IN_CI and not kit.built:
             pytest.skip(f"the private CKAN kit for the outage test is not built; {PRIVATE_HELP}")
         kit.start()
     _reachable(kit.url, "private gdc")

@@ -11,12 +11,12 @@ deliberate differences. `test_agreement_rate` prints and checks it."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import IN_CI
 from tests.validators import conformance_cases
 from tests.validators.conformance import frictionless_verdict, khlang_verdict, kind_of
 from tests.validators.frictionless_fixtures import VERSION, data_folder
@@ -44,7 +44,7 @@ CASE_DIFFERENCES = {"calendar-property": "calendar"}
 
 def _fixtures() -> tuple[Path | None, str]:
     data, reason = data_folder()
-    if data is None and os.environ.get("KHLANG_CI") != "1":
+    if data is None and not IN_CI:
         return None, reason
     assert data is not None, reason  # CI reaches PyPI: the fixtures must be there
     return data, ""

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import IN_CI
 from tests.web.fixture import ORGANIZATION
 
 DATASET = "chiang-mai-budget-allocation"
@@ -41,7 +41,7 @@ PAGES = [
 ]
 # Hypothesis examples per test: CI (KHLANG_CI=1) keeps the full 40; elsewhere, as in the quick
 # loop, 15 (the hostile values above run in every parameter of every page regardless).
-EXAMPLES = 40 if os.environ.get("KHLANG_CI") == "1" else 15
+EXAMPLES = 40 if IN_CI else 15
 values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60))
 
 
